@@ -1,0 +1,2 @@
+import { product } from '@berth/config';
+console.log(product);

@@ -1,0 +1,124 @@
+// Flat config: typescript-eslint for code quality, Nx module boundaries for DESIGN.md's
+// dependency rule (apps → lifecycle/maintenance → core, db, queue, providers' ports;
+// drivers → ports + config only; core depends on nothing).
+import js from '@eslint/js';
+import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+const runtime = [
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: [
+      'type:lifecycle',
+      'type:maintenance',
+      'type:core',
+      'type:config',
+      'type:db',
+      'type:queue',
+      'type:provider',
+      'type:platform',
+      'type:testing',
+    ],
+  },
+  {
+    sourceTag: 'type:lifecycle',
+    onlyDependOnLibsWithTags: [
+      'type:core',
+      'type:config',
+      'type:db',
+      'type:queue',
+      'type:provider',
+      'type:platform',
+    ],
+  },
+  {
+    sourceTag: 'type:maintenance',
+    onlyDependOnLibsWithTags: [
+      'type:core',
+      'type:config',
+      'type:db',
+      'type:queue',
+      'type:provider',
+      'type:platform',
+    ],
+  },
+  { sourceTag: 'type:provider', onlyDependOnLibsWithTags: ['type:core', 'type:config'] },
+  { sourceTag: 'type:db', onlyDependOnLibsWithTags: ['type:core', 'type:config'] },
+  { sourceTag: 'type:queue', onlyDependOnLibsWithTags: ['type:core', 'type:config'] },
+  { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:core', 'type:config'] },
+  { sourceTag: 'type:config', onlyDependOnLibsWithTags: ['type:core'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:core'] },
+  { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:core'] },
+];
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '.tools/**',
+      '.nx/**',
+      'coverage/**',
+      'prisma/generated/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  { plugins: { '@nx': nx } },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { enforceBuildableLibDependency: false, allow: [], depConstraints: runtime },
+      ],
+    },
+  },
+  {
+    // Production code never imports the test kit; tests anywhere may.
+    files: ['libs/**/src/**/*.ts', 'apps/**/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: runtime.map((c) => ({
+            ...c,
+            onlyDependOnLibsWithTags: c.onlyDependOnLibsWithTags.filter(
+              (t) => t !== 'type:testing' || c.sourceTag === 'type:app',
+            ),
+          })),
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        fetch: 'readonly',
+        document: 'readonly',
+        window: 'readonly',
+        Buffer: 'readonly',
+      },
+    },
+  },
+  prettier,
+);

@@ -1,0 +1,2 @@
+import { BERTH } from '@berth/core';
+export const product = BERTH;
