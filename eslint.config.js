@@ -6,7 +6,7 @@ import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
-const runtime = [
+const constraints = [
   {
     sourceTag: 'type:app',
     onlyDependOnLibsWithTags: [
@@ -18,6 +18,7 @@ const runtime = [
       'type:queue',
       'type:provider',
       'type:platform',
+      'type:runtime',
       'type:testing',
     ],
   },
@@ -47,6 +48,16 @@ const runtime = [
   { sourceTag: 'type:db', onlyDependOnLibsWithTags: ['type:core', 'type:config'] },
   { sourceTag: 'type:queue', onlyDependOnLibsWithTags: ['type:core', 'type:config'] },
   { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:core', 'type:config'] },
+  {
+    sourceTag: 'type:runtime',
+    onlyDependOnLibsWithTags: [
+      'type:core',
+      'type:config',
+      'type:db',
+      'type:queue',
+      'type:platform',
+    ],
+  },
   { sourceTag: 'type:config', onlyDependOnLibsWithTags: ['type:core'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:core'] },
   { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:core'] },
@@ -80,7 +91,7 @@ export default tseslint.config(
       ],
       '@nx/enforce-module-boundaries': [
         'error',
-        { enforceBuildableLibDependency: false, allow: [], depConstraints: runtime },
+        { enforceBuildableLibDependency: false, allow: [], depConstraints: constraints },
       ],
     },
   },
@@ -94,7 +105,7 @@ export default tseslint.config(
         {
           enforceBuildableLibDependency: false,
           allow: [],
-          depConstraints: runtime.map((c) => ({
+          depConstraints: constraints.map((c) => ({
             ...c,
             onlyDependOnLibsWithTags: c.onlyDependOnLibsWithTags.filter(
               (t) => t !== 'type:testing' || c.sourceTag === 'type:app',

@@ -1,2 +1,11 @@
-import { BERTH } from '@berth/core';
-export const product = BERTH;
+export { ConfigError, formatProblems, type ConfigProblem } from './config-error.js';
+export { loadConfig } from './load-config.js';
+export { redactConfig, SECRET_KEYS } from './secrets.js';
+export {
+  apiConfigSchema,
+  gatewayConfigSchema,
+  workerConfigSchema,
+  type ApiConfig,
+  type GatewayConfig,
+  type WorkerConfig,
+} from './schemas.js';

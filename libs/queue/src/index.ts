@@ -1,1 +1,1 @@
-export {};
+export { checkRedis, createRedis } from './redis-connection.js';

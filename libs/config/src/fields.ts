@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+// Each field carries its own fix-it hint (zod `description`) so error messages say how to fix it.
+
+const PROTOCOLS = {
+  postgres: ['postgres:', 'postgresql:'],
+  redis: ['redis:', 'rediss:'],
+  http: ['http:', 'https:'],
+} as const;
+
+function urlField(kind: keyof typeof PROTOCOLS, hint: string) {
+  return z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
+    .trim()
+    .min(1, 'is required')
+    .refine(
+      (value) => {
+        try {
+          return (PROTOCOLS[kind] as readonly string[]).includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a ${PROTOCOLS[kind].map((p) => `${p}//`).join(' or ')} URL`,
+    )
+    .describe(hint);
+}
+
+export const postgresUrl = () =>
+  urlField('postgres', 'e.g. postgresql://berth:secret@127.0.0.1:5432/berth');
+export const redisUrl = () => urlField('redis', 'e.g. redis://127.0.0.1:6379');
+export const httpUrl = (hint: string) => urlField('http', hint);
+
+export const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 65535')
+    .max(65535, 'must be between 1 and 65535')
+    .default(fallback)
+    .describe(`a TCP port, default ${fallback}`);
+
+export const host = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .default(fallback)
+    .describe(`interface to listen on, default ${fallback}`);
+
+export const positiveInt = (fallback: number, hint: string) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .positive('must be greater than 0')
+    .default(fallback)
+    .describe(hint);
+
+export const logLevel = () =>
+  z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info')
+    .describe('default info');
+
+/** A secret: never logged (see secrets.ts), must be long enough to resist guessing. */
+export const secret = (minLength: number, hint: string) =>
+  z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
+    .min(minLength, `must be at least ${minLength} characters`)
+    .describe(hint);
+
+export const hostname = (fallback: string, hint: string) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(
+      /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/,
+      'must be a DNS name such as previews.example.com',
+    )
+    .default(fallback)
+    .describe(hint);

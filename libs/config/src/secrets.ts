@@ -1,0 +1,27 @@
+/** Variables whose values are secret: never logged, never returned by the API. */
+export const SECRET_KEYS: ReadonlySet<string> = new Set([
+  'DATABASE_URL',
+  'REDIS_URL',
+  'GITHUB_WEBHOOK_SECRET',
+  'GITHUB_APP_PRIVATE_KEY',
+]);
+
+/** A copy safe to log: secret values replaced, URLs keep only scheme, host and port. */
+export function redactConfig(config: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (!SECRET_KEYS.has(key)) out[key] = value;
+    else if (typeof value === 'string' && /^[a-z]+:\/\//.test(value)) out[key] = redactUrl(value);
+    else out[key] = '[redacted]';
+  }
+  return out;
+}
+
+function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    return `${url.protocol}//${url.hostname}${url.port ? `:${url.port}` : ''}`;
+  } catch {
+    return '[redacted]';
+  }
+}

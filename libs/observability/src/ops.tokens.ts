@@ -1,0 +1,2 @@
+export const OPS_OPTIONS = Symbol('OPS_OPTIONS');
+export const METRICS = Symbol('METRICS');
