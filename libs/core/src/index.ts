@@ -1,1 +1,2 @@
-export const BERTH = 'berth';
+// Pure core of Berth: no Nest, no I/O, no process.env. One folder per concern.
+export * from './naming/index.js';

@@ -1,0 +1,65 @@
+import { shortHash } from './hash.js';
+import { stableSlug } from './slug.js';
+
+/** GitHub's rules: owner is [A-Za-z0-9-]; a repository name is [A-Za-z0-9._-]. */
+const OWNER = /^[A-Za-z0-9-]{1,100}$/;
+const NAME = /^[A-Za-z0-9._-]{1,100}$/;
+
+export interface RepositoryRef {
+  owner: string;
+  name: string;
+  /** `owner/name` lowercased: GitHub names are case-insensitive. */
+  fullName: string;
+}
+
+export interface EnvironmentIdentity {
+  repository: RepositoryRef;
+  pr: number;
+}
+
+export function parseRepositoryFullName(fullName: string): RepositoryRef {
+  const parts = fullName.split('/');
+  const [owner, name] = parts;
+  if (parts.length !== 2 || !owner || !name || !OWNER.test(owner) || !NAME.test(name)) {
+    throw new Error(
+      `repository full name \`${fullName}\` is invalid: expected \`owner/name\` with owner [A-Za-z0-9-] and name [A-Za-z0-9._-]`,
+    );
+  }
+  if (name === '.' || name === '..') throw new Error(`repository name \`${name}\` is reserved`);
+  return { owner, name, fullName: `${owner}/${name}`.toLowerCase() };
+}
+
+export function assertPrNumber(pr: number): void {
+  if (!Number.isSafeInteger(pr) || pr < 1) {
+    throw new Error(`pull request number must be a positive integer, got ${String(pr)}`);
+  }
+}
+
+export function environmentIdentity(repositoryFullName: string, pr: number): EnvironmentIdentity {
+  assertPrNumber(pr);
+  return { repository: parseRepositoryFullName(repositoryFullName), pr };
+}
+
+/**
+ * The idempotency key of an environment: `owner/name#pr`, lowercased. Store it unique; every
+ * downstream name derives from the same identity.
+ */
+export function environmentKey(repositoryFullName: string, pr: number): string {
+  const { repository } = environmentIdentity(repositoryFullName, pr);
+  return `${repository.fullName}#${pr}`;
+}
+
+const hash6 = (s: string): string => shortHash(s, 6);
+
+/** Slug of the repository name alone (used in preview hostnames): `shop`, `my-repo-1a2b3c`. */
+export function repoNameSlug(repository: RepositoryRef): string {
+  return stableSlug(repository.name, hash6);
+}
+
+/**
+ * Slug of owner and name joined by `--`. Each part is a `stableSlug` (never contains `--`), so the
+ * join is unambiguous: `a-b/c` → `a-b--c` and `a/b-c` → `a--b-c`.
+ */
+export function repoSlug(repository: RepositoryRef): string {
+  return `${stableSlug(repository.owner, hash6)}--${stableSlug(repository.name, hash6)}`;
+}

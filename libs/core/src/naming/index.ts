@@ -1,0 +1,25 @@
+export { sha256Hex, shortHash } from './hash.js';
+export { slugify, stableSlug } from './slug.js';
+export { MAX_LABEL_LENGTH, fitName, isDnsLabel, normalizeBaseDomain } from './dns-label.js';
+export {
+  type EnvironmentIdentity,
+  type RepositoryRef,
+  assertPrNumber,
+  environmentIdentity,
+  environmentKey,
+  parseRepositoryFullName,
+  repoNameSlug,
+  repoSlug,
+} from './identity.js';
+export {
+  type HostnameOptions,
+  containerName,
+  databaseName,
+  databaseRoleName,
+  imageTag,
+  jobId,
+  networkName,
+  previewHostname,
+  previewLabel,
+  volumeName,
+} from './resource-names.js';

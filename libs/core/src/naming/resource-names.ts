@@ -1,0 +1,117 @@
+import { MAX_LABEL_LENGTH, fitName, normalizeBaseDomain } from './dns-label.js';
+import { shortHash } from './hash.js';
+import { type EnvironmentIdentity, assertPrNumber, repoNameSlug, repoSlug } from './identity.js';
+import { slugify } from './slug.js';
+
+/**
+ * Deterministic names of everything Berth creates for one environment. Every name derives from
+ * the identity (repository + PR), carries the `berth` prefix the reconciler looks for, and is
+ * at most 63 chars (shortened with a hash of the full name past that).
+ */
+
+/** Compose service and volume names: the compose spec allows [a-zA-Z0-9._-]. */
+function componentSlug(kind: string, value: string): string {
+  const slug = slugify(value);
+  if (slug === '') throw new Error(`${kind} name \`${value}\` has no usable characters [a-z0-9]`);
+  // A lossy component (e.g. `api_v2` vs `api-v2`) keeps a hash so two services never share a name.
+  return slug === value.toLowerCase() ? slug : `${slug}-${shortHash(value, 6)}`;
+}
+
+function stem(id: EnvironmentIdentity): string {
+  assertPrNumber(id.pr);
+  return `berth-${repoSlug(id.repository)}-pr-${id.pr}`;
+}
+
+/** Docker network: `berth-<owner>--<repo>-pr-<n>`. */
+export function networkName(id: EnvironmentIdentity): string {
+  return fitName(stem(id));
+}
+
+/** Docker container: `berth-<owner>--<repo>-pr-<n>-<service>`. */
+export function containerName(id: EnvironmentIdentity, service: string): string {
+  return fitName(`${stem(id)}-${componentSlug('service', service)}`);
+}
+
+/** Docker volume for a compose named volume: `berth-<owner>--<repo>-pr-<n>-<volume>`. */
+export function volumeName(id: EnvironmentIdentity, volume: string): string {
+  return fitName(`${stem(id)}-${componentSlug('volume', volume)}`);
+}
+
+/**
+ * Postgres database name: lowercase [a-z0-9_], starts with a letter, ≤ 63 bytes (longer names
+ * are silently truncated by Postgres, which could merge two environments — so we shorten first).
+ */
+export function databaseName(id: EnvironmentIdentity): string {
+  return fitName(stem(id).replace(/-/g, '_'), MAX_LABEL_LENGTH, '_');
+}
+
+/** Postgres role for an environment's database, same rules as `databaseName`. */
+export function databaseRoleName(id: EnvironmentIdentity): string {
+  return fitName(`${stem(id).replace(/-/g, '_')}_app`, MAX_LABEL_LENGTH, '_');
+}
+
+/**
+ * Image reference for a built service: `berth/<owner>--<repo>-<service>:<hash>`. The tag is the
+ * build-input hash (see `build/`), so it is shared by every PR of the repository with the same
+ * inputs — that is the point: same inputs, no build.
+ */
+export function imageTag(
+  repository: EnvironmentIdentity['repository'],
+  service: string,
+  buildHash: string,
+): string {
+  if (!/^[a-f0-9]{12,64}$/.test(buildHash)) {
+    throw new Error(`build hash must be 12-64 lowercase hex chars, got \`${buildHash}\``);
+  }
+  const repo = fitName(`${repoSlug(repository)}-${componentSlug('service', service)}`, 200);
+  return `berth/${repo}:${buildHash}`;
+}
+
+const STAGE = /^[a-z][a-z0-9-]{0,31}$/;
+const ENV_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * BullMQ job id `{envId}-{generation}-{stage}`. BullMQ rejects `:` in custom ids (it is its key
+ * separator), so every part is checked; a duplicate enqueue of the same stage collapses.
+ */
+export function jobId(envId: string, generation: number, stage: string): string {
+  if (!ENV_ID.test(envId)) {
+    throw new Error(`environment id \`${envId}\` must be 1-64 chars of [A-Za-z0-9_-] (no \`:\`)`);
+  }
+  if (!Number.isSafeInteger(generation) || generation < 1) {
+    throw new Error(`generation must be a positive integer, got ${String(generation)}`);
+  }
+  if (!STAGE.test(stage)) {
+    throw new Error(`stage \`${stage}\` must match ${STAGE.source}`);
+  }
+  return `${envId}-${generation}-${stage}`;
+}
+
+export interface HostnameOptions {
+  /**
+   * Put the owner in the label (`web-pr-1-shop-acme`). Needed when one Berth serves two owners
+   * with a same-named repository; without it those two would want the same hostname.
+   */
+  includeOwner?: boolean;
+}
+
+/** The single DNS label of a preview URL: `{service}-pr-{n}-{repo}`, ≤ 63 chars. */
+export function previewLabel(
+  id: EnvironmentIdentity,
+  service: string,
+  options: HostnameOptions = {},
+): string {
+  assertPrNumber(id.pr);
+  const repo = options.includeOwner ? repoSlug(id.repository) : repoNameSlug(id.repository);
+  return fitName(`${componentSlug('service', service)}-pr-${id.pr}-${repo}`);
+}
+
+/** `{service}-pr-{n}-{repo}.{baseDomain}`: one label under the base domain, so one wildcard cert covers all. */
+export function previewHostname(
+  id: EnvironmentIdentity,
+  service: string,
+  baseDomain: string,
+  options: HostnameOptions = {},
+): string {
+  return `${previewLabel(id, service, options)}.${normalizeBaseDomain(baseDomain)}`;
+}
