@@ -46,6 +46,8 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'integration',
+          // Resets TEST_DATABASE_URL and runs `prisma migrate deploy` once per run.
+          globalSetup: ['test/setup/global-setup.ts'],
           include: [
             'apps/*/src/**/*.int.spec.ts',
             'libs/*/src/**/*.int.spec.ts',
