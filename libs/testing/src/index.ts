@@ -1,1 +1,3 @@
-export {};
+// Test support: a GitHub API + git emulator and a GitHub-format webhook sender.
+export * from './github/index.js';
+export * from './webhooks/index.js';

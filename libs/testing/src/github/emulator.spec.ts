@@ -1,0 +1,277 @@
+// Drives the emulator with the official SDK exactly as Berth does: App → installation Octokit.
+import { App } from '@octokit/app';
+import { RequestError } from '@octokit/request-error';
+import { Octokit } from '@octokit/rest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGitHubEmulator, type GitHubEmulator } from './emulator.js';
+import type { PullRecord } from './types.js';
+
+// The SDK logs every 4xx; these tests provoke them on purpose.
+const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const Sdk = Octokit.defaults({ log: quiet });
+
+describe('GitHub emulator via the official SDK', () => {
+  let gh: GitHubEmulator;
+  let octokit: Octokit;
+  let pr: PullRecord;
+
+  beforeAll(async () => {
+    gh = await startGitHubEmulator();
+    await gh.createRepository({
+      owner: 'acme',
+      name: 'shop',
+      files: { 'README.md': '# shop\n', 'docker-compose.yml': 'services: {}\n' },
+    });
+    pr = await gh.openPullRequest({
+      repo: 'acme/shop',
+      branch: 'feature/cart',
+      title: 'Add cart',
+      labels: ['preview:full-stack'],
+      changes: { 'cart.txt': 'cart\n' },
+    });
+    const app = new App({
+      appId: gh.app.id,
+      privateKey: gh.app.privateKey,
+      Octokit: Sdk.defaults({ baseUrl: gh.url }),
+    });
+    octokit = (await app.getInstallationOctokit(gh.installationId)) as unknown as Octokit;
+  });
+  afterAll(() => gh.stop());
+
+  it('authenticates the app with a JWT and mints an installation token', async () => {
+    const { data } = await octokit.request('GET /repos/{owner}/{repo}', {
+      owner: 'acme',
+      repo: 'shop',
+    });
+    const tokenCall = gh.requests.find((r) => r.path.endsWith('/access_tokens'));
+    expect(tokenCall).toMatchObject({ method: 'POST', status: 201, auth: 'app-jwt' });
+    expect(gh.requests.at(-1)).toMatchObject({
+      path: '/repos/acme/shop',
+      auth: 'installation-token',
+    });
+    expect(data.clone_url).toBe(`${gh.url}/acme/shop.git`);
+    expect(data.default_branch).toBe('main');
+  });
+
+  it('returns app, installation and repository installation with a JWT', async () => {
+    const app = new App({
+      appId: gh.app.id,
+      privateKey: gh.app.privateKey,
+      Octokit: Sdk.defaults({ baseUrl: gh.url }),
+    });
+    const { data: me } = await app.octokit.request('GET /app');
+    expect(me).toMatchObject({ id: gh.app.id, slug: 'berth-previews' });
+    const { data: inst } = await app.octokit.request('GET /repos/{owner}/{repo}/installation', {
+      owner: 'acme',
+      repo: 'shop',
+    });
+    expect(inst.id).toBe(gh.installationId);
+  });
+
+  it("serves a pull request in GitHub's shape", async () => {
+    const { data, headers } = await octokit.rest.pulls.get({
+      owner: 'acme',
+      repo: 'shop',
+      pull_number: pr.number,
+    });
+    expect(headers['x-github-request-id']).toMatch(/^[0-9A-F:]+$/);
+    expect(data).toMatchObject({
+      number: 1,
+      state: 'open',
+      title: 'Add cart',
+      merged: false,
+      draft: false,
+      head: { ref: 'feature/cart', sha: pr.headSha, repo: { full_name: 'acme/shop', fork: false } },
+      base: { ref: 'main', sha: pr.baseSha },
+      labels: [{ name: 'preview:full-stack' }],
+      html_url: `${gh.url}/acme/shop/pull/1`,
+    });
+  });
+
+  it('creates, edits, lists and deletes issue comments with pagination', async () => {
+    const created = await octokit.rest.issues.createComment({
+      owner: 'acme',
+      repo: 'shop',
+      issue_number: 1,
+      body: 'one',
+    });
+    expect(created.status).toBe(201);
+    expect(created.data.user?.login).toBe('berth-previews[bot]');
+    const edited = await octokit.rest.issues.updateComment({
+      owner: 'acme',
+      repo: 'shop',
+      comment_id: created.data.id,
+      body: 'edited',
+    });
+    expect(edited.data.body).toBe('edited');
+    for (const body of ['two', 'three']) {
+      await octokit.rest.issues.createComment({
+        owner: 'acme',
+        repo: 'shop',
+        issue_number: 1,
+        body,
+      });
+    }
+    const first = await octokit.rest.issues.listComments({
+      owner: 'acme',
+      repo: 'shop',
+      issue_number: 1,
+      per_page: 2,
+    });
+    expect(first.data.map((c) => c.body)).toEqual(['edited', 'two']);
+    expect(first.headers.link).toContain('rel="next"');
+    const all = await octokit.paginate(octokit.rest.issues.listComments, {
+      owner: 'acme',
+      repo: 'shop',
+      issue_number: 1,
+      per_page: 2,
+    });
+    expect(all.map((c) => c.body)).toEqual(['edited', 'two', 'three']);
+    await octokit.rest.issues.deleteComment({
+      owner: 'acme',
+      repo: 'shop',
+      comment_id: created.data.id,
+    });
+    await expect(
+      octokit.rest.issues.getComment({ owner: 'acme', repo: 'shop', comment_id: created.data.id }),
+    ).rejects.toMatchObject({ status: 404 });
+    expect(gh.comments('acme/shop', 1).map((c) => c.body)).toEqual(['two', 'three']);
+  });
+
+  it('rejects a comment without a body with a GitHub 422', async () => {
+    const error = await octokit
+      // A literal path bypasses the SDK's typed parameters so the body can be left out.
+      .request('POST /repos/acme/shop/issues/1/comments', {})
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RequestError);
+    expect((error as RequestError).status).toBe(422);
+    expect((error as RequestError).response?.data).toMatchObject({
+      message: 'Validation Failed',
+      documentation_url: expect.stringContaining('docs.github.com'),
+    });
+  });
+
+  it('records commit statuses and computes the combined status', async () => {
+    const sha = pr.headSha;
+    await octokit.rest.repos.createCommitStatus({
+      owner: 'acme',
+      repo: 'shop',
+      sha,
+      state: 'pending',
+      context: 'berth/preview',
+    });
+    await octokit.rest.repos.createCommitStatus({
+      owner: 'acme',
+      repo: 'shop',
+      sha,
+      state: 'success',
+      context: 'berth/preview',
+      target_url: 'http://web-pr-1-shop.localhost',
+    });
+    const combined = await octokit.rest.repos.getCombinedStatusForRef({
+      owner: 'acme',
+      repo: 'shop',
+      ref: 'feature/cart',
+    });
+    expect(combined.data).toMatchObject({ state: 'success', sha, total_count: 1 });
+    const list = await octokit.rest.repos.listCommitStatusesForRef({
+      owner: 'acme',
+      repo: 'shop',
+      ref: sha,
+    });
+    expect(list.data.map((s) => s.state)).toEqual(['success', 'pending']);
+    await expect(
+      octokit.rest.repos.createCommitStatus({
+        owner: 'acme',
+        repo: 'shop',
+        sha: '0'.repeat(40),
+        state: 'success',
+      }),
+    ).rejects.toMatchObject({ status: 422 });
+  });
+
+  it('creates, completes and lists check runs', async () => {
+    const created = await octokit.rest.checks.create({
+      owner: 'acme',
+      repo: 'shop',
+      name: 'Berth preview',
+      head_sha: pr.headSha,
+      status: 'in_progress',
+    });
+    expect(created.status).toBe(201);
+    const done = await octokit.rest.checks.update({
+      owner: 'acme',
+      repo: 'shop',
+      check_run_id: created.data.id,
+      conclusion: 'failure',
+      output: { title: 'Migrations failed', summary: 'db exited 1' },
+    });
+    expect(done.data).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    const listed = await octokit.rest.checks.listForRef({
+      owner: 'acme',
+      repo: 'shop',
+      ref: pr.headSha,
+    });
+    expect(listed.data.total_count).toBe(1);
+    expect(listed.data.check_runs[0]?.output.title).toBe('Migrations failed');
+  });
+
+  it('lists labels, follows helper-side label changes', async () => {
+    await gh.addLabel(pr, 'db:fresh');
+    const { data } = await octokit.rest.issues.listLabelsOnIssue({
+      owner: 'acme',
+      repo: 'shop',
+      issue_number: 1,
+    });
+    expect(data.map((l) => l.name)).toEqual(['preview:full-stack', 'db:fresh']);
+    await gh.removeLabel(pr, 'preview:full-stack');
+    const after = await octokit.rest.issues.listLabelsOnIssue({
+      owner: 'acme',
+      repo: 'shop',
+      issue_number: 1,
+    });
+    expect(after.data.map((l) => l.name)).toEqual(['db:fresh']);
+  });
+
+  it('answers 401 to a bad or expired token and 404 to unknown resources', async () => {
+    const bogus = new Sdk({ auth: 'ghs_not-a-real-token', baseUrl: gh.url });
+    const error = await bogus.rest.pulls
+      .get({ owner: 'acme', repo: 'shop', pull_number: 1 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RequestError);
+    expect((error as RequestError).status).toBe(401);
+    expect((error as RequestError).response?.data).toMatchObject({ message: 'Bad credentials' });
+
+    const { token } = gh.createInstallationToken();
+    const direct = new Sdk({ auth: token, baseUrl: gh.url });
+    await expect(
+      direct.rest.pulls.get({ owner: 'acme', repo: 'shop', pull_number: 99 }),
+    ).rejects.toMatchObject({ status: 404 });
+    await expect(direct.rest.repos.get({ owner: 'acme', repo: 'nope' })).rejects.toMatchObject({
+      status: 404,
+    });
+    gh.expireTokens();
+    await expect(direct.rest.repos.get({ owner: 'acme', repo: 'shop' })).rejects.toMatchObject({
+      status: 401,
+    });
+  });
+
+  it('injects server errors and rate limits with GitHub headers', async () => {
+    const { token } = gh.createInstallationToken();
+    const direct = new Sdk({ auth: token, baseUrl: gh.url });
+    gh.failNext('GET /repos/:owner/:repo/pulls/:n', 502, 1);
+    await expect(
+      direct.rest.pulls.get({ owner: 'acme', repo: 'shop', pull_number: 1 }),
+    ).rejects.toMatchObject({ status: 502 });
+    gh.failNext('/repos/**', 'rate-limit', 1, { retryAfterSeconds: 30 });
+    const limited = (await direct.rest.repos
+      .get({ owner: 'acme', repo: 'shop' })
+      .catch((e: unknown) => e)) as RequestError;
+    expect(limited.status).toBe(403);
+    expect(limited.response?.headers['x-ratelimit-remaining']).toBe('0');
+    expect(limited.response?.headers['retry-after']).toBe('30');
+    const ok = await direct.rest.repos.get({ owner: 'acme', repo: 'shop' });
+    expect(ok.status).toBe(200);
+    expect(gh.requests.filter((r) => r.injected)).toHaveLength(2);
+  });
+});

@@ -1,0 +1,332 @@
+// startGitHubEmulator: an HTTP server on loopback that speaks GitHub's REST API (the subset
+// Berth uses) and git smart HTTP, backed by in-memory state and real bare repositories.
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pingPayload } from '../webhooks/payloads.js';
+import { readCredentials, type Credentials } from './auth.js';
+import { FaultInjector, type Fault, type FaultOptions } from './faults.js';
+import { parseGitPath, serveGit } from './git-http-backend.js';
+import {
+  GitHubHttpError,
+  badCredentials,
+  errorBody,
+  notFound,
+  parseJsonBody,
+  readBody,
+  requiresAuthentication,
+  sendJson,
+  standardHeaders,
+} from './http-util.js';
+import { appRoutes } from './routes/app-routes.js';
+import { checkRunRoutes } from './routes/check-run-routes.js';
+import { commentRoutes } from './routes/comment-routes.js';
+import { repoRoutes } from './routes/repo-routes.js';
+import type { Route, RouteResult } from './routes/route.js';
+import { statusRoutes } from './routes/status-routes.js';
+import { Scenario } from './scenario.js';
+import { pullRequestJson, repositoryJson, type Json } from './shapes.js';
+import { EmulatorState } from './state.js';
+import type { AppRecord, RequestLogEntry } from './types.js';
+import { WebhookEmitter, type WebhookTarget } from './webhook-emitter.js';
+
+export interface GitHubEmulatorOptions {
+  appId?: number;
+  appSlug?: string;
+  /** Account the default installation belongs to (default `acme`). */
+  owner?: string;
+  installationId?: number;
+  /** Lifetime of installation tokens (GitHub: 3600). */
+  tokenTtlSeconds?: number;
+  /** Where scenario helpers deliver webhooks (can be set later with setWebhookTarget). */
+  webhook?: WebhookTarget;
+  port?: number;
+}
+
+const ROUTES: Route[] = [
+  ...appRoutes,
+  ...repoRoutes,
+  ...commentRoutes,
+  ...statusRoutes,
+  ...checkRunRoutes,
+];
+
+export type GitHubEmulator = Awaited<ReturnType<typeof startGitHubEmulator>>;
+
+export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}) {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  });
+  const appId = options.appId ?? 424242;
+  const slug = options.appSlug ?? 'berth-previews';
+  let baseUrl = '';
+  const app: AppRecord = {
+    id: appId,
+    slug,
+    name: 'Berth Previews',
+    owner: { login: options.owner ?? 'acme', id: 1_000_000, type: 'Organization' },
+    privateKey,
+    publicKey,
+    permissions: {
+      checks: 'write',
+      contents: 'read',
+      issues: 'write',
+      metadata: 'read',
+      pull_requests: 'write',
+      statuses: 'write',
+    },
+    events: ['pull_request'],
+    createdAt: new Date().toISOString(),
+  };
+  const state = new EmulatorState(app, () => baseUrl, options.tokenTtlSeconds ?? 3600);
+  const installationId = options.installationId ?? 4242;
+  state.addInstallation(installationId, state.account(app.owner.login, 'Organization'));
+
+  const projectRoot = await mkdtemp(join(tmpdir(), 'berth-github-emulator-'));
+  const faults = new FaultInjector();
+  const requestLog: RequestLogEntry[] = [];
+  const webhooks = new WebhookEmitter(state);
+  webhooks.target = options.webhook;
+  const scenario = new Scenario(state, projectRoot, webhooks);
+  const rateWindow = {
+    resetAt: Math.floor(Date.now() / 1000) + 3600,
+    used: new Map<number, number>(),
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', baseUrl);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const credentials = readCredentials(req.headers, state);
+    const installation =
+      credentials.kind === 'installation-token' ? credentials.token.installationId : undefined;
+    const entry: RequestLogEntry = {
+      kind: 'api',
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: { ...req.headers },
+      body: undefined,
+      status: 0,
+      auth: credentials.kind,
+      installationId: installation,
+      injected: false,
+      at: new Date().toISOString(),
+    };
+    requestLog.push(entry);
+
+    const git = parseGitPath(url.pathname);
+    if (git) {
+      entry.kind = 'git';
+      entry.status = await handleGit(req, res, url, credentials, git, entry);
+      return;
+    }
+
+    const used = (rateWindow.used.get(installation ?? 0) ?? 0) + 1;
+    rateWindow.used.set(installation ?? 0, used);
+    const headers = standardHeaders(Math.max(0, 5000 - used), rateWindow.resetAt);
+    try {
+      const raw = await readBody(req);
+      const injected = faults.take(method, url.pathname, installation);
+      if (injected) {
+        entry.injected = true;
+        throw injected;
+      }
+      entry.body = parseJsonBody(raw);
+      const result = await dispatch(method, url, credentials, entry.body);
+      entry.status = result.status;
+      sendJson(res, result.status, result.body, { ...headers, ...result.headers });
+    } catch (error) {
+      const failure =
+        error instanceof GitHubHttpError
+          ? error
+          : new GitHubHttpError(500, error instanceof Error ? error.message : String(error));
+      entry.status = failure.status;
+      sendJson(res, failure.status, errorBody(failure), { ...headers, ...failure.headers });
+    }
+  }
+
+  async function dispatch(
+    method: string,
+    url: URL,
+    credentials: Credentials,
+    body: unknown,
+  ): Promise<RouteResult> {
+    for (const route of ROUTES) {
+      if (route.method !== method) continue;
+      const params = route.pattern.match(url.pathname);
+      if (!params) continue;
+      if (credentials.kind === 'none') throw requiresAuthentication();
+      if (credentials.kind === 'invalid') throw new GitHubHttpError(401, credentials.message);
+      if (route.auth === 'app-jwt' && credentials.kind !== 'app-jwt') {
+        throw new GitHubHttpError(401, 'A JSON web token could not be decoded');
+      }
+      if (route.auth === 'installation-token' && credentials.kind !== 'installation-token') {
+        // An app JWT cannot read repositories; GitHub answers 401/403 depending on the endpoint.
+        throw badCredentials();
+      }
+      return route.handle({
+        params,
+        query: url.searchParams,
+        body,
+        state,
+        shapes: state.shapeContext(),
+        token: credentials.kind === 'installation-token' ? credentials.token : (undefined as never),
+        pageUrl: `${baseUrl}${url.pathname}`,
+      });
+    }
+    throw notFound();
+  }
+
+  async function handleGit(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    credentials: Credentials,
+    git: { owner: string; repo: string; rest: string },
+    entry: RequestLogEntry,
+  ): Promise<number> {
+    const deny = (status: number, message: string): number => {
+      req.resume();
+      res.writeHead(status, {
+        'content-type': 'text/plain; charset=utf-8',
+        ...(status === 401 ? { 'www-authenticate': 'Basic realm="GitHub"' } : {}),
+      });
+      res.end(`${message}\n`);
+      return status;
+    };
+    const injected = faults.take(req.method ?? 'GET', url.pathname, entry.installationId);
+    if (injected) {
+      entry.injected = true;
+      return deny(injected.status, injected.message);
+    }
+    if (credentials.kind !== 'installation-token') {
+      return deny(
+        401,
+        credentials.kind === 'none' ? 'Authentication required' : 'Invalid username or token.',
+      );
+    }
+    const repo = state.repos.get(`${git.owner}/${git.repo}`.toLowerCase());
+    if (!repo) return deny(404, 'Repository not found.');
+    // Forks the app is not installed on are still readable when public, like on GitHub.
+    const readable =
+      (repo.installationId === credentials.token.installationId &&
+        (credentials.token.repositoryIds?.includes(repo.id) ?? true)) ||
+      !repo.private;
+    if (!readable) return deny(404, 'Repository not found.');
+    const relative = repo.gitDir.slice(projectRoot.length);
+    return serveGit(req, res, {
+      projectRoot,
+      pathInfo: `${relative}/${git.rest}`,
+      query: url.search.replace(/^\?/, ''),
+      remoteUser: 'x-access-token',
+    });
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { message: String(error) });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    /** Base URL for Octokit (`baseUrl`) and for clone URLs. */
+    url: baseUrl,
+    /** The GitHub App under test's credentials. */
+    app: { id: app.id, slug: app.slug, privateKey: app.privateKey, publicKey: app.publicKey },
+    installationId,
+    /** Raw in-memory state, for assertions beyond the accessors below. */
+    state,
+
+    // --- scenario helpers -------------------------------------------------------------
+    createRepository: scenario.createRepository.bind(scenario),
+    commitToBranch: scenario.commitToBranch.bind(scenario),
+    openPullRequest: scenario.openPullRequest.bind(scenario),
+    pushToPullRequest: scenario.pushToPullRequest.bind(scenario),
+    addLabel: scenario.addLabel.bind(scenario),
+    removeLabel: scenario.removeLabel.bind(scenario),
+    editPullRequest: scenario.editPullRequest.bind(scenario),
+    closePullRequest: scenario.closePullRequest.bind(scenario),
+    reopenPullRequest: scenario.reopenPullRequest.bind(scenario),
+
+    // --- webhooks ----------------------------------------------------------------------
+    setWebhookTarget(target: WebhookTarget | undefined): void {
+      webhooks.target = target;
+    },
+    /** Every webhook the scenario helpers sent, oldest first. */
+    deliveries: webhooks.deliveries,
+    /** The payload GitHub would send for an action, without sending it. */
+    pullRequestEvent: webhooks.pullRequestEvent.bind(webhooks),
+    sendPing() {
+      return webhooks.emit('ping', pingPayload({ appId: app.id, url: webhooks.target?.url ?? '' }));
+    },
+
+    // --- tokens ------------------------------------------------------------------------
+    /** Mints an installation token directly (what POST …/access_tokens returns). */
+    createInstallationToken(id = installationId): { token: string; expiresAt: string } {
+      const record = state.issueToken(id, undefined);
+      return { token: record.token, expiresAt: new Date(record.expiresAt).toISOString() };
+    },
+    /** Makes every issued token expired (tests of token refresh). */
+    expireTokens(): void {
+      for (const token of state.tokens.values()) token.expiresAt = Date.now() - 1000;
+    },
+    cloneUrl(repo: string, token?: string): string {
+      const plain = `${baseUrl}/${state.repo(repo).fullName}.git`;
+      return token ? plain.replace('http://', `http://x-access-token:${token}@`) : plain;
+    },
+
+    // --- what the app wrote ------------------------------------------------------------
+    requests: requestLog,
+    clearRequests(): void {
+      requestLog.length = 0;
+    },
+    comments(repo: string, number: number) {
+      return [...state.comments.values()].filter(
+        (c) => c.repo === state.repo(repo).fullName && c.issueNumber === number,
+      );
+    },
+    statuses(repo: string, sha: string) {
+      return state.statuses.filter((s) => s.repo === state.repo(repo).fullName && s.sha === sha);
+    },
+    checkRuns(repo: string, sha: string) {
+      return [...state.checkRuns.values()].filter(
+        (r) => r.repo === state.repo(repo).fullName && r.headSha === sha,
+      );
+    },
+    pullRequest(repo: string, number: number) {
+      return state.pull(state.repo(repo), number);
+    },
+    pullRequestJson(pr: Parameters<typeof pullRequestJson>[1]): Json {
+      return pullRequestJson(state.shapeContext(), pr);
+    },
+    repositoryJson(repo: string): Json {
+      return repositoryJson(state.shapeContext(), state.repo(repo));
+    },
+
+    // --- faults --------------------------------------------------------------------------
+    /** The next `times` requests matching `pattern` fail with `fault` (status or rate limit). */
+    failNext(pattern: string, fault: Fault, times = 1, faultOptions?: FaultOptions): void {
+      faults.add(pattern, fault, times, faultOptions);
+    },
+    clearFaults(): void {
+      faults.clear();
+    },
+
+    async stop(): Promise<void> {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(projectRoot, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,9 @@
+export {
+  pingPayload,
+  pullRequestPayload,
+  type PullRequestAction,
+  type PullRequestEventInput,
+  type PingPayloadInput,
+} from './payloads.js';
+export { sendWebhook, type SendWebhookOptions, type WebhookResponse } from './send.js';
+export { signWebhookBody } from './signature.js';
