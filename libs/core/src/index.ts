@@ -1,2 +1,4 @@
 // Pure core of Berth: no Nest, no I/O, no process.env. One folder per concern.
 export * from './naming/index.js';
+export * from './units/index.js';
+export * from './labels/index.js';

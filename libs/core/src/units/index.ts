@@ -1,0 +1,2 @@
+export { formatDuration, parseComposeDuration, parseTtl } from './duration.js';
+export { parseByteSize } from './bytes.js';
