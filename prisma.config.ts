@@ -13,6 +13,9 @@ const databaseUrl = process.env.DATABASE_URL;
 // never connected to: only the adapter below connects, and it insists on the real variable.
 process.env.DATABASE_URL ??= 'postgresql://unset@127.0.0.1:5432/unset';
 
+// The CLI otherwise phones checkpoint.prisma.io (update check/telemetry) on every run.
+process.env.CHECKPOINT_DISABLE ??= '1';
+
 export default defineConfig({
   schema: 'prisma/schema.prisma',
   migrations: { path: 'prisma/migrations' },
