@@ -2,3 +2,4 @@
 export * from './naming/index.js';
 export * from './units/index.js';
 export * from './labels/index.js';
+export * from './environment/index.js';

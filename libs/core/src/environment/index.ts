@@ -1,0 +1,24 @@
+export {
+  ENVIRONMENT_STATES,
+  type EnvironmentState,
+  PIPELINE_STAGES,
+  type PipelineStage,
+  type StartGate,
+  isTerminal,
+  mayHoldResources,
+  nextStage,
+} from './states.js';
+export {
+  type EnvironmentEvent,
+  type TransitionError,
+  type TransitionErrorCode,
+  type TransitionResult,
+  transition,
+} from './transition.js';
+export {
+  type GenerationChange,
+  INITIAL_GENERATION,
+  isSuperseded,
+  nextGeneration,
+} from './generation.js';
+export { type ApprovalInput, type ApprovalState, approvalState, startGate } from './approval.js';
