@@ -1,1 +1,1 @@
-export {};
+export * from './container-host/index.js';

@@ -1,0 +1,69 @@
+// Errors a ContainerHost throws. Each message says what failed and what to do about it.
+
+/** The engine does not answer: wrong DOCKER_HOST, daemon stopped, or no socket permission. */
+export class ContainerHostUnreachableError extends Error {
+  override readonly name = 'ContainerHostUnreachableError';
+  constructor(
+    readonly endpoint: string,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `Docker engine unreachable at ${endpoint} (${describe(cause)}). ` +
+        `Start dockerd (e.g. 'sudo systemctl start docker', or 'dockerd &' as root), ` +
+        `or set DOCKER_HOST to an engine that answers (unix:///var/run/docker.sock, tcp://host:2375).`,
+    );
+  }
+}
+
+/** A build step failed; `step` is the Dockerfile step the engine was running. */
+export class ImageBuildError extends Error {
+  override readonly name = 'ImageBuildError';
+  constructor(
+    readonly tag: string,
+    readonly step: string | null,
+    readonly detail: string,
+    readonly lastLines: readonly string[],
+  ) {
+    super(`Building ${tag} failed${step ? ` at ${step}` : ''}: ${detail}`);
+  }
+}
+
+export type WaitFailureReason = 'unhealthy' | 'exited' | 'timeout' | 'missing' | 'no-healthcheck';
+
+/** waitForContainer gave up; `logs` holds the container's last output for the PR comment. */
+export class ContainerWaitError extends Error {
+  override readonly name = 'ContainerWaitError';
+  constructor(
+    readonly container: string,
+    readonly reason: WaitFailureReason,
+    readonly summary: string,
+    readonly exitCode: number | null,
+    readonly logs: string,
+  ) {
+    super(
+      `Container ${container} ${summary}` +
+        (logs.trim() ? `\n--- last log lines ---\n${logs.trimEnd()}` : '\n(no log output)'),
+    );
+  }
+}
+
+/** The caller asked for something Berth never allows (host mounts, extra capabilities, …). */
+export class ContainerSpecError extends Error {
+  override readonly name = 'ContainerSpecError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+function describe(cause: unknown): string {
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return typeof code === 'string' && !cause.message.includes(code)
+      ? `${code}: ${cause.message}`
+      : cause.message;
+  }
+  return String(cause);
+}

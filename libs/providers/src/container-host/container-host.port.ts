@@ -1,0 +1,198 @@
+// What the lifecycle needs from one Docker host, in Berth's terms. Drivers implement it; apps bind
+// a driver to this port. Every method is idempotent: the lifecycle is at-least-once, so running a
+// step twice must converge on the same resources (DESIGN.md, "The spine").
+
+/** Labels are plain strings; drivers always add `berth.managed=true` to what they create. */
+export type Labels = Readonly<Record<string, string>>;
+
+export interface NetworkSpec {
+  /** Deterministic per environment, e.g. `berth-pr-12-shop`. */
+  name: string;
+  labels: Labels;
+  /**
+   * Default true: an internal bridge has no route off the host, so a preview cannot reach the
+   * internet or production services. The host still reaches containers on it by IP (the bridge's
+   * gateway address lives on the host), and a containerised gateway joins the network; measured on
+   * dockerd 20.10. Set false only for products that need egress at run time.
+   */
+  internal?: boolean;
+}
+
+export interface NetworkRef {
+  id: string;
+  name: string;
+  /** False when the network already existed (idempotent re-run). */
+  created: boolean;
+}
+
+export interface VolumeSpec {
+  name: string;
+  labels: Labels;
+}
+
+export interface VolumeRef {
+  name: string;
+  created: boolean;
+}
+
+export interface BuildSpec {
+  /** Absolute path of the build context directory; `.dockerignore` inside it is honoured. */
+  contextDir: string;
+  /** Path of the Dockerfile, relative to contextDir (default `Dockerfile`); may lie outside it. */
+  dockerfile?: string;
+  buildArgs?: Readonly<Record<string, string>>;
+  target?: string;
+  /** The deterministic tag computed from the build inputs. */
+  tag: string;
+  labels: Labels;
+  /** Bypass the layer cache (`preview:rebuild`). */
+  noCache?: boolean;
+  /** Build output, one line at a time, as the engine streams it. */
+  onLog?: (line: string) => void;
+}
+
+export interface BuiltImage {
+  tag: string;
+  /** Image id (sha256:…) reported by the engine. */
+  id: string;
+}
+
+export interface EnsuredImage extends BuiltImage {
+  /** False when the tag was already on the host and nothing was built. */
+  built: boolean;
+}
+
+export interface VolumeMount {
+  /** A named volume (created with ensureVolume). Host paths are refused. */
+  volume: string;
+  /** Absolute path inside the container. */
+  target: string;
+  readOnly?: boolean;
+}
+
+export interface HealthcheckSpec {
+  /** `['CMD', 'pg_isready']`, `['CMD-SHELL', 'curl -f …']`, or a string (run with CMD-SHELL). */
+  test: readonly string[] | string;
+  intervalMs?: number;
+  timeoutMs?: number;
+  retries?: number;
+  startPeriodMs?: number;
+}
+
+export interface ResourceLimits {
+  memoryBytes?: number;
+  /** Fractional CPUs, e.g. 0.5. */
+  cpus?: number;
+  pids?: number;
+}
+
+export type RestartPolicy = 'no' | 'on-failure' | 'unless-stopped' | 'always';
+
+export interface ContainerSpec {
+  /** Deterministic container name; also the idempotency key. */
+  name: string;
+  image: string;
+  command?: readonly string[];
+  entrypoint?: readonly string[];
+  env?: Readonly<Record<string, string>>;
+  labels: Labels;
+  /** The per-environment network; `aliases` give service-name DNS on it. */
+  network: { name: string; aliases?: readonly string[] };
+  healthcheck?: HealthcheckSpec;
+  user?: string;
+  workingDir?: string;
+  mounts?: readonly VolumeMount[];
+  /** Missing fields take the driver's defaults: every container is limited. */
+  limits?: ResourceLimits;
+  /** Capabilities to add back after CapDrop ALL; only the driver's allowlist is accepted. */
+  capAdd?: readonly string[];
+  readonlyRootfs?: boolean;
+  /** tmpfs mounts (path → options), handy with a read-only root filesystem. */
+  tmpfs?: Readonly<Record<string, string>>;
+  restart?: RestartPolicy;
+}
+
+export interface RunResult {
+  id: string;
+  name: string;
+  /** created: new; replaced: config changed; started: existed stopped; reused: left as it was. */
+  action: 'created' | 'replaced' | 'started' | 'reused';
+  configHash: string;
+}
+
+export type WaitCondition = 'healthy' | 'running' | 'exited-0';
+
+export interface WaitOptions {
+  until: WaitCondition;
+  timeoutMs: number;
+}
+
+export interface ContainerState {
+  id: string;
+  name: string;
+  image: string;
+  status: string;
+  running: boolean;
+  exitCode: number | null;
+  health: 'healthy' | 'unhealthy' | 'starting' | null;
+  labels: Labels;
+  /** IP address per attached network. */
+  networks: Readonly<Record<string, string>>;
+}
+
+export interface ListedContainer {
+  id: string;
+  name: string;
+  image: string;
+  state: string;
+  labels: Labels;
+}
+
+export interface ListedNetwork {
+  id: string;
+  name: string;
+  labels: Labels;
+}
+
+export interface ListedVolume {
+  name: string;
+  labels: Labels;
+}
+
+export interface LabelledResources {
+  containers: ListedContainer[];
+  networks: ListedNetwork[];
+  volumes: ListedVolume[];
+}
+
+export interface ContainerHost {
+  /** Throws ContainerHostUnreachableError naming the endpoint and how to fix it. */
+  ping(): Promise<void>;
+
+  ensureNetwork(spec: NetworkSpec): Promise<NetworkRef>;
+  /** Disconnects remaining endpoints first; missing = ok. */
+  removeNetwork(name: string): Promise<void>;
+
+  ensureVolume(spec: VolumeSpec): Promise<VolumeRef>;
+  removeVolume(name: string): Promise<void>;
+
+  imageExists(tag: string): Promise<boolean>;
+  /** Always builds (use noCache for `preview:rebuild`). Throws ImageBuildError naming the step. */
+  buildImage(spec: BuildSpec): Promise<BuiltImage>;
+  /** Builds only when the tag is absent: deterministic tags make "exists" mean "up to date". */
+  ensureImage(spec: BuildSpec): Promise<EnsuredImage>;
+  removeImage(tag: string): Promise<void>;
+
+  /** Create + start, idempotent by name and config hash; security defaults always applied. */
+  runContainer(spec: ContainerSpec): Promise<RunResult>;
+  /** Throws ContainerWaitError with the reason and the container's last log lines. */
+  waitForContainer(name: string, options: WaitOptions): Promise<ContainerState>;
+  containerLogs(name: string, options?: { tail?: number }): Promise<string>;
+  /** null when there is no such container. */
+  inspectContainer(name: string): Promise<ContainerState | null>;
+  /** Force-removes (with its anonymous volumes); missing = ok. */
+  removeContainer(name: string): Promise<void>;
+
+  /** Everything on this host carrying all the given labels (teardown, reconciler). */
+  listByLabels(labels: Labels): Promise<LabelledResources>;
+}

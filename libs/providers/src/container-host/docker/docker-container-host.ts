@@ -1,0 +1,153 @@
+// The ContainerHost port on one Docker Engine, through dockerode.
+
+import type Docker from 'dockerode';
+import { ContainerHostUnreachableError } from '../container-host.errors.js';
+import {
+  type BuildSpec,
+  type BuiltImage,
+  type ContainerHost,
+  type ContainerSpec,
+  type ContainerState,
+  type EnsuredImage,
+  type LabelledResources,
+  type Labels,
+  type NetworkRef,
+  type NetworkSpec,
+  type ResourceLimits,
+  type RunResult,
+  type VolumeRef,
+  type VolumeSpec,
+  type WaitOptions,
+} from '../container-host.port.js';
+import { CAPABILITY_ALLOWLIST, DEFAULT_LIMITS } from '../security-policy.js';
+import { Semaphore } from '../semaphore.js';
+import { type PolicyOptions } from './container-options.js';
+import { createDockerClient, describeEndpoint, type DockerClientOptions } from './docker-client.js';
+import * as containers from './docker-containers.js';
+import { mapUnreachable } from './docker-errors.js';
+import * as images from './docker-images.js';
+import * as resources from './docker-resources.js';
+import { waitForContainer } from './wait-for-container.js';
+
+export interface DockerContainerHostOptions extends DockerClientOptions {
+  /** An existing client (tests, custom TLS); otherwise one is made from dockerHost/apiVersion. */
+  docker?: Docker;
+  /** Builds running at once on this host (default 2): they saturate CPU and disk. */
+  maxConcurrentBuilds?: number;
+  /** Limits for containers whose spec leaves them out. */
+  defaultLimits?: ResourceLimits;
+  capabilityAllowlist?: readonly string[];
+  pingTimeoutMs?: number;
+}
+
+export class DockerContainerHost implements ContainerHost {
+  readonly docker: Docker;
+  readonly endpoint: string;
+  private readonly builds: Semaphore;
+  private readonly inFlightBuilds = new Map<string, Promise<EnsuredImage>>();
+  private readonly policy: PolicyOptions;
+  private readonly pingTimeoutMs: number;
+
+  constructor(options: DockerContainerHostOptions = {}) {
+    this.docker = options.docker ?? createDockerClient(options);
+    this.endpoint = describeEndpoint(this.docker);
+    this.builds = new Semaphore(options.maxConcurrentBuilds ?? 2);
+    this.policy = {
+      defaultLimits: { ...DEFAULT_LIMITS, ...options.defaultLimits },
+      capabilityAllowlist: options.capabilityAllowlist ?? CAPABILITY_ALLOWLIST,
+    };
+    this.pingTimeoutMs = options.pingTimeoutMs ?? 5_000;
+  }
+
+  async ping(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${this.pingTimeoutMs} ms`)),
+        this.pingTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.docker.ping(), timeout]);
+    } catch (err) {
+      throw new ContainerHostUnreachableError(this.endpoint, err);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  ensureNetwork(spec: NetworkSpec): Promise<NetworkRef> {
+    return this.guard(resources.ensureNetwork(this.docker, spec));
+  }
+
+  removeNetwork(name: string): Promise<void> {
+    return this.guard(resources.removeNetwork(this.docker, name));
+  }
+
+  ensureVolume(spec: VolumeSpec): Promise<VolumeRef> {
+    return this.guard(resources.ensureVolume(this.docker, spec));
+  }
+
+  removeVolume(name: string): Promise<void> {
+    return this.guard(resources.removeVolume(this.docker, name));
+  }
+
+  async imageExists(tag: string): Promise<boolean> {
+    return (await this.guard(images.imageId(this.docker, tag))) !== null;
+  }
+
+  buildImage(spec: BuildSpec): Promise<BuiltImage> {
+    return this.guard(this.builds.run(() => images.buildImage(this.docker, spec)));
+  }
+
+  ensureImage(spec: BuildSpec): Promise<EnsuredImage> {
+    // Concurrent ensures of one tag share a single build.
+    const pending = this.inFlightBuilds.get(spec.tag);
+    if (pending) return pending.then((r) => ({ ...r, built: false }));
+    const run = this.guard(
+      this.builds.run(async (): Promise<EnsuredImage> => {
+        const id = await images.imageId(this.docker, spec.tag);
+        if (id) return { tag: spec.tag, id, built: false };
+        return { ...(await images.buildImage(this.docker, spec)), built: true };
+      }),
+    ).finally(() => this.inFlightBuilds.delete(spec.tag));
+    this.inFlightBuilds.set(spec.tag, run);
+    return run;
+  }
+
+  removeImage(tag: string): Promise<void> {
+    return this.guard(images.removeImage(this.docker, tag));
+  }
+
+  runContainer(spec: ContainerSpec): Promise<RunResult> {
+    return this.guard(containers.runContainer(this.docker, spec, this.policy));
+  }
+
+  waitForContainer(name: string, options: WaitOptions): Promise<ContainerState> {
+    return this.guard(waitForContainer(this.docker, name, options));
+  }
+
+  containerLogs(name: string, options: { tail?: number } = {}): Promise<string> {
+    return this.guard(containers.containerLogs(this.docker, name, options.tail ?? 100));
+  }
+
+  async inspectContainer(name: string): Promise<ContainerState | null> {
+    const info = await this.guard(containers.inspectRaw(this.docker, name));
+    return info ? containers.toState(info) : null;
+  }
+
+  removeContainer(name: string): Promise<void> {
+    return this.guard(containers.removeContainer(this.docker, name));
+  }
+
+  listByLabels(labels: Labels): Promise<LabelledResources> {
+    return this.guard(resources.listByLabels(this.docker, labels));
+  }
+
+  /** Socket failures anywhere read as "engine unreachable", with the fix. */
+  private guard<T>(work: Promise<T>): Promise<T> {
+    return work.catch((err: unknown) => {
+      throw mapUnreachable(err, this.endpoint);
+    });
+  }
+}

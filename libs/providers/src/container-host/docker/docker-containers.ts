@@ -1,0 +1,122 @@
+// Containers: idempotent run, inspect, logs, removal.
+
+import type Docker from 'dockerode';
+import { ContainerSpecError } from '../container-host.errors.js';
+import { type ContainerSpec, type ContainerState, type RunResult } from '../container-host.port.js';
+import {
+  CONFIG_HASH_LABEL,
+  containerCreateOptions,
+  type PolicyOptions,
+} from './container-options.js';
+import { isConflict, isNotFound, isNotModified } from './docker-errors.js';
+import { imageId } from './docker-images.js';
+import { demuxLogs } from './log-frames.js';
+
+/** Raw inspect by exact name (Docker would also match an id prefix); null when absent. */
+export async function inspectRaw(
+  docker: Docker,
+  name: string,
+): Promise<Docker.ContainerInspectInfo | null> {
+  try {
+    const info = await docker.getContainer(name).inspect();
+    return info.Name === `/${name}` || info.Id === name ? info : null;
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
+  }
+}
+
+export function toState(info: Docker.ContainerInspectInfo): ContainerState {
+  const health = info.State.Health?.Status;
+  return {
+    id: info.Id,
+    name: info.Name.replace(/^\//, ''),
+    image: info.Config.Image,
+    status: info.State.Status,
+    running: info.State.Running,
+    exitCode: info.State.Running || info.State.Status === 'created' ? null : info.State.ExitCode,
+    health: health === 'healthy' || health === 'unhealthy' || health === 'starting' ? health : null,
+    labels: info.Config.Labels ?? {},
+    networks: Object.fromEntries(
+      Object.entries(info.NetworkSettings.Networks ?? {}).map(([net, ep]) => [net, ep.IPAddress]),
+    ),
+  };
+}
+
+export async function runContainer(
+  docker: Docker,
+  spec: ContainerSpec,
+  policy: PolicyOptions,
+  attempt = 0,
+): Promise<RunResult> {
+  const image = await imageId(docker, spec.image);
+  if (!image) {
+    throw new ContainerSpecError(
+      'image',
+      `${spec.image} is not on this Docker host: build it (or pull it) before running ${spec.name}`,
+    );
+  }
+  const { options, configHash } = containerCreateOptions(spec, image, policy);
+  const existing = await inspectRaw(docker, spec.name);
+  const result = (action: RunResult['action'], id: string): RunResult => ({
+    id,
+    name: spec.name,
+    action,
+    configHash,
+  });
+
+  if (existing && existing.Config.Labels?.[CONFIG_HASH_LABEL] === configHash) {
+    const s = existing.State;
+    // A one-shot job that already succeeded is done; anything else stopped is started again.
+    const oneShotDone =
+      s.Status === 'exited' && s.ExitCode === 0 && (spec.restart ?? 'no') === 'no';
+    if (s.Running || oneShotDone) return result('reused', existing.Id);
+    await start(docker, existing.Id);
+    return result('started', existing.Id);
+  }
+  if (existing) await removeContainer(docker, spec.name);
+  try {
+    const created = await docker.createContainer(options);
+    await start(docker, created.id);
+    return result(existing ? 'replaced' : 'created', created.id);
+  } catch (err) {
+    // Another worker created the same name between our inspect and create: converge on theirs.
+    if (isConflict(err) && attempt < 2) return runContainer(docker, spec, policy, attempt + 1);
+    throw err;
+  }
+}
+
+async function start(docker: Docker, id: string): Promise<void> {
+  try {
+    await docker.getContainer(id).start();
+  } catch (err) {
+    if (!isNotModified(err)) throw err; // 304: already running
+  }
+}
+
+export async function containerLogs(docker: Docker, name: string, tail = 100): Promise<string> {
+  try {
+    const buf = await docker
+      .getContainer(name)
+      .logs({ stdout: true, stderr: true, follow: false, tail });
+    return demuxLogs(Buffer.isBuffer(buf) ? buf : Buffer.from(String(buf)));
+  } catch (err) {
+    if (isNotFound(err)) throw new Error(`No container named ${name} on this Docker host`);
+    throw err;
+  }
+}
+
+export async function removeContainer(docker: Docker, name: string): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    try {
+      await docker.getContainer(name).remove({ force: true, v: true });
+      return;
+    } catch (err) {
+      if (isNotFound(err)) return;
+      // "removal of container … is already in progress": wait for the other remover.
+      if (!isConflict(err)) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`Container ${name} could not be removed: removal kept conflicting for 5 s`);
+}

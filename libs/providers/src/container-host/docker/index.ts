@@ -1,0 +1,3 @@
+export { DockerContainerHost, type DockerContainerHostOptions } from './docker-container-host.js';
+export { createDockerClient, parseDockerHost, type DockerClientOptions } from './docker-client.js';
+export { CONFIG_HASH_LABEL, MANAGED_LABEL } from './container-options.js';
