@@ -37,7 +37,12 @@ export async function packBuildContext(
 
   const relDockerfile = toPosix(path.relative(root, dockerfileAbs));
   const inside = !relDockerfile.startsWith('../') && !path.isAbsolute(relDockerfile);
-  if (inside && !rules.ignores(relDockerfile)) {
+  // Listed in .dockerignore itself is fine (the daemon drops it from COPY); inside an ignored
+  // directory the walk would never reach it, so it is injected like an outside one.
+  const parents = relDockerfile.split('/').slice(0, -1);
+  const parentIgnored =
+    !hasExceptions && parents.some((_, i) => rules.ignores(parents.slice(0, i + 1).join('/')));
+  if (inside && !parentIgnored) {
     return {
       stream: pack(root, rules, hasExceptions, new Set([relDockerfile])),
       dockerfile: relDockerfile,

@@ -52,7 +52,10 @@ export function containerCreateOptions(
     Image: spec.image,
     Cmd: spec.command ? [...spec.command] : undefined,
     Entrypoint: spec.entrypoint ? [...spec.entrypoint] : undefined,
-    Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
+    // Sorted so that the same variables in another order hash the same (no needless replace).
+    Env: Object.entries(spec.env ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .sort(),
     User: spec.user,
     WorkingDir: spec.workingDir,
     Tty: false,
