@@ -1,0 +1,14 @@
+export * from './model.js';
+export { type ComposeProblem, ComposeError } from './problems.js';
+export {
+  MAX_ALIAS_COUNT,
+  MAX_COMPOSE_BYTES,
+  type ParseComposeOptions,
+  type ParseComposeResult,
+  parseCompose,
+  parseComposeOrThrow,
+} from './parse-compose.js';
+export { type InterpolationContext, InterpolationError, interpolate } from './interpolate.js';
+export { type StartPlan, startOrder } from './graph.js';
+export { CAPABILITY_ALLOWLIST } from './security.js';
+export { shellSplit } from './fields.js';

@@ -1,0 +1,159 @@
+import { isMap, scalar, stringList, typeName } from './fields.js';
+import { type BerthExtension, type ServiceSpec } from './model.js';
+import { type ProblemList, childPath } from './problems.js';
+
+/**
+ * `x-berth`: what Berth needs to know about a compose file that compose itself cannot say.
+ * It is NOT interpolated (`$` stays literal); its `variables` are templates rendered per
+ * environment, then fed to the interpolation of the rest of the file.
+ *
+ * ```yaml
+ * x-berth:
+ *   expose: [web, api]        # services that get a preview URL; default: every service with a port
+ *   ports: { web: 3000 }      # container port the gateway routes to; default: the service's first port
+ *   public: false             # true = no access control in front of the URLs; default false
+ *   database:                 # optional: the Postgres service whose data Berth manages per PR
+ *     service: db             #   (how it starts comes from the `db:*` labels)
+ *   secrets: [db_password]    # generated once per environment; use as {{ secrets.db_password }}
+ *   variables:                # interpolation variables, rendered per environment
+ *     API_PUBLIC_URL: '{{ urls.api }}'
+ *     SHOP_DB_PASSWORD: '{{ secrets.db_password }}'
+ * ```
+ */
+
+const KNOWN = ['expose', 'ports', 'public', 'database', 'secrets', 'variables'];
+const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SECRET = /^[a-z][a-z0-9_]{0,62}$/;
+
+export interface RawBerthExtension {
+  expose?: string[];
+  ports: Record<string, number>;
+  public: boolean;
+  database?: { service: string };
+  variables: Record<string, string>;
+  secrets: string[];
+}
+
+/** Shape checks that need no services. */
+export function parseBerthExtension(value: unknown, problems: ProblemList): RawBerthExtension {
+  const path = 'x-berth';
+  const ext: RawBerthExtension = { ports: {}, public: false, variables: {}, secrets: [] };
+  if (value === undefined || value === null) return ext;
+  if (!isMap(value)) {
+    problems.add(path, `expected a mapping, got ${typeName(value)}`);
+    return ext;
+  }
+  for (const key of Object.keys(value)) {
+    if (!KNOWN.includes(key))
+      problems.add(childPath(path, key), `unknown x-berth key; known: ${KNOWN.join(', ')}`);
+  }
+  if (value.expose !== undefined)
+    ext.expose = [...new Set(stringList(value.expose, childPath(path, 'expose'), problems))];
+  if (value.ports !== undefined) {
+    const at = childPath(path, 'ports');
+    if (!isMap(value.ports))
+      problems.add(at, `expected a mapping of service to port, got ${typeName(value.ports)}`);
+    else {
+      for (const [service, port] of Object.entries(value.ports)) {
+        if (Number.isInteger(port) && (port as number) >= 1 && (port as number) <= 65535)
+          ext.ports[service] = port as number;
+        else problems.add(childPath(at, service), 'expected a port number 1-65535');
+      }
+    }
+  }
+  if (value.public !== undefined) {
+    if (typeof value.public === 'boolean') ext.public = value.public;
+    else problems.add(childPath(path, 'public'), 'expected true or false');
+  }
+  if (value.database !== undefined) {
+    const at = childPath(path, 'database');
+    if (!isMap(value.database))
+      problems.add(at, `expected a mapping like { service: db }, got ${typeName(value.database)}`);
+    else {
+      for (const key of Object.keys(value.database)) {
+        if (key !== 'service') problems.add(childPath(at, key), 'unknown key; known: service');
+      }
+      const service = scalar(value.database.service, childPath(at, 'service'), problems);
+      if (service !== undefined) ext.database = { service };
+    }
+  }
+  if (value.secrets !== undefined) {
+    const at = childPath(path, 'secrets');
+    stringList(value.secrets, at, problems).forEach((name, index) => {
+      if (!SECRET.test(name))
+        problems.add(childPath(at, index), `secret name \`${name}\` must match ${SECRET.source}`);
+      else if (!ext.secrets.includes(name)) ext.secrets.push(name);
+    });
+  }
+  if (value.variables !== undefined) {
+    const at = childPath(path, 'variables');
+    if (!isMap(value.variables))
+      problems.add(at, `expected a mapping of NAME to template, got ${typeName(value.variables)}`);
+    else {
+      for (const [name, template] of Object.entries(value.variables)) {
+        if (!VARIABLE.test(name)) {
+          problems.add(
+            childPath(at, name),
+            'a variable name is letters, digits and `_`, not starting with a digit',
+          );
+          continue;
+        }
+        const text = scalar(template, childPath(at, name), problems);
+        if (text !== undefined) ext.variables[name] = text;
+      }
+    }
+  }
+  return ext;
+}
+
+/** Cross-checks against the services and fills defaults. */
+export function resolveBerthExtension(
+  raw: RawBerthExtension,
+  services: Readonly<Record<string, ServiceSpec>>,
+  problems: ProblemList,
+): BerthExtension {
+  const tcpPorts = (service: ServiceSpec): number[] =>
+    service.ports.filter((p) => p.protocol === 'tcp').map((p) => p.port);
+  const expose =
+    raw.expose ??
+    Object.values(services)
+      .filter((s) => tcpPorts(s).length > 0)
+      .map((s) => s.name);
+  const ports: Record<string, number> = {};
+  expose.forEach((name, index) => {
+    const at = raw.expose ? `x-berth.expose[${index}]` : 'x-berth.expose';
+    const service = services[name];
+    if (!service) {
+      problems.add(
+        at,
+        `unknown service \`${name}\`; services: ${Object.keys(services).join(', ')}`,
+      );
+      return;
+    }
+    const port = raw.ports[name] ?? tcpPorts(service)[0];
+    if (port === undefined) {
+      problems.add(
+        at,
+        `service \`${name}\` has no TCP port: add one under its \`ports\` or \`expose\`, or set x-berth.ports.${name}`,
+      );
+      return;
+    }
+    ports[name] = port;
+  });
+  for (const name of Object.keys(raw.ports)) {
+    if (!expose.includes(name))
+      problems.add(`x-berth.ports.${name}`, `\`${name}\` is not in x-berth.expose`);
+  }
+  if (raw.database && !services[raw.database.service]) {
+    problems.add('x-berth.database.service', `unknown service \`${raw.database.service}\``);
+  }
+  const ext: BerthExtension = {
+    expose: expose.filter((name) => ports[name] !== undefined),
+    ports,
+    public: raw.public,
+    variables: raw.variables,
+    secrets: raw.secrets,
+  };
+  if (raw.database) ext.database = raw.database;
+  return ext;
+}
