@@ -5,3 +5,4 @@ export * from './labels/index.js';
 export * from './environment/index.js';
 export * from './compose/index.js';
 export * from './templating/index.js';
+export * from './build/index.js';
