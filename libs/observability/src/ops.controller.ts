@@ -34,13 +34,11 @@ export class OpsController {
   @Get('readyz')
   async readyz(@Res() res: Reply) {
     const report = await runReadiness(this.options.checks);
-    res
-      .status(report.ready ? 200 : 503)
-      .send({
-        status: report.ready ? 'ready' : 'not_ready',
-        service: this.options.service,
-        ...report,
-      });
+    res.status(report.ready ? 200 : 503).send({
+      status: report.ready ? 'ready' : 'not_ready',
+      service: this.options.service,
+      ...report,
+    });
   }
 
   @Get('metrics')

@@ -54,6 +54,12 @@ export async function runService<C extends { LOG_LEVEL: string }>(
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, `${definition.service} stopping`);
+    // A dependency that never answers must not keep a stopping process alive forever.
+    const deadline = setTimeout(() => {
+      logger.error('did not stop within 10 s; exiting anyway');
+      process.exit(1);
+    }, 10_000);
+    deadline.unref();
     running.close().then(
       () => process.exit(0),
       (error: unknown) => {

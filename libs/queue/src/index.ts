@@ -1,1 +1,1 @@
-export { checkRedis, createRedis } from './redis-connection.js';
+export { checkRedis, closeRedis, createRedis } from './redis-connection.js';

@@ -1,0 +1,1 @@
+export { openStores, type Stores } from './stores.js';

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The main job: bootstrap what is missing, build, migrate, then run the demo (scripts/demo.ts).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=bootstrap/all.sh
+source scripts/bootstrap/all.sh
+npm run -s build
+npx prisma migrate deploy >/dev/null
+exec node dist/scripts/demo.js "$@"
