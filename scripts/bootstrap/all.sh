@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash source-path=SCRIPTDIR
 # Take this machine to "the test suite can run": Node >= 22 on PATH, npm dependencies, a Docker
 # engine, Postgres + Redis, fixture images. SOURCE it (scripts/test.sh, scripts/demo.sh do):
 # it exports PATH, DATABASE_URL, TEST_DATABASE_URL, REDIS_URL and SHOP_*_IMAGE. Every step is

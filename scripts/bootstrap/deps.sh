@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash source-path=SCRIPTDIR
 # Install npm dependencies only when they changed. SOURCE after node.sh (needs Node >= 22).
 #
 # A stamp in node_modules records a hash of what the install depends on: package-lock.json,

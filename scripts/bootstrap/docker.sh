@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash source-path=SCRIPTDIR
 # Ensure a Docker engine answers, plus docker-compose v1. SOURCE this file.
 #
 # - DOCKER_HOST set: only check that it answers (we never start a remote engine).
@@ -16,23 +16,26 @@ BERTH_DOCKER_START_TIMEOUT="${BERTH_DOCKER_START_TIMEOUT:-60}"
 berth_docker_answers() { timeout 15 docker version --format '{{.Server.Version}}' 2>&1; }
 
 berth_start_dockerd() {
-  local logf pid waited=0
+  local logf pid offset waited=0
   logf="$(berth_log_dir)/dockerd.log"
+  # Failure messages show only what this start-up wrote (the log is appended to across runs).
+  offset="$(stat -c %s "$logf" 2>/dev/null || echo 0)"
   log "starting dockerd in the background (log: $logf)"
-  # setsid + nohup: the daemon must outlive the shell that sourced us.
-  setsid nohup dockerd >>"$logf" 2>&1 </dev/null &
+  # setsid + nohup: the daemon must outlive the shell that sourced us. 9>&-: it must not inherit
+  # the flock fd of our caller, or it would hold that lock for its whole life.
+  setsid nohup dockerd >>"$logf" 2>&1 </dev/null 9>&- &
   pid=$!
   while ((waited < BERTH_DOCKER_START_TIMEOUT)); do
     if berth_docker_answers >/dev/null; then return 0; fi
-    if ! kill -0 "$pid" 2>/dev/null && ! pgrep -x dockerd >/dev/null; then
+    if ! kill -0 "$pid" 2>/dev/null; then
       die "dockerd exited during start-up; last lines of $logf:
-$(berth_tail "$logf")"
+$(tail -c +$((offset + 1)) "$logf" | tail -n 15 | sed 's/^/    /')"
     fi
     sleep 1
     waited=$((waited + 1))
   done
   die "dockerd did not answer on /var/run/docker.sock within ${BERTH_DOCKER_START_TIMEOUT}s; last lines of $logf:
-$(berth_tail "$logf")"
+$(tail -c +$((offset + 1)) "$logf" | tail -n 15 | sed 's/^/    /')"
 }
 
 berth_bootstrap_docker() {
@@ -45,9 +48,11 @@ berth_bootstrap_docker() {
       die "DOCKER_HOST=$DOCKER_HOST does not answer ($(berth_first_line "$out")): start that engine, or unset DOCKER_HOST to use/start the local one"
     log "docker $out at DOCKER_HOST=$DOCKER_HOST ($(berth_elapsed "$started"))"
   else
-    if ! have docker || ! berth_docker_answers >/dev/null; then
+    out="docker CLI missing"
+    if ! have docker || ! out="$(berth_docker_answers)"; then
       if ! berth_is_root || [[ ! -f /etc/debian_version ]]; then
-        die "no Docker engine answers on /var/run/docker.sock: start one (e.g. 'sudo systemctl start docker'), or set DOCKER_HOST; bootstrap starts dockerd itself only as root on Debian"
+        have docker || die "the docker CLI is missing: install Docker (https://docs.docker.com/engine/install/)"
+        die "no Docker engine answers on /var/run/docker.sock ($(berth_first_line "$out")): start one (e.g. 'sudo systemctl start docker') or get access to it (docker group), or set DOCKER_HOST; bootstrap starts dockerd itself only as root on Debian"
       fi
       # Serialise with other bootstraps so only one dockerd is ever started.
       (

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash source-path=SCRIPTDIR
 # Build the fixture images once and reuse them. SOURCE after docker.sh: it exports the
 # SHOP_*_IMAGE variables of images.env (values already in the environment win).
 #

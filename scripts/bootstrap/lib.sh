@@ -55,8 +55,9 @@ berth_apt_install() {
   fi
   log "installing $* via apt (log: $logf)"
   local -a apt=(env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=300)
-  if "${apt[@]}" install "$@" >>"$logf" 2>&1; then return 0; fi
-  if "${apt[@]}" update >>"$logf" 2>&1 && "${apt[@]}" install "$@" >>"$logf" 2>&1; then return 0; fi
+  # 9>&-: maintainer scripts may start daemons; they must not inherit a caller's flock fd.
+  if "${apt[@]}" install "$@" >>"$logf" 2>&1 9>&-; then return 0; fi
+  if "${apt[@]}" update >>"$logf" 2>&1 9>&- && "${apt[@]}" install "$@" >>"$logf" 2>&1 9>&-; then return 0; fi
   die "apt-get install $* failed (is the Debian mirror in /etc/apt/sources.list* reachable?); last lines of $logf:
 $(berth_tail "$logf")"
 }

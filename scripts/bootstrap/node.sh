@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash source-path=SCRIPTDIR
 # Ensure a Node >= 22 is first on PATH. SOURCE this file: it exports PATH.
 #
 # The machine's Node may be older (Debian hosts here ship 20). Then we install the npm package

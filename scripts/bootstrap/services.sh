@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash source-path=SCRIPTDIR
 # Ensure Postgres and Redis answer. SOURCE this file: it exports DATABASE_URL,
 # TEST_DATABASE_URL and REDIS_URL.
 #
@@ -29,9 +29,9 @@ berth_check_database_url() {
 # Runs SQL as the cluster superuser over the Unix socket (peer auth), as Debian sets it up.
 berth_pg_superuser() {
   if berth_is_root; then
-    runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p "$BERTH_PG_PORT" -d postgres "$@"
+    runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p "$BERTH_PG_PORT" -d postgres
   elif [[ "$(id -un)" == postgres ]]; then
-    psql -X -q -v ON_ERROR_STOP=1 -p "$BERTH_PG_PORT" -d postgres "$@"
+    psql -X -q -v ON_ERROR_STOP=1 -p "$BERTH_PG_PORT" -d postgres
   else
     return 1
   fi
@@ -47,8 +47,12 @@ berth_start_local_postgres() {
     berth_is_root || die "no Postgres cluster on port $BERTH_PG_PORT: create one (sudo pg_createcluster --start <version> main) or set DATABASE_URL"
     version="$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort -n | tail -n 1)"
     [[ -n "$version" ]] || die "postgresql is installed but no server version was found under /usr/lib/postgresql: apt-get install -y postgresql"
-    pg_createcluster -p "$BERTH_PG_PORT" "$version" main >>"$(berth_log_dir)/postgres.log" 2>&1 ||
-      die "pg_createcluster $version main failed; see $(berth_log_dir)/postgres.log"
+    # `main` unless another port already uses that name (BERTH_PG_PORT set to a second port).
+    name=main
+    if [[ -d "/etc/postgresql/$version/main" ]]; then name=berth; fi
+    log "creating Postgres cluster $version/$name on port $BERTH_PG_PORT"
+    pg_createcluster -p "$BERTH_PG_PORT" "$version" "$name" >>"$(berth_log_dir)/postgres.log" 2>&1 ||
+      die "pg_createcluster $version $name failed; see $(berth_log_dir)/postgres.log"
     cluster="$(pg_lsclusters -h | awk -v p="$BERTH_PG_PORT" '$3 == p { print; exit }')"
   fi
   read -r version name port status _ <<<"$cluster"
@@ -56,7 +60,8 @@ berth_start_local_postgres() {
     berth_is_root || [[ "$(id -un)" == postgres ]] ||
       die "Postgres cluster $version/$name is $status: start it (sudo pg_ctlcluster $version $name start) or set DATABASE_URL"
     log "starting Postgres cluster $version/$name on port $port"
-    pg_ctlcluster "$version" "$name" start >>"$(berth_log_dir)/postgres.log" 2>&1 ||
+    # 9>&-: the server must not inherit the flock fd, or it would hold the lock forever.
+    pg_ctlcluster "$version" "$name" start >>"$(berth_log_dir)/postgres.log" 2>&1 9>&- ||
       die "pg_ctlcluster $version $name start failed; last lines of /var/log/postgresql/postgresql-$version-$name.log:
 $(berth_tail "/var/log/postgresql/postgresql-$version-$name.log")"
   fi
@@ -139,7 +144,9 @@ berth_bootstrap_redis() {
       dir="$BERTH_ROOT/.cache/berth/redis"
       mkdir -p "$dir"
       log "starting redis-server on 127.0.0.1:$BERTH_REDIS_PORT (log: $logf)"
-      redis-server --bind 127.0.0.1 --port "$BERTH_REDIS_PORT" --daemonize yes --dir "$dir" --logfile "$logf" >>"$logf" 2>&1 ||
+      # 9>&- as for Postgres above.
+      # shellcheck disable=SC2094 # redis appends to its --logfile; start-up errors go to stderr
+      redis-server --bind 127.0.0.1 --port "$BERTH_REDIS_PORT" --daemonize yes --dir "$dir" --logfile "$logf" >>"$logf" 2>&1 9>&- ||
         die "redis-server failed to start; last lines of $logf:
 $(berth_tail "$logf")"
       until [[ "$(berth_redis_ping -h 127.0.0.1 -p "$BERTH_REDIS_PORT")" == PONG ]]; do
