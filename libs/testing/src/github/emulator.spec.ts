@@ -1,6 +1,8 @@
 // Drives the emulator with the official SDK exactly as Berth does: App → installation Octokit.
+import { generateKeyPairSync } from 'node:crypto';
 import { App } from '@octokit/app';
-import { RequestError } from '@octokit/request-error';
+// The SDK's RequestError (name 'HttpError'); a type import keeps the transitive package undeclared.
+import type { RequestError } from '@octokit/request-error';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubEmulator, type GitHubEmulator } from './emulator.js';
@@ -66,6 +68,24 @@ describe('GitHub emulator via the official SDK', () => {
       repo: 'shop',
     });
     expect(inst.id).toBe(gh.installationId);
+  });
+
+  it('refuses an app JWT signed with another key', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    const impostor = new App({
+      appId: gh.app.id,
+      privateKey,
+      Octokit: Sdk.defaults({ baseUrl: gh.url }),
+    });
+    await expect(impostor.octokit.request('GET /app')).rejects.toMatchObject({ status: 401 });
+    const installation = await impostor.getInstallationOctokit(gh.installationId);
+    await expect(installation.request('GET /repos/acme/shop')).rejects.toMatchObject({
+      status: 401,
+    });
   });
 
   it("serves a pull request in GitHub's shape", async () => {
@@ -143,7 +163,7 @@ describe('GitHub emulator via the official SDK', () => {
       // A literal path bypasses the SDK's typed parameters so the body can be left out.
       .request('POST /repos/acme/shop/issues/1/comments', {})
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RequestError);
+    expect(error).toMatchObject({ name: 'HttpError' });
     expect((error as RequestError).status).toBe(422);
     expect((error as RequestError).response?.data).toMatchObject({
       message: 'Validation Failed',
@@ -238,7 +258,7 @@ describe('GitHub emulator via the official SDK', () => {
     const error = await bogus.rest.pulls
       .get({ owner: 'acme', repo: 'shop', pull_number: 1 })
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RequestError);
+    expect(error).toMatchObject({ name: 'HttpError' });
     expect((error as RequestError).status).toBe(401);
     expect((error as RequestError).response?.data).toMatchObject({ message: 'Bad credentials' });
 
