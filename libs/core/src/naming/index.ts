@@ -20,6 +20,16 @@ export {
   jobId,
   networkName,
   previewHostname,
+  type PreviewUrlOptions,
   previewLabel,
+  previewUrl,
   volumeName,
 } from './resource-names.js';
+export {
+  LABEL_ENV,
+  LABEL_MANAGED,
+  LABEL_PR,
+  LABEL_REPO,
+  LABEL_SERVICE,
+  resourceLabels,
+} from './resource-labels.js';

@@ -9,6 +9,7 @@ import {
   networkName,
   previewHostname,
   previewLabel,
+  previewUrl,
   volumeName,
 } from './resource-names.js';
 
@@ -142,5 +143,29 @@ describe('preview hostnames', () => {
 
   it('rejects invalid base domains', () => {
     expect(() => previewHostname(shop, 'web', 'http://x')).toThrow(/base domain/);
+  });
+});
+
+describe('previewUrl', () => {
+  it('builds https URLs by default and omits default ports', () => {
+    expect(previewUrl(shop, 'web', { baseDomain: 'example.com' })).toBe(
+      'https://web-pr-7-shop.example.com',
+    );
+    expect(previewUrl(shop, 'web', { baseDomain: 'example.com', port: 443 })).toBe(
+      'https://web-pr-7-shop.example.com',
+    );
+    expect(previewUrl(shop, 'web', { baseDomain: 'localhost', scheme: 'http', port: 80 })).toBe(
+      'http://web-pr-7-shop.localhost',
+    );
+  });
+
+  it('adds a non-default gateway port', () => {
+    expect(previewUrl(shop, 'api', { baseDomain: 'localhost', scheme: 'http', port: 8080 })).toBe(
+      'http://api-pr-7-shop.localhost:8080',
+    );
+  });
+
+  it.each([0, 70000, 1.5])('rejects port %s', (port) => {
+    expect(() => previewUrl(shop, 'web', { baseDomain: 'localhost', port })).toThrow(/port/);
   });
 });

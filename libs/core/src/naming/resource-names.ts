@@ -115,3 +115,32 @@ export function previewHostname(
 ): string {
   return `${previewLabel(id, service, options)}.${normalizeBaseDomain(baseDomain)}`;
 }
+
+export interface PreviewUrlOptions extends HostnameOptions {
+  baseDomain: string;
+  scheme?: 'http' | 'https';
+  /** The gateway's public port, when not the scheme's default (local: `8080`). */
+  port?: number;
+}
+
+/** `https://web-pr-7-shop.example.com`, or `http://web-pr-7-shop.localhost:8080` locally. */
+export function previewUrl(
+  id: EnvironmentIdentity,
+  service: string,
+  options: PreviewUrlOptions,
+): string {
+  const scheme = options.scheme ?? 'https';
+  const host = previewHostname(id, service, options.baseDomain, options);
+  const { port } = options;
+  if (
+    port === undefined ||
+    (scheme === 'https' && port === 443) ||
+    (scheme === 'http' && port === 80)
+  ) {
+    return `${scheme}://${host}`;
+  }
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`gateway port must be 1-65535, got ${String(port)}`);
+  }
+  return `${scheme}://${host}:${port}`;
+}
