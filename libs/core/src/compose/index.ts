@@ -1,8 +1,7 @@
 export * from './model.js';
 export { type ComposeProblem, ComposeError } from './problems.js';
+export { MAX_ALIAS_COUNT, MAX_COMPOSE_BYTES, composeServiceNames } from './load-yaml.js';
 export {
-  MAX_ALIAS_COUNT,
-  MAX_COMPOSE_BYTES,
   type ParseComposeOptions,
   type ParseComposeResult,
   parseCompose,

@@ -621,3 +621,25 @@ describe('parseCompose: top-level volumes and x-berth', () => {
     });
   });
 });
+
+describe('parseCompose: URL placeholders must name exposed services', () => {
+  it('refuses {{ urls.X }} / {{ hosts.X }} for services that are not exposed', () => {
+    const problems = problemsOf(`
+services:
+  web: { image: x, ports: ['3000'], environment: { A: '{{ urls.worker }}', B: '{{ urls.web }}', C: '{{hosts.ghost}}' } }
+  worker: { image: x }
+x-berth:
+  variables: { W: '{{ urls.worker }}', S: '{{ secrets.x }}' }
+`);
+    expect(problems).toEqual([
+      {
+        path: 'x-berth.variables.W',
+        message: expect.stringMatching(
+          /`\{\{ urls.worker \}\}` names a service that is not exposed; exposed: web/,
+        ),
+      },
+      { path: 'services.web.environment.A', message: expect.stringMatching(/urls.worker/) },
+      { path: 'services.web.environment.C', message: expect.stringMatching(/hosts.ghost/) },
+    ]);
+  });
+});

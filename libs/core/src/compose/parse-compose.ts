@@ -1,8 +1,8 @@
-import { parseDocument } from 'yaml';
 import { type TemplateContext, TemplateError, renderTemplateMap } from '../templating/render.js';
 import { isMap, keyValues, typeName } from './fields.js';
 import { checkDependencies } from './graph.js';
 import { type InterpolationError, interpolateTree } from './interpolate.js';
+import { loadYaml } from './load-yaml.js';
 import { type ComposeSpec, type ServiceSpec, type VolumeSpec } from './model.js';
 import { type ComposeProblem, ComposeError, ProblemList, childPath } from './problems.js';
 import { normalizeService } from './service.js';
@@ -22,9 +22,6 @@ export type ParseComposeResult =
   | { ok: true; spec: ComposeSpec; warnings: ComposeProblem[] }
   | { ok: false; problems: ComposeProblem[]; warnings: ComposeProblem[] };
 
-/** Aliases are rare in compose files; a handful is plenty and bounds "billion laughs" expansion. */
-export const MAX_ALIAS_COUNT = 50;
-export const MAX_COMPOSE_BYTES = 512 * 1024;
 const SERVICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const TOP_LEVEL_IGNORED: Record<string, string> = {
   version: 'the `version` key is obsolete',
@@ -43,10 +40,6 @@ export function parseCompose(text: string, options: ParseComposeOptions = {}): P
       ? { ok: true, spec, warnings: problems.warnings }
       : { ok: false, problems: problems.problems, warnings: problems.warnings };
 
-  if (Buffer.byteLength(text, 'utf8') > MAX_COMPOSE_BYTES) {
-    problems.add('(file)', `the compose file is larger than ${MAX_COMPOSE_BYTES / 1024} KiB`);
-    return result();
-  }
   const root = loadYaml(text, problems);
   if (root === undefined) return result();
   if (!isMap(root)) {
@@ -132,6 +125,7 @@ export function parseCompose(text: string, options: ParseComposeOptions = {}): P
   const serviceRecord = Object.fromEntries(services);
   checkDependencies(serviceRecord, problems);
   const berth = resolveBerthExtension(rawExt, serviceRecord, problems);
+  checkUrlReferences(rawExt.variables, serviceRecord, berth.expose, problems);
   return result({ services: serviceRecord, volumes, berth });
 }
 
@@ -140,27 +134,6 @@ export function parseComposeOrThrow(text: string, options: ParseComposeOptions =
   const parsed = parseCompose(text, options);
   if (!parsed.ok) throw new ComposeError(parsed.problems);
   return parsed.spec;
-}
-
-function loadYaml(text: string, problems: ProblemList): unknown {
-  const doc = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    for (const error of doc.errors)
-      problems.add('(yaml)', error.message.split('\n')[0] ?? error.message);
-    return undefined;
-  }
-  // e.g. an unknown tag like `!!js/function`: read as a plain string, never executed.
-  for (const warning of doc.warnings)
-    problems.warn('(yaml)', warning.message.split('\n')[0] ?? warning.message);
-  try {
-    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (error) {
-    problems.add(
-      '(yaml)',
-      `${(error as Error).message}: the file uses more than ${MAX_ALIAS_COUNT} alias expansions; inline some anchors`,
-    );
-    return undefined;
-  }
 }
 
 function parseTopLevelVolumes(
@@ -215,4 +188,34 @@ function parseTopLevelVolumes(
     out.set(name, volume);
   }
   return Object.fromEntries(out);
+}
+
+const URL_REFERENCE = /\{\{\s*(urls|hosts)\.([A-Za-z0-9_][A-Za-z0-9_.-]*)\s*\}\}/g;
+
+/**
+ * `{{ urls.X }}` / `{{ hosts.X }}` must name an exposed service: a URL for anything else would
+ * route nowhere. Checked here so the file is refused before anything is built.
+ */
+function checkUrlReferences(
+  variables: Readonly<Record<string, string>>,
+  services: Readonly<Record<string, ServiceSpec>>,
+  expose: readonly string[],
+  problems: ProblemList,
+): void {
+  const check = (text: string, path: string): void => {
+    for (const [, namespace, service] of text.matchAll(URL_REFERENCE)) {
+      if (!expose.includes(service as string)) {
+        problems.add(
+          path,
+          `\`{{ ${namespace}.${service} }}\` names a service that is not exposed; exposed: ${expose.join(', ') || '(none)'} (see x-berth.expose)`,
+        );
+      }
+    }
+  };
+  for (const [name, text] of Object.entries(variables)) check(text, `x-berth.variables.${name}`);
+  for (const service of Object.values(services)) {
+    for (const [key, text] of Object.entries(service.environment)) {
+      check(text, `services.${service.name}.environment.${key}`);
+    }
+  }
 }

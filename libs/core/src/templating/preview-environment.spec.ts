@@ -63,11 +63,17 @@ services:
 
   it('names service and key for an unknown placeholder', () => {
     const bad = parseComposeOrThrow(
-      "services:\n  web: { image: x, environment: { API: '{{ urls.admin }}' } }",
+      "services:\n  web: { image: x, environment: { API: '{{ env.region }}' } }",
     );
     expect(() => renderServiceEnvironments(bad, values)).toThrow(
-      /^services\.web\.environment\.API: unknown placeholder `\{\{ urls\.admin \}\}`/,
+      /^services\.web\.environment\.API: unknown placeholder `\{\{ env\.region \}\}`; known: env\.branch/,
     );
+  });
+
+  it('names the service when a URL is missing from the values', () => {
+    expect(() =>
+      renderServiceEnvironments(spec, { ...values, urls: { web: 'https://w' } }),
+    ).toThrow(/^services\.web\.environment\.API_URL: unknown placeholder `\{\{ urls\.api \}\}`/);
   });
 
   it('refuses reserved BERTH_ keys', () => {
