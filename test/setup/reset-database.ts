@@ -12,6 +12,9 @@ export async function resetDatabase(databaseUrl: string): Promise<void> {
   const client = new pg.Client({ ...options, connectionTimeoutMillis: 5_000 });
   await client.connect();
   try {
+    // Two test runs starting together would otherwise interleave their DROP/CREATE and fail.
+    // (Runs that overlap further still share one database: give each its own TEST_DATABASE_URL.)
+    await client.query("select pg_advisory_lock(hashtext('berth:test-database-reset'))");
     await client.query('DROP SCHEMA IF EXISTS public CASCADE');
     await client.query('CREATE SCHEMA public');
   } finally {
