@@ -643,3 +643,41 @@ x-berth:
     ]);
   });
 });
+
+describe('parseCompose: namespaces and optional dependencies', () => {
+  it.each([
+    ['network_mode: none', 'services.s.network_mode', /not supported/],
+    ['network_mode: bridge', 'services.s.network_mode', /not supported/],
+    ['network_mode: "service:db"', 'services.s.network_mode', /not supported/],
+    ['ipc: "service:db"', 'services.s.ipc', /not supported/],
+    ['uts: private', 'services.s.uts', /not supported/],
+  ])('%j → %s', (line, path, message) => {
+    expect(problemsOf(`services:\n  s:\n    image: x\n    ${line}\n`)).toContainEqual({
+      path,
+      message: expect.stringMatching(message),
+    });
+  });
+
+  it('ignores a private IPC namespace with a warning', () => {
+    const result = parseCompose('services:\n  s: { image: x, ipc: private }\n');
+    expect(result.ok).toBe(true);
+    expect(result.warnings.map((w) => w.path)).toEqual(['services.s.ipc']);
+  });
+
+  it('drops a missing optional dependency with a warning, keeps required ones strict', () => {
+    const result = parseCompose(`
+services:
+  s: { image: x, depends_on: { ghost: { condition: service_started, required: false }, t: { condition: service_healthy } } }
+  t: { image: x }
+`);
+    expect(result.ok && result.spec.services.s?.dependsOn).toEqual({
+      t: { condition: 'service_healthy', required: true },
+    });
+    expect(result.warnings).toEqual([
+      {
+        path: 'services.s.depends_on.ghost',
+        message: 'optional dependency `ghost` is not in the file; ignored',
+      },
+    ]);
+  });
+});

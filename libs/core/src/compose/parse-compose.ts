@@ -123,6 +123,7 @@ export function parseCompose(text: string, options: ParseComposeOptions = {}): P
     );
   }
   const serviceRecord = Object.fromEntries(services);
+  dropMissingOptionalDependencies(serviceRecord, problems);
   checkDependencies(serviceRecord, problems);
   const berth = resolveBerthExtension(rawExt, serviceRecord, problems);
   checkUrlReferences(rawExt.variables, serviceRecord, berth.expose, problems);
@@ -216,6 +217,25 @@ function checkUrlReferences(
   for (const service of Object.values(services)) {
     for (const [key, text] of Object.entries(service.environment)) {
       check(text, `services.${service.name}.environment.${key}`);
+    }
+  }
+}
+
+/** `required: false` on a dependency that is not in the file: compose warns and goes on; so do we. */
+function dropMissingOptionalDependencies(
+  services: Record<string, ServiceSpec>,
+  problems: ProblemList,
+): void {
+  for (const service of Object.values(services)) {
+    for (const [name, dependency] of Object.entries(service.dependsOn)) {
+      if (dependency.required || services[name]) continue;
+      problems.warn(
+        `services.${service.name}.depends_on.${name}`,
+        `optional dependency \`${name}\` is not in the file; ignored`,
+      );
+      service.dependsOn = Object.fromEntries(
+        Object.entries(service.dependsOn).filter(([other]) => other !== name),
+      );
     }
   }
 }

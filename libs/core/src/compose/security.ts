@@ -59,14 +59,14 @@ export function checkSecurity(
         at,
         `\`${key}: ${value}\` is refused: it joins a container outside this preview`,
       );
-    } else if (key === 'network_mode' && value !== 'none') {
+    } else if (key === 'network_mode') {
       problems.add(
         at,
         `\`network_mode: ${value}\` is not supported: Berth puts every service on the preview’s own network. Remove it`,
       );
-    } else if (key === 'ipc' && !['private', 'shareable', 'none'].includes(value)) {
-      problems.add(at, `\`ipc: ${value}\` is not supported; remove it`);
-    } else if (key !== 'network_mode' && key !== 'ipc') {
+    } else if (key === 'ipc' && ['private', 'shareable'].includes(value)) {
+      problems.warn(at, 'ignored: each container gets a private IPC namespace');
+    } else {
       problems.add(at, `\`${key}: ${value}\` is not supported; remove it`);
     }
   }

@@ -67,7 +67,8 @@ describe('resource names', () => {
 
   it('keeps services whose slugs would merge apart', () => {
     expect(containerName(shop, 'api_v2')).not.toBe(containerName(shop, 'api-v2'));
-    expect(containerName(shop, 'API')).toBe(containerName(shop, 'api'));
+    expect(containerName(shop, 'API')).not.toBe(containerName(shop, 'api'));
+    expect(previewLabel(shop, 'API')).not.toBe(previewLabel(shop, 'api'));
   });
 
   it('rejects service/volume names without usable characters', () => {
@@ -96,6 +97,14 @@ describe('jobId', () => {
     expect(() => jobId('env:1', 1, 'build')).toThrow(/no `:`/);
     expect(() => jobId('env', 1, 'build:x')).toThrow(/stage/);
     expect(() => jobId('', 1, 'build')).toThrow(/environment id/);
+  });
+
+  it('keeps ids unambiguous: stages are letters only', () => {
+    expect(() => jobId('e', 1, 'a-2-b')).toThrow(/stage/);
+    expect(() => jobId('e', 1, 'build2')).toThrow(/stage/);
+    expect(() => jobId('e', 1, 'x'.repeat(33))).toThrow(/stage/);
+    expect(jobId('e-1-a', 2, 'b')).toBe('e-1-a-2-b');
+    expect(jobId('e', 1, 'teardown-final')).toBe('e-1-teardown-final');
   });
 
   it.each([0, -1, 1.5, Number.NaN])('refuses generation %s', (g) => {

@@ -13,8 +13,9 @@ import { slugify } from './slug.js';
 function componentSlug(kind: string, value: string): string {
   const slug = slugify(value);
   if (slug === '') throw new Error(`${kind} name \`${value}\` has no usable characters [a-z0-9]`);
-  // A lossy component (e.g. `api_v2` vs `api-v2`) keeps a hash so two services never share a name.
-  return slug === value.toLowerCase() ? slug : `${slug}-${shortHash(value, 6)}`;
+  // A lossy component (`api_v2` vs `api-v2`, or `API` vs `api`: compose names are
+  // case-sensitive) keeps a hash so two services never share a name.
+  return slug === value ? slug : `${slug}-${shortHash(value, 6)}`;
 }
 
 function stem(id: EnvironmentIdentity): string {
@@ -67,7 +68,8 @@ export function imageTag(
   return `berth/${repo}:${buildHash}`;
 }
 
-const STAGE = /^[a-z][a-z0-9-]{0,31}$/;
+// Letters only, so the generation is the last all-digit part and the id parses back uniquely.
+const STAGE = /^(?=.{1,32}$)[a-z]+(?:-[a-z]+)*$/;
 const ENV_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
