@@ -1,1 +1,11 @@
 export { checkRedis, closeRedis, createRedis } from './redis-connection.js';
+export {
+  createLifecycleQueue,
+  DEFAULT_QUEUE_PREFIX,
+  enqueueStage,
+  LIFECYCLE_QUEUE,
+  type LifecycleQueue,
+  type LifecycleStage,
+  STAGE_ATTEMPTS,
+  type StageJobData,
+} from './lifecycle-queue.js';

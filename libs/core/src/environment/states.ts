@@ -25,7 +25,9 @@ export const ENVIRONMENT_STATES = [
 export type EnvironmentState = (typeof ENVIRONMENT_STATES)[number];
 
 /** The stages a generation runs, in order; `teardown` runs on close/skip and is not superseded. */
-export const PIPELINE_STAGES = ['build', 'replicate', 'wire', 'expose'] as const;
+// wire before replicate: URLs and credentials are computed once per revision and handed to every
+// container as one unit when it is created (DESIGN.md stage 4), so they must exist first.
+export const PIPELINE_STAGES = ['build', 'wire', 'replicate', 'expose'] as const;
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 
 /** The stage after `stage` in a generation's run, or `undefined` after the last one. */

@@ -181,8 +181,9 @@ describe('transition', () => {
 
 describe('states helpers', () => {
   it('nextStage walks the pipeline', () => {
-    expect(nextStage('build')).toBe('replicate');
-    expect(nextStage('wire')).toBe('expose');
+    expect(nextStage('build')).toBe('wire');
+    expect(nextStage('wire')).toBe('replicate');
+    expect(nextStage('replicate')).toBe('expose');
     expect(nextStage('expose')).toBeUndefined();
   });
 

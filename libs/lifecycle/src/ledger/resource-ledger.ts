@@ -1,0 +1,69 @@
+import type { Prisma, PrismaClient, Resource, ResourceKind, ResourceProvider } from '@berth/db';
+
+export interface PlannedResource {
+  kind: ResourceKind;
+  provider: ResourceProvider;
+  /** Deterministic name from the environment identity (see @berth/core naming). */
+  name: string;
+  /** Null for shared resources no environment owns (e.g. content-addressed images). */
+  environmentId: string | null;
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * The spine's ledger: a row is written (planned) BEFORE the resource is created and marked
+ * deleted AFTER it is removed, so a crash between the two leaves a row teardown and the
+ * reconciler can act on, never an unrecorded resource.
+ */
+export class ResourceLedger {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** Idempotent: an existing row for (provider, kind, name) keeps its state and is re-owned. */
+  async plan(resource: PlannedResource): Promise<Resource> {
+    const metadata = (resource.metadata ?? {}) as Prisma.InputJsonValue;
+    return this.prisma.resource.upsert({
+      where: {
+        provider_kind_name: {
+          provider: resource.provider,
+          kind: resource.kind,
+          name: resource.name,
+        },
+      },
+      create: { ...resource, metadata, state: 'planned' },
+      update: {
+        environmentId: resource.environmentId,
+        metadata,
+      },
+    });
+  }
+
+  async markCreated(id: string, providerId?: string): Promise<void> {
+    await this.prisma.resource.update({
+      where: { id },
+      data: { state: 'created', ...(providerId ? { providerId } : {}), deletedAt: null },
+    });
+  }
+
+  async markFailed(id: string): Promise<void> {
+    await this.prisma.resource.update({ where: { id }, data: { state: 'failed' } });
+  }
+
+  async markDeleting(id: string): Promise<void> {
+    await this.prisma.resource.update({ where: { id }, data: { state: 'deleting' } });
+  }
+
+  async markDeleted(id: string): Promise<void> {
+    await this.prisma.resource.update({
+      where: { id },
+      data: { state: 'deleted', deletedAt: new Date() },
+    });
+  }
+
+  /** Everything an environment may still hold (any state but deleted), oldest first. */
+  async live(environmentId: string): Promise<Resource[]> {
+    return this.prisma.resource.findMany({
+      where: { environmentId, state: { not: 'deleted' } },
+      orderBy: { createdAt: 'asc' },
+    });
+  }
+}

@@ -1,0 +1,43 @@
+import type { Environment, Repository, Revision } from '@berth/db';
+import type { LifecycleStage, StageJobData } from '@berth/queue';
+import type { Logger } from 'pino';
+
+export type EnvironmentWithRepository = Environment & { repository: Repository };
+
+export interface StageInput {
+  job: StageJobData;
+  /** Attempt number, 1-based. */
+  attempt: number;
+  environment: EnvironmentWithRepository;
+  /** The revision of the job's generation (head SHA + config it was triggered with). */
+  revision: Revision;
+  logger: Logger;
+  /**
+   * Throws SupersededError when a newer generation (or a close) arrived. Call it between
+   * long steps (e.g. between service builds) so stale work stops early.
+   */
+  assertCurrent: () => Promise<void>;
+}
+
+export interface StageOutcome {
+  /** Facts for operators, stored on the stage run (what was rebuilt, what started, ...). */
+  details?: Record<string, unknown>;
+}
+
+/** One lifecycle stage. observe → compare → act → record; must be safe to run twice. */
+export interface StageHandler {
+  readonly stage: LifecycleStage;
+  run(input: StageInput): Promise<StageOutcome>;
+}
+
+/** Thrown when the job's generation is no longer the environment's; recorded as "superseded". */
+export class SupersededError extends Error {
+  override readonly name = 'SupersededError';
+  constructor(
+    readonly jobGeneration: number,
+    readonly currentGeneration: number,
+    reason = 'a newer push or label change superseded it',
+  ) {
+    super(`generation ${jobGeneration} superseded by ${currentGeneration}: ${reason}`);
+  }
+}

@@ -1,0 +1,44 @@
+import { jobId, type PipelineStage } from '@berth/core';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+/** One queue carries every lifecycle stage; the job name is the stage. */
+export const LIFECYCLE_QUEUE = 'lifecycle';
+export const DEFAULT_QUEUE_PREFIX = 'berth';
+
+export type LifecycleStage = PipelineStage | 'teardown';
+
+/** Ids and the generation only: handlers always re-read current state (it may have moved on). */
+export interface StageJobData {
+  environmentId: string;
+  generation: number;
+  stage: LifecycleStage;
+}
+
+export type LifecycleQueue = Queue<StageJobData, unknown, LifecycleStage>;
+
+export function createLifecycleQueue(
+  connection: Redis,
+  prefix = DEFAULT_QUEUE_PREFIX,
+): LifecycleQueue {
+  return new Queue<StageJobData, unknown, LifecycleStage>(LIFECYCLE_QUEUE, { connection, prefix });
+}
+
+/** Attempts per stage job; the last failure marks the environment failed. */
+export const STAGE_ATTEMPTS = 3;
+
+/**
+ * Enqueue a stage under its deterministic id `{env}-{generation}-{stage}`: a duplicate enqueue
+ * (webhook replay, handler re-run) collapses into the existing job.
+ */
+export async function enqueueStage(queue: LifecycleQueue, data: StageJobData): Promise<string> {
+  const id = jobId(data.environmentId, data.generation, data.stage);
+  await queue.add(data.stage, data, {
+    jobId: id,
+    attempts: STAGE_ATTEMPTS,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: { age: 24 * 3600, count: 5_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  });
+  return id;
+}
