@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
 import { httpGet } from '../support/http-probe.js';
@@ -5,6 +6,10 @@ import { spawnApp, type SpawnedApp } from '../support/spawn-app.js';
 import { testServices } from '../support/test-services.js';
 
 const WEBHOOK_SECRET = 'whsec-integration-test-0123456789abcdef';
+const LINK_SECRET = 'link-secret-integration-test-0123456789abcdef';
+const TEST_PRIVATE_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .privateKey.export({ type: 'pkcs1', format: 'pem' })
+  .toString();
 const running: SpawnedApp[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((app) => app.stop()));
@@ -28,11 +33,25 @@ async function appEnv(app: 'api' | 'worker' | 'gateway') {
   }
   if (app === 'worker') {
     const port = await freePort();
-    return { env: { ...base, WORKER_PORT: String(port) }, ops: port };
+    return {
+      env: {
+        ...base,
+        WORKER_PORT: String(port),
+        GITHUB_APP_ID: '4242',
+        GITHUB_APP_PRIVATE_KEY: TEST_PRIVATE_KEY,
+        PREVIEW_LINK_SECRET: LINK_SECRET,
+      },
+      ops: port,
+    };
   }
   const [pub, ops] = [await freePort(), await freePort()];
   return {
-    env: { ...base, GATEWAY_PORT: String(pub), GATEWAY_OPS_PORT: String(ops) },
+    env: {
+      ...base,
+      GATEWAY_PORT: String(pub),
+      GATEWAY_OPS_PORT: String(ops),
+      PREVIEW_LINK_SECRET: LINK_SECRET,
+    },
     ops,
     pub,
   };

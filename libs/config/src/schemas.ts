@@ -16,6 +16,31 @@ const common = {
   LOG_LEVEL: logLevel(),
   DATABASE_URL: postgresUrl(),
   REDIS_URL: redisUrl(),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'must be 1-31 chars of a-z, 0-9 and -')
+    .default('berth')
+    .describe('Redis key prefix for Berth queues, default berth'),
+};
+
+const githubApp = {
+  GITHUB_API_URL: httpUrl('e.g. https://api.github.com').default('https://api.github.com'),
+  GITHUB_APP_ID: z.coerce
+    .number({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a number') })
+    .int('must be a whole number')
+    .positive('must be greater than 0')
+    .describe('the numeric App ID from the GitHub App settings page'),
+  GITHUB_APP_PRIVATE_KEY: secret(
+    64,
+    'the GitHub App private key (PEM); newlines may be written as \\n',
+  ).transform((pem) => pem.replace(/\\n/g, '\n')),
+};
+
+const previewLinks = {
+  PREVIEW_LINK_SECRET: secret(
+    32,
+    'signs preview share links; the worker and the gateway need the same value (`openssl rand -hex 32`)',
+  ),
 };
 
 export const apiConfigSchema = z.object({
@@ -38,6 +63,31 @@ export const workerConfigSchema = z.object({
     .string()
     .optional()
     .describe('e.g. unix:///var/run/docker.sock or tcp://10.0.0.5:2375; unset = local socket'),
+  ...githubApp,
+  ...previewLinks,
+  BASE_DOMAIN: hostname(
+    'localhost',
+    'preview URLs are <service>-pr-<n>-<repo>.<BASE_DOMAIN>; default localhost',
+  ),
+  PREVIEW_URL_SCHEME: z.enum(['http', 'https']).default('https').describe('default https'),
+  PREVIEW_URL_PORT: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 65535')
+    .max(65535, 'must be between 1 and 65535')
+    .optional()
+    .describe('port in preview URLs when the gateway is not on 80/443'),
+  WORK_DIR: z
+    .string()
+    .min(1)
+    .default('.cache/berth')
+    .describe('where source checkouts are cached; default .cache/berth'),
+  COMPOSE_VARIABLES_FILE: z
+    .string()
+    .optional()
+    .describe(
+      'KEY=value file of operator-wide compose interpolation variables (e.g. image overrides)',
+    ),
 });
 
 export const gatewayConfigSchema = z.object({
@@ -49,6 +99,7 @@ export const gatewayConfigSchema = z.object({
     'localhost',
     'preview URLs are <service>-pr-<n>-<repo>.<BASE_DOMAIN>; default localhost',
   ),
+  ...previewLinks,
 });
 
 export type ApiConfig = z.infer<typeof apiConfigSchema>;

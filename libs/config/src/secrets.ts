@@ -4,6 +4,7 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'REDIS_URL',
   'GITHUB_WEBHOOK_SECRET',
   'GITHUB_APP_PRIVATE_KEY',
+  'PREVIEW_LINK_SECRET',
 ]);
 
 /** A copy safe to log: secret values replaced, URLs keep only scheme, host and port. */
