@@ -9,3 +9,4 @@ export {
 } from './pipeline/stage-handler.js';
 export { StageRunner, type StageRunnerDeps, type StageRunResult } from './pipeline/stage-runner.js';
 export { type ReportedEvent, type StatusReporter } from './pipeline/status-reporter.js';
+export { type RevisionImages, type RevisionWiring } from './pipeline/revision-outputs.js';

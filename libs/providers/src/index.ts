@@ -1,1 +1,2 @@
 export * from './container-host/index.js';
+export * from './github/index.js';

@@ -15,13 +15,30 @@ export interface StageJobData {
   stage: LifecycleStage;
 }
 
-export type LifecycleQueue = Queue<StageJobData, unknown, LifecycleStage>;
+/**
+ * A PR-facing notice with no stage behind it (fork held, preview skipped): job name `notify`,
+ * handled by the worker's reporter outside the stage runner.
+ */
+export interface NotifyJobData {
+  environmentId: string;
+  generation: number;
+  reason: 'held' | 'skipped';
+}
+
+export type LifecycleJobName = LifecycleStage | 'notify';
+export type LifecycleQueue = Queue<StageJobData | NotifyJobData, unknown, LifecycleJobName>;
+
+/** Redis pub/sub channel the gateway listens on; message = a hostname, or `*` for all. */
+export const ROUTES_CHANNEL = 'berth:routes';
 
 export function createLifecycleQueue(
   connection: Redis,
   prefix = DEFAULT_QUEUE_PREFIX,
 ): LifecycleQueue {
-  return new Queue<StageJobData, unknown, LifecycleStage>(LIFECYCLE_QUEUE, { connection, prefix });
+  return new Queue<StageJobData | NotifyJobData, unknown, LifecycleJobName>(LIFECYCLE_QUEUE, {
+    connection,
+    prefix,
+  });
 }
 
 /** Attempts per stage job; the last failure marks the environment failed. */
@@ -34,6 +51,21 @@ export const STAGE_ATTEMPTS = 3;
 export async function enqueueStage(queue: LifecycleQueue, data: StageJobData): Promise<string> {
   const id = jobId(data.environmentId, data.generation, data.stage);
   await queue.add(data.stage, data, {
+    jobId: id,
+    attempts: STAGE_ATTEMPTS,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: { age: 24 * 3600, count: 5_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  });
+  return id;
+}
+
+export async function enqueueNotification(
+  queue: LifecycleQueue,
+  data: NotifyJobData,
+): Promise<string> {
+  const id = `${jobId(data.environmentId, data.generation, 'notify')}-${data.reason}`;
+  await queue.add('notify', data, {
     jobId: id,
     attempts: STAGE_ATTEMPTS,
     backoff: { type: 'exponential', delay: 2_000 },

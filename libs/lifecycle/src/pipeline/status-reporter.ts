@@ -6,7 +6,10 @@ export type ReportedEvent =
   | { kind: 'started'; stage: LifecycleStage }
   | { kind: 'ready' }
   | { kind: 'failed'; stage: LifecycleStage; error: string }
-  | { kind: 'destroyed' };
+  | { kind: 'destroyed' }
+  /** Fork PR waiting for `preview:approved` on its head SHA; `skipped`: `preview:skip`. */
+  | { kind: 'held' }
+  | { kind: 'skipped' };
 
 /**
  * Tells the pull request what happened (sticky comment, commit status; later Slack). Called by

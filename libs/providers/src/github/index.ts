@@ -1,0 +1,7 @@
+export {
+  type CommitState,
+  type GitHubPort,
+  type RepositoryCoordinates,
+  STATUS_CONTEXT,
+  STICKY_COMMENT_MARKER,
+} from './github.port.js';
