@@ -104,8 +104,10 @@ berth_bootstrap_postgres() {
     if [[ -n "${TEST_DATABASE_URL:-}" ]]; then
       berth_check_database_url TEST_DATABASE_URL "$TEST_DATABASE_URL"
     else
-      log "TEST_DATABASE_URL not set: tests use DATABASE_URL"
-      TEST_DATABASE_URL="$DATABASE_URL"
+      # Never DATABASE_URL itself: the test setup wipes its database. Same server, `<db>_test`
+      # (created by the test setup when missing).
+      TEST_DATABASE_URL="$(node -e 'const u = new URL(process.argv[1]); u.pathname = u.pathname.replace(/\/?$/, "") + "_test"; console.log(u.href)' "$DATABASE_URL")"
+      log "TEST_DATABASE_URL not set: tests use $(berth_redact_url "$TEST_DATABASE_URL")"
     fi
     export DATABASE_URL TEST_DATABASE_URL
     log "postgres $(berth_redact_url "$DATABASE_URL") ($(berth_elapsed "$started"))"
