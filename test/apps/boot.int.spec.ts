@@ -1,7 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../support/free-port.js';
-import { httpGet } from '../support/http-probe.js';
+import { freePort, httpRequest as httpGet } from '@berth/testing';
 import { spawnApp, type SpawnedApp } from '../support/spawn-app.js';
 import { testServices } from '../support/test-services.js';
 

@@ -1,3 +1,4 @@
 // Test support: a GitHub API + git emulator and a GitHub-format webhook sender.
 export * from './github/index.js';
 export * from './webhooks/index.js';
+export * from './control-plane/index.js';

@@ -1,0 +1,226 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type GitHubEmulator, startGitHubEmulator } from '../github/emulator.js';
+import {
+  type AppProcess,
+  freePort,
+  httpRequest,
+  startAppProcess,
+  StopWaiting,
+  waitFor,
+} from './processes.js';
+
+export interface ControlPlaneOptions {
+  /** Repository root (where dist/ and examples/ live). */
+  root: string;
+  databaseUrl: string;
+  redisUrl: string;
+  /** KEY=value file of compose variables (fixture image names on this machine). */
+  composeVariablesFile?: string;
+  /** Fixed gateway port (the demo prints URLs with it); random by default. */
+  gatewayPort?: number;
+  logLevel?: string;
+  /** Copy the apps' logs to stderr as they come. */
+  echoLogs?: boolean;
+}
+
+export interface EnvironmentView {
+  id: string;
+  state: string;
+  generation: number;
+  headSha: string;
+  prNumber: number;
+  urls?: Record<string, string>;
+  stages?: { stage: string; status: string; durationMs: number | null; error?: string | null }[];
+  services?: { name: string; image?: string; source?: string }[];
+  [key: string]: unknown;
+}
+
+/**
+ * The whole control plane as real processes (api, worker, gateway from dist/) against a real
+ * Postgres, Redis and Docker engine, with the GitHub emulator as GitHub. Used by the
+ * end-to-end tests, `npm run demo` and `npm run bench`.
+ */
+export class ControlPlane {
+  private constructor(
+    readonly github: GitHubEmulator,
+    readonly apps: AppProcess[],
+    readonly apiUrl: string,
+    readonly gatewayPort: number,
+    readonly apiToken: string,
+    readonly linkSecret: string,
+    private readonly workDir: string,
+  ) {}
+
+  static async start(options: ControlPlaneOptions): Promise<ControlPlane> {
+    const [apiPort, workerPort, gatewayPort, gatewayOpsPort] = [
+      await freePort(),
+      await freePort(),
+      options.gatewayPort ?? (await freePort()),
+      await freePort(),
+    ];
+    const webhookSecret = randomBytes(24).toString('hex');
+    const apiToken = randomBytes(24).toString('hex');
+    const linkSecret = randomBytes(32).toString('hex');
+    const workDir = await mkdtemp(join(tmpdir(), 'berth-cp-'));
+    const github = await startGitHubEmulator({
+      webhook: { url: `http://127.0.0.1:${apiPort}/webhooks/github`, secret: webhookSecret },
+    });
+    const common: Record<string, string> = {
+      DATABASE_URL: options.databaseUrl,
+      REDIS_URL: options.redisUrl,
+      QUEUE_PREFIX: `cp-${randomBytes(4).toString('hex')}`,
+      LOG_LEVEL: options.logLevel ?? 'info',
+      NODE_ENV: 'test',
+    };
+    const specs: [string, Record<string, string>, number][] = [
+      [
+        'api',
+        {
+          ...common,
+          API_PORT: String(apiPort),
+          GITHUB_WEBHOOK_SECRET: webhookSecret,
+          GITHUB_API_URL: github.url,
+          API_TOKEN: apiToken,
+        },
+        apiPort,
+      ],
+      [
+        'worker',
+        {
+          ...common,
+          WORKER_PORT: String(workerPort),
+          GITHUB_API_URL: github.url,
+          GITHUB_APP_ID: String(github.app.id),
+          GITHUB_APP_PRIVATE_KEY: github.app.privateKey,
+          PREVIEW_LINK_SECRET: linkSecret,
+          BASE_DOMAIN: 'localhost',
+          PREVIEW_URL_SCHEME: 'http',
+          PREVIEW_URL_PORT: String(gatewayPort),
+          WORK_DIR: workDir,
+          ...(options.composeVariablesFile
+            ? { COMPOSE_VARIABLES_FILE: options.composeVariablesFile }
+            : {}),
+        },
+        workerPort,
+      ],
+      [
+        'gateway',
+        {
+          ...common,
+          GATEWAY_PORT: String(gatewayPort),
+          GATEWAY_OPS_PORT: String(gatewayOpsPort),
+          BASE_DOMAIN: 'localhost',
+          PREVIEW_LINK_SECRET: linkSecret,
+        },
+        gatewayOpsPort,
+      ],
+    ];
+    const apps = specs.map(([name, env]) =>
+      startAppProcess(options.root, name, env, options.echoLogs ?? false),
+    );
+    const plane = new ControlPlane(
+      github,
+      apps,
+      `http://127.0.0.1:${apiPort}`,
+      gatewayPort,
+      apiToken,
+      linkSecret,
+      workDir,
+    );
+    try {
+      for (const [i, [name, , opsPort]] of specs.entries()) {
+        const app = apps[i];
+        await waitFor(
+          `${name} to be ready`,
+          async () => {
+            if (app && app.child.exitCode !== null) {
+              throw new Error(`${name} exited with ${app.child.exitCode}:\n${app.output()}`);
+            }
+            const res = await httpRequest(`http://127.0.0.1:${opsPort}/readyz`, {
+              timeoutMs: 3_000,
+            });
+            return res.status === 200 ? true : undefined;
+          },
+          30_000,
+        );
+      }
+    } catch (error) {
+      await plane.stop();
+      throw error;
+    }
+    return plane;
+  }
+
+  /** GET /api/v1/environments/:id, or the environment of a repository's PR. */
+  async environment(repository: string, prNumber: number): Promise<EnvironmentView | undefined> {
+    const res = await httpRequest(
+      `${this.apiUrl}/api/v1/environments?repository=${encodeURIComponent(repository)}`,
+      { headers: { authorization: `Bearer ${this.apiToken}` } },
+    );
+    if (res.status !== 200) throw new Error(`GET /api/v1/environments: ${res.status} ${res.body}`);
+    const list = JSON.parse(res.body) as { items?: EnvironmentView[] } | EnvironmentView[];
+    const items = Array.isArray(list) ? list : (list.items ?? []);
+    const found = items.find((e) => e.prNumber === prNumber);
+    if (!found) return undefined;
+    const detail = await httpRequest(`${this.apiUrl}/api/v1/environments/${found.id}`, {
+      headers: { authorization: `Bearer ${this.apiToken}` },
+    });
+    if (detail.status !== 200) throw new Error(`GET environment: ${detail.status} ${detail.body}`);
+    return JSON.parse(detail.body) as EnvironmentView;
+  }
+
+  /** Waits until the PR's environment reaches `state` at `generation` (or later); fails fast on `failed`. */
+  async waitForState(
+    repository: string,
+    prNumber: number,
+    state: string,
+    options: { generation?: number; timeoutMs?: number } = {},
+  ): Promise<EnvironmentView> {
+    return waitFor(
+      `${repository}#${prNumber} to be ${state}`,
+      async () => {
+        const env = await this.environment(repository, prNumber);
+        if (!env) return undefined;
+        if (options.generation !== undefined && env.generation < options.generation)
+          return undefined;
+        if (env.state === state) return env;
+        if (env.state === 'failed' && state !== 'failed') {
+          throw new StopWaiting(
+            `${repository}#${prNumber} failed: ${JSON.stringify(env.stages)}\n${this.logs()}`,
+          );
+        }
+        return undefined;
+      },
+      options.timeoutMs ?? 300_000,
+      250,
+    );
+  }
+
+  /** Last lines of every app's output, for failure messages. */
+  logs(lines = 40): string {
+    return this.apps
+      .map((app) => `--- ${app.name} ---\n${app.output().split('\n').slice(-lines).join('\n')}`)
+      .join('\n');
+  }
+
+  /** Sends a request through the gateway with the preview's Host (localhost subdomains). */
+  viaGateway(
+    url: string,
+    options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  ) {
+    const target = new URL(url);
+    return httpRequest(`http://127.0.0.1:${this.gatewayPort}${target.pathname}${target.search}`, {
+      ...options,
+      headers: { host: target.host, ...options.headers },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.apps.map((app) => app.stop()));
+    await this.github.stop();
+    await rm(this.workDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,10 @@
+export { ControlPlane, type ControlPlaneOptions, type EnvironmentView } from './control-plane.js';
+export {
+  type AppProcess,
+  freePort,
+  httpRequest,
+  type HttpResult,
+  startAppProcess,
+  StopWaiting,
+  waitFor,
+} from './processes.js';
