@@ -6,3 +6,4 @@ export * from './environment/index.js';
 export * from './compose/index.js';
 export * from './templating/index.js';
 export * from './build/index.js';
+export * from './access/index.js';

@@ -1,0 +1,8 @@
+export {
+  SHARE_TOKEN_PARAM,
+  type ShareTokenClaims,
+  type ShareTokenVerdict,
+  shareLink,
+  signShareToken,
+  verifyShareToken,
+} from './share-token.js';
