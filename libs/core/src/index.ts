@@ -7,3 +7,4 @@ export * from './compose/index.js';
 export * from './templating/index.js';
 export * from './build/index.js';
 export * from './access/index.js';
+export * from './report/index.js';

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { STATUS_DESCRIPTION_MAX, statusFor } from './commit-status.js';
+
+describe('statusFor', () => {
+  it('maps every event to the commit status it sets', () => {
+    expect(statusFor({ kind: 'started', stage: 'build' })).toEqual({
+      state: 'pending',
+      description: 'Building the preview',
+    });
+    expect(statusFor({ kind: 'started', stage: 'replicate' })).toEqual({
+      state: 'pending',
+      description: 'Provisioning the preview (replicate)',
+    });
+    expect(statusFor({ kind: 'ready' })).toEqual({
+      state: 'success',
+      description: 'Preview ready',
+    });
+    expect(statusFor({ kind: 'failed', stage: 'build', error: 'exit 1\n  at step 3' })).toEqual({
+      state: 'failure',
+      description: 'Preview failed at build: exit 1 at step 3',
+    });
+    expect(statusFor({ kind: 'held' })?.state).toBe('pending');
+    expect(statusFor({ kind: 'held' })?.description).toContain('Waiting for approval');
+    expect(statusFor({ kind: 'skipped' })).toEqual({
+      state: 'success',
+      description: 'Skipped by label preview:skip',
+    });
+  });
+
+  it('teardown and destroyed update the comment only', () => {
+    expect(statusFor({ kind: 'destroyed' })).toBeNull();
+    expect(statusFor({ kind: 'started', stage: 'teardown' })).toBeNull();
+  });
+
+  it('keeps descriptions within 140 characters and free of secrets', () => {
+    const status = statusFor(
+      { kind: 'failed', stage: 'replicate', error: `password=hunter2hunter2 ${'y'.repeat(500)}` },
+      ['hunter2hunter2'],
+    );
+    expect(status?.description.length).toBeLessThanOrEqual(STATUS_DESCRIPTION_MAX);
+    expect(status?.description).not.toContain('hunter2');
+  });
+});

@@ -1,0 +1,18 @@
+export {
+  type CommitStatusState,
+  type CommitStatusUpdate,
+  type PreviewEvent,
+  STATUS_DESCRIPTION_MAX,
+  statusFor,
+} from './commit-status.js';
+export {
+  COMMENT_ERROR_MAX,
+  PREVIEW_COMMENT_MARKER,
+  type PreviewCommentInput,
+  type PreviewCommentNote,
+  type PreviewCommentService,
+  type PreviewCommentStage,
+  type PreviewCommentState,
+  renderPreviewComment,
+} from './preview-comment.js';
+export { redactSecrets, truncate } from './redact.js';

@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import {
+  COMMENT_ERROR_MAX,
+  PREVIEW_COMMENT_MARKER,
+  type PreviewCommentInput,
+  renderPreviewComment,
+} from './preview-comment.js';
+
+const base: PreviewCommentInput = {
+  state: 'building',
+  repo: 'acme/shop',
+  pr: 12,
+  headSha: 'abc1234def5678900000000000000000000000000',
+  generation: 3,
+  urls: {},
+  services: [
+    { name: 'web', status: 'pending', source: 'cached' },
+    { name: 'api', status: 'pending', source: 'built', durationMs: 12_345 },
+    { name: 'postgres', status: 'pending', source: 'image' },
+  ],
+  stages: [{ stage: 'build', status: 'running', durationMs: null }],
+  labelNotes: [],
+};
+
+const readyStages = [
+  { stage: 'build', status: 'succeeded', durationMs: 14_200 },
+  { stage: 'wire', status: 'succeeded', durationMs: 40 },
+  { stage: 'replicate', status: 'succeeded', durationMs: 8_100 },
+  { stage: 'expose', status: 'succeeded', durationMs: 120 },
+];
+
+describe('renderPreviewComment', () => {
+  it('building: header with the running stage, services, timings', () => {
+    const body = renderPreviewComment({ ...base, event: { kind: 'started', stage: 'build' } });
+    expect(body.startsWith(`${PREVIEW_COMMENT_MARKER}\n`)).toBe(true);
+    expect(body).toContain('⏳ Preview building');
+    expect(body).not.toContain('#### URLs');
+    expect(body).toMatchSnapshot();
+  });
+
+  it('provisioning', () => {
+    const body = renderPreviewComment({
+      ...base,
+      state: 'provisioning',
+      stages: [readyStages[0]!, { stage: 'wire', status: 'running' }],
+    });
+    expect(body).toContain('⏳ Preview provisioning');
+    expect(body).toMatchSnapshot();
+  });
+
+  it('ready, private: share links, what was rebuilt vs reused, label notes', () => {
+    const body = renderPreviewComment({
+      ...base,
+      state: 'ready',
+      event: { kind: 'ready' },
+      urls: {
+        web: 'http://web-pr-12-shop.localhost:8080/?berth_token=t1',
+        api: 'http://api-pr-12-shop.localhost:8080/?berth_token=t2',
+      },
+      linksExpireAt: new Date('2026-11-20T10:00:00.000Z'),
+      services: base.services.map((s) => ({ ...s, status: 'running' })),
+      stages: readyStages,
+      labelNotes: [
+        { label: 'db:branch', message: '`db:branch` is not yet supported; using db:fresh' },
+        { label: 'preview:bogus', message: 'unknown label | not a Berth option' },
+      ],
+    });
+    expect(body).toContain('✅ Preview ready');
+    expect(body).toContain('Rebuilt: `api` · reused: `web`.');
+    expect(body).toContain('signed share links, valid until 2026-11-20T10:00:00Z');
+    expect(body).toContain('unknown label \\| not a Berth option');
+    expect(body).toMatchSnapshot();
+  });
+
+  it('ready, public: plain URLs, no share-link note', () => {
+    const body = renderPreviewComment({
+      ...base,
+      state: 'ready',
+      access: 'public',
+      urls: { web: 'https://web-pr-12-shop.example.com' },
+      stages: readyStages,
+    });
+    expect(body).not.toContain('share links');
+    expect(body).toMatchSnapshot();
+  });
+
+  it('failed: stage and error, redacted and truncated, no URLs', () => {
+    const secret = 'Zx9-generated-db-password-Q7';
+    const error =
+      `migrate exited 1: connect postgres://shop:${secret}@postgres:5432/shop failed\n` +
+      `DB_PASSWORD=${secret} token ghs_abcdefghijklmnop1234\n` +
+      'x'.repeat(2_000);
+    const body = renderPreviewComment({
+      ...base,
+      state: 'failed',
+      event: { kind: 'failed', stage: 'replicate', error },
+      urls: { web: 'http://web-pr-12-shop.localhost:8080' },
+      stages: [readyStages[0]!, readyStages[1]!, { stage: 'replicate', status: 'failed', error }],
+      secrets: [secret],
+    });
+    expect(body).toContain('❌ Preview failed at **replicate**');
+    expect(body).not.toContain(secret);
+    expect(body).not.toContain('ghs_abcdefghijklmnop1234');
+    expect(body).not.toContain('#### URLs');
+    const fence = /```text\n([\s\S]*?)\n```/.exec(body);
+    expect(fence?.[1]?.length).toBeLessThanOrEqual(COMMENT_ERROR_MAX);
+    expect(body).toMatchSnapshot();
+  });
+
+  it('failed without an event: takes the last failed stage run', () => {
+    const body = renderPreviewComment({
+      ...base,
+      state: 'failed',
+      stages: [{ stage: 'build', status: 'failed', error: 'step 3/7 RUN npm ci: exit 1' }],
+    });
+    expect(body).toContain('failed at **build**');
+    expect(body).toContain('step 3/7 RUN npm ci: exit 1');
+  });
+
+  it('an error cannot close the fence early', () => {
+    const body = renderPreviewComment({
+      ...base,
+      state: 'failed',
+      event: { kind: 'failed', stage: 'build', error: 'bad ```\n## injected heading' },
+    });
+    expect(body.match(/```/g)).toHaveLength(2);
+  });
+
+  it('held for a fork: names the commit to approve', () => {
+    const body = renderPreviewComment({ ...base, state: 'held', event: { kind: 'held' } });
+    expect(body).toContain('🔒');
+    expect(body).toContain('A maintainer must add `preview:approved` for commit `abc1234`');
+    expect(body).not.toContain('#### Stages');
+    expect(body).toMatchSnapshot();
+  });
+
+  it('skipped', () => {
+    const body = renderPreviewComment({ ...base, state: 'skipped', event: { kind: 'skipped' } });
+    expect(body).toContain('⏭️ Preview skipped');
+    expect(body).toMatchSnapshot();
+  });
+
+  it('destroying', () => {
+    const body = renderPreviewComment({
+      ...base,
+      state: 'destroying',
+      event: { kind: 'started', stage: 'teardown' },
+      stages: [{ stage: 'teardown', status: 'running' }],
+    });
+    expect(body).toContain('🗑️ Preview being destroyed');
+    expect(body).toMatchSnapshot();
+  });
+
+  it('destroyed: says so, lists no URLs or services', () => {
+    const body = renderPreviewComment({
+      ...base,
+      state: 'destroyed',
+      event: { kind: 'destroyed' },
+      urls: { web: 'http://web-pr-12-shop.localhost:8080' },
+      stages: [{ stage: 'teardown', status: 'succeeded', durationMs: 2_300 }],
+    });
+    expect(body).toContain('The preview was destroyed');
+    expect(body).not.toContain('web-pr-12-shop');
+    expect(body).not.toContain('#### Services');
+    expect(body).toMatchSnapshot();
+  });
+});

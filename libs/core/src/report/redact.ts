@@ -1,0 +1,40 @@
+/**
+ * Error text shown on a pull request: secrets removed, length bounded. A PR comment is readable
+ * by everyone who can read the repository, so anything that looks like a credential goes.
+ */
+
+const REDACTED = '***';
+/** Shorter values would redact ordinary words; generated credentials are far longer. */
+const MIN_SECRET_LENGTH = 6;
+
+const PATTERNS: readonly [RegExp, string][] = [
+  // GitHub tokens: ghs_ (installation), ghp_, gho_, ghu_, ghr_, github_pat_.
+  [/\b(?:gh[pousr]_[A-Za-z0-9]{8,}|github_pat_[A-Za-z0-9_]{8,})\b/g, REDACTED],
+  // Credentials in URLs: scheme://user:password@host.
+  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi, `$1${REDACTED}@`],
+  // KEY=value / key: value where the key names a secret.
+  [
+    /\b([A-Za-z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIALS?)[A-Za-z0-9_]*)(\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi,
+    `$1$2${REDACTED}`,
+  ],
+  // PEM blocks.
+  [/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g, REDACTED],
+];
+
+/** Removes the given secret values and anything shaped like a credential. */
+export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  // Longest first, so a secret containing another is removed whole.
+  const values = [...new Set(secrets)]
+    .filter((s) => s.length >= MIN_SECRET_LENGTH)
+    .sort((a, b) => b.length - a.length);
+  for (const value of values) out = out.split(value).join(REDACTED);
+  for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
+  return out;
+}
+
+/** At most `max` characters, ending with `…` when cut. */
+export function truncate(text: string, max: number): string {
+  if (max < 1) throw new Error(`truncate: max must be at least 1, got ${max}`);
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
