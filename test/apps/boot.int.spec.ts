@@ -6,6 +6,7 @@ import { testServices } from '../support/test-services.js';
 
 const WEBHOOK_SECRET = 'whsec-integration-test-0123456789abcdef';
 const LINK_SECRET = 'link-secret-integration-test-0123456789abcdef';
+const API_TOKEN = 'api-token-integration-test-0123456789abcdef';
 const TEST_PRIVATE_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 })
   .privateKey.export({ type: 'pkcs1', format: 'pem' })
   .toString();
@@ -26,7 +27,12 @@ async function appEnv(app: 'api' | 'worker' | 'gateway') {
   if (app === 'api') {
     const port = await freePort();
     return {
-      env: { ...base, API_PORT: String(port), GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET },
+      env: {
+        ...base,
+        API_PORT: String(port),
+        GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        API_TOKEN,
+      },
       ops: port,
     };
   }
@@ -100,8 +106,9 @@ describe('configuration errors', () => {
     expect(await proc.exited).toBe(78);
     expect(proc.stderr()).toBe(
       [
-        'berth-api: configuration is invalid (4 problems):',
+        'berth-api: configuration is invalid (5 problems):',
         '  - API_PORT: must be a number — a TCP port, default 3000',
+        '  - API_TOKEN: is required — bearer token for /api/v1 (`Authorization: Bearer <token>`); generate one with `openssl rand -hex 32`',
         '  - DATABASE_URL: is required — e.g. postgresql://berth:secret@127.0.0.1:5432/berth',
         '  - GITHUB_WEBHOOK_SECRET: is required — the webhook secret configured on the GitHub App; generate one with `openssl rand -hex 32`',
         '  - REDIS_URL: must be a redis:// or rediss:// URL — e.g. redis://127.0.0.1:6379',

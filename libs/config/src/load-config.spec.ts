@@ -8,6 +8,7 @@ const valid = {
   DATABASE_URL: 'postgresql://berth:pw@127.0.0.1:5432/berth',
   REDIS_URL: 'redis://127.0.0.1:6379',
   GITHUB_WEBHOOK_SECRET: 'a'.repeat(32),
+  API_TOKEN: 't'.repeat(32),
 };
 
 function problemsOf(env: Record<string, string>) {
@@ -34,11 +35,12 @@ describe('loadConfig', () => {
     const error = problemsOf({ API_PORT: 'abc', REDIS_URL: 'http://nope' });
     expect(error.problems.map((p) => p.key)).toEqual([
       'API_PORT',
+      'API_TOKEN',
       'DATABASE_URL',
       'GITHUB_WEBHOOK_SECRET',
       'REDIS_URL',
     ]);
-    expect(error.message).toContain('berth-api: configuration is invalid (4 problems):');
+    expect(error.message).toContain('berth-api: configuration is invalid (5 problems):');
     expect(error.message).toContain('  - DATABASE_URL: is required — e.g. postgresql://');
     expect(error.message).toContain('  - REDIS_URL: must be a redis:// or rediss:// URL');
     expect(error.message).toContain('  - API_PORT: must be a number');
@@ -73,5 +75,6 @@ describe('redactConfig', () => {
     expect(text).not.toContain('a'.repeat(32));
     expect(safe['DATABASE_URL']).toBe('postgresql://127.0.0.1:5432');
     expect(safe['GITHUB_WEBHOOK_SECRET']).toBe('[redacted]');
+    expect(safe['API_TOKEN']).toBe('[redacted]');
   });
 });

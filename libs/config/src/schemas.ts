@@ -51,6 +51,10 @@ export const apiConfigSchema = z.object({
     16,
     'the webhook secret configured on the GitHub App; generate one with `openssl rand -hex 32`',
   ),
+  API_TOKEN: secret(
+    32,
+    'bearer token for /api/v1 (`Authorization: Bearer <token>`); generate one with `openssl rand -hex 32`',
+  ),
   GITHUB_API_URL: httpUrl('e.g. https://api.github.com').default('https://api.github.com'),
 });
 

@@ -3,6 +3,7 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'DATABASE_URL',
   'REDIS_URL',
   'GITHUB_WEBHOOK_SECRET',
+  'API_TOKEN',
   'GITHUB_APP_PRIVATE_KEY',
   'PREVIEW_LINK_SECRET',
 ]);

@@ -16,6 +16,7 @@ export const REDACTED_PATHS = [
   '*.secret',
   '*.privateKey',
   '*.GITHUB_WEBHOOK_SECRET',
+  '*.API_TOKEN',
   '*.GITHUB_APP_PRIVATE_KEY',
 ];
 
