@@ -1,17 +1,17 @@
-// vitest globalSetup for the integration project: one clean, migrated test database per run.
-// `prisma migrate deploy` takes ~12 s (most of it a WASM timer at exit), so it runs here once,
-// never per test file.
-import { migrateDeploy } from '@berth/db';
+// vitest globalSetup for the integration project: a private, migrated database per run
+// (cloned from a template that is migrated only when migrations change; see test-database.ts).
+import { fileURLToPath } from 'node:url';
 import { testServices } from '../support/test-services.js';
-import { resetDatabase } from './reset-database.js';
+import { createRunDatabase } from './test-database.js';
 
-export default async function setup(): Promise<void> {
-  const { databaseUrl } = testServices();
+export default async function setup(): Promise<() => Promise<void>> {
   const started = performance.now();
-  await resetDatabase(databaseUrl);
-  const { durationMs } = await migrateDeploy(databaseUrl);
+  const migrations = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
+  const run = await createRunDatabase(testServices().databaseUrl, migrations);
+  // Test workers start after this and inherit the environment.
+  process.env['TEST_DATABASE_URL'] = run.url;
   const total = Math.round(performance.now() - started);
-  console.log(
-    `[global-setup] test database reset + migrated in ${total} ms (migrate ${durationMs} ms)`,
-  );
+  const how = run.migratedMs ? `template migrated in ${run.migratedMs} ms` : 'template up to date';
+  console.log(`[global-setup] run database ready in ${total} ms (${how})`);
+  return run.drop;
 }
