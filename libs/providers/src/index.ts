@@ -1,2 +1,3 @@
 export * from './container-host/index.js';
 export * from './github/index.js';
+export * from './source/index.js';
