@@ -5,3 +5,4 @@ export {
   STATUS_CONTEXT,
   STICKY_COMMENT_MARKER,
 } from './github.port.js';
+export * from './octokit/index.js';

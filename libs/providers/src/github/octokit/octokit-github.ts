@@ -1,0 +1,309 @@
+import { App } from '@octokit/app';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
+import Bottleneck from 'bottleneck';
+import {
+  type CommitState,
+  type GitHubPort,
+  type RepositoryCoordinates,
+  STATUS_CONTEXT,
+  STICKY_COMMENT_MARKER,
+} from '../github.port.js';
+import { GitHubApiError, httpStatus } from './github-api-error.js';
+import { KeyedQueue } from './keyed-queue.js';
+
+export interface OctokitGitHubOptions {
+  appId: number;
+  /** The App's private key (PEM). */
+  privateKey: string;
+  /** REST API root; default https://api.github.com (GitHub Enterprise: https://host/api/v3). */
+  baseUrl?: string;
+  /** Retries of a request that failed with a 5xx or no response; default 3. */
+  retries?: number;
+  /** Backoff unit for those retries in ms (waits 1², 2², 3² units); default 1000. */
+  retryBaseMs?: number;
+  /** Retries after a rate limit (403/429 + retry-after / x-ratelimit-reset); default 3. */
+  rateLimitRetries?: number;
+  /** A rate limit asking to wait longer than this fails instead of stalling a stage; default 300. */
+  maxRateLimitWaitSeconds?: number;
+  /** Spacing of mutating requests; GitHub asks for ≥ 1 s. Default 1000. */
+  writeIntervalMs?: number;
+  /** Spacing of requests that notify people (creating a comment); GitHub: 3 s. Default 3000. */
+  notificationIntervalMs?: number;
+  /** An installation token is renewed when less than this is left; default 5 min. */
+  tokenRefreshMarginMs?: number;
+  /** Octokit's logger (debug/info/warn/error); default: warnings and errors to the console. */
+  log?: OctokitLog;
+}
+
+export interface OctokitLog {
+  debug: (message: string, ...rest: unknown[]) => void;
+  info: (message: string, ...rest: unknown[]) => void;
+  warn: (message: string, ...rest: unknown[]) => void;
+  error: (message: string, ...rest: unknown[]) => void;
+}
+
+interface InstallationAuth {
+  token: string;
+  expiresAt: string;
+}
+
+interface IssueComment {
+  id: number;
+  body?: string | null;
+}
+
+const RetryingOctokit = Octokit.plugin(retry, throttling);
+type BerthOctokit = InstanceType<typeof RetryingOctokit>;
+
+/** Comment bodies Berth wrote: the marker is their first line (a quote of one is not). */
+const isSticky = (body: string | null | undefined): boolean =>
+  typeof body === 'string' && body.trimStart().startsWith(STICKY_COMMENT_MARKER);
+
+/**
+ * GitHubPort over the official SDK: @octokit/app for App → installation auth (tokens cached by
+ * @octokit/auth-app, renewed early here), plugin-retry for 5xx, plugin-throttling for GitHub's
+ * rate limits and write pacing.
+ */
+export class OctokitGitHub implements GitHubPort {
+  private readonly app: App<{ Octokit: typeof RetryingOctokit }>;
+  private readonly comments = new KeyedQueue();
+  private readonly refreshMarginMs: number;
+
+  constructor(options: OctokitGitHubOptions) {
+    if (!Number.isSafeInteger(options.appId) || options.appId <= 0) {
+      throw new Error(
+        `GitHub App id must be a positive integer (GITHUB_APP_ID), got ${options.appId}`,
+      );
+    }
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(options.privateKey)) {
+      throw new Error(
+        'GitHub App private key must be a PEM private key (GITHUB_APP_PRIVATE_KEY; newlines may be written as \\n)',
+      );
+    }
+    this.refreshMarginMs = options.tokenRefreshMarginMs ?? 5 * 60_000;
+    const rateLimitRetries = options.rateLimitRetries ?? 3;
+    const maxWait = options.maxRateLimitWaitSeconds ?? 300;
+    const onLimit = (
+      retryAfter: number,
+      _options: unknown,
+      _octokit: unknown,
+      retryCount: number,
+    ) => retryCount < rateLimitRetries && retryAfter <= maxWait;
+    // Our own pacing groups: the plugin's defaults are process-wide singletons with fixed spacing.
+    const write = new Bottleneck.Group({
+      maxConcurrent: 1,
+      minTime: options.writeIntervalMs ?? 1000,
+    });
+    const notifications = new Bottleneck.Group({
+      maxConcurrent: 1,
+      minTime: options.notificationIntervalMs ?? 3000,
+    });
+    const OctokitClass = RetryingOctokit.defaults({
+      baseUrl: options.baseUrl ?? 'https://api.github.com',
+      retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
+      throttle: {
+        onRateLimit: onLimit,
+        onSecondaryRateLimit: onLimit,
+        write,
+        notifications,
+      },
+      ...(options.log ? { log: options.log } : {}),
+    });
+    this.app = new App({
+      appId: options.appId,
+      privateKey: options.privateKey,
+      Octokit: OctokitClass,
+    });
+  }
+
+  async installationToken(installationId: number): Promise<string> {
+    return (await this.installationAuth(installationId)).token;
+  }
+
+  async upsertStickyComment(
+    repo: RepositoryCoordinates,
+    prNumber: number,
+    body: string,
+    knownCommentId?: number,
+  ): Promise<number> {
+    if (!isSticky(body)) {
+      throw new Error(
+        `sticky comment body for ${repo.owner}/${repo.repo}#${prNumber} must start with ${STICKY_COMMENT_MARKER}, or it could not be found again`,
+      );
+    }
+    const key = `${repo.owner}/${repo.repo}#${prNumber}`.toLowerCase();
+    return this.comments.run(key, () =>
+      this.upsertSerialised(repo, prNumber, body, knownCommentId),
+    );
+  }
+
+  async setCommitStatus(
+    repo: RepositoryCoordinates,
+    sha: string,
+    status: { state: CommitState; description: string; targetUrl?: string; context?: string },
+  ): Promise<void> {
+    const description =
+      status.description.length > 140 ? `${status.description.slice(0, 139)}…` : status.description;
+    await this.call(
+      repo.installationId,
+      'set the commit status',
+      `${repo.owner}/${repo.repo}@${sha.slice(0, 12)}`,
+      (octokit) =>
+        octokit.request('POST /repos/{owner}/{repo}/statuses/{sha}', {
+          owner: repo.owner,
+          repo: repo.repo,
+          sha,
+          state: status.state,
+          description,
+          context: status.context ?? STATUS_CONTEXT,
+          ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
+        }),
+    );
+  }
+
+  private async upsertSerialised(
+    repo: RepositoryCoordinates,
+    prNumber: number,
+    body: string,
+    knownCommentId: number | undefined,
+  ): Promise<number> {
+    const target = `${repo.owner}/${repo.repo}#${prNumber}`;
+    if (knownCommentId !== undefined) {
+      const edited = await this.editComment(repo, target, knownCommentId, body, true);
+      if (edited) return knownCommentId;
+    }
+    const existing = await this.call(repo.installationId, 'list comments', target, (octokit) =>
+      octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+        owner: repo.owner,
+        repo: repo.repo,
+        issue_number: prNumber,
+        per_page: 100,
+      }),
+    );
+    const ours = (existing as IssueComment[])
+      .filter((c) => isSticky(c.body))
+      .sort((a, b) => a.id - b.id);
+    const [keep, ...duplicates] = ours;
+    if (keep) {
+      if (keep.body !== body) await this.editComment(repo, target, keep.id, body, false);
+      // Heal a duplicate left by another process (or an older Berth) so the PR shows one comment.
+      for (const duplicate of duplicates) {
+        await this.call(
+          repo.installationId,
+          'delete a duplicate preview comment',
+          target,
+          (octokit) =>
+            octokit.request('DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+              owner: repo.owner,
+              repo: repo.repo,
+              comment_id: duplicate.id,
+            }),
+        ).catch((error: unknown) => {
+          if (httpStatus(error instanceof GitHubApiError ? error.cause : error) !== 404)
+            throw error;
+        });
+      }
+      return keep.id;
+    }
+    const created = await this.call(
+      repo.installationId,
+      'create the preview comment',
+      target,
+      (octokit) =>
+        octokit.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+          owner: repo.owner,
+          repo: repo.repo,
+          issue_number: prNumber,
+          body,
+        }),
+    );
+    return Number(created.data.id);
+  }
+
+  /** PATCH a comment; with `missingOk`, a 404 (deleted by a human) returns false. */
+  private async editComment(
+    repo: RepositoryCoordinates,
+    target: string,
+    commentId: number,
+    body: string,
+    missingOk: boolean,
+  ): Promise<boolean> {
+    try {
+      await this.call(repo.installationId, 'update the preview comment', target, (octokit) =>
+        octokit.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', {
+          owner: repo.owner,
+          repo: repo.repo,
+          comment_id: commentId,
+          body,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (missingOk && error instanceof GitHubApiError && error.status === 404) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Runs one API call as the installation. A 401 means the cached token was revoked or expired
+   * early: renew it once and try again. Failures become GitHubApiError naming the target.
+   */
+  private async call<T>(
+    installationId: number,
+    action: string,
+    target: string,
+    fn: (octokit: BerthOctokit) => Promise<T>,
+  ): Promise<T> {
+    try {
+      try {
+        return await fn(await this.installationOctokit(installationId, false));
+      } catch (error) {
+        if (httpStatus(error) !== 401) throw error;
+        return await fn(await this.installationOctokit(installationId, true));
+      }
+    } catch (error) {
+      if (error instanceof GitHubApiError) throw error;
+      throw new GitHubApiError(action, target, httpStatus(error), error);
+    }
+  }
+
+  private async installationOctokit(
+    installationId: number,
+    refresh: boolean,
+  ): Promise<BerthOctokit> {
+    // Renews the shared token cache first when the token is close to expiry (or refused).
+    await this.installationAuth(installationId, refresh);
+    return this.app.getInstallationOctokit(installationId);
+  }
+
+  private async installationAuth(
+    installationId: number,
+    forceRefresh = false,
+  ): Promise<InstallationAuth> {
+    const request = async (refresh: boolean): Promise<InstallationAuth> => {
+      try {
+        return (await this.app.octokit.auth({
+          type: 'installation',
+          installationId,
+          ...(refresh ? { refresh: true } : {}),
+        })) as InstallationAuth;
+      } catch (error) {
+        throw new GitHubApiError(
+          'get an installation token',
+          `installation ${installationId}`,
+          httpStatus(error),
+          error,
+        );
+      }
+    };
+    const cached = await request(forceRefresh);
+    if (Date.parse(cached.expiresAt) - Date.now() > this.refreshMarginMs) return cached;
+    return forceRefresh ? cached : request(true);
+  }
+}
+
+export function createOctokitGitHub(options: OctokitGitHubOptions): OctokitGitHub {
+  return new OctokitGitHub(options);
+}
