@@ -10,3 +10,18 @@ export {
 export { StageRunner, type StageRunnerDeps, type StageRunResult } from './pipeline/stage-runner.js';
 export { type ReportedEvent, type StatusReporter } from './pipeline/status-reporter.js';
 export { type RevisionImages, type RevisionWiring } from './pipeline/revision-outputs.js';
+export * from './trigger/index.js';
+export {
+  createReplicateHandler,
+  type ReplicateDeps,
+  type ReplicateDetails,
+  type ServiceOutcome,
+} from './replicate/replicate-handler.js';
+export { containerEndpoint, type EnvironmentRef } from './replicate/container-endpoint.js';
+export { BASELINE_CAPABILITIES, replicatePlan } from './replicate/container-plan.js';
+export {
+  createTeardownHandler,
+  type RoutePublisher,
+  type TeardownDeps,
+  type TeardownDetails,
+} from './teardown/teardown-handler.js';

@@ -1,0 +1,230 @@
+import { DEFAULT_CONFIG } from '@berth/core';
+import { describe, expect, it } from 'vitest';
+import { decide, type EnvironmentSnapshot, storedConfig } from './decide.js';
+import type { PullRequestEvent } from './pull-request-event.js';
+
+const A = 'a'.repeat(40);
+const B = 'b'.repeat(40);
+
+function event(overrides: Partial<PullRequestEvent> = {}): PullRequestEvent {
+  return {
+    action: 'opened',
+    prNumber: 7,
+    headSha: A,
+    branch: 'feat',
+    baseBranch: 'main',
+    isFork: false,
+    labels: [],
+    merged: false,
+    sender: 'octocat',
+    repository: {
+      providerId: 1,
+      fullName: 'acme/shop',
+      owner: 'acme',
+      name: 'shop',
+      cloneUrl: 'http://127.0.0.1/acme/shop.git',
+      defaultBranch: 'main',
+      installationId: 4242,
+    },
+    ...overrides,
+  };
+}
+
+const fresh: EnvironmentSnapshot = {
+  state: 'pending',
+  generation: 0,
+  headSha: A,
+  config: { ...DEFAULT_CONFIG },
+  approvedSha: null,
+  closed: false,
+};
+const building: EnvironmentSnapshot = { ...fresh, state: 'building', generation: 1 };
+
+function processed(decision: ReturnType<typeof decide>) {
+  if (decision.outcome !== 'processed') throw new Error(`ignored: ${decision.detail}`);
+  return decision;
+}
+
+describe('decide', () => {
+  it('opens generation 1 and builds it', () => {
+    const d = processed(decide(fresh, event()));
+    expect(d.update).toMatchObject({ state: 'building', generation: 1, headSha: A });
+    expect(d.newRevision).toBe(true);
+    expect(d.jobs).toEqual([{ kind: 'stage', stage: 'build' }]);
+  });
+
+  it('a second opened with the same head is a no-op', () => {
+    const d = processed(decide(building, event()));
+    expect(d.update.generation).toBe(1);
+    expect(d.newRevision).toBe(false);
+    expect(d.jobs).toEqual([]);
+  });
+
+  it('a new head SHA bumps and builds the new generation', () => {
+    const d = processed(decide(building, event({ action: 'synchronize', headSha: B })));
+    expect(d.update).toMatchObject({ generation: 2, headSha: B, state: 'building' });
+    expect(d.jobs).toEqual([{ kind: 'stage', stage: 'build' }]);
+  });
+
+  it('labeled events never move the head (a late delivery cannot roll it back)', () => {
+    const d = processed(decide(building, event({ action: 'labeled', headSha: B, label: 'bug' })));
+    expect(d.update).toMatchObject({ generation: 1, headSha: A });
+    expect(d.jobs).toEqual([]);
+  });
+
+  it('a config-changing label bumps; a TTL label does not', () => {
+    const rebuild = processed(
+      decide(
+        { ...building, state: 'ready' },
+        event({ action: 'labeled', label: 'preview:rebuild', labels: ['preview:rebuild'] }),
+      ),
+    );
+    expect(rebuild.update).toMatchObject({ generation: 2, state: 'building' });
+    expect(rebuild.update.config.rebuild).toBe(true);
+    const ttl = processed(
+      decide(
+        { ...building, state: 'ready' },
+        event({ action: 'labeled', label: 'ttl:1h', labels: ['ttl:1h'] }),
+      ),
+    );
+    expect(ttl.update).toMatchObject({ generation: 1, state: 'ready' });
+    expect(ttl.update.config.ttlMs).toBe(3_600_000);
+    expect(ttl.jobs).toEqual([]);
+  });
+
+  it('keeps unknown and unsupported labels as notes', () => {
+    const d = processed(decide(fresh, event({ labels: ['preview:foo', 'db:branch'] })));
+    expect(d.update.labelNotes).toEqual([
+      expect.objectContaining({ label: 'preview:foo', kind: 'problem' }),
+      expect.objectContaining({ label: 'db:branch', kind: 'unsupported' }),
+    ]);
+  });
+
+  describe('forks', () => {
+    const fork = { isFork: true };
+    it('holds an unapproved fork and notifies', () => {
+      const d = processed(decide(fresh, event(fork)));
+      expect(d.update.state).toBe('held');
+      expect(d.jobs).toEqual([{ kind: 'notify', reason: 'held' }]);
+    });
+
+    it('a label present at open is not an approval (it must be given for a SHA)', () => {
+      const d = processed(decide(fresh, event({ ...fork, labels: ['preview:approved'] })));
+      expect(d.update.state).toBe('held');
+    });
+
+    it('preview:approved pins the head SHA and builds the same generation', () => {
+      const held = { ...building, state: 'held' as const };
+      const d = processed(
+        decide(
+          held,
+          event({
+            ...fork,
+            action: 'labeled',
+            label: 'preview:approved',
+            labels: ['preview:approved'],
+          }),
+        ),
+      );
+      expect(d.update).toMatchObject({ state: 'building', generation: 1, approvedSha: A });
+      expect(d.newRevision).toBe(false);
+      expect(d.jobs).toEqual([{ kind: 'stage', stage: 'build' }]);
+    });
+
+    it('a later push is held again', () => {
+      const approved = { ...building, state: 'ready' as const, approvedSha: A };
+      const d = processed(
+        decide(
+          approved,
+          event({ ...fork, action: 'synchronize', headSha: B, labels: ['preview:approved'] }),
+        ),
+      );
+      expect(d.update).toMatchObject({ state: 'held', generation: 2, approvedSha: A });
+      expect(d.jobs).toEqual([{ kind: 'notify', reason: 'held' }]);
+    });
+
+    it('removing the label revokes the approval', () => {
+      const approved = { ...building, approvedSha: A };
+      const d = processed(
+        decide(approved, event({ ...fork, action: 'unlabeled', label: 'preview:approved' })),
+      );
+      expect(d.update.approvedSha).toBeNull();
+    });
+  });
+
+  describe('skip', () => {
+    it('skips a new PR without teardown', () => {
+      const d = processed(decide(fresh, event({ labels: ['preview:skip'] })));
+      expect(d.update.state).toBe('skipped');
+      expect(d.jobs).toEqual([{ kind: 'notify', reason: 'skipped' }]);
+    });
+
+    it('skipping a live environment tears it down in a new generation', () => {
+      const d = processed(
+        decide(
+          { ...building, state: 'ready' },
+          event({ action: 'labeled', label: 'preview:skip', labels: ['preview:skip'] }),
+        ),
+      );
+      expect(d.update).toMatchObject({ state: 'skipped', generation: 2 });
+      expect(d.jobs).toEqual([
+        { kind: 'stage', stage: 'teardown' },
+        { kind: 'notify', reason: 'skipped' },
+      ]);
+    });
+
+    it('un-skipping after the teardown finished starts again', () => {
+      const destroyed = {
+        ...building,
+        state: 'destroyed' as const,
+        generation: 2,
+        config: { ...DEFAULT_CONFIG, skip: true },
+      };
+      const d = processed(
+        decide(destroyed, event({ action: 'unlabeled', label: 'preview:skip', labels: [] })),
+      );
+      expect(d.update).toMatchObject({ state: 'building', generation: 3 });
+      expect(d.jobs).toEqual([{ kind: 'stage', stage: 'build' }]);
+    });
+  });
+
+  describe('close and reopen', () => {
+    it('closing bumps, marks destroying and tears down', () => {
+      const d = processed(decide({ ...building, state: 'ready' }, event({ action: 'closed' })));
+      expect(d.update).toMatchObject({ state: 'destroying', generation: 2, closure: 'closed' });
+      expect(d.newRevision).toBe(true);
+      expect(d.jobs).toEqual([{ kind: 'stage', stage: 'teardown' }]);
+    });
+
+    it('a second close and events after close are ignored', () => {
+      const closed = { ...building, state: 'destroying' as const, generation: 2, closed: true };
+      expect(decide(closed, event({ action: 'closed' })).outcome).toBe('ignored');
+      expect(decide(closed, event({ action: 'synchronize', headSha: B })).outcome).toBe('ignored');
+    });
+
+    it('reopening a destroyed environment provisions a new generation', () => {
+      const destroyed = { ...building, state: 'destroyed' as const, generation: 2, closed: true };
+      const d = processed(decide(destroyed, event({ action: 'reopened' })));
+      expect(d.update).toMatchObject({ state: 'building', generation: 3, closure: 'reopened' });
+      expect(d.jobs).toEqual([{ kind: 'stage', stage: 'build' }]);
+    });
+
+    it('close of a PR Berth never saw is ignored', () => {
+      expect(decide(fresh, event({ action: 'closed' })).outcome).toBe('ignored');
+    });
+  });
+
+  it('edited updates the base branch without a new generation', () => {
+    const d = processed(decide(building, event({ action: 'edited', baseBranch: 'develop' })));
+    expect(d.update).toMatchObject({ baseBranch: 'develop', generation: 1 });
+    expect(d.jobs).toEqual([]);
+  });
+});
+
+describe('storedConfig', () => {
+  it('fills defaults for missing or junk JSON', () => {
+    expect(storedConfig({})).toEqual(DEFAULT_CONFIG);
+    expect(storedConfig(null)).toEqual(DEFAULT_CONFIG);
+    expect(storedConfig({ skip: true }).skip).toBe(true);
+  });
+});

@@ -1,0 +1,256 @@
+import {
+  approvalState,
+  configChanged,
+  DEFAULT_CONFIG,
+  type EnvironmentEvent,
+  type EnvironmentState,
+  INITIAL_GENERATION,
+  type LabelProblem,
+  mayHoldResources,
+  nextGeneration,
+  parseLabels,
+  type PreviewConfig,
+  type StartGate,
+  startGate,
+  transition,
+} from '@berth/core';
+import type { PullRequestEvent } from './pull-request-event.js';
+
+/** The environment row as the trigger sees it, under its row lock. */
+export interface EnvironmentSnapshot {
+  state: EnvironmentState;
+  /** 0 for a row this delivery just inserted (nothing decided yet). */
+  generation: number;
+  headSha: string;
+  config: PreviewConfig;
+  approvedSha: string | null;
+  /** The PR is closed as far as Berth knows (closedAt set). */
+  closed: boolean;
+}
+
+export interface LabelNote extends LabelProblem {
+  kind: 'problem' | 'unsupported';
+}
+
+export type TriggerJob =
+  { kind: 'stage'; stage: 'build' | 'teardown' } | { kind: 'notify'; reason: 'held' | 'skipped' };
+
+export interface EnvironmentUpdate {
+  state: EnvironmentState;
+  generation: number;
+  headSha: string;
+  branch: string;
+  baseBranch: string;
+  isFork: boolean;
+  approvedSha: string | null;
+  config: PreviewConfig;
+  labelNotes: LabelNote[];
+  /** `closed`: the PR closed now; `reopened`: clear the close; `keep`: leave as is. */
+  closure: 'closed' | 'reopened' | 'keep';
+}
+
+export type TriggerDecision =
+  | { outcome: 'ignored'; detail: string }
+  | {
+      outcome: 'processed';
+      detail: string;
+      update: EnvironmentUpdate;
+      /** Create the Revision for `update.generation` (a new generation started). */
+      newRevision: boolean;
+      /** Jobs for `update.generation`, enqueued after the transaction commits. */
+      jobs: TriggerJob[];
+    };
+
+const APPROVAL_LABEL = 'preview:approved';
+const isApprovalLabel = (label: string | undefined) =>
+  label?.trim().toLowerCase() === APPROVAL_LABEL;
+
+/** What an environment of this gate needs queued for its generation. */
+function jobsFor(gate: StartGate, previous: EnvironmentState): TriggerJob[] {
+  if (gate === 'proceed') return [{ kind: 'stage', stage: 'build' }];
+  if (gate === 'hold') return [{ kind: 'notify', reason: 'held' }];
+  // Skip: tear down whatever an earlier generation may have left (its own teardown, if still
+  // queued, is superseded by this generation), then tell the PR.
+  return [
+    ...(mayHoldResources(previous) ? [{ kind: 'stage' as const, stage: 'teardown' as const }] : []),
+    { kind: 'notify', reason: 'skipped' },
+  ];
+}
+
+/**
+ * The whole stage-1 decision for one `pull_request` delivery, pure: given the environment under
+ * its row lock and the event, the new row, whether a new generation (Revision) starts, and the
+ * jobs to enqueue. Rules (DESIGN.md "The spine"):
+ * - a new head SHA (opened/reopened/synchronize) or a build-relevant label change bumps the
+ *   generation; a reopen after close bumps; a close bumps (so every older run stops) and tears down;
+ * - `labeled`/`unlabeled`/`edited` never move the head SHA (a late delivery must not roll it back);
+ * - `edited` updates the base branch only: the preview runs the head commit, which did not change,
+ *   so a base change does not bump (GitHub sends `synchronize` when the head changes);
+ * - a fork's approval is the head SHA at the time a maintainer added `preview:approved` (adding a
+ *   label needs triage rights on the base repository, which is what makes the sender a
+ *   maintainer); removing the label revokes it; a new head is held again.
+ */
+export function decide(current: EnvironmentSnapshot, event: PullRequestEvent): TriggerDecision {
+  const parsed = parseLabels(event.labels);
+  const labelNotes: LabelNote[] = [
+    ...parsed.problems.map((p) => ({ ...p, kind: 'problem' as const })),
+    ...parsed.unsupported.map((p) => ({ ...p, kind: 'unsupported' as const })),
+  ];
+  const config = parsed.config;
+  const fresh = current.generation === 0;
+
+  let approvedSha = current.approvedSha;
+  if (event.isFork && event.action === 'labeled' && isApprovalLabel(event.label)) {
+    approvedSha = event.headSha;
+  } else if (event.action === 'unlabeled' && isApprovalLabel(event.label)) {
+    approvedSha = null;
+  }
+  if (!event.isFork) approvedSha = null;
+
+  const base = {
+    branch: event.branch,
+    baseBranch: event.baseBranch,
+    isFork: event.isFork,
+    approvedSha,
+    config,
+    labelNotes,
+  };
+  const gateFor = (headSha: string): StartGate =>
+    startGate({
+      skip: config.skip,
+      approval: approvalState({ fork: event.isFork, headSha, approvedSha }),
+    });
+
+  // First sight of this PR (usually `opened`; any other action if Berth missed it).
+  if (fresh) {
+    if (event.action === 'closed') return { outcome: 'ignored', detail: 'no environment to close' };
+    const gate = gateFor(event.headSha);
+    const result = transition('pending', { type: 'opened', gate });
+    if (!result.ok) return { outcome: 'ignored', detail: result.error.message };
+    return {
+      outcome: 'processed',
+      detail: `generation ${INITIAL_GENERATION}: ${gate}`,
+      update: {
+        ...base,
+        state: result.state,
+        generation: nextGeneration(0, {
+          headShaChanged: true,
+          configChanged: false,
+          reopened: false,
+        }),
+        headSha: event.headSha,
+        closure: 'keep',
+      },
+      newRevision: true,
+      jobs: jobsFor(gate, 'pending'),
+    };
+  }
+
+  if (event.action === 'closed') {
+    if (current.closed) return { outcome: 'ignored', detail: 'already closed' };
+    const result = transition(current.state, { type: 'closed' });
+    if (!result.ok) return { outcome: 'ignored', detail: result.error.message };
+    const generation = current.generation + 1;
+    return {
+      outcome: 'processed',
+      detail: `generation ${generation}: ${event.merged ? 'merged' : 'closed'}, tearing down`,
+      update: {
+        ...base,
+        state: result.state,
+        generation,
+        headSha: current.headSha,
+        closure: 'closed',
+      },
+      newRevision: true,
+      jobs: [{ kind: 'stage', stage: 'teardown' }],
+    };
+  }
+
+  if (current.closed) {
+    if (event.action !== 'reopened') {
+      return { outcome: 'ignored', detail: `${event.action} for a closed pull request` };
+    }
+    const gate = gateFor(event.headSha);
+    const result = transition(current.state, { type: 'reopened', gate });
+    if (!result.ok) return { outcome: 'ignored', detail: result.error.message };
+    const generation = nextGeneration(current.generation, {
+      headShaChanged: event.headSha !== current.headSha,
+      configChanged: false,
+      reopened: true,
+    });
+    return {
+      outcome: 'processed',
+      detail: `generation ${generation}: reopened, ${gate}`,
+      update: {
+        ...base,
+        state: result.state,
+        generation,
+        headSha: event.headSha,
+        closure: 'reopened',
+      },
+      newRevision: true,
+      jobs: jobsFor(gate, current.state),
+    };
+  }
+
+  // An open pull request Berth already knows.
+  const movesHead =
+    event.action === 'opened' || event.action === 'reopened' || event.action === 'synchronize';
+  const headSha = movesHead ? event.headSha : current.headSha;
+  const headShaChanged = headSha !== current.headSha;
+  const labelsBump = configChanged(current.config, config);
+  const generation = nextGeneration(current.generation, {
+    headShaChanged,
+    configChanged: labelsBump,
+    reopened: false,
+  });
+
+  if (generation !== current.generation) {
+    const gate = gateFor(headSha);
+    // A skipped environment whose teardown already ran is `destroyed` while the PR is open:
+    // starting it again is the machine's `reopened` edge.
+    const type: EnvironmentEvent['type'] =
+      current.state === 'destroyed' || current.state === 'destroying'
+        ? 'reopened'
+        : headShaChanged
+          ? 'synchronize'
+          : 'config_changed';
+    const result = transition(current.state, { type, gate } as EnvironmentEvent);
+    if (!result.ok) return { outcome: 'ignored', detail: result.error.message };
+    const why = headShaChanged ? `new head ${headSha.slice(0, 7)}` : 'labels changed';
+    return {
+      outcome: 'processed',
+      detail: `generation ${generation}: ${why}, ${gate}`,
+      update: { ...base, state: result.state, generation, headSha, closure: 'keep' },
+      newRevision: true,
+      jobs: jobsFor(gate, current.state),
+    };
+  }
+
+  // Same generation: an approval of the held head, or bookkeeping (TTL, notes, base branch).
+  const approval = approvalState({ fork: event.isFork, headSha, approvedSha });
+  if (current.state === 'held' && approval.state !== 'held' && !config.skip) {
+    const result = transition(current.state, { type: 'approved' });
+    if (!result.ok) return { outcome: 'ignored', detail: result.error.message };
+    return {
+      outcome: 'processed',
+      detail: `generation ${generation}: approved ${headSha.slice(0, 7)}`,
+      update: { ...base, state: result.state, generation, headSha, closure: 'keep' },
+      newRevision: false,
+      jobs: [{ kind: 'stage', stage: 'build' }],
+    };
+  }
+  return {
+    outcome: 'processed',
+    detail: `generation ${generation}: no new generation`,
+    update: { ...base, state: current.state, generation, headSha, closure: 'keep' },
+    newRevision: false,
+    jobs: [],
+  };
+}
+
+/** Reads the stored `config` JSON back, falling back to defaults for anything missing. */
+export function storedConfig(value: unknown): PreviewConfig {
+  const stored = value && typeof value === 'object' ? (value as Partial<PreviewConfig>) : {};
+  return { ...DEFAULT_CONFIG, ...stored };
+}
