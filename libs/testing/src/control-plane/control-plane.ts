@@ -51,6 +51,7 @@ export class ControlPlane {
     readonly gatewayPort: number,
     readonly apiToken: string,
     readonly linkSecret: string,
+    readonly webhookSecret: string,
     private readonly workDir: string,
   ) {}
 
@@ -128,6 +129,7 @@ export class ControlPlane {
       gatewayPort,
       apiToken,
       linkSecret,
+      webhookSecret,
       workDir,
     );
     try {
