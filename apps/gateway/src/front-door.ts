@@ -1,32 +1,182 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { stripAccessCookies } from './access/access-cookie.js';
+import { type AccessDecision, decideAccess } from './access/access-policy.js';
 import { notFoundPage } from './not-found-page.js';
+import { privatePage } from './pages/private-page.js';
+import { unavailablePage, upstreamErrorPage } from './pages/upstream-error-page.js';
+import type { PreviewProxy, UpstreamFailure } from './preview-proxy.js';
+import type { GatewayRoute } from './routes/gateway-route.js';
 
 export interface FrontDoorOptions {
   baseDomain: string;
+  /** The scheme browsers use to reach the gateway (TLS may end in front of it). */
+  scheme: 'http' | 'https';
+  linkSecret: string;
+  routes: { lookup: (hostname: string) => Promise<GatewayRoute | null> };
+  proxy: PreviewProxy;
+  /** Called for every request let through to a preview (access telemetry). */
+  onAccess?: (route: GatewayRoute) => void;
+  logger?: Pick<Logger, 'warn' | 'error'>;
+  now?: () => Date;
 }
 
 /**
- * The public listener: every Host belongs to a preview, so operational endpoints live on a
- * separate port. Until routes exist every host gets the same clear 404.
+ * The public listener: Host → route → access check → proxy (HTTP and WebSocket). Operational
+ * endpoints live on a separate port, since every Host here belongs to a preview.
  */
 export function createFrontDoor(options: FrontDoorOptions): Server {
+  const now = options.now ?? (() => new Date());
+  const decide = (route: GatewayRoute, req: IncomingMessage, host: string, isUpgrade: boolean) =>
+    decideAccess(
+      route,
+      {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        hostname: host,
+        cookie: req.headers.cookie,
+        accessControlRequestMethod: header(req, 'access-control-request-method'),
+        isUpgrade,
+      },
+      {
+        secret: options.linkSecret,
+        baseDomain: options.baseDomain,
+        secure: options.scheme === 'https',
+        now: now(),
+      },
+    );
+
+  const lookup = async (host: string): Promise<GatewayRoute | null | Error> => {
+    try {
+      return await options.routes.lookup(host);
+    } catch (error) {
+      options.logger?.error({ err: error, host }, 'cannot read the route table');
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  };
+
   const server = createServer((req, res) => {
-    const host = hostOf(req);
-    const body = notFoundPage(host, options.baseDomain);
-    res.writeHead(404, {
-      'content-type': 'text/html; charset=utf-8',
-      'content-length': Buffer.byteLength(body),
-      'cache-control': 'no-store',
-      'x-berth-gateway': 'no-route',
+    void (async () => {
+      const host = hostOf(req);
+      const route = await lookup(host);
+      if (route instanceof Error) return sendPage(req, res, 503, unavailablePage(host), 'error');
+      if (!route)
+        return sendPage(req, res, 404, notFoundPage(host, options.baseDomain), 'no-route');
+      const decision = decide(route, req, host, false);
+      if (decision.action === 'deny') {
+        return sendPage(req, res, 401, privatePage(host, decision.reason), 'private');
+      }
+      if (decision.action === 'redirect') {
+        res.writeHead(302, {
+          location: decision.location,
+          'set-cookie': decision.setCookie,
+          'cache-control': 'no-store',
+          'referrer-policy': 'no-referrer',
+          'content-length': 0,
+        });
+        return res.end();
+      }
+      prepareUpstreamRequest(req, decision, options.scheme);
+      options.onAccess?.(route);
+      options.proxy.web(req, res, route);
+    })().catch((error: unknown) => {
+      options.logger?.error({ err: error }, 'front door failed to answer');
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
     });
-    res.end(req.method === 'HEAD' ? undefined : body);
   });
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
-    socket.end(`HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
-    void req;
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => undefined); // a client hanging up is not our error
+    void (async () => {
+      const host = hostOf(req);
+      const route = await lookup(host);
+      if (route instanceof Error) return rejectUpgrade(socket, 503, 'Service Unavailable');
+      if (!route) return rejectUpgrade(socket, 404, 'Not Found');
+      const decision = decide(route, req, host, true);
+      if (decision.action !== 'proxy') return rejectUpgrade(socket, 401, 'Unauthorized');
+      prepareUpstreamRequest(req, decision, options.scheme);
+      options.onAccess?.(route);
+      options.proxy.ws(req, socket, head, route);
+    })().catch((error: unknown) => {
+      options.logger?.error({ err: error }, 'front door failed to answer an upgrade');
+      socket.destroy();
+    });
   });
   return server;
+}
+
+/** Answers an upstream failure with a page naming the service, unless bytes already went out. */
+export function answerUpstreamFailure(
+  failure: UpstreamFailure,
+  logger?: Pick<Logger, 'warn'>,
+): void {
+  const { route, req, target, error, timedOut, started } = failure;
+  logger?.warn(
+    { host: route.hostname, previewService: route.service, code: error.code, timedOut, started },
+    `upstream ${route.service} failed: ${error.message}`,
+  );
+  const status = timedOut ? 504 : 502;
+  if (target.kind === 'ws') {
+    if (started) target.socket.destroy();
+    else rejectUpgrade(target.socket, status, timedOut ? 'Gateway Timeout' : 'Bad Gateway');
+    return;
+  }
+  if (started) {
+    target.res.destroy();
+    return;
+  }
+  const page = upstreamErrorPage(hostOf(req), route.service, timedOut);
+  sendPage(req, target.res, status, page, 'upstream-error');
+}
+
+/**
+ * What the preview app receives: the original Host (so it can build its own URLs), our own
+ * X-Forwarded-* (client-sent ones are overwritten: this is the edge), no Berth token or cookie.
+ */
+function prepareUpstreamRequest(
+  req: IncomingMessage,
+  decision: Extract<AccessDecision, { action: 'proxy' }>,
+  scheme: 'http' | 'https',
+): void {
+  req.url = decision.url;
+  const cookie = stripAccessCookies(req.headers.cookie);
+  if (cookie === undefined) delete req.headers.cookie;
+  else req.headers.cookie = cookie;
+  delete req.headers.forwarded;
+  req.headers['x-forwarded-host'] = req.headers.host ?? '';
+  req.headers['x-forwarded-proto'] = scheme;
+  req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+}
+
+function sendPage(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: string,
+  marker: string,
+): void {
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    'x-berth-gateway': marker,
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  if (socket.writable) {
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+  } else {
+    socket.destroy();
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Host without port, lower-cased; browsers may send either. */

@@ -104,6 +104,12 @@ export const gatewayConfigSchema = z.object({
     'preview URLs are <service>-pr-<n>-<repo>.<BASE_DOMAIN>; default localhost',
   ),
   ...previewLinks,
+  PREVIEW_URL_SCHEME: z
+    .enum(['http', 'https'])
+    .default('https')
+    .describe(
+      'the scheme browsers use to reach the gateway (https when TLS ends in front of it): sets X-Forwarded-Proto and Secure cookies; default https',
+    ),
 });
 
 export type ApiConfig = z.infer<typeof apiConfigSchema>;

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import {
+  accessCookieName,
+  accessSetCookie,
+  cookieDomainFor,
+  cookieValues,
+  setsAccessCookie,
+  stripAccessCookies,
+} from './access-cookie.js';
+
+const ENV = '0f8e2a51-7c1d-4b2e-9a3f-5d6c7b8a9e01';
+
+describe('access cookies', () => {
+  it('names one cookie per environment from 12 hex chars of its id', () => {
+    expect(accessCookieName(ENV)).toBe('berth_access_0f8e2a517c1d');
+  });
+
+  it('reads every value of a cookie, ignoring others', () => {
+    const header = `a=1; berth_access_0f8e2a517c1d=tok1; b="2"; berth_access_0f8e2a517c1d=tok2`;
+    expect(cookieValues(header, accessCookieName(ENV))).toEqual(['tok1', 'tok2']);
+    expect(cookieValues(undefined, 'x')).toEqual([]);
+    expect(cookieValues(header, 'b')).toEqual(['2']);
+  });
+
+  it('strips every Berth access cookie and keeps the app’s own cookies byte for byte', () => {
+    expect(stripAccessCookies('sid=abc; berth_access_0f8e2a517c1d=t; theme="dark"')).toBe(
+      'sid=abc; theme="dark"',
+    );
+    expect(stripAccessCookies('berth_access_aaaaaaaaaaaa=t;berth_access_bbbbbbbbbbbb=u')).toBe(
+      undefined,
+    );
+    expect(stripAccessCookies(undefined)).toBeUndefined();
+  });
+
+  it('recognises Set-Cookie lines that would set a Berth access cookie', () => {
+    expect(setsAccessCookie('berth_access_0f8e2a517c1d=evil; Path=/')).toBe(true);
+    expect(setsAccessCookie('sid=1; Path=/')).toBe(false);
+  });
+
+  it('sets an HttpOnly, SameSite=Lax, Path=/ cookie living until the token expires', () => {
+    const now = new Date('2026-11-20T12:00:00Z');
+    expect(
+      accessSetCookie({
+        environmentId: ENV,
+        token: 'tok.en',
+        expiresAt: new Date('2026-11-20T13:00:00Z'),
+        now,
+        domain: 'preview.example.com',
+        secure: true,
+      }),
+    ).toBe(
+      'berth_access_0f8e2a517c1d=tok.en; Max-Age=3600; Path=/; HttpOnly; SameSite=Lax; Domain=preview.example.com; Secure',
+    );
+    expect(
+      accessSetCookie({ environmentId: ENV, token: 't', expiresAt: now, now, secure: false }),
+    ).toBe('berth_access_0f8e2a517c1d=t; Max-Age=0; Path=/; HttpOnly; SameSite=Lax');
+  });
+
+  it('shares the cookie across the base domain, except on localhost and IPs', () => {
+    expect(cookieDomainFor('web-pr-1-shop.preview.example.com', 'preview.example.com')).toBe(
+      'preview.example.com',
+    );
+    expect(cookieDomainFor('web-pr-1-shop.localhost', 'localhost')).toBeUndefined();
+    expect(cookieDomainFor('web-pr-1-shop.dev.localhost', 'dev.localhost')).toBeUndefined();
+    expect(cookieDomainFor('x.127.0.0.1', '127.0.0.1')).toBeUndefined();
+    expect(cookieDomainFor('other.example.org', 'preview.example.com')).toBeUndefined();
+  });
+});

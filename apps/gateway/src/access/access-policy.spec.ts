@@ -1,0 +1,141 @@
+import { signShareToken } from '@berth/core';
+import { describe, expect, it } from 'vitest';
+import type { GatewayRoute } from '../routes/gateway-route.js';
+import { accessCookieName } from './access-cookie.js';
+import { type AccessRequest, decideAccess, extractTokens } from './access-policy.js';
+
+const SECRET = 'gateway-policy-test-secret-0123456789';
+const ENV_A = '0f8e2a51-7c1d-4b2e-9a3f-5d6c7b8a9e01';
+const ENV_B = '7a7a7a7a-7c1d-4b2e-9a3f-5d6c7b8a9e02';
+const NOW = new Date('2026-11-20T12:00:00Z');
+const LATER = new Date('2026-11-20T14:00:00Z');
+const context = { secret: SECRET, baseDomain: 'preview.example.com', secure: true, now: NOW };
+
+const route = (accessMode: 'private' | 'public' = 'private'): GatewayRoute => ({
+  hostname: 'web-pr-1-shop.preview.example.com',
+  environmentId: ENV_A,
+  service: 'web',
+  targetHost: '10.0.0.2',
+  targetPort: 3000,
+  accessMode,
+});
+const request = (overrides: Partial<AccessRequest> = {}): AccessRequest => ({
+  method: 'GET',
+  url: '/',
+  hostname: 'web-pr-1-shop.preview.example.com',
+  cookie: undefined,
+  accessControlRequestMethod: undefined,
+  isUpgrade: false,
+  ...overrides,
+});
+const tokenFor = (environmentId: string, expiresAt = LATER, secret = SECRET) =>
+  signShareToken(secret, { environmentId, expiresAt });
+
+describe('decideAccess', () => {
+  it('lets public routes through with no check, still removing any token', () => {
+    expect(
+      decideAccess(route('public'), request({ url: '/a?berth_token=x&b=1' }), context),
+    ).toEqual({ action: 'proxy', url: '/a?b=1' });
+  });
+
+  it('denies a private route without credentials', () => {
+    expect(decideAccess(route(), request(), context)).toEqual({
+      action: 'deny',
+      reason: 'no-credentials',
+    });
+  });
+
+  it('exchanges a valid token for a cookie and redirects to the same URL without it', () => {
+    const token = tokenFor(ENV_A);
+    const decision = decideAccess(
+      route(),
+      request({ url: `/cart?x=1&berth_token=${token}#top` }),
+      context,
+    );
+    expect(decision).toEqual({
+      action: 'redirect',
+      location: '/cart?x=1#top',
+      setCookie: `${accessCookieName(ENV_A)}=${token}; Max-Age=7200; Path=/; HttpOnly; SameSite=Lax; Domain=preview.example.com; Secure`,
+    });
+  });
+
+  it('authorises a non-GET or WebSocket request by its token, without a redirect', () => {
+    const token = tokenFor(ENV_A);
+    for (const extra of [{ method: 'POST' }, { isUpgrade: true }]) {
+      expect(
+        decideAccess(route(), request({ url: `/ws?berth_token=${token}`, ...extra }), context),
+      ).toEqual({ action: 'proxy', url: '/ws' });
+    }
+  });
+
+  it('lets a valid cookie through', () => {
+    const cookie = `other=1; ${accessCookieName(ENV_A)}=${tokenFor(ENV_A)}`;
+    expect(decideAccess(route(), request({ cookie, url: '/p?q=1' }), context)).toEqual({
+      action: 'proxy',
+      url: '/p?q=1',
+    });
+  });
+
+  it('never opens environment A with a token or cookie of environment B', () => {
+    const tokenB = tokenFor(ENV_B);
+    expect(decideAccess(route(), request({ url: `/?berth_token=${tokenB}` }), context)).toEqual({
+      action: 'deny',
+      reason: 'wrong-environment',
+    });
+    // B's cookie under its own name is not even looked at; placed under A's name it fails.
+    expect(
+      decideAccess(route(), request({ cookie: `${accessCookieName(ENV_B)}=${tokenB}` }), context),
+    ).toEqual({ action: 'deny', reason: 'no-credentials' });
+    expect(
+      decideAccess(route(), request({ cookie: `${accessCookieName(ENV_A)}=${tokenB}` }), context),
+    ).toEqual({ action: 'deny', reason: 'wrong-environment' });
+  });
+
+  it('refuses expired and forged tokens, naming why', () => {
+    const expired = tokenFor(ENV_A, new Date('2026-11-20T11:00:00Z'));
+    const forged = tokenFor(ENV_A, LATER, 'another-secret-entirely-0123456789');
+    expect(decideAccess(route(), request({ url: `/?berth_token=${expired}` }), context)).toEqual({
+      action: 'deny',
+      reason: 'expired',
+    });
+    expect(decideAccess(route(), request({ url: `/?berth_token=${forged}` }), context)).toEqual({
+      action: 'deny',
+      reason: 'bad-signature',
+    });
+  });
+
+  it('falls back to a valid cookie when the link in the URL is stale', () => {
+    const expired = tokenFor(ENV_A, new Date('2026-11-20T11:00:00Z'));
+    const cookie = `${accessCookieName(ENV_A)}=${tokenFor(ENV_A)}`;
+    expect(
+      decideAccess(route(), request({ url: `/x?berth_token=${expired}`, cookie }), context),
+    ).toEqual({ action: 'proxy', url: '/x' });
+  });
+
+  it('passes CORS preflights through without credentials', () => {
+    expect(
+      decideAccess(
+        route(),
+        request({ method: 'OPTIONS', url: '/orders', accessControlRequestMethod: 'POST' }),
+        context,
+      ),
+    ).toEqual({ action: 'proxy', url: '/orders' });
+    // A plain OPTIONS is not a preflight.
+    expect(decideAccess(route(), request({ method: 'OPTIONS' }), context).action).toBe('deny');
+  });
+});
+
+describe('extractTokens', () => {
+  it.each([
+    ['/', '/', []],
+    ['/a?b=1', '/a?b=1', []],
+    ['/a?berth_token=t', '/a', ['t']],
+    ['/?berth_token=t', '/', ['t']],
+    ['/a?x=1&berth_token=t&y=%20', '/a?x=1&y=%20', ['t']],
+    ['/a?berth%5Ftoken=t%2E1', '/a', ['t.1']],
+    ['/a?berth_token=1&berth_token=2', '/a', ['1', '2']],
+    ['/a?berth_token', '/a', ['']],
+  ])('%s → %s', (url, clean, tokens) => {
+    expect(extractTokens(url)).toEqual({ url: clean, tokens });
+  });
+});

@@ -1,0 +1,126 @@
+import { SHARE_TOKEN_PARAM, type ShareTokenVerdict, verifyShareToken } from '@berth/core';
+import type { GatewayRoute } from '../routes/gateway-route.js';
+import {
+  accessCookieName,
+  accessSetCookie,
+  cookieDomainFor,
+  cookieValues,
+} from './access-cookie.js';
+
+export interface AccessRequest {
+  method: string;
+  /** Path and query as received (req.url). */
+  url: string;
+  hostname: string;
+  cookie: string | string[] | undefined;
+  /** Set on CORS preflights, which browsers send without cookies. */
+  accessControlRequestMethod: string | undefined;
+  isUpgrade: boolean;
+}
+
+export interface AccessContext {
+  secret: string;
+  baseDomain: string;
+  secure: boolean;
+  now: Date;
+}
+
+export type DenyReason =
+  'no-credentials' | 'wrong-environment' | Extract<ShareTokenVerdict, { ok: false }>['reason'];
+
+export type AccessDecision =
+  /** `url` is the request URL with any share token removed: the preview app never sees it. */
+  | { action: 'proxy'; url: string }
+  | { action: 'redirect'; location: string; setCookie: string }
+  | { action: 'deny'; reason: DenyReason };
+
+/**
+ * Private by default: a private route needs a share token for its environment (query) or the
+ * cookie a token was exchanged for. A GET/HEAD with a valid token is redirected to the same URL
+ * without it, setting the cookie, so the token leaves the address bar and history.
+ */
+export function decideAccess(
+  route: GatewayRoute,
+  request: AccessRequest,
+  context: AccessContext,
+): AccessDecision {
+  const { url: cleanUrl, tokens } = extractTokens(request.url);
+  if (route.accessMode === 'public') return { action: 'proxy', url: cleanUrl };
+  // A preflight carries no credentials by spec; the app's own CORS rules answer it.
+  if (request.method === 'OPTIONS' && request.accessControlRequestMethod !== undefined) {
+    return { action: 'proxy', url: cleanUrl };
+  }
+
+  let firstFailure: DenyReason | undefined;
+  const check = (token: string) => {
+    const verdict = verifyShareToken(context.secret, token, context.now);
+    if (!verdict.ok) return { ok: false as const, reason: verdict.reason };
+    if (verdict.environmentId !== route.environmentId) {
+      return { ok: false as const, reason: 'wrong-environment' as const };
+    }
+    return verdict;
+  };
+
+  for (const token of tokens) {
+    const verdict = check(token);
+    if (!verdict.ok) {
+      firstFailure ??= verdict.reason;
+      continue;
+    }
+    if ((request.method === 'GET' || request.method === 'HEAD') && !request.isUpgrade) {
+      return {
+        action: 'redirect',
+        location: cleanUrl,
+        setCookie: accessSetCookie({
+          environmentId: route.environmentId,
+          token,
+          expiresAt: verdict.expiresAt,
+          now: context.now,
+          domain: cookieDomainFor(request.hostname, context.baseDomain),
+          secure: context.secure,
+        }),
+      };
+    }
+    // Other methods (and WebSockets) are authorised by the token itself, without a redirect.
+    return { action: 'proxy', url: cleanUrl };
+  }
+
+  for (const value of cookieValues(request.cookie, accessCookieName(route.environmentId))) {
+    const verdict = check(value);
+    if (verdict.ok) return { action: 'proxy', url: cleanUrl };
+    firstFailure ??= verdict.reason;
+  }
+  return { action: 'deny', reason: firstFailure ?? 'no-credentials' };
+}
+
+/** Splits `berth_token` parameters out of a URL, keeping every other byte of it as sent. */
+export function extractTokens(url: string): { url: string; tokens: string[] } {
+  const q = url.indexOf('?');
+  if (q === -1) return { url, tokens: [] };
+  const path = url.slice(0, q);
+  const hash = url.indexOf('#', q);
+  const query = url.slice(q + 1, hash === -1 ? undefined : hash);
+  const fragment = hash === -1 ? '' : url.slice(hash);
+  const tokens: string[] = [];
+  const kept: string[] = [];
+  for (const part of query.split('&')) {
+    const eq = part.indexOf('=');
+    const key = eq === -1 ? part : part.slice(0, eq);
+    if (safeDecode(key) === SHARE_TOKEN_PARAM) {
+      tokens.push(safeDecode(eq === -1 ? '' : part.slice(eq + 1)));
+    } else {
+      kept.push(part);
+    }
+  }
+  if (tokens.length === 0) return { url, tokens };
+  const rest = kept.filter((part) => part !== '').join('&');
+  return { url: `${path}${rest ? `?${rest}` : ''}${fragment}` || '/', tokens };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,416 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gatewayConfigSchema } from '@berth/config';
+import { signShareToken } from '@berth/core';
+import { createPrismaClient, type PrismaClient } from '@berth/db';
+import { createLogger, type RunningService } from '@berth/observability';
+import { closeRedis, createRedis, ROUTES_CHANNEL } from '@berth/queue';
+import { freePort, httpRequest, type HttpResult } from '@berth/testing';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { accessCookieName } from './access/access-cookie.js';
+import { startGateway } from './gateway.js';
+
+const SECRET = 'gateway-int-test-link-secret-0123456789abcdef';
+const BASE_DOMAIN = 'preview.gateway.test';
+const run = randomBytes(3).toString('hex');
+const host = (service: string, pr: number) => `${service}-pr-${pr}-gw${run}.${BASE_DOMAIN}`;
+const HOSTS = {
+  webA: host('web', 1),
+  apiA: host('api', 1),
+  webB: host('web', 2),
+  publicB: host('docs', 2),
+  down: host('down', 1),
+  late: host('late', 1),
+};
+
+interface Echo {
+  upstream: string;
+  method?: string;
+  url?: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** Stands in for a preview container: echoes requests as JSON, echoes WebSocket messages. */
+async function startUpstream(name: string): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        'access-control-allow-origin': req.headers.origin ?? '',
+        'access-control-allow-credentials': 'true',
+        'x-upstream': name,
+      });
+      return res.end();
+    }
+    const body = JSON.stringify({
+      upstream: name,
+      method: req.method,
+      url: req.url,
+      headers: req.headers,
+    } satisfies Echo);
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'set-cookie': [`app_session=${name}; Path=/`, 'berth_access_aaaaaaaaaaaa=planted; Path=/'],
+    });
+    res.end(body);
+  });
+  const wss = new WebSocketServer({ server });
+  wss.on('connection', (socket, req) => {
+    socket.send(JSON.stringify({ upstream: name, url: req.url, headers: req.headers }));
+    socket.on('message', (data) => socket.send(`${name}:${data.toString()}`));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+let prisma: PrismaClient;
+let publisher: Redis;
+let gateway: RunningService;
+let gatewayPort: number;
+let upstreams: Array<{ server: Server; port: number }>;
+let envA: string;
+let envB: string;
+let downPort: number;
+
+const inAnHour = () => new Date(Date.now() + 3_600_000);
+const token = (environmentId: string, expiresAt = inAnHour(), secret = SECRET) =>
+  signShareToken(secret, { environmentId, expiresAt });
+const cookieFor = (environmentId: string) =>
+  `${accessCookieName(environmentId)}=${token(environmentId)}`;
+
+function get(
+  hostname: string,
+  path = '/',
+  options: { method?: string; headers?: Record<string, string> } = {},
+): Promise<HttpResult> {
+  return httpRequest(`http://127.0.0.1:${gatewayPort}${path}`, {
+    ...options,
+    headers: { host: `${hostname}:${gatewayPort}`, ...options.headers },
+  });
+}
+
+const echoOf = (res: HttpResult) => JSON.parse(res.body) as Echo;
+
+async function publish(hostname: string): Promise<void> {
+  const receivers = await publisher.publish(ROUTES_CHANNEL, hostname);
+  expect(receivers).toBeGreaterThanOrEqual(1);
+}
+
+async function addRoute(
+  hostname: string,
+  environmentId: string,
+  service: string,
+  port: number,
+  accessMode: 'private' | 'public' = 'private',
+) {
+  await prisma.route.create({
+    data: {
+      hostname,
+      environmentId,
+      service,
+      targetHost: '127.0.0.1',
+      targetPort: port,
+      accessMode,
+    },
+  });
+}
+
+/** Opens a WebSocket through the gateway; resolves with the first message or the HTTP refusal. */
+function openSocket(
+  hostname: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ socket: WebSocket; first: string } | { status: number }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`ws://127.0.0.1:${gatewayPort}${path}`, {
+      headers: { host: hostname, ...headers },
+      handshakeTimeout: 5_000,
+    });
+    socket.once('message', (data) => resolve({ socket, first: data.toString() }));
+    socket.once('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode ?? 0 });
+      socket.terminate();
+    });
+    socket.once('error', reject);
+  });
+}
+
+beforeAll(async () => {
+  const databaseUrl =
+    process.env['TEST_DATABASE_URL'] ?? 'postgresql://berth:berth@127.0.0.1:5432/berth_test';
+  const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+  prisma = createPrismaClient(databaseUrl);
+  publisher = createRedis(redisUrl, 'gateway-int-test');
+  upstreams = [await startUpstream('one'), await startUpstream('two')];
+  downPort = await freePort(); // nothing listens here: a container that is not up
+
+  const repo = await prisma.repository.create({
+    data: {
+      providerId: BigInt(randomInt(1, 2 ** 47)),
+      fullName: `acme/gw${run}`,
+      owner: 'acme',
+      name: `gw${run}`,
+      installationId: 1n,
+      cloneUrl: `http://127.0.0.1:1/acme/gw${run}.git`,
+    },
+  });
+  const env = (prNumber: number) =>
+    prisma.environment.create({
+      data: {
+        repositoryId: repo.id,
+        prNumber,
+        headSha: 'a'.repeat(40),
+        branch: `feature-${prNumber}`,
+        baseBranch: 'main',
+      },
+    });
+  envA = (await env(1)).id;
+  envB = (await env(2)).id;
+  const [one, two] = [upstreams[0]!, upstreams[1]!];
+  await addRoute(HOSTS.webA, envA, 'web', one.port);
+  await addRoute(HOSTS.apiA, envA, 'api', two.port);
+  await addRoute(HOSTS.webB, envB, 'web', two.port);
+  await addRoute(HOSTS.publicB, envB, 'docs', one.port, 'public');
+  await addRoute(HOSTS.down, envA, 'worker-ui', downPort);
+
+  gatewayPort = await freePort();
+  const config = gatewayConfigSchema.parse({
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    LOG_LEVEL: 'warn',
+    GATEWAY_PORT: String(gatewayPort),
+    GATEWAY_OPS_PORT: String(await freePort()),
+    BASE_DOMAIN,
+    PREVIEW_LINK_SECRET: SECRET,
+    PREVIEW_URL_SCHEME: 'http',
+  });
+  gateway = await startGateway(config, createLogger('berth-gateway', 'warn'));
+});
+
+afterAll(async () => {
+  await gateway?.close();
+  for (const upstream of upstreams ?? []) upstream.server.closeAllConnections();
+  await Promise.all(
+    (upstreams ?? []).map((u) => new Promise((resolve) => u.server.close(resolve))),
+  );
+  if (prisma) {
+    await prisma.route.deleteMany({ where: { environmentId: { in: [envA, envB] } } });
+    await prisma.$disconnect();
+  }
+  if (publisher) await closeRedis(publisher);
+});
+
+describe('gateway: routing', () => {
+  it('routes by Host to the right upstream; unknown hosts get the 404 page', async () => {
+    const cookie = cookieFor(envA);
+    expect(echoOf(await get(HOSTS.webA, '/', { headers: { cookie } })).upstream).toBe('one');
+    expect(echoOf(await get(HOSTS.apiA, '/', { headers: { cookie } })).upstream).toBe('two');
+    const unknown = await get(host('nope', 9));
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toContain('No preview at this address');
+  });
+
+  it('sends the original Host and its own X-Forwarded-*, and never forwards Berth credentials', async () => {
+    const t = token(envA);
+    const res = await get(HOSTS.webA, `/orders?x=1&berth_token=${t}&y=2`, {
+      method: 'POST',
+      headers: {
+        cookie: `app=1; ${accessCookieName(envA)}=${t}; berth_access_bbbbbbbbbbbb=other`,
+        'x-forwarded-for': '6.6.6.6',
+        'x-forwarded-host': 'spoofed.example',
+      },
+    });
+    expect(res.status).toBe(200);
+    const echo = echoOf(res);
+    expect(echo.method).toBe('POST');
+    expect(echo.url).toBe('/orders?x=1&y=2');
+    expect(echo.headers.host).toBe(`${HOSTS.webA}:${gatewayPort}`);
+    expect(echo.headers['x-forwarded-host']).toBe(`${HOSTS.webA}:${gatewayPort}`);
+    expect(echo.headers['x-forwarded-proto']).toBe('http');
+    expect(echo.headers['x-forwarded-for']).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
+    expect(echo.headers.cookie).toBe('app=1');
+    expect(res.body).not.toContain(t);
+    // The app may set its own cookies, never Berth's.
+    expect(res.headers['set-cookie']).toEqual(['app_session=one; Path=/']);
+  });
+
+  it('serves a route right after expose publishes it, though "no route" was just cached', async () => {
+    const cookie = cookieFor(envA);
+    expect((await get(HOSTS.late, '/', { headers: { cookie } })).status).toBe(404);
+    await addRoute(HOSTS.late, envA, 'late', upstreams[0]!.port);
+    await publish(HOSTS.late);
+    const res = await get(HOSTS.late, '/', { headers: { cookie } });
+    expect(res.status).toBe(200);
+    expect(echoOf(res).upstream).toBe('one');
+  });
+
+  it('404s a destroyed environment’s host right after teardown publishes', async () => {
+    const hostname = host('gone', 1);
+    const cookie = cookieFor(envA);
+    await addRoute(hostname, envA, 'gone', upstreams[0]!.port);
+    await publish(hostname);
+    expect((await get(hostname, '/', { headers: { cookie } })).status).toBe(200);
+    await prisma.route.delete({ where: { hostname } });
+    await publish(hostname);
+    const res = await get(hostname, '/', { headers: { cookie } });
+    expect(res.status).toBe(404);
+    expect(res.body).toContain('No preview at this address');
+  });
+
+  it('answers a 502 page naming the service when its container is not answering', async () => {
+    const res = await get(HOSTS.down, '/', { headers: { cookie: cookieFor(envA) } });
+    expect(res.status).toBe(502);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain('<code>worker-ui</code> service is not answering');
+    expect(res.body).toContain('may be starting');
+    expect(await openSocket(HOSTS.down, '/', { cookie: cookieFor(envA) })).toEqual({
+      status: 502,
+    });
+  });
+
+  it('records access telemetry (lastAccessAt) without being asked twice a minute', async () => {
+    await get(HOSTS.webB, '/', { headers: { cookie: cookieFor(envB) } });
+    let seen: Date | null = null;
+    for (let i = 0; i < 50 && !seen; i += 1) {
+      seen = (await prisma.environment.findUniqueOrThrow({ where: { id: envB } })).lastAccessAt;
+      if (!seen) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(seen).toBeInstanceOf(Date);
+    await get(HOSTS.webB, '/', { headers: { cookie: cookieFor(envB) } });
+    await new Promise((r) => setTimeout(r, 300));
+    const again = await prisma.environment.findUniqueOrThrow({ where: { id: envB } });
+    expect(again.lastAccessAt?.getTime()).toBe(seen?.getTime());
+  });
+});
+
+describe('gateway: WebSockets', () => {
+  it('proxies a WebSocket both ways, with Berth credentials stripped', async () => {
+    const opened = await openSocket(HOSTS.webA, '/live?room=1', {
+      cookie: `theme=dark; ${cookieFor(envA)}`,
+    });
+    if (!('socket' in opened)) throw new Error(`upgrade refused: ${opened.status}`);
+    const hello = JSON.parse(opened.first) as Echo;
+    expect(hello.upstream).toBe('one');
+    expect(hello.url).toBe('/live?room=1');
+    expect(hello.headers.cookie).toBe('theme=dark');
+    expect(hello.headers['x-forwarded-host']).toBe(HOSTS.webA);
+    const reply = new Promise<string>((resolve) =>
+      opened.socket.once('message', (data) => resolve(data.toString())),
+    );
+    opened.socket.send('ping');
+    expect(await reply).toBe('one:ping');
+    opened.socket.close();
+  });
+
+  it('accepts a share token on the upgrade URL, and refuses none or another environment’s', async () => {
+    const withToken = await openSocket(HOSTS.webA, `/live?berth_token=${token(envA)}`);
+    if (!('socket' in withToken)) throw new Error(`upgrade refused: ${withToken.status}`);
+    expect((JSON.parse(withToken.first) as Echo).url).toBe('/live');
+    withToken.socket.close();
+    expect(await openSocket(HOSTS.webA, '/live')).toEqual({ status: 401 });
+    expect(await openSocket(HOSTS.webA, `/live?berth_token=${token(envB)}`)).toEqual({
+      status: 401,
+    });
+  });
+});
+
+describe('gateway: private by default', () => {
+  it('shows the private page without credentials', async () => {
+    const res = await get(HOSTS.webA, '/');
+    expect(res.status).toBe(401);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain('This preview is private');
+    expect(res.body).toContain("Open it through the link in the pull request's Berth comment");
+  });
+
+  it('exchanges a share link for a cookie, redirects without the token, then proxies', async () => {
+    const t = token(envA);
+    const res = await get(HOSTS.webA, `/cart?x=1&berth_token=${t}`);
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('/cart?x=1');
+    const setCookie = res.headers['set-cookie']?.[0] ?? '';
+    expect(setCookie).toMatch(
+      new RegExp(
+        `^${accessCookieName(envA)}=${t.replace(/[.]/g, '\\.')}; Max-Age=(3599|3600); Path=/; HttpOnly; SameSite=Lax; Domain=${BASE_DOMAIN}$`,
+      ),
+    );
+    const cookie = setCookie.split(';')[0] ?? '';
+    // The same cookie opens the environment's other service host (its api, called by its web).
+    for (const [hostname, upstream] of [
+      [HOSTS.webA, 'one'],
+      [HOSTS.apiA, 'two'],
+    ] as const) {
+      const followed = await get(hostname, '/cart?x=1', { headers: { cookie } });
+      expect(followed.status).toBe(200);
+      expect(echoOf(followed)).toMatchObject({ upstream, url: '/cart?x=1' });
+      expect(echoOf(followed).headers.cookie).toBeUndefined();
+    }
+  });
+
+  it('never opens environment A with environment B’s token or cookie', async () => {
+    expect((await get(HOSTS.webA, `/?berth_token=${token(envB)}`)).status).toBe(401);
+    expect((await get(HOSTS.webA, '/', { headers: { cookie: cookieFor(envB) } })).status).toBe(401);
+    const planted = `${accessCookieName(envA)}=${token(envB)}`;
+    expect((await get(HOSTS.webA, '/', { headers: { cookie: planted } })).status).toBe(401);
+    // … while B's own host accepts B's link.
+    expect((await get(HOSTS.webB, `/?berth_token=${token(envB)}`)).status).toBe(302);
+  });
+
+  it('refuses expired and forged links', async () => {
+    const expired = token(envA, new Date(Date.now() - 1_000));
+    const forged = token(envA, inAnHour(), 'not-the-gateway-secret-0123456789abcdef');
+    for (const t of [expired, forged, 'garbage']) {
+      const res = await get(HOSTS.webA, `/?berth_token=${t}`);
+      expect(res.status).toBe(401);
+      expect(res.body).toContain('This preview is private');
+    }
+    const expiredCookie = `${accessCookieName(envA)}=${expired}`;
+    expect((await get(HOSTS.webA, '/', { headers: { cookie: expiredCookie } })).status).toBe(401);
+  });
+
+  it('lets CORS preflights through to the app without credentials', async () => {
+    const res = await get(HOSTS.apiA, '/orders', {
+      method: 'OPTIONS',
+      headers: { origin: `http://${HOSTS.webA}`, 'access-control-request-method': 'POST' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers['x-upstream']).toBe('two');
+    expect(res.headers['access-control-allow-origin']).toBe(`http://${HOSTS.webA}`);
+  });
+
+  it('needs no credentials on a public route', async () => {
+    const res = await get(HOSTS.publicB, '/docs');
+    expect(res.status).toBe(200);
+    expect(echoOf(res)).toMatchObject({ upstream: 'one', url: '/docs' });
+  });
+});
+
+describe('gateway: overhead', () => {
+  it('reports median latency of 200 sequential requests, direct vs through the gateway', async () => {
+    const cookie = cookieFor(envA);
+    const direct = `http://127.0.0.1:${upstreams[0]!.port}/`;
+    const time = async (call: () => Promise<HttpResult>) => {
+      const samples: number[] = [];
+      for (let i = 0; i < 200; i += 1) {
+        const started = performance.now();
+        const res = await call();
+        samples.push(performance.now() - started);
+        expect(res.status).toBe(200);
+      }
+      samples.sort((a, b) => a - b);
+      return {
+        median: samples[100]!,
+        p95: samples[190]!,
+      };
+    };
+    const viaDirect = await time(() => httpRequest(direct));
+    const viaGateway = await time(() => get(HOSTS.webA, '/', { headers: { cookie } }));
+    console.log(
+      `[gateway overhead] 200 sequential GETs: direct median ${viaDirect.median.toFixed(2)} ms ` +
+        `(p95 ${viaDirect.p95.toFixed(2)}), through gateway median ${viaGateway.median.toFixed(2)} ms ` +
+        `(p95 ${viaGateway.p95.toFixed(2)}), overhead ≈ ${(viaGateway.median - viaDirect.median).toFixed(2)} ms`,
+    );
+  });
+});

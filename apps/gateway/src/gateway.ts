@@ -1,0 +1,84 @@
+import { once } from 'node:events';
+import type { GatewayConfig } from '@berth/config';
+import type { RunningService } from '@berth/observability';
+import { closeRedis, createRedis } from '@berth/queue';
+import { openStores } from '@berth/runtime';
+import { NestFactory } from '@nestjs/core';
+import type { Logger as PinoLogger } from 'pino';
+import { Logger } from 'nestjs-pino';
+import { answerUpstreamFailure, createFrontDoor } from './front-door.js';
+import { GatewayOpsModule } from './gateway.module.js';
+import { LastAccessRecorder } from './last-access.js';
+import { createPreviewProxy } from './preview-proxy.js';
+import { prismaRouteLoader } from './routes/prisma-route-loader.js';
+import { subscribeToRouteChanges } from './routes/route-invalidation.js';
+import { RouteTable } from './routes/route-table.js';
+
+/** Start-up does not wait longer than this for Redis: /readyz reports it if it is down. */
+const SUBSCRIBE_WAIT_MS = 3_000;
+
+/**
+ * Starts the ops endpoints and the public front door: routes from Postgres (cached, invalidated
+ * over Redis), share-link access control, HTTP + WebSocket proxying to preview containers.
+ */
+export async function startGateway(
+  config: GatewayConfig,
+  logger: PinoLogger,
+): Promise<RunningService> {
+  const stores = openStores(config, 'berth-gateway');
+  const ops = await NestFactory.create(GatewayOpsModule.forRoot(config, stores), {
+    bufferLogs: true,
+  });
+  ops.useLogger(ops.get(Logger));
+  await ops.listen(config.GATEWAY_OPS_PORT, config.GATEWAY_HOST);
+
+  const routes = new RouteTable({ load: prismaRouteLoader(stores.prisma) });
+  const subscriber = createRedis(config.REDIS_URL, 'berth-gateway-routes');
+  const subscribed = subscribeToRouteChanges({
+    subscriber,
+    invalidate: (host) => routes.invalidate(host),
+  }).catch((error: unknown) => logger.error({ err: error }, 'cannot subscribe to route changes'));
+  await Promise.race([subscribed, new Promise((r) => setTimeout(r, SUBSCRIBE_WAIT_MS))]);
+
+  const lastAccess = new LastAccessRecorder({
+    write: async (environmentId, at) => {
+      await stores.prisma.environment.updateMany({
+        where: { id: environmentId },
+        data: { lastAccessAt: at },
+      });
+    },
+    onError: (error, environmentId) =>
+      logger.warn({ err: error, environmentId }, 'could not record last access'),
+  });
+  const proxy = createPreviewProxy({
+    onUpstreamError: (failure) => answerUpstreamFailure(failure, logger),
+  });
+  const frontDoor = createFrontDoor({
+    baseDomain: config.BASE_DOMAIN,
+    scheme: config.PREVIEW_URL_SCHEME,
+    linkSecret: config.PREVIEW_LINK_SECRET,
+    routes,
+    proxy,
+    onAccess: (route) => lastAccess.touch(route.environmentId),
+    logger,
+  });
+  frontDoor.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
+  await Promise.race([
+    once(frontDoor, 'listening'),
+    once(frontDoor, 'error').then(([error]) => Promise.reject(error as Error)),
+  ]);
+  return {
+    checks: stores.checks,
+    addresses: {
+      public: `http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}`,
+      ops: `http://${config.GATEWAY_HOST}:${config.GATEWAY_OPS_PORT}`,
+    },
+    close: async () => {
+      frontDoor.close();
+      frontDoor.closeAllConnections();
+      proxy.close();
+      await ops.close();
+      await Promise.allSettled([closeRedis(subscriber), stores.close()]);
+    },
+  };
+}

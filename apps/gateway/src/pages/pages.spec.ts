@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { notFoundPage } from '../not-found-page.js';
+import { privatePage } from './private-page.js';
+import { unavailablePage, upstreamErrorPage } from './upstream-error-page.js';
+
+const EVIL = '<script>alert(1)</script>';
+
+describe('gateway pages', () => {
+  it('say what happened and escape every user-controlled value', () => {
+    const pages = [
+      notFoundPage(EVIL, 'localhost'),
+      privatePage(EVIL, 'no-credentials'),
+      upstreamErrorPage(EVIL, EVIL, false),
+      unavailablePage(EVIL),
+    ];
+    for (const page of pages) {
+      expect(page).toMatch(/^<!doctype html>/);
+      expect(page).not.toContain(EVIL);
+      expect(page).toContain('&lt;script&gt;');
+    }
+  });
+
+  it('private page points at the Berth comment', () => {
+    expect(privatePage('web-pr-1-shop.localhost', 'expired')).toContain(
+      "Open it through the link in the pull request's Berth comment",
+    );
+    expect(privatePage('web-pr-1-shop.localhost', 'expired')).toContain('expired');
+  });
+
+  it('upstream page names the service and says the preview may be starting', () => {
+    const page = upstreamErrorPage('api-pr-1-shop.localhost', 'api', false);
+    expect(page).toContain('<code>api</code> service is not answering');
+    expect(page).toContain('may be starting');
+    expect(upstreamErrorPage('h', 'api', true)).toContain('did not answer in time');
+  });
+});

@@ -1,0 +1,111 @@
+import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { createProxyServer } from 'http-proxy-3';
+import { setsAccessCookie } from './access/access-cookie.js';
+import type { GatewayRoute } from './routes/gateway-route.js';
+
+export interface PreviewProxyOptions {
+  /** TCP connect to the container; a stopped container usually refuses at once anyway. */
+  connectTimeoutMs?: number;
+  /** Upstream silence (no response bytes) before the request is abandoned with a 504. */
+  responseTimeoutMs?: number;
+  /** WebSocket handshake only; an established socket may idle as long as both ends like. */
+  upgradeTimeoutMs?: number;
+  onUpstreamError: (failure: UpstreamFailure) => void;
+}
+
+export interface UpstreamFailure {
+  route: GatewayRoute;
+  req: IncomingMessage;
+  /** The response (HTTP) or raw socket (WebSocket) still to answer, when nothing was sent yet. */
+  target: { kind: 'http'; res: ServerResponse } | { kind: 'ws'; socket: Duplex };
+  error: NodeJS.ErrnoException;
+  timedOut: boolean;
+  /** Bytes already went to the client (response headers, or the 101 of a WebSocket). */
+  started: boolean;
+}
+
+class UpstreamTimeout extends Error {
+  readonly code = 'ETIMEDOUT';
+}
+
+export interface PreviewProxy {
+  web: (req: IncomingMessage, res: ServerResponse, route: GatewayRoute) => void;
+  ws: (req: IncomingMessage, socket: Duplex, head: Buffer, route: GatewayRoute) => void;
+  close: () => void;
+}
+
+/**
+ * http-proxy-3 carries the bytes (HTTP and WebSocket); this adds bounded timeouts, keep-alive
+ * to upstreams, and drops any attempt by a preview app to set Berth's own access cookies.
+ */
+export function createPreviewProxy(options: PreviewProxyOptions): PreviewProxy {
+  const responseTimeoutMs = options.responseTimeoutMs ?? 60_000;
+  const upgradeTimeoutMs = options.upgradeTimeoutMs ?? 10_000;
+  const agent = new Agent({ keepAlive: true, maxFreeSockets: 64 });
+  const proxy = createProxyServer({
+    xfwd: false, // the front door sets X-Forwarded-* itself, overwriting client-sent values
+    connectTimeout: options.connectTimeoutMs ?? 5_000,
+  });
+
+  proxy.on('proxyReq', (proxyReq) => {
+    proxyReq.setTimeout(responseTimeoutMs, () => {
+      proxyReq.destroy(new UpstreamTimeout(`no response within ${responseTimeoutMs} ms`));
+    });
+  });
+  const upgraded = new WeakSet<IncomingMessage>();
+  proxy.on('proxyReqWs', (proxyReq, req) => {
+    const timer = setTimeout(() => {
+      proxyReq.destroy(new UpstreamTimeout(`no handshake within ${upgradeTimeoutMs} ms`));
+    }, upgradeTimeoutMs);
+    const clear = () => clearTimeout(timer);
+    proxyReq.once('upgrade', () => {
+      clear();
+      upgraded.add(req);
+    });
+    proxyReq.once('response', clear);
+    proxyReq.once('close', clear);
+  });
+  proxy.on('proxyRes', (proxyRes) => {
+    const setCookie = proxyRes.headers['set-cookie'];
+    if (setCookie) proxyRes.headers['set-cookie'] = setCookie.filter((c) => !setsAccessCookie(c));
+  });
+  // A client that vanished mid-response is not an upstream failure.
+  proxy.on('econnreset', () => undefined);
+
+  const target = (route: GatewayRoute) => ({
+    protocol: 'http:',
+    host: route.targetHost,
+    port: route.targetPort,
+  });
+  return {
+    web: (req, res, route) => {
+      proxy.web(req, res, { target: target(route), agent }, (error) => {
+        options.onUpstreamError({
+          route,
+          req,
+          target: { kind: 'http', res },
+          error,
+          timedOut: error instanceof UpstreamTimeout,
+          started: res.headersSent,
+        });
+      });
+    },
+    ws: (req, socket, head, route) => {
+      proxy.ws(req, socket, head, { target: target(route) }, (error) => {
+        options.onUpstreamError({
+          route,
+          req,
+          target: { kind: 'ws', socket },
+          error,
+          timedOut: error instanceof UpstreamTimeout,
+          started: upgraded.has(req),
+        });
+      });
+    },
+    close: () => {
+      agent.destroy();
+      proxy.close();
+    },
+  };
+}
