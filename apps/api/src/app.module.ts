@@ -2,9 +2,12 @@ import type { ApiConfig } from '@berth/config';
 import { OpsModule } from '@berth/observability';
 import type { Stores } from '@berth/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { BearerTokenGuard } from './environments/bearer-token.guard.js';
+import { EnvironmentsController } from './environments/environments.controller.js';
+import { API_CONFIG, STORES } from './tokens.js';
+import { WebhooksController } from './webhooks/webhooks.controller.js';
 
-export const API_CONFIG = Symbol('API_CONFIG');
-export const STORES = Symbol('STORES');
+export { API_CONFIG, STORES } from './tokens.js';
 
 /** The control plane's HTTP face. It verifies, records and enqueues; it never touches Docker. */
 @Module({})
@@ -19,9 +22,11 @@ export class ApiModule {
           checks: stores.checks,
         }),
       ],
+      controllers: [WebhooksController, EnvironmentsController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: STORES, useValue: stores },
+        BearerTokenGuard,
       ],
     };
   }

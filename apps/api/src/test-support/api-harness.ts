@@ -1,0 +1,112 @@
+// Integration-test support (not production code): the real api app on a random port against the
+// test Postgres and Redis, with a queue prefix of its own, plus GitHub-shaped payload builders.
+import { randomBytes, randomInt } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { apiConfigSchema, loadConfig } from '@berth/config';
+import { openStores, type Stores } from '@berth/runtime';
+import { pullRequestPayload, type PullRequestAction, sendWebhook } from '@berth/testing';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createApiApp } from '../http-app.js';
+
+export const WEBHOOK_SECRET = 'whsec-api-int-test-0123456789abcdef';
+export const API_TOKEN = 'api-token-int-test-0123456789abcdef0123';
+
+export interface ApiHarness {
+  url: string;
+  stores: Stores;
+  stop: () => Promise<void>;
+}
+
+export async function startApi(): Promise<ApiHarness> {
+  const config = loadConfig('berth-api', apiConfigSchema, {
+    DATABASE_URL:
+      process.env['TEST_DATABASE_URL'] ?? 'postgresql://berth:berth@127.0.0.1:5432/berth_test',
+    REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: `t-api-${randomBytes(4).toString('hex')}`,
+    GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    API_TOKEN,
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'warn',
+    NODE_ENV: 'test',
+  });
+  const stores = openStores(config, 'berth-api-test');
+  const app: NestExpressApplication = await createApiApp(config, stores);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stores,
+    stop: async () => {
+      await stores.queue.obliterate({ force: true }).catch(() => undefined);
+      await app.close();
+      await stores.close();
+    },
+  };
+}
+
+export const sha = () => randomBytes(20).toString('hex');
+
+/** A repository no other test file uses (the test database is shared by the whole run). */
+export function makeRepository() {
+  const id = randomInt(1_000_000_000, 2_000_000_000);
+  const owner = `acme-${id.toString(36)}`;
+  return {
+    id,
+    name: 'shop',
+    full_name: `${owner}/shop`,
+    owner: { login: owner, id: id + 1, type: 'Organization' },
+    fork: false,
+    clone_url: `http://127.0.0.1:9/${owner}/shop.git`,
+    default_branch: 'main',
+  };
+}
+export type RepositoryJson = ReturnType<typeof makeRepository>;
+
+export interface PrState {
+  repository: RepositoryJson;
+  number: number;
+  headSha: string;
+  labels: string[];
+  fork?: boolean;
+  state?: 'open' | 'closed';
+  merged?: boolean;
+}
+
+/** A `pull_request` payload in GitHub's shape for this PR state. */
+export function prPayload(
+  pr: PrState,
+  action: PullRequestAction,
+  extra: { label?: string; before?: string; sender?: string } = {},
+) {
+  const repo = pr.repository;
+  const headRepo = pr.fork
+    ? { ...repo, id: repo.id + 1, full_name: `contributor/shop`, fork: true }
+    : repo;
+  return pullRequestPayload({
+    action,
+    pullRequest: {
+      number: pr.number,
+      state: pr.state ?? 'open',
+      merged: pr.merged ?? false,
+      title: `PR ${pr.number}`,
+      head: { ref: `feat-${pr.number}`, sha: pr.headSha, repo: headRepo },
+      base: { ref: 'main', sha: '0'.repeat(40), repo },
+      labels: pr.labels.map((name, i) => ({ id: i + 1, name })),
+    },
+    repository: repo,
+    installationId: 4242,
+    sender: { login: extra.sender ?? 'octocat' },
+    ...(extra.label ? { label: { name: extra.label } } : {}),
+    ...(action === 'synchronize' ? { before: extra.before ?? sha(), after: pr.headSha } : {}),
+    ...(action === 'edited' ? { changes: { title: { from: 'old' } } } : {}),
+  });
+}
+
+export function webhook(url: string, event: string, payload: unknown, deliveryId?: string) {
+  return sendWebhook({
+    url: `${url}/webhooks/github`,
+    secret: WEBHOOK_SECRET,
+    event,
+    payload,
+    ...(deliveryId ? { deliveryId } : {}),
+  });
+}
