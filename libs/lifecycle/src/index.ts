@@ -25,3 +25,7 @@ export {
   type TeardownDeps,
   type TeardownDetails,
 } from './teardown/teardown-handler.js';
+export * from './compose/index.js';
+export * from './build/index.js';
+export * from './wire/index.js';
+export * from './expose/index.js';

@@ -34,4 +34,9 @@ export interface RevisionWiring {
   ports: Record<string, number>;
   /** x-berth.public: no access control in front of the URLs. */
   public: boolean;
+  /**
+   * Generated per-environment secrets by name (`x-berth.secrets`). Generated once per
+   * environment: the wire stage of a later generation reuses the values it finds here.
+   */
+  secrets?: Record<string, string>;
 }

@@ -1,0 +1,248 @@
+// Stage 2: every compose service with `build:` gets an image tagged with the hash of its build
+// inputs; a tag already on the host is reused (unless `preview:rebuild`). Writes Revision.images.
+
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Prisma, PrismaClient } from '@berth/db';
+import { type ContainerHost, ImageBuildError } from '@berth/providers';
+import type { Logger } from 'pino';
+import {
+  type RevisionSourceDeps,
+  checkoutRevision,
+  identityOf,
+  loadRevisionCompose,
+} from '../compose/revision-source.js';
+import { ComposeFileError } from '../compose/load-compose.js';
+import type { ResourceLedger } from '../ledger/resource-ledger.js';
+import type { RevisionImages } from '../pipeline/revision-outputs.js';
+import type { StageHandler, StageInput, StageOutcome } from '../pipeline/stage-handler.js';
+import {
+  type PlannedBuild,
+  dockerfilePath,
+  dockerignorePath,
+  planServiceBuild,
+  secretMarkers,
+  secretsInBuilds,
+} from './build-plan.js';
+
+export interface BuildHandlerDeps extends RevisionSourceDeps {
+  containerHost: ContainerHost;
+  prisma: PrismaClient;
+  ledger: ResourceLedger;
+  /** Services built at once (the ContainerHost caps builds per host too). Default 2. */
+  concurrency?: number;
+}
+
+export const IMAGE_INPUT_HASH_LABEL = 'berth.input-hash';
+
+export function createBuildHandler(deps: BuildHandlerDeps): StageHandler {
+  return { stage: 'build', run: (input) => runBuild(deps, input) };
+}
+
+async function runBuild(deps: BuildHandlerDeps, input: StageInput): Promise<StageOutcome> {
+  const { environment, revision, logger } = input;
+  const started = performance.now();
+  const checkout = await checkoutRevision(deps, environment, revision);
+  const checkoutMs = Math.round(performance.now() - started);
+
+  const nonce = randomBytes(6).toString('hex');
+  const { spec } = await loadRevisionCompose(deps, environment, checkout, (names) =>
+    secretMarkers(names, nonce),
+  );
+  const leaks = secretsInBuilds(spec, nonce);
+  if (leaks.length) {
+    throw new ComposeFileError(
+      `${environment.repository.composePath} at ${checkout.sha.slice(0, 12)}`,
+      leaks,
+    );
+  }
+
+  const id = identityOf(environment);
+  const repoFiles = await deps.source.listFiles(checkout);
+  const plans: Array<
+    PlannedBuild & {
+      contextDir: string;
+      dockerfile: string;
+      args: Record<string, string>;
+      target?: string;
+    }
+  > = [];
+  for (const service of Object.values(spec.services)) {
+    const build = service.build;
+    if (!build) continue;
+    const dockerfile = await deps.source.readFile(checkout, dockerfilePath(build));
+    if (dockerfile === null) {
+      throw new Error(
+        `service \`${service.name}\`: Dockerfile ${dockerfilePath(build)} does not exist at ${checkout.sha.slice(0, 12)} (services.${service.name}.build)`,
+      );
+    }
+    const dockerignore = await deps.source.readFile(checkout, dockerignorePath(build));
+    const plan = planServiceBuild(id.repository, {
+      service: service.name,
+      build,
+      repoFiles,
+      dockerfile,
+      dockerignore,
+    });
+    plans.push({
+      ...plan,
+      contextDir: join(checkout.dir, build.context),
+      dockerfile: build.dockerfile,
+      args: build.args,
+      ...(build.target === undefined ? {} : { target: build.target }),
+    });
+  }
+
+  const rebuild = readRebuild(revision.configSnapshot) ?? readRebuild(environment.config) ?? false;
+  const images: RevisionImages = {};
+  for (const service of Object.values(spec.services)) {
+    if (service.image !== undefined && !service.build) {
+      images[service.name] = { tag: service.image, source: 'image', durationMs: 0 };
+    }
+  }
+  const built: string[] = [];
+  const cached: string[] = [];
+  const durations: Record<string, number> = {};
+
+  await runPool(plans, deps.concurrency ?? 2, async (plan) => {
+    await input.assertCurrent();
+    const t0 = performance.now();
+    const exists = await deps.containerHost.imageExists(plan.tag);
+    if (exists && !rebuild) {
+      images[plan.service] = {
+        tag: plan.tag,
+        source: 'cached',
+        durationMs: 0,
+        inputHash: plan.inputHash,
+      };
+      cached.push(plan.service);
+      logger.info({ service: plan.service, tag: plan.tag }, 'image up to date; not building');
+      return;
+    }
+    const wasBuilt = await buildOne(deps, plan, {
+      noCache: rebuild,
+      repo: id.repository.fullName,
+      logger,
+    });
+    const durationMs = Math.round(performance.now() - t0);
+    durations[plan.service] = durationMs;
+    if (wasBuilt) built.push(plan.service);
+    else cached.push(plan.service);
+    images[plan.service] = {
+      tag: plan.tag,
+      source: wasBuilt ? 'built' : 'cached',
+      durationMs: wasBuilt ? durationMs : 0,
+      inputHash: plan.inputHash,
+    };
+    logger.info(
+      { service: plan.service, tag: plan.tag, durationMs, rebuild },
+      wasBuilt ? 'image built' : 'image reused',
+    );
+  });
+
+  await deps.prisma.revision.update({
+    where: { id: revision.id },
+    data: { images: images as unknown as Prisma.InputJsonValue },
+  });
+  return {
+    details: {
+      sha: checkout.sha,
+      built: built.sort(),
+      cached: cached.sort(),
+      rebuild,
+      durations,
+      checkoutMs,
+      fetched: checkout.fetched,
+      totalMs: Math.round(performance.now() - started),
+    },
+  };
+}
+
+/** Ledger row first (a shared, content-addressed cache: no owning environment), then the build. */
+async function buildOne(
+  deps: BuildHandlerDeps,
+  plan: {
+    service: string;
+    tag: string;
+    inputHash: string;
+    contextDir: string;
+    dockerfile: string;
+    args: Record<string, string>;
+    target?: string;
+  },
+  options: { noCache: boolean; repo: string; logger: Logger },
+): Promise<boolean> {
+  const row = await deps.ledger.plan({
+    provider: 'docker',
+    kind: 'image',
+    name: plan.tag,
+    environmentId: null,
+    metadata: { repository: options.repo, service: plan.service, inputHash: plan.inputHash },
+  });
+  const spec = {
+    contextDir: plan.contextDir,
+    dockerfile: plan.dockerfile,
+    buildArgs: plan.args,
+    ...(plan.target === undefined ? {} : { target: plan.target }),
+    tag: plan.tag,
+    labels: {
+      'berth.managed': 'true',
+      'berth.repo': options.repo,
+      'berth.service': plan.service,
+      [IMAGE_INPUT_HASH_LABEL]: plan.inputHash,
+    },
+    noCache: options.noCache,
+    onLog: (line: string) => options.logger.debug({ service: plan.service, line }, 'build output'),
+  };
+  try {
+    if (options.noCache) {
+      const image = await deps.containerHost.buildImage(spec);
+      await deps.ledger.markCreated(row.id, image.id);
+      return true;
+    }
+    const image = await deps.containerHost.ensureImage(spec);
+    await deps.ledger.markCreated(row.id, image.id);
+    return image.built;
+  } catch (error) {
+    if (error instanceof ImageBuildError) {
+      const tail = error.lastLines.slice(-10).join('\n');
+      throw new Error(
+        `service \`${plan.service}\`: ${error.message}${tail ? `\n--- last build output ---\n${tail}` : ''}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    throw error;
+  }
+}
+
+function readRebuild(config: unknown): boolean | undefined {
+  if (config && typeof config === 'object' && 'rebuild' in config) {
+    const value = (config as { rebuild: unknown }).rebuild;
+    if (typeof value === 'boolean') return value;
+  }
+  return undefined;
+}
+
+/** Runs `fn` over items, `limit` at a time; stops starting new ones after the first failure. */
+async function runPool<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (!failure && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await fn(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure) throw failure.error;
+}

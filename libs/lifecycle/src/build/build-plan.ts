@@ -1,0 +1,107 @@
+import { posix } from 'node:path';
+import {
+  type BuildSpec,
+  type ComposeProblem,
+  type ComposeSpec,
+  type ContextFile,
+  type RepositoryRef,
+  buildInputHash,
+  createDockerignore,
+  filesUnderContext,
+  filterContextFiles,
+  imageTag,
+} from '@berth/core';
+import type { SourceFile } from '@berth/providers';
+
+/** Repository-relative path of a service's Dockerfile (core keeps it relative to the context). */
+export function dockerfilePath(build: BuildSpec): string {
+  const path = posix.normalize(posix.join(build.context, build.dockerfile));
+  if (path.startsWith('../') || path === '..' || posix.isAbsolute(path)) {
+    throw new Error(
+      `Dockerfile \`${build.dockerfile}\` of context \`${build.context}\` is outside the repository`,
+    );
+  }
+  return path;
+}
+
+/** Repository-relative path of a context's `.dockerignore`. */
+export function dockerignorePath(build: BuildSpec): string {
+  return posix.normalize(posix.join(build.context, '.dockerignore'));
+}
+
+export interface ServiceBuildInputs {
+  service: string;
+  build: BuildSpec;
+  /** Every file of the commit (git ls-tree). */
+  repoFiles: readonly SourceFile[];
+  dockerfile: string;
+  /** Null when the context has no `.dockerignore`. */
+  dockerignore: string | null;
+}
+
+export interface PlannedBuild {
+  service: string;
+  inputHash: string;
+  tag: string;
+  /** Context files after `.dockerignore` (count, for the stage details). */
+  fileCount: number;
+}
+
+/**
+ * The deterministic tag of one service's image: the git blob ids of its context minus
+ * `.dockerignore`, its Dockerfile, args and target. No file is read: blob ids are content hashes.
+ */
+export function planServiceBuild(
+  repository: RepositoryRef,
+  input: ServiceBuildInputs,
+): PlannedBuild {
+  const all: ContextFile[] = input.repoFiles.map((f) => ({
+    path: f.path,
+    hash: f.blobSha,
+    mode: f.mode,
+  }));
+  const files = filterContextFiles(
+    filesUnderContext(all, input.build.context),
+    createDockerignore(input.dockerignore ?? ''),
+  );
+  const inputHash = buildInputHash({
+    files,
+    dockerfile: input.dockerfile,
+    args: input.build.args,
+    ...(input.build.target === undefined ? {} : { target: input.build.target }),
+  });
+  return {
+    service: input.service,
+    inputHash,
+    tag: imageTag(repository, input.service, inputHash),
+    fileCount: files.length,
+  };
+}
+
+/**
+ * Build-time compose values must not carry generated secrets: an image is shared by every PR
+ * with the same inputs and outlives the environment. The build stage parses with marker values
+ * for the secrets and refuses any build field that contains one.
+ */
+export function secretMarkers(names: readonly string[], nonce: string): Record<string, string> {
+  return Object.fromEntries(names.map((name) => [name, `berth-secret-${nonce}-${name}`]));
+}
+
+export function secretsInBuilds(spec: ComposeSpec, nonce: string): ComposeProblem[] {
+  const marker = `berth-secret-${nonce}-`;
+  const problems: ComposeProblem[] = [];
+  const message =
+    'uses a generated secret (x-berth.secrets); images are shared across pull requests, so secrets go to containers at run time (environment), never into builds';
+  for (const service of Object.values(spec.services)) {
+    const build = service.build;
+    if (!build) continue;
+    const at = `services.${service.name}.build`;
+    for (const [key, value] of Object.entries(build.args)) {
+      if (value.includes(marker)) problems.push({ path: `${at}.args.${key}`, message });
+    }
+    for (const key of ['context', 'dockerfile', 'target'] as const) {
+      if (build[key]?.includes(marker)) problems.push({ path: `${at}.${key}`, message });
+    }
+  }
+  return problems;
+}

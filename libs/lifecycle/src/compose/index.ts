@@ -1,0 +1,17 @@
+export { parseComposeVariables, readComposeVariables } from './compose-variables.js';
+export {
+  ComposeFileError,
+  declaredSecretNames,
+  loadCompose,
+  type LoadComposeInput,
+  type LoadedCompose,
+  type PreviewAddresses,
+  previewAddresses,
+} from './load-compose.js';
+export type { PreviewSettings } from './preview-settings.js';
+export {
+  checkoutRevision,
+  identityOf,
+  loadRevisionCompose,
+  type RevisionSourceDeps,
+} from './revision-source.js';

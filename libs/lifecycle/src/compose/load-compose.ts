@@ -1,0 +1,130 @@
+import {
+  type ComposeProblem,
+  type ComposeSpec,
+  type EnvironmentIdentity,
+  composeServiceNames,
+  ComposeError,
+  environmentKey,
+  parseCompose,
+  previewHostname,
+  previewUrl,
+  templateContext,
+  TemplateError,
+} from '@berth/core';
+import { parse as parseYaml } from 'yaml';
+import type { PreviewSettings } from './preview-settings.js';
+
+/** A compose file Berth cannot provision from; the message lists every problem with its key path. */
+export class ComposeFileError extends Error {
+  override readonly name = 'ComposeFileError';
+  constructor(
+    readonly file: string,
+    readonly problems: readonly ComposeProblem[],
+  ) {
+    super(
+      `${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
+        problems.map((p) => `- ${p.path}: ${p.message}`).join('\n'),
+    );
+  }
+}
+
+export interface PreviewAddresses {
+  /** Every compose service → its preview URL (only exposed ones get routed). */
+  urls: Record<string, string>;
+  /** Every compose service → its hostname (one DNS label under the base domain). */
+  hostnames: Record<string, string>;
+}
+
+/** URLs and hostnames for every service name, from the identity alone. */
+export function previewAddresses(
+  id: EnvironmentIdentity,
+  services: readonly string[],
+  settings: PreviewSettings,
+): PreviewAddresses {
+  const urls: Record<string, string> = {};
+  const hostnames: Record<string, string> = {};
+  for (const service of services) {
+    hostnames[service] = previewHostname(id, service, settings.BASE_DOMAIN);
+    urls[service] = previewUrl(id, service, {
+      baseDomain: settings.BASE_DOMAIN,
+      scheme: settings.PREVIEW_URL_SCHEME,
+      ...(settings.PREVIEW_URL_PORT === undefined ? {} : { port: settings.PREVIEW_URL_PORT }),
+    });
+  }
+  return { urls, hostnames };
+}
+
+export interface LoadComposeInput {
+  /** The file's text and where it came from (`docker-compose.yml@abc123`), for messages. */
+  text: string;
+  file: string;
+  id: EnvironmentIdentity;
+  /** Operator variables (COMPOSE_VARIABLES_FILE). */
+  variables: Readonly<Record<string, string>>;
+  settings: PreviewSettings;
+  /** Values for `x-berth.secrets`, given the declared names (read before the full parse). */
+  secrets: (names: readonly string[]) => Readonly<Record<string, string>>;
+  branch?: string;
+  headSha?: string;
+}
+
+export interface LoadedCompose extends PreviewAddresses {
+  spec: ComposeSpec;
+  warnings: ComposeProblem[];
+  envKey: string;
+}
+
+/**
+ * The compose model for one environment: service names first (no interpolation needed), then
+ * their URLs, then the full parse with operator variables and the per-environment template
+ * (`x-berth.variables` rendered with urls/hosts/secrets/env). Every problem → ComposeFileError.
+ */
+export function loadCompose(input: LoadComposeInput): LoadedCompose {
+  let names: string[];
+  try {
+    names = composeServiceNames(input.text);
+  } catch (error) {
+    if (error instanceof ComposeError) throw new ComposeFileError(input.file, error.problems);
+    throw error;
+  }
+  const addresses = previewAddresses(input.id, names, input.settings);
+  const secrets = input.secrets(declaredSecretNames(input.text));
+  const envKey = environmentKey(input.id.repository.fullName, input.id.pr);
+  let template;
+  try {
+    template = templateContext({
+      envKey,
+      pr: input.id.pr,
+      urls: addresses.urls,
+      secrets,
+      ...(input.branch === undefined ? {} : { branch: input.branch }),
+      ...(input.headSha === undefined ? {} : { headSha: input.headSha }),
+    });
+  } catch (error) {
+    if (error instanceof TemplateError) {
+      throw new ComposeFileError(input.file, [{ path: error.where, message: error.message }]);
+    }
+    throw error;
+  }
+  const parsed = parseCompose(input.text, { variables: input.variables, template });
+  if (!parsed.ok) throw new ComposeFileError(input.file, parsed.problems);
+  return { spec: parsed.spec, warnings: parsed.warnings, envKey, ...addresses };
+}
+
+/**
+ * `x-berth.secrets` as written, before the full parse (which needs their values to render
+ * `x-berth.variables`). Malformed entries are skipped here; the full parse reports them.
+ */
+export function declaredSecretNames(text: string): string[] {
+  let root: unknown;
+  try {
+    root = parseYaml(text, { maxAliasCount: 100 });
+  } catch {
+    return [];
+  }
+  const ext = (root as { 'x-berth'?: { secrets?: unknown } } | null)?.['x-berth'];
+  const list = ext && typeof ext === 'object' ? ext.secrets : undefined;
+  return Array.isArray(list)
+    ? [...new Set(list.filter((n): n is string => typeof n === 'string'))]
+    : [];
+}

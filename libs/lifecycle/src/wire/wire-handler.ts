@@ -1,0 +1,114 @@
+// Stage 4: the revision's config unit, computed once — public URLs of exposed services, their
+// hostnames and ports, per-environment generated secrets, and every service's rendered
+// environment — stored on Revision.wiring for replicate and expose.
+//
+// Where secrets live: in Revision.wiring.secrets (the state store), next to the environment
+// values that embed them. A later generation reads the newest earlier wiring of the same
+// environment and reuses each value, so a database initialised with a password keeps working.
+// Values never go to logs or stage details (names only).
+
+import type { Prisma, PrismaClient } from '@berth/db';
+import { renderServiceEnvironments, TemplateError } from '@berth/core';
+import { ComposeFileError } from '../compose/load-compose.js';
+import {
+  type RevisionSourceDeps,
+  checkoutRevision,
+  loadRevisionCompose,
+} from '../compose/revision-source.js';
+import type { RevisionWiring } from '../pipeline/revision-outputs.js';
+import type { StageHandler, StageInput, StageOutcome } from '../pipeline/stage-handler.js';
+import { type ResolvedSecrets, resolveSecrets, secretsOfWiring } from './environment-secrets.js';
+
+export interface WireHandlerDeps extends RevisionSourceDeps {
+  prisma: PrismaClient;
+  /** Secret generator (tests may pass a deterministic one); default: 24 random bytes. */
+  generateSecret?: () => string;
+}
+
+export function createWireHandler(deps: WireHandlerDeps): StageHandler {
+  return { stage: 'wire', run: (input) => runWire(deps, input) };
+}
+
+async function runWire(deps: WireHandlerDeps, input: StageInput): Promise<StageOutcome> {
+  const { environment, revision, logger } = input;
+  const checkout = await checkoutRevision(deps, environment, revision);
+  const known = await knownSecrets(deps.prisma, environment.id, revision.generation);
+
+  let resolved: ResolvedSecrets | undefined;
+  const loaded = await loadRevisionCompose(deps, environment, checkout, (names) => {
+    resolved = resolveSecrets(names, known, deps.generateSecret);
+    return resolved.values;
+  });
+  const secrets = resolved ?? { values: {}, generated: [], reused: [] };
+  const { spec } = loaded;
+  const file = `${environment.repository.composePath} at ${checkout.sha.slice(0, 12)}`;
+
+  const pick = <T>(all: Record<string, T>) =>
+    Object.fromEntries(spec.berth.expose.map((s) => [s, all[s] as T]));
+  const urls = pick(loaded.urls);
+  let rendered: Record<string, Record<string, string>>;
+  try {
+    rendered = renderServiceEnvironments(spec, {
+      envKey: loaded.envKey,
+      pr: environment.prNumber,
+      branch: environment.branch,
+      headSha: checkout.sha,
+      urls,
+      secrets: secrets.values,
+    });
+  } catch (error) {
+    if (error instanceof TemplateError) {
+      throw new ComposeFileError(file, [
+        { path: error.where, message: error.message.slice(error.where.length + 2) },
+      ]);
+    }
+    throw error;
+  }
+
+  const wiring: RevisionWiring = {
+    spec,
+    environment: rendered,
+    urls,
+    hostnames: pick(loaded.hostnames),
+    ports: { ...spec.berth.ports },
+    public: spec.berth.public,
+    secrets: secrets.values,
+  };
+  await deps.prisma.revision.update({
+    where: { id: revision.id },
+    data: { wiring: wiring as unknown as Prisma.InputJsonValue },
+  });
+  logger.info(
+    {
+      exposed: spec.berth.expose,
+      generatedSecrets: secrets.generated,
+      reusedSecrets: secrets.reused,
+    },
+    'revision wired',
+  );
+  return {
+    details: {
+      services: Object.keys(spec.services),
+      exposed: spec.berth.expose,
+      urls,
+      public: spec.berth.public,
+      generatedSecrets: secrets.generated,
+      reusedSecrets: secrets.reused,
+      warnings: loaded.warnings.map((w) => `${w.path}: ${w.message}`),
+    },
+  };
+}
+
+/** Secrets of this environment's earlier (and this) generations, newest first. */
+async function knownSecrets(
+  prisma: PrismaClient,
+  environmentId: string,
+  generation: number,
+): Promise<Record<string, string>[]> {
+  const revisions = await prisma.revision.findMany({
+    where: { environmentId, generation: { lte: generation } },
+    orderBy: { generation: 'desc' },
+    select: { wiring: true },
+  });
+  return revisions.map((r) => secretsOfWiring(r.wiring)).filter((s) => Object.keys(s).length > 0);
+}
