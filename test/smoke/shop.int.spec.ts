@@ -115,6 +115,8 @@ describe('examples/shop on the real Docker engine', () => {
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe(webUrl);
+    // The browser sends cookies cross-origin (credentials: 'include'): a private preview needs them.
+    expect(preflight.headers['access-control-allow-credentials']).toBe('true');
     expect(preflight.headers['access-control-allow-methods']).toContain('POST');
     expect(preflight.headers['access-control-allow-headers']).toContain('content-type');
 

@@ -6,7 +6,12 @@ const form = document.getElementById('order-form');
 const status = document.getElementById('status');
 
 async function api(path, init) {
-  const response = await fetch(`${config.apiPublicUrl}${path}`, init);
+  // `include`: a private preview's api is reached through Berth's gateway, which needs the
+  // access cookie the browser holds for the api's host; the api allows credentials for our origin.
+  const response = await fetch(`${config.apiPublicUrl}${path}`, {
+    ...init,
+    credentials: 'include',
+  });
   const body = await response.json();
   if (!response.ok) throw new Error((body.errors ?? [body.error]).join('; '));
   return body;
