@@ -29,3 +29,4 @@ export * from './compose/index.js';
 export * from './build/index.js';
 export * from './wire/index.js';
 export * from './expose/index.js';
+export * from './expose/index.js';

@@ -1,0 +1,81 @@
+import type { Revision, StageRun } from '@berth/db';
+import { describe, expect, it } from 'vitest';
+import {
+  commentState,
+  labelNotes,
+  serviceRows,
+  stageRows,
+  wiringSecrets,
+} from './comment-facts.js';
+
+const run = (
+  stage: StageRun['stage'],
+  attempt: number,
+  status: StageRun['status'],
+  details: unknown = null,
+) =>
+  ({ stage, attempt, status, durationMs: 100 * attempt, errorMessage: null, details }) as StageRun;
+
+describe('comment facts', () => {
+  it('picks the comment state from the event, the stage state for `started`', () => {
+    expect(commentState('building', { kind: 'started', stage: 'build' })).toBe('building');
+    expect(commentState('provisioning', { kind: 'started', stage: 'wire' })).toBe('provisioning');
+    expect(commentState('destroying', { kind: 'started', stage: 'teardown' })).toBe('destroying');
+    expect(commentState('ready', { kind: 'ready' })).toBe('ready');
+    expect(commentState('failed', { kind: 'failed', stage: 'build', error: 'x' })).toBe('failed');
+    expect(commentState('held', { kind: 'held' })).toBe('held');
+    expect(commentState('skipped', { kind: 'skipped' })).toBe('skipped');
+    expect(commentState('destroyed', { kind: 'destroyed' })).toBe('destroyed');
+  });
+
+  it('keeps the latest attempt of each stage, in pipeline order', () => {
+    const rows = stageRows([
+      run('replicate', 1, 'failed'),
+      run('build', 1, 'succeeded'),
+      run('replicate', 2, 'succeeded'),
+      run('wire', 1, 'succeeded'),
+    ]);
+    expect(rows.map((r) => `${r.stage}:${r.status}:${r.durationMs}`)).toEqual([
+      'build:succeeded:100',
+      'wire:succeeded:100',
+      'replicate:succeeded:200',
+    ]);
+  });
+
+  it('reads service health from replicate details and image sources from the revision', () => {
+    const revision = {
+      images: { api: { tag: 't', source: 'built', durationMs: 900 } },
+      wiring: { spec: { services: { api: {}, postgres: {} } } },
+    } as unknown as Revision;
+    const runs = [
+      run('replicate', 1, 'succeeded', {
+        services: { api: { healthy: true }, postgres: { healthy: null } },
+      }),
+    ];
+    expect(serviceRows(revision, 'ready', runs)).toEqual([
+      { name: 'api', status: 'healthy', source: 'built', durationMs: 900 },
+      { name: 'postgres', status: 'running' },
+    ]);
+    expect(serviceRows(revision, 'building', []).map((s) => s.status)).toEqual([
+      'waiting',
+      'waiting',
+    ]);
+  });
+
+  it('collects generated credentials for redaction, not ordinary values', () => {
+    expect(
+      wiringSecrets({
+        environment: {
+          api: { DB_PASSWORD: 'p4ss-generated', NODE_ENV: 'production', API_TOKEN: 'tok-123456' },
+        },
+      }),
+    ).toEqual(['p4ss-generated', 'tok-123456']);
+  });
+
+  it('accepts label notes as objects or strings and drops junk', () => {
+    expect(
+      labelNotes([{ label: 'db:x', message: 'unknown' }, 'plain', 42, { label: 'y' }]),
+    ).toEqual([{ label: 'db:x', message: 'unknown' }, { message: 'plain' }]);
+    expect(labelNotes(null)).toEqual([]);
+  });
+});

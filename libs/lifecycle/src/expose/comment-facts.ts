@@ -1,0 +1,152 @@
+import {
+  PIPELINE_STAGES,
+  type PreviewCommentInput,
+  type PreviewCommentNote,
+  type PreviewCommentService,
+  type PreviewCommentStage,
+  type PreviewCommentState,
+} from '@berth/core';
+import type { EnvironmentState, Revision, StageRun } from '@berth/db';
+import type { RevisionImages, RevisionWiring } from '../pipeline/revision-outputs.js';
+import type { EnvironmentWithRepository } from '../pipeline/stage-handler.js';
+import type { ReportedEvent } from '../pipeline/status-reporter.js';
+
+/** Environment variable names whose values are credentials: never shown on a PR. */
+const SECRET_KEY = /PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIAL/i;
+
+/** What the reporter passes in besides the state store rows. */
+export interface CommentContext {
+  /** Exposed service → the link to show (share link or plain URL). */
+  links: Record<string, string>;
+  linksExpireAt?: Date;
+}
+
+/** Which comment to render: the event decides, except `started`, where the state store does. */
+export function commentState(state: EnvironmentState, event: ReportedEvent): PreviewCommentState {
+  switch (event.kind) {
+    case 'started':
+      return event.stage === 'teardown'
+        ? 'destroying'
+        : state === 'provisioning'
+          ? 'provisioning'
+          : 'building';
+    default:
+      return event.kind;
+  }
+}
+
+/** Generated credentials of a revision (values of secret-named variables), for redaction. */
+export function wiringSecrets(wiring: Partial<RevisionWiring>): string[] {
+  const values = new Set<string>();
+  for (const env of Object.values(wiring.environment ?? {})) {
+    for (const [key, value] of Object.entries(env)) {
+      if (SECRET_KEY.test(key) && value) values.add(value);
+    }
+  }
+  return [...values];
+}
+
+/** The latest attempt of each stage, in pipeline order, teardown last. */
+export function stageRows(runs: readonly StageRun[]): PreviewCommentStage[] {
+  const order: string[] = [...PIPELINE_STAGES, 'teardown'];
+  const latest = new Map<string, StageRun>();
+  for (const run of runs) {
+    const seen = latest.get(run.stage);
+    if (!seen || run.attempt > seen.attempt) latest.set(run.stage, run);
+  }
+  return [...latest.values()]
+    .filter((run) => order.includes(run.stage))
+    .sort((a, b) => order.indexOf(a.stage) - order.indexOf(b.stage))
+    .map((run) => ({
+      stage: run.stage,
+      status: run.status,
+      durationMs: run.durationMs,
+      error: run.errorMessage,
+    }));
+}
+
+/** Per-service health from the replicate stage's details, when it has run. */
+function replicatedHealth(runs: readonly StageRun[]): Record<string, string> {
+  const run = [...runs]
+    .filter((r) => r.stage === 'replicate' && r.status === 'succeeded')
+    .sort((a, b) => b.attempt - a.attempt)[0];
+  const services = (run?.details as { services?: unknown } | null)?.services;
+  if (typeof services !== 'object' || services === null) return {};
+  const health: Record<string, string> = {};
+  for (const [name, outcome] of Object.entries(services as Record<string, unknown>)) {
+    const healthy = (outcome as { healthy?: unknown } | null)?.healthy;
+    health[name] = healthy === true ? 'healthy' : healthy === false ? 'unhealthy' : 'running';
+  }
+  return health;
+}
+
+function fallbackStatus(state: PreviewCommentState): string {
+  switch (state) {
+    case 'ready':
+      return 'running';
+    case 'failed':
+      return 'not running';
+    case 'provisioning':
+      return 'starting';
+    default:
+      return 'waiting';
+  }
+}
+
+export function serviceRows(
+  revision: Revision,
+  state: PreviewCommentState,
+  runs: readonly StageRun[],
+): PreviewCommentService[] {
+  const images = (revision.images ?? {}) as RevisionImages;
+  const wiring = (revision.wiring ?? {}) as Partial<RevisionWiring>;
+  const names = new Set([...Object.keys(wiring.spec?.services ?? {}), ...Object.keys(images)]);
+  const health = replicatedHealth(runs);
+  return [...names].map((name) => {
+    const image = images[name];
+    return {
+      name,
+      status: health[name] ?? fallbackStatus(state),
+      ...(image ? { source: image.source, durationMs: image.durationMs } : {}),
+    };
+  });
+}
+
+/** `labelNotes` is JSON written by the trigger: `{label?, message}` objects or plain strings. */
+export function labelNotes(raw: unknown): PreviewCommentNote[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((note): PreviewCommentNote[] => {
+    if (typeof note === 'string') return [{ message: note }];
+    if (typeof note !== 'object' || note === null) return [];
+    const { label, message } = note as { label?: unknown; message?: unknown };
+    if (typeof message !== 'string') return [];
+    return [typeof label === 'string' ? { label, message } : { message }];
+  });
+}
+
+/** Everything the comment shows, from the rows the stage runner re-read. */
+export function commentInput(
+  environment: EnvironmentWithRepository,
+  revision: Revision,
+  event: ReportedEvent,
+  runs: readonly StageRun[],
+  context: CommentContext,
+): PreviewCommentInput {
+  const wiring = (revision.wiring ?? {}) as Partial<RevisionWiring>;
+  const state = commentState(environment.state, event);
+  return {
+    state,
+    repo: environment.repository.fullName,
+    pr: environment.prNumber,
+    headSha: revision.headSha,
+    generation: revision.generation,
+    urls: context.links,
+    access: wiring.public ? 'public' : 'private',
+    ...(context.linksExpireAt ? { linksExpireAt: context.linksExpireAt } : {}),
+    services: serviceRows(revision, state, runs),
+    stages: stageRows(runs),
+    labelNotes: labelNotes(environment.labelNotes),
+    event,
+    secrets: wiringSecrets(wiring),
+  };
+}

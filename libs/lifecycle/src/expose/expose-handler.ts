@@ -1,0 +1,182 @@
+import type { AccessMode, PrismaClient, Route } from '@berth/db';
+import type { ContainerHost } from '@berth/providers';
+import { ROUTES_CHANNEL } from '@berth/queue';
+import { ResourceLedger } from '../ledger/resource-ledger.js';
+import type { RevisionWiring } from '../pipeline/revision-outputs.js';
+import type { StageHandler, StageInput, StageOutcome } from '../pipeline/stage-handler.js';
+import { containerEndpoint } from '../replicate/container-endpoint.js';
+
+/** Where route changes are announced; an ioredis client fits. */
+export interface RoutePublisher {
+  publish(channel: string, message: string): Promise<unknown>;
+}
+
+export interface ExposeDeps {
+  prisma: PrismaClient;
+  ledger?: ResourceLedger;
+  containerHost: ContainerHost;
+  publisher: RoutePublisher;
+}
+
+export interface ExposeDetails {
+  routes: {
+    hostname: string;
+    service: string;
+    target: string;
+    access: AccessMode;
+    action: 'created' | 'updated' | 'unchanged';
+  }[];
+  /** Hostnames of services no longer exposed, removed. */
+  removed: string[];
+}
+
+interface DesiredRoute {
+  hostname: string;
+  service: string;
+  targetHost: string;
+  targetPort: number;
+  accessMode: AccessMode;
+}
+
+/**
+ * Stage 5 (expose): one gateway route per exposed service — hostname → the service container's
+ * address on the environment network. Observe (routes, ledger, containers) → compare → write only
+ * what differs → tell the gateways. The PR comment is the reporter's job (on `ready`).
+ */
+export function createExposeHandler(deps: ExposeDeps): StageHandler {
+  const ledger = deps.ledger ?? new ResourceLedger(deps.prisma);
+  return { stage: 'expose', run: (input) => expose(deps, ledger, input) };
+}
+
+async function expose(
+  deps: ExposeDeps,
+  ledger: ResourceLedger,
+  input: StageInput,
+): Promise<StageOutcome> {
+  const { prisma } = deps;
+  const { environment, revision } = input;
+  const wiring = (revision.wiring ?? {}) as Partial<RevisionWiring>;
+  if (!wiring.hostnames || !wiring.ports) {
+    throw new Error(
+      `revision ${revision.generation} of environment ${environment.id} has no wiring (hostnames/ports): run the wire stage first`,
+    );
+  }
+  const accessMode: AccessMode = wiring.public ? 'public' : 'private';
+
+  // Observe: where each exposed service's container is now.
+  const desired: DesiredRoute[] = [];
+  for (const [service, hostname] of Object.entries(wiring.hostnames).sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
+    const port = wiring.ports[service];
+    if (port === undefined) {
+      throw new Error(`wiring exposes service ${service} (${hostname}) but has no port for it`);
+    }
+    const endpoint = await containerEndpoint(deps.containerHost, environment, service, port);
+    desired.push({
+      hostname,
+      service,
+      targetHost: endpoint.host,
+      targetPort: endpoint.port,
+      accessMode,
+    });
+  }
+  await input.assertCurrent();
+
+  const details: ExposeDetails = { routes: [], removed: [] };
+  for (const route of desired) {
+    const action = await upsertRoute(prisma, ledger, environment.id, route);
+    details.routes.push({
+      hostname: route.hostname,
+      service: route.service,
+      target: `${route.targetHost}:${route.targetPort}`,
+      access: route.accessMode,
+      action,
+    });
+  }
+
+  const wanted = new Set(desired.map((r) => r.hostname));
+  const stale = await prisma.route.findMany({
+    where: { environmentId: environment.id, hostname: { notIn: [...wanted] } },
+  });
+  for (const route of stale) {
+    await removeRoute(prisma, ledger, route);
+    details.removed.push(route.hostname);
+  }
+
+  // Always announce, even when nothing changed: a crash between the write and the publish of
+  // an earlier attempt must not leave a gateway serving its cached, outdated target.
+  for (const hostname of [...wanted, ...details.removed]) {
+    await deps.publisher.publish(ROUTES_CHANNEL, hostname);
+  }
+  input.logger.info(
+    { routes: details.routes.map((r) => `${r.hostname} ${r.action}`), removed: details.removed },
+    'routes exposed',
+  );
+  return { details: details as unknown as Record<string, unknown> };
+}
+
+async function upsertRoute(
+  prisma: PrismaClient,
+  ledger: ResourceLedger,
+  environmentId: string,
+  route: DesiredRoute,
+): Promise<ExposeDetails['routes'][number]['action']> {
+  const current = await prisma.route.findUnique({ where: { hostname: route.hostname } });
+  if (current && current.environmentId !== environmentId) {
+    const owner = await prisma.environment.findUnique({ where: { id: current.environmentId } });
+    if (owner && owner.state !== 'destroyed') {
+      throw new Error(
+        `hostname ${route.hostname} is already routed to environment ${owner.id} (PR #${owner.prNumber}): two repositories with the same name need hostnames that include the owner`,
+      );
+    }
+  }
+  const record = await prisma.resource.findUnique({
+    where: { provider_kind_name: { provider: 'gateway', kind: 'route', name: route.hostname } },
+  });
+  const same =
+    current !== null &&
+    current.environmentId === environmentId &&
+    current.service === route.service &&
+    current.targetHost === route.targetHost &&
+    current.targetPort === route.targetPort &&
+    current.accessMode === route.accessMode;
+  if (same && record?.state === 'created' && record.environmentId === environmentId) {
+    return 'unchanged';
+  }
+
+  const planned = await ledger.plan({
+    kind: 'route',
+    provider: 'gateway',
+    name: route.hostname,
+    environmentId,
+    metadata: {
+      service: route.service,
+      target: `${route.targetHost}:${route.targetPort}`,
+      access: route.accessMode,
+    },
+  });
+  const data = {
+    environmentId,
+    service: route.service,
+    targetHost: route.targetHost,
+    targetPort: route.targetPort,
+    accessMode: route.accessMode,
+  };
+  const written = await prisma.route.upsert({
+    where: { hostname: route.hostname },
+    create: { hostname: route.hostname, ...data },
+    update: data,
+  });
+  await ledger.markCreated(planned.id, written.id);
+  return current ? 'updated' : 'created';
+}
+
+async function removeRoute(prisma: PrismaClient, ledger: ResourceLedger, route: Route) {
+  const record = await prisma.resource.findUnique({
+    where: { provider_kind_name: { provider: 'gateway', kind: 'route', name: route.hostname } },
+  });
+  if (record) await ledger.markDeleting(record.id);
+  await prisma.route.deleteMany({ where: { id: route.id } });
+  if (record) await ledger.markDeleted(record.id);
+}

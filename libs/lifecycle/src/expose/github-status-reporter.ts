@@ -1,0 +1,105 @@
+import { renderPreviewComment, shareLink, signShareToken, statusFor } from '@berth/core';
+import type { PrismaClient, Revision, StageRun } from '@berth/db';
+import type { GitHubPort, RepositoryCoordinates } from '@berth/providers';
+import type { RevisionWiring } from '../pipeline/revision-outputs.js';
+import type { EnvironmentWithRepository } from '../pipeline/stage-handler.js';
+import type { ReportedEvent, StatusReporter } from '../pipeline/status-reporter.js';
+import { commentInput, wiringSecrets } from './comment-facts.js';
+
+export interface GitHubStatusReporterDeps {
+  prisma: PrismaClient;
+  github: GitHubPort;
+  /** PREVIEW_LINK_SECRET: private previews get share links signed with it. */
+  linkSecret: string;
+  /** Share-link lifetime when the environment has no expiry (TTL) yet; default 72 h. */
+  linkTtlMs?: number;
+  now?: () => Date;
+}
+
+const DEFAULT_LINK_TTL_MS = 72 * 3_600_000;
+
+/**
+ * Tells the pull request: one sticky comment (its id kept on the environment) and the
+ * `berth/preview` commit status on the revision's head SHA. Holds no state of its own: every
+ * report is rendered from the rows it is given, so a replayed report converges.
+ */
+export class GitHubStatusReporter implements StatusReporter {
+  constructor(private readonly deps: GitHubStatusReporterDeps) {
+    if (deps.linkSecret.length < 16) {
+      throw new Error('PREVIEW_LINK_SECRET must be at least 16 characters to sign share links');
+    }
+  }
+
+  async report(
+    environment: EnvironmentWithRepository,
+    revision: Revision,
+    event: ReportedEvent,
+    stageRuns: StageRun[],
+  ): Promise<void> {
+    const repo: RepositoryCoordinates = {
+      installationId: Number(environment.repository.installationId),
+      owner: environment.repository.owner,
+      repo: environment.repository.name,
+    };
+    const { links, linksExpireAt } = this.links(environment, revision);
+
+    // A late report about an older generation must not overwrite the comment of a newer one;
+    // its commit status still belongs on its own SHA.
+    const stale = revision.generation < environment.generation && event.kind !== 'destroyed';
+    if (!stale) {
+      const input = commentInput(environment, revision, event, stageRuns, {
+        links: event.kind === 'ready' || environment.state === 'ready' ? links : {},
+        ...(linksExpireAt ? { linksExpireAt } : {}),
+      });
+      const body = renderPreviewComment(input);
+      const known = environment.commentId === null ? undefined : Number(environment.commentId);
+      const id = await this.deps.github.upsertStickyComment(
+        repo,
+        environment.prNumber,
+        body,
+        known,
+      );
+      if (id !== known) {
+        await this.deps.prisma.environment.update({
+          where: { id: environment.id },
+          data: { commentId: BigInt(id) },
+        });
+      }
+    }
+
+    const status = statusFor(
+      event,
+      wiringSecrets((revision.wiring ?? {}) as Partial<RevisionWiring>),
+    );
+    if (status) {
+      const targetUrl = links['web'] ?? Object.values(links).sort()[0];
+      await this.deps.github.setCommitStatus(repo, revision.headSha, {
+        ...status,
+        ...(event.kind === 'ready' && targetUrl ? { targetUrl } : {}),
+      });
+    }
+  }
+
+  /** Exposed service → share link (private) or plain URL (public). */
+  private links(
+    environment: EnvironmentWithRepository,
+    revision: Revision,
+  ): { links: Record<string, string>; linksExpireAt?: Date } {
+    const wiring = (revision.wiring ?? {}) as Partial<RevisionWiring>;
+    const urls = wiring.urls ?? {};
+    if (wiring.public) return { links: { ...urls } };
+    const now = this.deps.now?.() ?? new Date();
+    const expiresAt =
+      environment.expiresAt && environment.expiresAt > now
+        ? environment.expiresAt
+        : new Date(now.getTime() + (this.deps.linkTtlMs ?? DEFAULT_LINK_TTL_MS));
+    const token = signShareToken(this.deps.linkSecret, {
+      environmentId: environment.id,
+      expiresAt,
+    });
+    const links = Object.fromEntries(
+      Object.entries(urls).map(([service, url]) => [service, shareLink(url, token)]),
+    );
+    return { links, linksExpireAt: expiresAt };
+  }
+}
