@@ -29,4 +29,3 @@ export * from './compose/index.js';
 export * from './build/index.js';
 export * from './wire/index.js';
 export * from './expose/index.js';
-export * from './expose/index.js';
