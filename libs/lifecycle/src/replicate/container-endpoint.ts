@@ -1,0 +1,38 @@
+// Where the gateway reaches one service of an environment.
+
+import { containerName, environmentIdentity, networkName } from '@berth/core';
+import type { ContainerHost } from '@berth/providers';
+
+/** The environment, as far as naming goes: an `EnvironmentWithRepository` fits. */
+export interface EnvironmentRef {
+  prNumber: number;
+  repository: { fullName: string };
+}
+
+/**
+ * Where the gateway reaches `service` of an environment: its container's IP on the environment
+ * network (the host reaches an internal bridge by IP). Throws, naming the container, when it is
+ * missing or not attached. IPs can change when a container is replaced: read it after replicate.
+ */
+export async function containerEndpoint(
+  containerHost: ContainerHost,
+  env: EnvironmentRef,
+  service: string,
+  port: number,
+): Promise<{ host: string; port: number }> {
+  const id = environmentIdentity(env.repository.fullName, env.prNumber);
+  const name = containerName(id, service);
+  const state = await containerHost.inspectContainer(name);
+  if (!state) {
+    throw new Error(
+      `service ${service} has no container (${name}): run the replicate stage for this environment first`,
+    );
+  }
+  const ip = state.networks[networkName(id)];
+  if (!ip) {
+    throw new Error(
+      `container ${name} has no address on network ${networkName(id)} (state: ${state.status}); replicate again to reattach it`,
+    );
+  }
+  return { host: ip, port };
+}

@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { environmentIdentity, parseComposeOrThrow, renderServiceEnvironments } from '@berth/core';
+import { describe, expect, it } from 'vitest';
+import type { RevisionImages } from '../pipeline/revision-outputs.js';
+import { readRevisionOutputs, replicatePlan, toHealthcheck } from './container-plan.js';
+
+const shopCompose = readFileSync(
+  new URL('../../../../examples/shop/docker-compose.yml', import.meta.url),
+  'utf8',
+);
+const id = environmentIdentity('acme/shop', 7);
+const spec = parseComposeOrThrow(shopCompose, { variables: { SHOP_DB_PASSWORD: 'pw' } });
+const images: RevisionImages = Object.fromEntries(
+  Object.keys(spec.services).map((s) => [s, { tag: `img/${s}:1`, source: 'image', durationMs: 0 }]),
+);
+const environment = renderServiceEnvironments(spec, {
+  envKey: 'acme/shop#7',
+  pr: 7,
+  urls: {},
+  secrets: {},
+});
+
+describe('replicatePlan on the shop', () => {
+  const plan = replicatePlan(id, spec, images, environment);
+
+  it('names the network, volume and containers from the identity, with berth labels', () => {
+    expect(plan.network.name).toBe('berth-acme--shop-pr-7');
+    expect(plan.volumes.map((v) => v.name)).toEqual(['berth-acme--shop-pr-7-db-data']);
+    const api = plan.services['api']?.container;
+    expect(api?.name).toBe('berth-acme--shop-pr-7-api');
+    expect(api?.labels).toMatchObject({
+      'berth.managed': 'true',
+      'berth.env': 'acme/shop#7',
+      'berth.repo': 'acme/shop',
+      'berth.pr': '7',
+      'berth.service': 'api',
+    });
+    expect(api?.network).toEqual({ name: 'berth-acme--shop-pr-7', aliases: ['api'] });
+    expect(api?.env).toMatchObject({
+      DATABASE_URL: 'postgres://shop:pw@db:5432/shop',
+      BERTH_PR: '7',
+    });
+  });
+
+  it('starts db/redis/web first, migrate before api and worker', () => {
+    expect(plan.layers).toEqual([['db', 'redis', 'web'], ['migrate'], ['api', 'worker']]);
+  });
+
+  it('waits for what dependents ask and for full readiness at the end', () => {
+    const s = plan.services;
+    expect(s['migrate']).toMatchObject({ oneShot: true, neededBy: 'exited-0', ready: 'exited-0' });
+    expect(s['migrate']?.container.restart).toBe('no');
+    expect(s['db']).toMatchObject({ neededBy: 'healthy', ready: 'healthy' });
+    expect(s['redis']).toMatchObject({ neededBy: 'healthy', ready: 'healthy' });
+    expect(s['api']).toMatchObject({ oneShot: false, ready: 'healthy' });
+    expect(s['api']?.neededBy).toBeUndefined();
+    expect(s['worker']).toMatchObject({ ready: 'running' });
+    expect(s['worker']?.container.restart).toBe('unless-stopped');
+    // api: interval 5 s + timeout 3 s, 12 retries → 104 s.
+    expect(s['api']?.timeoutMs).toBe(104_000);
+  });
+
+  it('mounts the per-environment volume and never publishes ports', () => {
+    const db = plan.services['db']?.container;
+    expect(db?.mounts).toEqual([
+      {
+        volume: 'berth-acme--shop-pr-7-db-data',
+        target: '/var/lib/postgresql/data',
+        readOnly: false,
+      },
+    ]);
+    expect(JSON.stringify(db)).not.toMatch(/5432:|PortBindings|publish/i);
+    expect(db?.healthcheck?.test).toEqual(['CMD-SHELL', 'pg_isready -h 127.0.0.1 -U shop -d shop']);
+    expect(db?.capAdd).toEqual(['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID']);
+  });
+
+  it('takes deploy.resources.limits over the defaults', () => {
+    const limited = parseComposeOrThrow(
+      'services:\n  a:\n    image: x\n    deploy:\n      resources:\n        limits: { memory: 64m, cpus: "0.25", pids: 32 }\n',
+    );
+    const p = replicatePlan(
+      id,
+      limited,
+      { a: { tag: 'x', source: 'image', durationMs: 0 } },
+      { a: {} },
+      {
+        defaultLimits: { memoryBytes: 1, cpus: 1, pids: 1 },
+      },
+    );
+    expect(p.services['a']?.container.limits).toEqual({
+      memoryBytes: 64 * 1024 * 1024,
+      cpus: 0.25,
+      pids: 32,
+    });
+  });
+
+  it('refuses service_healthy on a service without a healthcheck', () => {
+    const s = parseComposeOrThrow(
+      'services:\n  a:\n    image: x\n    depends_on: { b: { condition: service_healthy } }\n  b:\n    image: x\n',
+    );
+    const imgs: RevisionImages = {
+      a: { tag: 'x', source: 'image', durationMs: 0 },
+      b: { tag: 'x', source: 'image', durationMs: 0 },
+    };
+    expect(() => replicatePlan(id, s, imgs, { a: {}, b: {} })).toThrow(
+      /services\.b: .*no healthcheck/,
+    );
+  });
+});
+
+describe('readRevisionOutputs', () => {
+  it('names the stage that owes a missing output', () => {
+    expect(() => readRevisionOutputs({}, {})).toThrow(/wiring\.spec is missing: the wire stage/);
+    expect(() => readRevisionOutputs({}, { spec, environment })).toThrow(
+      /revision\.images\.\w+\.tag is missing: the build stage/,
+    );
+  });
+});
+
+describe('toHealthcheck', () => {
+  it('maps compose tests to the engine form and drops NONE', () => {
+    expect(toHealthcheck({ test: { kind: 'CMD', argv: ['a', 'b'] }, retries: 2 })).toEqual({
+      test: ['CMD', 'a', 'b'],
+      retries: 2,
+    });
+    expect(toHealthcheck({ test: { kind: 'NONE' } })).toBeUndefined();
+  });
+});

@@ -1,0 +1,294 @@
+// Pure: one environment's compose model + build/wire outputs → what the replicate stage creates.
+// No Docker, no database: every name, label, limit and wait condition is decided here.
+
+import {
+  type ComposeSpec,
+  type DependencyCondition,
+  type EnvironmentIdentity,
+  type HealthcheckSpec as ComposeHealthcheck,
+  type ServiceSpec,
+  containerName,
+  networkName,
+  resourceLabels,
+  startOrder,
+  volumeName,
+} from '@berth/core';
+import type {
+  ContainerSpec,
+  HealthcheckSpec,
+  ResourceLimits,
+  WaitCondition,
+} from '@berth/providers';
+import type { RevisionImages, RevisionWiring } from '../pipeline/revision-outputs.js';
+
+/**
+ * Capabilities every container gets back after CapDrop ALL: what official-style entrypoints
+ * (postgres, redis) need to chown their data directory and drop to an unprivileged user.
+ * Measured: without them the postgres fixture dies with `chown … Operation not permitted` and
+ * `setpriv: setresuid failed`. All are on the driver's allowlist; NET_RAW, MKNOD, SYS_* stay off.
+ */
+export const BASELINE_CAPABILITIES: readonly string[] = [
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'SETGID',
+  'SETUID',
+];
+
+export interface VolumePlan {
+  /** Compose name (`db-data`), or `<service>#anon<i>` for an anonymous volume. */
+  key: string;
+  name: string;
+  labels: Record<string, string>;
+}
+
+export interface ServicePlan {
+  service: string;
+  container: ContainerSpec;
+  /** A run-to-completion job something waits on with service_completed_successfully. */
+  oneShot: boolean;
+  /** What dependents need before they start (strongest condition asked), if anything. */
+  neededBy?: WaitCondition;
+  /** What "up" means for this service at the end of the stage (one-shots: exited 0). */
+  ready: WaitCondition;
+  /** Bound on the `ready` / `neededBy` wait. */
+  timeoutMs: number;
+}
+
+export interface ReplicatePlan {
+  network: { name: string; labels: Record<string, string> };
+  volumes: VolumePlan[];
+  /** Start order: a layer starts once every earlier layer met what it is needed for. */
+  layers: string[][];
+  services: Record<string, ServicePlan>;
+}
+
+export interface PlanOptions {
+  /** Limits for services whose compose file leaves them out (the driver fills what is still missing). */
+  defaultLimits?: ResourceLimits;
+  baselineCapabilities?: readonly string[];
+  /** Bounds on waits; healthchecks get at least as long as their own retries take. */
+  timeouts?: Partial<WaitTimeouts>;
+}
+
+export interface WaitTimeouts {
+  runningMs: number;
+  oneShotMs: number;
+  /** Floor and ceiling of a healthy wait (the healthcheck's own schedule decides in between). */
+  healthyMinMs: number;
+  healthyMaxMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: WaitTimeouts = {
+  runningMs: 30_000,
+  oneShotMs: 5 * 60_000,
+  healthyMinMs: 30_000,
+  healthyMaxMs: 5 * 60_000,
+};
+
+const CONDITION_WAIT: Record<DependencyCondition, WaitCondition> = {
+  service_started: 'running',
+  service_healthy: 'healthy',
+  service_completed_successfully: 'exited-0',
+};
+const STRENGTH: Record<WaitCondition, number> = { running: 0, healthy: 1, 'exited-0': 2 };
+
+/** Reads the build and wire outputs off a revision, naming what is missing and which stage owes it. */
+export function readRevisionOutputs(
+  images: unknown,
+  wiring: unknown,
+): { images: RevisionImages; wiring: RevisionWiring } {
+  const w = wiring as Partial<RevisionWiring> | null;
+  if (!w || typeof w !== 'object' || !w.spec || typeof w.spec !== 'object' || !w.spec.services) {
+    throw new Error('revision.wiring.spec is missing: the wire stage must run before replicate');
+  }
+  if (!w.environment || typeof w.environment !== 'object') {
+    throw new Error(
+      'revision.wiring.environment is missing: the wire stage must run before replicate',
+    );
+  }
+  if (!images || typeof images !== 'object') {
+    throw new Error('revision.images is missing: the build stage must run before replicate');
+  }
+  const imgs = images as RevisionImages;
+  for (const service of Object.keys(w.spec.services)) {
+    const tag = imgs[service]?.tag;
+    if (typeof tag !== 'string' || !tag) {
+      throw new Error(
+        `revision.images.${service}.tag is missing: the build stage did not record an image for service ${service}`,
+      );
+    }
+  }
+  return { images: imgs, wiring: w as RevisionWiring };
+}
+
+export function replicatePlan(
+  id: EnvironmentIdentity,
+  spec: ComposeSpec,
+  images: RevisionImages,
+  environment: RevisionWiring['environment'],
+  options: PlanOptions = {},
+): ReplicatePlan {
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const network = { name: networkName(id), labels: resourceLabels(id) };
+  const { layers, oneShot } = startOrder(spec);
+
+  const neededBy = new Map<string, WaitCondition>();
+  for (const service of Object.values(spec.services)) {
+    for (const [dep, { condition }] of Object.entries(service.dependsOn)) {
+      const wait = CONDITION_WAIT[condition];
+      const current = neededBy.get(dep);
+      if (!current || STRENGTH[wait] > STRENGTH[current]) neededBy.set(dep, wait);
+    }
+  }
+
+  const volumes: VolumePlan[] = Object.keys(spec.volumes)
+    .sort()
+    .map((key) => ({
+      key,
+      name: volumeName(id, key),
+      labels: { ...resourceLabels(id), 'berth.volume': key },
+    }));
+
+  const services: Record<string, ServicePlan> = {};
+  for (const service of Object.values(spec.services)) {
+    const isOneShot = oneShot.includes(service.name);
+    const anonymous = anonymousVolumes(id, service);
+    volumes.push(...anonymous.map(({ plan }) => plan));
+    const healthcheck = toHealthcheck(service.healthcheck);
+    const needed = neededBy.get(service.name);
+    if (needed === 'healthy' && !healthcheck) {
+      throw new Error(
+        `services.${service.name}: a dependent waits for it with service_healthy, but it has no healthcheck; add one or use service_started`,
+      );
+    }
+    const ready: WaitCondition = isOneShot ? 'exited-0' : healthcheck ? 'healthy' : 'running';
+    services[service.name] = {
+      service: service.name,
+      oneShot: isOneShot,
+      ...(needed ? { neededBy: needed } : {}),
+      ready,
+      timeoutMs: waitTimeout(ready, service.healthcheck, timeouts),
+      container: containerSpec(
+        id,
+        service,
+        images,
+        environment,
+        network.name,
+        healthcheck,
+        anonymous,
+        isOneShot,
+        options,
+      ),
+    };
+  }
+  return { network, volumes, layers, services };
+}
+
+function containerSpec(
+  id: EnvironmentIdentity,
+  service: ServiceSpec,
+  images: RevisionImages,
+  environment: RevisionWiring['environment'],
+  network: string,
+  healthcheck: HealthcheckSpec | undefined,
+  anonymous: { plan: VolumePlan; target: string; readOnly: boolean }[],
+  oneShot: boolean,
+  options: PlanOptions,
+): ContainerSpec {
+  const image = images[service.name]?.tag;
+  if (!image) throw new Error(`revision.images.${service.name}.tag is missing`);
+  const env = environment[service.name];
+  if (!env) {
+    throw new Error(
+      `revision.wiring.environment.${service.name} is missing: the wire stage computes every service's environment`,
+    );
+  }
+  const named = service.mounts.flatMap((m) =>
+    m.type === 'volume'
+      ? [{ volume: volumeName(id, m.source), target: m.target, readOnly: m.readOnly }]
+      : [],
+  );
+  const tmpfs = Object.fromEntries(
+    service.mounts.flatMap((m) => (m.type === 'tmpfs' ? [[m.target, '']] : [])),
+  );
+  const limits = { ...options.defaultLimits, ...definedOnly(service.limits) };
+  const capAdd = [
+    ...new Set([...(options.baselineCapabilities ?? BASELINE_CAPABILITIES), ...service.capAdd]),
+  ].sort();
+  return {
+    name: containerName(id, service.name),
+    image,
+    ...(service.command ? { command: service.command } : {}),
+    ...(service.entrypoint ? { entrypoint: service.entrypoint } : {}),
+    env: { ...env },
+    // Berth's labels last: a compose file cannot relabel a container into another environment.
+    labels: { ...service.labels, ...resourceLabels(id, service.name) },
+    network: { name: network, aliases: [service.name] },
+    ...(healthcheck ? { healthcheck } : {}),
+    ...(service.user !== undefined ? { user: service.user } : {}),
+    ...(service.workingDir !== undefined ? { workingDir: service.workingDir } : {}),
+    mounts: [
+      ...named,
+      ...anonymous.map((a) => ({ volume: a.plan.name, target: a.target, readOnly: a.readOnly })),
+    ],
+    ...(Object.keys(tmpfs).length ? { tmpfs } : {}),
+    limits,
+    capAdd,
+    ...(service.readOnly ? { readonlyRootfs: true } : {}),
+    // Long-running services come back after a crash or a daemon restart; one-shots run once.
+    restart: oneShot ? 'no' : 'unless-stopped',
+  };
+}
+
+/** The port only mounts named volumes: an anonymous one becomes a per-service named volume. */
+function anonymousVolumes(id: EnvironmentIdentity, service: ServiceSpec) {
+  return service.mounts.flatMap((m, i) =>
+    m.type === 'anonymous'
+      ? [
+          {
+            plan: {
+              key: `${service.name}#anon${i}`,
+              name: volumeName(id, `${service.name}-anon${i}`),
+              labels: { ...resourceLabels(id, service.name), 'berth.volume': `anon${i}` },
+            },
+            target: m.target,
+            readOnly: m.readOnly,
+          },
+        ]
+      : [],
+  );
+}
+
+export function toHealthcheck(h: ComposeHealthcheck | undefined): HealthcheckSpec | undefined {
+  if (!h || h.test.kind === 'NONE') return undefined;
+  const test = h.test.kind === 'CMD' ? ['CMD', ...h.test.argv] : ['CMD-SHELL', h.test.command];
+  return {
+    test,
+    ...(h.intervalMs !== undefined ? { intervalMs: h.intervalMs } : {}),
+    ...(h.timeoutMs !== undefined ? { timeoutMs: h.timeoutMs } : {}),
+    ...(h.retries !== undefined ? { retries: h.retries } : {}),
+    ...(h.startPeriodMs !== undefined ? { startPeriodMs: h.startPeriodMs } : {}),
+  };
+}
+
+/**
+ * A healthy wait lasts as long as the healthcheck's own schedule allows (start period + every
+ * retry at interval + timeout, Docker's defaults 30 s / 30 s / 3), clamped to the bounds.
+ */
+function waitTimeout(
+  ready: WaitCondition,
+  h: ComposeHealthcheck | undefined,
+  t: WaitTimeouts,
+): number {
+  if (ready === 'exited-0') return t.oneShotMs;
+  if (ready === 'running') return t.runningMs;
+  const interval = h?.intervalMs ?? 30_000;
+  const timeout = h?.timeoutMs ?? 30_000;
+  const schedule = (h?.startPeriodMs ?? 0) + (interval + timeout) * ((h?.retries ?? 3) + 1);
+  return Math.min(t.healthyMaxMs, Math.max(t.healthyMinMs, schedule));
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,208 @@
+// Stage 3: every compose service of the revision as its own container on a per-environment
+// network. observe (ledger) → compare (container config hashes, in the driver) → act → record.
+// Safe to run twice: every step is idempotent by deterministic name.
+
+import { environmentIdentity } from '@berth/core';
+import type { PrismaClient } from '@berth/db';
+import type { ContainerHost, RunResult, WaitCondition } from '@berth/providers';
+import type { Logger } from 'pino';
+import { ResourceLedger } from '../ledger/resource-ledger.js';
+import type { StageHandler, StageInput, StageOutcome } from '../pipeline/stage-handler.js';
+import {
+  type PlanOptions,
+  type ReplicatePlan,
+  type ServicePlan,
+  readRevisionOutputs,
+  replicatePlan,
+} from './container-plan.js';
+import { containerEndpoint } from './container-endpoint.js';
+import { waitReady } from './wait-ready.js';
+
+export interface ReplicateDeps extends PlanOptions {
+  containerHost: ContainerHost;
+  prisma: PrismaClient;
+  /** Defaults to a ledger over `prisma`. */
+  ledger?: ResourceLedger;
+  /** An internal network has no route off the host (default true; see NetworkSpec.internal). */
+  internalNetwork?: boolean;
+}
+
+export interface ServiceOutcome {
+  container: string;
+  image: string;
+  action: RunResult['action'];
+  /** Healthy by its healthcheck (null when it has none); one-shots: exited 0. */
+  healthy: boolean | null;
+  /** Time from this service's start call to it being ready. */
+  ms: number;
+}
+
+export interface ReplicateDetails {
+  network: string;
+  volumes: string[];
+  services: Record<string, ServiceOutcome>;
+  /** Where the gateway reaches each exposed service: its IP on the environment network. */
+  endpoints: Record<string, { host: string; port: number }>;
+  /** Containers of services no longer in the compose file, removed. */
+  removed: string[];
+}
+
+export function createReplicateHandler(deps: ReplicateDeps): StageHandler {
+  const ledger = deps.ledger ?? new ResourceLedger(deps.prisma);
+  return {
+    stage: 'replicate',
+    run: (input) => replicate(deps, ledger, input),
+  };
+}
+
+async function replicate(
+  deps: ReplicateDeps,
+  ledger: ResourceLedger,
+  input: StageInput,
+): Promise<StageOutcome> {
+  const host = deps.containerHost;
+  const { environment, revision } = input;
+  const id = environmentIdentity(environment.repository.fullName, environment.prNumber);
+  const { images, wiring } = readRevisionOutputs(revision.images, revision.wiring);
+  const plan = replicatePlan(id, wiring.spec, images, wiring.environment, deps);
+  const logger = input.logger.child({ stage: 'replicate' });
+  const owned = { provider: 'docker' as const, environmentId: environment.id };
+
+  // Services dropped from the compose file: their containers go before anything new starts.
+  const removed = await removeStaleContainers(host, ledger, environment.id, plan, logger);
+
+  const networkRow = await ledger.plan({ ...owned, kind: 'network', name: plan.network.name });
+  const network = await recorded(ledger, networkRow.id, () =>
+    host.ensureNetwork({ ...plan.network, internal: deps.internalNetwork ?? true }),
+  );
+  await ledger.markCreated(networkRow.id, network.id);
+
+  for (const volume of plan.volumes) {
+    const row = await ledger.plan({
+      ...owned,
+      kind: 'volume',
+      name: volume.name,
+      metadata: { volume: volume.key },
+    });
+    await recorded(ledger, row.id, () => host.ensureVolume(volume));
+    await ledger.markCreated(row.id);
+  }
+
+  const services: Record<string, ServiceOutcome> = {};
+  const readiness: Promise<void>[] = [];
+  for (const layer of plan.layers) {
+    await input.assertCurrent();
+    await Promise.all(
+      layer.map(async (name) => {
+        const service = plan.services[name] as ServicePlan;
+        const started = Date.now();
+        const row = await ledger.plan({
+          ...owned,
+          kind: 'container',
+          name: service.container.name,
+          metadata: { service: name, image: service.container.image },
+        });
+        const run = await recorded(ledger, row.id, () => host.runContainer(service.container));
+        await ledger.markCreated(row.id, run.id);
+        logger.info({ service: name, container: run.name, action: run.action }, 'container up');
+        const reused = run.action === 'reused';
+        services[name] = {
+          container: run.name,
+          image: service.container.image,
+          action: run.action,
+          healthy: null,
+          ms: 0,
+        };
+        // Dependents wait for what they asked for before the next layer starts; the full
+        // readiness of every service (healthy when it has a healthcheck) is awaited at the end.
+        if (service.neededBy) await waitFor(host, service, service.neededBy, reused);
+        const ready = (async () => {
+          if (service.neededBy !== service.ready)
+            await waitFor(host, service, service.ready, reused);
+          services[name] = {
+            ...(services[name] as ServiceOutcome),
+            healthy: service.ready === 'running' ? null : true,
+            ms: Date.now() - started,
+          };
+        })();
+        // The no-op catch keeps a failure from going unhandled if another layer fails first.
+        ready.catch(() => undefined);
+        readiness.push(ready);
+      }),
+    );
+  }
+  const settled = await Promise.allSettled(readiness);
+  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failure) throw failure.reason;
+
+  const endpoints: ReplicateDetails['endpoints'] = {};
+  for (const [service, port] of Object.entries(wiring.ports ?? {})) {
+    if (!plan.services[service]) continue;
+    endpoints[service] = await containerEndpoint(host, environment, service, port);
+  }
+
+  const details: ReplicateDetails = {
+    network: plan.network.name,
+    volumes: plan.volumes.map((v) => v.name),
+    services,
+    endpoints,
+    removed,
+  };
+  return { details: details as unknown as Record<string, unknown> };
+}
+
+/** A service's wait, with an error that names the service before the driver's detail and logs. */
+async function waitFor(
+  host: ContainerHost,
+  service: ServicePlan,
+  until: WaitCondition,
+  /** Already running before this run (reused): no need to watch it settle. */
+  reused: boolean,
+): Promise<void> {
+  try {
+    await waitReady(host, service.container.name, {
+      until,
+      timeoutMs: service.timeoutMs,
+      ...(reused ? { settleMs: 0 } : {}),
+    });
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    const what = service.oneShot ? 'one-shot service' : 'service';
+    throw new Error(`${what} ${service.service} did not become ${until}: ${detail}`, {
+      cause: error,
+    });
+  }
+}
+
+async function removeStaleContainers(
+  host: ContainerHost,
+  ledger: ResourceLedger,
+  environmentId: string,
+  plan: ReplicatePlan,
+  logger: Logger,
+): Promise<string[]> {
+  const wanted = new Set(Object.values(plan.services).map((s) => s.container.name));
+  const stale = (await ledger.live(environmentId)).filter(
+    (row) => row.kind === 'container' && row.provider === 'docker' && !wanted.has(row.name),
+  );
+  for (const row of stale) {
+    await ledger.markDeleting(row.id);
+    await host.removeContainer(row.name);
+    await ledger.markDeleted(row.id);
+    logger.info(
+      { container: row.name },
+      'removed the container of a service no longer in the spec',
+    );
+  }
+  return stale.map((row) => row.name);
+}
+
+/** Runs a create; a failure marks its ledger row failed (teardown still removes it). */
+async function recorded<T>(ledger: ResourceLedger, rowId: string, create: () => Promise<T>) {
+  try {
+    return await create();
+  } catch (error) {
+    await ledger.markFailed(rowId).catch(() => undefined);
+    throw error;
+  }
+}

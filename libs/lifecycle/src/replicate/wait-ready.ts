@@ -1,0 +1,75 @@
+// Waits for a container to be running / healthy / exited 0, and fails fast on a crash loop.
+// With `restart: unless-stopped` a crashing service flips between `restarting` and a brief
+// `running`, which a plain "running" wait would accept: so the wait runs in short slices and
+// looks for `restarting` between them, and a "running" service must stay up for a settle period.
+
+import {
+  type ContainerHost,
+  type ContainerState,
+  ContainerWaitError,
+  type WaitCondition,
+} from '@berth/providers';
+
+const SLICE_MS = 1_000;
+const LOG_TAIL = 40;
+
+export interface WaitReadyOptions {
+  until: WaitCondition;
+  timeoutMs: number;
+  /** How long a `running` service without a healthcheck must stay up (default 1.5 s). */
+  settleMs?: number;
+}
+
+export async function waitReady(
+  host: ContainerHost,
+  name: string,
+  { until, timeoutMs, settleMs = 1_500 }: WaitReadyOptions,
+): Promise<ContainerState> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await failIfCrashLooping(host, name);
+    const slice = Math.max(1, Math.min(SLICE_MS, deadline - Date.now()));
+    try {
+      const state = await host.waitForContainer(name, { until, timeoutMs: slice });
+      if (until !== 'running') return state;
+      await new Promise((r) => setTimeout(r, settleMs));
+      await failIfCrashLooping(host, name);
+      return await host.waitForContainer(name, { until, timeoutMs: SLICE_MS });
+    } catch (error) {
+      const sliceOnly = error instanceof ContainerWaitError && error.reason === 'timeout';
+      if (!sliceOnly || Date.now() >= deadline) {
+        if (sliceOnly) throw timedOut(error, until, timeoutMs);
+        throw error;
+      }
+    }
+  }
+}
+
+async function failIfCrashLooping(host: ContainerHost, name: string): Promise<void> {
+  const state = await host.inspectContainer(name);
+  if (state?.status !== 'restarting') return;
+  const logs = await host.containerLogs(name, { tail: LOG_TAIL }).catch(() => '');
+  throw new ContainerWaitError(
+    name,
+    'exited',
+    'keeps exiting and being restarted (crash loop)',
+    state.exitCode,
+    logs,
+  );
+}
+
+/** The slice's message says "after 1000 ms": restate it with the whole wait. */
+function timedOut(
+  error: ContainerWaitError,
+  until: WaitCondition,
+  timeoutMs: number,
+): ContainerWaitError {
+  const state = /\(state: [^)]*\)/.exec(error.summary)?.[0] ?? '';
+  return new ContainerWaitError(
+    error.container,
+    'timeout',
+    `was not ${until} after ${timeoutMs} ms ${state}`.trim(),
+    error.exitCode,
+    error.logs,
+  );
+}

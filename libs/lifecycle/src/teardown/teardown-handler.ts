@@ -1,0 +1,182 @@
+// Stage 6: remove everything an environment holds. Walks the ledger (routes → containers →
+// volumes → networks), then sweeps the Docker host for anything still carrying the
+// environment's label, recording it, so nothing Berth made outlives the environment.
+// Idempotent: a resource that is already gone counts as deleted.
+
+import { LABEL_ENV, environmentIdentity, resourceLabels } from '@berth/core';
+import type { PrismaClient, Resource } from '@berth/db';
+import type { ContainerHost } from '@berth/providers';
+import { ROUTES_CHANNEL } from '@berth/queue';
+import { ResourceLedger } from '../ledger/resource-ledger.js';
+import type { StageHandler, StageInput, StageOutcome } from '../pipeline/stage-handler.js';
+import { type RemovableKind, teardownPlan } from './teardown-order.js';
+
+/** Redis pub/sub publishing (an ioredis client fits). */
+export interface RoutePublisher {
+  publish(channel: string, message: string): Promise<unknown>;
+}
+
+export interface TeardownDeps {
+  containerHost: ContainerHost;
+  prisma: PrismaClient;
+  publisher: RoutePublisher;
+  /** Defaults to a ledger over `prisma`. */
+  ledger?: ResourceLedger;
+}
+
+type DockerKind = Exclude<RemovableKind, 'route'>;
+
+export interface TeardownDetails {
+  removed: { containers: string[]; volumes: string[]; networks: string[]; routes: string[] };
+  /** Found on the host with this environment's label but not in the ledger; now removed. */
+  swept: { kind: DockerKind; name: string }[];
+  /** Shared images the ledger attributes to the environment: kept (other PRs reuse them). */
+  keptShared: string[];
+}
+
+export function createTeardownHandler(deps: TeardownDeps): StageHandler {
+  const ledger = deps.ledger ?? new ResourceLedger(deps.prisma);
+  return { stage: 'teardown', run: (input) => teardown(deps, ledger, input) };
+}
+
+const DETAIL_KEY = {
+  route: 'routes',
+  container: 'containers',
+  volume: 'volumes',
+  network: 'networks',
+} as const;
+
+async function teardown(
+  deps: TeardownDeps,
+  ledger: ResourceLedger,
+  input: StageInput,
+): Promise<StageOutcome> {
+  const { environment } = input;
+  const logger = input.logger.child({ stage: 'teardown' });
+  const id = environmentIdentity(environment.repository.fullName, environment.prNumber);
+  const envLabel = resourceLabels(id)[LABEL_ENV] as string;
+  const plan = teardownPlan(await ledger.live(environment.id));
+  const details: TeardownDetails = {
+    removed: { containers: [], volumes: [], networks: [], routes: [] },
+    swept: [],
+    keptShared: plan.shared.map((r) => r.name),
+  };
+  const failures: string[] = [];
+
+  const removeRow = async (row: Resource, remove: () => Promise<void>) => {
+    try {
+      await ledger.markDeleting(row.id);
+      await remove();
+      await ledger.markDeleted(row.id);
+      details.removed[DETAIL_KEY[row.kind as RemovableKind]].push(row.name);
+    } catch (error) {
+      // Keep going: everything removable goes now; the retry picks up what is left.
+      failures.push(`${row.kind} ${row.name}: ${message(error)}`);
+      logger.warn({ err: error, kind: row.kind, name: row.name }, 'teardown removal failed');
+    }
+  };
+
+  for (const { kind, rows } of plan.steps) {
+    if (kind === 'route') {
+      for (const row of rows) await removeRow(row, () => removeRoute(deps, row.name));
+      // Routes written without a ledger row still must not outlive the environment.
+      for (const route of await deps.prisma.route.findMany({
+        where: { environmentId: environment.id },
+      })) {
+        await removeRoute(deps, route.hostname);
+        details.removed.routes.push(route.hostname);
+      }
+      continue;
+    }
+    // Within a kind nothing depends on anything else: remove in parallel (a stopped postgres
+    // takes a while to die).
+    await Promise.all(
+      rows.map(async (row) => {
+        if (row.provider !== 'docker') {
+          failures.push(`${row.kind} ${row.name}: provider ${row.provider} has no teardown yet`);
+          return;
+        }
+        await removeRow(row, () => removeDocker(deps.containerHost, kind, row.name));
+      }),
+    );
+    // Safety sweep for this kind: anything with the environment's label the ledger missed.
+    const failed = new Set(rows.map((r) => r.name));
+    for (const name of details.removed[DETAIL_KEY[kind]]) failed.delete(name);
+    await sweep(
+      deps.containerHost,
+      ledger,
+      environment.id,
+      envLabel,
+      kind,
+      failed,
+      details,
+      failures,
+    );
+  }
+
+  for (const row of plan.unsupported) {
+    failures.push(
+      `${row.kind} ${row.name} (${row.provider}): Berth cannot remove ${row.kind} resources yet — ` +
+        'remove it by hand, then mark its ledger row deleted',
+    );
+  }
+  if (failures.length > 0) {
+    throw new Error(`teardown left ${failures.length} resource(s):\n${failures.join('\n')}`);
+  }
+  logger.info({ removed: details.removed, swept: details.swept.length }, 'environment torn down');
+  return { details: details as unknown as Record<string, unknown> };
+}
+
+async function removeRoute(deps: TeardownDeps, hostname: string): Promise<void> {
+  await deps.prisma.route.deleteMany({ where: { hostname } });
+  // The gateway caches routes: tell it this hostname is gone.
+  await deps.publisher.publish(ROUTES_CHANNEL, hostname);
+}
+
+function removeDocker(host: ContainerHost, kind: DockerKind, name: string): Promise<void> {
+  if (kind === 'container') return host.removeContainer(name);
+  if (kind === 'volume') return host.removeVolume(name);
+  return host.removeNetwork(name);
+}
+
+async function sweep(
+  host: ContainerHost,
+  ledger: ResourceLedger,
+  environmentId: string,
+  envLabel: string,
+  kind: DockerKind,
+  /** Recorded resources whose removal already failed this run (reported once, not swept). */
+  skip: ReadonlySet<string>,
+  details: TeardownDetails,
+  failures: string[],
+): Promise<void> {
+  const found = await host.listByLabels({ [LABEL_ENV]: envLabel });
+  const names =
+    kind === 'container'
+      ? found.containers.map((c) => c.name)
+      : kind === 'volume'
+        ? found.volumes.map((v) => v.name)
+        : found.networks.map((n) => n.name);
+  for (const name of names.filter((n) => !skip.has(n))) {
+    try {
+      // Recorded before it is removed, like everything else, and flagged for operators.
+      const row = await ledger.plan({
+        kind,
+        provider: 'docker',
+        name,
+        environmentId,
+        metadata: { sweptUnrecorded: true },
+      });
+      await ledger.markDeleting(row.id);
+      await removeDocker(host, kind, name);
+      await ledger.markDeleted(row.id);
+      details.swept.push({ kind, name });
+    } catch (error) {
+      failures.push(`unrecorded ${kind} ${name}: ${message(error)}`);
+    }
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

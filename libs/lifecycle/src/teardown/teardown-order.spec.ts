@@ -1,0 +1,27 @@
+import type { Resource } from '@berth/db';
+import { describe, expect, it } from 'vitest';
+import { teardownPlan } from './teardown-order.js';
+
+const row = (kind: Resource['kind'], name: string): Resource =>
+  ({ id: name, kind, name, provider: 'docker', state: 'created' }) as Resource;
+
+describe('teardownPlan', () => {
+  it('removes routes, then containers, volumes, networks; keeps images; reports the rest', () => {
+    const plan = teardownPlan([
+      row('network', 'n'),
+      row('volume', 'v'),
+      row('image', 'i'),
+      row('container', 'c'),
+      row('route', 'r'),
+      row('secret', 's'),
+    ]);
+    expect(plan.steps.map((s) => [s.kind, s.rows.map((r) => r.name)])).toEqual([
+      ['route', ['r']],
+      ['container', ['c']],
+      ['volume', ['v']],
+      ['network', ['n']],
+    ]);
+    expect(plan.shared.map((r) => r.name)).toEqual(['i']);
+    expect(plan.unsupported.map((r) => r.name)).toEqual(['s']);
+  });
+});
