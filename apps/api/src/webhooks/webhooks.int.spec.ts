@@ -203,6 +203,29 @@ describe('POST /webhooks/github: pull_request lifecycle', () => {
     expect(await deliveryCount(first.deliveryId)).toBe(1);
   });
 
+  it('a redelivery of a delivery whose enqueue failed enqueues again', async () => {
+    const pr = newPr();
+    const first = await send('pull_request', prPayload(pr, 'opened'));
+    const env = await onlyEnvironment(pr);
+    // What a Redis outage between commit and enqueue leaves: the row, no job, outcome failed.
+    await api.stores.queue.remove(`${env.id}-1-build`);
+    await api.stores.prisma.webhookDelivery.update({
+      where: { deliveryId: first.deliveryId },
+      data: { outcome: 'failed' },
+    });
+    expect(await jobsOf(env.id)).toEqual([]);
+    const redelivery = await send('pull_request', prPayload(pr, 'opened'), first.deliveryId);
+    expect(redelivery.body).toMatchObject({ status: 'processed', generation: 1 });
+    expect(await jobsOf(env.id)).toEqual([`${env.id}-1-build`]);
+    expect((await onlyEnvironment(pr)).revisions).toHaveLength(1);
+    const delivery = await api.stores.prisma.webhookDelivery.findUnique({
+      where: { deliveryId: first.deliveryId },
+    });
+    expect(delivery?.outcome).toBe('processed');
+    const again = await send('pull_request', prPayload(pr, 'opened'), first.deliveryId);
+    expect(again.body).toMatchObject({ status: 'duplicate' });
+  });
+
   it('20 concurrent replays of one opened + 5 distinct deliveries → one environment, one build job', async () => {
     const pr = newPr();
     const payload = prPayload(pr, 'opened');

@@ -1,6 +1,6 @@
 import { DEFAULT_CONFIG } from '@berth/core';
 import { describe, expect, it } from 'vitest';
-import { decide, type EnvironmentSnapshot, storedConfig } from './decide.js';
+import { decide, type EnvironmentSnapshot, jobsForState, storedConfig } from './decide.js';
 import type { PullRequestEvent } from './pull-request-event.js';
 
 const A = 'a'.repeat(40);
@@ -226,5 +226,16 @@ describe('storedConfig', () => {
     expect(storedConfig({})).toEqual(DEFAULT_CONFIG);
     expect(storedConfig(null)).toEqual(DEFAULT_CONFIG);
     expect(storedConfig({ skip: true }).skip).toBe(true);
+  });
+});
+
+describe('jobsForState', () => {
+  it('re-derives the jobs of the current generation from the state', () => {
+    expect(jobsForState('building')).toEqual([{ kind: 'stage', stage: 'build' }]);
+    expect(jobsForState('held')).toEqual([{ kind: 'notify', reason: 'held' }]);
+    expect(jobsForState('destroying')).toEqual([{ kind: 'stage', stage: 'teardown' }]);
+    expect(jobsForState('skipped').map((j) => j.kind)).toEqual(['stage', 'notify']);
+    expect(jobsForState('ready')).toEqual([]);
+    expect(jobsForState('provisioning')).toEqual([]);
   });
 });

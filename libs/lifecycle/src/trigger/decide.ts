@@ -249,6 +249,29 @@ export function decide(current: EnvironmentSnapshot, event: PullRequestEvent): T
   };
 }
 
+/**
+ * The jobs an environment in `state` needs for its current generation, re-derived from the row:
+ * used when a delivery committed but its enqueue failed, and GitHub redelivers it. Deterministic
+ * job ids make enqueueing them again harmless.
+ */
+export function jobsForState(state: EnvironmentState): TriggerJob[] {
+  switch (state) {
+    case 'building':
+      return [{ kind: 'stage', stage: 'build' }];
+    case 'held':
+      return [{ kind: 'notify', reason: 'held' }];
+    case 'skipped':
+      return [
+        { kind: 'stage', stage: 'teardown' },
+        { kind: 'notify', reason: 'skipped' },
+      ];
+    case 'destroying':
+      return [{ kind: 'stage', stage: 'teardown' }];
+    default:
+      return [];
+  }
+}
+
 /** Reads the stored `config` JSON back, falling back to defaults for anything missing. */
 export function storedConfig(value: unknown): PreviewConfig {
   const stored = value && typeof value === 'object' ? (value as Partial<PreviewConfig>) : {};

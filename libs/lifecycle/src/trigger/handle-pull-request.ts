@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Prisma, PrismaClient } from '@berth/db';
 import { enqueueNotification, enqueueStage, type LifecycleQueue } from '@berth/queue';
-import { decide, type TriggerJob, storedConfig } from './decide.js';
+import { decide, jobsForState, type TriggerJob, storedConfig } from './decide.js';
 import { recordDelivery, type DeliveryMeta, settleDelivery } from './deliveries.js';
 import {
   isHandledAction,
@@ -71,7 +71,10 @@ export async function handlePullRequestDelivery(
 
   const decided = await deps.prisma.$transaction(async (tx) => {
     // The delivery row first: a concurrent replay waits on its unique index, then finds it.
-    if (!(await insertDelivery(tx, meta))) return { status: 'replay' as const };
+    if (!(await insertDelivery(tx, meta))) {
+      if (!(await enqueueFailedBefore(tx, meta))) return { status: 'replay' as const };
+      return resumeFailedEnqueue(tx, event);
+    }
     const repositoryId = await upsertRepository(tx, event);
     const environmentId = await lockEnvironment(tx, repositoryId, event);
     if (!environmentId) {
@@ -177,6 +180,33 @@ async function enqueueJobs(
     );
   }
   return ids;
+}
+
+/** The delivery committed earlier but its enqueue failed (outcome `failed`): redo the enqueue. */
+async function enqueueFailedBefore(tx: Tx, meta: DeliveryMeta): Promise<boolean> {
+  const rows = await tx.$queryRaw<{ outcome: string }[]>`
+    SELECT outcome::text AS outcome FROM webhook_deliveries
+    WHERE delivery_id = ${meta.deliveryId} FOR UPDATE`;
+  return rows[0]?.outcome === 'failed';
+}
+
+/** Jobs re-derived from the environment's current row (it may have moved on since). */
+async function resumeFailedEnqueue(tx: Tx, event: PullRequestEvent) {
+  const row = await tx.environment.findFirst({
+    where: {
+      repository: { providerId: BigInt(event.repository.providerId) },
+      prNumber: event.prNumber,
+    },
+  });
+  if (!row) return { status: 'replay' as const };
+  return {
+    status: 'decided' as const,
+    detail: `generation ${row.generation}: enqueue retried for ${row.state}`,
+    environmentId: row.id,
+    generation: row.generation,
+    state: row.state,
+    jobs: jobsForState(row.state),
+  };
 }
 
 async function insertDelivery(tx: Tx, meta: DeliveryMeta): Promise<boolean> {

@@ -2,6 +2,7 @@ export {
   decide,
   type EnvironmentSnapshot,
   type EnvironmentUpdate,
+  jobsForState,
   type LabelNote,
   storedConfig,
   type TriggerDecision,
