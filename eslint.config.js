@@ -19,7 +19,6 @@ const constraints = [
       'type:provider',
       'type:platform',
       'type:runtime',
-      'type:testing',
     ],
   },
   {
@@ -91,14 +90,22 @@ export default tseslint.config(
       ],
       '@nx/enforce-module-boundaries': [
         'error',
-        { enforceBuildableLibDependency: false, allow: [], depConstraints: constraints },
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          // Tests anywhere may use the test kit (production code may not: next block).
+          depConstraints: constraints.map((c) => ({
+            ...c,
+            onlyDependOnLibsWithTags: [...new Set([...c.onlyDependOnLibsWithTags, 'type:testing'])],
+          })),
+        },
       ],
     },
   },
   {
     // Production code never imports the test kit; tests anywhere may.
     files: ['libs/**/src/**/*.ts', 'apps/**/src/**/*.ts'],
-    ignores: ['**/*.spec.ts'],
+    ignores: ['**/*.spec.ts', '**/test-support/**'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
@@ -108,7 +115,7 @@ export default tseslint.config(
           depConstraints: constraints.map((c) => ({
             ...c,
             onlyDependOnLibsWithTags: c.onlyDependOnLibsWithTags.filter(
-              (t) => t !== 'type:testing' || c.sourceTag === 'type:app',
+              (t) => t !== 'type:testing',
             ),
           })),
         },

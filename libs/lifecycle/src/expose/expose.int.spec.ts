@@ -10,7 +10,7 @@ import {
 import { createPrismaClient, type PrismaClient, type Revision, type StageRun } from '@berth/db';
 import { DockerContainerHost, OctokitGitHub, STICKY_COMMENT_MARKER } from '@berth/providers';
 import { closeRedis, createRedis, ROUTES_CHANNEL } from '@berth/queue';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- a test may use the test kit (eslint.config.js: "tests anywhere may"); only the lib's base tag rule forbids it
+ 
 import { type GitHubEmulator, startGitHubEmulator } from '@berth/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

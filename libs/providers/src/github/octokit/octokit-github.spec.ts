@@ -1,5 +1,5 @@
 import { PREVIEW_COMMENT_MARKER } from '@berth/core';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- a test may use the test kit (eslint.config.js: "tests anywhere may"); only the lib's base tag rule forbids it
+ 
 import { type GitHubEmulator, startGitHubEmulator } from '@berth/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type RepositoryCoordinates, STICKY_COMMENT_MARKER } from '../github.port.js';
