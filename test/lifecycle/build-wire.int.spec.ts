@@ -19,6 +19,7 @@ import {
   type RevisionWiring,
   type StageHandler,
   type StageInput,
+  SupersededError,
 } from '@berth/lifecycle';
 import { DockerContainerHost, GitSourceRepository } from '@berth/providers';
 import { startGitHubEmulator } from '@berth/testing';
@@ -219,7 +220,10 @@ describe('build and wire stages on examples/shop', () => {
   it(
     'rebuilds only api after a push that changes only api',
     async () => {
-      const sha = await gh.pushToPullRequest(pr, { 'api/src/feature-flag.txt': 'on\n' });
+      // Unique content: a tag left by an earlier run must not make this a cache hit.
+      const sha = await gh.pushToPullRequest(pr, {
+        'api/src/feature-flag.txt': `${randomBytes(8).toString('hex')}\n`,
+      });
       const gen2 = await newRevision(env, 2, sha);
       const t0 = performance.now();
       const outcome = await build.run(stageInput('build', env, gen2));
@@ -234,6 +238,7 @@ describe('build and wire stages on examples/shop', () => {
       for (const service of ['web', 'worker', 'migrate', 'db', 'redis']) {
         expect(images2[service]?.tag).toBe(images1[service]?.tag);
       }
+      await host.removeImage(images2['api']!.tag); // unique to this run
     },
     BUILD_TIMEOUT,
   );
@@ -303,6 +308,75 @@ describe('build and wire stages on examples/shop', () => {
       `http://api-pr-${other.number}-shop.localhost:8080`,
     );
     expect(theirs.secrets?.['db_password']).not.toBe(mine.secrets?.['db_password']);
+  });
+});
+
+describe('preview:rebuild and supersession on a tiny repository', () => {
+  const name = `tiny${randomBytes(3).toString('hex')}`;
+  let env: EnvironmentWithRepository;
+  let rev: Revision;
+
+  beforeAll(async () => {
+    const dockerfile =
+      'FROM berth-fixture/debian:bookworm\nCOPY . /app\nRUN date +%s%N > /app/built-at\n';
+    await gh.createRepository({
+      owner: 'acme',
+      name,
+      files: {
+        'docker-compose.yml': 'services:\n  one:\n    build: ./one\n  two:\n    build: ./two\n',
+        'one/Dockerfile': dockerfile,
+        'two/Dockerfile': dockerfile,
+      },
+    });
+    const pr = await gh.openPullRequest({ repo: `acme/${name}`, branch: 'b', title: 't' });
+    env = await environmentFor(`acme/${name}`, {
+      number: pr.number,
+      headSha: pr.headSha,
+      branch: 'b',
+    });
+    rev = await newRevision(env, 1, pr.headSha);
+  });
+
+  afterAll(async () => {
+    const images = await host.docker.listImages({
+      filters: { label: [`berth.repo=acme/${name}`] },
+    });
+    // By id: a rebuild leaves the previous image untagged.
+    for (const image of images) await host.docker.getImage(image.Id).remove({ force: true });
+  });
+
+  it('stops before building when the generation is superseded', async () => {
+    const input = stageInput('build', env, rev);
+    input.assertCurrent = async () => {
+      throw new SupersededError(1, 2);
+    };
+    await expect(build.run(input)).rejects.toBeInstanceOf(SupersededError);
+    const images = await host.docker.listImages({
+      filters: { label: [`berth.repo=acme/${name}`] },
+    });
+    expect(images).toHaveLength(0);
+  });
+
+  it('builds again without the layer cache under preview:rebuild, logging build output at debug', async () => {
+    await build.run(stageInput('build', env, rev));
+    const first = (await reload(rev)).images as RevisionImages;
+    const firstId = (await host.docker.getImage(first['one']!.tag).inspect()).Id;
+
+    const cachedRun = await build.run(stageInput('build', env, rev));
+    expect(cachedRun.details).toMatchObject({ built: [], cached: ['one', 'two'] });
+
+    const rebuildRev = await prisma.revision.update({
+      where: { id: rev.id },
+      data: { configSnapshot: { rebuild: true } },
+    });
+    const rebuilt = await build.run(stageInput('build', env, rebuildRev));
+    expect(rebuilt.details).toMatchObject({ built: ['one', 'two'], cached: [], rebuild: true });
+    const after = (await reload(rev)).images as RevisionImages;
+    expect(after['one']?.tag).toBe(first['one']?.tag);
+    expect((await host.docker.getImage(first['one']!.tag).inspect()).Id).not.toBe(firstId);
+    expect(
+      logLines.some((l) => l.includes('"msg":"build output"') && l.includes('"level":20')),
+    ).toBe(true);
   });
 });
 

@@ -13,7 +13,7 @@ import {
   loadRevisionCompose,
 } from '../compose/revision-source.js';
 import { ComposeFileError } from '../compose/load-compose.js';
-import type { ResourceLedger } from '../ledger/resource-ledger.js';
+import type { PlannedResource, ResourceLedger } from '../ledger/resource-ledger.js';
 import type { RevisionImages } from '../pipeline/revision-outputs.js';
 import type { StageHandler, StageInput, StageOutcome } from '../pipeline/stage-handler.js';
 import {
@@ -109,6 +109,9 @@ async function runBuild(deps: BuildHandlerDeps, input: StageInput): Promise<Stag
     const t0 = performance.now();
     const exists = await deps.containerHost.imageExists(plan.tag);
     if (exists && !rebuild) {
+      // Recorded too: the tag may come from before this ledger (another database, a reset).
+      const row = await deps.ledger.plan(imageRow(plan, id.repository.fullName));
+      if (row.state !== 'created') await deps.ledger.markCreated(row.id);
       images[plan.service] = {
         tag: plan.tag,
         source: 'cached',
@@ -172,13 +175,7 @@ async function buildOne(
   },
   options: { noCache: boolean; repo: string; logger: Logger },
 ): Promise<boolean> {
-  const row = await deps.ledger.plan({
-    provider: 'docker',
-    kind: 'image',
-    name: plan.tag,
-    environmentId: null,
-    metadata: { repository: options.repo, service: plan.service, inputHash: plan.inputHash },
-  });
+  const row = await deps.ledger.plan(imageRow(plan, options.repo));
   const spec = {
     contextDir: plan.contextDir,
     dockerfile: plan.dockerfile,
@@ -215,6 +212,20 @@ async function buildOne(
     }
     throw error;
   }
+}
+
+/** Images are content-addressed caches shared across PRs: no owning environment, so teardown keeps them. */
+function imageRow(
+  plan: { service: string; tag: string; inputHash: string },
+  repo: string,
+): PlannedResource {
+  return {
+    provider: 'docker',
+    kind: 'image',
+    name: plan.tag,
+    environmentId: null,
+    metadata: { repository: repo, service: plan.service, inputHash: plan.inputHash },
+  };
 }
 
 function readRebuild(config: unknown): boolean | undefined {
