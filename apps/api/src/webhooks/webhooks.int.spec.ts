@@ -370,6 +370,20 @@ describe('POST /webhooks/github: pull_request lifecycle', () => {
     expect(await jobsOf(env.id)).toContain(`${env.id}-3-build`);
   });
 
+  it('opened for a closed identity (a re-created repository) starts over with a new comment', async () => {
+    const pr = newPr();
+    await send('pull_request', prPayload(pr, 'opened'));
+    const { id } = await onlyEnvironment(pr);
+    await api.stores.prisma.environment.update({ where: { id }, data: { commentId: 99n } });
+    await send('pull_request', prPayload({ ...pr, state: 'closed' }, 'closed'));
+    pr.headSha = sha();
+    const again = await send('pull_request', prPayload(pr, 'opened'));
+    expect(again.body).toMatchObject({ status: 'processed', state: 'building', generation: 3 });
+    const env = await onlyEnvironment(pr);
+    expect(env).toMatchObject({ commentId: null, closedAt: null, headSha: pr.headSha });
+    expect(await jobsOf(id)).toContain(`${id}-3-build`);
+  });
+
   it('closed for a PR Berth never saw is ignored and creates nothing', async () => {
     const pr = newPr({ state: 'closed' });
     const response = await send('pull_request', prPayload(pr, 'closed'));

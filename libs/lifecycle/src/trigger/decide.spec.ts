@@ -209,6 +209,19 @@ describe('decide', () => {
       expect(d.jobs).toEqual([{ kind: 'stage', stage: 'build' }]);
     });
 
+    it('opened after close (an identity reused) starts over with a new comment', () => {
+      const destroyed = { ...building, state: 'destroyed' as const, generation: 2, closed: true };
+      const d = processed(decide(destroyed, event({ action: 'opened', headSha: B })));
+      expect(d.update).toMatchObject({
+        state: 'building',
+        generation: 3,
+        headSha: B,
+        closure: 'reopened',
+        forgetComment: true,
+      });
+      expect(d.jobs).toEqual([{ kind: 'stage', stage: 'build' }]);
+    });
+
     it('close of a PR Berth never saw is ignored', () => {
       expect(decide(fresh, event({ action: 'closed' })).outcome).toBe('ignored');
     });

@@ -47,6 +47,8 @@ export interface EnvironmentUpdate {
   labelNotes: LabelNote[];
   /** `closed`: the PR closed now; `reopened`: clear the close; `keep`: leave as is. */
   closure: 'closed' | 'reopened' | 'keep';
+  /** The sticky comment belongs to an earlier incarnation of this PR number: start a new one. */
+  forgetComment?: true;
 }
 
 export type TriggerDecision =
@@ -83,6 +85,7 @@ function jobsFor(gate: StartGate, previous: EnvironmentState): TriggerJob[] {
  * jobs to enqueue. Rules (DESIGN.md "The spine"):
  * - a new head SHA (opened/reopened/synchronize) or a build-relevant label change bumps the
  *   generation; a reopen after close bumps; a close bumps (so every older run stops) and tears down;
+ * - after a close only `reopened` (or `opened`: an identity reused) acts; anything else is late;
  * - `labeled`/`unlabeled`/`edited` never move the head SHA (a late delivery must not roll it back);
  * - `edited` updates the base branch only: the preview runs the head commit, which did not change,
  *   so a base change does not bump (GitHub sends `synchronize` when the head changes);
@@ -167,7 +170,11 @@ export function decide(current: EnvironmentSnapshot, event: PullRequestEvent): T
   }
 
   if (current.closed) {
-    if (event.action !== 'reopened') {
+    // GitHub never sends `opened` twice for one PR: after a close it means the identity
+    // (repository id + number) was reused — a re-created test repository, an emulator restarted
+    // against the same database. Start over like a reopen, with a new sticky comment.
+    const reused = event.action === 'opened';
+    if (event.action !== 'reopened' && !reused) {
       return { outcome: 'ignored', detail: `${event.action} for a closed pull request` };
     }
     const gate = gateFor(event.headSha);
@@ -180,13 +187,14 @@ export function decide(current: EnvironmentSnapshot, event: PullRequestEvent): T
     });
     return {
       outcome: 'processed',
-      detail: `generation ${generation}: reopened, ${gate}`,
+      detail: `generation ${generation}: ${reused ? 'opened again' : 'reopened'}, ${gate}`,
       update: {
         ...base,
         state: result.state,
         generation,
         headSha: event.headSha,
         closure: 'reopened',
+        ...(reused ? { forgetComment: true as const } : {}),
       },
       newRevision: true,
       jobs: jobsFor(gate, current.state),

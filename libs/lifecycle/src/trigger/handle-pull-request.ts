@@ -118,6 +118,7 @@ export async function handlePullRequestDelivery(
         ...(update.closure === 'reopened'
           ? { closedAt: null, destroyedAt: null, readyAt: null }
           : {}),
+        ...(update.forgetComment ? { commentId: null } : {}),
       },
     });
     if (decision.newRevision) {
