@@ -33,6 +33,8 @@ export interface ServiceOutcome {
   action: RunResult['action'];
   /** Healthy by its healthcheck (null when it has none); one-shots: exited 0. */
   healthy: boolean | null;
+  /** completed: a one-shot that exited 0; healthy: passed its healthcheck; running: no healthcheck. */
+  state: 'starting' | 'completed' | 'healthy' | 'running';
   /** Time from this service's start call to it being ready. */
   ms: number;
 }
@@ -46,6 +48,8 @@ export interface ReplicateDetails {
   /** Containers of services no longer in the compose file, removed. */
   removed: string[];
 }
+
+const READY_STATE = { 'exited-0': 'completed', healthy: 'healthy', running: 'running' } as const;
 
 export function createReplicateHandler(deps: ReplicateDeps): StageHandler {
   const ledger = deps.ledger ?? new ResourceLedger(deps.prisma);
@@ -111,6 +115,7 @@ async function replicate(
           image: service.container.image,
           action: run.action,
           healthy: null,
+          state: 'starting',
           ms: 0,
         };
         // Dependents wait for what they asked for before the next layer starts; the full
@@ -122,6 +127,7 @@ async function replicate(
           services[name] = {
             ...(services[name] as ServiceOutcome),
             healthy: service.ready === 'running' ? null : true,
+            state: READY_STATE[service.ready],
             ms: Date.now() - started,
           };
         })();

@@ -119,6 +119,8 @@ describe('the shop as one environment', () => {
     });
     expect(first.services['api']).toMatchObject({ healthy: true, image: images['api']?.tag });
     expect(first.services['db']?.healthy).toBe(true);
+    expect(first.services['migrate']?.state).toBe('completed');
+    expect(first.services['worker']).toMatchObject({ state: 'running', healthy: null });
     const inspect = (svc: string) =>
       host.docker.getContainer(first.services[svc]?.container as string).inspect();
     const migrate = await inspect('migrate');
@@ -238,11 +240,14 @@ describe('the shop as one environment', () => {
       expect(resolved.exitCode).toBe(0);
       expect(resolved.output.trim().split(/\s+/)[0]).toBe(aDb);
       // B's containers are unknown inside A's network, by container name or otherwise.
-      const across = await execIn(host, apiA, [
-        'getent',
-        'hosts',
-        second.services['db']?.container as string,
-      ]);
+      // Names Docker's DNS does not know are forwarded upstream, unreachable from an internal
+      // network: glibc would retry for ~20 s, so shorten its resolver timeout.
+      const across = await execIn(
+        host,
+        apiA,
+        ['getent', 'hosts', second.services['db']?.container as string],
+        ['RES_OPTIONS=timeout:1 attempts:1'],
+      );
       expect(across.exitCode).not.toBe(0);
       expect(across.output).not.toContain(bDb as string);
     });

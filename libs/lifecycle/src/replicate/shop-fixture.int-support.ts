@@ -230,9 +230,11 @@ export async function execIn(
   host: DockerContainerHost,
   container: string,
   cmd: string[],
+  env: string[] = [],
 ): Promise<{ exitCode: number; output: string }> {
   const exec = await host.docker.getContainer(container).exec({
     Cmd: cmd,
+    Env: env,
     AttachStdout: true,
     AttachStderr: true,
   });
