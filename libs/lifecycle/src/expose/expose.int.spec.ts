@@ -10,7 +10,7 @@ import {
 import { createPrismaClient, type PrismaClient, type Revision, type StageRun } from '@berth/db';
 import { DockerContainerHost, OctokitGitHub, STICKY_COMMENT_MARKER } from '@berth/providers';
 import { closeRedis, createRedis, ROUTES_CHANNEL } from '@berth/queue';
- 
+
 import { type GitHubEmulator, startGitHubEmulator } from '@berth/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 import { PREVIEW_COMMENT_MARKER } from '@berth/core';
- 
+
 import { type GitHubEmulator, startGitHubEmulator } from '@berth/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type RepositoryCoordinates, STICKY_COMMENT_MARKER } from '../github.port.js';
