@@ -121,7 +121,7 @@ describe('configuration errors', () => {
   it('names a port that is already taken', async () => {
     const { env, ops } = await appEnv('worker');
     const first = start('worker', env);
-    await first.waitForLog(/started/);
+    await first.waitForLog(/"msg":"berth-\w+ started"/);
     const second = start('worker', env);
     expect(await second.exited).toBe(1);
     expect(second.stderr()).toContain(
@@ -165,7 +165,7 @@ describe('secrets in logs', () => {
   it('never writes the webhook secret, credentials or auth headers to the log', async () => {
     const { env, ops } = await appEnv('api');
     const proc = start('api', { ...env, LOG_LEVEL: 'trace' });
-    await proc.waitForLog(/started/);
+    await proc.waitForLog(/"msg":"berth-\w+ started"/);
     const res = await httpGet(`http://127.0.0.1:${ops}/no-such-route`, {
       headers: {
         authorization: 'Bearer ghs_supersecrettoken',
@@ -191,7 +191,7 @@ describe('gateway front door', () => {
   it('answers an unknown host with a clear 404 page and keeps ops endpoints off the public port', async () => {
     const { env, pub } = await appEnv('gateway');
     const proc = start('gateway', { ...env, BASE_DOMAIN: 'preview.example.test' });
-    await proc.waitForLog(/started/);
+    await proc.waitForLog(/"msg":"berth-\w+ started"/);
     const res = await httpGet(`http://127.0.0.1:${pub}/`, {
       headers: { host: 'web-pr-404-shop.preview.example.test' },
     });

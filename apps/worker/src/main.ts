@@ -4,22 +4,26 @@ import { runService } from '@berth/observability';
 import { openStores } from '@berth/runtime';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { startLifecycle } from './lifecycle/lifecycle.js';
 import { WorkerModule } from './worker.module.js';
 
 await runService({
   service: 'berth-worker',
   loadConfig: () => loadConfig('berth-worker', workerConfigSchema),
-  start: async (config) => {
+  start: async (config, logger) => {
     const stores = openStores(config, 'berth-worker');
-    const app = await NestFactory.create(WorkerModule.forRoot(config, stores), {
+    const lifecycle = startLifecycle(config, stores, logger.child({ component: 'lifecycle' }));
+    const checks = [...stores.checks, ...lifecycle.checks];
+    const app = await NestFactory.create(WorkerModule.forRoot(config, checks), {
       bufferLogs: true,
     });
     app.useLogger(app.get(Logger));
     await app.listen(config.WORKER_PORT, config.WORKER_HOST);
     return {
-      checks: stores.checks,
+      checks,
       addresses: { ops: `http://${config.WORKER_HOST}:${config.WORKER_PORT}` },
       close: async () => {
+        await lifecycle.close();
         await app.close();
         await stores.close();
       },

@@ -86,6 +86,12 @@ export const workerConfigSchema = z.object({
     .min(1)
     .default('.cache/berth')
     .describe('where source checkouts are cached; default .cache/berth'),
+  GITHUB_WRITE_INTERVAL_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 or more')
+    .default(1_000)
+    .describe('pause between GitHub writes (GitHub asks for ~1 s); 0 against an emulator'),
   COMPOSE_VARIABLES_FILE: z
     .string()
     .optional()

@@ -100,6 +100,7 @@ export class ControlPlane {
           BASE_DOMAIN: 'localhost',
           PREVIEW_URL_SCHEME: 'http',
           PREVIEW_URL_PORT: String(gatewayPort),
+          GITHUB_WRITE_INTERVAL_MS: '0',
           WORK_DIR: workDir,
           ...(options.composeVariablesFile
             ? { COMPOSE_VARIABLES_FILE: options.composeVariablesFile }
@@ -163,9 +164,8 @@ export class ControlPlane {
       { headers: { authorization: `Bearer ${this.apiToken}` } },
     );
     if (res.status !== 200) throw new Error(`GET /api/v1/environments: ${res.status} ${res.body}`);
-    const list = JSON.parse(res.body) as { items?: EnvironmentView[] } | EnvironmentView[];
-    const items = Array.isArray(list) ? list : (list.items ?? []);
-    const found = items.find((e) => e.prNumber === prNumber);
+    const { environments } = JSON.parse(res.body) as { environments: EnvironmentView[] };
+    const found = environments.find((e) => e.prNumber === prNumber);
     if (!found) return undefined;
     const detail = await httpRequest(`${this.apiUrl}/api/v1/environments/${found.id}`, {
       headers: { authorization: `Bearer ${this.apiToken}` },
