@@ -1,106 +1,87 @@
-// Starts the control plane (api, worker, gateway) as real processes and reports their health.
-// `--keep` leaves them running until Ctrl-C.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { request } from 'node:http';
+// The main job: starts the control plane (api, worker, gateway) against the local GitHub
+// emulator, opens a pull request on a copy of examples/shop, waits for its full-stack preview,
+// prints the URLs and the PR comment, then closes the PR and waits for the teardown.
+// `--keep` leaves the preview and the control plane running until Ctrl-C.
 import { fileURLToPath } from 'node:url';
+import { shareLink, signShareToken } from '@berth/core';
+import { ControlPlane, freePort } from '@berth/testing';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const keep = process.argv.includes('--keep');
-const env = {
-  DATABASE_URL: process.env['DATABASE_URL'] ?? 'postgresql://berth:berth@127.0.0.1:5432/berth',
-  REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-  GITHUB_WEBHOOK_SECRET: process.env['GITHUB_WEBHOOK_SECRET'] ?? randomBytes(32).toString('hex'),
-  LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
-  API_PORT: process.env['API_PORT'] ?? '3000',
-  WORKER_PORT: process.env['WORKER_PORT'] ?? '3002',
-  GATEWAY_PORT: process.env['GATEWAY_PORT'] ?? '8080',
-  GATEWAY_OPS_PORT: process.env['GATEWAY_OPS_PORT'] ?? '8081',
-};
+const repository = 'acme/shop';
 
-const apps = [
-  { name: 'api', ops: env.API_PORT },
-  { name: 'worker', ops: env.WORKER_PORT },
-  { name: 'gateway', ops: env.GATEWAY_OPS_PORT },
-] as const;
-
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { timeout: 3_000 }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
+function log(message: string) {
+  console.log(`berth: ${message}`);
 }
 
-async function waitReady(name: string, port: string, child: ChildProcess): Promise<string> {
-  const deadline = Date.now() + 30_000;
-  let last = 'no answer yet';
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}`);
-    try {
-      const res = await get(`http://127.0.0.1:${port}/readyz`);
-      if (res.status === 200) return res.body;
-      last = res.body;
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${name} not ready after 30 s: ${last}`);
-}
-
-const children = apps.map(({ name }) =>
-  spawn(process.execPath, [`${root}dist/apps/${name}/src/main.js`], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  }),
-);
-const stopAll = async () => {
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-        }),
-    ),
+async function gatewayPort(): Promise<number> {
+  const wanted = Number(process.env['GATEWAY_PORT'] ?? 8080);
+  // 8080 keeps the printed URLs short; any free port works when it is taken.
+  const probe = await import('node:net').then(
+    ({ createServer }) =>
+      new Promise<boolean>((resolve) => {
+        const server = createServer();
+        server.once('error', () => resolve(false));
+        server.listen(wanted, '127.0.0.1', () => server.close(() => resolve(true)));
+      }),
   );
+  return probe ? wanted : freePort();
+}
+
+const started = performance.now();
+const plane = await ControlPlane.start({
+  root,
+  databaseUrl: process.env['DATABASE_URL'] ?? 'postgresql://berth:berth@127.0.0.1:5432/berth',
+  redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+  composeVariablesFile: `${root}scripts/bootstrap/images.env`,
+  gatewayPort: await gatewayPort(),
+  logLevel: process.env['LOG_LEVEL'] ?? 'warn',
+  echoLogs: process.env['BERTH_DEMO_LOGS'] === '1',
+});
+let stopping = false;
+const shutdown = async (code: number) => {
+  if (stopping) return;
+  stopping = true;
+  await plane.stop();
+  process.exit(code);
 };
+process.once('SIGINT', () => void shutdown(0));
+process.once('SIGTERM', () => void shutdown(0));
 
 try {
-  for (const [i, app] of apps.entries()) {
-    const child = children[i];
-    if (!child) continue;
-    const body = JSON.parse(await waitReady(app.name, app.ops, child)) as {
-      checks: Record<string, { ms: number }>;
-    };
-    const checks = Object.entries(body.checks)
-      .map(([dep, r]) => `${dep} ${r.ms} ms`)
-      .join(', ');
-    console.log(`berth: ${app.name.padEnd(7)} ready on http://127.0.0.1:${app.ops} (${checks})`);
+  log(`control plane up: api ${plane.apiUrl}, gateway http://127.0.0.1:${plane.gatewayPort}`);
+  const [owner, name] = repository.split('/') as [string, string];
+  await plane.github.createRepository({ owner, name, fromDirectory: `${root}examples/shop` });
+  const pr = await plane.github.openPullRequest({
+    repo: repository,
+    branch: 'demo/preview',
+    title: 'Demo: a full-stack preview',
+    changes: { 'web/DEMO.md': `demo at ${new Date().toISOString()}\n` },
+  });
+  log(`opened ${repository}#${pr.number}; waiting for the preview (first run builds images)…`);
+  const env = await plane.waitForState(repository, pr.number, 'ready', { timeoutMs: 600_000 });
+  log(`preview ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const token = signShareToken(plane.linkSecret, {
+    environmentId: env.id,
+    expiresAt: new Date(Date.now() + 24 * 3_600_000),
+  });
+  for (const [service, url] of Object.entries(env.urls ?? {})) {
+    log(`${service.padEnd(6)} ${shareLink(url, token)}`);
   }
-  console.log(
-    `berth: gateway serves previews on http://<service>-pr-<n>-<repo>.localhost:${env.GATEWAY_PORT}`,
-  );
-  console.log('berth: control plane healthy');
+  const comment = plane.github.comments(repository, pr.number)[0];
+  console.log('\n--- PR comment ---\n' + (comment?.body ?? '(none)') + '\n------------------\n');
+  if (keep) {
+    log(
+      '--keep: the preview stays up; Ctrl-C stops the control plane (containers stay until the PR closes).',
+    );
+    await new Promise(() => undefined);
+  }
+  await plane.github.closePullRequest(pr, { merged: true });
+  await plane.waitForState(repository, pr.number, 'destroyed', { timeoutMs: 120_000 });
+  log('pull request closed: preview destroyed');
+  await shutdown(0);
 } catch (error) {
   console.error(`berth: demo failed: ${(error as Error).message}`);
-  await stopAll();
-  process.exit(1);
-}
-
-if (keep) {
-  console.log('berth: --keep: running until Ctrl-C');
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(0)));
-  process.once('SIGTERM', () => void stopAll().then(() => process.exit(0)));
-} else {
-  await stopAll();
-  console.log('berth: stopped the control plane');
+  console.error(plane.logs());
+  await shutdown(1);
 }
