@@ -21,7 +21,6 @@ export { containerEndpoint, type EnvironmentRef } from './replicate/container-en
 export { BASELINE_CAPABILITIES, replicatePlan } from './replicate/container-plan.js';
 export {
   createTeardownHandler,
-  type RoutePublisher,
   type TeardownDeps,
   type TeardownDetails,
 } from './teardown/teardown-handler.js';
@@ -29,3 +28,4 @@ export * from './compose/index.js';
 export * from './build/index.js';
 export * from './wire/index.js';
 export * from './expose/index.js';
+export { type RoutePublisher } from './pipeline/route-publisher.js';

@@ -44,6 +44,14 @@ export function createLifecycleQueue(
 /** Attempts per stage job; the last failure marks the environment failed. */
 export const STAGE_ATTEMPTS = 3;
 
+const JOB_OPTIONS = {
+  attempts: STAGE_ATTEMPTS,
+  backoff: { type: 'exponential', delay: 2_000 },
+  // Keep a day of history for operators; failures a week.
+  removeOnComplete: { age: 24 * 3600, count: 5_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} as const;
+
 /**
  * Enqueue a stage under its deterministic id `{env}-{generation}-{stage}`: a duplicate enqueue
  * (webhook replay, handler re-run) collapses into the existing job.
@@ -52,10 +60,7 @@ export async function enqueueStage(queue: LifecycleQueue, data: StageJobData): P
   const id = jobId(data.environmentId, data.generation, data.stage);
   await queue.add(data.stage, data, {
     jobId: id,
-    attempts: STAGE_ATTEMPTS,
-    backoff: { type: 'exponential', delay: 2_000 },
-    removeOnComplete: { age: 24 * 3600, count: 5_000 },
-    removeOnFail: { age: 7 * 24 * 3600 },
+    ...JOB_OPTIONS,
   });
   return id;
 }
@@ -67,10 +72,7 @@ export async function enqueueNotification(
   const id = `${jobId(data.environmentId, data.generation, 'notify')}-${data.reason}`;
   await queue.add('notify', data, {
     jobId: id,
-    attempts: STAGE_ATTEMPTS,
-    backoff: { type: 'exponential', delay: 2_000 },
-    removeOnComplete: { age: 24 * 3600, count: 5_000 },
-    removeOnFail: { age: 7 * 24 * 3600 },
+    ...JOB_OPTIONS,
   });
   return id;
 }

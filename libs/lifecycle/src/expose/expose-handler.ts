@@ -1,15 +1,11 @@
 import type { AccessMode, PrismaClient, Route } from '@berth/db';
+import type { RoutePublisher } from '../pipeline/route-publisher.js';
 import type { ContainerHost } from '@berth/providers';
 import { ROUTES_CHANNEL } from '@berth/queue';
 import { ResourceLedger } from '../ledger/resource-ledger.js';
 import type { RevisionWiring } from '../pipeline/revision-outputs.js';
 import type { StageHandler, StageInput, StageOutcome } from '../pipeline/stage-handler.js';
 import { containerEndpoint } from '../replicate/container-endpoint.js';
-
-/** Where route changes are announced; an ioredis client fits. */
-export interface RoutePublisher {
-  publish(channel: string, message: string): Promise<unknown>;
-}
 
 export interface ExposeDeps {
   prisma: PrismaClient;

@@ -195,6 +195,29 @@ describe('StageRunner', () => {
     ]);
   });
 
+  it('never overwrites a close that lands while the last stage runs', async () => {
+    const env = await environment();
+    const { reporter, events } = recordingReporter();
+    const runner = new StageRunner({
+      prisma,
+      queue,
+      handlers: allStages(async () => {
+        // The API's close commits under its row lock, not under the runner's advisory lock.
+        await prisma.environment.update({
+          where: { id: env.id },
+          data: { state: 'destroying', generation: 2 },
+        });
+      }),
+      reporter,
+      logger,
+    });
+    await runner.run({ environmentId: env.id, generation: 1, stage: 'expose' }, 1, true);
+    const after = await prisma.environment.findUniqueOrThrow({ where: { id: env.id } });
+    expect(after.state).toBe('destroying');
+    expect(after.readyAt).toBeNull();
+    expect(events).toEqual([]);
+  });
+
   it('never runs two stages of one environment at once', async () => {
     const env = await environment();
     let inside = 0;

@@ -81,10 +81,14 @@ export class StageRunner {
     if (!handler) throw new Error(`no handler registered for stage ${job.stage}`);
     const startedAt = new Date();
     await this.recordRun(revision, job.stage, attempt, { status: 'running', startedAt });
-    await prisma.environment.update({
-      where: { id: environment.id },
-      data: { state: STATE_DURING[job.stage] },
-    });
+    if (!(await this.setState(job, { state: STATE_DURING[job.stage] }))) {
+      const reason = 'a newer event changed the environment as this stage started';
+      await this.recordRun(revision, job.stage, attempt, {
+        status: 'superseded',
+        errorMessage: reason,
+      });
+      return 'superseded';
+    }
     if (attempt === 1 && (job.stage === 'build' || job.stage === 'teardown')) {
       await this.report(environment.id, revision, { kind: 'started', stage: job.stage });
     }
@@ -143,10 +147,7 @@ export class StageRunner {
         return 'retrying';
       }
       logger.error({ err: error }, 'stage failed on its last attempt');
-      await prisma.environment.update({
-        where: { id: environment.id },
-        data: { state: 'failed' },
-      });
+      if (!(await this.setState(job, { state: 'failed' }))) return 'superseded';
       await this.report(environment.id, revision, {
         kind: 'failed',
         stage: job.stage,
@@ -176,12 +177,12 @@ export class StageRunner {
     revision: Revision,
     logger: Logger,
   ): Promise<void> {
-    const { prisma, queue } = this.deps;
+    const { queue } = this.deps;
     if (job.stage === 'teardown') {
-      await prisma.environment.update({
-        where: { id: environmentId },
-        data: { state: 'destroyed', destroyedAt: new Date() },
-      });
+      if (!(await this.setState(job, { state: 'destroyed', destroyedAt: new Date() }))) {
+        logger.info('reopened while tearing down; not marking it destroyed');
+        return;
+      }
       await this.report(environmentId, revision, { kind: 'destroyed' });
       return;
     }
@@ -191,10 +192,10 @@ export class StageRunner {
       logger.debug({ next, jobId: id }, 'next stage enqueued');
       return;
     }
-    await prisma.environment.update({
-      where: { id: environmentId },
-      data: { state: 'ready', readyAt: new Date() },
-    });
+    if (!(await this.setState(job, { state: 'ready', readyAt: new Date() }))) {
+      logger.info('superseded as it became ready; leaving the state to the newer generation');
+      return;
+    }
     await this.report(environmentId, revision, { kind: 'ready' });
   }
 
@@ -213,6 +214,26 @@ export class StageRunner {
         'status report failed',
       );
     }
+  }
+
+  /**
+   * The API changes state and generation under its own row lock (not this advisory lock), so
+   * every write here is conditional: it lands only while the job is still current, and a close
+   * or push that committed a moment ago is never overwritten.
+   */
+  private async setState(
+    job: StageJobData,
+    data: { state: EnvironmentState; readyAt?: Date; destroyedAt?: Date },
+  ): Promise<boolean> {
+    const current =
+      job.stage === 'teardown'
+        ? { OR: [{ generation: job.generation }, { state: 'destroying' as const }] }
+        : { generation: job.generation, state: { notIn: NOT_PROVISIONING } };
+    const { count } = await this.deps.prisma.environment.updateMany({
+      where: { id: job.environmentId, ...current },
+      data,
+    });
+    return count === 1;
   }
 
   private loadEnvironment(id: string): Promise<EnvironmentWithRepository | null> {

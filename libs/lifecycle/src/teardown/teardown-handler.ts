@@ -4,6 +4,7 @@
 // Idempotent: a resource that is already gone counts as deleted.
 
 import { LABEL_ENV, environmentIdentity, resourceLabels } from '@berth/core';
+import type { RoutePublisher } from '../pipeline/route-publisher.js';
 import type { PrismaClient, Resource } from '@berth/db';
 import type { ContainerHost } from '@berth/providers';
 import { ROUTES_CHANNEL } from '@berth/queue';
@@ -12,10 +13,6 @@ import type { StageHandler, StageInput, StageOutcome } from '../pipeline/stage-h
 import { type RemovableKind, teardownPlan } from './teardown-order.js';
 
 /** Redis pub/sub publishing (an ioredis client fits). */
-export interface RoutePublisher {
-  publish(channel: string, message: string): Promise<unknown>;
-}
-
 export interface TeardownDeps {
   containerHost: ContainerHost;
   prisma: PrismaClient;

@@ -8,7 +8,7 @@ import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { git, GitCommandError } from './git-cli.js';
 import { classifyGitFailure, SourceError, stderrSummary } from './git-errors.js';
-import { KeyedChain } from './keyed-chain.js';
+import { KeyedChain } from '../shared/keyed-chain.js';
 import { parseLsTree } from './ls-tree.js';
 import {
   type Checkout,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyGitFailure, redact, stderrSummary } from './git-errors.js';
-import { KeyedChain } from './keyed-chain.js';
+import { KeyedChain } from '../shared/keyed-chain.js';
 import { parseLsTree } from './ls-tree.js';
 
 describe('parseLsTree', () => {

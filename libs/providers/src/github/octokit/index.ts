@@ -1,5 +1,4 @@
 export { GitHubApiError } from './github-api-error.js';
-export { KeyedQueue } from './keyed-queue.js';
 export {
   createOctokitGitHub,
   type OctokitGitHubOptions,

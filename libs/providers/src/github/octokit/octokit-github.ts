@@ -11,7 +11,7 @@ import {
   STICKY_COMMENT_MARKER,
 } from '../github.port.js';
 import { GitHubApiError, httpStatus } from './github-api-error.js';
-import { KeyedQueue } from './keyed-queue.js';
+import { KeyedChain } from '../../shared/keyed-chain.js';
 
 export interface OctokitGitHubOptions {
   appId: number;
@@ -68,7 +68,7 @@ const isSticky = (body: string | null | undefined): boolean =>
  */
 export class OctokitGitHub implements GitHubPort {
   private readonly app: App<{ Octokit: typeof RetryingOctokit }>;
-  private readonly comments = new KeyedQueue();
+  private readonly comments = new KeyedChain();
   private readonly refreshMarginMs: number;
 
   constructor(options: OctokitGitHubOptions) {

@@ -1,5 +1,5 @@
 /**
- * Serialises async work per key (one repository's mirror is fetched by one task at a time);
+ * Serialises async work per key (one repository mirror fetch, one PR comment upsert at a time);
  * different keys run in parallel. A failed task does not block the next one.
  */
 export class KeyedChain {
