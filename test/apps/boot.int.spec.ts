@@ -161,6 +161,23 @@ describe('unreachable dependencies', () => {
   });
 });
 
+describe('unreachable Docker engine', () => {
+  it('keeps the worker live and names the engine and the fix on /readyz', async () => {
+    const { env, ops } = await appEnv('worker');
+    const proc = start('worker', { ...env, DOCKER_HOST: 'tcp://127.0.0.1:1' });
+    await proc.waitForLog(/cannot reach docker/);
+    const ready = await httpGet(`http://127.0.0.1:${ops}/readyz`);
+    expect(ready.status).toBe(503);
+    const body = JSON.parse(ready.body) as {
+      checks: Record<string, { ok: boolean; error?: string }>;
+    };
+    expect(body.checks['postgres']?.ok).toBe(true);
+    expect(body.checks['docker']?.ok).toBe(false);
+    expect(body.checks['docker']?.error).toContain('tcp://127.0.0.1:1');
+    expect(body.checks['docker']?.error).toContain('Start dockerd');
+  });
+});
+
 describe('secrets in logs', () => {
   it('never writes the webhook secret, credentials or auth headers to the log', async () => {
     const { env, ops } = await appEnv('api');
