@@ -62,6 +62,25 @@ describe('comment facts', () => {
     ]);
   });
 
+  it('shows what replicate waited for: a one-shot completed, a service healthy or running', () => {
+    const revision = {
+      images: {},
+      wiring: { spec: { services: { migrate: {}, api: {}, worker: {} } } },
+    } as unknown as Revision;
+    const runs = [
+      run('replicate', 1, 'succeeded', {
+        services: {
+          migrate: { healthy: true, state: 'completed' },
+          api: { healthy: true, state: 'healthy' },
+          worker: { healthy: null, state: 'running' },
+        },
+      }),
+    ];
+    expect(
+      Object.fromEntries(serviceRows(revision, 'ready', runs).map((r) => [r.name, r.status])),
+    ).toEqual({ migrate: 'completed', api: 'healthy', worker: 'running' });
+  });
+
   it('collects generated credentials for redaction, not ordinary values', () => {
     expect(
       wiringSecrets({

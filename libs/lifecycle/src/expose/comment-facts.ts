@@ -74,8 +74,10 @@ function replicatedHealth(runs: readonly StageRun[]): Record<string, string> {
   if (typeof services !== 'object' || services === null) return {};
   const health: Record<string, string> = {};
   for (const [name, outcome] of Object.entries(services as Record<string, unknown>)) {
-    const healthy = (outcome as { healthy?: unknown } | null)?.healthy;
-    health[name] = healthy === true ? 'healthy' : healthy === false ? 'unhealthy' : 'running';
+    const { healthy, state } = (outcome ?? {}) as { healthy?: unknown; state?: unknown };
+    // The replicate stage says what it waited for: a one-shot "completed", not "healthy".
+    if (typeof state === 'string' && state !== 'starting') health[name] = state;
+    else health[name] = healthy === true ? 'healthy' : healthy === false ? 'unhealthy' : 'running';
   }
   return health;
 }
