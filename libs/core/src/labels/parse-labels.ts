@@ -2,6 +2,7 @@ import { formatDuration, parseTtl } from '../units/duration.js';
 import {
   DEFAULT_CONFIG,
   type DatabaseMode,
+  LABEL_OPTIONS,
   type LabelOption,
   type PreviewConfig,
   type PreviewMode,
@@ -28,16 +29,7 @@ export interface ParseLabelsOptions {
 }
 
 const NAMESPACES = ['preview:', 'db:', 'ttl:'];
-const KNOWN_FLAGS: readonly LabelOption[] = [
-  'preview:full-stack',
-  'preview:frontend-only',
-  'preview:skip',
-  'preview:rebuild',
-  'preview:approved',
-  'db:fresh',
-  'db:branch',
-  'db:seed-from-production',
-];
+const KNOWN_FLAGS: readonly LabelOption[] = LABEL_OPTIONS.filter((option) => option !== 'ttl');
 const KNOWN_LIST = `${KNOWN_FLAGS.join(', ')}, ttl:<duration>`;
 
 /**
