@@ -1,30 +1,42 @@
 #!/usr/bin/env bash
 # The one test command: bootstrap what is missing, then format check, lint, typecheck, build,
 # unit and integration tests against the real Postgres, Redis and Docker engine.
+# Exits non-zero when any phase or any test fails (test/ci/test-command.int.spec.ts proves it).
+#
+# BERTH_TEST_PHASES=tests skips the static phases; only that self-check uses it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bootstrap/all.sh
 source scripts/bootstrap/all.sh
 
+# Runs one phase and returns ITS status (not the closing echo's), so a failure is never masked.
 phase() {
-  local name=$1
+  local name=$1 started=$SECONDS status=0
   shift
-  local started=$SECONDS
   echo "berth: ── $name"
-  "$@"
-  echo "berth: ── $name done in $((SECONDS - started)) s"
+  "$@" || status=$?
+  if ((status == 0)); then
+    echo "berth: ── $name done in $((SECONDS - started)) s"
+  else
+    echo "berth: ── $name FAILED (exit $status) after $((SECONDS - started)) s" >&2
+  fi
+  return "$status"
 }
 
-phase "format check" npx prettier --check --log-level warn .
-phase "lint" npm run -s lint
-phase "typecheck" npm run -s typecheck
-phase "build" npm run -s build
+if [[ "${BERTH_TEST_PHASES:-all}" == all ]]; then
+  phase "format check" npx prettier --check --log-level warn .
+  phase "lint" npm run -s lint
+  phase "typecheck" npm run -s typecheck
+  phase "build" npm run -s build
+fi
 
 mkdir -p .cache
-set +e
+report="${BERTH_TEST_REPORT:-.cache/vitest-report.json}"
+rm -f "$report"
+status=0
 phase "unit and integration tests" npx vitest run --reporter=default --reporter=json \
-  --outputFile.json=.cache/vitest-report.json "$@"
-status=$?
-set -e
-node scripts/test-summary.mjs .cache/vitest-report.json
+  --outputFile.json="$report" "$@" || status=$?
+summary=0
+node scripts/test-summary.mjs "$report" || summary=$?
+if ((status == 0 && summary != 0)); then status=$summary; fi
 exit "$status"
