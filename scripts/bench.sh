@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark: provisions examples/shop as a PR preview and prints one JSON object (seconds).
+# Benchmarks: npm run bench [-- --suite=NAME] prints one JSON object per suite (see scripts/bench.ts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bootstrap/all.sh

@@ -189,7 +189,12 @@ describe('build and wire stages on examples/shop', () => {
       });
       const row = await prisma.resource.findUniqueOrThrow({
         where: {
-          provider_kind_name: { provider: 'docker', kind: 'image', name: images1['api']!.tag },
+          provider_host_kind_name: {
+            provider: 'docker',
+            host: 'local',
+            kind: 'image',
+            name: images1['api']!.tag,
+          },
         },
       });
       expect(row).toMatchObject({ environmentId: null });

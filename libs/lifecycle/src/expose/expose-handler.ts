@@ -128,7 +128,14 @@ async function upsertRoute(
     }
   }
   const record = await prisma.resource.findUnique({
-    where: { provider_kind_name: { provider: 'gateway', kind: 'route', name: route.hostname } },
+    where: {
+      provider_host_kind_name: {
+        provider: 'gateway',
+        host: 'local',
+        kind: 'route',
+        name: route.hostname,
+      },
+    },
   });
   const same =
     current !== null &&
@@ -170,7 +177,14 @@ async function upsertRoute(
 
 async function removeRoute(prisma: PrismaClient, ledger: ResourceLedger, route: Route) {
   const record = await prisma.resource.findUnique({
-    where: { provider_kind_name: { provider: 'gateway', kind: 'route', name: route.hostname } },
+    where: {
+      provider_host_kind_name: {
+        provider: 'gateway',
+        host: 'local',
+        kind: 'route',
+        name: route.hostname,
+      },
+    },
   });
   if (record) await ledger.markDeleting(record.id);
   await prisma.route.deleteMany({ where: { id: route.id } });

@@ -280,7 +280,14 @@ describe('expose stage', () => {
         accessMode: 'private',
       });
       const ledgerRow = await prisma.resource.findUniqueOrThrow({
-        where: { provider_kind_name: { provider: 'gateway', kind: 'route', name: hostname } },
+        where: {
+          provider_host_kind_name: {
+            provider: 'gateway',
+            host: 'local',
+            kind: 'route',
+            name: hostname,
+          },
+        },
       });
       expect(ledgerRow).toMatchObject({
         state: 'created',

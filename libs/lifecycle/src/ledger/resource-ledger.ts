@@ -7,6 +7,8 @@ export interface PlannedResource {
   name: string;
   /** Null for shared resources no environment owns (e.g. content-addressed images). */
   environmentId: string | null;
+  /** Docker host name or provider region; defaults to the ledger's host. */
+  host?: string;
   metadata?: Record<string, unknown>;
 }
 
@@ -16,20 +18,26 @@ export interface PlannedResource {
  * reconciler can act on, never an unrecorded resource.
  */
 export class ResourceLedger {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** The Docker host this process acts on (DOCKER_HOST_NAME): every row records where it lives. */
+    readonly host = 'local',
+  ) {}
 
   /** Idempotent: an existing row for (provider, kind, name) keeps its state and is re-owned. */
   async plan(resource: PlannedResource): Promise<Resource> {
     const metadata = (resource.metadata ?? {}) as Prisma.InputJsonValue;
+    const host = resource.host ?? this.host;
     return this.prisma.resource.upsert({
       where: {
-        provider_kind_name: {
+        provider_host_kind_name: {
           provider: resource.provider,
+          host,
           kind: resource.kind,
           name: resource.name,
         },
       },
-      create: { ...resource, metadata, state: 'planned' },
+      create: { ...resource, host, metadata, state: 'planned' },
       update: {
         environmentId: resource.environmentId,
         metadata,
