@@ -8,3 +8,4 @@ export * from './templating/index.js';
 export * from './build/index.js';
 export * from './access/index.js';
 export * from './report/index.js';
+export * from './network/index.js';
