@@ -3,6 +3,7 @@ export * from './naming/index.js';
 export * from './units/index.js';
 export * from './labels/index.js';
 export * from './environment/index.js';
+export * from './events/index.js';
 export * from './compose/index.js';
 export * from './templating/index.js';
 export * from './build/index.js';

@@ -22,3 +22,20 @@ export {
   nextGeneration,
 } from './generation.js';
 export { type ApprovalInput, type ApprovalState, approvalState, startGate } from './approval.js';
+export {
+  decide,
+  type DecisionFacts,
+  type EnvironmentSnapshot,
+  type EnvironmentUpdate,
+  jobsForState,
+  type LabelNote,
+  storedConfig,
+  type TriggerDecision,
+  type TriggerJob,
+} from './decide-pull-request.js';
+export {
+  orderEvent,
+  type OrderingSnapshot,
+  type OrderingVerdict,
+  type PullRequestNow,
+} from './ordering.js';

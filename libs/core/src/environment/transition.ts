@@ -125,6 +125,8 @@ export function transition(state: EnvironmentState, event: EnvironmentEvent): Tr
 
     case 'destroyed':
       if (state === 'destroying' || state === 'destroyed') return ok(state, 'destroyed');
+      // A fork whose approval was revoked: its resources are gone, it waits for a new approval.
+      if (state === 'held') return ok(state, 'held');
       return fail(
         'invalid_transition',
         state,

@@ -11,6 +11,7 @@ function payload() {
       number: 3,
       state: 'open',
       merged: false,
+      updated_at: '2026-12-02T10:00:00Z',
       head: { ref: 'feat', sha: SHA, repo: { id: 10 } },
       base: { ref: 'main', repo: { id: 10 } },
       labels: [{ name: 'preview:skip' }],
@@ -37,8 +38,26 @@ describe('parsePullRequestEvent', () => {
       branch: 'feat',
       isFork: false,
       labels: ['preview:skip'],
+      updatedAt: Date.parse('2026-12-02T10:00:00Z'),
+      sender: 'octocat',
       repository: { providerId: 10, fullName: 'acme/shop', installationId: 4242 },
     });
+  });
+
+  it('keeps the ordering facts: updated_at and the before SHA of a push', () => {
+    const before = 'd'.repeat(40);
+    const event = parsePullRequestEvent({
+      ...payload(),
+      action: 'synchronize',
+      before: before.toUpperCase(),
+      after: SHA,
+    });
+    expect(event.before).toBe(before);
+    const p = payload() as { pull_request: Record<string, unknown> };
+    delete p.pull_request['updated_at'];
+    expect(() => parsePullRequestEvent(p)).toThrow(/pull_request\.updated_at: is required/);
+    p.pull_request['updated_at'] = 'yesterday';
+    expect(() => parsePullRequestEvent(p)).toThrow(/pull_request\.updated_at: must be an ISO/);
   });
 
   it('detects forks, including deleted ones', () => {

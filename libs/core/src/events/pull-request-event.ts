@@ -35,16 +35,27 @@ const repositorySchema = z.object({
 });
 
 // Only the fields Berth uses are validated; GitHub's payloads carry many more.
+const sha = z.string().regex(SHA, 'must be a full 40- or 64-hex commit SHA');
+
 const payloadSchema = z.object({
   action: z.enum(HANDLED_ACTIONS),
   number: id,
+  // synchronize: the head before and after the push (an ordering fact; see ordering.ts).
+  before: sha.optional(),
+  after: sha.optional(),
   pull_request: z.object({
     number: id,
     state: z.enum(['open', 'closed']),
+    // GitHub's own clock for the PR (1 s resolution): the ordering fact every action carries.
+    updated_at: z.iso.datetime({
+      offset: true,
+      error: (issue) =>
+        issue.input === undefined ? 'is required' : 'must be an ISO-8601 timestamp',
+    }),
     merged: z.boolean().nullish(),
     head: z.object({
       ref: text,
-      sha: z.string().regex(SHA, 'must be a full 40- or 64-hex commit SHA'),
+      sha,
       // null when the fork was deleted: still a fork, never trusted.
       repo: z.object({ id }).nullable(),
     }),
@@ -71,6 +82,11 @@ export interface PullRequestEvent {
   /** labeled/unlabeled: the label added or removed. */
   label?: string;
   merged: boolean;
+  /** `pull_request.updated_at` in ms since the epoch (1 s resolution, GitHub's clock). */
+  updatedAt: number;
+  /** synchronize: the head SHA before this push. */
+  before?: string;
+  /** The user whose action caused the event (who added a label, pushed, closed). */
   sender: string;
   repository: {
     providerId: number;
@@ -114,6 +130,8 @@ export function parsePullRequestEvent(payload: unknown): PullRequestEvent {
     labels: pr.labels.map((l) => l.name),
     ...(p.label ? { label: p.label.name } : {}),
     merged: pr.merged === true,
+    updatedAt: Date.parse(pr.updated_at),
+    ...(p.before ? { before: p.before.toLowerCase() } : {}),
     sender: p.sender.login,
     repository: {
       providerId: p.repository.id,

@@ -1,20 +1,15 @@
+import type { PullRequestEvent } from '../events/pull-request-event.js';
 import {
-  approvalState,
   configChanged,
   DEFAULT_CONFIG,
-  type EnvironmentEvent,
-  type EnvironmentState,
-  INITIAL_GENERATION,
   type LabelProblem,
-  mayHoldResources,
-  nextGeneration,
   parseLabels,
   type PreviewConfig,
-  type StartGate,
-  startGate,
-  transition,
-} from '@berth/core';
-import type { PullRequestEvent } from './pull-request-event.js';
+} from '../labels/index.js';
+import { approvalState, startGate } from './approval.js';
+import { INITIAL_GENERATION, nextGeneration } from './generation.js';
+import { type EnvironmentState, mayHoldResources, type StartGate } from './states.js';
+import { type EnvironmentEvent, transition } from './transition.js';
 
 /** The environment row as the trigger sees it, under its row lock. */
 export interface EnvironmentSnapshot {
@@ -26,6 +21,17 @@ export interface EnvironmentSnapshot {
   approvedSha: string | null;
   /** The PR is closed as far as Berth knows (closedAt set). */
   closed: boolean;
+  /** The newest `pull_request.updated_at` applied (ms), null before the first. */
+  prUpdatedAt: number | null;
+}
+
+/** What the caller learned from GitHub before deciding (the decision itself stays pure). */
+export interface DecisionFacts {
+  /**
+   * For `labeled preview:approved`: the sender has write access to the repository (asked of
+   * GitHub). Anything but `true` approves nothing: adding a label needs only triage rights.
+   */
+  senderCanApprove?: boolean;
 }
 
 export interface LabelNote extends LabelProblem {
@@ -49,6 +55,8 @@ export interface EnvironmentUpdate {
   closure: 'closed' | 'reopened' | 'keep';
   /** The sticky comment belongs to an earlier incarnation of this PR number: start a new one. */
   forgetComment?: true;
+  /** The newest `pull_request.updated_at` applied, this event's included. */
+  prUpdatedAt: number;
 }
 
 export type TriggerDecision =
@@ -67,10 +75,20 @@ const APPROVAL_LABEL = 'preview:approved';
 const isApprovalLabel = (label: string | undefined) =>
   label?.trim().toLowerCase() === APPROVAL_LABEL;
 
-/** What an environment of this gate needs queued for its generation. */
-function jobsFor(gate: StartGate, previous: EnvironmentState): TriggerJob[] {
+/**
+ * What an environment of this gate needs queued for its generation. `revoked`: a maintainer took
+ * the approval back, so what runs the fork's code stops now (teardown), not at the next push.
+ */
+function jobsFor(gate: StartGate, previous: EnvironmentState, revoked = false): TriggerJob[] {
   if (gate === 'proceed') return [{ kind: 'stage', stage: 'build' }];
-  if (gate === 'hold') return [{ kind: 'notify', reason: 'held' }];
+  if (gate === 'hold') {
+    return [
+      ...(revoked && mayHoldResources(previous) && previous !== 'held'
+        ? [{ kind: 'stage' as const, stage: 'teardown' as const }]
+        : []),
+      { kind: 'notify', reason: 'held' },
+    ];
+  }
   // Skip: tear down whatever an earlier generation may have left (its own teardown, if still
   // queued, is superseded by this generation), then tell the PR.
   return [
@@ -93,7 +111,11 @@ function jobsFor(gate: StartGate, previous: EnvironmentState): TriggerJob[] {
  *   label needs triage rights on the base repository, which is what makes the sender a
  *   maintainer); removing the label revokes it; a new head is held again.
  */
-export function decide(current: EnvironmentSnapshot, event: PullRequestEvent): TriggerDecision {
+export function decide(
+  current: EnvironmentSnapshot,
+  event: PullRequestEvent,
+  facts: DecisionFacts = {},
+): TriggerDecision {
   const parsed = parseLabels(event.labels);
   const labelNotes: LabelNote[] = [
     ...parsed.problems.map((p) => ({ ...p, kind: 'problem' as const })),
@@ -103,14 +125,28 @@ export function decide(current: EnvironmentSnapshot, event: PullRequestEvent): T
   const fresh = current.generation === 0;
 
   let approvedSha = current.approvedSha;
+  let revoked = false;
   if (event.isFork && event.action === 'labeled' && isApprovalLabel(event.label)) {
-    approvedSha = event.headSha;
+    if (facts.senderCanApprove === true) {
+      approvedSha = event.headSha;
+    } else {
+      labelNotes.push({
+        label: APPROVAL_LABEL,
+        message: `added by @${event.sender}, who has no write access to the repository: it approves nothing (a maintainer with write access must add it)`,
+        kind: 'problem',
+      });
+    }
   } else if (event.action === 'unlabeled' && isApprovalLabel(event.label)) {
+    revoked = current.approvedSha !== null;
     approvedSha = null;
   }
-  if (!event.isFork) approvedSha = null;
+  if (!event.isFork) {
+    approvedSha = null;
+    revoked = false;
+  }
 
   const base = {
+    prUpdatedAt: Math.max(current.prUpdatedAt ?? 0, event.updatedAt),
     branch: event.branch,
     baseBranch: event.baseBranch,
     isFork: event.isFork,
@@ -232,6 +268,20 @@ export function decide(current: EnvironmentSnapshot, event: PullRequestEvent): T
       update: { ...base, state: result.state, generation, headSha, closure: 'keep' },
       newRevision: true,
       jobs: jobsFor(gate, current.state),
+    };
+  }
+
+  // The approval of a fork that is running (or on its way) was taken back: stop it now.
+  if (revoked && current.state !== 'held' && mayHoldResources(current.state)) {
+    const next = current.generation + 1;
+    const result = transition(current.state, { type: 'config_changed', gate: 'hold' });
+    if (!result.ok) return { outcome: 'ignored', detail: result.error.message };
+    return {
+      outcome: 'processed',
+      detail: `generation ${next}: approval revoked, stopping`,
+      update: { ...base, state: result.state, generation: next, headSha, closure: 'keep' },
+      newRevision: true,
+      jobs: jobsFor('hold', current.state, true),
     };
   }
 

@@ -1,7 +1,14 @@
-import { DEFAULT_CONFIG } from '@berth/core';
 import { describe, expect, it } from 'vitest';
-import { decide, type EnvironmentSnapshot, jobsForState, storedConfig } from './decide.js';
-import type { PullRequestEvent } from './pull-request-event.js';
+import type { PullRequestEvent } from '../events/pull-request-event.js';
+import { DEFAULT_CONFIG } from '../labels/index.js';
+import {
+  decide,
+  type EnvironmentSnapshot,
+  jobsForState,
+  storedConfig,
+} from './decide-pull-request.js';
+
+const T0 = Date.parse('2026-12-02T10:00:00Z');
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
@@ -16,6 +23,7 @@ function event(overrides: Partial<PullRequestEvent> = {}): PullRequestEvent {
     isFork: false,
     labels: [],
     merged: false,
+    updatedAt: T0,
     sender: 'octocat',
     repository: {
       providerId: 1,
@@ -37,6 +45,7 @@ const fresh: EnvironmentSnapshot = {
   config: { ...DEFAULT_CONFIG },
   approvedSha: null,
   closed: false,
+  prUpdatedAt: null,
 };
 const building: EnvironmentSnapshot = { ...fresh, state: 'building', generation: 1 };
 
@@ -113,22 +122,49 @@ describe('decide', () => {
       expect(d.update.state).toBe('held');
     });
 
-    it('preview:approved pins the head SHA and builds the same generation', () => {
+    const approve = event({
+      ...fork,
+      action: 'labeled',
+      label: 'preview:approved',
+      labels: ['preview:approved'],
+      sender: 'maintainer',
+    });
+
+    it('preview:approved from a writer pins the head SHA and builds the same generation', () => {
       const held = { ...building, state: 'held' as const };
-      const d = processed(
-        decide(
-          held,
-          event({
-            ...fork,
-            action: 'labeled',
-            label: 'preview:approved',
-            labels: ['preview:approved'],
-          }),
-        ),
-      );
+      const d = processed(decide(held, approve, { senderCanApprove: true }));
       expect(d.update).toMatchObject({ state: 'building', generation: 1, approvedSha: A });
       expect(d.newRevision).toBe(false);
       expect(d.jobs).toEqual([{ kind: 'stage', stage: 'build' }]);
+    });
+
+    it('preview:approved from a user without write access approves nothing, and says so', () => {
+      const held = { ...building, state: 'held' as const };
+      for (const facts of [{ senderCanApprove: false }, {}]) {
+        const d = processed(decide(held, { ...approve, sender: 'drive-by' }, facts));
+        expect(d.update).toMatchObject({ state: 'held', approvedSha: null });
+        expect(d.jobs).toEqual([]);
+        expect(d.update.labelNotes).toContainEqual(
+          expect.objectContaining({
+            label: 'preview:approved',
+            kind: 'problem',
+            message: expect.stringMatching(/@drive-by.*no write access/),
+          }),
+        );
+      }
+    });
+
+    it('removing the label from a running fork preview stops it', () => {
+      const running = { ...building, state: 'ready' as const, approvedSha: A };
+      const d = processed(
+        decide(running, event({ ...fork, action: 'unlabeled', label: 'preview:approved' })),
+      );
+      expect(d.update).toMatchObject({ state: 'held', generation: 2, approvedSha: null });
+      expect(d.newRevision).toBe(true);
+      expect(d.jobs).toEqual([
+        { kind: 'stage', stage: 'teardown' },
+        { kind: 'notify', reason: 'held' },
+      ]);
     });
 
     it('a later push is held again', () => {
@@ -247,8 +283,21 @@ describe('jobsForState', () => {
     expect(jobsForState('building')).toEqual([{ kind: 'stage', stage: 'build' }]);
     expect(jobsForState('held')).toEqual([{ kind: 'notify', reason: 'held' }]);
     expect(jobsForState('destroying')).toEqual([{ kind: 'stage', stage: 'teardown' }]);
-    expect(jobsForState('skipped').map((j) => j.kind)).toEqual(['stage', 'notify']);
+    expect(jobsForState('skipped').map((j: { kind: string }) => j.kind)).toEqual([
+      'stage',
+      'notify',
+    ]);
     expect(jobsForState('ready')).toEqual([]);
     expect(jobsForState('provisioning')).toEqual([]);
+  });
+});
+
+describe('prUpdatedAt', () => {
+  it('keeps the newest updated_at applied', () => {
+    const at = (ms: number) =>
+      processed(decide({ ...building, prUpdatedAt: T0 }, event({ updatedAt: ms }))).update
+        .prUpdatedAt;
+    expect(at(T0 + 5_000)).toBe(T0 + 5_000);
+    expect(at(T0 - 5_000)).toBe(T0);
   });
 });
