@@ -127,6 +127,24 @@ export interface WaitOptions {
   timeoutMs: number;
 }
 
+/**
+ * One run of a service's own healthcheck command, exec'd by Berth rather than waiting for
+ * Docker's timer. passed: exit 0; failed: non-zero exit; timeout: no exit within timeoutMs (or
+ * the previous probe of this container is still running); not-running: the container is not
+ * running (or gone); none: the test is `NONE`, nothing to run.
+ */
+export interface ProbeResult {
+  outcome: 'passed' | 'failed' | 'timeout' | 'not-running' | 'none';
+  exitCode: number | null;
+  /** Combined stdout/stderr, last 4 KiB (as Docker keeps of its own checks). */
+  output: string;
+}
+
+export interface ProbeOptions {
+  /** How long this one run may take (the healthcheck's `timeout`). */
+  timeoutMs: number;
+}
+
 export interface ContainerState {
   id: string;
   name: string;
@@ -187,6 +205,16 @@ export interface ContainerHost {
   runContainer(spec: ContainerSpec): Promise<RunResult>;
   /** Throws ContainerWaitError with the reason and the container's last log lines. */
   waitForContainer(name: string, options: WaitOptions): Promise<ContainerState>;
+  /**
+   * Runs a healthcheck test (`['CMD', …]`, `['CMD-SHELL', cmd]`, a string, `['NONE']`) inside the
+   * running container once, as Docker's own check would. Never throws for a failing, slow or
+   * stopped probe: the outcome says which. At most one probe per container is in flight.
+   */
+  probeHealth(
+    name: string,
+    test: HealthcheckSpec['test'],
+    options: ProbeOptions,
+  ): Promise<ProbeResult>;
   containerLogs(name: string, options?: { tail?: number }): Promise<string>;
   /** null when there is no such container. */
   inspectContainer(name: string): Promise<ContainerState | null>;

@@ -9,10 +9,13 @@ import {
   type ContainerSpec,
   type ContainerState,
   type EnsuredImage,
+  type HealthcheckSpec,
   type LabelledResources,
   type Labels,
   type NetworkRef,
   type NetworkSpec,
+  type ProbeOptions,
+  type ProbeResult,
   type ResourceLimits,
   type RunResult,
   type VolumeRef,
@@ -25,6 +28,7 @@ import { type PolicyOptions } from './container-options.js';
 import { createDockerClient, describeEndpoint, type DockerClientOptions } from './docker-client.js';
 import * as containers from './docker-containers.js';
 import { mapUnreachable } from './docker-errors.js';
+import { ExecProber } from './exec-probe.js';
 import * as images from './docker-images.js';
 import * as resources from './docker-resources.js';
 import { waitForContainer } from './wait-for-container.js';
@@ -47,6 +51,7 @@ export class DockerContainerHost implements ContainerHost {
   private readonly inFlightBuilds = new Map<string, Promise<EnsuredImage>>();
   private readonly policy: PolicyOptions;
   private readonly pingTimeoutMs: number;
+  private readonly prober: ExecProber;
 
   constructor(options: DockerContainerHostOptions = {}) {
     this.docker = options.docker ?? createDockerClient(options);
@@ -57,6 +62,7 @@ export class DockerContainerHost implements ContainerHost {
       capabilityAllowlist: options.capabilityAllowlist ?? CAPABILITY_ALLOWLIST,
     };
     this.pingTimeoutMs = options.pingTimeoutMs ?? 5_000;
+    this.prober = new ExecProber(this.docker);
   }
 
   async ping(): Promise<void> {
@@ -125,6 +131,14 @@ export class DockerContainerHost implements ContainerHost {
 
   waitForContainer(name: string, options: WaitOptions): Promise<ContainerState> {
     return this.guard(waitForContainer(this.docker, name, options));
+  }
+
+  probeHealth(
+    name: string,
+    test: HealthcheckSpec['test'],
+    options: ProbeOptions,
+  ): Promise<ProbeResult> {
+    return this.guard(this.prober.probe(name, test, options));
   }
 
   containerLogs(name: string, options: { tail?: number } = {}): Promise<string> {
