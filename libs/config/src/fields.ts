@@ -1,3 +1,4 @@
+import { parseCidr } from '@berth/core';
 import { z } from 'zod';
 
 // Each field carries its own fix-it hint (zod `description`) so error messages say how to fix it.
@@ -80,5 +81,20 @@ export const hostname = (fallback: string, hint: string) =>
       /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/,
       'must be a DNS name such as previews.example.com',
     )
+    .default(fallback)
+    .describe(hint);
+
+/** An IPv4 range in CIDR form; the message says what is wrong (host bits, IPv6, typo). */
+export const ipv4Cidr = (fallback: string, hint: string) =>
+  z
+    .string()
+    .trim()
+    .superRefine((value, ctx) => {
+      try {
+        parseCidr(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    })
     .default(fallback)
     .describe(hint);

@@ -1,8 +1,16 @@
+import {
+  DEFAULT_SUBNET_POOL,
+  DEFAULT_SUBNET_PREFIX_LENGTH,
+  MAX_SUBNET_PREFIX_LENGTH,
+  parseCidr,
+  subnetPool,
+} from '@berth/core';
 import { z } from 'zod';
 import {
   host,
   hostname,
   httpUrl,
+  ipv4Cidr,
   logLevel,
   port,
   positiveInt,
@@ -58,7 +66,58 @@ export const apiConfigSchema = z.object({
   GITHUB_API_URL: httpUrl('e.g. https://api.github.com').default('https://api.github.com'),
 });
 
-export const workerConfigSchema = z.object({
+/** Where preview networks get their addresses (Docker's own pools stop at about 30 networks). */
+const subnets = {
+  SUBNET_POOL: ipv4Cidr(
+    DEFAULT_SUBNET_POOL,
+    `private IPv4 range every preview network's subnet is cut from; must not overlap the host's ` +
+      `networks; default ${DEFAULT_SUBNET_POOL}`,
+  ),
+  SUBNET_PREFIX_LENGTH: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, `must be between 1 and ${MAX_SUBNET_PREFIX_LENGTH}`)
+    .max(MAX_SUBNET_PREFIX_LENGTH, `must be between 1 and ${MAX_SUBNET_PREFIX_LENGTH}`)
+    .default(DEFAULT_SUBNET_PREFIX_LENGTH)
+    .describe(
+      `size of each preview's subnet (26 = 62 addresses); a longer prefix fits more previews ` +
+        `in SUBNET_POOL; default ${DEFAULT_SUBNET_PREFIX_LENGTH}`,
+    ),
+  DOCKER_HOST_NAME: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9.-]{0,62}$/, 'must be 1-63 chars of a-z, 0-9, . and -')
+    .default('local')
+    .describe(
+      'the name this Docker host is recorded under in the resource ledger; unique per host, ' +
+        'never changed while previews live on it; default local',
+    ),
+};
+
+/** The prefix length must cut the pool into at least one subnet with room for a container. */
+function subnetsFitPool(
+  config: { SUBNET_POOL: string; SUBNET_PREFIX_LENGTH: number },
+  ctx: z.RefinementCtx,
+): void {
+  // A bad value of either field already has its own message: say nothing more about it here.
+  try {
+    parseCidr(config.SUBNET_POOL);
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(config.SUBNET_PREFIX_LENGTH)) return;
+  try {
+    subnetPool(config.SUBNET_POOL, config.SUBNET_PREFIX_LENGTH);
+  } catch (error) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SUBNET_PREFIX_LENGTH'],
+      message: `${(error as Error).message} (SUBNET_POOL is ${config.SUBNET_POOL})`,
+    });
+  }
+}
+
+const workerFields = z.object({
   ...common,
   WORKER_HOST: host('127.0.0.1'),
   WORKER_PORT: port(3002),
@@ -67,6 +126,7 @@ export const workerConfigSchema = z.object({
     .string()
     .optional()
     .describe('e.g. unix:///var/run/docker.sock or tcp://10.0.0.5:2375; unset = local socket'),
+  ...subnets,
   ...githubApp,
   ...previewLinks,
   BASE_DOMAIN: hostname(
@@ -99,6 +159,8 @@ export const workerConfigSchema = z.object({
       'KEY=value file of operator-wide compose interpolation variables (e.g. image overrides)',
     ),
 });
+
+export const workerConfigSchema = workerFields.superRefine(subnetsFitPool);
 
 export const gatewayConfigSchema = z.object({
   ...common,
