@@ -23,6 +23,7 @@ import {
 } from './http-util.js';
 import { appRoutes } from './routes/app-routes.js';
 import { checkRunRoutes } from './routes/check-run-routes.js';
+import { collaboratorRoutes } from './routes/collaborator-routes.js';
 import { commentRoutes } from './routes/comment-routes.js';
 import { repoRoutes } from './routes/repo-routes.js';
 import type { Route, RouteResult } from './routes/route.js';
@@ -30,7 +31,7 @@ import { statusRoutes } from './routes/status-routes.js';
 import { Scenario } from './scenario.js';
 import { pullRequestJson, repositoryJson, type Json } from './shapes.js';
 import { EmulatorState } from './state.js';
-import type { AppRecord, RequestLogEntry } from './types.js';
+import type { AppRecord, CollaboratorPermission, RequestLogEntry } from './types.js';
 import { WebhookEmitter, type WebhookTarget } from './webhook-emitter.js';
 
 export interface GitHubEmulatorOptions {
@@ -49,6 +50,7 @@ export interface GitHubEmulatorOptions {
 const ROUTES: Route[] = [
   ...appRoutes,
   ...repoRoutes,
+  ...collaboratorRoutes,
   ...commentRoutes,
   ...statusRoutes,
   ...checkRunRoutes,
@@ -258,6 +260,32 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}) {
     editPullRequest: scenario.editPullRequest.bind(scenario),
     closePullRequest: scenario.closePullRequest.bind(scenario),
     reopenPullRequest: scenario.reopenPullRequest.bind(scenario),
+
+    // --- people and time ---------------------------------------------------------------
+    /**
+     * Gives `login` a role on `repo` (what GET …/collaborators/:login/permission answers).
+     * Without one, the repository's owner is admin and everyone else has none.
+     */
+    setPermission(repo: string, login: string, level: CollaboratorPermission): void {
+      state.setPermission(state.repo(repo), login, level);
+    },
+    /**
+     * GitHub's timestamps have whole-second resolution. Freeze the clock (`setTime`) to give
+     * two events the same updated_at, `advanceTime` to separate them, `useRealTime` to go back.
+     */
+    setTime(at: string | Date): void {
+      state.clock.set(at);
+    },
+    advanceTime(seconds: number): void {
+      state.clock.advance(seconds);
+    },
+    useRealTime(): void {
+      state.clock.useRealTime();
+    },
+    /** The emulator's current time as GitHub would write it. */
+    now(): string {
+      return state.clock.now();
+    },
 
     // --- webhooks ----------------------------------------------------------------------
     setWebhookTarget(target: WebhookTarget | undefined): void {

@@ -106,7 +106,7 @@ export class Scenario {
     const parent = await resolveCommit(record.gitDir, `refs/heads/${branch}`);
     const sha = await commitChanges(record.gitDir, parent, changes, message);
     await updateRef(record.gitDir, `refs/heads/${branch}`, sha);
-    record.pushedAt = new Date().toISOString();
+    record.pushedAt = this.state.clock.now();
     return sha;
   }
 
@@ -130,7 +130,7 @@ export class Scenario {
     );
     const number = this.state.nextPullNumber(base);
     await this.publishHead(base, head, options.branch, number, headSha);
-    const now = new Date().toISOString();
+    const now = this.state.clock.now();
     const pr: PullRecord = {
       id: this.state.nextPullId(),
       number,
@@ -182,7 +182,7 @@ export class Scenario {
     await this.publishHead(base, head, pr.headRef, pr.number, sha);
     pr.headSha = sha;
     pr.baseSha = (await resolveCommit(base.gitDir, `refs/heads/${pr.baseRef}`)) ?? pr.baseSha;
-    pr.updatedAt = new Date().toISOString();
+    this.state.touchPull(pr);
     if (options.emit !== false) {
       await this.webhooks.emit(
         'pull_request',
@@ -201,7 +201,7 @@ export class Scenario {
     this.state.ensureLabel(base, label);
     if (pr.labels.includes(label)) return;
     pr.labels.push(label);
-    pr.updatedAt = new Date().toISOString();
+    this.state.touchPull(pr);
     if (options.emit !== false) {
       await this.webhooks.emit(
         'pull_request',
@@ -217,7 +217,7 @@ export class Scenario {
   ): Promise<void> {
     if (!pr.labels.includes(label)) return;
     pr.labels = pr.labels.filter((l) => l !== label);
-    pr.updatedAt = new Date().toISOString();
+    this.state.touchPull(pr);
     if (options.emit !== false) {
       await this.webhooks.emit(
         'pull_request',
@@ -248,7 +248,7 @@ export class Scenario {
       pr.baseRef = edit.base;
       pr.baseSha = sha;
     }
-    pr.updatedAt = new Date().toISOString();
+    this.state.touchPull(pr);
     if (options.emit !== false) {
       await this.webhooks.emit(
         'pull_request',
@@ -262,25 +262,28 @@ export class Scenario {
     pr: PullRecord,
     options: { merged?: boolean; emit?: boolean } = {},
   ): Promise<void> {
-    const now = new Date().toISOString();
+    let mergeSha: string | undefined;
     if (options.merged) {
       const base = this.state.repo(pr.baseRepo);
       const tip = await resolveCommit(base.gitDir, `refs/heads/${pr.baseRef}`);
       if (!tip) throw new Error(`closePullRequest: base branch "${pr.baseRef}" is gone`);
-      const sha = await mergeCommit(
+      mergeSha = await mergeCommit(
         base.gitDir,
         tip,
         pr.headSha,
         `Merge pull request #${pr.number}`,
       );
-      await updateRef(base.gitDir, `refs/heads/${pr.baseRef}`, sha);
+      await updateRef(base.gitDir, `refs/heads/${pr.baseRef}`, mergeSha);
+    }
+    // One instant for closed_at, merged_at and updated_at, as on GitHub.
+    const now = this.state.touchPull(pr);
+    if (mergeSha) {
       pr.merged = true;
       pr.mergedAt = now;
-      pr.mergeCommitSha = sha;
+      pr.mergeCommitSha = mergeSha;
     }
     pr.state = 'closed';
     pr.closedAt = now;
-    pr.updatedAt = now;
     if (options.emit !== false) {
       await this.webhooks.emit('pull_request', this.webhooks.pullRequestEvent('closed', pr));
     }
@@ -291,7 +294,7 @@ export class Scenario {
       throw new Error(`reopenPullRequest: #${pr.number} is merged and cannot be reopened`);
     pr.state = 'open';
     pr.closedAt = null;
-    pr.updatedAt = new Date().toISOString();
+    this.state.touchPull(pr);
     if (options.emit !== false) {
       await this.webhooks.emit('pull_request', this.webhooks.pullRequestEvent('reopened', pr));
     }
@@ -321,7 +324,7 @@ export class Scenario {
   ): Promise<RepoRecord> {
     const gitDir = join(this.projectRoot, owner, `${name}.git`);
     await mkdir(join(this.projectRoot, owner), { recursive: true });
-    const now = new Date().toISOString();
+    const now = this.state.clock.now();
     const repo: RepoRecord = {
       id: this.state.nextRepoId(),
       owner: this.state.account(owner, fields.fork ? 'User' : 'Organization'),
@@ -367,9 +370,9 @@ export class Scenario {
       await updateRef(base.gitDir, `refs/heads/${branch}`, sha);
     } else {
       await pushCommit(base.gitDir, head.gitDir, sha, `refs/heads/${branch}`);
-      head.pushedAt = new Date().toISOString();
+      head.pushedAt = this.state.clock.now();
     }
     await updateRef(base.gitDir, `refs/pull/${number}/head`, sha);
-    base.pushedAt = new Date().toISOString();
+    base.pushedAt = this.state.clock.now();
   }
 }

@@ -1,12 +1,14 @@
 // The emulator's in-memory world: app, installations, tokens, repositories, PRs and what the
 // app wrote (comments, statuses, check runs). Lookups throw GitHub-shaped 404s.
 import { randomBytes } from 'node:crypto';
+import { EmulatorClock } from './clock.js';
 import { notFound } from './http-util.js';
 import type { ShapeContext } from './shapes.js';
 import type {
   AccountRecord,
   AppRecord,
   CheckRunRecord,
+  CollaboratorPermission,
   CommentRecord,
   InstallationRecord,
   LabelRecord,
@@ -24,6 +26,10 @@ export class EmulatorState {
   readonly comments = new Map<number, CommentRecord>();
   readonly statuses: StatusRecord[] = [];
   readonly checkRuns = new Map<number, CheckRunRecord>();
+  /** Whole-second timestamps, like GitHub's; tests may freeze and step it. */
+  readonly clock = new EmulatorClock();
+  /** Roles set by tests, by repository and login (case-insensitive, like GitHub). */
+  private readonly roles = new Map<string, CollaboratorPermission>();
   private readonly accounts = new Map<string, AccountRecord>();
   private readonly nextNumber = new Map<string, number>();
   private seq = {
@@ -54,6 +60,23 @@ export class EmulatorState {
     return created;
   }
 
+  /** The account if the emulator has seen this login (GitHub answers 404 for unknown users). */
+  findAccount(login: string): AccountRecord | undefined {
+    return this.accounts.get(login.toLowerCase());
+  }
+
+  setPermission(repo: RepoRecord, login: string, level: CollaboratorPermission): void {
+    this.account(login);
+    this.roles.set(roleKey(repo, login), level);
+  }
+
+  /** What a test set; otherwise the repository's owner is admin and everyone else has none. */
+  permissionOf(repo: RepoRecord, login: string): CollaboratorPermission {
+    const set = this.roles.get(roleKey(repo, login));
+    if (set) return set;
+    return repo.owner.login.toLowerCase() === login.toLowerCase() ? 'admin' : 'none';
+  }
+
   addInstallation(id: number, account: AccountRecord): InstallationRecord {
     const installation: InstallationRecord = {
       id,
@@ -61,7 +84,7 @@ export class EmulatorState {
       permissions: { ...this.app.permissions },
       events: [...this.app.events],
       repositorySelection: 'all',
-      createdAt: new Date().toISOString(),
+      createdAt: this.clock.now(),
     };
     this.installations.set(id, installation);
     return installation;
@@ -134,6 +157,14 @@ export class EmulatorState {
     return found;
   }
 
+  /** An event changed the PR: updated_at becomes now (never earlier than it was). */
+  touchPull(pr: PullRecord): string {
+    const now = this.clock.now();
+    // Same fixed-width format, so string order is time order.
+    if (now > pr.updatedAt) pr.updatedAt = now;
+    return pr.updatedAt;
+  }
+
   addPull(pr: PullRecord): void {
     this.pulls.set(`${pr.baseRepo.toLowerCase()}#${pr.number}`, pr);
   }
@@ -164,6 +195,9 @@ export class EmulatorState {
     return this.seq.check++;
   }
 }
+
+const roleKey = (repo: RepoRecord, login: string): string =>
+  `${repo.fullName.toLowerCase()}\u0000${login.toLowerCase()}`;
 
 export function canAccess(token: TokenRecord, repo: RepoRecord): boolean {
   if (repo.installationId !== token.installationId) return false;

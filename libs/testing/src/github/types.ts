@@ -7,6 +7,9 @@ export interface AccountRecord {
   type: 'User' | 'Organization' | 'Bot';
 }
 
+/** A user's role on a repository (GitHub's role_name values for the base roles). */
+export type CollaboratorPermission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
+
 export interface AppRecord {
   id: number;
   slug: string;

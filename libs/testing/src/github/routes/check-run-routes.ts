@@ -27,7 +27,7 @@ const CONCLUSIONS: CheckConclusion[] = [
   'timed_out',
 ];
 
-function applyUpdate(run: CheckRunRecord, input: Record<string, unknown>): void {
+function applyUpdate(run: CheckRunRecord, input: Record<string, unknown>, now: string): void {
   const name = optionalString(input, 'name');
   if (name) run.name = name;
   const detailsUrl = optionalString(input, 'details_url');
@@ -62,8 +62,7 @@ function applyUpdate(run: CheckRunRecord, input: Record<string, unknown>): void 
     );
   }
   if (run.status === 'completed') {
-    run.completedAt =
-      optionalString(input, 'completed_at') ?? run.completedAt ?? new Date().toISOString();
+    run.completedAt = optionalString(input, 'completed_at') ?? run.completedAt ?? now;
   }
   if (input.output !== undefined) {
     const output = bodyObject(input.output);
@@ -94,12 +93,12 @@ export const checkRunRoutes: Route[] = [
         conclusion: null,
         detailsUrl: null,
         externalId: null,
-        startedAt: new Date().toISOString(),
+        startedAt: state.clock.now(),
         completedAt: null,
         output: { title: null, summary: null, text: null },
         appId: state.app.id,
       };
-      applyUpdate(run, input);
+      applyUpdate(run, input, state.clock.now());
       state.checkRuns.set(run.id, run);
       return ok(checkRunJson(shapes, run), 201);
     },
@@ -113,7 +112,7 @@ export const checkRunRoutes: Route[] = [
       const run = state.checkRuns.get(intParam(params, 'check_run_id'));
       if (!run || run.repo !== repo.fullName) throw notFound();
       const draft = { ...run, output: { ...run.output } };
-      applyUpdate(draft, bodyObject(body));
+      applyUpdate(draft, bodyObject(body), state.clock.now());
       Object.assign(run, draft);
       return ok(checkRunJson(shapes, run));
     },

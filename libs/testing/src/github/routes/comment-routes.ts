@@ -43,7 +43,7 @@ export const commentRoutes: Route[] = [
       const repo = state.repoFor(token, params.owner ?? '', params.repo ?? '');
       const pr = state.pull(repo, intParam(params, 'issue_number'));
       const text = requiredString(bodyObject(body), 'body', 'IssueComment');
-      const now = new Date().toISOString();
+      const now = state.clock.now();
       const comment: CommentRecord = {
         id: state.nextCommentId(),
         repo: repo.fullName,
@@ -77,7 +77,7 @@ export const commentRoutes: Route[] = [
     handle: ({ state, shapes, token, params, body }) => {
       const comment = commentFor(state, token, params);
       comment.body = requiredString(bodyObject(body), 'body', 'IssueComment');
-      comment.updatedAt = new Date().toISOString();
+      comment.updatedAt = state.clock.now();
       return ok(commentJson(shapes, comment));
     },
   },

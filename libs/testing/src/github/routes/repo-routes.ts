@@ -68,7 +68,7 @@ export const repoRoutes: Route[] = [
         state.ensureLabel(repo, name);
         if (!pr.labels.includes(name)) pr.labels.push(name);
       }
-      pr.updatedAt = new Date().toISOString();
+      state.touchPull(pr);
       return ok(pr.labels.map((n) => labelJson(shapes, repo, state.ensureLabel(repo, n))));
     },
   },
@@ -83,7 +83,7 @@ export const repoRoutes: Route[] = [
         throw new GitHubHttpError(404, 'Label does not exist');
       }
       pr.labels = pr.labels.filter((n) => n !== params.name);
-      pr.updatedAt = new Date().toISOString();
+      state.touchPull(pr);
       return ok(pr.labels.map((n) => labelJson(shapes, repo, state.ensureLabel(repo, n))));
     },
   },

@@ -47,7 +47,7 @@ export const statusRoutes: Route[] = [
         );
       }
       const sha = await commitOr422(repo, params.sha ?? '');
-      const now = new Date().toISOString();
+      const now = state.clock.now();
       const status: StatusRecord = {
         id: state.nextStatusId(),
         repo: repo.fullName,
