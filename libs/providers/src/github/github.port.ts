@@ -7,6 +7,19 @@ export interface RepositoryCoordinates {
 
 export type CommitState = 'pending' | 'success' | 'failure' | 'error';
 
+/** A pull request as GitHub holds it now (the facts ordering and replay checks need). */
+export interface PullRequestState {
+  number: number;
+  state: 'open' | 'closed';
+  merged: boolean;
+  headSha: string;
+  /** ISO-8601, as GitHub's pull_request.updated_at (whole seconds). */
+  updatedAt: string;
+}
+
+/** A user's role on a repository, strongest first. */
+export type PermissionLevel = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
+
 export interface GitHubPort {
   /** A short-lived installation token (for git fetch over the clone URL). */
   installationToken(installationId: number): Promise<string>;
@@ -26,6 +39,14 @@ export interface GitHubPort {
     sha: string,
     status: { state: CommitState; description: string; targetUrl?: string; context?: string },
   ): Promise<void>;
+  /** The PR's current state on GitHub (GET /repos/{o}/{r}/pulls/{n}); a 404 is an error. */
+  pullRequest(repo: RepositoryCoordinates, prNumber: number): Promise<PullRequestState>;
+  /**
+   * The user's permission on the repository (GET /repos/{o}/{r}/collaborators/{u}/permission;
+   * prefer role_name, fall back to permission). A 404 (not a collaborator / no such user) is
+   * 'none'. Any other failure throws: an outage must never read as "no permission" or as some.
+   */
+  permission(repo: RepositoryCoordinates, login: string): Promise<PermissionLevel>;
 }
 
 /** Hidden marker that identifies Berth's sticky comment. */

@@ -1,6 +1,8 @@
 export {
   type CommitState,
   type GitHubPort,
+  type PermissionLevel,
+  type PullRequestState,
   type RepositoryCoordinates,
   STATUS_CONTEXT,
   STICKY_COMMENT_MARKER,

@@ -6,12 +6,15 @@ import Bottleneck from 'bottleneck';
 import {
   type CommitState,
   type GitHubPort,
+  type PermissionLevel,
+  type PullRequestState,
   type RepositoryCoordinates,
   STATUS_CONTEXT,
   STICKY_COMMENT_MARKER,
 } from '../github.port.js';
 import { GitHubApiError, httpStatus } from './github-api-error.js';
 import { KeyedChain } from '../../shared/keyed-chain.js';
+import { permissionLevel, pullRequestState } from './read-shapes.js';
 
 export interface OctokitGitHubOptions {
   appId: number;
@@ -161,6 +164,45 @@ export class OctokitGitHub implements GitHubPort {
           ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
         }),
     );
+  }
+
+  async pullRequest(repo: RepositoryCoordinates, prNumber: number): Promise<PullRequestState> {
+    const target = `${repo.owner}/${repo.repo}#${prNumber}`;
+    const answer = await this.call(
+      repo.installationId,
+      'read the pull request',
+      target,
+      (octokit) =>
+        octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+          owner: repo.owner,
+          repo: repo.repo,
+          pull_number: prNumber,
+        }),
+    );
+    return pullRequestState(answer.data, `GET pull request ${target}`);
+  }
+
+  async permission(repo: RepositoryCoordinates, login: string): Promise<PermissionLevel> {
+    const target = `${repo.owner}/${repo.repo} (user ${login})`;
+    try {
+      const answer = await this.call(
+        repo.installationId,
+        'read the collaborator permission',
+        target,
+        (octokit) =>
+          octokit.request('GET /repos/{owner}/{repo}/collaborators/{username}/permission', {
+            owner: repo.owner,
+            repo: repo.repo,
+            username: login,
+          }),
+      );
+      return permissionLevel(answer.data);
+    } catch (error) {
+      // GitHub's 404 here means "not a collaborator" or "no such user": no permission. Only a
+      // 404: a 5xx, 403 or timeout must reach the caller, never read as 'none' (or as access).
+      if (error instanceof GitHubApiError && error.status === 404) return 'none';
+      throw error;
+    }
   }
 
   private async upsertSerialised(
