@@ -236,6 +236,8 @@ describe('full-stack previews', () => {
       30_000,
     );
     expect((await resourcesOf(repository, pr.number)).containers).toHaveLength(0);
+    // Approval counts only from someone with write access: say so, rather than rely on a default.
+    plane.github.setPermission(repository, 'maintainer', 'write');
     await plane.github.addLabel(pr, 'preview:approved', { sender: 'maintainer' });
     const ready = await plane.waitForState(repository, pr.number, 'ready');
     expect(ready.headSha).toBe(pr.headSha);
