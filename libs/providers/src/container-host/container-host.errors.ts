@@ -15,6 +15,34 @@ export class ContainerHostUnreachableError extends Error {
   }
 }
 
+/** The engine refused a network's subnet because another network on the host already uses it. */
+export class SubnetInUseError extends Error {
+  override readonly name = 'SubnetInUseError';
+  constructor(
+    readonly network: string,
+    readonly cidr: string,
+    readonly detail: string,
+  ) {
+    super(`Network ${network} cannot use ${cidr}: another network on this host does (${detail})`);
+  }
+}
+
+/** A network of this name exists with another address range than the one Berth allocated. */
+export class NetworkSubnetMismatchError extends Error {
+  override readonly name = 'NetworkSubnetMismatchError';
+  constructor(
+    readonly network: string,
+    readonly wanted: string,
+    readonly actual: readonly string[],
+  ) {
+    super(
+      `Network ${network} exists with subnet ${actual.join(', ') || '(none)'}, not the allocated ` +
+        `${wanted}: remove it (docker network rm ${network}; its containers are recreated) and ` +
+        'retry the environment',
+    );
+  }
+}
+
 /** A build step failed; `step` is the Dockerfile step the engine was running. */
 export class ImageBuildError extends Error {
   override readonly name = 'ImageBuildError';

@@ -16,6 +16,19 @@ export interface NetworkSpec {
    * dockerd 20.10. Set false only for products that need egress at run time.
    */
   internal?: boolean;
+  /**
+   * The network's address range, from Berth's subnet pool (Docker's own pools stop at about 30
+   * networks per host). Unset: Docker picks one. An existing network with another range is an
+   * error, never silently reused.
+   */
+  subnet?: NetworkSubnet;
+}
+
+export interface NetworkSubnet {
+  /** e.g. `10.210.0.64/26`. */
+  cidr: string;
+  /** The bridge's address on the host; Docker takes the first address when unset. */
+  gateway?: string;
 }
 
 export interface NetworkRef {
@@ -170,6 +183,8 @@ export interface ListedNetwork {
   id: string;
   name: string;
   labels: Labels;
+  /** IPAM subnets (CIDR), IPv4 and IPv6 alike. */
+  subnets: string[];
 }
 
 export interface ListedVolume {
@@ -223,4 +238,6 @@ export interface ContainerHost {
 
   /** Everything on this host carrying all the given labels (teardown, reconciler). */
   listByLabels(labels: Labels): Promise<LabelledResources>;
+  /** Every network on the host, Berth's or not (the subnet pool's startup check). */
+  listNetworks(): Promise<ListedNetwork[]>;
 }

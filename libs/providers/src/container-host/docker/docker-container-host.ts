@@ -12,6 +12,7 @@ import {
   type HealthcheckSpec,
   type LabelledResources,
   type Labels,
+  type ListedNetwork,
   type NetworkRef,
   type NetworkSpec,
   type ProbeOptions,
@@ -156,6 +157,10 @@ export class DockerContainerHost implements ContainerHost {
 
   listByLabels(labels: Labels): Promise<LabelledResources> {
     return this.guard(resources.listByLabels(this.docker, labels));
+  }
+
+  listNetworks(): Promise<ListedNetwork[]> {
+    return this.guard(resources.listNetworks(this.docker));
   }
 
   /** Socket failures anywhere read as "engine unreachable", with the fix. */

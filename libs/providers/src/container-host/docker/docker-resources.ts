@@ -1,9 +1,11 @@
 // Networks, volumes and the label inventory.
 
 import type Docker from 'dockerode';
+import { NetworkSubnetMismatchError, SubnetInUseError } from '../container-host.errors.js';
 import {
   type LabelledResources,
   type Labels,
+  type ListedNetwork,
   type NetworkRef,
   type NetworkSpec,
   type VolumeRef,
@@ -12,16 +14,16 @@ import {
 import { assertResourceName, managedLabels } from './container-options.js';
 import { engineMessage, isConflict, isNotFound } from './docker-errors.js';
 
-async function inspectNetwork(
-  docker: Docker,
-  name: string,
-): Promise<{ Id: string; Name: string; Containers?: Record<string, unknown> } | null> {
+interface NetworkInfo {
+  Id: string;
+  Name: string;
+  Containers?: Record<string, unknown>;
+  IPAM?: { Config?: { Subnet?: string }[] | null };
+}
+
+async function inspectNetwork(docker: Docker, name: string): Promise<NetworkInfo | null> {
   try {
-    const info = (await docker.getNetwork(name).inspect()) as {
-      Id: string;
-      Name: string;
-      Containers?: Record<string, unknown>;
-    };
+    const info = (await docker.getNetwork(name).inspect()) as NetworkInfo;
     return info.Name === name ? info : null; // Docker also matches id prefixes
   } catch (err) {
     if (isNotFound(err)) return null;
@@ -29,10 +31,27 @@ async function inspectNetwork(
   }
 }
 
+function subnetsOf(info: { IPAM?: NetworkInfo['IPAM'] }): string[] {
+  return (info.IPAM?.Config ?? []).flatMap((c) => (c.Subnet ? [c.Subnet] : []));
+}
+
+/** An existing network is reused only when it sits in the range Berth allocated for it. */
+function existingRef(info: NetworkInfo, spec: NetworkSpec): NetworkRef {
+  const subnets = subnetsOf(info);
+  if (spec.subnet && !subnets.includes(spec.subnet.cidr)) {
+    throw new NetworkSubnetMismatchError(spec.name, spec.subnet.cidr, subnets);
+  }
+  return { id: info.Id, name: spec.name, created: false };
+}
+
+// dockerd answers an explicit subnet that another network holds with "Pool overlaps with other
+// one on this address space" (20.10) or "… overlaps with …" in newer versions.
+const OVERLAP = /overlaps/i;
+
 export async function ensureNetwork(docker: Docker, spec: NetworkSpec): Promise<NetworkRef> {
   assertResourceName('network.name', spec.name);
   const existing = await inspectNetwork(docker, spec.name);
-  if (existing) return { id: existing.Id, name: spec.name, created: false };
+  if (existing) return existingRef(existing, spec);
   try {
     const network = await docker.createNetwork({
       Name: spec.name,
@@ -40,13 +59,29 @@ export async function ensureNetwork(docker: Docker, spec: NetworkSpec): Promise<
       Internal: spec.internal ?? true,
       CheckDuplicate: true, // without it dockerd 20.10 happily creates two networks of one name
       Labels: managedLabels(spec.labels),
+      ...(spec.subnet
+        ? {
+            IPAM: {
+              Driver: 'default',
+              Config: [
+                {
+                  Subnet: spec.subnet.cidr,
+                  ...(spec.subnet.gateway ? { Gateway: spec.subnet.gateway } : {}),
+                },
+              ],
+            },
+          }
+        : {}),
     });
     return { id: network.id, name: spec.name, created: true };
   } catch (err) {
+    if (spec.subnet && OVERLAP.test(engineMessage(err))) {
+      throw new SubnetInUseError(spec.name, spec.subnet.cidr, engineMessage(err));
+    }
     if (!isConflict(err)) throw err;
     const raced = await inspectNetwork(docker, spec.name);
     if (!raced) throw err;
-    return { id: raced.Id, name: spec.name, created: false };
+    return existingRef(raced, spec);
   }
 }
 
@@ -119,7 +154,15 @@ export async function listByLabels(docker: Docker, labels: Labels): Promise<Labe
       state: c.State,
       labels: c.Labels ?? {},
     })),
-    networks: networks.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} })),
+    networks: networks.map(toListedNetwork),
     volumes: (volumes.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} })),
   };
+}
+
+export async function listNetworks(docker: Docker): Promise<ListedNetwork[]> {
+  return (await docker.listNetworks()).map(toListedNetwork);
+}
+
+function toListedNetwork(n: Docker.NetworkInspectInfo): ListedNetwork {
+  return { id: n.Id, name: n.Name, labels: n.Labels ?? {}, subnets: subnetsOf(n) };
 }
