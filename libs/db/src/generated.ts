@@ -16,6 +16,8 @@ export {
 // eslint-disable-next-line @nx/enforce-module-boundaries -- generated code lives in prisma/generated, outside every Nx project
 export type {
   Environment,
+  LifecycleEvent,
+  OutboxJob,
   Repository,
   Resource,
   Revision,

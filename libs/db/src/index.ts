@@ -18,3 +18,25 @@ export {
   type MigrateDeployResult,
 } from './migrate.js';
 export { PrismaService } from './prisma.service.js';
+export { type Tx } from './transaction.js';
+export {
+  INBOX_CHANNEL,
+  type IncomingDelivery,
+  type InboxDelivery,
+  WebhookInbox,
+} from './inbox/webhook-inbox.js';
+export {
+  Outbox,
+  OUTBOX_CHANNEL,
+  type OutboxEntry,
+  type PendingOutboxEntry,
+} from './outbox/outbox.js';
+export { EnvironmentLeases } from './environments/environment-lease.js';
+export {
+  type EnvironmentRow,
+  EnvironmentStore,
+  type EnvironmentWrite,
+  type LifecycleEventWrite,
+  type RepositoryFacts,
+} from './environments/environment-store.js';
+export { listen } from './notify/pg-listener.js';

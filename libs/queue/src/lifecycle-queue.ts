@@ -25,8 +25,20 @@ export interface NotifyJobData {
   reason: 'held' | 'skipped';
 }
 
-export type LifecycleJobName = LifecycleStage | 'notify';
-export type LifecycleQueue = Queue<StageJobData | NotifyJobData, unknown, LifecycleJobName>;
+/** Notification sinks on the lifecycle event stream; each delivers (and retries) on its own. */
+export const SINKS = ['comment', 'status'] as const;
+export type SinkName = (typeof SINKS)[number];
+
+/** Deliver one lifecycle event (row id in `lifecycle_events`) to one sink. */
+export interface SinkJobData {
+  eventId: string;
+  environmentId: string;
+  sink: SinkName;
+}
+
+export type LifecycleJobData = StageJobData | NotifyJobData | SinkJobData;
+export type LifecycleJobName = LifecycleStage | 'notify' | 'sink';
+export type LifecycleQueue = Queue<LifecycleJobData, unknown, LifecycleJobName>;
 
 /** Redis pub/sub channel the gateway listens on; message = a hostname, or `*` for all. */
 export const ROUTES_CHANNEL = 'berth:routes';
@@ -35,7 +47,7 @@ export function createLifecycleQueue(
   connection: Redis,
   prefix = DEFAULT_QUEUE_PREFIX,
 ): LifecycleQueue {
-  return new Queue<StageJobData | NotifyJobData, unknown, LifecycleJobName>(LIFECYCLE_QUEUE, {
+  return new Queue<LifecycleJobData, unknown, LifecycleJobName>(LIFECYCLE_QUEUE, {
     connection,
     prefix,
   });
@@ -43,14 +55,54 @@ export function createLifecycleQueue(
 
 /** Attempts per stage job; the last failure marks the environment failed. */
 export const STAGE_ATTEMPTS = 3;
+/** Teardown never gives up: it is retried until the ledger is empty (backoff capped below). */
+export const TEARDOWN_ATTEMPTS = 1_000_000;
+/** Sinks retry on their own; a PR comment that cannot be written must not block anything. */
+export const SINK_ATTEMPTS = 8;
 
-const JOB_OPTIONS = {
-  attempts: STAGE_ATTEMPTS,
-  backoff: { type: 'exponential', delay: 2_000 },
+/** The backoff type the worker's `backoffStrategy` implements (see `retryDelayMs`). */
+export const BACKOFF_TYPE = 'berth';
+
+const HISTORY = {
   // Keep a day of history for operators; failures a week.
   removeOnComplete: { age: 24 * 3600, count: 5_000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const;
+
+const JOB_OPTIONS = {
+  attempts: STAGE_ATTEMPTS,
+  backoff: { type: BACKOFF_TYPE, delay: 2_000 },
+  ...HISTORY,
+} as const;
+
+/**
+ * Delay before retry `attemptsMade` (1-based) of a job: exponential from 2 s, capped at 5 min,
+ * so a teardown facing a Docker outage keeps trying every few minutes, forever.
+ */
+export function retryDelayMs(attemptsMade: number): number {
+  return Math.min(2_000 * 2 ** Math.max(0, attemptsMade - 1), 5 * 60_000);
+}
+
+/** BullMQ options for a job of this name (the outbox relay uses them on dispatch). */
+export function jobOptionsFor(name: LifecycleJobName) {
+  const attempts =
+    name === 'teardown' ? TEARDOWN_ATTEMPTS : name === 'sink' ? SINK_ATTEMPTS : STAGE_ATTEMPTS;
+  return { ...JOB_OPTIONS, attempts };
+}
+
+/** An outbox row for a stage job: deterministic id `{env}-{generation}-{stage}`. */
+export function stageOutboxEntry(data: StageJobData) {
+  return {
+    name: data.stage,
+    jobId: jobId(data.environmentId, data.generation, data.stage),
+    data: { ...data },
+  };
+}
+
+/** An outbox row delivering lifecycle event `eventId` to `sink`. */
+export function sinkOutboxEntry(data: SinkJobData) {
+  return { name: 'sink' as const, jobId: `sink-${data.sink}-${data.eventId}`, data: { ...data } };
+}
 
 /**
  * Enqueue a stage under its deterministic id `{env}-{generation}-{stage}`: a duplicate enqueue
@@ -58,10 +110,7 @@ const JOB_OPTIONS = {
  */
 export async function enqueueStage(queue: LifecycleQueue, data: StageJobData): Promise<string> {
   const id = jobId(data.environmentId, data.generation, data.stage);
-  await queue.add(data.stage, data, {
-    jobId: id,
-    ...JOB_OPTIONS,
-  });
+  await queue.add(data.stage, data, { jobId: id, ...jobOptionsFor(data.stage) });
   return id;
 }
 

@@ -1,5 +1,6 @@
 import type { ApiConfig } from '@berth/config';
-import { handlePullRequestDelivery, PayloadError, recordDelivery } from '@berth/lifecycle';
+import { isHandledAction, parsePullRequestEvent, PayloadError } from '@berth/core';
+import { type IncomingDelivery, WebhookInbox } from '@berth/db';
 import type { Stores } from '@berth/runtime';
 import {
   BadRequestException,
@@ -21,30 +22,33 @@ interface RawRequest {
 }
 
 const DELIVERY_ID = /^[\w.:-]{1,200}$/;
+/** Any event name GitHub sends (`pull_request`, `projects_v2_item`, …). */
+const EVENT_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
 export interface WebhookAnswer {
-  status: 'processed' | 'ignored' | 'duplicate';
+  /** queued: stored for the worker; ignored: nothing to do; duplicate: this delivery id was stored before. */
+  status: 'queued' | 'ignored' | 'duplicate';
   deliveryId: string;
   detail?: string;
-  environmentId?: string;
-  generation?: number;
-  state?: string;
-  jobs?: string[];
 }
 
 /**
- * `POST /webhooks/github`: verify, record, enqueue — nothing slower (GitHub gives up after 10 s).
+ * `POST /webhooks/github`: verify, store once, answer — nothing slower, never a lock (GitHub gives
+ * up after 10 s and does not retry by itself). The worker processes the stored delivery.
  * Order matters: the signature is checked before anything else is read, so an unsigned or forged
  * request is 401 whatever it contains, and nothing about it is stored.
  */
 @Controller('webhooks')
 export class WebhooksController {
   private readonly logger = new Logger('webhooks');
+  private readonly inbox: WebhookInbox;
 
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-    @Inject(STORES) private readonly stores: Stores,
-  ) {}
+    @Inject(STORES) stores: Stores,
+  ) {
+    this.inbox = new WebhookInbox(stores.prisma);
+  }
 
   @Post('github')
   @HttpCode(202)
@@ -54,7 +58,6 @@ export class WebhooksController {
     @Headers('x-github-event') event: string | undefined,
     @Headers('x-github-delivery') deliveryId: string | undefined,
   ): Promise<WebhookAnswer> {
-    const started = performance.now();
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!signature) {
       throw new UnauthorizedException('X-Hub-Signature-256 is missing: the delivery is unsigned');
@@ -69,64 +72,73 @@ export class WebhooksController {
         'X-GitHub-Delivery is missing or invalid (expected the delivery GUID)',
       );
     }
-    if (!event || !/^[a-z_]{1,64}$/.test(event)) {
+    if (!event || !EVENT_NAME.test(event)) {
       throw new BadRequestException(
-        'X-GitHub-Event is missing or invalid (expected e.g. pull_request)',
+        'X-GitHub-Event is missing or invalid (expected an event name such as pull_request)',
       );
     }
+    const body = raw.toString('utf8');
+    const base = { deliveryId, event, payload: body, orderingKey: `delivery:${deliveryId}` };
     let payload: unknown;
     try {
-      payload = JSON.parse(raw.toString('utf8'));
+      payload = JSON.parse(body);
     } catch (error) {
-      await recordDelivery(this.stores.prisma, { deliveryId, event }, 'rejected', 'malformed JSON');
+      await this.inbox.store({ ...base, outcome: 'rejected', detail: 'malformed JSON' });
       throw new BadRequestException(`the body is not valid JSON: ${(error as Error).message}`);
     }
-
-    const answer = await this.dispatch(deliveryId, event, payload);
-    this.logger.log({
-      msg: 'webhook handled',
+    const delivery = this.classify(base, event, payload);
+    const stored = await this.inbox.store(delivery);
+    if (delivery.outcome === 'rejected') throw new BadRequestException(delivery.detail);
+    const answer: WebhookAnswer = {
+      status:
+        stored === 'duplicate'
+          ? 'duplicate'
+          : delivery.outcome === 'received'
+            ? 'queued'
+            : 'ignored',
       deliveryId,
-      event,
-      status: answer.status,
-      detail: answer.detail,
-      durationMs: Math.round(performance.now() - started),
-    });
+      ...(delivery.detail ? { detail: delivery.detail } : {}),
+    };
+    this.logger.debug({ msg: 'webhook stored', deliveryId, event, status: answer.status });
     return answer;
   }
 
-  private async dispatch(
-    deliveryId: string,
+  /** What to store: pull_request deliveries wait for the worker, anything else is final now. */
+  private classify(
+    base: Omit<IncomingDelivery, 'outcome'>,
     event: string,
     payload: unknown,
-  ): Promise<WebhookAnswer> {
-    const { prisma, queue } = this.stores;
+  ): IncomingDelivery {
     if (event !== 'pull_request') {
-      const detail = event === 'ping' ? 'ping' : `event ${event} is not handled`;
-      const fresh = await recordDelivery(prisma, { deliveryId, event }, 'ignored', detail);
-      return { status: fresh ? 'ignored' : 'duplicate', deliveryId, detail };
+      return {
+        ...base,
+        outcome: 'ignored',
+        detail: event === 'ping' ? 'ping' : `event ${event} is not handled`,
+      };
     }
     const action = (payload as { action?: unknown } | null)?.action;
-    try {
-      const result = await handlePullRequestDelivery(
-        { prisma, queue },
-        { deliveryId, event, ...(typeof action === 'string' ? { action } : {}) },
-        payload,
-      );
-      if (result.status === 'replay') return { status: 'duplicate', deliveryId };
-      if (result.status === 'ignored')
-        return { status: 'ignored', deliveryId, detail: result.detail };
+    if (typeof action !== 'string') {
       return {
-        status: 'processed',
-        deliveryId,
-        detail: result.detail,
-        environmentId: result.environmentId,
-        generation: result.generation,
-        state: result.state,
-        jobs: result.jobIds,
+        ...base,
+        outcome: 'rejected',
+        detail: 'invalid pull_request payload: action: is required',
+      };
+    }
+    if (!isHandledAction(action)) {
+      return { ...base, action, outcome: 'ignored', detail: `action ${action} is not handled` };
+    }
+    try {
+      // Validated here so a bad payload is a 400 GitHub shows the sender, and never queued.
+      const pr = parsePullRequestEvent(payload);
+      return {
+        ...base,
+        action,
+        orderingKey: `pr:${pr.repository.providerId}:${pr.prNumber}`,
+        outcome: 'received',
       };
     } catch (error) {
-      if (error instanceof PayloadError) throw new BadRequestException(error.message);
-      throw error;
+      if (!(error instanceof PayloadError)) throw error;
+      return { ...base, action, outcome: 'rejected', detail: error.message };
     }
   }
 }

@@ -17,7 +17,9 @@ const ALL_EVENTS: EnvironmentEvent[] = [
     { type: 'config_changed' as const, gate },
   ]),
   { type: 'approved' },
+  { type: 'stage_started', stage: 'teardown' },
   ...PIPELINE_STAGES.flatMap((stage) => [
+    { type: 'stage_started' as const, stage },
     { type: 'stage_succeeded' as const, stage },
     { type: 'stage_failed' as const, stage },
   ]),
@@ -36,6 +38,20 @@ function next(state: EnvironmentState, ...events: EnvironmentEvent[]): Environme
 }
 
 describe('transition', () => {
+  it('starts a stage only while the generation is live; teardown from anywhere', () => {
+    expect(next('failed', { type: 'stage_started', stage: 'build' })).toBe('building');
+    expect(next('building', { type: 'stage_started', stage: 'wire' })).toBe('provisioning');
+    expect(next('ready', { type: 'stage_started', stage: 'replicate' })).toBe('provisioning');
+    for (const state of ['held', 'skipped', 'destroying', 'destroyed', 'pending'] as const) {
+      expect(transition(state, { type: 'stage_started', stage: 'build' }).ok).toBe(false);
+    }
+    expect(next('skipped', { type: 'stage_started', stage: 'teardown' })).toBe('destroying');
+    // A revoked fork approval: its resources go, it stays held for the next approval.
+    expect(next('held', { type: 'stage_started', stage: 'teardown' }, { type: 'destroyed' })).toBe(
+      'held',
+    );
+  });
+
   it('is total: every state × event gives a state or a typed error, never a throw', () => {
     for (const state of ENVIRONMENT_STATES) {
       for (const event of ALL_EVENTS) {
@@ -164,11 +180,16 @@ describe('transition', () => {
     if (!result.ok) expect(result.error.code).toBe('invalid_transition');
   });
 
-  it('only destroyed is terminal and only destroyed can leave it (by reopening)', () => {
+  it('only destroyed is terminal; it is left by reopening, or by a teardown re-run for leftovers', () => {
     expect(ENVIRONMENT_STATES.filter(isTerminal)).toEqual(['destroyed']);
     for (const event of ALL_EVENTS) {
       const result = transition('destroyed', event);
-      if (result.ok && result.changed) expect(event.type).toBe('reopened');
+      if (result.ok && result.changed) {
+        expect(
+          event.type === 'reopened' ||
+            (event.type === 'stage_started' && event.stage === 'teardown'),
+        ).toBe(true);
+      }
     }
   });
 

@@ -12,6 +12,8 @@ export type EnvironmentEvent =
   | { type: 'config_changed'; gate: StartGate }
   /** A maintainer approved the current head of a held fork PR. */
   | { type: 'approved' }
+  /** A worker took the stage lease and starts `stage` for the current generation. */
+  | { type: 'stage_started'; stage: PipelineStage | 'teardown' }
   | { type: 'stage_succeeded'; stage: PipelineStage }
   | { type: 'stage_failed'; stage: PipelineStage }
   | { type: 'closed' }
@@ -50,6 +52,9 @@ const OPEN: ReadonlySet<EnvironmentState> = new Set([
   'ready',
   'failed',
 ]);
+
+/** States in which a generation's pipeline stages may (re-)run. */
+const LIVE: ReadonlySet<EnvironmentState> = new Set(['building', 'provisioning', 'ready', 'failed']);
 
 function ok(from: EnvironmentState, to: EnvironmentState): TransitionResult {
   return { ok: true, state: to, changed: from !== to };
@@ -101,6 +106,14 @@ export function transition(state: EnvironmentState, event: EnvironmentEvent): Tr
       if (state === 'building' || state === 'provisioning' || state === 'ready')
         return ok(state, state);
       return fail('invalid_transition', state, event, 'only a held environment can be approved');
+
+    case 'stage_started': {
+      if (event.stage === 'teardown') return ok(state, state === 'held' ? 'held' : 'destroying');
+      if (!LIVE.has(state)) {
+        return fail('invalid_transition', state, event, 'the environment is not provisioning');
+      }
+      return ok(state, event.stage === 'build' ? 'building' : 'provisioning');
+    }
 
     case 'stage_succeeded': {
       if (event.stage === 'build' && state === 'building') return ok(state, 'provisioning');

@@ -1,0 +1,318 @@
+// The one command path: every change to an environment, whoever asks (webhook, stage runner,
+// convergence sweep; later TTL, REST, chat-ops, console), is lock → decide (libs/core's state
+// machine) → write → outbox, in one transaction. Nothing else writes environment state.
+
+import {
+  decide,
+  type DecisionFacts,
+  type EnvironmentEvent,
+  orderEvent,
+  nextStage,
+  type PipelineStage,
+  type PullRequestEvent,
+  type PullRequestNow,
+  storedConfig,
+  transition,
+  type TriggerJob,
+} from '@berth/core';
+import type {
+  EnvironmentLeases,
+  EnvironmentRow,
+  EnvironmentStore,
+  Outbox,
+  OutboxEntry,
+  Tx,
+  WebhookInbox,
+} from '@berth/db';
+import {
+  type LifecycleStage,
+  SINKS,
+  sinkOutboxEntry,
+  type StageJobData,
+  stageOutboxEntry,
+} from '@berth/queue';
+
+export interface EnvironmentCommandsDeps {
+  store: EnvironmentStore;
+  outbox: Outbox;
+  inbox: WebhookInbox;
+  leases: EnvironmentLeases;
+  /** Where new environments are placed (one Docker host today: DOCKER_HOST_NAME). */
+  dockerHost: string;
+  now?: () => Date;
+}
+
+/** The kinds on the lifecycle event stream (PR comment, commit status, … are sinks on it). */
+export type LifecycleEventKind =
+  'started' | 'ready' | 'failed' | 'destroyed' | 'held' | 'skipped' | 'expiring' | 'asleep';
+
+export type PullRequestOutcome =
+  | { status: 'processed'; detail: string; environmentId: string; generation: number }
+  | { status: 'ignored'; detail: string }
+  /** Another worker settled this delivery first. */
+  | { status: 'already-settled' }
+  /** The locked row changed since the caller looked: ask GitHub (see orderEvent) and retry. */
+  | { status: 'needs-confirmation'; reason: string };
+
+/** A stage's write was refused: its generation is no longer current, or its lease was lost. */
+export type StageWrite = { ok: true; state: string } | { ok: false; reason: string };
+
+export interface PullRequestDelivery {
+  deliveryId: string;
+}
+
+export class EnvironmentCommands {
+  constructor(private readonly deps: EnvironmentCommandsDeps) {}
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  /**
+   * A `pull_request` delivery from the inbox. The delivery is claimed in the same transaction as
+   * the change it causes, so it is applied exactly once however many workers race for it.
+   */
+  async pullRequest(
+    delivery: PullRequestDelivery,
+    event: PullRequestEvent,
+    facts: DecisionFacts & { now?: PullRequestNow } = {},
+  ): Promise<PullRequestOutcome> {
+    const { store, inbox } = this.deps;
+    return store.transaction(async (tx) => {
+      if (!(await inbox.claim(tx, delivery.deliveryId))) return { status: 'already-settled' };
+      const repositoryId = await store.upsertRepository(tx, event.repository);
+      const env = await store.lockPullRequest(
+        tx,
+        repositoryId,
+        {
+          number: event.prNumber,
+          headSha: event.headSha,
+          branch: event.branch,
+          baseBranch: event.baseBranch,
+          isFork: event.isFork,
+        },
+        event.action === 'closed' ? undefined : { dockerHost: this.deps.dockerHost },
+      );
+      const ignore = async (detail: string) => {
+        await inbox.settle(tx, delivery.deliveryId, 'ignored', detail);
+        return { status: 'ignored' as const, detail };
+      };
+      if (!env) return ignore('no environment to close');
+
+      const snapshot = {
+        state: env.state,
+        generation: env.generation,
+        headSha: env.headSha,
+        config: storedConfig(env.config),
+        approvedSha: env.approvedSha,
+        closed: env.closedAt !== null,
+        prUpdatedAt: env.prUpdatedAt?.getTime() ?? null,
+      };
+      const order = orderEvent(event, snapshot, facts.now);
+      if (order.verdict === 'stale') return ignore(order.reason);
+      if (order.verdict === 'confirm') {
+        // Nothing written: the transaction rolls back and the caller asks GitHub first.
+        return { status: 'needs-confirmation', reason: order.reason };
+      }
+
+      const decision = decide(snapshot, event, facts);
+      if (decision.outcome === 'ignored') return ignore(decision.detail);
+      const { update } = decision;
+      const now = this.now();
+      await store.write(tx, env.id, {
+        state: update.state,
+        generation: update.generation,
+        headSha: update.headSha,
+        branch: update.branch,
+        baseBranch: update.baseBranch,
+        isFork: update.isFork,
+        approvedSha: update.approvedSha,
+        config: { ...update.config },
+        labelNotes: update.labelNotes.map((n) => ({ ...n })),
+        prUpdatedAt: new Date(update.prUpdatedAt),
+        ...(decision.newRevision
+          ? { expiresAt: new Date(now.getTime() + update.config.ttlMs) }
+          : {}),
+        ...(update.closure === 'closed' ? { closedAt: now } : {}),
+        ...(update.closure === 'reopened'
+          ? { closedAt: null, destroyedAt: null, readyAt: null }
+          : {}),
+        ...(update.forgetComment ? { commentId: null } : {}),
+      });
+      if (decision.newRevision) {
+        await store.createRevision(tx, {
+          environmentId: env.id,
+          generation: update.generation,
+          headSha: update.headSha,
+          config: { ...update.config },
+        });
+      }
+      await this.emitJobs(tx, env.id, update.generation, decision.jobs);
+      await inbox.settle(tx, delivery.deliveryId, 'processed', decision.detail);
+      return {
+        status: 'processed',
+        detail: decision.detail,
+        environmentId: env.id,
+        generation: update.generation,
+      };
+    });
+  }
+
+  /** A stage took its lease and starts; the environment shows it. */
+  stageStarted(job: StageJobData, leaseToken: string, announce: boolean): Promise<StageWrite> {
+    return this.stageCommand(
+      job,
+      leaseToken,
+      { type: 'stage_started', stage: job.stage },
+      (env, tx) =>
+        announce
+          ? this.emit(tx, env.id, job.generation, 'started', { stage: job.stage })
+          : Promise.resolve(),
+    );
+  }
+
+  /**
+   * A stage succeeded: the next stage goes to the outbox in the same transaction (a crash right
+   * after cannot strand the pipeline), or the environment becomes ready / destroyed.
+   */
+  stageSucceeded(job: StageJobData, leaseToken: string): Promise<StageWrite> {
+    if (job.stage === 'teardown') {
+      return this.stageCommand(job, leaseToken, { type: 'destroyed' }, async (env, tx, state) => {
+        // A revoked fork stays held (its `held` event went out with the revocation).
+        if (state !== 'destroyed') return;
+        await this.deps.store.write(tx, env.id, {
+          state,
+          generation: env.generation,
+          destroyedAt: this.now(),
+        });
+        await this.emit(tx, env.id, job.generation, 'destroyed');
+      });
+    }
+    const stage = job.stage as PipelineStage;
+    return this.stageCommand(
+      job,
+      leaseToken,
+      { type: 'stage_succeeded', stage },
+      async (env, tx, state) => {
+        if (state === 'ready') {
+          await this.deps.store.write(tx, env.id, {
+            state,
+            generation: env.generation,
+            readyAt: this.now(),
+          });
+          await this.emit(tx, env.id, job.generation, 'ready');
+          return;
+        }
+        const next = nextStage(stage);
+        if (next) await this.deps.outbox.add(tx, [stageOutboxEntry({ ...job, stage: next })]);
+      },
+    );
+  }
+
+  /** A stage failed for good (its last attempt, or lost beyond recovery). */
+  stageFailed(
+    job: StageJobData,
+    leaseToken: string | undefined,
+    error: string,
+  ): Promise<StageWrite> {
+    if (job.stage === 'teardown') {
+      // Teardown never fails for good: it is retried until the ledger is empty.
+      return Promise.resolve({ ok: false, reason: 'teardown is retried, never failed' });
+    }
+    return this.stageCommand(
+      job,
+      leaseToken,
+      { type: 'stage_failed', stage: job.stage as PipelineStage },
+      (env, tx) =>
+        this.emit(tx, env.id, job.generation, 'failed', { stage: job.stage, detail: error }),
+    );
+  }
+
+  /**
+   * Re-queue the stage an environment is waiting on (convergence after a lost job). Writes only
+   * the outbox: the stage's own run decides everything else.
+   */
+  async requeue(
+    environmentId: string,
+    generation: number,
+    stage: LifecycleStage,
+  ): Promise<boolean> {
+    return this.deps.store.transaction(async (tx) => {
+      const env = await this.deps.store.lock(tx, environmentId);
+      if (!env || env.generation !== generation) return false;
+      await this.deps.outbox.add(tx, [stageOutboxEntry({ environmentId, generation, stage })]);
+      return true;
+    });
+  }
+
+  private async stageCommand(
+    job: StageJobData,
+    leaseToken: string | undefined,
+    event: EnvironmentEvent,
+    after: (env: EnvironmentRow, tx: Tx, state: string) => Promise<void>,
+  ): Promise<StageWrite> {
+    const { store, leases } = this.deps;
+    return store.transaction(async (tx) => {
+      const env = await store.lock(tx, job.environmentId);
+      if (!env) return { ok: false, reason: 'the environment no longer exists' };
+      if (leaseToken && !(await leases.holds(tx, env.id, leaseToken))) {
+        return { ok: false, reason: 'the stage lease was lost (it ran past its lease)' };
+      }
+      const stale = staleReason(job, env);
+      if (stale) return { ok: false, reason: stale };
+      const result = transition(env.state, event);
+      if (!result.ok) return { ok: false, reason: result.error.message };
+      if (result.changed) {
+        await store.write(tx, env.id, { state: result.state, generation: env.generation });
+      }
+      await after(env, tx, result.state);
+      return { ok: true, state: result.state };
+    });
+  }
+
+  private async emitJobs(tx: Tx, environmentId: string, generation: number, jobs: TriggerJob[]) {
+    const entries: OutboxEntry[] = [];
+    for (const job of jobs) {
+      if (job.kind === 'stage') {
+        entries.push(stageOutboxEntry({ environmentId, generation, stage: job.stage }));
+      } else {
+        await this.emit(tx, environmentId, generation, job.reason);
+      }
+    }
+    await this.deps.outbox.add(tx, entries);
+  }
+
+  /** Appends to the event stream and queues its delivery to every sink, in the caller's tx. */
+  private async emit(
+    tx: Tx,
+    environmentId: string,
+    generation: number,
+    kind: LifecycleEventKind,
+    extra: { stage?: string; detail?: string } = {},
+  ): Promise<void> {
+    const id = await this.deps.store.recordEvent(tx, { environmentId, generation, kind, ...extra });
+    await this.deps.outbox.add(
+      tx,
+      SINKS.map((sink) => sinkOutboxEntry({ eventId: id.toString(), environmentId, sink })),
+    );
+  }
+}
+
+/** Why a stage job of this generation must not write, or undefined when it is current. */
+export function staleReason(job: StageJobData, env: EnvironmentRow): string | undefined {
+  if (job.generation > env.generation) {
+    return `job generation ${job.generation} is newer than the environment's ${env.generation}`;
+  }
+  if (job.stage === 'teardown') {
+    return env.generation > job.generation && env.state !== 'destroying'
+      ? `the pull request was reopened or updated (generation ${env.generation})`
+      : undefined;
+  }
+  if (job.generation < env.generation) {
+    return `generation ${env.generation} superseded generation ${job.generation}`;
+  }
+  if (['held', 'skipped', 'destroying', 'destroyed', 'pending'].includes(env.state)) {
+    return `the environment is ${env.state}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,240 @@
+// Stage 1, off the request path: the worker drains the webhook inbox. Deliveries of one pull
+// request run one at a time in arrival order; different pull requests run in parallel; a failure
+// (GitHub unreachable while confirming) postpones the delivery and everything after it for that
+// pull request, with growing backoff. Safe with several workers: each delivery is claimed inside
+// the transaction that applies it.
+
+import {
+  type DecisionFacts,
+  orderEvent,
+  parsePullRequestEvent,
+  PayloadError,
+  type PullRequestEvent,
+  type PullRequestNow,
+} from '@berth/core';
+import type { EnvironmentStore, InboxDelivery, Tx, WebhookInbox } from '@berth/db';
+import type { Logger } from 'pino';
+import type { EnvironmentCommands } from '../commands/environment-commands.js';
+import { ApprovalPermissions, type PullRequestFactsSource } from './github-facts.js';
+
+export interface InboxProcessorDeps {
+  inbox: WebhookInbox;
+  store: EnvironmentStore;
+  commands: EnvironmentCommands;
+  github: PullRequestFactsSource;
+  logger: Logger;
+  /** Pull requests processed at once by this worker. */
+  concurrency?: number;
+  /** Poll interval when no notification arrives (notifications wake it at once). */
+  pollMs?: number;
+  /** After this many failed attempts, act on the payload's own facts. */
+  maxAttempts?: number;
+}
+
+const APPROVAL_LABEL = 'preview:approved';
+
+export class InboxProcessor {
+  private readonly permissions: ApprovalPermissions;
+  private running = false;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private dirty = false;
+
+  constructor(private readonly deps: InboxProcessorDeps) {
+    this.permissions = new ApprovalPermissions(deps.github);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Something new may be waiting (a Postgres notification): look now. */
+  poke(): void {
+    this.dirty = true;
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Processes until the inbox holds nothing due; returns how many deliveries it settled. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const keys = await this.deps.inbox.dueKeys(256);
+      if (keys.length === 0) return total;
+      const counts = await mapLimit(keys, this.deps.concurrency ?? 8, (key) =>
+        this.processKey(key),
+      );
+      const settled = counts.reduce((a, b) => a + b, 0);
+      total += settled;
+      if (settled === 0) return total;
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      this.dirty = false;
+      try {
+        await this.drain();
+      } catch (error) {
+        this.deps.logger.error({ err: error }, 'inbox drain failed; retrying');
+      }
+      if (this.stopped || this.dirty) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.deps.pollMs ?? 1_000);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  /** Every due delivery of one key, oldest first; stops at one that must wait. */
+  private async processKey(key: string): Promise<number> {
+    let settled = 0;
+    for (;;) {
+      if (this.stopped) return settled;
+      const next = await this.deps.inbox.oldest(key);
+      if (next === undefined || next === 'postponed') return settled;
+      const done = await this.processDelivery(next);
+      if (!done) return settled;
+      settled += 1;
+    }
+  }
+
+  /** True when the delivery is settled (by us or another worker). */
+  private async processDelivery(delivery: InboxDelivery): Promise<boolean> {
+    const { inbox, logger } = this.deps;
+    const log = logger.child({ deliveryId: delivery.deliveryId, key: delivery.orderingKey });
+    let event: PullRequestEvent;
+    try {
+      event = parsePullRequestEvent(JSON.parse(delivery.payload));
+    } catch (error) {
+      const detail =
+        error instanceof PayloadError
+          ? error.message
+          : `unreadable payload: ${(error as Error).message}`;
+      await this.settleAlone(delivery.deliveryId, 'rejected', detail);
+      return true;
+    }
+    const lastChance = delivery.attempts + 1 >= (this.deps.maxAttempts ?? 10);
+    try {
+      let facts = await this.facts(event, undefined, lastChance);
+      for (let round = 0; round < 3; round += 1) {
+        const outcome = await this.deps.commands.pullRequest(delivery, event, facts);
+        if (outcome.status !== 'needs-confirmation') {
+          log.debug({ outcome }, 'delivery processed');
+          return true;
+        }
+        facts = await this.facts(event, await this.confirm(event, lastChance), lastChance);
+      }
+      throw new Error('the pull request kept changing while its state was confirmed');
+    } catch (error) {
+      const message = (error as Error).message;
+      const delayMs = Math.min(2_000 * 2 ** delivery.attempts, 10 * 60_000);
+      log.warn({ err: error, attempts: delivery.attempts + 1, delayMs }, 'delivery postponed');
+      await inbox.postpone(
+        delivery.deliveryId,
+        `attempt ${delivery.attempts + 1}: ${message}`,
+        delayMs,
+      );
+      return false;
+    }
+  }
+
+  /**
+   * What GitHub must tell before deciding: the PR's current state when the payload alone cannot
+   * order the event, and whether the sender of an approval label has write access.
+   */
+  private async facts(
+    event: PullRequestEvent,
+    now: PullRequestNow | undefined,
+    lastChance: boolean,
+  ): Promise<DecisionFacts & { now?: PullRequestNow }> {
+    const facts: DecisionFacts & { now?: PullRequestNow } = now ? { now } : {};
+    if (!now) {
+      const env = await this.deps.store.findByPullRequest(
+        event.repository.providerId,
+        event.prNumber,
+      );
+      if (env) {
+        const verdict = orderEvent(event, {
+          generation: env.generation,
+          headSha: env.headSha,
+          closed: env.closedAt !== null,
+          prUpdatedAt: env.prUpdatedAt?.getTime() ?? null,
+        });
+        if (verdict.verdict === 'confirm') facts.now = await this.confirm(event, lastChance);
+      }
+    }
+    if (
+      event.isFork &&
+      event.action === 'labeled' &&
+      event.label?.trim().toLowerCase() === APPROVAL_LABEL
+    ) {
+      facts.senderCanApprove = await this.permissions
+        .canApprove(repoRef(event), event.sender)
+        .catch((error: unknown) => {
+          // Approving is the one thing never done on a guess.
+          if (lastChance) return false;
+          throw error;
+        });
+    }
+    return facts;
+  }
+
+  private async confirm(event: PullRequestEvent, lastChance: boolean): Promise<PullRequestNow> {
+    try {
+      return await this.deps.github.pullRequest(repoRef(event), event.prNumber);
+    } catch (error) {
+      if (!lastChance) throw error;
+      // GitHub has been unreachable for every attempt: act on what the signed payload says.
+      this.deps.logger.warn({ err: error }, 'GitHub unreachable; acting on the payload');
+      return {
+        state: event.action === 'closed' ? 'closed' : 'open',
+        headSha: event.headSha,
+      };
+    }
+  }
+
+  private async settleAlone(deliveryId: string, outcome: 'rejected', detail: string) {
+    await this.deps.store.transaction((tx: Tx) =>
+      this.deps.inbox.settle(tx, deliveryId, outcome, detail),
+    );
+  }
+}
+
+function repoRef(event: PullRequestEvent) {
+  return {
+    installationId: event.repository.installationId,
+    owner: event.repository.owner,
+    repo: event.repository.name,
+  };
+}
+
+/** Runs `fn` over `items` with at most `limit` at once, keeping result order. */
+async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
