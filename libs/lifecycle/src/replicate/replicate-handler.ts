@@ -2,10 +2,11 @@
 // network. observe (ledger) → compare (container config hashes, in the driver) → act → record.
 // Safe to run twice: every step is idempotent by deterministic name.
 
-import { environmentIdentity } from '@berth/core';
+import { environmentIdentity, redactSecrets } from '@berth/core';
 import type { PrismaClient } from '@berth/db';
 import type { ContainerHost, RunResult, WaitCondition } from '@berth/providers';
 import type { Logger } from 'pino';
+import { wiringSecrets } from '../expose/comment-facts.js';
 import { ResourceLedger } from '../ledger/resource-ledger.js';
 import type { StageHandler, StageInput, StageOutcome } from '../pipeline/stage-handler.js';
 import {
@@ -16,7 +17,8 @@ import {
   replicatePlan,
 } from './container-plan.js';
 import { containerEndpoint } from './container-endpoint.js';
-import { waitReady } from './wait-ready.js';
+import { replaceIfStuck } from './replace-stuck.js';
+import { type Readiness, waitReady } from './wait-ready.js';
 
 export interface ReplicateDeps extends PlanOptions {
   containerHost: ContainerHost;
@@ -37,6 +39,8 @@ export interface ServiceOutcome {
   state: 'starting' | 'completed' | 'healthy' | 'running';
   /** Time from this service's start call to it being ready. */
   ms: number;
+  /** What showed it ready: Berth's own probe of its healthcheck, Docker's check, or its state. */
+  readyBy?: Readiness['by'];
 }
 
 export interface ReplicateDetails {
@@ -94,6 +98,8 @@ async function replicate(
 
   const services: Record<string, ServiceOutcome> = {};
   const readiness: Promise<void>[] = [];
+  // Probe output and logs can echo the environment's generated credentials.
+  const secrets = [...wiringSecrets(wiring), ...Object.values(wiring.secrets ?? {})];
   for (const layer of plan.layers) {
     await input.assertCurrent();
     await Promise.all(
@@ -106,29 +112,34 @@ async function replicate(
           name: service.container.name,
           metadata: { service: name, image: service.container.image },
         });
+        // A retry finds what the last attempt left: a stuck container is replaced, not re-judged.
+        const stuck = await replaceIfStuck(host, service);
+        if (stuck) logger.info({ service: name, verdict: stuck }, 'found its container unhealthy');
         const run = await recorded(ledger, row.id, () => host.runContainer(service.container));
         await ledger.markCreated(row.id, run.id);
-        logger.info({ service: name, container: run.name, action: run.action }, 'container up');
-        const reused = run.action === 'reused';
+        const action = stuck === 'removed' && run.action === 'created' ? 'replaced' : run.action;
+        logger.info({ service: name, container: run.name, action }, 'container up');
+        const reused = action === 'reused';
+        const wait = (until: WaitCondition) => waitFor(host, service, until, reused, secrets);
         services[name] = {
           container: run.name,
           image: service.container.image,
-          action: run.action,
+          action,
           healthy: null,
           state: 'starting',
           ms: 0,
         };
         // Dependents wait for what they asked for before the next layer starts; the full
         // readiness of every service (healthy when it has a healthcheck) is awaited at the end.
-        if (service.neededBy) await waitFor(host, service, service.neededBy, reused);
+        const needed = service.neededBy ? await wait(service.neededBy) : null;
         const ready = (async () => {
-          if (service.neededBy !== service.ready)
-            await waitFor(host, service, service.ready, reused);
+          const by = service.neededBy !== service.ready ? await wait(service.ready) : needed;
           services[name] = {
             ...(services[name] as ServiceOutcome),
             healthy: service.ready === 'running' ? null : true,
             state: READY_STATE[service.ready],
             ms: Date.now() - started,
+            ...(by ? { readyBy: by } : {}),
           };
         })();
         // The no-op catch keeps a failure from going unhandled if another layer fails first.
@@ -157,26 +168,32 @@ async function replicate(
   return { details: details as unknown as Record<string, unknown> };
 }
 
-/** A service's wait, with an error that names the service before the driver's detail and logs. */
+/**
+ * A service's wait, with an error that names the service before the driver's detail and logs,
+ * secret values removed. The driver's error (raw logs) stays behind: only redacted text leaves.
+ */
 async function waitFor(
   host: ContainerHost,
   service: ServicePlan,
   until: WaitCondition,
   /** Already running before this run (reused): no need to watch it settle. */
   reused: boolean,
-): Promise<void> {
+  secrets: readonly string[],
+): Promise<Readiness['by']> {
   try {
-    await waitReady(host, service.container.name, {
+    const { by } = await waitReady(host, service.container.name, {
       until,
       timeoutMs: service.timeoutMs,
       ...(reused ? { settleMs: 0 } : {}),
+      ...(service.container.healthcheck ? { healthcheck: service.container.healthcheck } : {}),
     });
+    return by;
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     const what = service.oneShot ? 'one-shot service' : 'service';
-    throw new Error(`${what} ${service.service} did not become ${until}: ${detail}`, {
-      cause: error,
-    });
+    throw new Error(
+      redactSecrets(`${what} ${service.service} did not become ${until}: ${detail}`, secrets),
+    );
   }
 }
 

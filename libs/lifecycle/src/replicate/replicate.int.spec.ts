@@ -132,7 +132,14 @@ describe('the shop as one environment', () => {
       );
       expect(state.Running).toBe(true);
     }
-    expect((await inspect('api')).State.Health?.Status).toBe('healthy');
+    // Ready by Berth's own probe, typically before Docker's first check (5 s interval); Docker's
+    // own verdict, once it has one, agrees.
+    let health = (await inspect('api')).State.Health?.Status;
+    while (health === 'starting') {
+      await new Promise((r) => setTimeout(r, 200));
+      health = (await inspect('api')).State.Health?.Status;
+    }
+    expect(health).toBe('healthy');
   });
 
   it('locks every container down, labels it, publishes no port', async () => {

@@ -2,13 +2,16 @@
 // With `restart: unless-stopped` a crashing service flips between `restarting` and a brief
 // `running`, which a plain "running" wait would accept: so the wait runs in short slices and
 // looks for `restarting` between them, and a "running" service must stay up for a settle period.
+// A `healthy` wait with the service's healthcheck at hand probes the app itself (wait-healthy.ts).
 
 import {
   type ContainerHost,
   type ContainerState,
   ContainerWaitError,
+  type HealthcheckSpec,
   type WaitCondition,
 } from '@berth/providers';
+import { waitHealthy } from './wait-healthy.js';
 
 const SLICE_MS = 1_000;
 const LOG_TAIL = 40;
@@ -18,9 +21,30 @@ export interface WaitReadyOptions {
   timeoutMs: number;
   /** How long a `running` service without a healthcheck must stay up (default 1.5 s). */
   settleMs?: number;
+  /** The service's healthcheck: a `healthy` wait then runs it itself instead of only polling. */
+  healthcheck?: HealthcheckSpec;
+}
+
+export interface Readiness {
+  state: ContainerState;
+  /** What showed it ready: Berth's own probe, Docker's healthcheck, or the container's state. */
+  by: 'probe' | 'docker' | 'state';
 }
 
 export async function waitReady(
+  host: ContainerHost,
+  name: string,
+  options: WaitReadyOptions,
+): Promise<Readiness> {
+  if (options.until === 'healthy' && options.healthcheck) {
+    const { state, by } = await waitHealthy(host, name, options.healthcheck, options.timeoutMs);
+    return { state, by };
+  }
+  const state = await waitByState(host, name, options);
+  return { state, by: options.until === 'healthy' ? 'docker' : 'state' };
+}
+
+async function waitByState(
   host: ContainerHost,
   name: string,
   { until, timeoutMs, settleMs = 1_500 }: WaitReadyOptions,
