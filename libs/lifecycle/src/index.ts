@@ -19,6 +19,8 @@ export {
 } from './replicate/replicate-handler.js';
 export { containerEndpoint, type EnvironmentRef } from './replicate/container-endpoint.js';
 export { BASELINE_CAPABILITIES, replicatePlan } from './replicate/container-plan.js';
+export { SubnetLedger } from './ledger/subnet-ledger.js';
+export { SubnetAllocator, SubnetPoolExhaustedError } from './replicate/subnet-allocator.js';
 export {
   createTeardownHandler,
   type TeardownDeps,

@@ -17,6 +17,8 @@ import {
   replicatePlan,
 } from './container-plan.js';
 import { containerEndpoint } from './container-endpoint.js';
+import { type SubnetAllocator, defaultSubnetAllocator } from './subnet-allocator.js';
+import { ensureSubnetNetwork } from './subnet-network.js';
 import { replaceIfStuck } from './replace-stuck.js';
 import { type Readiness, waitReady } from './wait-ready.js';
 
@@ -27,6 +29,8 @@ export interface ReplicateDeps extends PlanOptions {
   ledger?: ResourceLedger;
   /** An internal network has no route off the host (default true; see NetworkSpec.internal). */
   internalNetwork?: boolean;
+  /** Where network subnets come from; defaults to the default pool on the ledger's host. */
+  subnets?: SubnetAllocator;
 }
 
 export interface ServiceOutcome {
@@ -45,6 +49,8 @@ export interface ServiceOutcome {
 
 export interface ReplicateDetails {
   network: string;
+  /** The network's address range, from SUBNET_POOL. */
+  subnet: string;
   volumes: string[];
   services: Record<string, ServiceOutcome>;
   /** Where the gateway reaches each exposed service: its IP on the environment network. */
@@ -57,14 +63,15 @@ const READY_STATE = { 'exited-0': 'completed', healthy: 'healthy', running: 'run
 
 export function createReplicateHandler(deps: ReplicateDeps): StageHandler {
   const ledger = deps.ledger ?? new ResourceLedger(deps.prisma);
+  const subnets = deps.subnets ?? defaultSubnetAllocator(deps.prisma, ledger.host);
   return {
     stage: 'replicate',
-    run: (input) => replicate(deps, ledger, input),
+    run: (input) => replicate({ ...deps, subnets }, ledger, input),
   };
 }
 
 async function replicate(
-  deps: ReplicateDeps,
+  deps: ReplicateDeps & { subnets: SubnetAllocator },
   ledger: ResourceLedger,
   input: StageInput,
 ): Promise<StageOutcome> {
@@ -80,8 +87,11 @@ async function replicate(
   const removed = await removeStaleContainers(host, ledger, environment.id, plan, logger);
 
   const networkRow = await ledger.plan({ ...owned, kind: 'network', name: plan.network.name });
-  const network = await recorded(ledger, networkRow.id, () =>
-    host.ensureNetwork({ ...plan.network, internal: deps.internalNetwork ?? true }),
+  const { network, subnet } = await recorded(ledger, networkRow.id, () =>
+    ensureSubnetNetwork(host, deps.subnets, ledger, environment.id, {
+      ...plan.network,
+      internal: deps.internalNetwork ?? true,
+    }),
   );
   await ledger.markCreated(networkRow.id, network.id);
 
@@ -160,6 +170,7 @@ async function replicate(
 
   const details: ReplicateDetails = {
     network: plan.network.name,
+    subnet,
     volumes: plan.volumes.map((v) => v.name),
     services,
     endpoints,

@@ -21,10 +21,17 @@ export interface TeardownDeps {
   ledger?: ResourceLedger;
 }
 
-type DockerKind = Exclude<RemovableKind, 'route'>;
+type DockerKind = Exclude<RemovableKind, 'route' | 'subnet'>;
 
 export interface TeardownDetails {
-  removed: { containers: string[]; volumes: string[]; networks: string[]; routes: string[] };
+  removed: {
+    containers: string[];
+    volumes: string[];
+    networks: string[];
+    routes: string[];
+    /** Address ranges given back to SUBNET_POOL. */
+    subnets: string[];
+  };
   /** Found on the host with this environment's label but not in the ledger; now removed. */
   swept: { kind: DockerKind; name: string }[];
   /** Shared images the ledger attributes to the environment: kept (other PRs reuse them). */
@@ -41,6 +48,7 @@ const DETAIL_KEY = {
   container: 'containers',
   volume: 'volumes',
   network: 'networks',
+  subnet: 'subnets',
 } as const;
 
 async function teardown(
@@ -54,7 +62,7 @@ async function teardown(
   const envLabel = resourceLabels(id)[LABEL_ENV] as string;
   const plan = teardownPlan(await ledger.live(environment.id));
   const details: TeardownDetails = {
-    removed: { containers: [], volumes: [], networks: [], routes: [] },
+    removed: { containers: [], volumes: [], networks: [], routes: [], subnets: [] },
     swept: [],
     keptShared: plan.shared.map((r) => r.name),
   };
@@ -82,6 +90,16 @@ async function teardown(
       })) {
         await removeRoute(deps, route.hostname);
         details.removed.routes.push(route.hostname);
+      }
+      continue;
+    }
+    if (kind === 'subnet') {
+      // Nothing to remove on the host: the range is free once no network of this environment
+      // exists. A network whose removal failed keeps its range held until a retry removes it.
+      const networksLeft = (await ledger.live(environment.id)).some((r) => r.kind === 'network');
+      for (const row of rows) {
+        if (networksLeft) failures.push(`subnet ${row.name}: held until its network is removed`);
+        else await removeRow(row, async () => undefined);
       }
       continue;
     }

@@ -6,8 +6,9 @@ const row = (kind: Resource['kind'], name: string): Resource =>
   ({ id: name, kind, name, provider: 'docker', state: 'created' }) as Resource;
 
 describe('teardownPlan', () => {
-  it('removes routes, then containers, volumes, networks; keeps images; reports the rest', () => {
+  it('removes routes, containers, volumes, networks, subnets; keeps images; reports the rest', () => {
     const plan = teardownPlan([
+      row('subnet', '10.210.0.0/26'),
       row('network', 'n'),
       row('volume', 'v'),
       row('image', 'i'),
@@ -20,6 +21,7 @@ describe('teardownPlan', () => {
       ['container', ['c']],
       ['volume', ['v']],
       ['network', ['n']],
+      ['subnet', ['10.210.0.0/26']],
     ]);
     expect(plan.shared.map((r) => r.name)).toEqual(['i']);
     expect(plan.unsupported.map((r) => r.name)).toEqual(['s']);

@@ -4,9 +4,10 @@ import type { Resource, ResourceKind } from '@berth/db';
 
 /**
  * Routes first (the gateway stops sending traffic before the target disappears), then
- * containers (they hold volumes and network endpoints), then volumes, then networks.
+ * containers (they hold volumes and network endpoints), then volumes, then networks, and last
+ * the networks' subnets: a range goes back to the pool only once no network uses it.
  */
-export const REMOVAL_ORDER = ['route', 'container', 'volume', 'network'] as const;
+export const REMOVAL_ORDER = ['route', 'container', 'volume', 'network', 'subnet'] as const;
 export type RemovableKind = (typeof REMOVAL_ORDER)[number];
 
 /** Kinds no driver removes yet: teardown reports them instead of pretending they are gone. */

@@ -158,6 +158,8 @@ describe('teardown', () => {
     );
     expect(details.removed.networks).toEqual([networkName(id)]);
     expect(details.removed.volumes).toHaveLength(2);
+    // The network's range went back to the pool, after the network itself.
+    expect(details.removed.subnets).toHaveLength(1);
   });
 
   it('deletes the routes and tells the gateway', async () => {
@@ -186,7 +188,7 @@ describe('teardown', () => {
     expect(rows.filter((r) => r.state !== 'deleted')).toEqual([]);
     const again = await run();
     expect(again).toEqual({
-      removed: { containers: [], volumes: [], networks: [], routes: [] },
+      removed: { containers: [], volumes: [], networks: [], routes: [], subnets: [] },
       swept: [],
       keptShared: [],
     });

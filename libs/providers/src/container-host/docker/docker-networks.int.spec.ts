@@ -24,7 +24,7 @@ describe('ensureNetwork with a subnet', () => {
     const first = await env.host.ensureNetwork({ name, labels: env.labels, subnet });
     expect(first.created).toBe(true);
     const info = await env.host.docker.getNetwork(name).inspect();
-    expect(info.IPAM.Config).toEqual([{ Subnet: `${RANGE}.0/26`, Gateway: `${RANGE}.1` }]);
+    expect(info.IPAM?.Config).toEqual([{ Subnet: `${RANGE}.0/26`, Gateway: `${RANGE}.1` }]);
     const again = await env.host.ensureNetwork({ name, labels: env.labels, subnet });
     expect(again).toEqual({ id: first.id, name, created: false });
   });
