@@ -12,7 +12,11 @@ await runService({
   loadConfig: () => loadConfig('berth-worker', workerConfigSchema),
   start: async (config, logger) => {
     const stores = openStores(config, 'berth-worker');
-    const lifecycle = startLifecycle(config, stores, logger.child({ component: 'lifecycle' }));
+    const lifecycle = await startLifecycle(
+      config,
+      stores,
+      logger.child({ component: 'lifecycle' }),
+    );
     const checks = [...stores.checks, ...lifecycle.checks];
     const app = await NestFactory.create(WorkerModule.forRoot(config, checks), {
       bufferLogs: true,

@@ -42,6 +42,12 @@ export async function runService<C extends { LOG_LEVEL: string }>(
   try {
     running = await definition.start(config, logger);
   } catch (error) {
+    // Some configuration can only be checked once running (e.g. SUBNET_POOL against the host's
+    // networks): it is still a configuration error, reported and exited as one.
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(EXIT_CONFIG);
+    }
     const message = describeStartError(error);
     logger.fatal({ err: error }, message);
     process.stderr.write(`${definition.service}: failed to start: ${message}\n`);
