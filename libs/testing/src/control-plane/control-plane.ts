@@ -24,6 +24,8 @@ export interface ControlPlaneOptions {
   logLevel?: string;
   /** Copy the apps' logs to stderr as they come. */
   echoLogs?: boolean;
+  /** Extra variables per app (e.g. the scale bench's WORKER_CONCURRENCY); they win over defaults. */
+  appEnv?: Partial<Record<'api' | 'worker' | 'gateway', Record<string, string>>>;
 }
 
 export interface EnvironmentView {
@@ -121,7 +123,12 @@ export class ControlPlane {
       ],
     ];
     const apps = specs.map(([name, env]) =>
-      startAppProcess(options.root, name, env, options.echoLogs ?? false),
+      startAppProcess(
+        options.root,
+        name,
+        { ...env, ...options.appEnv?.[name as 'api' | 'worker' | 'gateway'] },
+        options.echoLogs ?? false,
+      ),
     );
     const plane = new ControlPlane(
       github,
