@@ -1,11 +1,13 @@
 // Suite `lifecycle` (the default of npm run bench): webhook sent → ready (or destroyed) as the PR comment reports it, for a cold
 // provision (the PR opens with `preview:rebuild`, so every service builds without layer cache),
 // a no-op push, a push that changes only `api`, and the teardown; with each stage's duration.
-// Prints one JSON object on stdout.
+// The same run measures plain docker-compose on the same work first (compose_*_s), so the ratios
+// come from one machine state. Prints one JSON object on stdout.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { ControlPlane, type EnvironmentView, waitFor } from '@berth/testing';
 import Docker from 'dockerode';
+import { type ComposeBaseline, composeBaseline } from './support/compose-baseline.js';
 
 // Compiled to dist/test/bench/: the repository root is three levels up.
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -69,6 +71,17 @@ function stages(env: EnvironmentView): Record<string, number | null> {
 const round = (n: number) => Math.round(n * 100) / 100;
 
 const removed = await removeProductImages();
+// Before the control plane starts, so neither run shares the machine with the other.
+let compose: ComposeBaseline | null = null;
+let composeError: string | null = null;
+try {
+  compose = await composeBaseline(docker, root, (line) => console.error(`berth: ${line}`));
+} catch (error) {
+  // The Berth numbers are still worth having: report the baseline's failure beside them.
+  composeError = (error as Error).message;
+  console.error(`berth: ${composeError}`);
+}
+const ratio = (berth: number, plain: number | undefined) => (plain ? round(berth / plain) : null);
 const plane = await ControlPlane.start({
   root,
   databaseUrl: process.env['DATABASE_URL'] ?? 'postgresql://berth:berth@127.0.0.1:5432/berth',
@@ -117,6 +130,16 @@ try {
     noop_reprovision_s: noop.seconds,
     one_service_reprovision_s: oneService.seconds,
     teardown_s: teardown.seconds,
+    compose_cold_s: compose?.compose_cold_s ?? null,
+    compose_noop_s: compose?.compose_noop_s ?? null,
+    compose_one_service_s: compose?.compose_one_service_s ?? null,
+    // Berth ÷ plain compose on the same work; the target for one_service is ≤ 1.0.
+    vs_compose: {
+      cold_provision: ratio(cold.seconds, compose?.compose_cold_s),
+      noop_reprovision: ratio(noop.seconds, compose?.compose_noop_s),
+      one_service_reprovision: ratio(oneService.seconds, compose?.compose_one_service_s),
+    },
+    ...(composeError ? { compose_error: composeError.split('\n')[0] } : {}),
     stages_s: {
       cold_provision: stages(cold.env),
       noop_reprovision: stages(noop.env),
@@ -138,6 +161,7 @@ try {
   await plane.stop();
 } catch (error) {
   console.error(`berth: bench failed: ${(error as Error).message}`);
+  if (compose) console.error(`berth: compose baseline: ${JSON.stringify(compose)}`);
   console.error(plane.logs());
   await plane.stop();
   process.exit(1);
