@@ -21,6 +21,7 @@ const [owner, repo] = repository.split('/') as [string, string];
 const IMAGE = 'berth-fixture/debian:bookworm';
 const TIMEOUT_MS = 45 * 60_000;
 const POLL_MS = 1_000;
+const FAILED_GRACE_MS = 5 * 60_000;
 
 // One service: a tiny HTTP server (perl ships in the fixture image) with a healthcheck, exposed
 // so the preview has a route. About 5 MB per container, so 120 fit on a small host.
@@ -32,12 +33,14 @@ const SERVER =
   'print $c "HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: 3\\r\\n\\r\\nok\\n"; ' +
   'close $c }';
 const PROBE = 'use IO::Socket::INET; exit(IO::Socket::INET->new("127.0.0.1:8080") ? 0 : 1)';
+/** Compose interpolates `$name`: the perl code's own `$` are written `$$`. */
+const literal = (code: string) => JSON.stringify(code.replaceAll('$', '$$$$'));
 const COMPOSE = `services:
   web:
     image: ${IMAGE}
-    command: [perl, -e, ${JSON.stringify(SERVER)}]
+    command: [perl, -e, ${literal(SERVER)}]
     healthcheck:
-      test: [CMD, perl, -e, ${JSON.stringify(PROBE)}]
+      test: [CMD, perl, -e, ${literal(PROBE)}]
       interval: 2s
       timeout: 3s
       retries: 30
@@ -197,15 +200,27 @@ try {
   }
   log(`${PRS} opened in ${round((performance.now() - started) / 1000)} s`);
   let concurrent = 0;
-  await pollUntil(plane, 'all ready', (envs) => {
-    const now = performance.now();
-    const ready = envs.filter((e) => e.state === 'ready');
-    for (const e of ready) if (!readyAt.has(e.prNumber)) readyAt.set(e.prNumber, now);
-    concurrent = Math.max(concurrent, ready.length);
-    return ready.length >= PRS;
-  });
+  let failed = 0;
+  // A preview that failed may still converge (retries, the convergence sweep): keep waiting while
+  // anything moves; once only failed ones are left and nothing changed for a while, report them.
+  let settledSince = Number.POSITIVE_INFINITY;
+  await pollUntil(
+    plane,
+    'all ready',
+    (envs) => {
+      const now = performance.now();
+      const ready = envs.filter((e) => e.state === 'ready');
+      for (const e of ready) if (!readyAt.has(e.prNumber)) readyAt.set(e.prNumber, now);
+      concurrent = Math.max(concurrent, ready.length);
+      const nowFailed = envs.filter((e) => e.state === 'failed').length;
+      if (ready.length + nowFailed < PRS || nowFailed !== failed) settledSince = now;
+      failed = nowFailed;
+      return ready.length >= PRS || now - settledSince > FAILED_GRACE_MS;
+    },
+    { failFast: false },
+  );
   const allReadyS = round((performance.now() - started) / 1000);
-  log(`all ${PRS} ready after ${allReadyS} s`);
+  log(`${concurrent} of ${PRS} ready after ${allReadyS} s (${failed} failed)`);
 
   // With every preview live: memory, and what the engine holds.
   const rss = Object.fromEntries(
@@ -225,8 +240,11 @@ try {
   log(`closing ${PRS} pull requests`);
   const closing = performance.now();
   for (const pr of opened) await plane.github.closePullRequest(pr);
-  await pollUntil(plane, 'all destroyed', (envs) =>
-    envs.filter((e) => e.prNumber <= PRS).every((e) => e.state === 'destroyed'),
+  await pollUntil(
+    plane,
+    'all destroyed',
+    (envs) => envs.filter((e) => e.prNumber <= PRS).every((e) => e.state === 'destroyed'),
+    { failFast: false },
   );
   const teardownS = round((performance.now() - closing) / 1000);
   opened.length = 0;
@@ -234,6 +252,7 @@ try {
 
   const result = {
     concurrent_environments: concurrent,
+    failed_environments: failed,
     provision_p95_s: percentile(provision, 95),
     provision_p50_s: percentile(provision, 50),
     provision_max_s: percentile(provision, 100),
