@@ -57,6 +57,20 @@ const constraints = [
       'type:platform',
     ],
   },
+  // The api and the gateway answer the internet: they never load Docker, git or the stage code
+  // (a webhook is stored, not processed, on the request path). What needs Docker goes through
+  // the worker, which publishes over Redis.
+  {
+    sourceTag: 'role:edge',
+    onlyDependOnLibsWithTags: [
+      'type:core',
+      'type:config',
+      'type:db',
+      'type:queue',
+      'type:platform',
+      'type:runtime',
+    ],
+  },
   { sourceTag: 'type:config', onlyDependOnLibsWithTags: ['type:core'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:core'] },
   { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:core'] },

@@ -4,14 +4,16 @@ import { runService } from '@berth/observability';
 import { openStores } from '@berth/runtime';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { startLifecycle } from './lifecycle/lifecycle.js';
+import { startLifecycle, workerPoolSize } from './lifecycle/lifecycle.js';
 import { WorkerModule } from './worker.module.js';
 
 await runService({
   service: 'berth-worker',
   loadConfig: () => loadConfig('berth-worker', workerConfigSchema),
   start: async (config, logger) => {
-    const stores = openStores(config, 'berth-worker');
+    const stores = openStores(config, 'berth-worker', {
+      maxConnections: workerPoolSize(config.WORKER_CONCURRENCY),
+    });
     const lifecycle = await startLifecycle(
       config,
       stores,

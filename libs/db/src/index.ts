@@ -40,3 +40,4 @@ export {
   type RepositoryFacts,
 } from './environments/environment-store.js';
 export { listen } from './notify/pg-listener.js';
+export { ConvergenceQueries, type StuckEnvironment } from './environments/convergence-queries.js';

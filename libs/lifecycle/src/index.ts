@@ -1,5 +1,4 @@
 export { type PlannedResource, ResourceLedger } from './ledger/resource-ledger.js';
-export { withEnvironmentLock } from './pipeline/environment-lock.js';
 export {
   type EnvironmentWithRepository,
   type StageHandler,
@@ -7,7 +6,20 @@ export {
   type StageOutcome,
   SupersededError,
 } from './pipeline/stage-handler.js';
-export { StageRunner, type StageRunnerDeps, type StageRunResult } from './pipeline/stage-runner.js';
+export {
+  LeaseLostError,
+  StageRunner,
+  type StageRunnerDeps,
+  type StageRunResult,
+} from './pipeline/stage-runner.js';
+export {
+  EnvironmentCommands,
+  type EnvironmentCommandsDeps,
+  type LifecycleEventKind,
+  type PullRequestOutcome,
+  staleReason,
+  type StageWrite,
+} from './commands/environment-commands.js';
 export { type ReportedEvent, type StatusReporter } from './pipeline/status-reporter.js';
 export { type RevisionImages, type RevisionWiring } from './pipeline/revision-outputs.js';
 export * from './trigger/index.js';
@@ -31,3 +43,10 @@ export * from './build/index.js';
 export * from './wire/index.js';
 export * from './expose/index.js';
 export { type RoutePublisher } from './pipeline/route-publisher.js';
+export { SinkDelivery, type SinkDeliveryDeps, type SinkResult } from './notify/sink-delivery.js';
+export { OutboxRelay, type OutboxRelayDeps } from './outbox/outbox-relay.js';
+export {
+  ConvergenceSweep,
+  type ConvergenceSweepDeps,
+  type SweepResult,
+} from './converge/convergence-sweep.js';

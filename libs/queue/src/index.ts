@@ -23,3 +23,4 @@ export {
   STAGE_ATTEMPTS,
   type StageJobData,
 } from './lifecycle-queue.js';
+export { redisLock, type ShortLock } from './redis-lock.js';

@@ -26,8 +26,12 @@ export interface Stores {
 export function openStores(
   config: { DATABASE_URL: string; REDIS_URL: string; QUEUE_PREFIX?: string },
   connectionName: string,
+  options: { maxConnections?: number } = {},
 ): Stores {
-  const prisma = createPrismaClient(config.DATABASE_URL);
+  const prisma = createPrismaClient(config.DATABASE_URL, {
+    applicationName: connectionName,
+    ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
+  });
   const redis = createRedis(config.REDIS_URL, connectionName);
   const queue = createLifecycleQueue(redis, config.QUEUE_PREFIX);
   // Without a listener an 'error' (Redis down) would crash the process; /readyz reports it.

@@ -69,6 +69,15 @@ export interface PrState {
   fork?: boolean;
   state?: 'open' | 'closed';
   merged?: boolean;
+  /** `pull_request.updated_at`; by default each payload is one second after the last. */
+  updatedAt?: string;
+}
+
+// GitHub's clock has whole seconds; a shared one keeps every built payload in order.
+let clock = Math.floor(Date.now() / 1000);
+function nextUpdatedAt(): string {
+  clock += 1;
+  return new Date(clock * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** A `pull_request` payload in GitHub's shape for this PR state. */
@@ -87,6 +96,7 @@ export function prPayload(
       number: pr.number,
       state: pr.state ?? 'open',
       merged: pr.merged ?? false,
+      updated_at: pr.updatedAt ?? nextUpdatedAt(),
       title: `PR ${pr.number}`,
       head: { ref: `feat-${pr.number}`, sha: pr.headSha, repo: headRepo },
       base: { ref: 'main', sha: '0'.repeat(40), repo },

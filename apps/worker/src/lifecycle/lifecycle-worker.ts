@@ -1,36 +1,51 @@
-import type { PrismaClient } from '@berth/db';
-import type { StageRunner, StatusReporter } from '@berth/lifecycle';
+import type { SinkDelivery, StageRunner } from '@berth/lifecycle';
 import {
+  BACKOFF_TYPE,
   LIFECYCLE_QUEUE,
+  type LifecycleJobData,
   type LifecycleJobName,
-  type NotifyJobData,
+  retryDelayMs,
+  type SinkJobData,
   type StageJobData,
 } from '@berth/queue';
-import { type Job, Worker } from 'bullmq';
+import { DelayedError, type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
 export interface LifecycleWorkerDeps {
-  prisma: PrismaClient;
   /** A dedicated connection: BullMQ workers block on it. */
   connection: Redis;
   prefix: string;
   concurrency: number;
   runner: StageRunner;
-  reporter: StatusReporter;
+  sinks: SinkDelivery;
   logger: Logger;
 }
 
-type LifecycleJob = Job<StageJobData | NotifyJobData, unknown, LifecycleJobName>;
+type LifecycleJob = Job<LifecycleJobData, unknown, LifecycleJobName>;
 
-/** Consumes the lifecycle queue: stage jobs go to the StageRunner, `notify` jobs to the reporter. */
+/** How soon a job that found its environment's lease taken, or a sink its lock, runs again. */
+const BUSY_DELAY_MS = 1_000;
+
+/** Consumes the lifecycle queue: stage jobs go to the StageRunner, `sink` jobs to their sink. */
 export function startLifecycleWorker(
   deps: LifecycleWorkerDeps,
-): Worker<StageJobData | NotifyJobData, unknown, LifecycleJobName> {
-  const worker = new Worker<StageJobData | NotifyJobData, unknown, LifecycleJobName>(
+): Worker<LifecycleJobData, unknown, LifecycleJobName> {
+  const worker = new Worker<LifecycleJobData, unknown, LifecycleJobName>(
     LIFECYCLE_QUEUE,
-    (job: LifecycleJob) => process(deps, job),
-    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency },
+    (job: LifecycleJob, token?: string) => process(deps, job, token),
+    {
+      connection: deps.connection,
+      prefix: deps.prefix,
+      concurrency: deps.concurrency,
+      // A worker killed mid-stage leaves its job active; another worker picks it up once the
+      // job's lock lapses. Several crashes in a row still converge (see ConvergenceSweep).
+      maxStalledCount: 5,
+      settings: {
+        backoffStrategy: (attemptsMade: number, type?: string) =>
+          type === BACKOFF_TYPE ? retryDelayMs(attemptsMade) : 2_000,
+      },
+    },
   );
   worker.on('failed', (job, error) =>
     deps.logger.warn({ jobId: job?.id, err: error }, 'lifecycle job attempt failed'),
@@ -39,34 +54,30 @@ export function startLifecycleWorker(
   return worker;
 }
 
-async function process(deps: LifecycleWorkerDeps, job: LifecycleJob): Promise<unknown> {
-  if (job.name === 'notify') return notify(deps, job.data as NotifyJobData);
+async function process(
+  deps: LifecycleWorkerDeps,
+  job: LifecycleJob,
+  token: string | undefined,
+): Promise<unknown> {
+  if (job.name === 'sink') {
+    const result = await deps.sinks.deliver(job.data as SinkJobData);
+    if (result === 'busy') return later(job, token);
+    return result;
+  }
+  if (job.name === 'notify') return 'obsolete';
   const data = job.data as StageJobData;
   const attempt = job.attemptsMade + 1;
   const finalAttempt = attempt >= (job.opts.attempts ?? 1);
   const result = await deps.runner.run(data, attempt, finalAttempt);
+  if (result === 'locked') return later(job, token);
   // The runner recorded the failure; throwing hands the retry (with backoff) to BullMQ.
   if (result === 'retrying')
     throw new Error(`${data.stage} failed on attempt ${attempt}; retrying`);
   return result;
 }
 
-async function notify(deps: LifecycleWorkerDeps, data: NotifyJobData): Promise<string> {
-  const environment = await deps.prisma.environment.findUnique({
-    where: { id: data.environmentId },
-    include: { repository: true },
-  });
-  if (!environment || environment.generation !== data.generation) return 'superseded';
-  const revision = await deps.prisma.revision.findUnique({
-    where: {
-      environmentId_generation: { environmentId: data.environmentId, generation: data.generation },
-    },
-  });
-  if (!revision) return 'no-revision';
-  const runs = await deps.prisma.stageRun.findMany({
-    where: { revisionId: revision.id },
-    orderBy: { createdAt: 'asc' },
-  });
-  await deps.reporter.report(environment, revision, { kind: data.reason }, runs);
-  return 'reported';
+/** Park the job briefly without spending an attempt (BullMQ's documented manual delay). */
+async function later(job: LifecycleJob, token: string | undefined): Promise<never> {
+  await job.moveToDelayed(Date.now() + BUSY_DELAY_MS, token);
+  throw new DelayedError();
 }

@@ -5,8 +5,13 @@ import {
   createReplicateHandler,
   createTeardownHandler,
   createWireHandler,
+  ConvergenceSweep,
+  EnvironmentCommands,
   GitHubStatusReporter,
+  InboxProcessor,
+  OutboxRelay,
   ResourceLedger,
+  SinkDelivery,
   StageRunner,
   SubnetAllocator,
   SubnetLedger,
@@ -15,14 +20,35 @@ import { subnetPool } from '@berth/core';
 import type { ReadinessCheck } from '@berth/observability';
 import { DockerContainerHost, GitSourceRepository, OctokitGitHub } from '@berth/providers';
 import type { Stores } from '@berth/runtime';
-import { closeRedis, createLifecycleQueue, createRedis } from '@berth/queue';
+import { closeRedis, createLifecycleQueue, createRedis, redisLock } from '@berth/queue';
+import {
+  ConvergenceQueries,
+  EnvironmentLeases,
+  EnvironmentStore,
+  INBOX_CHANNEL,
+  listen,
+  Outbox,
+  OUTBOX_CHANNEL,
+  WebhookInbox,
+} from '@berth/db';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { startLifecycleWorker } from './lifecycle-worker.js';
 import { checkSubnetPool } from './subnet-pool-check.js';
 
+/** Pull requests whose deliveries one worker processes at once. */
+export const INBOX_CONCURRENCY = 4;
+const SWEEP_EVERY_MS = 30_000;
+
+/** Postgres connections a worker needs: two per stage slot, the inbox lanes, relay and sweep. */
+export function workerPoolSize(concurrency: number): number {
+  return concurrency * 2 + INBOX_CONCURRENCY + 4;
+}
+
 /**
- * The worker's composition root: one driver per port, every stage handler, the runner and the
- * BullMQ consumer. Nothing else in the worker constructs a vendor client.
+ * The worker's composition root: one driver per port, every stage handler, the runner, the
+ * BullMQ consumer, the inbox processor, the outbox relay and the convergence sweep. Nothing else
+ * in the worker constructs a vendor client.
  */
 export async function startLifecycle(config: WorkerConfig, stores: Stores, logger: Logger) {
   const { prisma, redis } = stores;
@@ -70,22 +96,73 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     linkSecret: config.PREVIEW_LINK_SECRET,
   });
   const queue = createLifecycleQueue(redis, config.QUEUE_PREFIX);
-  const runner = new StageRunner({ prisma, queue, handlers, reporter, logger });
+  queue.on('error', (error) => logger.warn({ err: error }, 'lifecycle queue error'));
+  const store = new EnvironmentStore(prisma);
+  const outbox = new Outbox(prisma);
+  const inbox = new WebhookInbox(prisma);
+  const leases = new EnvironmentLeases(prisma);
+  const commands = new EnvironmentCommands({
+    store,
+    outbox,
+    inbox,
+    leases,
+    dockerHost: config.DOCKER_HOST_NAME,
+  });
+  const runner = new StageRunner({
+    prisma,
+    commands,
+    leases,
+    handlers,
+    logger,
+    owner: `${hostname()}:${process.pid}`,
+  });
+  const sinks = new SinkDelivery({
+    prisma,
+    reporter,
+    lock: redisLock(redis, config.QUEUE_PREFIX),
+  });
   // BullMQ workers block on their connection: never share it with anything else.
   const connection = createRedis(config.REDIS_URL, 'berth-worker-consumer');
   const worker = startLifecycleWorker({
-    prisma,
     connection,
     prefix: config.QUEUE_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
     runner,
-    reporter,
+    sinks,
     logger,
   });
+  const inboxProcessor = new InboxProcessor({
+    inbox,
+    store,
+    commands,
+    github,
+    logger: logger.child({ component: 'inbox' }),
+    concurrency: INBOX_CONCURRENCY,
+  });
+  const relay = new OutboxRelay({ outbox, queue, logger: logger.child({ component: 'outbox' }) });
+  const sweep = new ConvergenceSweep({
+    queries: new ConvergenceQueries(prisma),
+    commands,
+    queue,
+    logger: logger.child({ component: 'converge' }),
+  });
+  // Postgres notifications wake the inbox and the relay the moment a row commits; the pumps
+  // also poll, so a lost notification only costs a second.
+  const listener = listen(
+    config.DATABASE_URL,
+    [INBOX_CHANNEL, OUTBOX_CHANNEL],
+    (channel) => (channel === INBOX_CHANNEL ? inboxProcessor.poke() : relay.poke()),
+    (error) => logger.warn({ err: error }, 'Postgres LISTEN connection lost; reconnecting'),
+  );
+  inboxProcessor.start();
+  relay.start();
+  const sweepTimer = setInterval(() => void sweep.sweep().catch(() => undefined), SWEEP_EVERY_MS);
   const checks: ReadinessCheck[] = [{ name: 'docker', check: () => containerHost.ping() }];
   return {
     checks,
     close: async () => {
+      clearInterval(sweepTimer);
+      await Promise.all([inboxProcessor.stop(), relay.stop(), listener.close()]);
       await worker.close();
       await queue.close();
       await closeRedis(connection);

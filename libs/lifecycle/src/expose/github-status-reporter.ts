@@ -35,6 +35,8 @@ export class GitHubStatusReporter implements StatusReporter {
     revision: Revision,
     event: ReportedEvent,
     stageRuns: StageRun[],
+    /** Which sink to deliver (each is its own retried job); both when omitted. */
+    only?: 'comment' | 'status',
   ): Promise<void> {
     const repo: RepositoryCoordinates = {
       installationId: Number(environment.repository.installationId),
@@ -46,7 +48,7 @@ export class GitHubStatusReporter implements StatusReporter {
     // A late report about an older generation must not overwrite the comment of a newer one;
     // its commit status still belongs on its own SHA.
     const stale = revision.generation < environment.generation && event.kind !== 'destroyed';
-    if (!stale) {
+    if (!stale && only !== 'status') {
       const input = commentInput(environment, revision, event, stageRuns, {
         links: event.kind === 'ready' || environment.state === 'ready' ? links : {},
         ...(linksExpireAt ? { linksExpireAt } : {}),
@@ -71,7 +73,7 @@ export class GitHubStatusReporter implements StatusReporter {
       event,
       wiringSecrets((revision.wiring ?? {}) as Partial<RevisionWiring>),
     );
-    if (status) {
+    if (status && only !== 'comment') {
       const targetUrl = links['web'] ?? Object.values(links).sort()[0];
       await this.deps.github.setCommitStatus(repo, revision.headSha, {
         ...status,

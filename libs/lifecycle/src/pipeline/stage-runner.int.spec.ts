@@ -1,36 +1,39 @@
-import { randomBytes, randomInt } from 'node:crypto';
-import { createPrismaClient, type PrismaClient } from '@berth/db';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import {
-  closeRedis,
-  createLifecycleQueue,
-  createRedis,
-  type LifecycleQueue,
-  type LifecycleStage,
-} from '@berth/queue';
+  createPrismaClient,
+  EnvironmentLeases,
+  EnvironmentStore,
+  Outbox,
+  type PrismaClient,
+  WebhookInbox,
+} from '@berth/db';
+import type { LifecycleStage } from '@berth/queue';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EnvironmentCommands } from '../commands/environment-commands.js';
 import type { StageHandler, StageInput } from './stage-handler.js';
-import { StageRunner } from './stage-runner.js';
-import type { ReportedEvent, StatusReporter } from './status-reporter.js';
+import { StageRunner, type StageRunnerDeps } from './stage-runner.js';
 
 const databaseUrl =
   process.env['TEST_DATABASE_URL'] ?? 'postgresql://berth:berth@127.0.0.1:5432/berth_test';
-const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
 let prisma: PrismaClient;
-let redis: ReturnType<typeof createRedis>;
-let queue: LifecycleQueue;
-const prefix = `runner-${randomBytes(4).toString('hex')}`;
+let leases: EnvironmentLeases;
+let commands: EnvironmentCommands;
 
-beforeAll(async () => {
-  prisma = createPrismaClient(databaseUrl);
-  redis = createRedis(redisUrl, 'stage-runner-test');
-  queue = createLifecycleQueue(redis, prefix);
+beforeAll(() => {
+  // A small pool on purpose: a stage of any length must never pin a connection.
+  prisma = createPrismaClient(databaseUrl, { maxConnections: 3 });
+  leases = new EnvironmentLeases(prisma);
+  commands = new EnvironmentCommands({
+    store: new EnvironmentStore(prisma),
+    outbox: new Outbox(prisma),
+    inbox: new WebhookInbox(prisma),
+    leases,
+    dockerHost: 'local',
+  });
 });
 afterAll(async () => {
-  await queue.obliterate({ force: true });
-  await queue.close();
-  await closeRedis(redis);
   await prisma.$disconnect();
 });
 
@@ -65,16 +68,6 @@ async function environment(generation = 1) {
   return env;
 }
 
-function recordingReporter() {
-  const events: ReportedEvent[] = [];
-  const reporter: StatusReporter = {
-    report: async (_env, _rev, event) => {
-      events.push(event);
-    },
-  };
-  return { events, reporter };
-}
-
 function handler(
   stage: LifecycleStage,
   run: (input: StageInput) => Promise<void> = async () => undefined,
@@ -86,6 +79,10 @@ const logger = pino({ level: 'silent' });
 const allStages = (run?: (input: StageInput) => Promise<void>) =>
   (['build', 'wire', 'replicate', 'expose', 'teardown'] as const).map((s) => handler(s, run));
 
+function runner(handlers: StageHandler[], extra: Partial<StageRunnerDeps> = {}) {
+  return new StageRunner({ prisma, commands, leases, handlers, logger, owner: 'test', ...extra });
+}
+
 async function runsOf(environmentId: string) {
   return prisma.stageRun.findMany({
     where: { revision: { environmentId } },
@@ -93,13 +90,35 @@ async function runsOf(environmentId: string) {
   });
 }
 
+/** Job ids the command path put in the outbox for this environment. */
+async function outboxJobs(environmentId: string): Promise<string[]> {
+  const rows = await prisma.outboxJob.findMany({ orderBy: { id: 'asc' } });
+  return rows
+    .filter((r) => (r.data as { environmentId?: string }).environmentId === environmentId)
+    .map((r) => r.jobId);
+}
+
+/** The lifecycle event stream of one environment, as `kind[:stage]`. */
+async function events(environmentId: string): Promise<string[]> {
+  const rows = await prisma.lifecycleEvent.findMany({
+    where: { environmentId },
+    orderBy: { id: 'asc' },
+  });
+  return rows.map((e) => (e.stage ? `${e.kind}:${e.stage}` : e.kind));
+}
+
+const stateOf = async (id: string) =>
+  (await prisma.environment.findUniqueOrThrow({ where: { id } })).state;
+
 describe('StageRunner', () => {
-  it('records a succeeded run, moves the state and enqueues the next stage under its deterministic id', async () => {
+  it('records a succeeded run, moves the state and puts the next stage in the outbox under its deterministic id', async () => {
     const env = await environment();
-    const { reporter, events } = recordingReporter();
-    const runner = new StageRunner({ prisma, queue, handlers: allStages(), reporter, logger });
     expect(
-      await runner.run({ environmentId: env.id, generation: 1, stage: 'build' }, 1, false),
+      await runner(allStages()).run(
+        { environmentId: env.id, generation: 1, stage: 'build' },
+        1,
+        false,
+      ),
     ).toBe('succeeded');
     const [run] = await runsOf(env.id);
     expect(run).toMatchObject({
@@ -109,150 +128,184 @@ describe('StageRunner', () => {
       details: { stage: 'build' },
     });
     expect(run?.durationMs).toBeGreaterThanOrEqual(0);
-    expect(await queue.getJob(`${env.id}-1-wire`)).toBeDefined();
-    expect(events).toEqual([{ kind: 'started', stage: 'build' }]);
+    expect(await outboxJobs(env.id)).toContain(`${env.id}-1-wire`);
+    expect(await events(env.id)).toEqual(['started:build']);
+    expect(await stateOf(env.id)).toBe('provisioning');
+    const after = await prisma.environment.findUniqueOrThrow({ where: { id: env.id } });
+    expect(after.leaseToken).toBeNull();
   });
 
-  it('marks the environment ready after expose and reports it', async () => {
+  it('marks the environment ready after expose and emits ready', async () => {
     const env = await environment();
-    const { reporter, events } = recordingReporter();
-    const runner = new StageRunner({ prisma, queue, handlers: allStages(), reporter, logger });
-    await runner.run({ environmentId: env.id, generation: 1, stage: 'expose' }, 1, true);
+    await prisma.environment.update({ where: { id: env.id }, data: { state: 'provisioning' } });
+    await runner(allStages()).run(
+      { environmentId: env.id, generation: 1, stage: 'expose' },
+      1,
+      true,
+    );
     const after = await prisma.environment.findUniqueOrThrow({ where: { id: env.id } });
     expect(after.state).toBe('ready');
     expect(after.readyAt).toBeInstanceOf(Date);
-    expect(events).toEqual([{ kind: 'ready' }]);
+    expect(await events(env.id)).toEqual(['ready']);
+    // Every event goes to every sink, each its own job.
+    expect((await outboxJobs(env.id)).filter((id) => id.startsWith('sink-'))).toHaveLength(2);
   });
 
   it('drops a job of an older generation without acting and records it as superseded', async () => {
     const env = await environment(2);
     let called = false;
-    const runner = new StageRunner({
-      prisma,
-      queue,
-      handlers: allStages(async () => void (called = true)),
-      reporter: recordingReporter().reporter,
-      logger,
-    });
-    expect(
-      await runner.run({ environmentId: env.id, generation: 1, stage: 'build' }, 1, false),
-    ).toBe('superseded');
+    const r = runner(allStages(async () => void (called = true)));
+    expect(await r.run({ environmentId: env.id, generation: 1, stage: 'build' }, 1, false)).toBe(
+      'superseded',
+    );
     expect(called).toBe(false);
     const [run] = await runsOf(env.id);
     expect(run).toMatchObject({ status: 'superseded' });
     expect(run?.errorMessage).toContain('generation 2 superseded generation 1');
-    expect(await queue.getJob(`${env.id}-1-wire`)).toBeUndefined();
+    expect(await outboxJobs(env.id)).toEqual([]);
   });
 
   it('stops a stale run at its next boundary when a newer generation arrives mid-stage', async () => {
     const env = await environment();
-    const runner = new StageRunner({
-      prisma,
-      queue,
-      handlers: allStages(async (input) => {
+    const r = runner(
+      allStages(async (input) => {
         await prisma.environment.update({ where: { id: env.id }, data: { generation: 2 } });
         await input.assertCurrent();
         throw new Error('must not get here');
       }),
-      reporter: recordingReporter().reporter,
-      logger,
-    });
-    expect(
-      await runner.run({ environmentId: env.id, generation: 1, stage: 'build' }, 1, false),
-    ).toBe('superseded');
+    );
+    expect(await r.run({ environmentId: env.id, generation: 1, stage: 'build' }, 1, false)).toBe(
+      'superseded',
+    );
     expect((await runsOf(env.id))[0]?.status).toBe('superseded');
   });
 
-  it('retries a failure, then fails the environment and reports the stage and error on the last attempt', async () => {
+  it('retries a failure, then fails the environment and emits the stage and error on the last attempt', async () => {
     const env = await environment();
-    const { reporter, events } = recordingReporter();
-    const runner = new StageRunner({
-      prisma,
-      queue,
-      handlers: allStages(async () => {
+    const r = runner(
+      allStages(async () => {
         throw new Error('api exited with code 3');
       }),
-      reporter,
-      logger,
-    });
-    const job = { environmentId: env.id, generation: 1, stage: 'replicate' as const };
-    expect(await runner.run(job, 1, false)).toBe('retrying');
-    expect((await prisma.environment.findUniqueOrThrow({ where: { id: env.id } })).state).toBe(
-      'provisioning',
     );
-    expect(await runner.run(job, 2, true)).toBe('failed');
+    const job = { environmentId: env.id, generation: 1, stage: 'replicate' as const };
+    expect(await r.run(job, 1, false)).toBe('retrying');
+    expect(await stateOf(env.id)).toBe('provisioning');
+    expect(await r.run(job, 2, true)).toBe('failed');
     const runs = await runsOf(env.id);
-    expect(runs.map((r) => [r.attempt, r.status])).toEqual([
+    expect(runs.map((x) => [x.attempt, x.status])).toEqual([
       [1, 'failed'],
       [2, 'failed'],
     ]);
     expect(runs[1]?.errorMessage).toBe('api exited with code 3');
-    expect((await prisma.environment.findUniqueOrThrow({ where: { id: env.id } })).state).toBe(
-      'failed',
-    );
-    expect(events).toEqual([
-      { kind: 'failed', stage: 'replicate', error: 'api exited with code 3' },
-    ]);
+    expect(await stateOf(env.id)).toBe('failed');
+    expect(await events(env.id)).toEqual(['failed:replicate']);
+    const failed = await prisma.lifecycleEvent.findFirstOrThrow({
+      where: { environmentId: env.id },
+    });
+    expect(failed.detail).toBe('api exited with code 3');
   });
 
   it('never overwrites a close that lands while the last stage runs', async () => {
     const env = await environment();
-    const { reporter, events } = recordingReporter();
-    const runner = new StageRunner({
-      prisma,
-      queue,
-      handlers: allStages(async () => {
-        // The API's close commits under its row lock, not under the runner's advisory lock.
+    const r = runner(
+      allStages(async () => {
+        // The close commits through the command path under the row lock, not under the lease.
         await prisma.environment.update({
           where: { id: env.id },
           data: { state: 'destroying', generation: 2 },
         });
       }),
-      reporter,
-      logger,
-    });
-    await runner.run({ environmentId: env.id, generation: 1, stage: 'expose' }, 1, true);
+    );
+    await r.run({ environmentId: env.id, generation: 1, stage: 'expose' }, 1, true);
     const after = await prisma.environment.findUniqueOrThrow({ where: { id: env.id } });
     expect(after.state).toBe('destroying');
     expect(after.readyAt).toBeNull();
-    expect(events).toEqual([]);
+    expect(await events(env.id)).toEqual([]);
   });
 
-  it('never runs two stages of one environment at once', async () => {
+  it('never runs two stages of one environment at once: the others find the lease taken', async () => {
     const env = await environment();
     let inside = 0;
     let overlap = false;
-    const runner = new StageRunner({
-      prisma,
-      queue,
-      handlers: allStages(async () => {
+    const r = runner(
+      allStages(async () => {
         inside++;
         if (inside > 1) overlap = true;
-        await new Promise((r) => setTimeout(r, 150));
+        await new Promise((resolve) => setTimeout(resolve, 150));
         inside--;
       }),
-      reporter: recordingReporter().reporter,
-      logger,
-    });
-    await Promise.all(
+    );
+    const results = await Promise.all(
       (['build', 'wire', 'replicate'] as const).map((stage) =>
-        runner.run({ environmentId: env.id, generation: 1, stage }, 1, false),
+        r.run({ environmentId: env.id, generation: 1, stage }, 1, false),
       ),
     );
     expect(overlap).toBe(false);
+    expect(results.filter((x) => x === 'locked')).toHaveLength(2);
   });
 
-  it('tears down after a close, ends destroyed and reports it; a run twice is harmless', async () => {
+  it('holds no pooled connection while a stage runs: more long stages than connections all finish', async () => {
+    const envs = await Promise.all([1, 2, 3, 4, 5].map(() => environment()));
+    const r = runner(
+      allStages(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }),
+    );
+    const results = await Promise.all(
+      envs.map((env) => r.run({ environmentId: env.id, generation: 1, stage: 'build' }, 1, false)),
+    );
+    expect(results).toEqual(envs.map(() => 'succeeded'));
+  });
+
+  it('a stage that outlives its lease is detected and cannot write', async () => {
+    const env = await environment();
+    const r = runner(
+      allStages(async (input) => {
+        // The lease lapses (a long stall) and another worker takes it.
+        await prisma.$executeRaw`
+          UPDATE environments SET lease_expires_at = now() - interval '1 second'
+          WHERE id = ${env.id}::uuid`;
+        expect(await leases.acquire(env.id, 'other-worker', randomUUID(), 60_000)).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 200)); // a heartbeat notices
+        await input.assertCurrent();
+        throw new Error('must not get here');
+      }),
+      { leaseTtlMs: 300 },
+    );
+    expect(await r.run({ environmentId: env.id, generation: 1, stage: 'build' }, 1, false)).toBe(
+      'superseded',
+    );
+    expect((await runsOf(env.id))[0]?.errorMessage).toMatch(/lease expired/);
+    const after = await prisma.environment.findUniqueOrThrow({ where: { id: env.id } });
+    expect(after.leaseOwner).toBe('other-worker');
+    // It announced its start while it held the lease; after losing it, nothing: no next stage.
+    expect(await events(env.id)).toEqual(['started:build']);
+    expect((await outboxJobs(env.id)).filter((id) => !id.startsWith('sink-'))).toEqual([]);
+  });
+
+  it('tears down after a close, ends destroyed and emits it; a run twice is harmless', async () => {
     const env = await environment();
     await prisma.environment.update({ where: { id: env.id }, data: { state: 'destroying' } });
-    const { reporter, events } = recordingReporter();
-    const runner = new StageRunner({ prisma, queue, handlers: allStages(), reporter, logger });
+    const r = runner(allStages());
     const job = { environmentId: env.id, generation: 1, stage: 'teardown' as const };
-    expect(await runner.run(job, 1, false)).toBe('succeeded');
+    expect(await r.run(job, 1, false)).toBe('succeeded');
     const after = await prisma.environment.findUniqueOrThrow({ where: { id: env.id } });
     expect(after.state).toBe('destroyed');
     expect(after.destroyedAt).toBeInstanceOf(Date);
-    expect(events).toEqual([{ kind: 'started', stage: 'teardown' }, { kind: 'destroyed' }]);
-    expect(await runner.run(job, 1, false)).toBe('succeeded');
+    expect(await events(env.id)).toEqual(['started:teardown', 'destroyed']);
+    expect(await r.run(job, 1, false)).toBe('succeeded');
+  });
+
+  it('a failing teardown is never failed for good: it keeps retrying', async () => {
+    const env = await environment();
+    await prisma.environment.update({ where: { id: env.id }, data: { state: 'destroying' } });
+    const r = runner(
+      allStages(async () => {
+        throw new Error('Docker is restarting');
+      }),
+    );
+    const job = { environmentId: env.id, generation: 1, stage: 'teardown' as const };
+    expect(await r.run(job, 7, false)).toBe('retrying');
+    expect(await stateOf(env.id)).toBe('destroying');
   });
 });

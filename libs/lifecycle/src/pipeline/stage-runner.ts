@@ -1,38 +1,48 @@
-import { isSuperseded, nextStage, type PipelineStage } from '@berth/core';
-import type { EnvironmentState, PrismaClient, Revision, Stage } from '@berth/db';
-import { enqueueStage, type LifecycleQueue, type StageJobData } from '@berth/queue';
+import { randomUUID } from 'node:crypto';
+import type { EnvironmentLeases, PrismaClient, Revision, Stage } from '@berth/db';
+import type { StageJobData } from '@berth/queue';
 import type { Logger } from 'pino';
-import { withEnvironmentLock } from './environment-lock.js';
+import { type EnvironmentCommands, staleReason } from '../commands/environment-commands.js';
 import {
   type EnvironmentWithRepository,
   type StageHandler,
   SupersededError,
 } from './stage-handler.js';
-import type { ReportedEvent, StatusReporter } from './status-reporter.js';
 
 export interface StageRunnerDeps {
   prisma: PrismaClient;
-  queue: LifecycleQueue;
+  commands: EnvironmentCommands;
+  leases: EnvironmentLeases;
   handlers: StageHandler[];
-  reporter: StatusReporter;
   logger: Logger;
+  /** Who holds leases (shown in `environments.lease_owner`): host + pid of this worker. */
+  owner: string;
+  /** Lease length; renewed every third of it. */
+  leaseTtlMs?: number;
 }
 
-export type StageRunResult = 'succeeded' | 'superseded' | 'failed' | 'retrying' | 'no-environment';
+export type StageRunResult =
+  | 'succeeded'
+  | 'superseded'
+  | 'failed'
+  | 'retrying'
+  | 'no-environment'
+  /** Another stage of this environment holds the lease: run again shortly. */
+  | 'locked';
 
-const STATE_DURING: Record<StageJobData['stage'], EnvironmentState> = {
-  build: 'building',
-  wire: 'provisioning',
-  replicate: 'provisioning',
-  expose: 'provisioning',
-  teardown: 'destroying',
-};
-/** States in which pipeline stages of the current generation do not run. */
-const NOT_PROVISIONING: EnvironmentState[] = ['held', 'skipped', 'destroying', 'destroyed'];
+const DEFAULT_LEASE_TTL_MS = 20_000;
+
+/** The lease was lost mid-stage (a stall past its expiry): stop, write nothing. */
+export class LeaseLostError extends SupersededError {
+  constructor(generation: number) {
+    super(generation, generation, 'the stage lease expired and may be held by another worker');
+  }
+}
 
 /**
- * Runs one stage job: lock the environment, drop it if superseded, record the stage run, act,
- * record the outcome, enqueue the next stage, tell the pull request. Safe to run twice.
+ * Runs one stage job under the environment's lease: drop it if superseded, record the stage run,
+ * act, then hand the outcome to the command path (which moves the state machine and queues the
+ * next stage or the notifications in one transaction). Safe to run twice.
  */
 export class StageRunner {
   private readonly handlers: Map<string, StageHandler>;
@@ -42,17 +52,36 @@ export class StageRunner {
   }
 
   async run(job: StageJobData, attempt: number, finalAttempt: boolean): Promise<StageRunResult> {
-    return withEnvironmentLock(this.deps.prisma, job.environmentId, () =>
-      this.runLocked(job, attempt, finalAttempt),
-    );
+    const { leases } = this.deps;
+    const ttl = this.deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    const token = randomUUID();
+    if (!(await leases.acquire(job.environmentId, this.deps.owner, token, ttl))) return 'locked';
+    let lost = false;
+    const heartbeat = setInterval(() => {
+      leases.renew(job.environmentId, token, ttl).then(
+        (held) => {
+          if (!held) lost = true;
+        },
+        (error: unknown) =>
+          this.deps.logger.warn({ err: error, ...job }, 'lease renewal failed; retrying'),
+      );
+    }, ttl / 3);
+    try {
+      return await this.runLeased(job, attempt, finalAttempt, token, () => lost);
+    } finally {
+      clearInterval(heartbeat);
+      await leases.release(job.environmentId, token).catch(() => undefined);
+    }
   }
 
-  private async runLocked(
+  private async runLeased(
     job: StageJobData,
     attempt: number,
     finalAttempt: boolean,
+    token: string,
+    leaseLost: () => boolean,
   ): Promise<StageRunResult> {
-    const { prisma } = this.deps;
+    const { prisma, commands } = this.deps;
     const logger = this.deps.logger.child({ ...job, attempt });
     const environment = await this.loadEnvironment(job.environmentId);
     if (!environment) {
@@ -67,7 +96,7 @@ export class StageRunner {
     if (!revision)
       throw new Error(`no revision for generation ${job.generation} of ${job.environmentId}`);
 
-    const stale = this.staleReason(job, environment);
+    const stale = staleReason(job, environment);
     if (stale) {
       await this.recordRun(revision, job.stage, attempt, {
         status: 'superseded',
@@ -81,16 +110,14 @@ export class StageRunner {
     if (!handler) throw new Error(`no handler registered for stage ${job.stage}`);
     const startedAt = new Date();
     await this.recordRun(revision, job.stage, attempt, { status: 'running', startedAt });
-    if (!(await this.setState(job, { state: STATE_DURING[job.stage] }))) {
-      const reason = 'a newer event changed the environment as this stage started';
+    const announce = attempt === 1 && (job.stage === 'build' || job.stage === 'teardown');
+    const started = await commands.stageStarted(job, token, announce);
+    if (!started.ok) {
       await this.recordRun(revision, job.stage, attempt, {
         status: 'superseded',
-        errorMessage: reason,
+        errorMessage: started.reason,
       });
       return 'superseded';
-    }
-    if (attempt === 1 && (job.stage === 'build' || job.stage === 'teardown')) {
-      await this.report(environment.id, revision, { kind: 'started', stage: job.stage });
     }
 
     try {
@@ -101,8 +128,9 @@ export class StageRunner {
         revision,
         logger,
         assertCurrent: async () => {
+          if (leaseLost()) throw new LeaseLostError(job.generation);
           const current = await this.loadEnvironment(job.environmentId);
-          const reason = current ? this.staleReason(job, current) : 'environment deleted';
+          const reason = current ? staleReason(job, current) : 'environment deleted';
           if (reason) {
             throw new SupersededError(
               job.generation,
@@ -112,6 +140,7 @@ export class StageRunner {
           }
         },
       });
+      if (leaseLost()) throw new LeaseLostError(job.generation);
       const finishedAt = new Date();
       await this.recordRun(revision, job.stage, attempt, {
         status: 'succeeded',
@@ -120,7 +149,8 @@ export class StageRunner {
         errorMessage: null,
         ...(outcome.details ? { details: outcome.details } : {}),
       });
-      await this.advance(job, environment.id, revision, logger);
+      const done = await commands.stageSucceeded(job, token);
+      if (!done.ok) logger.info({ reason: done.reason }, 'stage result not applied');
       return 'succeeded';
     } catch (error) {
       const finishedAt = new Date();
@@ -143,97 +173,15 @@ export class StageRunner {
         errorMessage: message.slice(0, 4_000),
       });
       if (!finalAttempt) {
-        logger.warn({ err: error }, 'stage failed; it will be retried');
+        // Teardown is never final; past a few attempts it is an alert, not a debug line.
+        const level = job.stage === 'teardown' && attempt >= 3 ? 'error' : 'warn';
+        logger[level]({ err: error }, 'stage failed; it will be retried');
         return 'retrying';
       }
       logger.error({ err: error }, 'stage failed on its last attempt');
-      if (!(await this.setState(job, { state: 'failed' }))) return 'superseded';
-      await this.report(environment.id, revision, {
-        kind: 'failed',
-        stage: job.stage,
-        error: message,
-      });
-      return 'failed';
+      const failed = await commands.stageFailed(job, token, message);
+      return failed.ok ? 'failed' : 'superseded';
     }
-  }
-
-  /** Why this job must not act, or undefined when it is current. */
-  private staleReason(job: StageJobData, env: EnvironmentWithRepository): string | undefined {
-    if (job.stage === 'teardown') {
-      return env.generation > job.generation && env.state !== 'destroying'
-        ? `the pull request was reopened or updated (generation ${env.generation})`
-        : undefined;
-    }
-    if (isSuperseded(job.generation, env.generation)) {
-      return `generation ${env.generation} superseded generation ${job.generation}`;
-    }
-    if (NOT_PROVISIONING.includes(env.state)) return `the environment is ${env.state}`;
-    return undefined;
-  }
-
-  private async advance(
-    job: StageJobData,
-    environmentId: string,
-    revision: Revision,
-    logger: Logger,
-  ): Promise<void> {
-    const { queue } = this.deps;
-    if (job.stage === 'teardown') {
-      if (!(await this.setState(job, { state: 'destroyed', destroyedAt: new Date() }))) {
-        logger.info('reopened while tearing down; not marking it destroyed');
-        return;
-      }
-      await this.report(environmentId, revision, { kind: 'destroyed' });
-      return;
-    }
-    const next = nextStage(job.stage as PipelineStage);
-    if (next) {
-      const id = await enqueueStage(queue, { ...job, stage: next });
-      logger.debug({ next, jobId: id }, 'next stage enqueued');
-      return;
-    }
-    if (!(await this.setState(job, { state: 'ready', readyAt: new Date() }))) {
-      logger.info('superseded as it became ready; leaving the state to the newer generation');
-      return;
-    }
-    await this.report(environmentId, revision, { kind: 'ready' });
-  }
-
-  private async report(environmentId: string, revision: Revision, event: ReportedEvent) {
-    const environment = await this.loadEnvironment(environmentId);
-    if (!environment) return;
-    try {
-      const runs = await this.deps.prisma.stageRun.findMany({
-        where: { revisionId: revision.id },
-        orderBy: [{ createdAt: 'asc' }],
-      });
-      await this.deps.reporter.report(environment, revision, event, runs);
-    } catch (error) {
-      this.deps.logger.warn(
-        { err: error, environmentId, event: event.kind },
-        'status report failed',
-      );
-    }
-  }
-
-  /**
-   * The API changes state and generation under its own row lock (not this advisory lock), so
-   * every write here is conditional: it lands only while the job is still current, and a close
-   * or push that committed a moment ago is never overwritten.
-   */
-  private async setState(
-    job: StageJobData,
-    data: { state: EnvironmentState; readyAt?: Date; destroyedAt?: Date },
-  ): Promise<boolean> {
-    const current =
-      job.stage === 'teardown'
-        ? { OR: [{ generation: job.generation }, { state: 'destroying' as const }] }
-        : { generation: job.generation, state: { notIn: NOT_PROVISIONING } };
-    const { count } = await this.deps.prisma.environment.updateMany({
-      where: { id: job.environmentId, ...current },
-      data,
-    });
-    return count === 1;
   }
 
   private loadEnvironment(id: string): Promise<EnvironmentWithRepository | null> {

@@ -13,8 +13,7 @@ export type ReportedEvent =
 
 /**
  * Tells the pull request what happened (sticky comment, commit status; later Slack). Called by
- * the stage runner after the state store is updated, so a reporter can always re-read state.
- * Reporting failures are logged, never fail the stage.
+ * the sink jobs of the lifecycle event stream, never inside a stage or its lease.
  */
 export interface StatusReporter {
   report(
@@ -22,5 +21,6 @@ export interface StatusReporter {
     revision: Revision,
     event: ReportedEvent,
     stageRuns: StageRun[],
+    only?: 'comment' | 'status',
   ): Promise<void>;
 }

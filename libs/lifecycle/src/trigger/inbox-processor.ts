@@ -15,6 +15,7 @@ import {
 import type { EnvironmentStore, InboxDelivery, Tx, WebhookInbox } from '@berth/db';
 import type { Logger } from 'pino';
 import type { EnvironmentCommands } from '../commands/environment-commands.js';
+import { Pump } from '../shared/pump.js';
 import { ApprovalPermissions, type PullRequestFactsSource } from './github-facts.js';
 
 export interface InboxProcessorDeps {
@@ -35,32 +36,26 @@ const APPROVAL_LABEL = 'preview:approved';
 
 export class InboxProcessor {
   private readonly permissions: ApprovalPermissions;
-  private running = false;
   private stopped = false;
-  private wake: (() => void) | undefined;
-  private loop: Promise<void> | undefined;
-  private dirty = false;
+  private readonly pump: Pump;
 
   constructor(private readonly deps: InboxProcessorDeps) {
     this.permissions = new ApprovalPermissions(deps.github);
+    this.pump = new Pump('inbox', () => this.drain(), deps.logger, deps.pollMs ?? 1_000);
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.pump.start();
   }
 
   /** Something new may be waiting (a Postgres notification): look now. */
   poke(): void {
-    this.dirty = true;
-    this.wake?.();
+    this.pump.poke();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
-    await this.loop;
+    await this.pump.stop();
   }
 
   /** Processes until the inbox holds nothing due; returns how many deliveries it settled. */
@@ -75,26 +70,6 @@ export class InboxProcessor {
       const settled = counts.reduce((a, b) => a + b, 0);
       total += settled;
       if (settled === 0) return total;
-    }
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      this.dirty = false;
-      try {
-        await this.drain();
-      } catch (error) {
-        this.deps.logger.error({ err: error }, 'inbox drain failed; retrying');
-      }
-      if (this.stopped || this.dirty) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.deps.pollMs ?? 1_000);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
     }
   }
 

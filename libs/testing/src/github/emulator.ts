@@ -45,6 +45,8 @@ export interface GitHubEmulatorOptions {
   /** Where scenario helpers deliver webhooks (can be set later with setWebhookTarget). */
   webhook?: WebhookTarget;
   port?: number;
+  /** First repository id (default 700000001); give each emulator sharing a database its own. */
+  firstRepositoryId?: number;
 }
 
 const ROUTES: Route[] = [
@@ -86,6 +88,8 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}) {
     createdAt: new Date().toISOString(),
   };
   const state = new EmulatorState(app, () => baseUrl, options.tokenTtlSeconds ?? 3600);
+  if (options.firstRepositoryId !== undefined)
+    state.startRepositoryIdsAt(options.firstRepositoryId);
   const installationId = options.installationId ?? 4242;
   state.addInstallation(installationId, state.account(app.owner.login, 'Organization'));
 

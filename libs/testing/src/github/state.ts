@@ -136,6 +136,14 @@ export class EmulatorState {
     this.repos.set(repo.fullName.toLowerCase(), repo);
   }
 
+  /**
+   * Start repository ids at `first`: tests sharing one state store give each emulator its own
+   * range, so two emulators' `acme/shop` are two repositories to Berth, as on GitHub.
+   */
+  startRepositoryIdsAt(first: number): void {
+    this.seq.repo = first;
+  }
+
   nextRepoId(): number {
     return this.seq.repo++;
   }

@@ -1,0 +1,88 @@
+// Notifications are sinks on the lifecycle event stream: each (event, sink) pair is its own queued
+// job with its own retries, run outside every stage and lease. A sink renders from the rows as
+// they are now, so a retried or late delivery converges instead of rewinding.
+
+import type { PrismaClient } from '@berth/db';
+import type { ShortLock, SinkJobData } from '@berth/queue';
+import type { ReportedEvent, StatusReporter } from '../pipeline/status-reporter.js';
+
+export interface SinkDeliveryDeps {
+  prisma: PrismaClient;
+  reporter: StatusReporter;
+  /** Serialises one environment's comment edits (two racing creates would post two comments). */
+  lock: ShortLock;
+}
+
+export type SinkResult = 'delivered' | 'superseded' | 'gone' | 'busy';
+
+export class SinkDelivery {
+  constructor(private readonly deps: SinkDeliveryDeps) {}
+
+  async deliver(job: SinkJobData): Promise<SinkResult> {
+    const { prisma, reporter, lock } = this.deps;
+    const event = await prisma.lifecycleEvent.findUnique({ where: { id: BigInt(job.eventId) } });
+    if (!event) return 'gone';
+    // A newer event of the same environment (for the status: of the same revision) will render
+    // the newer truth; delivering this one now could only rewind what the PR shows.
+    const newer = await prisma.lifecycleEvent.count({
+      where: {
+        environmentId: event.environmentId,
+        id: { gt: event.id },
+        ...(job.sink === 'status' ? { generation: event.generation } : {}),
+      },
+    });
+    if (newer > 0) return 'superseded';
+    const reported = reportedEvent(event.kind, event.stage, event.detail);
+    if (!reported) return 'gone';
+
+    const token =
+      job.sink === 'comment'
+        ? await lock.acquire(`comment:${event.environmentId}`, 60_000)
+        : 'none';
+    if (!token) return 'busy';
+    try {
+      const environment = await prisma.environment.findUnique({
+        where: { id: event.environmentId },
+        include: { repository: true },
+      });
+      const revision = await prisma.revision.findUnique({
+        where: {
+          environmentId_generation: {
+            environmentId: event.environmentId,
+            generation: event.generation,
+          },
+        },
+      });
+      if (!environment || !revision) return 'gone';
+      const runs = await prisma.stageRun.findMany({
+        where: { revisionId: revision.id },
+        orderBy: { createdAt: 'asc' },
+      });
+      await reporter.report(environment, revision, reported, runs, job.sink);
+      return 'delivered';
+    } finally {
+      if (job.sink === 'comment') await lock.release(`comment:${event.environmentId}`, token);
+    }
+  }
+}
+
+function reportedEvent(
+  kind: string,
+  stage: string | null,
+  detail: string | null,
+): ReportedEvent | undefined {
+  switch (kind) {
+    case 'started':
+      return { kind: 'started', stage: (stage ?? 'build') as 'build' };
+    case 'failed':
+      return { kind: 'failed', stage: (stage ?? 'build') as 'build', error: detail ?? 'failed' };
+    case 'ready':
+    case 'destroyed':
+    case 'held':
+    case 'skipped':
+      return { kind };
+    default:
+      // expiring / asleep: no PR-facing rendering yet.
+      return undefined;
+  }
+}
