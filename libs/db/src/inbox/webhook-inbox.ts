@@ -52,7 +52,8 @@ export class WebhookInbox {
           CASE WHEN ${d.outcome} = 'received' THEN NULL ELSE now() END)
         ON CONFLICT (delivery_id) DO NOTHING
         RETURNING id::text AS id)
-      SELECT id, CASE WHEN ${notify} THEN pg_notify(${INBOX_CHANNEL}, '') END AS notified
+      -- pg_notify returns void, which the driver cannot read: cast it (it is sent at commit).
+      SELECT id, CASE WHEN ${notify} THEN pg_notify(${INBOX_CHANNEL}, '')::text END AS notified
       FROM stored`;
     return rows.length === 1 ? 'stored' : 'duplicate';
   }
