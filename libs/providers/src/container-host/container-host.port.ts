@@ -166,6 +166,8 @@ export interface ContainerState {
   running: boolean;
   exitCode: number | null;
   health: 'healthy' | 'unhealthy' | 'starting' | null;
+  /** Times the engine restarted it by its restart policy: growth between looks is a crash loop. */
+  restartCount: number;
   labels: Labels;
   /** IP address per attached network. */
   networks: Readonly<Record<string, string>>;
@@ -223,7 +225,8 @@ export interface ContainerHost {
   /**
    * Runs a healthcheck test (`['CMD', …]`, `['CMD-SHELL', cmd]`, a string, `['NONE']`) inside the
    * running container once, as Docker's own check would. Never throws for a failing, slow or
-   * stopped probe: the outcome says which. At most one probe per container is in flight.
+   * stopped probe: the outcome says which. At most one probe per container is in flight: while
+   * an earlier one outlives its timeout, the next call waits for it and returns its late result.
    */
   probeHealth(
     name: string,

@@ -36,6 +36,7 @@ export function toState(info: Docker.ContainerInspectInfo): ContainerState {
     running: info.State.Running,
     exitCode: info.State.Running || info.State.Status === 'created' ? null : info.State.ExitCode,
     health: health === 'healthy' || health === 'unhealthy' || health === 'starting' ? health : null,
+    restartCount: info.RestartCount ?? 0,
     labels: info.Config.Labels ?? {},
     networks: Object.fromEntries(
       Object.entries(info.NetworkSettings.Networks ?? {}).map(([net, ep]) => [net, ep.IPAddress]),

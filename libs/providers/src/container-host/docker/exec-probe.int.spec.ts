@@ -68,24 +68,37 @@ describe('probeHealth', () => {
     expect(await probe(['NONE'])).toEqual({ outcome: 'none', exitCode: null, output: '' });
   });
 
-  it('a slow check is a timeout; the next probe waits for it instead of piling up', async () => {
-    const slow = await probe(['CMD-SHELL', 'echo started; sleep 3'], 300);
+  it('a slow check is a timeout; the next probe waits for it and reports its late result', async () => {
+    const slow = await probe(['CMD-SHELL', 'echo started; sleep 3; exit 5'], 300);
     expect(slow.outcome).toBe('timeout');
     expect(slow.output).toContain('did not finish within 300 ms');
     const execIds = async () =>
       (await env.host.docker.getContainer(sleeper).inspect()).ExecIDs ?? [];
     const before = await execIds();
-    const meanwhile = await probe(['CMD', 'true']);
+    const meanwhile = await probe(['CMD', 'true'], 100);
     expect(meanwhile).toMatchObject({ outcome: 'timeout' });
     expect(meanwhile.output).toContain('previous probe is still running');
     // No exec was started for the blocked probe.
     expect(await execIds()).toEqual(before);
-    let after = await probe(['CMD', 'true']);
-    while (after.outcome === 'timeout') {
-      await new Promise((r) => setTimeout(r, 200));
-      after = await probe(['CMD', 'true']);
-    }
-    expect(after).toMatchObject({ outcome: 'passed', exitCode: 0 });
+    // The slow one's own verdict, once it has one, is the next result: a late answer counts.
+    const late = await probe(['CMD', 'true'], 30_000);
+    expect(late).toMatchObject({ outcome: 'failed', exitCode: 5 });
+    expect(late.output).toContain('started');
+    expect(late.output).toContain('finished after its timeout');
+    expect(await probe(['CMD', 'true'])).toEqual({ outcome: 'passed', exitCode: 0, output: '' });
+  });
+
+  it('a late result from a replaced container is not reported for its successor', async () => {
+    const first = await env.host.runContainer(spec('replaced'));
+    const slow = await probe(['CMD-SHELL', 'sleep 2'], 200, first.name);
+    expect(slow.outcome).toBe('timeout');
+    await env.host.removeContainer(first.name);
+    const second = await env.host.runContainer(spec('replaced'));
+    expect(second.id).not.toBe(first.id);
+    expect(await probe(['CMD-SHELL', 'exit 7'], 10_000, second.name)).toMatchObject({
+      outcome: 'failed',
+      exitCode: 7,
+    });
   });
 
   it('a stopped or missing container is not-running, not an error', async () => {

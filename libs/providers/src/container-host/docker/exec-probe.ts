@@ -28,13 +28,23 @@ export function probeCommand(test: HealthcheckSpec['test']): string[] | null {
   );
 }
 
+/** A probe that outlived its timeout, still running: its result, when it comes, still counts. */
+interface Lingering {
+  exec: Docker.Exec;
+  /** The container it runs in: a replaced container of the same name is a different app. */
+  containerId: string;
+  output: TailBuffer;
+  ended: Promise<void>;
+}
+
 /**
- * Probes per container, with at most one exec in flight for each: a probe that outlived its
- * timeout is left to finish (the Engine cannot kill an exec), and until it does the next probe
- * of that container reports `timeout` instead of piling more processes on a loaded host.
+ * Probes per container, with at most one exec in flight for each. A probe that outlives its
+ * timeout is left to finish (the Engine cannot kill an exec); the next probe of that container
+ * waits for it instead of piling more processes on a loaded host, and reports its late result:
+ * under CPU contention a check that passes slowly has still passed.
  */
 export class ExecProber {
-  private readonly lingering = new Map<string, Docker.Exec>();
+  private readonly lingering = new Map<string, Lingering>();
 
   constructor(private readonly docker: Docker) {}
 
@@ -47,15 +57,8 @@ export class ExecProber {
     if (!cmd) return { outcome: 'none', exitCode: null, output: '' };
     const previous = this.lingering.get(name);
     if (previous) {
-      const info = await previous.inspect().catch(() => null);
-      if (info?.Running) {
-        return {
-          outcome: 'timeout',
-          exitCode: null,
-          output: 'the previous probe is still running',
-        };
-      }
-      this.lingering.delete(name);
+      const late = await this.settle(name, previous, timeoutMs);
+      if (late) return late;
     }
     let exec: Docker.Exec;
     let stream: Duplex;
@@ -73,37 +76,72 @@ export class ExecProber {
     }
     const output = new TailBuffer(OUTPUT_LIMIT);
     this.docker.modem.demuxStream(stream, output.sink(), output.sink());
-    const finished = await endOrTimeout(stream, timeoutMs);
-    if (!finished) {
-      stream.destroy();
-      this.lingering.set(name, exec);
+    const ended = streamEnded(stream);
+    if (!(await within(ended, timeoutMs))) {
+      const info = await exec.inspect().catch(() => null);
+      this.lingering.set(name, { exec, containerId: info?.ContainerID ?? '', output, ended });
       return {
         outcome: 'timeout',
         exitCode: null,
         output: `${output.text()}\n(probe did not finish within ${timeoutMs} ms)`.trim(),
       };
     }
-    const exitCode = await exitCodeOf(exec);
-    if (exitCode === null) {
-      // The stream ended but the Engine still shows the exec running: count it as slow.
-      this.lingering.set(name, exec);
-      return { outcome: 'timeout', exitCode: null, output: output.text() };
+    return resultOf(exec, output);
+  }
+
+  /** The late result of a lingering probe, `timeout` while it still runs, or null when moot. */
+  private async settle(
+    name: string,
+    previous: Lingering,
+    timeoutMs: number,
+  ): Promise<ProbeResult | null> {
+    const container = await this.docker
+      .getContainer(name)
+      .inspect()
+      .catch(() => null);
+    if (!container || container.Id !== previous.containerId) {
+      this.lingering.delete(name);
+      return null;
     }
-    return { outcome: exitCode === 0 ? 'passed' : 'failed', exitCode, output: output.text() };
+    if (!(await within(previous.ended, timeoutMs))) {
+      return {
+        outcome: 'timeout',
+        exitCode: null,
+        output: `the previous probe is still running after another ${timeoutMs} ms`,
+      };
+    }
+    this.lingering.delete(name);
+    const result = await resultOf(previous.exec, previous.output);
+    return { ...result, output: `${result.output}\n(finished after its timeout)`.trim() };
   }
 }
 
-function endOrTimeout(stream: Duplex, timeoutMs: number): Promise<boolean> {
+async function resultOf(exec: Docker.Exec, output: TailBuffer): Promise<ProbeResult> {
+  const exitCode = await exitCodeOf(exec);
+  // The stream ended but the Engine has no exit code yet: count it as slow, not as failed.
+  if (exitCode === null) return { outcome: 'timeout', exitCode: null, output: output.text() };
+  return { outcome: exitCode === 0 ? 'passed' : 'failed', exitCode, output: output.text() };
+}
+
+function streamEnded(stream: Duplex): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    const done = () => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-    stream.once('end', done);
-    stream.once('close', done);
-    stream.once('error', done);
+    stream.once('end', () => resolve());
+    stream.once('close', () => resolve());
+    stream.once('error', () => resolve());
   });
+}
+
+/** True when `done` settles within `ms`. */
+async function within(done: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([done.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The exit code once the Engine has recorded it (it can trail the stream's end briefly). */
