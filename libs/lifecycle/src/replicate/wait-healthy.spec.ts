@@ -17,6 +17,7 @@ function state(status: string, health: Health, exitCode: number | null = null): 
     running: status === 'running',
     exitCode,
     health,
+    restartCount: 0,
     labels: {},
     networks: {},
   };
@@ -88,6 +89,15 @@ describe('waitHealthy', () => {
     expect(e.message).toContain('docker exec app check');
     expect(e.message).toContain('healthcheck.start_period');
     expect(e.logs).toContain('listening soon');
+  });
+
+  it('names the last answer too when the very last probe only timed out', async () => {
+    const { host } = fakeHost([state('running', 'starting')], [failed, timeout]);
+    const error = (await waitHealthy(host, 'app', check, 600).catch(
+      (e: unknown) => e,
+    )) as ContainerWaitError;
+    expect(error.message).toContain('last probe timed out: slow');
+    expect(error.message).toContain('last answer: exited 1: connection refused');
   });
 
   it('fails at once on a crash loop or an exit, with the logs', async () => {

@@ -40,6 +40,8 @@ export async function waitHealthy(
   const probeTimeout = healthcheck.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   let delay = FIRST_DELAY_MS;
   let last: ProbeResult | null = null;
+  /** The last probe that ran to an exit code: under load the last one may only have timed out. */
+  let lastAnswer: ProbeResult | null = null;
   let probes = 0;
   for (;;) {
     const state = await host.inspectContainer(name);
@@ -52,12 +54,14 @@ export async function waitHealthy(
         timeoutMs: Math.min(probeTimeout, remaining),
       });
       probes += 1;
+      if (last.exitCode !== null) lastAnswer = last;
       if (last.outcome === 'passed') {
         return { state: (await host.inspectContainer(name)) ?? current, by: 'probe', probes };
       }
     }
     if (Date.now() >= deadline) {
-      throw await budgetSpent(host, name, healthcheck, timeoutMs, probes, last, current);
+      const seen = { probes, last, lastAnswer };
+      throw await budgetSpent(host, name, healthcheck, timeoutMs, seen, current);
     }
     await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, deadline - Date.now()))));
     delay = Math.min(MAX_DELAY_MS, Math.round(delay * GROWTH));
@@ -87,8 +91,11 @@ async function budgetSpent(
   name: string,
   healthcheck: HealthcheckSpec,
   timeoutMs: number,
-  probes: number,
-  last: ProbeResult | null,
+  {
+    probes,
+    last,
+    lastAnswer,
+  }: { probes: number; last: ProbeResult | null; lastAnswer: ProbeResult | null },
   state: ContainerState,
 ): Promise<ContainerWaitError> {
   const logs = await host.containerLogs(name, { tail: LOG_TAIL }).catch(() => '');
@@ -96,7 +103,9 @@ async function budgetSpent(
   const summary =
     `did not pass its healthcheck within ${seconds(timeoutMs)} s ` +
     `(${probes} probes by Berth; Docker's own status: ${state.health ?? 'none'}); ` +
-    `last probe ${describeProbe(last)}. ` +
+    `last probe ${describeProbe(last)}` +
+    (lastAnswer && lastAnswer !== last ? `; last answer: ${describeProbe(lastAnswer)}` : '') +
+    '. ' +
     `To fix: run the check by hand (docker exec ${name} ${command}) and make it exit 0 once the ` +
     `app is up, or give a slow start more time with healthcheck.start_period, interval or retries.`;
   return new ContainerWaitError(name, 'unhealthy', summary, state.exitCode, logs);

@@ -57,7 +57,9 @@ async function waitByState(
       const state = await host.waitForContainer(name, { until, timeoutMs: slice });
       if (until !== 'running') return state;
       await new Promise((r) => setTimeout(r, settleMs));
-      await failIfCrashLooping(host, name);
+      // Under CPU contention a crashing process can look `running` at both looks; the engine's
+      // restart count cannot: any restart during the settle period is a crash loop.
+      await failIfCrashLooping(host, name, state.restartCount);
       return await host.waitForContainer(name, { until, timeoutMs: SLICE_MS });
     } catch (error) {
       const sliceOnly = error instanceof ContainerWaitError && error.reason === 'timeout';
@@ -69,9 +71,14 @@ async function waitByState(
   }
 }
 
-async function failIfCrashLooping(host: ContainerHost, name: string): Promise<void> {
+async function failIfCrashLooping(
+  host: ContainerHost,
+  name: string,
+  restartsBefore?: number,
+): Promise<void> {
   const state = await host.inspectContainer(name);
-  if (state?.status !== 'restarting') return;
+  const restarted = restartsBefore !== undefined && (state?.restartCount ?? 0) > restartsBefore;
+  if (!state || (state.status !== 'restarting' && !restarted)) return;
   const logs = await host.containerLogs(name, { tail: LOG_TAIL }).catch(() => '');
   throw new ContainerWaitError(
     name,
