@@ -8,7 +8,12 @@ import { waitHealthy } from './wait-healthy.js';
 
 type Health = ContainerState['health'];
 
-function state(status: string, health: Health, exitCode: number | null = null): ContainerState {
+function state(
+  status: string,
+  health: Health,
+  exitCode: number | null = null,
+  restartCount = 0,
+): ContainerState {
   return {
     id: 'c1',
     name: 'app',
@@ -17,7 +22,7 @@ function state(status: string, health: Health, exitCode: number | null = null): 
     running: status === 'running',
     exitCode,
     health,
-    restartCount: 0,
+    restartCount,
     labels: {},
     networks: {},
   };
@@ -98,6 +103,26 @@ describe('waitHealthy', () => {
     )) as ContainerWaitError;
     expect(error.message).toContain('last probe timed out: slow');
     expect(error.message).toContain('last answer: exited 1: connection refused');
+  });
+
+  it('gives a probe still running at the deadline one more timeout to answer', async () => {
+    const { host, calls } = fakeHost([state('running', 'starting')], [timeout, passed]);
+    const ready = await waitHealthy(host, 'app', check, 1);
+    expect(ready.by).toBe('probe');
+    expect(calls).toEqual(['timeout', 'passed']);
+  });
+
+  it('sees a crash between two looks by the restart count', async () => {
+    const { host, calls } = fakeHost(
+      [state('running', 'starting'), state('running', 'starting', null, 1)],
+      [failed],
+    );
+    const error = (await waitHealthy(host, 'app', check, 30_000).catch(
+      (e: unknown) => e,
+    )) as ContainerWaitError;
+    expect(error.reason).toBe('exited');
+    expect(error.message).toContain('crash loop');
+    expect(calls).toEqual(['failed']);
   });
 
   it('fails at once on a crash loop or an exit, with the logs', async () => {

@@ -43,21 +43,30 @@ export async function waitHealthy(
   /** The last probe that ran to an exit code: under load the last one may only have timed out. */
   let lastAnswer: ProbeResult | null = null;
   let probes = 0;
+  let restarts: number | undefined;
+  /** At the deadline a probe still running gets its own timeout once more to answer. */
+  let grace = false;
   for (;;) {
     const state = await host.inspectContainer(name);
-    await failIfStopped(host, name, state);
+    await failIfStopped(host, name, state, restarts);
     const current = state as ContainerState;
+    restarts ??= current.restartCount;
     if (current.health === 'healthy') return { state: current, by: 'docker', probes };
     if (current.running) {
       const remaining = Math.max(MIN_PROBE_TIMEOUT_MS, deadline - Date.now());
       last = await host.probeHealth(name, healthcheck.test, {
-        timeoutMs: Math.min(probeTimeout, remaining),
+        timeoutMs: grace ? probeTimeout : Math.min(probeTimeout, remaining),
       });
       probes += 1;
       if (last.exitCode !== null) lastAnswer = last;
       if (last.outcome === 'passed') {
         return { state: (await host.inspectContainer(name)) ?? current, by: 'probe', probes };
       }
+    }
+    if (Date.now() >= deadline && last?.outcome === 'timeout' && !grace) {
+      // Slow is not failing: the check that is still running may yet pass.
+      grace = true;
+      continue;
     }
     if (Date.now() >= deadline) {
       const seen = { probes, last, lastAnswer };
@@ -73,10 +82,13 @@ async function failIfStopped(
   host: ContainerHost,
   name: string,
   state: ContainerState | null,
+  /** Restart count at the first look: a loaded host can hide a crash between two looks. */
+  restartsBefore: number | undefined,
 ): Promise<void> {
   if (!state) throw new ContainerWaitError(name, 'missing', 'does not exist', null, '');
+  const restarted = restartsBefore !== undefined && state.restartCount > restartsBefore;
   const summary =
-    state.status === 'restarting'
+    state.status === 'restarting' || restarted
       ? 'keeps exiting and being restarted (crash loop)'
       : state.status === 'exited' || state.status === 'dead'
         ? `exited with code ${state.exitCode ?? 'unknown'} before it was healthy`
