@@ -55,6 +55,9 @@ export class ControlPlane {
     readonly linkSecret: string,
     readonly webhookSecret: string,
     private readonly workDir: string,
+    /** How each app was started (env, ops port), so a crashed one can be started again. */
+    private readonly launch: Map<string, { env: Record<string, string>; opsPort: number }>,
+    private readonly options: ControlPlaneOptions,
   ) {}
 
   static async start(options: ControlPlaneOptions): Promise<ControlPlane> {
@@ -70,6 +73,8 @@ export class ControlPlane {
     const workDir = await mkdtemp(join(tmpdir(), 'berth-cp-'));
     const github = await startGitHubEmulator({
       webhook: { url: `http://127.0.0.1:${apiPort}/webhooks/github`, secret: webhookSecret },
+      // Test runs share one state store: each plane's repositories are new to Berth.
+      firstRepositoryId: 100_000_000 + Math.floor(Math.random() * 800_000_000),
     });
     const common: Record<string, string> = {
       DATABASE_URL: options.databaseUrl,
@@ -122,13 +127,14 @@ export class ControlPlane {
         gatewayOpsPort,
       ],
     ];
-    const apps = specs.map(([name, env]) =>
-      startAppProcess(
-        options.root,
+    const launch = new Map(
+      specs.map(([name, env, opsPort]) => [
         name,
-        { ...env, ...options.appEnv?.[name as 'api' | 'worker' | 'gateway'] },
-        options.echoLogs ?? false,
-      ),
+        { env: { ...env, ...options.appEnv?.[name as 'api' | 'worker' | 'gateway'] }, opsPort },
+      ]),
+    );
+    const apps = specs.map(([name]) =>
+      startAppProcess(options.root, name, launch.get(name)!.env, options.echoLogs ?? false),
     );
     const plane = new ControlPlane(
       github,
@@ -139,29 +145,59 @@ export class ControlPlane {
       linkSecret,
       webhookSecret,
       workDir,
+      launch,
+      options,
     );
     try {
-      for (const [i, [name, , opsPort]] of specs.entries()) {
-        const app = apps[i];
-        await waitFor(
-          `${name} to be ready`,
-          async () => {
-            if (app && app.child.exitCode !== null) {
-              throw new Error(`${name} exited with ${app.child.exitCode}:\n${app.output()}`);
-            }
-            const res = await httpRequest(`http://127.0.0.1:${opsPort}/readyz`, {
-              timeoutMs: 3_000,
-            });
-            return res.status === 200 ? true : undefined;
-          },
-          30_000,
-        );
-      }
+      for (const [name] of specs) await plane.waitReady(name);
     } catch (error) {
       await plane.stop();
       throw error;
     }
     return plane;
+  }
+
+  private async waitReady(name: string): Promise<void> {
+    const app = this.apps.find((a) => a.name === name);
+    const opsPort = this.launch.get(name)?.opsPort;
+    await waitFor(
+      `${name} to be ready`,
+      async () => {
+        if (app && app.child.exitCode !== null) {
+          throw new Error(`${name} exited with ${app.child.exitCode}:\n${app.output()}`);
+        }
+        const res = await httpRequest(`http://127.0.0.1:${opsPort}/readyz`, { timeoutMs: 3_000 });
+        return res.status === 200 ? true : undefined;
+      },
+      60_000,
+    );
+  }
+
+  /** kill -9 one app: no shutdown hook runs, as in a crash or an OOM kill. */
+  async crash(name: 'api' | 'worker' | 'gateway'): Promise<void> {
+    const app = this.apps.find((a) => a.name === name);
+    if (!app) throw new Error(`no app ${name}`);
+    const exited = new Promise<void>((resolve) => {
+      if (app.child.exitCode !== null || app.child.signalCode !== null) resolve();
+      else app.child.once('exit', () => resolve());
+    });
+    app.child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** Starts a crashed (or stopped) app again with the same configuration, and waits until ready. */
+  async restart(name: 'api' | 'worker' | 'gateway'): Promise<void> {
+    const index = this.apps.findIndex((a) => a.name === name);
+    const spec = this.launch.get(name);
+    if (index < 0 || !spec) throw new Error(`no app ${name}`);
+    await this.apps[index]!.stop();
+    this.apps[index] = startAppProcess(
+      this.options.root,
+      name,
+      spec.env,
+      this.options.echoLogs ?? false,
+    );
+    await this.waitReady(name);
   }
 
   /** GET /api/v1/environments/:id, or the environment of a repository's PR. */

@@ -15,6 +15,7 @@ describe('containerCreateOptions', () => {
   it('applies the security floor and labels', () => {
     const { options, configHash } = containerCreateOptions(base, 'sha256:1', policy);
     expect(options.HostConfig).toMatchObject({
+      Init: true,
       Privileged: false,
       SecurityOpt: ['no-new-privileges:true'],
       CapDrop: ['ALL'],

@@ -61,6 +61,9 @@ export function containerCreateOptions(
     Tty: false,
     Healthcheck: spec.healthcheck ? healthcheck(spec.healthcheck) : undefined,
     HostConfig: {
+      // An init (Docker's tini) as PID 1 reaps zombies, such as the health probes Docker 20.10
+      // abandons after their timeout, and forwards signals: a preview can always be stopped.
+      Init: true,
       // The security floor: not overridable by the spec.
       Privileged: false,
       SecurityOpt: [NO_NEW_PRIVILEGES],

@@ -91,6 +91,7 @@ describe('runContainer', () => {
 
     const info = await env.host.docker.getContainer(run.id).inspect();
     expect(info.HostConfig).toMatchObject({
+      Init: true,
       Privileged: false,
       SecurityOpt: ['no-new-privileges:true'],
       CapDrop: ['ALL'],
