@@ -20,9 +20,12 @@ await runService({
       logger.child({ component: 'lifecycle' }),
     );
     const checks = [...stores.checks, ...lifecycle.checks];
-    const app = await NestFactory.create(WorkerModule.forRoot(config, checks), {
-      bufferLogs: true,
-    });
+    const app = await NestFactory.create(
+      WorkerModule.forRoot(config, checks, lifecycle.registerMetrics),
+      {
+        bufferLogs: true,
+      },
+    );
     app.useLogger(app.get(Logger));
     await app.listen(config.WORKER_PORT, config.WORKER_HOST);
     return {

@@ -1,5 +1,5 @@
 import type { WorkerConfig } from '@berth/config';
-import { OpsModule, type ReadinessCheck } from '@berth/observability';
+import { OpsModule, type OpsOptions, type ReadinessCheck } from '@berth/observability';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
@@ -10,10 +10,21 @@ export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
  */
 @Module({})
 export class WorkerModule {
-  static forRoot(config: WorkerConfig, checks: ReadinessCheck[]): DynamicModule {
+  static forRoot(
+    config: WorkerConfig,
+    checks: ReadinessCheck[],
+    register?: OpsOptions['register'],
+  ): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [OpsModule.forRoot({ service: 'berth-worker', logLevel: config.LOG_LEVEL, checks })],
+      imports: [
+        OpsModule.forRoot({
+          service: 'berth-worker',
+          logLevel: config.LOG_LEVEL,
+          checks,
+          ...(register ? { register } : {}),
+        }),
+      ],
       providers: [{ provide: WORKER_CONFIG, useValue: config }],
     };
   }

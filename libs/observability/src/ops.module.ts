@@ -11,11 +11,20 @@ import { createMetrics } from './metrics.js';
 import { OpsController } from './ops.controller.js';
 import { METRICS, OPS_OPTIONS } from './ops.tokens.js';
 import type { ReadinessCheck } from './readiness.js';
+import type { Metrics } from './metrics.js';
+import type { Registry } from 'prom-client';
+
+function withAppMetrics(metrics: Metrics, options: OpsOptions): Metrics {
+  options.register?.(metrics.registry);
+  return metrics;
+}
 
 export interface OpsOptions {
   service: string;
   logLevel: string;
   checks: ReadinessCheck[];
+  /** Registers the app's own metrics (gauges, counters) on its registry. */
+  register?: (registry: Registry) => void;
 }
 
 /** /healthz, /readyz, /metrics and JSON request logs: the same operational surface for every app. */
@@ -37,7 +46,7 @@ export class OpsModule implements NestModule {
       controllers: [OpsController],
       providers: [
         { provide: OPS_OPTIONS, useValue: options },
-        { provide: METRICS, useValue: createMetrics(options.service) },
+        { provide: METRICS, useValue: withAppMetrics(createMetrics(options.service), options) },
       ],
       exports: [METRICS],
     };

@@ -34,6 +34,7 @@ import {
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { startLifecycleWorker } from './lifecycle-worker.js';
+import { registerWorkerMetrics } from './worker-metrics.js';
 import { checkSubnetPool } from './subnet-pool-check.js';
 
 /** Pull requests whose deliveries one worker processes at once. */
@@ -160,6 +161,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
   const checks: ReadinessCheck[] = [{ name: 'docker', check: () => containerHost.ping() }];
   return {
     checks,
+    registerMetrics: registerWorkerMetrics({ inbox, outbox, worker }),
     close: async () => {
       clearInterval(sweepTimer);
       await Promise.all([inboxProcessor.stop(), relay.stop(), listener.close()]);
