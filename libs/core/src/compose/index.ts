@@ -9,5 +9,5 @@ export {
 } from './parse-compose.js';
 export { type InterpolationContext, InterpolationError, interpolate } from './interpolate.js';
 export { type StartPlan, startOrder } from './graph.js';
-export { CAPABILITY_ALLOWLIST } from './security.js';
+export { BASELINE_CAPABILITIES, CAPABILITY_ALLOWLIST } from './capabilities.js';
 export { shellSplit } from './fields.js';

@@ -1,24 +1,6 @@
 import { scalar, stringList } from './fields.js';
+import { CAPABILITY_ALLOWLIST } from './capabilities.js';
 import { type ProblemList, childPath } from './problems.js';
-
-/**
- * Capabilities a service may add back after Berth drops ALL. Kept to what common images need
- * to start as root and step down, and nothing that reaches past the container:
- * - CHOWN, DAC_OVERRIDE, FOWNER: entrypoints (postgres, redis, nginx) fix ownership of their
- *   data directories before dropping privileges;
- * - SETUID, SETGID: the step-down itself (gosu, su-exec, nginx workers);
- * - NET_BIND_SERVICE: listening on ports below 1024 (nginx on :80).
- * Everything else (NET_ADMIN, NET_RAW, SYS_ADMIN, SYS_PTRACE, MKNOD, …) is refused.
- * The provisioner grants exactly this list by default, so most files need no `cap_add` at all.
- */
-export const CAPABILITY_ALLOWLIST: readonly string[] = [
-  'CHOWN',
-  'DAC_OVERRIDE',
-  'FOWNER',
-  'NET_BIND_SERVICE',
-  'SETGID',
-  'SETUID',
-];
 
 const HOST_NAMESPACE_KEYS = ['network_mode', 'pid', 'ipc', 'uts', 'userns_mode', 'cgroup'] as const;
 

@@ -2,6 +2,7 @@
 // No Docker, no database: every name, label, limit and wait condition is decided here.
 
 import {
+  BASELINE_CAPABILITIES,
   type ComposeSpec,
   type DependencyCondition,
   type EnvironmentIdentity,
@@ -21,19 +22,8 @@ import type {
 } from '@berth/providers';
 import type { RevisionImages, RevisionWiring } from '../pipeline/revision-outputs.js';
 
-/**
- * Capabilities every container gets back after CapDrop ALL: what official-style entrypoints
- * (postgres, redis) need to chown their data directory and drop to an unprivileged user.
- * Measured: without them the postgres fixture dies with `chown … Operation not permitted` and
- * `setpriv: setresuid failed`. All are on the driver's allowlist; NET_RAW, MKNOD, SYS_* stay off.
- */
-export const BASELINE_CAPABILITIES: readonly string[] = [
-  'CHOWN',
-  'DAC_OVERRIDE',
-  'FOWNER',
-  'SETGID',
-  'SETUID',
-];
+// The baseline is defined in core beside the allowlist it must stay inside.
+export { BASELINE_CAPABILITIES };
 
 export interface VolumePlan {
   /** Compose name (`db-data`), or `<service>#anon<i>` for an anonymous volume. */

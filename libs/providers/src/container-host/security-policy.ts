@@ -1,24 +1,13 @@
 // Berth's container security floor (DESIGN.md, "Security defaults"). Pure: the driver applies it
 // to every container, whatever the caller passed.
 
+import { CAPABILITY_ALLOWLIST } from '@berth/core';
 import { ContainerSpecError } from './container-host.errors.js';
 import { type ResourceLimits } from './container-host.port.js';
 
-/**
- * Capabilities a preview may add back after CapDrop ALL: what official database/cache images
- * need to chown their data dir and drop to an unprivileged user, plus binding ports < 1024.
- * Notably absent: NET_RAW, NET_ADMIN, SYS_ADMIN, SYS_PTRACE, MKNOD.
- */
-export const CAPABILITY_ALLOWLIST: readonly string[] = [
-  'CHOWN',
-  'DAC_OVERRIDE',
-  'FOWNER',
-  'FSETID',
-  'KILL',
-  'NET_BIND_SERVICE',
-  'SETGID',
-  'SETUID',
-];
+// The allowlist lives in core beside the compose validator that enforces it on `cap_add`: one
+// list, so the driver never refuses what validation accepted (nor grants what it refused).
+export { CAPABILITY_ALLOWLIST };
 
 export const DEFAULT_LIMITS: Required<ResourceLimits> = {
   memoryBytes: 512 * 1024 * 1024,
