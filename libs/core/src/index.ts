@@ -10,3 +10,4 @@ export * from './build/index.js';
 export * from './access/index.js';
 export * from './report/index.js';
 export * from './network/index.js';
+export * from './revision/index.js';

@@ -1,0 +1,2 @@
+export { type RevisionImages, type RevisionWiring } from './revision-outputs.js';
+export { readImages, readWiring, type WiringRead } from './read-revision-outputs.js';

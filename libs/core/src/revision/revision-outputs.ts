@@ -1,0 +1,42 @@
+import type { ComposeSpec } from '../compose/model.js';
+
+/**
+ * What the build stage leaves on `Revision.images`: per compose service, the image to run.
+ * Services with `image:` appear with `source: 'image'`.
+ */
+export type RevisionImages = Record<
+  string,
+  {
+    tag: string;
+    source: 'built' | 'cached' | 'image';
+    /** Build time when built, 0 otherwise. */
+    durationMs: number;
+    /** The build-input hash the tag carries (built/cached services). */
+    inputHash?: string;
+  }
+>;
+
+/**
+ * What the wire stage leaves on `Revision.wiring`: the revision's config unit, computed once and
+ * given to every container. Contains generated credentials: never returned by the API, never
+ * logged, never put in a PR comment.
+ */
+export interface RevisionWiring {
+  /** The compose model after interpolation and `{{ }}` templating. */
+  spec: ComposeSpec;
+  /** Per service: the full environment its container gets. */
+  environment: Record<string, Record<string, string>>;
+  /** Exposed service → public URL. */
+  urls: Record<string, string>;
+  /** Exposed service → hostname (one DNS label under the base domain). */
+  hostnames: Record<string, string>;
+  /** Exposed service → container port the gateway routes to. */
+  ports: Record<string, number>;
+  /** x-berth.public: no access control in front of the URLs. */
+  public: boolean;
+  /**
+   * Generated per-environment secrets by name (`x-berth.secrets`). Generated once per
+   * environment: the wire stage of a later generation reuses the values it finds here.
+   */
+  secrets?: Record<string, string>;
+}
