@@ -41,3 +41,12 @@ export {
 } from './environments/environment-store.js';
 export { listen } from './notify/pg-listener.js';
 export { ConvergenceQueries, type StuckEnvironment } from './environments/convergence-queries.js';
+export {
+  type EnvironmentFilter,
+  EnvironmentQueries,
+  type RevisionWithRuns,
+} from './environments/environment-queries.js';
+export { type RouteOwner, RouteStore, type RouteTarget } from './routes/route-store.js';
+export { RevisionStore } from './revisions/revision-store.js';
+export { StageRunStore, type StageRunWrite } from './revisions/stage-run-store.js';
+export { LifecycleEventStore } from './events/lifecycle-event-store.js';

@@ -1,0 +1,96 @@
+import type { AccessMode, EnvironmentState, PrismaClient, Resource, Route } from '../generated.js';
+
+/** What the gateway needs from a route: where a hostname goes and who may open it. */
+export interface RouteTarget {
+  hostname: string;
+  environmentId: string;
+  service: string;
+  targetHost: string;
+  targetPort: number;
+  accessMode: AccessMode;
+}
+
+/** The environment a hostname is routed to, as much as expose needs to refuse a takeover. */
+export interface RouteOwner {
+  id: string;
+  prNumber: number;
+  state: EnvironmentState;
+}
+
+/**
+ * Gateway routes: read by the gateway (one hostname at a time, cached there), written by the
+ * expose stage. The gateway's only write, last access, lives here too: it is the one row the
+ * front door touches and it is keyed by the route's environment.
+ */
+export class RouteStore {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  /** The gateway's read: by the unique hostname, only the fields it routes on. */
+  target(hostname: string): Promise<RouteTarget | null> {
+    return this.prisma.route.findUnique({
+      where: { hostname },
+      select: {
+        hostname: true,
+        environmentId: true,
+        service: true,
+        targetHost: true,
+        targetPort: true,
+        accessMode: true,
+      },
+    });
+  }
+
+  /** Last access of a preview, for idle detection; a deleted environment is not an error. */
+  async recordAccess(environmentId: string, at: Date): Promise<void> {
+    await this.prisma.environment.updateMany({
+      where: { id: environmentId },
+      data: { lastAccessAt: at },
+    });
+  }
+
+  find(hostname: string): Promise<Route | null> {
+    return this.prisma.route.findUnique({ where: { hostname } });
+  }
+
+  owner(environmentId: string): Promise<RouteOwner | null> {
+    return this.prisma.environment.findUnique({
+      where: { id: environmentId },
+      select: { id: true, prNumber: true, state: true },
+    });
+  }
+
+  /** Routes of an environment whose hostname is not among `keep`: exposed no longer. */
+  staleOf(environmentId: string, keep: readonly string[]): Promise<Route[]> {
+    return this.prisma.route.findMany({
+      where: { environmentId, hostname: { notIn: [...keep] } },
+    });
+  }
+
+  /** The ledger row of a route (provider `gateway`, host `local`), if it was ever planned. */
+  ledgerRecord(hostname: string): Promise<Resource | null> {
+    return this.prisma.resource.findUnique({
+      where: {
+        provider_host_kind_name: {
+          provider: 'gateway',
+          host: 'local',
+          kind: 'route',
+          name: hostname,
+        },
+      },
+    });
+  }
+
+  upsert(route: RouteTarget): Promise<Route> {
+    const { hostname, ...data } = route;
+    return this.prisma.route.upsert({
+      where: { hostname },
+      create: { hostname, ...data },
+      update: data,
+    });
+  }
+
+  /** Idempotent: removing a route already gone is fine. */
+  async remove(id: string): Promise<void> {
+    await this.prisma.route.deleteMany({ where: { id } });
+  }
+}
