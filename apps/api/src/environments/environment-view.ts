@@ -1,4 +1,5 @@
-import type { Environment, Repository, Revision, StageRun } from '@berth/db';
+import { readImages, readWiring } from '@berth/core';
+import type { EnvironmentRow, RevisionWithRuns, StageRun } from '@berth/db';
 
 /** What the list shows per environment. */
 export interface EnvironmentSummary {
@@ -47,9 +48,7 @@ export interface EnvironmentDetail extends EnvironmentSummary {
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
-export function environmentSummary(
-  env: Environment & { repository: Repository },
-): EnvironmentSummary {
+export function environmentSummary(env: EnvironmentRow): EnvironmentSummary {
   return {
     id: env.id,
     repository: env.repository.fullName,
@@ -69,32 +68,19 @@ export function environmentSummary(
   };
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** Names, tags and sources from `Revision.images`; nothing else of it. */
 export function servicesOf(images: unknown): ServiceView[] {
-  if (!isRecord(images)) return [];
-  return Object.entries(images)
-    .filter((entry): entry is [string, Record<string, unknown>] => isRecord(entry[1]))
-    .map(([name, image]) => ({
-      name,
-      image: typeof image['tag'] === 'string' ? image['tag'] : '',
-      source: typeof image['source'] === 'string' ? image['source'] : 'unknown',
-    }))
+  return Object.entries(readImages(images))
+    .map(([name, image]) => ({ name, image: image.tag, source: image.source }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /**
- * Only `wiring.urls`, string values only. The rest of the wiring (per-service environments)
- * holds generated credentials and must never leave the control plane.
+ * Only `wiring.urls`. The rest of the wiring (per-service environments, secrets) holds generated
+ * credentials and must never leave the control plane.
  */
 export function urlsOf(wiring: unknown): Record<string, string> {
-  const urls = isRecord(wiring) ? wiring['urls'] : undefined;
-  if (!isRecord(urls)) return {};
-  return Object.fromEntries(
-    Object.entries(urls).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-  );
+  return readWiring(wiring).urls;
 }
 
 export function stageView(run: StageRun): StageView {
@@ -110,8 +96,8 @@ export function stageView(run: StageRun): StageView {
 }
 
 export function environmentDetail(
-  env: Environment & { repository: Repository },
-  revision: (Revision & { stageRuns: StageRun[] }) | null,
+  env: EnvironmentRow,
+  revision: RevisionWithRuns | null,
 ): EnvironmentDetail {
   return {
     ...environmentSummary(env),

@@ -1,4 +1,4 @@
-import { type EnvironmentState, EnvironmentState as States } from '@berth/db';
+import { EnvironmentQueries, type EnvironmentState, EnvironmentState as States } from '@berth/db';
 import type { Stores } from '@berth/runtime';
 import {
   BadRequestException,
@@ -27,7 +27,11 @@ const LIST_LIMIT = 200;
 @Controller('api/v1/environments')
 @UseGuards(BearerTokenGuard)
 export class EnvironmentsController {
-  constructor(@Inject(STORES) private readonly stores: Stores) {}
+  private readonly environments: EnvironmentQueries;
+
+  constructor(@Inject(STORES) stores: Stores) {
+    this.environments = new EnvironmentQueries(stores.prisma);
+  }
 
   @Get()
   async list(
@@ -40,14 +44,10 @@ export class EnvironmentsController {
     if (state !== undefined && !STATES.includes(state)) {
       throw new BadRequestException(`state must be one of ${STATES.join(', ')}`);
     }
-    const rows = await this.stores.prisma.environment.findMany({
-      where: {
-        ...(repository ? { repository: { fullName: repository } } : {}),
-        ...(state ? { state: state as EnvironmentState } : {}),
-      },
-      include: { repository: true },
-      orderBy: [{ updatedAt: 'desc' }],
-      take: LIST_LIMIT,
+    const rows = await this.environments.list({
+      ...(repository ? { repository } : {}),
+      ...(state ? { state: state as EnvironmentState } : {}),
+      limit: LIST_LIMIT,
     });
     return { environments: rows.map(environmentSummary) };
   }
@@ -56,16 +56,9 @@ export class EnvironmentsController {
   async detail(@Param('id') id: string): Promise<EnvironmentDetail> {
     const notFound = () => new NotFoundException(`no environment with id ${id}`);
     if (!UUID.test(id)) throw notFound();
-    const { prisma } = this.stores;
-    const env = await prisma.environment.findUnique({
-      where: { id },
-      include: { repository: true },
-    });
+    const env = await this.environments.find(id);
     if (!env) throw notFound();
-    const revision = await prisma.revision.findUnique({
-      where: { environmentId_generation: { environmentId: id, generation: env.generation } },
-      include: { stageRuns: { orderBy: [{ createdAt: 'asc' }, { attempt: 'asc' }] } },
-    });
+    const revision = await this.environments.revisionWithRuns(id, env.generation);
     return environmentDetail(env, revision);
   }
 }
