@@ -3,7 +3,8 @@
 
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Prisma, PrismaClient } from '@berth/db';
+import type { RevisionImages } from '@berth/core';
+import { type PrismaClient, RevisionStore } from '@berth/db';
 import { type ContainerHost, ImageBuildError } from '@berth/providers';
 import type { Logger } from 'pino';
 import {
@@ -14,7 +15,6 @@ import {
 } from '../compose/revision-source.js';
 import { ComposeFileError } from '../compose/load-compose.js';
 import type { PlannedResource, ResourceLedger } from '../ledger/resource-ledger.js';
-import type { RevisionImages } from '../pipeline/revision-outputs.js';
 import type { StageHandler, StageInput, StageOutcome } from '../pipeline/stage-handler.js';
 import {
   type PlannedBuild,
@@ -36,10 +36,15 @@ export interface BuildHandlerDeps extends RevisionSourceDeps {
 export const IMAGE_INPUT_HASH_LABEL = 'berth.input-hash';
 
 export function createBuildHandler(deps: BuildHandlerDeps): StageHandler {
-  return { stage: 'build', run: (input) => runBuild(deps, input) };
+  const revisions = new RevisionStore(deps.prisma);
+  return { stage: 'build', run: (input) => runBuild(deps, revisions, input) };
 }
 
-async function runBuild(deps: BuildHandlerDeps, input: StageInput): Promise<StageOutcome> {
+async function runBuild(
+  deps: BuildHandlerDeps,
+  revisions: RevisionStore,
+  input: StageInput,
+): Promise<StageOutcome> {
   const { environment, revision, logger } = input;
   const started = performance.now();
   const checkout = await checkoutRevision(deps, environment, revision);
@@ -143,10 +148,7 @@ async function runBuild(deps: BuildHandlerDeps, input: StageInput): Promise<Stag
     );
   });
 
-  await deps.prisma.revision.update({
-    where: { id: revision.id },
-    data: { images: images as unknown as Prisma.InputJsonValue },
-  });
+  await revisions.saveImages(revision.id, images);
   return {
     details: {
       sha: checkout.sha,

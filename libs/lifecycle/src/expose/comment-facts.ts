@@ -5,9 +5,11 @@ import {
   type PreviewCommentService,
   type PreviewCommentStage,
   type PreviewCommentState,
+  readImages,
+  readWiring,
+  type RevisionWiring,
 } from '@berth/core';
 import type { EnvironmentState, Revision, StageRun } from '@berth/db';
-import type { RevisionImages, RevisionWiring } from '../pipeline/revision-outputs.js';
 import type { EnvironmentWithRepository } from '../pipeline/stage-handler.js';
 import type { ReportedEvent } from '../pipeline/status-reporter.js';
 
@@ -100,8 +102,8 @@ export function serviceRows(
   state: PreviewCommentState,
   runs: readonly StageRun[],
 ): PreviewCommentService[] {
-  const images = (revision.images ?? {}) as RevisionImages;
-  const wiring = (revision.wiring ?? {}) as Partial<RevisionWiring>;
+  const images = readImages(revision.images);
+  const wiring = readWiring(revision.wiring);
   const names = new Set([...Object.keys(wiring.spec?.services ?? {}), ...Object.keys(images)]);
   const health = replicatedHealth(runs);
   return [...names].map((name) => {
@@ -134,7 +136,7 @@ export function commentInput(
   runs: readonly StageRun[],
   context: CommentContext,
 ): PreviewCommentInput {
-  const wiring = (revision.wiring ?? {}) as Partial<RevisionWiring>;
+  const wiring = readWiring(revision.wiring);
   const state = commentState(environment.state, event);
   return {
     state,

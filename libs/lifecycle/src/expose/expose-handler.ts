@@ -1,9 +1,9 @@
-import type { AccessMode, PrismaClient, Route } from '@berth/db';
+import { readWiring } from '@berth/core';
+import { type AccessMode, type PrismaClient, type Route, RouteStore } from '@berth/db';
 import type { RoutePublisher } from '../pipeline/route-publisher.js';
 import type { ContainerHost } from '@berth/providers';
 import { ROUTES_CHANNEL } from '@berth/queue';
 import { ResourceLedger } from '../ledger/resource-ledger.js';
-import type { RevisionWiring } from '../pipeline/revision-outputs.js';
 import type { StageHandler, StageInput, StageOutcome } from '../pipeline/stage-handler.js';
 import { containerEndpoint } from '../replicate/container-endpoint.js';
 
@@ -41,18 +41,19 @@ interface DesiredRoute {
  */
 export function createExposeHandler(deps: ExposeDeps): StageHandler {
   const ledger = deps.ledger ?? new ResourceLedger(deps.prisma);
-  return { stage: 'expose', run: (input) => expose(deps, ledger, input) };
+  const routes = new RouteStore(deps.prisma);
+  return { stage: 'expose', run: (input) => expose(deps, routes, ledger, input) };
 }
 
 async function expose(
   deps: ExposeDeps,
+  routes: RouteStore,
   ledger: ResourceLedger,
   input: StageInput,
 ): Promise<StageOutcome> {
-  const { prisma } = deps;
   const { environment, revision } = input;
-  const wiring = (revision.wiring ?? {}) as Partial<RevisionWiring>;
-  if (!wiring.hostnames || !wiring.ports) {
+  const wiring = readWiring(revision.wiring);
+  if (!wiring.wired) {
     throw new Error(
       `revision ${revision.generation} of environment ${environment.id} has no wiring (hostnames/ports): run the wire stage first`,
     );
@@ -81,7 +82,7 @@ async function expose(
 
   const details: ExposeDetails = { routes: [], removed: [] };
   for (const route of desired) {
-    const action = await upsertRoute(prisma, ledger, environment.id, route);
+    const action = await upsertRoute(routes, ledger, environment.id, route);
     details.routes.push({
       hostname: route.hostname,
       service: route.service,
@@ -92,11 +93,9 @@ async function expose(
   }
 
   const wanted = new Set(desired.map((r) => r.hostname));
-  const stale = await prisma.route.findMany({
-    where: { environmentId: environment.id, hostname: { notIn: [...wanted] } },
-  });
+  const stale = await routes.staleOf(environment.id, [...wanted]);
   for (const route of stale) {
-    await removeRoute(prisma, ledger, route);
+    await removeRoute(routes, ledger, route);
     details.removed.push(route.hostname);
   }
 
@@ -113,30 +112,21 @@ async function expose(
 }
 
 async function upsertRoute(
-  prisma: PrismaClient,
+  routes: RouteStore,
   ledger: ResourceLedger,
   environmentId: string,
   route: DesiredRoute,
 ): Promise<ExposeDetails['routes'][number]['action']> {
-  const current = await prisma.route.findUnique({ where: { hostname: route.hostname } });
+  const current = await routes.find(route.hostname);
   if (current && current.environmentId !== environmentId) {
-    const owner = await prisma.environment.findUnique({ where: { id: current.environmentId } });
+    const owner = await routes.owner(current.environmentId);
     if (owner && owner.state !== 'destroyed') {
       throw new Error(
         `hostname ${route.hostname} is already routed to environment ${owner.id} (PR #${owner.prNumber}): two repositories with the same name need hostnames that include the owner`,
       );
     }
   }
-  const record = await prisma.resource.findUnique({
-    where: {
-      provider_host_kind_name: {
-        provider: 'gateway',
-        host: 'local',
-        kind: 'route',
-        name: route.hostname,
-      },
-    },
-  });
+  const record = await routes.ledgerRecord(route.hostname);
   const same =
     current !== null &&
     current.environmentId === environmentId &&
@@ -159,34 +149,14 @@ async function upsertRoute(
       access: route.accessMode,
     },
   });
-  const data = {
-    environmentId,
-    service: route.service,
-    targetHost: route.targetHost,
-    targetPort: route.targetPort,
-    accessMode: route.accessMode,
-  };
-  const written = await prisma.route.upsert({
-    where: { hostname: route.hostname },
-    create: { hostname: route.hostname, ...data },
-    update: data,
-  });
+  const written = await routes.upsert({ ...route, environmentId });
   await ledger.markCreated(planned.id, written.id);
   return current ? 'updated' : 'created';
 }
 
-async function removeRoute(prisma: PrismaClient, ledger: ResourceLedger, route: Route) {
-  const record = await prisma.resource.findUnique({
-    where: {
-      provider_host_kind_name: {
-        provider: 'gateway',
-        host: 'local',
-        kind: 'route',
-        name: route.hostname,
-      },
-    },
-  });
+async function removeRoute(routes: RouteStore, ledger: ResourceLedger, route: Route) {
+  const record = await routes.ledgerRecord(route.hostname);
   if (record) await ledger.markDeleting(record.id);
-  await prisma.route.deleteMany({ where: { id: route.id } });
+  await routes.remove(route.id);
   if (record) await ledger.markDeleted(record.id);
 }

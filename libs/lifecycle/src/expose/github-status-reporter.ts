@@ -1,7 +1,12 @@
-import { renderPreviewComment, shareLink, signShareToken, statusFor } from '@berth/core';
-import type { PrismaClient, Revision, StageRun } from '@berth/db';
+import {
+  readWiring,
+  renderPreviewComment,
+  shareLink,
+  signShareToken,
+  statusFor,
+} from '@berth/core';
+import { EnvironmentQueries, type PrismaClient, type Revision, type StageRun } from '@berth/db';
 import type { GitHubPort, RepositoryCoordinates } from '@berth/providers';
-import type { RevisionWiring } from '../pipeline/revision-outputs.js';
 import type { EnvironmentWithRepository } from '../pipeline/stage-handler.js';
 import type { ReportedEvent, StatusReporter } from '../pipeline/status-reporter.js';
 import { commentInput, wiringSecrets } from './comment-facts.js';
@@ -24,7 +29,10 @@ const DEFAULT_LINK_TTL_MS = 72 * 3_600_000;
  * report is rendered from the rows it is given, so a replayed report converges.
  */
 export class GitHubStatusReporter implements StatusReporter {
+  private readonly environments: EnvironmentQueries;
+
   constructor(private readonly deps: GitHubStatusReporterDeps) {
+    this.environments = new EnvironmentQueries(deps.prisma);
     if (deps.linkSecret.length < 16) {
       throw new Error('PREVIEW_LINK_SECRET must be at least 16 characters to sign share links');
     }
@@ -62,17 +70,11 @@ export class GitHubStatusReporter implements StatusReporter {
         known,
       );
       if (id !== known) {
-        await this.deps.prisma.environment.update({
-          where: { id: environment.id },
-          data: { commentId: BigInt(id) },
-        });
+        await this.environments.rememberComment(environment.id, id);
       }
     }
 
-    const status = statusFor(
-      event,
-      wiringSecrets((revision.wiring ?? {}) as Partial<RevisionWiring>),
-    );
+    const status = statusFor(event, wiringSecrets(readWiring(revision.wiring)));
     if (status && only !== 'comment') {
       const targetUrl = links['web'] ?? Object.values(links).sort()[0];
       await this.deps.github.setCommitStatus(repo, revision.headSha, {
@@ -87,8 +89,8 @@ export class GitHubStatusReporter implements StatusReporter {
     environment: EnvironmentWithRepository,
     revision: Revision,
   ): { links: Record<string, string>; linksExpireAt?: Date } {
-    const wiring = (revision.wiring ?? {}) as Partial<RevisionWiring>;
-    const urls = wiring.urls ?? {};
+    const wiring = readWiring(revision.wiring);
+    const urls = wiring.urls;
     if (wiring.public) return { links: { ...urls } };
     const now = this.deps.now?.() ?? new Date();
     const expiresAt =

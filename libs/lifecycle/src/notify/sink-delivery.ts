@@ -2,7 +2,13 @@
 // job with its own retries, run outside every stage and lease. A sink renders from the rows as
 // they are now, so a retried or late delivery converges instead of rewinding.
 
-import type { PrismaClient } from '@berth/db';
+import {
+  EnvironmentQueries,
+  LifecycleEventStore,
+  type PrismaClient,
+  RevisionStore,
+  StageRunStore,
+} from '@berth/db';
 import type { ShortLock, SinkJobData } from '@berth/queue';
 import type { ReportedEvent, StatusReporter } from '../pipeline/status-reporter.js';
 
@@ -16,22 +22,25 @@ export interface SinkDeliveryDeps {
 export type SinkResult = 'delivered' | 'superseded' | 'gone' | 'busy';
 
 export class SinkDelivery {
-  constructor(private readonly deps: SinkDeliveryDeps) {}
+  private readonly events: LifecycleEventStore;
+  private readonly environments: EnvironmentQueries;
+  private readonly revisions: RevisionStore;
+  private readonly stageRuns: StageRunStore;
+
+  constructor(private readonly deps: SinkDeliveryDeps) {
+    this.events = new LifecycleEventStore(deps.prisma);
+    this.environments = new EnvironmentQueries(deps.prisma);
+    this.revisions = new RevisionStore(deps.prisma);
+    this.stageRuns = new StageRunStore(deps.prisma);
+  }
 
   async deliver(job: SinkJobData): Promise<SinkResult> {
-    const { prisma, reporter, lock } = this.deps;
-    const event = await prisma.lifecycleEvent.findUnique({ where: { id: BigInt(job.eventId) } });
+    const { reporter, lock } = this.deps;
+    const event = await this.events.find(job.eventId);
     if (!event) return 'gone';
     // A newer event of the same environment (for the status: of the same revision) will render
     // the newer truth; delivering this one now could only rewind what the PR shows.
-    const newer = await prisma.lifecycleEvent.count({
-      where: {
-        environmentId: event.environmentId,
-        id: { gt: event.id },
-        ...(job.sink === 'status' ? { generation: event.generation } : {}),
-      },
-    });
-    if (newer > 0) return 'superseded';
+    if (await this.events.hasNewer(event, job.sink === 'status')) return 'superseded';
     const reported = reportedEvent(event.kind, event.stage, event.detail);
     if (!reported) return 'gone';
 
@@ -41,23 +50,10 @@ export class SinkDelivery {
         : 'none';
     if (!token) return 'busy';
     try {
-      const environment = await prisma.environment.findUnique({
-        where: { id: event.environmentId },
-        include: { repository: true },
-      });
-      const revision = await prisma.revision.findUnique({
-        where: {
-          environmentId_generation: {
-            environmentId: event.environmentId,
-            generation: event.generation,
-          },
-        },
-      });
+      const environment = await this.environments.find(event.environmentId);
+      const revision = await this.revisions.find(event.environmentId, event.generation);
       if (!environment || !revision) return 'gone';
-      const runs = await prisma.stageRun.findMany({
-        where: { revisionId: revision.id },
-        orderBy: { createdAt: 'asc' },
-      });
+      const runs = await this.stageRuns.ofRevision(revision.id);
       await reporter.report(environment, revision, reported, runs, job.sink);
       return 'delivered';
     } finally {

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { EnvironmentLeases, PrismaClient, Revision, Stage } from '@berth/db';
+import {
+  EnvironmentQueries,
+  type EnvironmentLeases,
+  type PrismaClient,
+  type Revision,
+  RevisionStore,
+  type Stage,
+  StageRunStore,
+  type StageRunWrite,
+} from '@berth/db';
 import type { StageJobData } from '@berth/queue';
 import type { Logger } from 'pino';
 import { type EnvironmentCommands, staleReason } from '../commands/environment-commands.js';
@@ -46,9 +55,15 @@ export class LeaseLostError extends SupersededError {
  */
 export class StageRunner {
   private readonly handlers: Map<string, StageHandler>;
+  private readonly environments: EnvironmentQueries;
+  private readonly revisions: RevisionStore;
+  private readonly stageRuns: StageRunStore;
 
   constructor(private readonly deps: StageRunnerDeps) {
     this.handlers = new Map(deps.handlers.map((h) => [h.stage, h]));
+    this.environments = new EnvironmentQueries(deps.prisma);
+    this.revisions = new RevisionStore(deps.prisma);
+    this.stageRuns = new StageRunStore(deps.prisma);
   }
 
   async run(job: StageJobData, attempt: number, finalAttempt: boolean): Promise<StageRunResult> {
@@ -81,18 +96,14 @@ export class StageRunner {
     token: string,
     leaseLost: () => boolean,
   ): Promise<StageRunResult> {
-    const { prisma, commands } = this.deps;
+    const { commands } = this.deps;
     const logger = this.deps.logger.child({ ...job, attempt });
     const environment = await this.loadEnvironment(job.environmentId);
     if (!environment) {
       logger.warn('environment no longer exists; dropping the job');
       return 'no-environment';
     }
-    const revision = await prisma.revision.findUnique({
-      where: {
-        environmentId_generation: { environmentId: job.environmentId, generation: job.generation },
-      },
-    });
+    const revision = await this.revisions.find(job.environmentId, job.generation);
     if (!revision)
       throw new Error(`no revision for generation ${job.generation} of ${job.environmentId}`);
 
@@ -185,31 +196,15 @@ export class StageRunner {
   }
 
   private loadEnvironment(id: string): Promise<EnvironmentWithRepository | null> {
-    return this.deps.prisma.environment.findUnique({
-      where: { id },
-      include: { repository: true },
-    });
+    return this.environments.find(id);
   }
 
   private async recordRun(
     revision: Revision,
     stage: Stage,
     attempt: number,
-    data: {
-      status: 'running' | 'succeeded' | 'failed' | 'superseded';
-      startedAt?: Date;
-      finishedAt?: Date;
-      durationMs?: number;
-      errorMessage?: string | null;
-      details?: Record<string, unknown>;
-    },
+    data: StageRunWrite,
   ): Promise<void> {
-    const { details, ...rest } = data;
-    const fields = { ...rest, ...(details ? { details: details as object } : {}) };
-    await this.deps.prisma.stageRun.upsert({
-      where: { revisionId_stage_attempt: { revisionId: revision.id, stage, attempt } },
-      create: { revisionId: revision.id, stage, attempt, ...fields },
-      update: fields,
-    });
+    await this.stageRuns.record(revision.id, stage, attempt, data);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateSecret, resolveSecrets, secretsOfWiring } from './environment-secrets.js';
+import { generateSecret, resolveSecrets } from './environment-secrets.js';
 
 describe('resolveSecrets', () => {
   it('reuses known values (newest first) and generates only new names', () => {
@@ -20,13 +20,5 @@ describe('resolveSecrets', () => {
     const a = generateSecret();
     expect(a).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(generateSecret()).not.toBe(a);
-  });
-});
-
-describe('secretsOfWiring', () => {
-  it('reads string secrets from stored JSON, tolerating anything else', () => {
-    expect(secretsOfWiring({ secrets: { a: 'x', b: 1 } })).toEqual({ a: 'x' });
-    expect(secretsOfWiring({})).toEqual({});
-    expect(secretsOfWiring(null)).toEqual({});
   });
 });

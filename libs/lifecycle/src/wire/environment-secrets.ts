@@ -38,12 +38,3 @@ export function resolveSecrets(
   }
   return { values, generated, reused };
 }
-
-/** The `secrets` of a stored wiring JSON, when it has any. */
-export function secretsOfWiring(wiring: unknown): Record<string, string> {
-  const secrets = (wiring as { secrets?: unknown } | null)?.secrets;
-  if (!secrets || typeof secrets !== 'object') return {};
-  return Object.fromEntries(
-    Object.entries(secrets).filter((e): e is [string, string] => typeof e[1] === 'string'),
-  );
-}

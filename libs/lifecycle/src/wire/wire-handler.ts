@@ -7,17 +7,16 @@
 // environment and reuses each value, so a database initialised with a password keeps working.
 // Values never go to logs or stage details (names only).
 
-import type { Prisma, PrismaClient } from '@berth/db';
-import { renderServiceEnvironments, TemplateError } from '@berth/core';
+import { renderServiceEnvironments, type RevisionWiring, TemplateError } from '@berth/core';
+import { type PrismaClient, RevisionStore } from '@berth/db';
 import { ComposeFileError } from '../compose/load-compose.js';
 import {
   type RevisionSourceDeps,
   checkoutRevision,
   loadRevisionCompose,
 } from '../compose/revision-source.js';
-import type { RevisionWiring } from '../pipeline/revision-outputs.js';
 import type { StageHandler, StageInput, StageOutcome } from '../pipeline/stage-handler.js';
-import { type ResolvedSecrets, resolveSecrets, secretsOfWiring } from './environment-secrets.js';
+import { type ResolvedSecrets, resolveSecrets } from './environment-secrets.js';
 
 export interface WireHandlerDeps extends RevisionSourceDeps {
   prisma: PrismaClient;
@@ -26,13 +25,18 @@ export interface WireHandlerDeps extends RevisionSourceDeps {
 }
 
 export function createWireHandler(deps: WireHandlerDeps): StageHandler {
-  return { stage: 'wire', run: (input) => runWire(deps, input) };
+  const revisions = new RevisionStore(deps.prisma);
+  return { stage: 'wire', run: (input) => runWire(deps, revisions, input) };
 }
 
-async function runWire(deps: WireHandlerDeps, input: StageInput): Promise<StageOutcome> {
+async function runWire(
+  deps: WireHandlerDeps,
+  revisions: RevisionStore,
+  input: StageInput,
+): Promise<StageOutcome> {
   const { environment, revision, logger } = input;
   const checkout = await checkoutRevision(deps, environment, revision);
-  const known = await knownSecrets(deps.prisma, environment.id, revision.generation);
+  const known = await knownSecrets(revisions, environment.id, revision.generation);
 
   let resolved: ResolvedSecrets | undefined;
   const loaded = await loadRevisionCompose(deps, environment, checkout, (names) => {
@@ -74,10 +78,7 @@ async function runWire(deps: WireHandlerDeps, input: StageInput): Promise<StageO
     public: spec.berth.public,
     secrets: secrets.values,
   };
-  await deps.prisma.revision.update({
-    where: { id: revision.id },
-    data: { wiring: wiring as unknown as Prisma.InputJsonValue },
-  });
+  await revisions.saveWiring(revision.id, wiring);
   logger.info(
     {
       exposed: spec.berth.expose,
@@ -101,14 +102,10 @@ async function runWire(deps: WireHandlerDeps, input: StageInput): Promise<StageO
 
 /** Secrets of this environment's earlier (and this) generations, newest first. */
 async function knownSecrets(
-  prisma: PrismaClient,
+  revisions: RevisionStore,
   environmentId: string,
   generation: number,
 ): Promise<Record<string, string>[]> {
-  const revisions = await prisma.revision.findMany({
-    where: { environmentId, generation: { lte: generation } },
-    orderBy: { generation: 'desc' },
-    select: { wiring: true },
-  });
-  return revisions.map((r) => secretsOfWiring(r.wiring)).filter((s) => Object.keys(s).length > 0);
+  const wirings = await revisions.wiringsUpTo(environmentId, generation);
+  return wirings.map((w) => w.secrets).filter((s) => Object.keys(s).length > 0);
 }
