@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { GatewayConfig } from '@berth/config';
 import type { RunningService } from '@berth/observability';
+import { RouteStore } from '@berth/db';
 import { closeRedis, createRedis } from '@berth/queue';
 import { openStores } from '@berth/runtime';
 import { NestFactory } from '@nestjs/core';
@@ -10,7 +11,7 @@ import { answerUpstreamFailure, createFrontDoor } from './front-door.js';
 import { GatewayOpsModule } from './gateway.module.js';
 import { LastAccessRecorder } from './last-access.js';
 import { createPreviewProxy } from './preview-proxy.js';
-import { prismaRouteLoader } from './routes/prisma-route-loader.js';
+import { storeRouteLoader } from './routes/store-route-loader.js';
 import { subscribeToRouteChanges } from './routes/route-invalidation.js';
 import { RouteTable } from './routes/route-table.js';
 
@@ -32,7 +33,8 @@ export async function startGateway(
   ops.useLogger(ops.get(Logger));
   await ops.listen(config.GATEWAY_OPS_PORT, config.GATEWAY_HOST);
 
-  const routes = new RouteTable({ load: prismaRouteLoader(stores.prisma) });
+  const routeStore = new RouteStore(stores.prisma);
+  const routes = new RouteTable({ load: storeRouteLoader(routeStore) });
   const subscriber = createRedis(config.REDIS_URL, 'berth-gateway-routes');
   const subscribed = subscribeToRouteChanges({
     subscriber,
@@ -41,12 +43,7 @@ export async function startGateway(
   await Promise.race([subscribed, new Promise((r) => setTimeout(r, SUBSCRIBE_WAIT_MS))]);
 
   const lastAccess = new LastAccessRecorder({
-    write: async (environmentId, at) => {
-      await stores.prisma.environment.updateMany({
-        where: { id: environmentId },
-        data: { lastAccessAt: at },
-      });
-    },
+    write: (environmentId, at) => routeStore.recordAccess(environmentId, at),
     onError: (error, environmentId) =>
       logger.warn({ err: error, environmentId }, 'could not record last access'),
   });
