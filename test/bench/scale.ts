@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { ControlPlane, httpRequest } from '@berth/testing';
+import { ControlPlane, DEBIAN_FIXTURE_IMAGE, httpRequest, oneServiceCompose } from '@berth/testing';
 import Docker from 'dockerode';
 
 // Compiled to dist/test/bench/: the repository root is three levels up.
@@ -18,38 +18,15 @@ const docker = new Docker();
 const PRS = Number(process.env['BENCH_SCALE_PRS'] ?? 120);
 const repository = `acme/scale${randomBytes(3).toString('hex')}`;
 const [owner, repo] = repository.split('/') as [string, string];
-const IMAGE = 'berth-fixture/debian:bookworm';
+const IMAGE = DEBIAN_FIXTURE_IMAGE;
 const TIMEOUT_MS = 45 * 60_000;
 const POLL_MS = 1_000;
 const FAILED_GRACE_MS = 5 * 60_000;
 
-// One service: a tiny HTTP server (perl ships in the fixture image) with a healthcheck, exposed
-// so the preview has a route. About 5 MB per container, so 120 fit on a small host. Berth runs the
-// healthcheck itself right after start; Docker's own runs only every 30 s, because each run is an
-// exec (a runc process): every 2 s across 120 containers would take a whole core by itself.
-const SERVER =
-  'use IO::Socket::INET; $| = 1; ' +
-  'my $s = IO::Socket::INET->new(LocalAddr => "0.0.0.0:8080", Listen => 64, ReuseAddr => 1) ' +
-  'or die "listen: $!"; print "listening on 8080\\n"; ' +
-  'while (my $c = $s->accept) { my $r = <$c>; ' +
-  'print $c "HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: 3\\r\\n\\r\\nok\\n"; ' +
-  'close $c }';
-const PROBE = 'use IO::Socket::INET; exit(IO::Socket::INET->new("127.0.0.1:8080") ? 0 : 1)';
-/** Compose interpolates `$name`: the perl code's own `$` are written `$$`. */
-const literal = (code: string) => JSON.stringify(code.replaceAll('$', '$$$$'));
-const COMPOSE = `services:
-  web:
-    image: ${IMAGE}
-    command: [perl, -e, ${literal(SERVER)}]
-    healthcheck:
-      test: [CMD, perl, -e, ${literal(PROBE)}]
-      interval: 30s
-      timeout: 5s
-      retries: 3
-x-berth:
-  expose: [web]
-  ports: { web: 8080 }
-`;
+// One service per preview (about 5 MB a container, so 120 fit on a small host). Docker's own
+// healthcheck runs every 30 s: each run is an exec (a runc process), and every 2 s across 120
+// containers would take a whole core by itself; Berth probes right after start anyway.
+const COMPOSE = oneServiceCompose({ image: IMAGE, healthInterval: '30s' });
 
 const log = (line: string) => console.error(`berth: [scale] ${line}`);
 

@@ -6,7 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createPrismaClient, type PrismaClient } from '@berth/db';
-import { ControlPlane, type PullRecord, sendWebhook, waitFor } from '@berth/testing';
+import {
+  ControlPlane,
+  DEBIAN_FIXTURE_IMAGE,
+  oneServiceCompose,
+  type PullRecord,
+  sendWebhook,
+  waitFor,
+} from '@berth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServices } from '../support/test-services.js';
 import { removeByLabel, resourcesOf, uniqueRepoName } from './preview-session.js';
@@ -16,28 +23,10 @@ const repository = `acme/${uniqueRepoName()}`;
 const [owner, name] = repository.split('/') as [string, string];
 const CONVERGE_MS = 120_000;
 
-const SERVER =
-  'sleep 3; use IO::Socket::INET; ' +
-  'my $s = IO::Socket::INET->new(LocalAddr => "0.0.0.0:8080", Listen => 16, ReuseAddr => 1) or die; ' +
-  'while (my $c = $s->accept) { <$c>; print $c "HTTP/1.0 200 OK\\r\\nContent-Length: 3\\r\\n\\r\\nok\\n"; close $c }';
-const PROBE = 'use IO::Socket::INET; exit(IO::Socket::INET->new("127.0.0.1:8080") ? 0 : 1)';
-const literal = (code: string) => JSON.stringify(code.replaceAll('$', '$$$$'));
 const FILES = {
-  'docker-compose.yml': `services:
-  web:
-    build: ./web
-    command: [perl, -e, ${literal(SERVER)}]
-    healthcheck:
-      test: [CMD, perl, -e, ${literal(PROBE)}]
-      interval: 30s
-      timeout: 5s
-      retries: 3
-x-berth:
-  expose: [web]
-  ports: { web: 8080 }
-`,
-  // The build sleeps so a worker can be killed while it runs.
-  'web/Dockerfile': 'FROM berth-fixture/debian:bookworm\nRUN sleep 6\n',
+  // Slow to start (3 s) and slow to build (6 s), so a kill lands while a stage runs.
+  'docker-compose.yml': oneServiceCompose({ buildContext: './web', startDelaySeconds: 3 }),
+  'web/Dockerfile': `FROM ${DEBIAN_FIXTURE_IMAGE}\nRUN sleep 6\n`,
 };
 
 let plane: ControlPlane;

@@ -1,13 +1,5 @@
-import { randomBytes, randomInt } from 'node:crypto';
-import {
-  ConvergenceQueries,
-  createPrismaClient,
-  EnvironmentLeases,
-  EnvironmentStore,
-  Outbox,
-  type PrismaClient,
-  WebhookInbox,
-} from '@berth/db';
+import { randomBytes } from 'node:crypto';
+import { ConvergenceQueries, createPrismaClient, type PrismaClient } from '@berth/db';
 import {
   closeRedis,
   createLifecycleQueue,
@@ -18,7 +10,7 @@ import {
 import { Worker } from 'bullmq';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnvironmentCommands } from '../commands/environment-commands.js';
+import { commandsOver, seedEnvironment } from '../commands/commands.int-support.js';
 import { ConvergenceSweep } from './convergence-sweep.js';
 
 const databaseUrl =
@@ -35,13 +27,7 @@ beforeAll(() => {
   prisma = createPrismaClient(databaseUrl);
   redis = createRedis(redisUrl, 'converge-test');
   queue = createLifecycleQueue(redis, prefix);
-  const commands = new EnvironmentCommands({
-    store: new EnvironmentStore(prisma),
-    outbox: new Outbox(prisma),
-    inbox: new WebhookInbox(prisma),
-    leases: new EnvironmentLeases(prisma),
-    dockerHost: 'local',
-  });
+  const commands = commandsOver(prisma);
   sweep = new ConvergenceSweep({
     queries: new ConvergenceQueries(prisma),
     commands,
@@ -57,34 +43,9 @@ afterAll(async () => {
   await prisma.$disconnect();
 });
 
-async function environment(state: 'building' | 'provisioning' | 'destroyed' | 'ready') {
-  const suffix = randomBytes(4).toString('hex');
-  const repository = await prisma.repository.create({
-    data: {
-      providerId: BigInt(randomInt(1, 2 ** 47)),
-      fullName: `acme/converge-${suffix}`,
-      owner: 'acme',
-      name: `converge-${suffix}`,
-      installationId: 1n,
-      cloneUrl: 'http://127.0.0.1:1/acme/x.git',
-    },
-  });
-  const env = await prisma.environment.create({
-    data: {
-      repositoryId: repository.id,
-      prNumber: 1,
-      headSha: 'a'.repeat(40),
-      branch: 'feat',
-      baseBranch: 'main',
-      state,
-      updatedAt: new Date(Date.now() - 120_000),
-    },
-  });
-  const revision = await prisma.revision.create({
-    data: { environmentId: env.id, generation: 1, headSha: 'a'.repeat(40), configSnapshot: {} },
-  });
-  return { env, revision };
-}
+const environment = (state: 'building' | 'provisioning' | 'destroyed' | 'ready') =>
+  // Quiet for two minutes: the sweep only acts on environments that stopped moving.
+  seedEnvironment(prisma, { state, updatedAt: new Date(Date.now() - 120_000) });
 
 async function outboxJobs(environmentId: string): Promise<string[]> {
   const rows = await prisma.outboxJob.findMany({ where: { dispatchedAt: null } });

@@ -1,16 +1,10 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import {
-  createPrismaClient,
-  EnvironmentLeases,
-  EnvironmentStore,
-  Outbox,
-  type PrismaClient,
-  WebhookInbox,
-} from '@berth/db';
+import { randomUUID } from 'node:crypto';
+import { createPrismaClient, EnvironmentLeases, type PrismaClient } from '@berth/db';
 import type { LifecycleStage } from '@berth/queue';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EnvironmentCommands } from '../commands/environment-commands.js';
+import { commandsOver, seedEnvironment } from '../commands/commands.int-support.js';
+import type { EnvironmentCommands } from '../commands/environment-commands.js';
 import type { StageHandler, StageInput } from './stage-handler.js';
 import { StageRunner, type StageRunnerDeps } from './stage-runner.js';
 
@@ -25,48 +19,13 @@ beforeAll(() => {
   // A small pool on purpose: a stage of any length must never pin a connection.
   prisma = createPrismaClient(databaseUrl, { maxConnections: 3 });
   leases = new EnvironmentLeases(prisma);
-  commands = new EnvironmentCommands({
-    store: new EnvironmentStore(prisma),
-    outbox: new Outbox(prisma),
-    inbox: new WebhookInbox(prisma),
-    leases,
-    dockerHost: 'local',
-  });
+  commands = commandsOver(prisma);
 });
 afterAll(async () => {
   await prisma.$disconnect();
 });
 
-async function environment(generation = 1) {
-  const suffix = randomBytes(4).toString('hex');
-  const repository = await prisma.repository.create({
-    data: {
-      providerId: BigInt(randomInt(1, 2 ** 47)),
-      fullName: `acme/runner-${suffix}`,
-      owner: 'acme',
-      name: `runner-${suffix}`,
-      installationId: 1n,
-      cloneUrl: 'http://127.0.0.1:1/acme/x.git',
-    },
-  });
-  const env = await prisma.environment.create({
-    data: {
-      repositoryId: repository.id,
-      prNumber: 1,
-      generation,
-      headSha: 'a'.repeat(40),
-      branch: 'feat',
-      baseBranch: 'main',
-      state: 'building',
-    },
-  });
-  for (let g = 1; g <= generation; g++) {
-    await prisma.revision.create({
-      data: { environmentId: env.id, generation: g, headSha: 'a'.repeat(40), configSnapshot: {} },
-    });
-  }
-  return env;
-}
+const environment = async (generation = 1) => (await seedEnvironment(prisma, { generation })).env;
 
 function handler(
   stage: LifecycleStage,
