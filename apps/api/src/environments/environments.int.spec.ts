@@ -4,10 +4,8 @@ import {
   API_TOKEN,
   type ApiHarness,
   makeRepository,
-  prPayload,
   sha,
   startApi,
-  webhook,
 } from '../test-support/api-harness.js';
 
 let api: ApiHarness;
@@ -18,13 +16,40 @@ const DB_PASSWORD = 'generated-db-password-never-shown';
 
 beforeAll(async () => {
   api = await startApi();
-  const pr = { repository, number: 12, headSha: sha(), labels: ['preview:foo'] };
-  const opened = await webhook(api.url, 'pull_request', prPayload(pr, 'opened'));
-  environmentId = (opened.body as { environmentId: string }).environmentId;
-  await webhook(api.url, 'pull_request', prPayload({ ...pr, number: 13 }, 'opened'));
+  // The api only stores webhooks; the worker's trigger creates environments. Seed the rows it
+  // would write (repository, two PRs, generation 1) directly.
+  const { prisma } = api.stores;
+  const repo = await prisma.repository.create({
+    data: {
+      providerId: BigInt(repository.id),
+      fullName: repository.full_name,
+      owner: repository.owner.login,
+      name: repository.name,
+      installationId: BigInt(1),
+      cloneUrl: repository.clone_url,
+    },
+  });
+  for (const prNumber of [12, 13]) {
+    const headSha = sha();
+    const env = await prisma.environment.create({
+      data: {
+        repositoryId: repo.id,
+        prNumber,
+        headSha,
+        branch: `feat-${prNumber}`,
+        baseBranch: 'main',
+        state: 'building',
+        config: { mode: 'full-stack', database: 'fresh' },
+        labelNotes: [{ label: 'preview:foo', message: 'unknown label `preview:foo`; ignored' }],
+      },
+    });
+    await prisma.revision.create({
+      data: { environmentId: env.id, generation: 1, headSha, configSnapshot: {} },
+    });
+    if (prNumber === 12) environmentId = env.id;
+  }
 
   // What the worker's stages leave behind (build → images, wire → wiring, runner → stage runs).
-  const { prisma } = api.stores;
   const revision = await prisma.revision.update({
     where: { environmentId_generation: { environmentId, generation: 1 } },
     data: {
