@@ -1,0 +1,126 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { createPrismaClient, type PrismaClient } from '@berth/db';
+import type { ShortLock } from '@berth/queue';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StatusReporter } from '../pipeline/status-reporter.js';
+import { SinkDelivery } from './sink-delivery.js';
+
+const databaseUrl =
+  process.env['TEST_DATABASE_URL'] ?? 'postgresql://berth:berth@127.0.0.1:5432/berth_test';
+
+let prisma: PrismaClient;
+beforeAll(() => {
+  prisma = createPrismaClient(databaseUrl, { maxConnections: 2 });
+});
+afterAll(async () => {
+  await prisma.$disconnect();
+});
+
+const sha = () => randomBytes(20).toString('hex');
+
+/** An environment at generation 2 with events: started(g1), ready(g1), started(g2), expiring(g2). */
+async function seed() {
+  const providerId = randomInt(1, 2 ** 47);
+  const repository = await prisma.repository.create({
+    data: {
+      providerId: BigInt(providerId),
+      fullName: `acme/sink-${providerId}`,
+      owner: 'acme',
+      name: `sink-${providerId}`,
+      installationId: BigInt(1),
+      cloneUrl: 'http://127.0.0.1:9/acme/sink.git',
+    },
+  });
+  const env = await prisma.environment.create({
+    data: {
+      repositoryId: repository.id,
+      prNumber: 7,
+      headSha: sha(),
+      branch: 'feat',
+      baseBranch: 'main',
+      state: 'building',
+      generation: 2,
+    },
+  });
+  const revisions = [];
+  for (const generation of [1, 2]) {
+    revisions.push(
+      await prisma.revision.create({
+        data: { environmentId: env.id, generation, headSha: sha(), configSnapshot: {} },
+      }),
+    );
+  }
+  const first = revisions[0]!;
+  const older = new Date(Date.now() - 60_000);
+  await prisma.stageRun.create({
+    data: { revisionId: first.id, stage: 'wire', status: 'succeeded', createdAt: new Date() },
+  });
+  await prisma.stageRun.create({
+    data: { revisionId: first.id, stage: 'build', status: 'succeeded', createdAt: older },
+  });
+  const event = (generation: number, kind: string, stage?: string) =>
+    prisma.lifecycleEvent.create({
+      data: { environmentId: env.id, generation, kind, ...(stage ? { stage } : {}) },
+    });
+  const started1 = await event(1, 'started', 'build');
+  const ready1 = await event(1, 'ready');
+  const started2 = await event(2, 'started', 'build');
+  const expiring2 = await event(2, 'expiring');
+  return { env, first, started1, ready1, started2, expiring2 };
+}
+
+function harness(held = false) {
+  const reports: Parameters<StatusReporter['report']>[] = [];
+  const reporter: StatusReporter = {
+    report: async (...args) => void reports.push(args),
+  };
+  const lock: ShortLock = {
+    acquire: async () => (held ? undefined : 'token'),
+    release: async () => undefined,
+  };
+  return { reports, sinks: new SinkDelivery({ prisma, reporter, lock }) };
+}
+
+describe('SinkDelivery', () => {
+  it('renders an event from the rows as they are now: environment, its revision, runs oldest first', async () => {
+    const { env, first, ready1 } = await seed();
+    const { reports, sinks } = harness();
+    expect(await sinks.deliver({ eventId: String(ready1.id), sink: 'status' })).toBe('delivered');
+    expect(reports).toHaveLength(1);
+    const [environment, revision, event, runs, only] = reports[0]!;
+    expect(environment.id).toBe(env.id);
+    expect(environment.repository.fullName).toMatch(/^acme\/sink-/);
+    expect(revision.id).toBe(first.id);
+    expect(event).toEqual({ kind: 'ready' });
+    expect(runs.map((r) => r.stage)).toEqual(['build', 'wire']);
+    expect(only).toBe('status');
+  });
+
+  it('skips an event a newer one supersedes: any newer for the comment, same generation for the status', async () => {
+    const { ready1, started1, started2 } = await seed();
+    const { reports, sinks } = harness();
+    expect(await sinks.deliver({ eventId: String(ready1.id), sink: 'comment' })).toBe('superseded');
+    expect(await sinks.deliver({ eventId: String(started1.id), sink: 'status' })).toBe(
+      'superseded',
+    );
+    expect(await sinks.deliver({ eventId: String(started2.id), sink: 'comment' })).toBe(
+      'superseded',
+    );
+    expect(reports).toEqual([]);
+  });
+
+  it('answers gone for an unknown event or one with no PR rendering, busy while the comment is locked', async () => {
+    const { expiring2, started2 } = await seed();
+    expect(await harness().sinks.deliver({ eventId: '999999999999', sink: 'comment' })).toBe(
+      'gone',
+    );
+    expect(await harness().sinks.deliver({ eventId: String(expiring2.id), sink: 'comment' })).toBe(
+      'gone',
+    );
+    // With expiring(g2) gone, started(g2) is the newest event: only the comment lock stops it.
+    await prisma.lifecycleEvent.delete({ where: { id: expiring2.id } });
+    expect(
+      await harness(true).sinks.deliver({ eventId: String(started2.id), sink: 'comment' }),
+    ).toBe('busy');
+  });
+});
