@@ -59,6 +59,11 @@ export class RouteStore {
     });
   }
 
+  /** Every route of an environment (teardown: routes written without a ledger row too). */
+  ofEnvironment(environmentId: string): Promise<Route[]> {
+    return this.prisma.route.findMany({ where: { environmentId } });
+  }
+
   /** Routes of an environment whose hostname is not among `keep`: exposed no longer. */
   staleOf(environmentId: string, keep: readonly string[]): Promise<Route[]> {
     return this.prisma.route.findMany({
@@ -87,6 +92,11 @@ export class RouteStore {
       create: { hostname, ...data },
       update: data,
     });
+  }
+
+  /** Idempotent, like `remove`: teardown knows routes by hostname (the ledger row's name). */
+  async removeHostname(hostname: string): Promise<void> {
+    await this.prisma.route.deleteMany({ where: { hostname } });
   }
 
   /** Idempotent: removing a route already gone is fine. */
