@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { createPrismaClient, type PrismaClient } from '@berth/db';
-import type { ShortLock } from '@berth/queue';
+import { createPrismaClient, type LifecycleEvent, type PrismaClient } from '@berth/db';
+import type { ShortLock, SinkJobData, SinkName } from '@berth/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusReporter } from '../pipeline/status-reporter.js';
 import { SinkDelivery } from './sink-delivery.js';
@@ -69,6 +69,12 @@ async function seed() {
   return { env, first, started1, ready1, started2, expiring2 };
 }
 
+const job = (event: LifecycleEvent, sink: SinkName): SinkJobData => ({
+  environmentId: event.environmentId,
+  eventId: String(event.id),
+  sink,
+});
+
 function harness(held = false) {
   const reports: Parameters<StatusReporter['report']>[] = [];
   const reporter: StatusReporter = {
@@ -85,7 +91,7 @@ describe('SinkDelivery', () => {
   it('renders an event from the rows as they are now: environment, its revision, runs oldest first', async () => {
     const { env, first, ready1 } = await seed();
     const { reports, sinks } = harness();
-    expect(await sinks.deliver({ eventId: String(ready1.id), sink: 'status' })).toBe('delivered');
+    expect(await sinks.deliver(job(ready1, 'status'))).toBe('delivered');
     expect(reports).toHaveLength(1);
     const [environment, revision, event, runs, only] = reports[0]!;
     expect(environment.id).toBe(env.id);
@@ -99,28 +105,20 @@ describe('SinkDelivery', () => {
   it('skips an event a newer one supersedes: any newer for the comment, same generation for the status', async () => {
     const { ready1, started1, started2 } = await seed();
     const { reports, sinks } = harness();
-    expect(await sinks.deliver({ eventId: String(ready1.id), sink: 'comment' })).toBe('superseded');
-    expect(await sinks.deliver({ eventId: String(started1.id), sink: 'status' })).toBe(
-      'superseded',
-    );
-    expect(await sinks.deliver({ eventId: String(started2.id), sink: 'comment' })).toBe(
-      'superseded',
-    );
+    expect(await sinks.deliver(job(ready1, 'comment'))).toBe('superseded');
+    expect(await sinks.deliver(job(started1, 'status'))).toBe('superseded');
+    expect(await sinks.deliver(job(started2, 'comment'))).toBe('superseded');
     expect(reports).toEqual([]);
   });
 
   it('answers gone for an unknown event or one with no PR rendering, busy while the comment is locked', async () => {
     const { expiring2, started2 } = await seed();
-    expect(await harness().sinks.deliver({ eventId: '999999999999', sink: 'comment' })).toBe(
-      'gone',
-    );
-    expect(await harness().sinks.deliver({ eventId: String(expiring2.id), sink: 'comment' })).toBe(
-      'gone',
-    );
+    expect(
+      await harness().sinks.deliver({ ...job(started2, 'comment'), eventId: '999999999999' }),
+    ).toBe('gone');
+    expect(await harness().sinks.deliver(job(expiring2, 'comment'))).toBe('gone');
     // With expiring(g2) gone, started(g2) is the newest event: only the comment lock stops it.
     await prisma.lifecycleEvent.delete({ where: { id: expiring2.id } });
-    expect(
-      await harness(true).sinks.deliver({ eventId: String(started2.id), sink: 'comment' }),
-    ).toBe('busy');
+    expect(await harness(true).sinks.deliver(job(started2, 'comment'))).toBe('busy');
   });
 });
