@@ -50,3 +50,5 @@ export { type RouteOwner, RouteStore, type RouteTarget } from './routes/route-st
 export { RevisionStore } from './revisions/revision-store.js';
 export { StageRunStore, type StageRunWrite } from './revisions/stage-run-store.js';
 export { LifecycleEventStore } from './events/lifecycle-event-store.js';
+export { type PlannedResource, ResourceLedger } from './ledger/resource-ledger.js';
+export { type SubnetClaim, SubnetLedger } from './ledger/subnet-ledger.js';

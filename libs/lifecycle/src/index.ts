@@ -1,4 +1,4 @@
-export { type PlannedResource, ResourceLedger } from './ledger/resource-ledger.js';
+export { type PlannedResource, ResourceLedger } from '@berth/db';
 export {
   type EnvironmentWithRepository,
   type StageHandler,
@@ -31,7 +31,7 @@ export {
 } from './replicate/replicate-handler.js';
 export { containerEndpoint, type EnvironmentRef } from './replicate/container-endpoint.js';
 export { BASELINE_CAPABILITIES, replicatePlan } from './replicate/container-plan.js';
-export { SubnetLedger } from './ledger/subnet-ledger.js';
+export { SubnetLedger } from '@berth/db';
 export { SubnetAllocator, SubnetPoolExhaustedError } from './replicate/subnet-allocator.js';
 export {
   createTeardownHandler,

@@ -14,7 +14,7 @@ import {
   loadRevisionCompose,
 } from '../compose/revision-source.js';
 import { ComposeFileError } from '../compose/load-compose.js';
-import type { PlannedResource, ResourceLedger } from '../ledger/resource-ledger.js';
+import type { PlannedResource, ResourceLedger } from '@berth/db';
 import type { StageHandler, StageInput, StageOutcome } from '../pipeline/stage-handler.js';
 import {
   type PlannedBuild,

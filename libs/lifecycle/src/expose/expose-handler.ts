@@ -3,7 +3,7 @@ import { type AccessMode, type PrismaClient, type Route, RouteStore } from '@ber
 import type { RoutePublisher } from '../pipeline/route-publisher.js';
 import type { ContainerHost } from '@berth/providers';
 import { ROUTES_CHANNEL } from '@berth/queue';
-import { ResourceLedger } from '../ledger/resource-ledger.js';
+import { ResourceLedger } from '@berth/db';
 import type { StageHandler, StageInput, StageOutcome } from '../pipeline/stage-handler.js';
 import { containerEndpoint } from '../replicate/container-endpoint.js';
 

@@ -7,7 +7,7 @@ import type { PrismaClient } from '@berth/db';
 import type { ContainerHost, RunResult, WaitCondition } from '@berth/providers';
 import type { Logger } from 'pino';
 import { wiringSecrets } from '../expose/comment-facts.js';
-import { ResourceLedger } from '../ledger/resource-ledger.js';
+import { ResourceLedger } from '@berth/db';
 import type { StageHandler, StageInput, StageOutcome } from '../pipeline/stage-handler.js';
 import {
   type PlanOptions,

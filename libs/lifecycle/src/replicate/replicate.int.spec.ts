@@ -8,7 +8,7 @@ import type { DockerContainerHost } from '@berth/providers';
 import { createRedis } from '@berth/queue';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ResourceLedger } from '../ledger/resource-ledger.js';
+import { ResourceLedger } from '@berth/db';
 import type { RevisionImages } from '../pipeline/revision-outputs.js';
 import { SupersededError } from '../pipeline/stage-handler.js';
 import { createTeardownHandler } from '../teardown/teardown-handler.js';

@@ -9,8 +9,8 @@ import { environmentIdentity, parseComposeOrThrow } from '@berth/core';
 import type { PrismaClient } from '@berth/db';
 import type { DockerContainerHost } from '@berth/providers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ResourceLedger } from '../ledger/resource-ledger.js';
-import { SubnetLedger } from '../ledger/subnet-ledger.js';
+import { ResourceLedger } from '@berth/db';
+import { SubnetLedger } from '@berth/db';
 import { createTeardownHandler, type TeardownDetails } from '../teardown/teardown-handler.js';
 import { createReplicateHandler, type ReplicateDetails } from './replicate-handler.js';
 import {

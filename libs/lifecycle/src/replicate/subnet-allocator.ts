@@ -13,7 +13,7 @@ import {
   subnetPool,
 } from '@berth/core';
 import type { PrismaClient, Resource } from '@berth/db';
-import { SubnetLedger } from '../ledger/subnet-ledger.js';
+import { SubnetLedger } from '@berth/db';
 
 export interface AllocatedSubnet {
   row: Resource;

@@ -6,7 +6,7 @@ import {
   type NetworkSpec,
   SubnetInUseError,
 } from '@berth/providers';
-import type { ResourceLedger } from '../ledger/resource-ledger.js';
+import type { ResourceLedger } from '@berth/db';
 import type { SubnetAllocator } from './subnet-allocator.js';
 
 /**

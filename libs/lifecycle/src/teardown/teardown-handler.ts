@@ -5,10 +5,9 @@
 
 import { LABEL_ENV, environmentIdentity, resourceLabels } from '@berth/core';
 import type { RoutePublisher } from '../pipeline/route-publisher.js';
-import type { PrismaClient, Resource } from '@berth/db';
+import { type PrismaClient, type Resource, ResourceLedger, RouteStore } from '@berth/db';
 import type { ContainerHost } from '@berth/providers';
 import { ROUTES_CHANNEL } from '@berth/queue';
-import { ResourceLedger } from '../ledger/resource-ledger.js';
 import type { StageHandler, StageInput, StageOutcome } from '../pipeline/stage-handler.js';
 import { type RemovableKind, teardownPlan } from './teardown-order.js';
 
@@ -40,7 +39,8 @@ export interface TeardownDetails {
 
 export function createTeardownHandler(deps: TeardownDeps): StageHandler {
   const ledger = deps.ledger ?? new ResourceLedger(deps.prisma);
-  return { stage: 'teardown', run: (input) => teardown(deps, ledger, input) };
+  const routes = new RouteStore(deps.prisma);
+  return { stage: 'teardown', run: (input) => teardown(deps, ledger, routes, input) };
 }
 
 const DETAIL_KEY = {
@@ -54,6 +54,7 @@ const DETAIL_KEY = {
 async function teardown(
   deps: TeardownDeps,
   ledger: ResourceLedger,
+  routes: RouteStore,
   input: StageInput,
 ): Promise<StageOutcome> {
   const { environment } = input;
@@ -83,12 +84,10 @@ async function teardown(
 
   for (const { kind, rows } of plan.steps) {
     if (kind === 'route') {
-      for (const row of rows) await removeRow(row, () => removeRoute(deps, row.name));
+      for (const row of rows) await removeRow(row, () => removeRoute(deps, routes, row.name));
       // Routes written without a ledger row still must not outlive the environment.
-      for (const route of await deps.prisma.route.findMany({
-        where: { environmentId: environment.id },
-      })) {
-        await removeRoute(deps, route.hostname);
+      for (const route of await routes.ofEnvironment(environment.id)) {
+        await removeRoute(deps, routes, route.hostname);
         details.removed.routes.push(route.hostname);
       }
       continue;
@@ -142,8 +141,12 @@ async function teardown(
   return { details: details as unknown as Record<string, unknown> };
 }
 
-async function removeRoute(deps: TeardownDeps, hostname: string): Promise<void> {
-  await deps.prisma.route.deleteMany({ where: { hostname } });
+async function removeRoute(
+  deps: TeardownDeps,
+  routes: RouteStore,
+  hostname: string,
+): Promise<void> {
+  await routes.removeHostname(hostname);
   // The gateway caches routes: tell it this hostname is gone.
   await deps.publisher.publish(ROUTES_CHANNEL, hostname);
 }

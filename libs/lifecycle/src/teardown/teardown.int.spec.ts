@@ -14,7 +14,7 @@ import type { DockerContainerHost } from '@berth/providers';
 import { ROUTES_CHANNEL, createRedis } from '@berth/queue';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ResourceLedger } from '../ledger/resource-ledger.js';
+import { ResourceLedger } from '@berth/db';
 import { createReplicateHandler } from '../replicate/replicate-handler.js';
 import {
   DEBIAN_IMAGE,

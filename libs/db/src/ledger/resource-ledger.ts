@@ -1,4 +1,10 @@
-import type { Prisma, PrismaClient, Resource, ResourceKind, ResourceProvider } from '@berth/db';
+import type {
+  Prisma,
+  PrismaClient,
+  Resource,
+  ResourceKind,
+  ResourceProvider,
+} from '../generated.js';
 
 export interface PlannedResource {
   kind: ResourceKind;

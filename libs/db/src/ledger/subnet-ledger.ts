@@ -2,7 +2,7 @@
 // The unique (provider, host, kind, name) constraint with name = the CIDR is what makes a claim
 // exclusive; everything here is one statement so two workers can never both win a range.
 
-import type { PrismaClient, Resource } from '@berth/db';
+import type { PrismaClient, Resource } from '../generated.js';
 
 export interface SubnetClaim {
   environmentId: string;
