@@ -180,6 +180,7 @@ describe('the shop as one environment', () => {
     expect(rows.map((r) => `${r.kind}:${r.state}`).sort()).toEqual([
       ...Array(6).fill('container:created'),
       'network:created',
+      'subnet:created',
       'volume:created',
     ]);
     expect(Object.keys(first.endpoints).sort()).toEqual(['api', 'web']);
