@@ -54,7 +54,12 @@ const OPEN: ReadonlySet<EnvironmentState> = new Set([
 ]);
 
 /** States in which a generation's pipeline stages may (re-)run. */
-const LIVE: ReadonlySet<EnvironmentState> = new Set(['building', 'provisioning', 'ready', 'failed']);
+const LIVE: ReadonlySet<EnvironmentState> = new Set([
+  'building',
+  'provisioning',
+  'ready',
+  'failed',
+]);
 
 function ok(from: EnvironmentState, to: EnvironmentState): TransitionResult {
   return { ok: true, state: to, changed: from !== to };
