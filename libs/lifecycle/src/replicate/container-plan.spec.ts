@@ -56,8 +56,8 @@ describe('replicatePlan on the shop', () => {
     expect(s['api']?.neededBy).toBeUndefined();
     expect(s['worker']).toMatchObject({ ready: 'running' });
     expect(s['worker']?.container.restart).toBe('unless-stopped');
-    // api: interval 5 s + timeout 3 s, 12 retries → 104 s.
-    expect(s['api']?.timeoutMs).toBe(104_000);
+    // api: (interval 5 s + timeout 10 s) × (12 retries + 1) → 195 s.
+    expect(s['api']?.timeoutMs).toBe(195_000);
   });
 
   it('mounts the per-environment volume and never publishes ports', () => {

@@ -12,7 +12,8 @@ const run = promisify(execFile);
 const git = async (args: string[], cwd?: string): Promise<string> =>
   (await run('git', args, { cwd, env: isolatedGitEnv() })).stdout.trim();
 
-describe('git smart HTTP on the emulator', () => {
+// Real git processes against a real HTTP server: give each test room when the machine is busy.
+describe('git smart HTTP on the emulator', { timeout: 30_000 }, () => {
   let gh: GitHubEmulator;
   let work: string;
   let token: string;
