@@ -156,6 +156,9 @@ try {
     redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     composeVariablesFile: `${root}scripts/bootstrap/images.env`,
     logLevel: 'warn',
+    // The burst measures intake: the worker applies webhooks and queues their jobs, but runs no
+    // stage (the issue: "the bench does not provision 400 stacks").
+    appEnv: { worker: { WORKER_ROLES: 'inbox,relay,sweep' } },
   });
   const [owner, name] = repository.split('/') as [string, string];
   await plane.github.createRepository({ owner, name, files: { 'docker-compose.yml': COMPOSE } });

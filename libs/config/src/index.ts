@@ -5,6 +5,8 @@ export {
   apiConfigSchema,
   gatewayConfigSchema,
   workerConfigSchema,
+  WORKER_ROLES,
+  type WorkerRole,
   type ApiConfig,
   type GatewayConfig,
   type WorkerConfig,

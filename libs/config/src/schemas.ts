@@ -19,6 +19,9 @@ import {
   secret,
 } from './fields.js';
 
+export const WORKER_ROLES = ['inbox', 'relay', 'stages', 'sweep'] as const;
+export type WorkerRole = (typeof WORKER_ROLES)[number];
+
 const common = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: logLevel(),
@@ -122,6 +125,27 @@ const workerFields = z.object({
   WORKER_HOST: host('127.0.0.1'),
   WORKER_PORT: port(3002),
   WORKER_CONCURRENCY: positiveInt(2, 'jobs processed at once per worker, default 2'),
+  WORKER_ROLES: z
+    .string()
+    .default('inbox,relay,stages,sweep')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(
+          z.enum(WORKER_ROLES, { error: `each role must be one of ${WORKER_ROLES.join(', ')}` }),
+        )
+        .min(1, 'name at least one role'),
+    )
+    .describe(
+      'what this worker runs (comma list): inbox (apply webhooks), relay (outbox → queue), ' +
+        'stages (Docker work), sweep (convergence); default all. Run intake and Docker work in ' +
+        'separate processes to scale them apart',
+    ),
   DOCKER_HOST: z
     .string()
     .optional()

@@ -122,16 +122,21 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     reporter,
     lock: redisLock(redis, config.QUEUE_PREFIX),
   });
+  const roles = new Set(config.WORKER_ROLES);
   // BullMQ workers block on their connection: never share it with anything else.
-  const connection = createRedis(config.REDIS_URL, 'berth-worker-consumer');
-  const worker = startLifecycleWorker({
-    connection,
-    prefix: config.QUEUE_PREFIX,
-    concurrency: config.WORKER_CONCURRENCY,
-    runner,
-    sinks,
-    logger,
-  });
+  const connection = roles.has('stages')
+    ? createRedis(config.REDIS_URL, 'berth-worker-consumer')
+    : undefined;
+  const worker = connection
+    ? startLifecycleWorker({
+        connection,
+        prefix: config.QUEUE_PREFIX,
+        concurrency: config.WORKER_CONCURRENCY,
+        runner,
+        sinks,
+        logger,
+      })
+    : undefined;
   const inboxProcessor = new InboxProcessor({
     inbox,
     store,
@@ -155,9 +160,12 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     (channel) => (channel === INBOX_CHANNEL ? inboxProcessor.poke() : relay.poke()),
     (error) => logger.warn({ err: error }, 'Postgres LISTEN connection lost; reconnecting'),
   );
-  inboxProcessor.start();
-  relay.start();
-  const sweepTimer = setInterval(() => void sweep.sweep().catch(() => undefined), SWEEP_EVERY_MS);
+  if (roles.has('inbox')) inboxProcessor.start();
+  if (roles.has('relay')) relay.start();
+  const sweepTimer = roles.has('sweep')
+    ? setInterval(() => void sweep.sweep().catch(() => undefined), SWEEP_EVERY_MS)
+    : undefined;
+  logger.info({ roles: [...roles] }, 'worker roles');
   const checks: ReadinessCheck[] = [{ name: 'docker', check: () => containerHost.ping() }];
   return {
     checks,
@@ -165,9 +173,9 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     close: async () => {
       clearInterval(sweepTimer);
       await Promise.all([inboxProcessor.stop(), relay.stop(), listener.close()]);
-      await worker.close();
+      await worker?.close();
       await queue.close();
-      await closeRedis(connection);
+      if (connection) await closeRedis(connection);
     },
   };
 }

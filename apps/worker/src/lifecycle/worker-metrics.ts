@@ -6,7 +6,8 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 export interface WorkerMetricSources {
   inbox: WebhookInbox;
   outbox: Outbox;
-  worker: Worker<LifecycleJobData, unknown, LifecycleJobName>;
+  /** Absent when this worker does not run stages (WORKER_ROLES). */
+  worker: Worker<LifecycleJobData, unknown, LifecycleJobName> | undefined;
 }
 
 /**
@@ -38,6 +39,6 @@ export function registerWorkerMetrics(sources: WorkerMetricSources) {
       labelNames: ['name'] as const,
       registers: [registry],
     });
-    sources.worker.on('failed', (job) => failures.inc({ name: job?.name ?? 'unknown' }));
+    sources.worker?.on('failed', (job) => failures.inc({ name: job?.name ?? 'unknown' }));
   };
 }

@@ -42,6 +42,16 @@ export class EnvironmentLeases {
       WHERE id = ${environmentId}::uuid AND lease_token = ${token}::uuid`;
   }
 
+  /**
+   * Releases inside the transaction that records the stage's result, so the next stage (queued
+   * by that same transaction) never finds the lease still taken and waits for nothing.
+   */
+  async releaseIn(tx: Tx, environmentId: string, token: string): Promise<void> {
+    await tx.$executeRaw`
+      UPDATE environments SET lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL
+      WHERE id = ${environmentId}::uuid AND lease_token = ${token}::uuid`;
+  }
+
   /** Inside a write transaction (after the row lock): is `token` still the live lease? */
   async holds(tx: Tx, environmentId: string, token: string): Promise<boolean> {
     const rows = await tx.$queryRaw<{ ok: boolean }[]>`

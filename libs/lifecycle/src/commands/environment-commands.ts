@@ -250,6 +250,8 @@ export class EnvironmentCommands {
     leaseToken: string | undefined,
     event: EnvironmentEvent,
     after: (env: EnvironmentRow, tx: Tx, state: string) => Promise<void>,
+    /** The stage is over: hand the lease back in the same transaction. */
+    finishes = event.type !== 'stage_started',
   ): Promise<StageWrite> {
     const { store, leases } = this.deps;
     return store.transaction(async (tx) => {
@@ -266,6 +268,7 @@ export class EnvironmentCommands {
         await store.write(tx, env.id, { state: result.state, generation: env.generation });
       }
       await after(env, tx, result.state);
+      if (finishes && leaseToken) await leases.releaseIn(tx, env.id, leaseToken);
       return { ok: true, state: result.state };
     });
   }
