@@ -10,6 +10,8 @@ import {
   type ServiceSpec,
   containerName,
   networkName,
+  readImages,
+  readWiring,
   resourceLabels,
   startOrder,
   volumeName,
@@ -84,15 +86,20 @@ const CONDITION_WAIT: Record<DependencyCondition, WaitCondition> = {
 const STRENGTH: Record<WaitCondition, number> = { running: 0, healthy: 1, 'exited-0': 2 };
 
 /** Reads the build and wire outputs off a revision, naming what is missing and which stage owes it. */
+/**
+ * The revision's outputs replicate needs, through core's one reader, refused with the stage that
+ * should have written them when they are not there.
+ */
 export function readRevisionOutputs(
   images: unknown,
   wiring: unknown,
 ): { images: RevisionImages; wiring: RevisionWiring } {
-  const w = wiring as Partial<RevisionWiring> | null;
-  if (!w || typeof w !== 'object' || !w.spec || typeof w.spec !== 'object' || !w.spec.services) {
+  const w = readWiring(wiring);
+  if (!w.spec) {
     throw new Error('revision.wiring.spec is missing: the wire stage must run before replicate');
   }
-  if (!w.environment || typeof w.environment !== 'object') {
+  const raw = wiring as { environment?: unknown } | null;
+  if (!raw || typeof raw.environment !== 'object' || raw.environment === null) {
     throw new Error(
       'revision.wiring.environment is missing: the wire stage must run before replicate',
     );
@@ -100,16 +107,16 @@ export function readRevisionOutputs(
   if (!images || typeof images !== 'object') {
     throw new Error('revision.images is missing: the build stage must run before replicate');
   }
-  const imgs = images as RevisionImages;
+  const imgs = readImages(images);
   for (const service of Object.keys(w.spec.services)) {
-    const tag = imgs[service]?.tag;
-    if (typeof tag !== 'string' || !tag) {
+    if (!imgs[service]?.tag) {
       throw new Error(
         `revision.images.${service}.tag is missing: the build stage did not record an image for service ${service}`,
       );
     }
   }
-  return { images: imgs, wiring: w as RevisionWiring };
+  const { wired: _wired, spec, ...rest } = w;
+  return { images: imgs, wiring: { ...rest, spec } };
 }
 
 export function replicatePlan(
