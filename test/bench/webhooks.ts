@@ -9,13 +9,14 @@ import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ControlPlane, sendWebhook } from '@berth/testing';
+import { ControlPlane } from '@berth/testing';
 import Docker from 'dockerode';
 import { makeEvents, seeded, sendOrder } from './support/webhooks/burst-plan.js';
 import { type BurstProgress, BurstStore } from './support/webhooks/burst-store.js';
 import type { SenderInput, SenderResult } from './support/webhooks/sender-thread.js';
 
 const SHAPE = { prs: 400, total: 2_000, replays: 200 };
+const WARM_SHAPE = { prs: 20, total: 100, replays: 0 };
 const RATE_PER_S = 200;
 const CLIENT_TIMEOUT_MS = 10_000; // GitHub's
 const PROCESS_DEADLINE_MS = 300_000;
@@ -36,6 +37,8 @@ function bySecond(latencies: number[], intervalMs: number): number[][] {
 }
 
 const repository = `acme/burst${randomBytes(3).toString('hex')}`;
+const warmRepository = `${repository}-warm`;
+let warmIds: string[] = [];
 const began = Date.now();
 const log = (message: string) =>
   console.error(`berth bench webhooks [${Math.round((Date.now() - began) / 1000)} s]: ${message}`);
@@ -84,9 +87,10 @@ async function waitProcessed(
   store: BurstStore,
   ids: string[],
   startedAt: number,
+  repo = repository,
 ): Promise<{ seconds: number | null; last: BurstProgress }> {
   const deadline = now() + PROCESS_DEADLINE_MS;
-  let last = await store.progress(repository, ids);
+  let last = await store.progress(repo, ids);
   let reported = 0;
   let movedAt = now();
   for (;;) {
@@ -101,7 +105,7 @@ async function waitProcessed(
     }
     await new Promise((r) => setTimeout(r, 50));
     const before = last;
-    last = await store.progress(repository, ids);
+    last = await store.progress(repo, ids);
     const moved = (['stored', 'received', 'undispatched', 'environments'] as const).some(
       (key) => last[key] !== before[key],
     );
@@ -179,22 +183,35 @@ try {
   const slots = sendOrder(perPr, SHAPE.replays, seeded(20261202));
   deliveryIds = [...new Set(slots.map((s) => s.deliveryId))];
   const intervalMs = 1000 / RATE_PER_S;
-  // A long-running api is warm: 200 pings first (JIT, Prisma's query compiler, the pool's
-  // connections), none counted. `latency_p99_by_second_ms` shows what a cold start would add.
-  log('warming the api up with 200 pings');
-  const warm = plane;
-  for (let i = 0; i < 200; i += 10) {
-    await Promise.all(
-      Array.from({ length: 10 }, () =>
-        sendWebhook({
-          url: `${warm.apiUrl}/webhooks/github`,
-          secret: warm.webhookSecret,
-          event: 'ping',
-          payload: { zen: 'warm-up' },
-        }),
-      ),
-    );
-  }
+  // A long-running control plane is warm: first 20 PRs of a repository of their own, applied by
+  // the worker (JIT, Prisma's query compiler, pools, the App's token), none of it counted.
+  log('warming up: 100 deliveries for 20 PRs of another repository');
+  const [, warmName] = warmRepository.split('/') as [string, string];
+  await plane.github.createRepository({
+    owner: 'acme',
+    name: warmName,
+    files: { 'docker-compose.yml': COMPOSE },
+  });
+  const warmSlots = sendOrder(
+    await makeEvents(
+      plane.github,
+      warmRepository,
+      WARM_SHAPE,
+      plane.webhookSecret,
+      () => undefined,
+    ),
+    0,
+    seeded(7),
+  );
+  warmIds = warmSlots.map((s) => s.deliveryId);
+  await send({
+    url: `${plane.apiUrl}/webhooks/github`,
+    startAt: now() + 100,
+    intervalMs: 20,
+    timeoutMs: CLIENT_TIMEOUT_MS,
+    slots: warmSlots,
+  });
+  await waitProcessed(store, warmIds, now(), warmRepository);
   const startAt = now() + 200;
   log(`sending ${slots.length} deliveries (${deliveryIds.length} distinct) at ${RATE_PER_S}/s`);
   const answered = send({
@@ -256,6 +273,9 @@ try {
   await store
     ?.remove(repository, deliveryIds)
     .catch((e: unknown) => log(`removing the bench's rows: ${String(e)}`));
+  await store
+    ?.remove(warmRepository, warmIds)
+    .catch((e: unknown) => log(`removing the warm-up's rows: ${String(e)}`));
   await store?.close().catch(() => undefined);
   log(`cleaned up (${removed} Docker objects removed)`);
 }
