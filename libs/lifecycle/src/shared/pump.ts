@@ -26,10 +26,25 @@ export class Pump {
     this.wake?.();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops after the current round, waiting at most `graceMs`: a round stuck on a slow peer (GitHub
+   * retrying) must not hold up a shutdown, and leaving it is safe because every unit of work
+   * commits in one transaction or not at all.
+   */
+  async stop(graceMs = 3_000): Promise<void> {
     this.stopped = true;
     this.wake?.();
-    await this.loop;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.loop,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          this.logger.warn({ pump: this.name }, `${this.name} still busy at shutdown; leaving it`);
+          resolve();
+        }, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   private async run(): Promise<void> {
