@@ -94,7 +94,8 @@ async function containersOfPr() {
   return (await resourcesOf(repository, 1)).containers;
 }
 
-describe('crash recovery', () => {
+// Each kill waits out BullMQ's stalled-job check (30 s) and the lease (20 s) before recovery.
+describe('crash recovery', { timeout: 600_000 }, () => {
   it('converges after the worker is killed during build, then during replicate', async () => {
     pr = await plane.github.openPullRequest({
       repo: repository,

@@ -63,6 +63,8 @@ describe('migrations', () => {
     expect(tables.map((row) => row.table_name)).toEqual([
       '_prisma_migrations',
       'environments',
+      'lifecycle_events',
+      'outbox_jobs',
       'repositories',
       'resources',
       'revisions',
