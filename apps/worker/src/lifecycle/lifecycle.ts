@@ -173,7 +173,22 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     close: async () => {
       clearInterval(sweepTimer);
       await Promise.all([inboxProcessor.stop(), relay.stop(), listener.close()]);
-      await worker?.close();
+      // Give running stages a moment, then stop without them: a stage cut off here stalls and
+      // another worker re-runs it (handlers are safe to run twice; the lease expires), and
+      // run-service allows the whole shutdown 10 s.
+      if (worker) {
+        let timer: NodeJS.Timeout | undefined;
+        const graceful = worker.close().then(() => true);
+        const inTime = await Promise.race([
+          graceful,
+          new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 4_000))),
+        ]);
+        clearTimeout(timer);
+        if (!inTime) {
+          logger.warn('stages still running at shutdown; leaving them to be retried');
+          await worker.close(true);
+        }
+      }
       await queue.close();
       if (connection) await closeRedis(connection);
     },

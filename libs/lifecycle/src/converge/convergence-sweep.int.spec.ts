@@ -37,6 +37,8 @@ beforeAll(() => {
   });
 });
 afterAll(async () => {
+  // Nothing relays this file's outbox rows: remove them so no later file's worker runs them.
+  await prisma.outboxJob.deleteMany({ where: { dispatchedAt: null } });
   await queue.obliterate({ force: true });
   await queue.close();
   await closeRedis(redis);
