@@ -181,7 +181,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
         const graceful = worker.close().then(() => true);
         const inTime = await Promise.race([
           graceful,
-          new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 4_000))),
+          new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 2_000))),
         ]);
         clearTimeout(timer);
         if (!inTime) {

@@ -31,7 +31,7 @@ export class Pump {
    * retrying) must not hold up a shutdown, and leaving it is safe because every unit of work
    * commits in one transaction or not at all.
    */
-  async stop(graceMs = 3_000): Promise<void> {
+  async stop(graceMs = 1_000): Promise<void> {
     this.stopped = true;
     this.wake?.();
     let timer: NodeJS.Timeout | undefined;
