@@ -102,4 +102,15 @@ describe('checkSubnetPool', () => {
       check('10.210.0.0/16', new Error('connect ECONNREFUSED')).run,
     ).resolves.toBeUndefined();
   });
+
+  it("does not refuse the bridges of this host's previews while the engine is down", async () => {
+    // Only the engine can say whose a br-… bridge is; with it down they are most likely Berth's.
+    const previews: Interfaces = {
+      ...HOST,
+      'br-7c93e4696e7d': [nic('10.210.0.65', '10.210.0.65/26')],
+    };
+    const down = check('10.210.0.0/16', new Error('connect ECONNREFUSED'), previews);
+    await expect(down.run).resolves.toBeUndefined();
+    expect(down.logs.join('')).toContain('not br-… bridges');
+  });
 });

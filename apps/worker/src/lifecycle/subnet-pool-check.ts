@@ -32,11 +32,11 @@ export async function checkSubnetPool(deps: SubnetPoolCheckDeps): Promise<void> 
   const conflicts = poolConflicts(
     pool,
     interfaceAddresses(deps.interfaces ?? networkInterfaces()),
-    (networks ?? []).map((n) => ({
+    networks?.map((n) => ({
       name: n.name,
       subnets: n.subnets,
       managed: n.labels[LABEL_MANAGED] === 'true',
-    })),
+    })) ?? null,
   );
   const problem = describePoolConflicts(pool, conflicts);
   if (problem) throw new ConfigError(deps.service, [{ key: 'SUBNET_POOL', message: problem }]);
@@ -54,7 +54,8 @@ export function interfaceAddresses(
 
 /**
  * An engine that is down at start must not keep the worker from starting (readiness reports it);
- * the Docker half of the check is then skipped with a warning, the interface half still holds.
+ * the Docker half of the check is then skipped with a warning, and so are Docker's `br-…`
+ * bridges, which only the engine can attribute; every other interface is still checked.
  */
 async function listOrNull(deps: SubnetPoolCheckDeps): Promise<ListedNetwork[] | null> {
   const timeoutMs = deps.timeoutMs ?? 5_000;
@@ -69,7 +70,7 @@ async function listOrNull(deps: SubnetPoolCheckDeps): Promise<ListedNetwork[] | 
   } catch (error) {
     deps.logger.warn(
       { err: error },
-      'could not list Docker networks: SUBNET_POOL was checked against host interfaces only',
+      'could not list Docker networks: SUBNET_POOL was checked against host interfaces only, not br-… bridges',
     );
     return null;
   } finally {

@@ -22,5 +22,6 @@ export {
   type HostInterfaceAddress,
   type PoolConflict,
   describePoolConflicts,
+  isDockerBridge,
   poolConflicts,
 } from './pool-conflicts.js';

@@ -44,6 +44,19 @@ describe('poolConflicts', () => {
     // …but not the same address when no Berth network explains it.
     expect(poolConflicts(pool, interfaces, [])).toHaveLength(1);
   });
+
+  it('leaves Docker bridges out when the engine could not be asked, but not other interfaces', () => {
+    const interfaces = [
+      ...HOST,
+      { name: 'br-0123456789ab', cidr: '10.210.0.65/26' },
+      { name: 'wg0', cidr: '10.210.7.1/24' },
+      { name: 'br-lan', cidr: '10.210.9.1/24' },
+    ];
+    expect(poolConflicts(pool, interfaces, null)).toEqual([
+      { kind: 'interface', name: 'wg0', cidr: '10.210.7.1/24' },
+      { kind: 'interface', name: 'br-lan', cidr: '10.210.9.1/24' },
+    ]);
+  });
 });
 
 describe('describePoolConflicts', () => {

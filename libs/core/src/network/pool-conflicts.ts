@@ -25,27 +25,39 @@ export interface PoolConflict {
   cidr: string;
 }
 
+/** Docker names a user-defined network's host-side bridge `br-` + the first 12 hex of its id. */
+const DOCKER_BRIDGE = /^br-[0-9a-f]{12}$/;
+
+export function isDockerBridge(interfaceName: string): boolean {
+  return DOCKER_BRIDGE.test(interfaceName);
+}
+
 /**
  * What the pool overlaps. Berth's own networks are not conflicts, and neither are the host-side
  * bridge addresses Docker gives them (each Berth network appears as a `br-…` interface inside its
  * own subnet once it exists, so a restarted worker would otherwise refuse its own previews).
+ *
+ * `networks` is null when the engine could not be asked: a Docker bridge then cannot be told
+ * apart from Berth's own, so bridges are left out (the caller says so) instead of refusing to
+ * start over what are most likely this host's running previews.
  */
 export function poolConflicts(
   pool: Cidr,
   interfaces: readonly HostInterfaceAddress[],
-  networks: readonly DockerNetworkSubnets[],
+  networks: readonly DockerNetworkSubnets[] | null,
 ): PoolConflict[] {
   const ranges = (subnets: readonly string[]) => subnets.flatMap((s) => ipv4Range(s));
-  const owned = networks.filter((n) => n.managed).flatMap((n) => ranges(n.subnets));
+  const owned = (networks ?? []).filter((n) => n.managed).flatMap((n) => ranges(n.subnets));
   const conflicts: PoolConflict[] = [];
   for (const address of interfaces) {
+    if (networks === null && isDockerBridge(address.name)) continue;
     for (const cidr of ipv4Range(address.cidr)) {
       if (!cidrsOverlap(pool, cidr)) continue;
       if (owned.some((o) => cidrsOverlap(o, cidr))) continue;
       conflicts.push({ kind: 'interface', name: address.name, cidr: address.cidr });
     }
   }
-  for (const network of networks.filter((n) => !n.managed)) {
+  for (const network of (networks ?? []).filter((n) => !n.managed)) {
     for (const cidr of ranges(network.subnets)) {
       if (cidrsOverlap(pool, cidr)) {
         conflicts.push({ kind: 'docker-network', name: network.name, cidr: cidr.text });
