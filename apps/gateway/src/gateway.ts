@@ -31,7 +31,7 @@ export async function startGateway(
     bufferLogs: true,
   });
   ops.useLogger(ops.get(Logger));
-  await ops.listen(config.GATEWAY_OPS_PORT, config.GATEWAY_HOST);
+  await ops.listen(config.GATEWAY_OPS_PORT, config.GATEWAY_OPS_HOST);
 
   const routeStore = new RouteStore(stores.prisma);
   const routes = new RouteTable({ load: storeRouteLoader(routeStore) });

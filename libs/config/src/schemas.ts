@@ -12,6 +12,8 @@ import {
   httpUrl,
   ipv4Cidr,
   logLevel,
+  masterKey,
+  nameList,
   port,
   positiveInt,
   postgresUrl,
@@ -34,18 +36,51 @@ const common = {
     .describe('Redis key prefix for Berth queues, default berth'),
 };
 
+// GitHub App credentials come from /setup/github (stored encrypted under BERTH_MASTER_KEY);
+// these variables, when set, override the stored ones.
 const githubApp = {
   GITHUB_API_URL: httpUrl('e.g. https://api.github.com').default('https://api.github.com'),
   GITHUB_APP_ID: z.coerce
-    .number({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a number') })
+    .number({ error: 'must be a number' })
     .int('must be a whole number')
     .positive('must be greater than 0')
-    .describe('the numeric App ID from the GitHub App settings page'),
+    .optional()
+    .describe(
+      'the numeric App ID from the GitHub App settings page; overrides the App stored by /setup/github',
+    ),
   GITHUB_APP_PRIVATE_KEY: secret(
     64,
-    'the GitHub App private key (PEM); newlines may be written as \\n',
-  ).transform((pem) => pem.replace(/\\n/g, '\n')),
+    'the GitHub App private key (PEM); newlines may be written as \\n; overrides the stored App',
+  )
+    .transform((pem) => pem.replace(/\\n/g, '\n'))
+    .optional(),
+  BERTH_MASTER_KEY: masterKey(),
 };
+
+const MASTER_KEY_HINT =
+  "generate one with `openssl rand -base64 32`, then create the App at the api's /setup/github";
+
+/** Env credentials are both or neither; without them the stored App needs the master key. */
+function githubAppSource(
+  config: { GITHUB_APP_ID?: number; GITHUB_APP_PRIVATE_KEY?: string; BERTH_MASTER_KEY?: Buffer },
+  ctx: z.RefinementCtx,
+): void {
+  const id = config.GITHUB_APP_ID !== undefined;
+  const key = config.GITHUB_APP_PRIVATE_KEY !== undefined;
+  if (id !== key) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [id ? 'GITHUB_APP_PRIVATE_KEY' : 'GITHUB_APP_ID'],
+      message: `is required when ${id ? 'GITHUB_APP_ID' : 'GITHUB_APP_PRIVATE_KEY'} is set (set both, or neither to use the App stored by /setup/github)`,
+    });
+  } else if (!id && config.BERTH_MASTER_KEY === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['BERTH_MASTER_KEY'],
+      message: `is required when GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY are unset (the App's credentials are then read from the encrypted store): ${MASTER_KEY_HINT}`,
+    });
+  }
+}
 
 const previewLinks = {
   PREVIEW_LINK_SECRET: secret(
@@ -54,20 +89,47 @@ const previewLinks = {
   ),
 };
 
-export const apiConfigSchema = z.object({
+const apiFields = z.object({
   ...common,
   API_HOST: host('127.0.0.1'),
   API_PORT: port(3000),
   GITHUB_WEBHOOK_SECRET: secret(
     16,
-    'the webhook secret configured on the GitHub App; generate one with `openssl rand -hex 32`',
-  ),
+    'the webhook secret configured on the GitHub App; overrides the one stored by /setup/github',
+  ).optional(),
+  BERTH_MASTER_KEY: masterKey(),
+  BERTH_ADMIN_TOKEN: secret(
+    32,
+    'operator token for /admin/v1 and the `berth` CLI; generate one with `openssl rand -hex 32`',
+  ).optional(),
+  API_PUBLIC_URL: httpUrl(
+    'the URL GitHub reaches this api at (webhooks, the App setup callback), e.g. https://berth.example.com; default: the Host of the setup request',
+  ).optional(),
+  GITHUB_WEB_URL: httpUrl(
+    "GitHub's web root, where the App is created; default derived from GITHUB_API_URL (https://github.com, or the GHES host)",
+  ).optional(),
   API_TOKEN: secret(
     32,
     'bearer token for /api/v1 (`Authorization: Bearer <token>`); generate one with `openssl rand -hex 32`',
   ),
   GITHUB_API_URL: httpUrl('e.g. https://api.github.com').default('https://api.github.com'),
 });
+
+/** The webhook secret comes from the env, or from the store (which needs the master key). */
+function webhookSecretSource(
+  config: { GITHUB_WEBHOOK_SECRET?: string; BERTH_MASTER_KEY?: Buffer },
+  ctx: z.RefinementCtx,
+): void {
+  if (config.GITHUB_WEBHOOK_SECRET === undefined && config.BERTH_MASTER_KEY === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['BERTH_MASTER_KEY'],
+      message: `is required when GITHUB_WEBHOOK_SECRET is unset (the App's webhook secret is then read from the encrypted store): ${MASTER_KEY_HINT}`,
+    });
+  }
+}
+
+export const apiConfigSchema = apiFields.superRefine(webhookSecretSource);
 
 /** Where preview networks get their addresses (Docker's own pools stop at about 30 networks). */
 const subnets = {
@@ -180,17 +242,30 @@ const workerFields = z.object({
     .string()
     .optional()
     .describe(
-      'KEY=value file of operator-wide compose interpolation variables (e.g. image overrides)',
+      'KEY=value file of operator compose interpolation variables (e.g. image overrides); a ' +
+        'repository reads only the keys its settings allow (berth repo set --allow-variable)',
     ),
+  ALLOWED_OWNERS: nameList(
+    'comma list of GitHub owners whose repositories get previews, or * for any; default none ' +
+      '(then only repositories enabled with `berth repo set`)',
+  ),
+  ALLOWED_REPOSITORIES: nameList(
+    'comma list of owner/name repositories that get previews, beside ALLOWED_OWNERS',
+  ),
 });
 
-export const workerConfigSchema = workerFields.superRefine(subnetsFitPool);
+export const workerConfigSchema = workerFields.superRefine((config, ctx) => {
+  subnetsFitPool(config, ctx);
+  githubAppSource(config, ctx);
+});
 
 export const gatewayConfigSchema = z.object({
   ...common,
   GATEWAY_HOST: host('127.0.0.1'),
   GATEWAY_PORT: port(8080),
   GATEWAY_OPS_PORT: port(8081),
+  // Its own host: a gateway open to the world (0.0.0.0) keeps /metrics and /readyz on loopback.
+  GATEWAY_OPS_HOST: host('127.0.0.1'),
   BASE_DOMAIN: hostname(
     'localhost',
     'preview URLs are <service>-pr-<n>-<repo>.<BASE_DOMAIN>; default localhost',
