@@ -11,3 +11,5 @@ export * from './access/index.js';
 export * from './report/index.js';
 export * from './network/index.js';
 export * from './revision/index.js';
+export * from './secrets/index.js';
+export * from './policy/index.js';

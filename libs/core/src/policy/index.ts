@@ -1,0 +1,15 @@
+export { type Admission, admitRepository, type Allowlist, parseAllowlist } from './allowlist.js';
+export {
+  ACCESS_MODES,
+  type AccessModeSetting,
+  allowedVariables,
+  DB_MODES,
+  type DbModeSetting,
+  defaultRepositorySettings,
+  isRepositoryFullName,
+  parseRepositorySettingsPatch,
+  type RepositorySettings,
+  type RepositorySettingsPatch,
+  repositorySettingsPatchSchema,
+  type SettingsProblem,
+} from './repository-settings.js';

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { admitRepository, parseAllowlist } from './allowlist.js';
+import {
+  allowedVariables,
+  defaultRepositorySettings,
+  parseRepositorySettingsPatch,
+} from './repository-settings.js';
+
+const unset = { stored: false, enabled: true };
+
+describe('allowlist', () => {
+  it('admits nothing by default', () => {
+    const verdict = admitRepository('acme/shop', parseAllowlist(undefined, undefined), unset);
+    expect(verdict.admitted).toBe(false);
+    expect(verdict).toMatchObject({ reason: expect.stringMatching(/ALLOWED_OWNERS/) });
+  });
+
+  it('admits by owner, by repository, by * and by stored settings, case-insensitively', () => {
+    expect(admitRepository('Acme/shop', parseAllowlist('acme', ''), unset).admitted).toBe(true);
+    expect(admitRepository('x/Shop', parseAllowlist('', ' x/shop ,y/z'), unset).admitted).toBe(
+      true,
+    );
+    expect(admitRepository('any/thing', parseAllowlist('*', undefined), unset).admitted).toBe(true);
+    expect(
+      admitRepository('o/r', parseAllowlist('', ''), { stored: true, enabled: true }).admitted,
+    ).toBe(true);
+    expect(admitRepository('acmex/shop', parseAllowlist('acme', ''), unset).admitted).toBe(false);
+  });
+
+  it('refuses a repository the operator disabled, even under *', () => {
+    const verdict = admitRepository('acme/shop', parseAllowlist('*', ''), {
+      stored: true,
+      enabled: false,
+    });
+    expect(verdict).toEqual({ admitted: false, reason: expect.stringMatching(/disabled/) });
+  });
+});
+
+describe('repository settings', () => {
+  it('defaults to private, enabled and no variables', () => {
+    expect(defaultRepositorySettings('Acme/Shop')).toEqual({
+      fullName: 'acme/shop',
+      enabled: true,
+      accessMode: 'private',
+      allowedVariables: [],
+      stored: false,
+    });
+  });
+
+  it('passes only the allowed operator variables', () => {
+    expect(
+      allowedVariables({ A: '1', B: '2', SECRET: 's' }, { allowedVariables: ['A', 'MISSING'] }),
+    ).toEqual({ A: '1' });
+    expect(allowedVariables({ A: '1' }, { allowedVariables: [] })).toEqual({});
+  });
+
+  it('accepts a valid change and null as "back to the default"', () => {
+    const parsed = parseRepositorySettingsPatch({
+      composePath: 'deploy/compose.yaml',
+      accessMode: 'public',
+      defaultTtlHours: 24,
+      maxMemoryMb: 2048,
+      maxCpus: 1.5,
+      allowedVariables: ['IMAGE_TAG'],
+      baseBranch: null,
+    });
+    expect(parsed).toEqual({
+      ok: true,
+      patch: expect.objectContaining({ accessMode: 'public', baseBranch: null, maxCpus: 1.5 }),
+    });
+  });
+
+  it('names every bad field and how to fix it', () => {
+    const parsed = parseRepositorySettingsPatch({
+      accessMode: 'world',
+      composePath: '../etc/passwd',
+      maxMemoryMb: -1,
+      allowedVariables: ['1BAD'],
+      colour: 'blue',
+    });
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    const byField = Object.fromEntries(parsed.problems.map((p) => [p.field, p.message]));
+    expect(byField['accessMode']).toBe('must be private or public');
+    expect(byField['composePath']).toMatch(/inside the repository/);
+    expect(byField['maxMemoryMb']).toMatch(/greater than 0/);
+    expect(byField['allowedVariables.0']).toMatch(/variable name/);
+    expect(byField['colour']).toMatch(/unknown setting/);
+  });
+});

@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { TTL_MAX_MS, TTL_MIN_MS } from '../labels/label-config.js';
+
+// Operator-owned policy for one repository. It lives in the state store (set with `berth repo
+// set`), never in the pull request: x-berth describes the app's shape, these its limits.
+
+export const ACCESS_MODES = ['private', 'public'] as const;
+export type AccessModeSetting = (typeof ACCESS_MODES)[number];
+export const DB_MODES = ['fresh', 'branch', 'seed-from-production'] as const;
+export type DbModeSetting = (typeof DB_MODES)[number];
+
+/** Everything a stage may ask about a repository; unset columns are filled with the defaults. */
+export interface RepositorySettings {
+  /** "owner/name", lowercased. */
+  fullName: string;
+  /** False: the operator switched the repository off; nothing is built. */
+  enabled: boolean;
+  /** The compose file to load; undefined = discover it (compose.yaml, docker-compose.yml, …). */
+  composePath?: string;
+  /** The branch base images and data come from; undefined = the repository's default branch. */
+  baseBranch?: string;
+  /** `public`: no access control in front of the previews. The only source of public access. */
+  accessMode: AccessModeSetting;
+  defaultTtlHours?: number;
+  defaultDbMode?: DbModeSetting;
+  maxMemoryMb?: number;
+  maxCpus?: number;
+  maxPids?: number;
+  maxServices?: number;
+  /** COMPOSE_VARIABLES_FILE keys that reach this repository; none unless listed. */
+  allowedVariables: string[];
+  /** False when no row exists: every value above is a default. */
+  stored: boolean;
+}
+
+export function defaultRepositorySettings(fullName: string): RepositorySettings {
+  return {
+    fullName: fullName.toLowerCase(),
+    enabled: true,
+    accessMode: 'private',
+    allowedVariables: [],
+    stored: false,
+  };
+}
+
+const FULL_NAME = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
+const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function isRepositoryFullName(value: string): boolean {
+  return FULL_NAME.test(value);
+}
+
+/** A repository-relative path: no absolute paths, no `..`, no backslashes. */
+const relativePath = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(400, 'must be at most 400 characters')
+  .refine(
+    (p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..'),
+    'must be a path inside the repository, such as deploy/compose.yaml (no leading /, no ..)',
+  );
+
+const positive = (unit: string, max: number) =>
+  z
+    .number({ error: `must be a number (${unit})` })
+    .positive(`must be greater than 0 (${unit})`)
+    .max(max, `must be at most ${max} (${unit})`);
+
+const whole = (unit: string, max: number) =>
+  positive(unit, max).int(`must be a whole number (${unit})`);
+
+// null clears a setting back to Berth's default; absent leaves it as it is.
+const clearable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
+
+/** A change an operator asks for; every field optional, `null` = back to the default. */
+export const repositorySettingsPatchSchema = z
+  .object({
+    enabled: z.boolean({ error: 'must be true or false' }).optional(),
+    composePath: clearable(relativePath),
+    baseBranch: clearable(
+      z
+        .string()
+        .trim()
+        .min(1, 'must not be empty')
+        .max(250, 'must be at most 250 characters')
+        .regex(/^[^\s~^:?*[\\]+$/, 'must be a git branch name such as main'),
+    ),
+    accessMode: z.enum(ACCESS_MODES, { error: 'must be private or public' }).optional(),
+    defaultTtlHours: clearable(
+      whole('hours', TTL_MAX_MS / 3_600_000).min(
+        Math.ceil(TTL_MIN_MS / 3_600_000),
+        `must be at least ${Math.ceil(TTL_MIN_MS / 3_600_000)} (hours)`,
+      ),
+    ),
+    defaultDbMode: clearable(z.enum(DB_MODES, { error: `must be one of ${DB_MODES.join(', ')}` })),
+    maxMemoryMb: clearable(whole('MiB', 1_048_576)),
+    maxCpus: clearable(positive('CPUs', 1024)),
+    maxPids: clearable(whole('processes', 4_194_304)),
+    maxServices: clearable(whole('services', 1000)),
+    allowedVariables: z
+      .array(
+        z
+          .string({ error: 'each entry must be a variable name' })
+          .regex(VARIABLE, 'each entry must be a variable name: letters, digits and _'),
+        { error: 'must be a list of variable names' },
+      )
+      .max(500, 'must list at most 500 variables')
+      .optional(),
+  })
+  .strict();
+
+export type RepositorySettingsPatch = z.infer<typeof repositorySettingsPatchSchema>;
+
+export interface SettingsProblem {
+  field: string;
+  message: string;
+}
+
+/** Validates an operator's change; every problem names its field. */
+export function parseRepositorySettingsPatch(
+  input: unknown,
+): { ok: true; patch: RepositorySettingsPatch } | { ok: false; problems: SettingsProblem[] } {
+  const result = repositorySettingsPatchSchema.safeParse(input);
+  if (result.success) return { ok: true, patch: result.data };
+  return {
+    ok: false,
+    problems: result.error.issues.map((issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        return {
+          field: issue.keys.join(', '),
+          message: `unknown setting; known: ${Object.keys(repositorySettingsPatchSchema.shape).join(', ')}`,
+        };
+      }
+      return { field: issue.path.map(String).join('.') || '(body)', message: issue.message };
+    }),
+  };
+}
+
+/**
+ * The operator variables one repository may read: only the allowed keys. COMPOSE_VARIABLES_FILE
+ * holds values for every repository (registry credentials, image overrides); handing all of them
+ * to every pull request's build args would leak one team's values to another's PRs.
+ */
+export function allowedVariables(
+  all: Readonly<Record<string, string>>,
+  settings: Pick<RepositorySettings, 'allowedVariables'>,
+): Record<string, string> {
+  const allowed = new Set(settings.allowedVariables);
+  return Object.fromEntries(Object.entries(all).filter(([key]) => allowed.has(key)));
+}

@@ -1,0 +1,9 @@
+export {
+  assertMasterKey,
+  openSecret,
+  sealSecret,
+  type SealedSecret,
+  type SecretAddress,
+  SecretDecryptionError,
+} from './envelope.js';
+export { SECRET_NAME, type SecretStore } from './secret-store.js';
