@@ -1,5 +1,6 @@
 import { isMap, scalar, stringList, typeName } from './fields.js';
 import { type BerthExtension, type ServiceSpec } from './model.js';
+import { isNonHttpPort } from './non-http-ports.js';
 import { type ProblemList, childPath } from './problems.js';
 
 /**
@@ -9,8 +10,10 @@ import { type ProblemList, childPath } from './problems.js';
  *
  * ```yaml
  * x-berth:
- *   expose: [web, api]        # services that get a preview URL; default: every service with a port
- *   ports: { web: 3000 }      # container port the gateway routes to; default: the service's first port
+ *   expose: [web, api]        # services that get a preview URL; default: every service with an
+ *                             #   HTTP-capable port (not 5432, 6379, 3306, 27017, …: non-http-ports.ts)
+ *   ports: { web: 3000 }      # container port the gateway routes to; default: the service's first
+ *                             #   HTTP-capable port, else its first port
  *   public: false             # true = no access control in front of the URLs; default false
  *   database:                 # optional: the Postgres service whose data Berth manages per PR
  *     service: db             #   (how it starts comes from the `db:*` labels)
@@ -114,10 +117,13 @@ export function resolveBerthExtension(
 ): BerthExtension {
   const tcpPorts = (service: ServiceSpec): number[] =>
     service.ports.filter((p) => p.protocol === 'tcp').map((p) => p.port);
+  const httpPorts = (service: ServiceSpec): number[] =>
+    tcpPorts(service).filter((port) => !isNonHttpPort(port));
+  // By default only what can answer HTTP gets a URL; naming a service in x-berth.expose overrides.
   const expose =
     raw.expose ??
     Object.values(services)
-      .filter((s) => tcpPorts(s).length > 0)
+      .filter((s) => httpPorts(s).length > 0)
       .map((s) => s.name);
   const ports: Record<string, number> = {};
   expose.forEach((name, index) => {
@@ -130,7 +136,7 @@ export function resolveBerthExtension(
       );
       return;
     }
-    const port = raw.ports[name] ?? tcpPorts(service)[0];
+    const port = raw.ports[name] ?? httpPorts(service)[0] ?? tcpPorts(service)[0];
     if (port === undefined) {
       problems.add(
         at,
