@@ -41,6 +41,8 @@ export function parseBuild(
   path: string,
   problems: ProblemList,
   variables: Readonly<Record<string, string>>,
+  /** The compose file's directory (repository-relative): the context is relative to it. */
+  baseDir = '.',
 ): BuildSpec | undefined {
   const spec = typeof value === 'string' ? { context: value } : value;
   if (!isMap(spec)) {
@@ -76,7 +78,7 @@ export function parseBuild(
   const contextRaw =
     spec.context === undefined ? '.' : scalar(spec.context, childPath(path, 'context'), problems);
   if (contextRaw === undefined) return undefined;
-  const context = repoRelativePath(contextRaw);
+  const context = repoRelativePath(contextRaw, baseDir);
   if (typeof context !== 'string') {
     problems.add(childPath(path, 'context'), `\`${contextRaw}\` ${context.error}`);
     return undefined;

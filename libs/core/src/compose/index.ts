@@ -5,8 +5,17 @@ export {
   type ParseComposeOptions,
   type ParseComposeResult,
   parseCompose,
+  parseComposeFiles,
   parseComposeOrThrow,
 } from './parse-compose.js';
+export {
+  type ComposeFile,
+  type LoadTreeOptions,
+  type RepoFileReader,
+  composeOutline,
+} from './load-tree.js';
+export { COMPOSE_FILE_NAMES, OVERRIDE_FILE_NAMES, composeNotFoundMessage } from './discovery.js';
+export { NON_HTTP_PORTS, isNonHttpPort } from './non-http-ports.js';
 export { type InterpolationContext, InterpolationError, interpolate } from './interpolate.js';
 export { type StartPlan, startOrder } from './graph.js';
 export { BASELINE_CAPABILITIES, CAPABILITY_ALLOWLIST } from './capabilities.js';

@@ -4,8 +4,23 @@ export interface ComposeSpec {
   services: Record<string, ServiceSpec>;
   /** Top-level named volumes; each becomes one per-environment Docker volume. */
   volumes: Record<string, VolumeSpec>;
+  /**
+   * Compose networks (`default` included once any service is on it); each becomes one
+   * per-environment network. Absent in models stored before networks were read.
+   */
+  networks?: Record<string, NetworkSpec>;
   berth: BerthExtension;
 }
+
+export interface NetworkSpec {
+  name: string;
+  /** `internal: true`: no route off the host even where Berth would give one. */
+  internal: boolean;
+  labels: Record<string, string>;
+}
+
+/** When an `image:` is pulled (compose `pull_policy`); carried for the pull step. */
+export type PullPolicy = 'always' | 'never' | 'missing' | 'build';
 
 export interface BuildSpec {
   /** Relative to the repository root, POSIX, normalized, never escaping it (`web`, `.`). */
@@ -46,7 +61,19 @@ export type ServiceMount =
   | { type: 'volume'; source: string; target: string; readOnly: boolean }
   /** No source: Docker makes an anonymous volume, removed with the container. */
   | { type: 'anonymous'; target: string; readOnly: boolean }
-  | { type: 'tmpfs'; target: string };
+  | { type: 'tmpfs'; target: string }
+  /**
+   * Files from the pull request's own checkout, copied into a per-environment volume — never a
+   * host path: a repository-relative bind mount (`./src:/code/src`), a `configs:` entry or a
+   * file-backed `secrets:` entry. `source` is repository-relative, POSIX, inside the repository.
+   */
+  | {
+      type: 'repo';
+      origin: 'bind' | 'config' | 'secret';
+      source: string;
+      target: string;
+      readOnly: boolean;
+    };
 
 export interface PortSpec {
   port: number;
@@ -83,6 +110,15 @@ export interface ServiceSpec {
   init?: boolean;
   stopGracePeriodMs?: number;
   readOnly?: boolean;
+  /** `hostname:`: the container's hostname, and a name the service answers to on its networks. */
+  hostname?: string;
+  /** Extra names on its networks: `hostname` and `networks.<n>.aliases`. */
+  aliases?: string[];
+  /** Compose networks the service joins (`default` when it lists none). */
+  networks?: string[];
+  pullPolicy?: PullPolicy;
+  /** The profiles it belongs to (it is in the model only because one of them is enabled). */
+  profiles?: string[];
 }
 
 export interface VolumeSpec {

@@ -1,14 +1,20 @@
+import { repoRelativePath } from './build.js';
 import { isMap, scalar, typeName } from './fields.js';
 import { type ServiceMount } from './model.js';
 import { type ProblemList, childPath } from './problems.js';
 
 const BIND_REFUSAL =
-  'host bind mounts are refused: a preview must not see the host’s files. Use a named volume declared under top-level `volumes`';
+  'host bind mounts are refused: a preview must not see the host’s files. Mount a path inside the repository (`./dir:/target`, filled from the pull request’s checkout) or a named volume declared under top-level `volumes`';
 const SOCKET_REFUSAL =
   'mounting the Docker socket is refused: it gives the container control of the host';
 
 function looksLikeHostPath(source: string): boolean {
   return /^(\/|\.|~|[A-Za-z]:[\\/])/.test(source) || source.includes('/');
+}
+
+/** `./src`, `../x`, `.`: relative to the compose file, as compose reads a bind source. */
+function isRelative(source: string): boolean {
+  return source === '.' || source === '..' || source.startsWith('./') || source.startsWith('../');
 }
 
 function refuseHostPath(source: string, path: string, problems: ProblemList): void {
@@ -35,12 +41,26 @@ export function parseMounts(
   path: string,
   problems: ProblemList,
   declaredVolumes: ReadonlySet<string>,
+  baseDir = '.',
 ): ServiceMount[] {
   if (!Array.isArray(value)) {
     problems.add(path, `expected a list, got ${typeName(value)}`);
     return [];
   }
   const out: ServiceMount[] = [];
+  /** A bind of a repository path: filled from the checkout, read-only unless `rw` is declared. */
+  const fromRepo = (source: string, target: string, readOnly: boolean, at: string): void => {
+    const resolved = repoRelativePath(source, baseDir);
+    if (typeof resolved !== 'string') {
+      problems.add(
+        at,
+        `\`${source}\` ${resolved.error}: only paths inside the repository can be mounted`,
+      );
+      return;
+    }
+    if (checkTarget(target, at, problems))
+      out.push({ type: 'repo', origin: 'bind', source: resolved, target, readOnly });
+  };
   const named = (source: string, target: string, readOnly: boolean, at: string): void => {
     if (!declaredVolumes.has(source)) {
       problems.add(at, `volume \`${source}\` is not declared: add it under top-level \`volumes:\``);
@@ -61,7 +81,9 @@ export function parseMounts(
           : scalar(item.source, childPath(at, 'source'), problems);
       const readOnly = item.read_only === true;
       if (target === undefined || type === undefined) return;
-      if (type === 'bind') refuseHostPath(source ?? '', childPath(at, 'source'), problems);
+      if (type === 'bind' && source !== undefined && isRelative(source))
+        fromRepo(source, target, item.read_only !== false, childPath(at, 'source'));
+      else if (type === 'bind') refuseHostPath(source ?? '', childPath(at, 'source'), problems);
       else if (type === 'tmpfs') {
         if (checkTarget(target, at, problems)) out.push({ type: 'tmpfs', target });
       } else if (type === 'volume') {
@@ -87,17 +109,21 @@ export function parseMounts(
     }
     // Windows drive letters (`C:\x:/y`) split oddly; any such source is a host path anyway.
     const [source = '', target = '', mode, ...extra] = parts;
-    if (looksLikeHostPath(source) || extra.length > 0) {
+    const relative = isRelative(source) && extra.length === 0;
+    if (!relative && (looksLikeHostPath(source) || extra.length > 0)) {
       refuseHostPath(source, at, problems);
       return;
     }
     const modes = (mode ?? '').split(',').filter(Boolean);
-    const unknown = modes.filter((m) => !['ro', 'rw', 'z', 'Z', 'nocopy'].includes(m));
+    const unknown = modes.filter(
+      (m) => !['ro', 'rw', 'z', 'Z', 'nocopy', 'cached', 'delegated', 'consistent'].includes(m),
+    );
     if (unknown.length > 0) {
       problems.add(at, `unknown mount option \`${unknown.join(',')}\`; use ro or rw`);
       return;
     }
-    named(source, target, modes.includes('ro'), at);
+    if (relative) fromRepo(source, target, !modes.includes('rw'), at);
+    else named(source, target, modes.includes('ro'), at);
   });
   return out;
 }

@@ -226,7 +226,7 @@ services:
     volumes:
       - /var/run/docker.sock:/var/run/docker.sock
       - /:/host
-      - ./src:/app
+      - ../outside:/app
       - ~/secrets:/secrets
       - { type: bind, source: /etc, target: /etc }
       - { type: volume, source: /abs, target: /x }
@@ -259,7 +259,7 @@ services:
     ['services.evil.sysctls', /sysctls are refused/],
     ['services.evil.volumes[0]', /Docker socket is refused/],
     ['services.evil.volumes[1]', /host bind mounts are refused/],
-    ['services.evil.volumes[2]', /host bind mounts are refused/],
+    ['services.evil.volumes[2]', /leaves the repository.*only paths inside the repository/],
     ['services.evil.volumes[3]', /host bind mounts are refused/],
     ['services.evil.volumes[4].source', /host bind mounts are refused/],
     ['services.evil.volumes[5].source', /host bind mounts are refused/],
@@ -295,9 +295,20 @@ describe('parseCompose: service validation', () => {
   it.each([
     ['command: x', 'services.s', /needs `image` or `build`/],
     ['image: ""', 'services.s.image', /not a valid reference/],
-    ['image: x\nenv_file: .env', 'services.s.env_file', /env_file is not supported yet/],
-    ['image: x\nsecrets: [a]', 'services.s.secrets', /x-berth.secrets/],
-    ['image: x\nextends: { service: y }', 'services.s.extends', /anchors/],
+    ['image: x\nenv_file: .env', 'services.s.env_file', /`.env` does not exist in the repository/],
+    ['image: x\nenv_file: ../up.env', 'services.s.env_file', /leaves the repository/],
+    ['image: x\nsecrets: [a]', 'services.s.secrets[0]', /secret `a` is not declared/],
+    ['image: x\nconfigs: [a]', 'services.s.configs[0]', /config `a` is not declared/],
+    ['image: x\nextends: { service: y }', 'services.s.extends.service', /`y` is not in this file/],
+    ['image: x\nextends: { service: s }', 'services.s.extends', /extends cycle/],
+    ['image: x\nhostname: "a b"', 'services.s.hostname', /not a valid host name/],
+    ['image: x\npull_policy: sometimes', 'services.s.pull_policy', /unknown pull_policy/],
+    ['image: x\nnetworks: [back]', 'services.s.networks[0]', /network `back` is not declared/],
+    [
+      'image: x\nvolumes: ["/srv/app:/app"]',
+      'services.s.volumes[0]',
+      /host bind mounts are refused/,
+    ],
     ['image: x\nimagee: y', 'services.s.imagee', /unknown service key/],
     [
       'image: x\ndepends_on: [ghost]',
@@ -420,8 +431,8 @@ services:
 `);
     expect(problems.map((p) => p.path)).toEqual([
       'services.a',
-      'services.b.env_file',
       'services.b.privileged',
+      'services.b.env_file',
       'services.c.depends_on.zzz',
     ]);
   });
@@ -539,9 +550,7 @@ volumes:
     expect(warnings.map((w) => w.path)).toEqual([
       'version',
       'name',
-      'networks',
       'volumes.v.name',
-      'services.a.networks',
       'services.a.container_name',
       'services.a.deploy.replicas',
     ]);
@@ -579,8 +588,13 @@ describe('parseCompose: top-level volumes and x-berth', () => {
     ],
     ['volumes: { v: { size: 1 } }', 'volumes.v.size', /unknown volume key/],
     ['volumes: [v]', 'volumes', /mapping of volume name/],
-    ['secrets: { s: { file: ./s } }', 'secrets', /not supported yet/],
-    ['include: [other.yml]', 'include', /unknown top-level key/],
+    ['secrets: { s: { file: ./s } }', 'secrets.s.file', /`s` does not exist in the repository/],
+    ['secrets: { s: { environment: TOKEN } }', 'secrets.s', /secret scopes/],
+    ['secrets: { s: { external: true } }', 'secrets.s', /secret scopes/],
+    ['configs: { c: { file: /etc/passwd } }', 'configs.c.file', /is absolute/],
+    ['networks: { n: { external: true } }', 'networks.n.external', /external networks are refused/],
+    ['networks: { n: { driver: host } }', 'networks.n.driver', /bridge/],
+    ['include: [other.yml]', 'include', /not supported yet/],
     ['x-berth: { expose: [ghost] }', 'x-berth.expose[0]', /unknown service `ghost`/],
     ['x-berth: { expose: [worker] }', 'x-berth.expose[0]', /has no TCP port/],
     ['x-berth: { ports: { worker: 80 } }', 'x-berth.ports.worker', /not in x-berth.expose/],

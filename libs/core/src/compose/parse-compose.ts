@@ -2,9 +2,11 @@ import { type TemplateContext, TemplateError, renderTemplateMap } from '../templ
 import { isMap, keyValues, typeName } from './fields.js';
 import { checkDependencies } from './graph.js';
 import { type InterpolationError, interpolateTree } from './interpolate.js';
-import { loadYaml } from './load-yaml.js';
-import { type ComposeSpec, type ServiceSpec, type VolumeSpec } from './model.js';
+import { type ComposeFile, type RepoFileReader, loadComposeTree } from './load-tree.js';
+import { type ComposeSpec, type NetworkSpec, type ServiceSpec, type VolumeSpec } from './model.js';
+import { parseTopLevelNetworks } from './networks.js';
 import { type ComposeProblem, ComposeError, ProblemList, childPath } from './problems.js';
+import { parseRepoFileEntries } from './repo-files.js';
 import { normalizeService } from './service.js';
 import { parseBerthExtension, resolveBerthExtension } from './x-berth.js';
 
@@ -16,6 +18,10 @@ export interface ParseComposeOptions {
    * override `variables` (a per-PR value must not be clobbered by a global one).
    */
   template?: TemplateContext;
+  /** Repository files the compose file names (env_file, extends, configs, secrets); default none. */
+  readFile?: RepoFileReader;
+  /** Enabled compose profiles (the operator's); default none: services with a profile stay off. */
+  profiles?: readonly string[];
 }
 
 export type ParseComposeResult =
@@ -26,38 +32,50 @@ const SERVICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const TOP_LEVEL_IGNORED: Record<string, string> = {
   version: 'the `version` key is obsolete',
   name: 'Berth names each preview itself',
-  networks: 'Berth gives each preview its own network',
 };
+const TOP_LEVEL_REFUSED: Record<string, string> = {
+  include: 'include is not supported yet: merge the included file into this one, or use `extends`',
+};
+const TOP_LEVEL_KNOWN = new Set(['services', 'volumes', 'networks', 'configs', 'secrets']);
 
 /**
  * Parses a compose file into the normalized model, or returns every problem at once, each with
  * its key path and how to fix it. Pure: the text and variables in, a value out.
  */
 export function parseCompose(text: string, options: ParseComposeOptions = {}): ParseComposeResult {
+  return parseComposeFiles([{ path: 'compose.yaml', text }], options);
+}
+
+/**
+ * The same for a compose file and its override files (merged in order, per the Compose spec),
+ * with `extends` resolved and services outside the enabled profiles left out.
+ */
+export function parseComposeFiles(
+  files: readonly ComposeFile[],
+  options: ParseComposeOptions = {},
+): ParseComposeResult {
   const problems = new ProblemList();
   const result = (spec?: ComposeSpec): ParseComposeResult =>
     spec && problems.problems.length === 0
       ? { ok: true, spec, warnings: problems.warnings }
       : { ok: false, problems: problems.problems, warnings: problems.warnings };
 
-  const root = loadYaml(text, problems);
-  if (root === undefined) return result();
-  if (!isMap(root)) {
-    problems.add(
-      '(file)',
-      `the compose file must be a mapping with \`services:\`, got ${typeName(root)}`,
-    );
-    return result();
-  }
+  const readFile = options.readFile ?? (() => null);
+  const tree = loadComposeTree(files, problems, {
+    readFile,
+    ...(options.profiles ? { profiles: options.profiles } : {}),
+  });
+  if (tree === undefined) return result();
+  const { root, baseDir } = tree;
   for (const key of Object.keys(root)) {
-    if (key === 'services' || key === 'volumes' || key.startsWith('x-')) continue;
+    if (TOP_LEVEL_KNOWN.has(key) || key.startsWith('x-')) continue;
     if (key in TOP_LEVEL_IGNORED) problems.warn(key, `ignored: ${TOP_LEVEL_IGNORED[key]}`);
-    else if (key === 'secrets' || key === 'configs') {
+    else if (key in TOP_LEVEL_REFUSED) problems.add(key, TOP_LEVEL_REFUSED[key] as string);
+    else
       problems.add(
         key,
-        `top-level ${key} are not supported yet: use x-berth.secrets for per-environment secrets`,
+        `unknown top-level key; known: ${[...TOP_LEVEL_KNOWN].join(', ')}, x-berth`,
       );
-    } else problems.add(key, 'unknown top-level key; known: services, volumes, x-berth');
   }
 
   const rawExt = parseBerthExtension(root['x-berth'], problems);
@@ -86,8 +104,12 @@ export function parseCompose(text: string, options: ParseComposeOptions = {}): P
   };
   const rawServices = interpolateTree(root.services, context, 'services', onError);
   const rawVolumes = interpolateTree(root.volumes, context, 'volumes', onError);
+  const rawNetworks = interpolateTree(root.networks, context, 'networks', onError);
 
   const volumes = parseTopLevelVolumes(rawVolumes, problems, variables);
+  const networks = parseTopLevelNetworks(rawNetworks, problems, variables);
+  const configs = parseRepoFileEntries('configs', root.configs, baseDir, readFile, problems);
+  const secrets = parseRepoFileEntries('secrets', root.secrets, baseDir, readFile, problems);
   if (rawServices === undefined || rawServices === null) {
     problems.add(
       'services',
@@ -104,6 +126,7 @@ export function parseCompose(text: string, options: ParseComposeOptions = {}): P
   }
   const services = new Map<string, ServiceSpec>();
   const declaredVolumes = new Set(Object.keys(volumes));
+  const declaredNetworks = new Set(Object.keys(networks));
   for (const [name, raw] of Object.entries(rawServices)) {
     const path = childPath('services', name);
     if (!SERVICE_NAME.test(name)) {
@@ -113,7 +136,16 @@ export function parseCompose(text: string, options: ParseComposeOptions = {}): P
       );
       continue;
     }
-    const service = normalizeService(name, raw, path, { problems, variables, declaredVolumes });
+    const service = normalizeService(name, raw, path, {
+      problems,
+      variables,
+      declaredVolumes,
+      declaredNetworks,
+      configs,
+      secrets,
+      baseDir,
+      readFile,
+    });
     if (service) services.set(name, service);
   }
   if (services.size === 0 && problems.problems.length === 0) {
@@ -124,10 +156,16 @@ export function parseCompose(text: string, options: ParseComposeOptions = {}): P
   }
   const serviceRecord = Object.fromEntries(services);
   dropMissingOptionalDependencies(serviceRecord, problems);
+  refuseInactiveDependencies(serviceRecord, tree.inactive, problems);
   checkDependencies(serviceRecord, problems);
   const berth = resolveBerthExtension(rawExt, serviceRecord, problems);
   checkUrlReferences(rawExt.variables, serviceRecord, berth.expose, problems);
-  return result({ services: serviceRecord, volumes, berth });
+  return result({
+    services: serviceRecord,
+    volumes,
+    networks: usedNetworks(networks, serviceRecord),
+    berth,
+  });
 }
 
 /** Like `parseCompose`, throwing a `ComposeError` listing every problem. */
@@ -217,6 +255,41 @@ function checkUrlReferences(
   for (const service of Object.values(services)) {
     for (const [key, text] of Object.entries(service.environment)) {
       check(text, `services.${service.name}.environment.${key}`);
+    }
+  }
+}
+
+/** Declared networks plus `default` when a service is on it: one per-environment network each. */
+function usedNetworks(
+  declared: Record<string, NetworkSpec>,
+  services: Readonly<Record<string, ServiceSpec>>,
+): Record<string, NetworkSpec> {
+  const out: Record<string, NetworkSpec> = { ...declared };
+  if (Object.values(services).some((s) => s.networks?.includes('default')) && !out['default']) {
+    out['default'] = { name: 'default', internal: false, labels: {} };
+  }
+  return out;
+}
+
+/** A started service cannot wait for one whose profile is off: say which profile to enable. */
+function refuseInactiveDependencies(
+  services: Record<string, ServiceSpec>,
+  inactive: Readonly<Record<string, string[]>>,
+  problems: ProblemList,
+): void {
+  for (const service of Object.values(services)) {
+    for (const [name, dependency] of Object.entries(service.dependsOn)) {
+      const profiles = inactive[name];
+      if (!profiles) continue;
+      if (dependency.required) {
+        problems.add(
+          `services.${service.name}.depends_on.${name}`,
+          `\`${name}\` is not started: its profile (${profiles.join(', ')}) is not enabled for this repository`,
+        );
+      }
+      service.dependsOn = Object.fromEntries(
+        Object.entries(service.dependsOn).filter(([other]) => other !== name),
+      );
     }
   }
 }

@@ -2,11 +2,8 @@
 
 /** Dropped with a warning: Berth decides these for every container. */
 export const IGNORED_SERVICE_KEYS: Record<string, string> = {
-  networks: 'Berth puts every service on the preview’s own network; service names resolve there',
   container_name: 'Berth names containers per preview; a fixed name would collide between previews',
-  hostname: 'the service name is the hostname on the preview network',
   platform: 'images are built and run for the Docker host’s platform',
-  pull_policy: 'Berth pulls or builds as needed',
   logging: 'Berth collects container logs itself',
   cap_drop: 'Berth drops all capabilities anyway',
   tty: 'previews run non-interactively',
@@ -17,13 +14,6 @@ export const IGNORED_SERVICE_KEYS: Record<string, string> = {
 
 /** Refused as not supported (yet), with how to get the same effect. */
 export const UNSUPPORTED_SERVICE_KEYS: Record<string, string> = {
-  env_file:
-    'env_file is not supported yet: put the values in `environment` (use `${VAR}` for values Berth provides)',
-  secrets:
-    'compose secrets are not supported yet: use per-environment `x-berth.secrets` and `{{ secrets.<name> }}`',
-  configs: 'compose configs are not supported yet: bake the file into the image',
-  extends: 'extends is not supported yet: use YAML anchors and merge keys (`<<: *common`)',
-  profiles: 'profiles are not supported: every service in the file runs in the preview',
   links: 'links are not needed: services reach each other by service name',
   external_links: 'external links are refused: a preview reaches only its own services',
   extra_hosts: 'extra_hosts is not supported: services reach each other by service name',
@@ -70,6 +60,15 @@ export const HANDLED_SERVICE_KEYS = new Set([
   'init',
   'stop_grace_period',
   'read_only',
+  'env_file',
+  'configs',
+  'secrets',
+  'networks',
+  'hostname',
+  'pull_policy',
+  'profiles',
+  // load-tree.ts resolves it before the parse
+  'extends',
   // security.ts
   'privileged',
   'network_mode',

@@ -10,9 +10,12 @@ import {
   type RestartPolicy,
   type ServiceSpec,
 } from './model.js';
+import type { RepoFileReader } from './load-tree.js';
 import { parseMounts } from './mounts.js';
+import { parseHostname, parsePullPolicy, parseServiceNetworks } from './networks.js';
 import { parseExpose, parsePorts, uniquePorts } from './ports.js';
 import { type ProblemList, childPath } from './problems.js';
+import { type RepoFileEntry, parseServiceRepoFiles, readEnvFiles } from './repo-files.js';
 import { checkSecurity } from './security.js';
 import {
   HANDLED_SERVICE_KEYS,
@@ -30,6 +33,12 @@ export interface ServiceContext {
   problems: ProblemList;
   variables: Readonly<Record<string, string>>;
   declaredVolumes: ReadonlySet<string>;
+  declaredNetworks: ReadonlySet<string>;
+  configs: Readonly<Record<string, RepoFileEntry>>;
+  secrets: Readonly<Record<string, RepoFileEntry>>;
+  /** The compose file's directory, repository-relative: what relative paths start from. */
+  baseDir: string;
+  readFile: RepoFileReader;
 }
 
 export function normalizeService(
@@ -76,7 +85,7 @@ export function normalizeService(
     } else if (image !== undefined) spec.image = image;
   }
   if (raw.build !== undefined) {
-    const build = parseBuild(raw.build, at('build'), problems, ctx.variables);
+    const build = parseBuild(raw.build, at('build'), problems, ctx.variables, ctx.baseDir);
     if (build) spec.build = build;
   }
   if (raw.image === undefined && raw.build === undefined) {
@@ -87,9 +96,17 @@ export function normalizeService(
   if (command) spec.command = command;
   const entrypoint = commandLine(raw.entrypoint, at('entrypoint'), problems);
   if (entrypoint) spec.entrypoint = entrypoint;
-  if (raw.environment !== undefined) {
-    spec.environment = keyValues(raw.environment, at('environment'), problems, ctx.variables);
-  }
+  // env_file first, `environment` over it (compose's precedence).
+  const fromFiles =
+    raw.env_file === undefined
+      ? {}
+      : readEnvFiles(raw.env_file, at('env_file'), ctx.baseDir, ctx.readFile, problems);
+  spec.environment = {
+    ...fromFiles,
+    ...(raw.environment === undefined
+      ? {}
+      : keyValues(raw.environment, at('environment'), problems, ctx.variables)),
+  };
   if (raw.labels !== undefined) {
     spec.labels = keyValues(raw.labels, at('labels'), problems, ctx.variables);
     for (const key of Object.keys(spec.labels)) {
@@ -113,7 +130,35 @@ export function normalizeService(
   }
   if (raw.restart !== undefined) spec.restart = parseRestart(raw.restart, at('restart'), problems);
   if (raw.volumes !== undefined)
-    spec.mounts = parseMounts(raw.volumes, at('volumes'), problems, ctx.declaredVolumes);
+    spec.mounts = parseMounts(
+      raw.volumes,
+      at('volumes'),
+      problems,
+      ctx.declaredVolumes,
+      ctx.baseDir,
+    );
+  for (const kind of ['configs', 'secrets'] as const) {
+    if (raw[kind] === undefined) continue;
+    spec.mounts.push(...parseServiceRepoFiles(kind, raw[kind], at(kind), ctx[kind], problems));
+  }
+  const networks =
+    raw.networks === undefined
+      ? { networks: ['default'], aliases: [] }
+      : parseServiceNetworks(raw.networks, at('networks'), ctx.declaredNetworks, problems);
+  spec.networks = networks.networks;
+  if (raw.hostname !== undefined) {
+    const hostname = parseHostname(raw.hostname, at('hostname'), problems);
+    if (hostname !== undefined) spec.hostname = hostname;
+  }
+  const aliases = [...new Set([...(spec.hostname ? [spec.hostname] : []), ...networks.aliases])];
+  if (aliases.length > 0) spec.aliases = aliases.filter((a) => a !== name);
+  if (raw.pull_policy !== undefined) {
+    const policy = parsePullPolicy(raw.pull_policy, at('pull_policy'), problems);
+    if (policy !== undefined) spec.pullPolicy = policy;
+  }
+  if (Array.isArray(raw.profiles) && raw.profiles.length > 0) {
+    spec.profiles = raw.profiles.map(String);
+  }
   for (const [key, field] of [
     ['user', 'user'],
     ['working_dir', 'workingDir'],
