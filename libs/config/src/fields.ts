@@ -98,3 +98,32 @@ export const ipv4Cidr = (fallback: string, hint: string) =>
     })
     .default(fallback)
     .describe(hint);
+
+/**
+ * BERTH_MASTER_KEY: 32 random bytes, base64. It seals every data key of the secret store, so a
+ * wrong length is refused here rather than when the first secret is read.
+ */
+export const masterKey = () =>
+  z
+    .string()
+    .trim()
+    .refine(
+      (value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32,
+      'must be 32 bytes, base64-encoded',
+    )
+    .transform((value) => Buffer.from(value, 'base64'))
+    .optional()
+    .describe(
+      'seals the secrets Berth stores (GitHub App credentials); generate one with ' +
+        '`openssl rand -base64 32`, keep it out of the database backups, never change it ' +
+        'without re-sealing (docs/operations/master-key.md)',
+    );
+
+/** A comma list of names, e.g. ALLOWED_OWNERS=acme,octo. */
+export const nameList = (hint: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9*._/,\s-]*$/, 'must be a comma-separated list of names')
+    .optional()
+    .describe(hint);

@@ -6,6 +6,8 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'API_TOKEN',
   'GITHUB_APP_PRIVATE_KEY',
   'PREVIEW_LINK_SECRET',
+  'BERTH_MASTER_KEY',
+  'BERTH_ADMIN_TOKEN',
 ]);
 
 /** A copy safe to log: secret values replaced, URLs keep only scheme, host and port. */
