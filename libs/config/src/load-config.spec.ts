@@ -37,10 +37,9 @@ describe('loadConfig', () => {
       'API_PORT',
       'API_TOKEN',
       'DATABASE_URL',
-      'GITHUB_WEBHOOK_SECRET',
       'REDIS_URL',
     ]);
-    expect(error.message).toContain('berth-api: configuration is invalid (5 problems):');
+    expect(error.message).toContain('berth-api: configuration is invalid (4 problems):');
     expect(error.message).toContain('  - DATABASE_URL: is required — e.g. postgresql://');
     expect(error.message).toContain('  - REDIS_URL: must be a redis:// or rediss:// URL');
     expect(error.message).toContain('  - API_PORT: must be a number');
