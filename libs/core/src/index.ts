@@ -13,3 +13,4 @@ export * from './network/index.js';
 export * from './revision/index.js';
 export * from './secrets/index.js';
 export * from './policy/index.js';
+export * from './images/index.js';

@@ -1,0 +1,2 @@
+export * from './image-reference.js';
+export * from './registry-auth.js';
