@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pingPayload } from '../webhooks/payloads.js';
+import { AppManifests } from './app-manifest.js';
 import { readCredentials, type Credentials } from './auth.js';
 import { FaultInjector, type Fault, type FaultOptions } from './faults.js';
 import { parseGitPath, serveGit } from './git-http-backend.js';
@@ -48,6 +49,9 @@ export interface GitHubEmulatorOptions {
   /** First repository id (default 700000001); give each emulator sharing a database its own. */
   firstRepositoryId?: number;
 }
+
+/** GitHub's web form that creates an App from a manifest (user or organization). */
+const MANIFEST_FORM = /^(?:\/organizations\/([^/]+))?\/settings\/apps\/new$/;
 
 const ROUTES: Route[] = [
   ...appRoutes,
@@ -99,6 +103,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}) {
   const webhooks = new WebhookEmitter(state);
   webhooks.target = options.webhook;
   const scenario = new Scenario(state, projectRoot, webhooks);
+  const manifests = new AppManifests(state, webhooks);
   const rateWindow = {
     resetAt: Math.floor(Date.now() / 1000) + 3600,
     used: new Map<number, number>(),
@@ -124,6 +129,23 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}) {
       at: new Date().toISOString(),
     };
     requestLog.push(entry);
+
+    const manifestForm = MANIFEST_FORM.exec(url.pathname);
+    if (method === 'POST' && manifestForm) {
+      entry.kind = 'web';
+      const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+      try {
+        const created = manifests.createFromForm(form, url.searchParams, manifestForm[1]);
+        entry.status = 302;
+        res.writeHead(302, { location: created.location }).end();
+      } catch (error) {
+        const failure =
+          error instanceof GitHubHttpError ? error : new GitHubHttpError(500, String(error));
+        entry.status = failure.status;
+        sendJson(res, failure.status, errorBody(failure));
+      }
+      return;
+    }
 
     const git = parseGitPath(url.pathname);
     if (git) {
@@ -162,6 +184,11 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}) {
     credentials: Credentials,
     body: unknown,
   ): Promise<RouteResult> {
+    const conversion = /^\/app-manifests\/([^/]+)\/conversions$/.exec(url.pathname);
+    if (method === 'POST' && conversion) {
+      // No authentication: the one-time code is the credential.
+      return { status: 201, body: manifests.convert(decodeURIComponent(conversion[1] ?? '')) };
+    }
     for (const route of ROUTES) {
       if (route.method !== method) continue;
       const params = route.pattern.match(url.pathname);
@@ -248,8 +275,20 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}) {
   return {
     /** Base URL for Octokit (`baseUrl`) and for clone URLs. */
     url: baseUrl,
-    /** The GitHub App under test's credentials. */
-    app: { id: app.id, slug: app.slug, privateKey: app.privateKey, publicKey: app.publicKey },
+    /** The GitHub App under test's credentials (the newest, after a manifest conversion). */
+    get app() {
+      const current = state.app;
+      return {
+        id: current.id,
+        slug: current.slug,
+        privateKey: current.privateKey,
+        publicKey: current.publicKey,
+      };
+    },
+    /** The webhook target GitHub sends to (set by setWebhookTarget or a manifest conversion). */
+    get webhookTarget(): WebhookTarget | undefined {
+      return webhooks.target;
+    },
     installationId,
     /** Raw in-memory state, for assertions beyond the accessors below. */
     state,
@@ -300,7 +339,10 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}) {
     /** The payload GitHub would send for an action, without sending it. */
     pullRequestEvent: webhooks.pullRequestEvent.bind(webhooks),
     sendPing() {
-      return webhooks.emit('ping', pingPayload({ appId: app.id, url: webhooks.target?.url ?? '' }));
+      return webhooks.emit(
+        'ping',
+        pingPayload({ appId: state.app.id, url: webhooks.target?.url ?? '' }),
+      );
     },
 
     // --- tokens ------------------------------------------------------------------------

@@ -43,7 +43,8 @@ export class EmulatorState {
   };
 
   constructor(
-    readonly app: AppRecord,
+    /** The App the emulator authenticates; replaced when a manifest conversion creates one. */
+    public app: AppRecord,
     private readonly baseUrl: () => string,
     readonly tokenTtlSeconds: number,
   ) {}

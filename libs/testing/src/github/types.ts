@@ -151,7 +151,7 @@ export type AuthKind = 'none' | 'app-jwt' | 'installation-token' | 'basic' | 'in
 
 export interface RequestLogEntry {
   /** 'api' for REST calls, 'git' for smart-HTTP git traffic. */
-  kind: 'api' | 'git';
+  kind: 'api' | 'git' | 'web';
   method: string;
   path: string;
   query: Record<string, string>;
