@@ -8,3 +8,8 @@ export {
   STICKY_COMMENT_MARKER,
 } from './github.port.js';
 export * from './octokit/index.js';
+export {
+  CredentialSwitchingGitHub,
+  type GitHubAppKey,
+  GitHubAppNotConfiguredError,
+} from './credential-switching-github.js';
