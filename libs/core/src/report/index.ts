@@ -15,4 +15,4 @@ export {
   type PreviewCommentState,
   renderPreviewComment,
 } from './preview-comment.js';
-export { redactSecrets, truncate } from './redact.js';
+export { redactSecrets, truncate, truncateLines } from './redact.js';

@@ -107,6 +107,29 @@ describe('renderPreviewComment', () => {
     expect(body).toMatchSnapshot();
   });
 
+  it('failed on a compose file: lists every problem, `secrets` keys included', () => {
+    const problems = [
+      '- services.web.build.context: `../x` leaves the repository',
+      '- services.web.volumes[0]: `/srv:/srv`: host bind mounts are refused',
+      '- services.web.secrets[0]: secret `api_key` is not declared',
+      '- secrets.api_key: only file-backed secrets are supported',
+      '- services.db.privileged: privileged containers are refused',
+      '- services.db.network_mode: `network_mode: host` is refused',
+      '- services.cache.ports[0]: invalid container port `x`',
+      ...Array.from({ length: 60 }, (_, i) => `- services.s${i}.image: image \`\` is not valid`),
+    ];
+    const error = `compose.yaml at 0123456789ab has ${problems.length} problems:\n${problems.join('\n')}`;
+    const body = renderPreviewComment({
+      ...base,
+      state: 'failed',
+      event: { kind: 'failed', stage: 'build', error },
+      stages: [{ stage: 'build', status: 'failed', error }],
+    });
+    for (const line of problems) expect(body).toContain(line);
+    expect(body).not.toContain('***');
+    expect(body.length).toBeLessThanOrEqual(65_536);
+  });
+
   it('failed without an event: takes the last failed stage run', () => {
     const body = renderPreviewComment({
       ...base,

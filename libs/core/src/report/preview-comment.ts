@@ -1,5 +1,5 @@
 import type { PreviewEvent } from './commit-status.js';
-import { redactSecrets, truncate } from './redact.js';
+import { redactSecrets, truncate, truncateLines } from './redact.js';
 
 /** Hidden first line of Berth's sticky comment: how it is found again after a restart. */
 export const PREVIEW_COMMENT_MARKER = '<!-- berth:preview -->';
@@ -61,8 +61,13 @@ export interface PreviewCommentInput {
   secrets?: readonly string[];
 }
 
-/** Error text kept in a comment; the full text is in the stage run. */
-export const COMMENT_ERROR_MAX = 600;
+/**
+ * Error text kept in a comment: room for every problem of a compose file (each line is bounded,
+ * and the cut, if ever, says how many more). The whole comment stays under GitHub's limit.
+ */
+export const COMMENT_ERROR_MAX = 40_000;
+/** GitHub refuses a comment body longer than this. */
+export const COMMENT_MAX = 65_536;
 
 const shortSha = (sha: string): string => sha.slice(0, 7);
 
@@ -108,7 +113,7 @@ function header(input: PreviewCommentInput): string[] {
         `Commit ${sha}. A new push or a \`preview:rebuild\` label retries.`,
       ];
       if (raw) {
-        const error = truncate(redactSecrets(raw, input.secrets).trim(), COMMENT_ERROR_MAX);
+        const error = truncateLines(redactSecrets(raw, input.secrets).trim(), COMMENT_ERROR_MAX);
         lines.push('', fenced(error));
       }
       return lines;
@@ -234,5 +239,5 @@ export function renderPreviewComment(input: PreviewCommentInput): string {
     .filter((s) => s.length > 0)
     .map((s) => s.join('\n'))
     .join('\n\n');
-  return `${PREVIEW_COMMENT_MARKER}\n${body}\n`;
+  return truncate(`${PREVIEW_COMMENT_MARKER}\n${body}\n`, COMMENT_MAX);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactSecrets, truncate } from './redact.js';
+import { redactSecrets, truncate, truncateLines } from './redact.js';
 
 describe('redactSecrets', () => {
   it('removes given values, URL passwords, secret-named assignments, GitHub tokens and PEM keys', () => {
@@ -18,8 +18,42 @@ describe('redactSecrets', () => {
     expect(out).toContain('POSTGRES_PASSWORD=***');
   });
 
+  it('redacts values, never compose key names: `secrets:` in a problem list stays readable', () => {
+    const problems = [
+      'compose.yaml has 4 problems:',
+      '- secrets.seed: only file-backed secrets are supported',
+      '- secrets: expected a mapping',
+      '- services.web.secrets[0]: secret `a` is not declared',
+      '- services.web.secrets: expected a list, got a string',
+      '- x-berth.secrets[0]: secret name `Bad` must match',
+    ].join('\n');
+    expect(redactSecrets(problems)).toBe(problems);
+    expect(redactSecrets('- services.api.environment.DB_PASSWORD: variable X is not set')).toBe(
+      '- services.api.environment.DB_PASSWORD: variable X is not set',
+    );
+    expect(redactSecrets('JWT_SECRET=abc123 client_secret: xyz789')).toBe(
+      'JWT_SECRET=*** client_secret: ***',
+    );
+  });
+
   it('leaves ordinary text and short values alone', () => {
     expect(redactSecrets('exit code 1 in step build', ['1'])).toBe('exit code 1 in step build');
+  });
+});
+
+describe('truncateLines', () => {
+  it('keeps whole lines and counts what it leaves out', () => {
+    const list = ['file has 40 problems:', ...Array.from({ length: 40 }, (_, i) => `- p${i}: m`)];
+    expect(truncateLines(list.join('\n'), 10_000)).toBe(list.join('\n'));
+    const cut = truncateLines(list.join('\n'), 200).split('\n');
+    const kept = cut.filter((l) => l.startsWith('- ')).length;
+    expect(cut.at(-1)).toBe(`… and ${40 - kept} more problems`);
+    expect(cut.join('\n').length).toBeLessThanOrEqual(200);
+    expect(
+      truncateLines('a\nb\n' + 'c'.repeat(300), 100)
+        .split('\n')
+        .at(-1),
+    ).toBe('… and 1 more line');
   });
 });
 

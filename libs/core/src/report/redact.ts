@@ -12,9 +12,11 @@ const PATTERNS: readonly [RegExp, string][] = [
   [/\b(?:gh[pousr]_[A-Za-z0-9]{8,}|github_pat_[A-Za-z0-9_]{8,})\b/g, REDACTED],
   // Credentials in URLs: scheme://user:password@host.
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi, `$1${REDACTED}@`],
-  // KEY=value / key: value where the key names a secret.
+  // KEY=value / key: value where the key names a secret. Not a compose key path
+  // (`services.web.secrets: …`, `x-berth.secrets: …`) nor the compose section `secrets:`: their
+  // "values" are Berth's own messages, and a key name is never the credential.
   [
-    /\b([A-Za-z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIALS?)[A-Za-z0-9_]*)(\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi,
+    /(?<![\w.[\]-])(?!secrets\b)([A-Za-z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIALS?)[A-Za-z0-9_]*)(\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi,
     `$1$2${REDACTED}`,
   ],
   // PEM blocks.
@@ -31,6 +33,33 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
   for (const value of values) out = out.split(value).join(REDACTED);
   for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
   return out;
+}
+
+/**
+ * At most `max` characters, cut between lines: what is left out is counted, as `… and N more
+ * problems` when the cut lines are a `- ` list (a compose file's problems), else `… and N more
+ * lines`. One line longer than `lineMax` is cut itself.
+ */
+export function truncateLines(text: string, max: number, lineMax = 1_000): string {
+  const lines = text.split('\n').map((line) => truncate(line, lineMax));
+  const whole = lines.join('\n');
+  if (whole.length <= max) return whole;
+  const kept: string[] = [];
+  let length = 0;
+  // Room for the closing line itself.
+  const budget = max - 60;
+  for (const line of lines) {
+    if (length + line.length + 1 > budget) break;
+    kept.push(line);
+    length += line.length + 1;
+  }
+  const rest = lines.slice(kept.length);
+  const problems = rest.filter((line) => line.startsWith('- ')).length;
+  const more =
+    problems === rest.length
+      ? `… and ${problems} more problem${problems === 1 ? '' : 's'}`
+      : `… and ${rest.length} more line${rest.length === 1 ? '' : 's'}`;
+  return [...kept, more].join('\n');
 }
 
 /** At most `max` characters, ending with `…` when cut. */
