@@ -20,6 +20,7 @@ import {
   redisUrl,
   secret,
 } from './fields.js';
+import { imageSettings } from './image-settings.js';
 
 export const WORKER_ROLES = ['inbox', 'relay', 'stages', 'sweep'] as const;
 export type WorkerRole = (typeof WORKER_ROLES)[number];
@@ -213,6 +214,7 @@ const workerFields = z.object({
     .optional()
     .describe('e.g. unix:///var/run/docker.sock or tcp://10.0.0.5:2375; unset = local socket'),
   ...subnets,
+  ...imageSettings,
   ...githubApp,
   ...previewLinks,
   BASE_DOMAIN: hostname(
