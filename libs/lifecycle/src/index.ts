@@ -4,6 +4,7 @@ export {
   type StageHandler,
   type StageInput,
   type StageOutcome,
+  PermanentStageError,
   SupersededError,
 } from './pipeline/stage-handler.js';
 export {

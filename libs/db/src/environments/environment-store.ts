@@ -155,7 +155,7 @@ export class EnvironmentStore {
         generation: e.generation,
         kind: e.kind,
         ...(e.stage ? { stage: e.stage } : {}),
-        ...(e.detail ? { detail: e.detail.slice(0, 4_000) } : {}),
+        ...(e.detail ? { detail: e.detail.slice(0, 60_000) } : {}),
       },
       select: { id: true },
     });

@@ -41,3 +41,12 @@ export class SupersededError extends Error {
     super(`generation ${jobGeneration} superseded by ${currentGeneration}: ${reason}`);
   }
 }
+
+/**
+ * A failure that another attempt cannot fix (the compose file is invalid, a file the spec names
+ * does not exist at this commit): the runner fails the stage on its first attempt instead of
+ * retrying it as if it were transient. A new push or `preview:rebuild` starts over.
+ */
+export class PermanentStageError extends Error {
+  override readonly name: string = 'PermanentStageError';
+}

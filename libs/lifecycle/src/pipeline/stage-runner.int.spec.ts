@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandsOver, seedEnvironment } from '../commands/commands.int-support.js';
 import type { EnvironmentCommands } from '../commands/environment-commands.js';
-import type { StageHandler, StageInput } from './stage-handler.js';
+import { PermanentStageError, type StageHandler, type StageInput } from './stage-handler.js';
 import { StageRunner, type StageRunnerDeps } from './stage-runner.js';
 
 const databaseUrl =
@@ -164,6 +164,24 @@ describe('StageRunner', () => {
       where: { environmentId: env.id },
     });
     expect(failed.detail).toBe('api exited with code 3');
+  });
+
+  it('fails a permanent error (an invalid compose file) on its first attempt, not retried', async () => {
+    const env = await environment();
+    const message = 'compose.yaml has 2 problems:\n- services.a.ports[0]: x\n- services.b.image: y';
+    const r = runner(
+      allStages(async () => {
+        throw new PermanentStageError(message);
+      }),
+    );
+    const job = { environmentId: env.id, generation: 1, stage: 'build' as const };
+    expect(await r.run(job, 1, false)).toBe('failed');
+    expect((await runsOf(env.id)).map((x) => [x.attempt, x.status])).toEqual([[1, 'failed']]);
+    expect(await stateOf(env.id)).toBe('failed');
+    const failed = await prisma.lifecycleEvent.findFirstOrThrow({
+      where: { environmentId: env.id },
+    });
+    expect(failed.detail).toBe(message);
   });
 
   it('never overwrites a close that lands while the last stage runs', async () => {

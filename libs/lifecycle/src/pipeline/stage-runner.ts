@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { type EnvironmentCommands, staleReason } from '../commands/environment-commands.js';
 import {
   type EnvironmentWithRepository,
+  PermanentStageError,
   type StageHandler,
   SupersededError,
 } from './stage-handler.js';
@@ -40,6 +41,8 @@ export type StageRunResult =
   | 'locked';
 
 const DEFAULT_LEASE_TTL_MS = 20_000;
+/** Stored error text: room for every problem of a bad compose file (the comment lists them all). */
+export const STAGE_ERROR_MAX = 60_000;
 
 /** The lease was lost mid-stage (a stall past its expiry): stop, write nothing. */
 export class LeaseLostError extends SupersededError {
@@ -181,15 +184,20 @@ export class StageRunner {
         status: 'failed',
         finishedAt,
         durationMs,
-        errorMessage: message.slice(0, 4_000),
+        errorMessage: message.slice(0, STAGE_ERROR_MAX),
       });
-      if (!finalAttempt) {
+      // A spec problem fails the same way every time: one attempt, then the PR message.
+      const permanent = error instanceof PermanentStageError && job.stage !== 'teardown';
+      if (!finalAttempt && !permanent) {
         // Teardown is never final; past a few attempts it is an alert, not a debug line.
         const level = job.stage === 'teardown' && attempt >= 3 ? 'error' : 'warn';
         logger[level]({ err: error }, 'stage failed; it will be retried');
         return 'retrying';
       }
-      logger.error({ err: error }, 'stage failed on its last attempt');
+      logger.error(
+        { err: error },
+        permanent ? 'stage failed permanently; not retried' : 'stage failed on its last attempt',
+      );
       const failed = await commands.stageFailed(job, token, message);
       return failed.ok ? 'failed' : 'superseded';
     }
