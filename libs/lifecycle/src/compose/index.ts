@@ -9,7 +9,9 @@ export {
   previewAddresses,
 } from './load-compose.js';
 export type { PreviewSettings } from './preview-settings.js';
+export { ComposeNotFoundError, type ComposeSource, readComposeSource } from './compose-source.js';
 export {
+  type ComposeSettings,
   checkoutRevision,
   identityOf,
   loadRevisionCompose,

@@ -1,21 +1,27 @@
 import {
+  type ComposeFile,
   type ComposeProblem,
   type ComposeSpec,
   type EnvironmentIdentity,
-  composeServiceNames,
+  type RepoFileReader,
+  composeOutline,
   ComposeError,
   environmentKey,
-  parseCompose,
+  parseComposeFiles,
   previewHostname,
   previewUrl,
   templateContext,
   TemplateError,
 } from '@berth/core';
 import { parse as parseYaml } from 'yaml';
+import { PermanentStageError } from '../pipeline/stage-handler.js';
 import type { PreviewSettings } from './preview-settings.js';
 
-/** A compose file Berth cannot provision from; the message lists every problem with its key path. */
-export class ComposeFileError extends Error {
+/**
+ * A compose file Berth cannot provision from; the message lists every problem with its key path.
+ * Permanent: the same file fails the same way, so it is not retried.
+ */
+export class ComposeFileError extends PermanentStageError {
   override readonly name = 'ComposeFileError';
   constructor(
     readonly file: string,
@@ -55,9 +61,15 @@ export function previewAddresses(
 }
 
 export interface LoadComposeInput {
-  /** The file's text and where it came from (`docker-compose.yml@abc123`), for messages. */
-  text: string;
+  /** One compose file's text (as `compose.yaml`), or `files` (a file and its override). */
+  text?: string;
+  files?: readonly ComposeFile[];
+  /** Where it came from (`compose.yaml at abc123`), for messages. */
   file: string;
+  /** Repository files the compose file names (env_file, extends, configs, secrets). */
+  readFile?: RepoFileReader;
+  /** Enabled compose profiles; default none. */
+  profiles?: readonly string[];
   id: EnvironmentIdentity;
   /** Operator variables (COMPOSE_VARIABLES_FILE). */
   variables: Readonly<Record<string, string>>;
@@ -70,6 +82,8 @@ export interface LoadComposeInput {
 
 export interface LoadedCompose extends PreviewAddresses {
   spec: ComposeSpec;
+  /** Where it came from (`compose.yaml + compose.override.yml at abc123`), for messages. */
+  file: string;
   warnings: ComposeProblem[];
   envKey: string;
 }
@@ -80,15 +94,20 @@ export interface LoadedCompose extends PreviewAddresses {
  * (`x-berth.variables` rendered with urls/hosts/secrets/env). Every problem → ComposeFileError.
  */
 export function loadCompose(input: LoadComposeInput): LoadedCompose {
-  let names: string[];
+  const files = input.files ?? [{ path: 'compose.yaml', text: input.text ?? '' }];
+  const tree = {
+    ...(input.readFile ? { readFile: input.readFile } : {}),
+    ...(input.profiles ? { profiles: input.profiles } : {}),
+  };
+  let outline: { services: string[]; berthSecrets: string[] };
   try {
-    names = composeServiceNames(input.text);
+    outline = composeOutline(files, tree);
   } catch (error) {
     if (error instanceof ComposeError) throw new ComposeFileError(input.file, error.problems);
     throw error;
   }
-  const addresses = previewAddresses(input.id, names, input.settings);
-  const secrets = input.secrets(declaredSecretNames(input.text));
+  const addresses = previewAddresses(input.id, outline.services, input.settings);
+  const secrets = input.secrets(outline.berthSecrets);
   const envKey = environmentKey(input.id.repository.fullName, input.id.pr);
   let template;
   try {
@@ -106,9 +125,9 @@ export function loadCompose(input: LoadComposeInput): LoadedCompose {
     }
     throw error;
   }
-  const parsed = parseCompose(input.text, { variables: input.variables, template });
+  const parsed = parseComposeFiles(files, { variables: input.variables, template, ...tree });
   if (!parsed.ok) throw new ComposeFileError(input.file, parsed.problems);
-  return { spec: parsed.spec, warnings: parsed.warnings, envKey, ...addresses };
+  return { spec: parsed.spec, file: input.file, warnings: parsed.warnings, envKey, ...addresses };
 }
 
 /**

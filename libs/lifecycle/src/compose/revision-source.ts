@@ -2,14 +2,27 @@ import { environmentIdentity, type EnvironmentIdentity, repoSlug } from '@berth/
 import type { Revision } from '@berth/db';
 import type { Checkout, GitHubPort, SourceRepository } from '@berth/providers';
 import type { EnvironmentWithRepository } from '../pipeline/stage-handler.js';
+import { readComposeSource } from './compose-source.js';
 import { loadCompose, type LoadedCompose } from './load-compose.js';
 import { readComposeVariables } from './compose-variables.js';
 import type { PreviewSettings } from './preview-settings.js';
+
+/** The operator's per-repository compose settings (never the PR's own files). */
+export interface ComposeSettings {
+  /** Repository-relative compose file; undefined: discover compose.yaml & co. */
+  composePath?: string;
+  /** Compose profiles to start; default none. */
+  profiles?: readonly string[];
+}
 
 export interface RevisionSourceDeps {
   source: SourceRepository;
   github: Pick<GitHubPort, 'installationToken'>;
   settings: PreviewSettings;
+  /** Where the repository's settings come from; default: discovery, no profiles. */
+  composeSettings?: (
+    environment: EnvironmentWithRepository,
+  ) => ComposeSettings | Promise<ComposeSettings>;
 }
 
 export function identityOf(environment: EnvironmentWithRepository): EnvironmentIdentity {
@@ -33,24 +46,28 @@ export function checkoutRevision(
   });
 }
 
-/** Reads and parses the repository's compose file at the checkout's commit. */
+/**
+ * Reads and parses the repository's compose file(s) at the checkout's commit: the operator's
+ * path, else discovery; a missing file or an invalid spec is a permanent error.
+ */
 export async function loadRevisionCompose(
   deps: RevisionSourceDeps,
   environment: EnvironmentWithRepository,
   checkout: Checkout,
   secrets: (names: readonly string[]) => Readonly<Record<string, string>>,
 ): Promise<LoadedCompose> {
-  const composePath = environment.repository.composePath;
-  const file = `${composePath} at ${checkout.sha.slice(0, 12)}`;
-  const text = await deps.source.readFile(checkout, composePath);
-  if (text === null) {
-    throw new Error(
-      `${environment.repository.fullName} has no ${composePath} at ${checkout.sha.slice(0, 12)}: add a compose file, or set the repository's compose path`,
-    );
-  }
+  const settings = (await deps.composeSettings?.(environment)) ?? {};
+  const found = await readComposeSource(
+    deps.source,
+    checkout,
+    environment.repository.fullName,
+    settings,
+  );
   return loadCompose({
-    text,
-    file,
+    files: found.files,
+    file: found.label,
+    readFile: (path) => found.repoFiles.get(path) ?? null,
+    ...(settings.profiles ? { profiles: settings.profiles } : {}),
     id: identityOf(environment),
     variables: await readComposeVariables(deps.settings.COMPOSE_VARIABLES_FILE),
     settings: deps.settings,
