@@ -23,6 +23,7 @@ import {
   planServiceBuild,
   secretMarkers,
   secretsInBuilds,
+  shareIdenticalBuilds,
 } from './build-plan.js';
 
 export interface BuildHandlerDeps extends RevisionSourceDeps {
@@ -51,16 +52,11 @@ async function runBuild(
   const checkoutMs = Math.round(performance.now() - started);
 
   const nonce = randomBytes(6).toString('hex');
-  const { spec } = await loadRevisionCompose(deps, environment, checkout, (names) =>
+  const { spec, file } = await loadRevisionCompose(deps, environment, checkout, (names) =>
     secretMarkers(names, nonce),
   );
   const leaks = secretsInBuilds(spec, nonce);
-  if (leaks.length) {
-    throw new ComposeFileError(
-      `${environment.repository.composePath} at ${checkout.sha.slice(0, 12)}`,
-      leaks,
-    );
-  }
+  if (leaks.length) throw new ComposeFileError(file, leaks);
 
   const id = identityOf(environment);
   const repoFiles = await deps.source.listFiles(checkout);
@@ -77,9 +73,13 @@ async function runBuild(
     if (!build) continue;
     const dockerfile = await deps.source.readFile(checkout, dockerfilePath(build));
     if (dockerfile === null) {
-      throw new Error(
-        `service \`${service.name}\`: Dockerfile ${dockerfilePath(build)} does not exist at ${checkout.sha.slice(0, 12)} (services.${service.name}.build)`,
-      );
+      // Permanent like any spec problem: the file is missing from this commit.
+      throw new ComposeFileError(file, [
+        {
+          path: `services.${service.name}.build.dockerfile`,
+          message: `Dockerfile ${dockerfilePath(build)} does not exist in the repository`,
+        },
+      ]);
     }
     const dockerignore = await deps.source.readFile(checkout, dockerignorePath(build));
     const plan = planServiceBuild(id.repository, {
@@ -108,8 +108,14 @@ async function runBuild(
   const built: string[] = [];
   const cached: string[] = [];
   const durations: Record<string, number> = {};
+  /** Leader → the services that run its image (identical build inputs). */
+  const shared: Record<string, string[]> = {};
 
-  await runPool(plans, deps.concurrency ?? 2, async (plan) => {
+  await runPool(shareIdenticalBuilds(plans), deps.concurrency ?? 2, async (group) => {
+    // One build per distinct input hash; every service of the group runs the leader's image.
+    const { leader: plan, services } = group;
+    const followers = services.filter((s) => s !== plan.service);
+    if (followers.length) shared[plan.service] = followers;
     await input.assertCurrent();
     const t0 = performance.now();
     const exists = await deps.containerHost.imageExists(plan.tag);
@@ -117,13 +123,15 @@ async function runBuild(
       // Recorded too: the tag may come from before this ledger (another database, a reset).
       const row = await deps.ledger.plan(imageRow(plan, id.repository.fullName));
       if (row.state !== 'created') await deps.ledger.markCreated(row.id);
-      images[plan.service] = {
-        tag: plan.tag,
-        source: 'cached',
-        durationMs: 0,
-        inputHash: plan.inputHash,
-      };
-      cached.push(plan.service);
+      for (const service of services) {
+        images[service] = {
+          tag: plan.tag,
+          source: 'cached',
+          durationMs: 0,
+          inputHash: plan.inputHash,
+        };
+      }
+      cached.push(...services);
       logger.info({ service: plan.service, tag: plan.tag }, 'image up to date; not building');
       return;
     }
@@ -136,12 +144,21 @@ async function runBuild(
     durations[plan.service] = durationMs;
     if (wasBuilt) built.push(plan.service);
     else cached.push(plan.service);
+    cached.push(...followers);
     images[plan.service] = {
       tag: plan.tag,
       source: wasBuilt ? 'built' : 'cached',
       durationMs: wasBuilt ? durationMs : 0,
       inputHash: plan.inputHash,
     };
+    for (const service of followers) {
+      images[service] = {
+        tag: plan.tag,
+        source: 'cached',
+        durationMs: 0,
+        inputHash: plan.inputHash,
+      };
+    }
     logger.info(
       { service: plan.service, tag: plan.tag, durationMs, rebuild },
       wasBuilt ? 'image built' : 'image reused',
@@ -154,6 +171,7 @@ async function runBuild(
       sha: checkout.sha,
       built: built.sort(),
       cached: cached.sort(),
+      shared,
       rebuild,
       durations,
       checkoutMs,

@@ -1,6 +1,12 @@
 import { parseComposeOrThrow, parseRepositoryFullName } from '@berth/core';
 import { describe, expect, it } from 'vitest';
-import { dockerfilePath, planServiceBuild, secretMarkers, secretsInBuilds } from './build-plan.js';
+import {
+  dockerfilePath,
+  planServiceBuild,
+  secretMarkers,
+  secretsInBuilds,
+  shareIdenticalBuilds,
+} from './build-plan.js';
 
 const repository = parseRepositoryFullName('acme/shop');
 const build = { context: 'api', dockerfile: 'Dockerfile', args: { NODE_IMAGE: 'node:24' } };
@@ -10,10 +16,15 @@ const repoFiles = [
   { path: 'api/node_modules/x/index.js', blobSha: 'a3', mode: 0o100644 },
   { path: 'web/src/app.mjs', blobSha: 'w1', mode: 0o100644 },
 ];
-const plan = (files = repoFiles, dockerignore: string | null = 'node_modules\n') =>
+const plan = (
+  files = repoFiles,
+  dockerignore: string | null = 'node_modules\n',
+  service = 'api',
+  buildSpec: typeof build & { target?: string } = build,
+) =>
   planServiceBuild(repository, {
-    service: 'api',
-    build,
+    service,
+    build: buildSpec,
     repoFiles: files,
     dockerfile: 'FROM x\n',
     dockerignore,
@@ -45,6 +56,25 @@ describe('planServiceBuild', () => {
       plan(repoFiles.map((f) => (f.blobSha === 'a2' ? { ...f, mode: 0o100755 } : f))).inputHash,
     ).not.toBe(base);
     expect(plan(repoFiles, null).inputHash).not.toBe(base);
+  });
+});
+
+describe('shareIdenticalBuilds', () => {
+  it('builds identical inputs once, led by the first service by name', () => {
+    const web2 = plan(repoFiles, 'node_modules\n', 'web2');
+    const web1 = plan(repoFiles, 'node_modules\n', 'web1');
+    const worker = plan(repoFiles, 'node_modules\n', 'worker', { ...build, target: 'worker' });
+    const admin = plan(repoFiles, 'node_modules\n', 'admin', {
+      ...build,
+      args: { NODE_IMAGE: 'node:22' },
+    });
+    expect(web1.inputHash).toBe(web2.inputHash);
+    const groups = shareIdenticalBuilds([web2, worker, web1, admin]);
+    expect(groups.map((g) => [g.leader.service, g.services])).toEqual([
+      ['admin', ['admin']],
+      ['web1', ['web1', 'web2']],
+      ['worker', ['worker']],
+    ]);
   });
 });
 

@@ -105,3 +105,31 @@ export function secretsInBuilds(spec: ComposeSpec, nonce: string): ComposeProble
   }
   return problems;
 }
+
+/** One build for every service whose inputs hash the same; the others run its image. */
+export interface SharedBuild<T extends PlannedBuild> {
+  /** The build that runs (the first service by name, so the choice is stable across runs). */
+  leader: T;
+  /** Every service that gets the leader's image, the leader included, sorted. */
+  services: string[];
+}
+
+/**
+ * Groups plans by input hash: two services with the same context content, Dockerfile, args and
+ * target (nginx-nodejs-redis's web1 and web2) are one build, not two parallel builds of the
+ * same thing.
+ */
+export function shareIdenticalBuilds<T extends PlannedBuild>(
+  plans: readonly T[],
+): SharedBuild<T>[] {
+  const groups = new Map<string, T[]>();
+  for (const plan of [...plans].sort((a, b) => a.service.localeCompare(b.service))) {
+    const group = groups.get(plan.inputHash);
+    if (group) group.push(plan);
+    else groups.set(plan.inputHash, [plan]);
+  }
+  return [...groups.values()].map((group) => ({
+    leader: group[0] as T,
+    services: group.map((p) => p.service),
+  }));
+}
