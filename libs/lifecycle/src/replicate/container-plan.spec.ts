@@ -126,3 +126,26 @@ describe('toHealthcheck', () => {
     expect(toHealthcheck({ test: { kind: 'NONE' } })).toBeUndefined();
   });
 });
+
+describe('replicatePlan: hostname and network aliases', () => {
+  it('lets a service answer to its hostname and aliases on the preview network', () => {
+    const compose = parseComposeOrThrow(`
+services:
+  web1: { image: web, hostname: web1, ports: ['5000'] }
+  api: { image: api, hostname: backend.local, networks: { front: { aliases: [api-v1] } } }
+networks: { front: {} }
+`);
+    const imgs: RevisionImages = {
+      web1: { tag: 'web:1', source: 'image', durationMs: 0 },
+      api: { tag: 'api:1', source: 'image', durationMs: 0 },
+    };
+    const env = { web1: {}, api: {} };
+    const plan = replicatePlan(id, compose, imgs, env);
+    expect(plan.services['web1']?.container.network.aliases).toEqual(['web1']);
+    expect(plan.services['api']?.container.network.aliases).toEqual([
+      'api',
+      'backend.local',
+      'api-v1',
+    ]);
+  });
+});

@@ -221,7 +221,9 @@ function containerSpec(
     env: { ...env },
     // Berth's labels last: a compose file cannot relabel a container into another environment.
     labels: { ...service.labels, ...resourceLabels(id, service.name) },
-    network: { name: network, aliases: [service.name] },
+    // `hostname:` and network aliases answer on the preview network too (nginx upstreams name
+    // them). Each compose network is not yet its own Docker network: all share the preview's.
+    network: { name: network, aliases: [...new Set([service.name, ...(service.aliases ?? [])])] },
     ...(healthcheck ? { healthcheck } : {}),
     ...(service.user !== undefined ? { user: service.user } : {}),
     ...(service.workingDir !== undefined ? { workingDir: service.workingDir } : {}),
