@@ -25,6 +25,7 @@ import {
   secretsInBuilds,
   shareIdenticalBuilds,
 } from './build-plan.js';
+import { buildRepoMountImages } from './repo-mounts.js';
 
 export interface BuildHandlerDeps extends RevisionSourceDeps {
   containerHost: ContainerHost;
@@ -165,6 +166,19 @@ async function runBuild(
     );
   });
 
+  // Repository mounts (bind mounts, configs, file secrets): files COPYed into a derived image.
+  const repoMounts = await buildRepoMountImages({
+    containerHost: deps.containerHost,
+    ledger: deps.ledger,
+    spec,
+    images,
+    repoFiles,
+    checkoutDir: checkout.dir,
+    repository: id.repository,
+    rebuild,
+    logger,
+  });
+
   await revisions.saveImages(revision.id, images);
   return {
     details: {
@@ -172,6 +186,7 @@ async function runBuild(
       built: built.sort(),
       cached: cached.sort(),
       shared,
+      repoMounts,
       rebuild,
       durations,
       checkoutMs,
