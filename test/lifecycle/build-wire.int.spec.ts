@@ -64,6 +64,10 @@ beforeAll(async () => {
     // The emulator mints tokens the way the Octokit driver's installation auth would.
     github: { installationToken: async () => gh.createInstallationToken().token },
     settings,
+    // The operator lets this repository read the fixture image names (and nothing else).
+    composeSettings: () => ({
+      allowedVariables: ['SHOP_NODE_IMAGE', 'SHOP_POSTGRES_IMAGE', 'SHOP_REDIS_IMAGE'],
+    }),
     prisma,
   };
   build = createBuildHandler({ ...deps, containerHost: host, ledger: new ResourceLedger(prisma) });
@@ -367,8 +371,15 @@ describe('preview:rebuild and supersession on a tiny repository', () => {
     const first = (await reload(rev)).images as RevisionImages;
     const firstId = (await host.docker.getImage(first['one']!.tag).inspect()).Id;
 
+    // one/ and two/ hold the same Dockerfile: one build, one image, both services run it.
+    expect(first['two']?.tag).toBe(first['one']?.tag);
+
     const cachedRun = await build.run(stageInput('build', env, rev));
-    expect(cachedRun.details).toMatchObject({ built: [], cached: ['one', 'two'] });
+    expect(cachedRun.details).toMatchObject({
+      built: [],
+      cached: ['one', 'two'],
+      shared: { one: ['two'] },
+    });
 
     const rebuildRev = await prisma.revision.update({
       where: { id: rev.id },

@@ -143,20 +143,13 @@ async function runBuild(
     });
     const durationMs = Math.round(performance.now() - t0);
     durations[plan.service] = durationMs;
-    if (wasBuilt) built.push(plan.service);
-    else cached.push(plan.service);
-    cached.push(...followers);
-    images[plan.service] = {
-      tag: plan.tag,
-      source: wasBuilt ? 'built' : 'cached',
-      durationMs: wasBuilt ? durationMs : 0,
-      inputHash: plan.inputHash,
-    };
-    for (const service of followers) {
+    // The followers got the same fresh (or reused) image: reported alike, one build in `shared`.
+    (wasBuilt ? built : cached).push(...services);
+    for (const service of services) {
       images[service] = {
         tag: plan.tag,
-        source: 'cached',
-        durationMs: 0,
+        source: wasBuilt ? 'built' : 'cached',
+        durationMs: wasBuilt ? durationMs : 0,
         inputHash: plan.inputHash,
       };
     }
