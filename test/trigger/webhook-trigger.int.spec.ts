@@ -8,9 +8,16 @@ import {
   EnvironmentStore,
   Outbox,
   type PrismaClient,
+  RepositorySettingsStore,
   WebhookInbox,
 } from '@berth/db';
-import { EnvironmentCommands, InboxProcessor, OutboxRelay } from '@berth/lifecycle';
+import { parseAllowlist } from '@berth/core';
+import {
+  EnvironmentCommands,
+  InboxProcessor,
+  OutboxRelay,
+  RepositoryAdmission,
+} from '@berth/lifecycle';
 import { OctokitGitHub } from '@berth/providers';
 import type { LifecycleQueue } from '@berth/queue';
 import { type GitHubEmulator, sendWebhook, startGitHubEmulator } from '@berth/testing';
@@ -54,7 +61,12 @@ beforeAll(async () => {
     writeIntervalMs: 0,
     notificationIntervalMs: 0,
   });
-  processor = new InboxProcessor({ inbox, store, commands, github, logger });
+  // The operator allows the owner `acme`; every other owner needs a settings row.
+  const admission = new RepositoryAdmission(
+    parseAllowlist('acme', undefined),
+    new RepositorySettingsStore(prisma),
+  );
+  processor = new InboxProcessor({ inbox, store, commands, github, admission, logger });
   relay = new OutboxRelay({ outbox, queue, logger });
 });
 afterAll(async () => {
@@ -69,11 +81,11 @@ async function work(): Promise<void> {
 }
 
 let repoCount = 0;
-async function repository(): Promise<string> {
+async function repository(owner = 'acme'): Promise<string> {
   repoCount += 1;
   const name = `trigger${repoCount}-${randomUUID().slice(0, 6)}`;
-  await gh.createRepository({ owner: 'acme', name, files: { 'README.md': '# x\n' } });
-  return `acme/${name}`;
+  await gh.createRepository({ owner, name, files: { 'README.md': '# x\n' } });
+  return `${owner}/${name}`;
 }
 
 async function environmentOf(repo: string, prNumber = 1) {
@@ -314,5 +326,38 @@ describe('the webhook inbox, processed by the worker', () => {
     const fresh = new OutboxRelay({ outbox: new Outbox(prisma), queue, logger });
     await Promise.all([fresh.drain(), fresh.drain(), relay.drain()]);
     expect(await jobIds(env.id)).toEqual([`${env.id}-1-build`]);
+  });
+});
+
+describe('the repository allowlist', () => {
+  it('records and ignores deliveries of a repository outside it, with the reason; builds after the operator enables it', async () => {
+    const repo = await repository('intruder');
+    const pr = await gh.openPullRequest({ repo, branch: 'evil', title: 'Mine bitcoin' });
+    const opened = gh.deliveries.at(-1)!;
+    expect(opened.response?.status).toBe(202);
+    await work();
+    const stored = await deliveryOutcome(opened.deliveryId);
+    expect(stored.outcome).toBe('ignored');
+    expect(stored.detail).toContain(`repository ${repo} is not on the allowlist`);
+    expect(stored.detail).toContain('ALLOWED_OWNERS');
+    expect(await environmentOf(repo)).toBeUndefined();
+
+    // The operator enables this one repository: its next delivery builds.
+    await new RepositorySettingsStore(prisma).update(repo, { enabled: true });
+    const headSha = await gh.pushToPullRequest(pr, { 'x.txt': 'x\n' });
+    await work();
+    expect((await deliveryOutcome(gh.deliveries.at(-1)!.deliveryId)).outcome).toBe('processed');
+    expect(await environmentOf(repo)).toMatchObject({ state: 'building', headSha });
+  });
+
+  it('ignores a repository the operator disabled, even under an allowed owner', async () => {
+    const repo = await repository();
+    await new RepositorySettingsStore(prisma).update(repo, { enabled: false });
+    await gh.openPullRequest({ repo, branch: 'feat', title: 'Feat' });
+    await work();
+    const stored = await deliveryOutcome(gh.deliveries.at(-1)!.deliveryId);
+    expect(stored).toMatchObject({ outcome: 'ignored' });
+    expect(stored.detail).toContain('disabled by the operator');
+    expect(await environmentOf(repo)).toBeUndefined();
   });
 });

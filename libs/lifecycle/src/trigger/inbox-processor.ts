@@ -17,12 +17,15 @@ import type { Logger } from 'pino';
 import type { EnvironmentCommands } from '../commands/environment-commands.js';
 import { Pump } from '../shared/pump.js';
 import { ApprovalPermissions, type PullRequestFactsSource } from './github-facts.js';
+import type { RepositoryGate } from './repository-admission.js';
 
 export interface InboxProcessorDeps {
   inbox: WebhookInbox;
   store: EnvironmentStore;
   commands: EnvironmentCommands;
   github: PullRequestFactsSource;
+  /** The allowlist: deliveries of repositories outside it are recorded and ignored. */
+  admission: RepositoryGate;
   logger: Logger;
   /** Pull requests processed at once by this worker. */
   concurrency?: number;
@@ -103,6 +106,16 @@ export class InboxProcessor {
     }
     const lastChance = delivery.attempts + 1 >= (this.deps.maxAttempts ?? 10);
     try {
+      // Outside the allowlist nothing is built. A close still goes through: it builds nothing and
+      // tears down a preview made before the operator removed the repository.
+      if (event.action !== 'closed') {
+        const admission = await this.deps.admission.admit(event.repository.fullName);
+        if (!admission.admitted) {
+          log.info({ reason: admission.reason }, 'delivery ignored: repository not admitted');
+          await this.settleAlone(delivery.deliveryId, 'ignored', admission.reason);
+          return true;
+        }
+      }
       let facts = await this.facts(event, undefined, lastChance);
       for (let round = 0; round < 3; round += 1) {
         const outcome = await this.deps.commands.pullRequest(delivery, event, facts);
@@ -181,7 +194,7 @@ export class InboxProcessor {
     }
   }
 
-  private async settleAlone(deliveryId: string, outcome: 'rejected', detail: string) {
+  private async settleAlone(deliveryId: string, outcome: 'rejected' | 'ignored', detail: string) {
     await this.deps.store.transaction((tx: Tx) =>
       this.deps.inbox.settle(tx, deliveryId, outcome, detail),
     );
