@@ -8,7 +8,7 @@
 // Values never go to logs or stage details (names only).
 
 import { renderServiceEnvironments, type RevisionWiring, TemplateError } from '@berth/core';
-import { type PrismaClient, RevisionStore } from '@berth/db';
+import { type PrismaClient, RepositorySettingsStore, RevisionStore } from '@berth/db';
 import { ComposeFileError } from '../compose/load-compose.js';
 import {
   type RevisionSourceDeps,
@@ -22,19 +22,28 @@ export interface WireHandlerDeps extends RevisionSourceDeps {
   prisma: PrismaClient;
   /** Secret generator (tests may pass a deterministic one); default: 24 random bytes. */
   generateSecret?: () => string;
+  /** The operator's policy per repository; default: read from the state store. */
+  repositorySettings?: Pick<RepositorySettingsStore, 'forRepository'>;
 }
 
 export function createWireHandler(deps: WireHandlerDeps): StageHandler {
   const revisions = new RevisionStore(deps.prisma);
-  return { stage: 'wire', run: (input) => runWire(deps, revisions, input) };
+  const repositorySettings = deps.repositorySettings ?? new RepositorySettingsStore(deps.prisma);
+  return {
+    stage: 'wire',
+    run: (input) => runWire({ ...deps, repositorySettings }, revisions, input),
+  };
 }
 
 async function runWire(
-  deps: WireHandlerDeps,
+  deps: WireHandlerDeps & Required<Pick<WireHandlerDeps, 'repositorySettings'>>,
   revisions: RevisionStore,
   input: StageInput,
 ): Promise<StageOutcome> {
   const { environment, revision, logger } = input;
+  // Public access is the operator's call alone; `x-berth.public` in the PR cannot grant it.
+  const policy = await deps.repositorySettings.forRepository(environment.repository.fullName);
+  const isPublic = policy.accessMode === 'public';
   const checkout = await checkoutRevision(deps, environment, revision);
   const known = await knownSecrets(revisions, environment.id, revision.generation);
 
@@ -75,10 +84,15 @@ async function runWire(
     urls,
     hostnames: pick(loaded.hostnames),
     ports: { ...spec.berth.ports },
-    public: spec.berth.public,
+    public: isPublic,
     secrets: secrets.values,
   };
   await revisions.saveWiring(revision.id, wiring);
+  if (spec.berth.public && !isPublic) {
+    logger.warn(
+      'x-berth.public is ignored: public previews are an operator setting (berth repo set --access-mode public)',
+    );
+  }
   logger.info(
     {
       exposed: spec.berth.expose,
@@ -92,7 +106,7 @@ async function runWire(
       services: Object.keys(spec.services),
       exposed: spec.berth.expose,
       urls,
-      public: spec.berth.public,
+      public: isPublic,
       generatedSecrets: secrets.generated,
       reusedSecrets: secrets.reused,
       warnings: loaded.warnings.map((w) => `${w.path}: ${w.message}`),
