@@ -64,6 +64,10 @@ beforeAll(async () => {
     // The emulator mints tokens the way the Octokit driver's installation auth would.
     github: { installationToken: async () => gh.createInstallationToken().token },
     settings,
+    // The operator lets this repository read the fixture image names (and nothing else).
+    composeSettings: () => ({
+      allowedVariables: ['SHOP_NODE_IMAGE', 'SHOP_POSTGRES_IMAGE', 'SHOP_REDIS_IMAGE'],
+    }),
     prisma,
   };
   build = createBuildHandler({ ...deps, containerHost: host, ledger: new ResourceLedger(prisma) });

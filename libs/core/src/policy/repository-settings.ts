@@ -144,7 +144,7 @@ export function parseRepositorySettingsPatch(
  */
 export function allowedVariables(
   all: Readonly<Record<string, string>>,
-  settings: Pick<RepositorySettings, 'allowedVariables'>,
+  settings: { allowedVariables: readonly string[] },
 ): Record<string, string> {
   const allowed = new Set(settings.allowedVariables);
   return Object.fromEntries(Object.entries(all).filter(([key]) => allowed.has(key)));

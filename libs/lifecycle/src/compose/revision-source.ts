@@ -1,4 +1,9 @@
-import { environmentIdentity, type EnvironmentIdentity, repoSlug } from '@berth/core';
+import {
+  allowedVariables,
+  environmentIdentity,
+  type EnvironmentIdentity,
+  repoSlug,
+} from '@berth/core';
 import type { Revision } from '@berth/db';
 import type { Checkout, GitHubPort, SourceRepository } from '@berth/providers';
 import type { EnvironmentWithRepository } from '../pipeline/stage-handler.js';
@@ -13,6 +18,11 @@ export interface ComposeSettings {
   composePath?: string;
   /** Compose profiles to start; default none. */
   profiles?: readonly string[];
+  /**
+   * The COMPOSE_VARIABLES_FILE keys this repository may read; default none. The file serves
+   * every repository, so a key reaches a PR (and its build args) only when the operator allows it.
+   */
+  allowedVariables?: readonly string[];
 }
 
 export interface RevisionSourceDeps {
@@ -69,7 +79,9 @@ export async function loadRevisionCompose(
     readFile: (path) => found.repoFiles.get(path) ?? null,
     ...(settings.profiles ? { profiles: settings.profiles } : {}),
     id: identityOf(environment),
-    variables: await readComposeVariables(deps.settings.COMPOSE_VARIABLES_FILE),
+    variables: allowedVariables(await readComposeVariables(deps.settings.COMPOSE_VARIABLES_FILE), {
+      allowedVariables: settings.allowedVariables ?? [],
+    }),
     settings: deps.settings,
     secrets,
     branch: environment.branch,
