@@ -254,6 +254,11 @@ const workerFields = z.object({
   ALLOWED_REPOSITORIES: nameList(
     'comma list of owner/name repositories that get previews, beside ALLOWED_OWNERS',
   ),
+  SHARED_COMPOSE_VARIABLES: nameList(
+    'comma list of COMPOSE_VARIABLES_FILE keys every repository may read (values that are not ' +
+      'secret, such as image names); a repository reads these plus its own allowed variables; ' +
+      'default none',
+  ),
 });
 
 export const workerConfigSchema = workerFields.superRefine((config, ctx) => {

@@ -10,16 +10,22 @@ import {
   GitHubStatusReporter,
   InboxProcessor,
   OutboxRelay,
+  RepositoryAdmission,
   ResourceLedger,
   SinkDelivery,
   StageRunner,
   SubnetAllocator,
   SubnetLedger,
 } from '@berth/lifecycle';
-import { subnetPool } from '@berth/core';
+import { parseAllowlist, subnetPool } from '@berth/core';
 import type { ReadinessCheck } from '@berth/observability';
-import { DockerContainerHost, GitSourceRepository, OctokitGitHub } from '@berth/providers';
-import type { Stores } from '@berth/runtime';
+import {
+  CredentialSwitchingGitHub,
+  DockerContainerHost,
+  GitSourceRepository,
+  OctokitGitHub,
+} from '@berth/providers';
+import { GitHubAppCredentials, type Stores } from '@berth/runtime';
 import { closeRedis, createLifecycleQueue, createRedis, redisLock } from '@berth/queue';
 import {
   ConvergenceQueries,
@@ -29,10 +35,13 @@ import {
   listen,
   Outbox,
   OUTBOX_CHANNEL,
+  PostgresSecretStore,
+  RepositorySettingsStore,
   WebhookInbox,
 } from '@berth/db';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { repositoryComposeSettings } from './compose-settings.js';
 import { startLifecycleWorker } from './lifecycle-worker.js';
 import { registerWorkerMetrics } from './worker-metrics.js';
 import { checkSubnetPool } from './subnet-pool-check.js';
@@ -63,13 +72,29 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     containerHost,
     logger,
   });
-  const github = new OctokitGitHub({
-    appId: config.GITHUB_APP_ID,
-    privateKey: config.GITHUB_APP_PRIVATE_KEY,
-    baseUrl: config.GITHUB_API_URL,
-    writeIntervalMs: config.GITHUB_WRITE_INTERVAL_MS,
-    notificationIntervalMs: config.GITHUB_WRITE_INTERVAL_MS * 3,
+  // The App comes from the env, else from the store (/setup/github), re-read without a restart.
+  const credentials = new GitHubAppCredentials({
+    store: config.BERTH_MASTER_KEY
+      ? new PostgresSecretStore(prisma, config.BERTH_MASTER_KEY)
+      : undefined,
+    env: config,
   });
+  const github = new CredentialSwitchingGitHub(
+    () => credentials.appKey(),
+    (key) =>
+      new OctokitGitHub({
+        ...key,
+        baseUrl: config.GITHUB_API_URL,
+        writeIntervalMs: config.GITHUB_WRITE_INTERVAL_MS,
+        notificationIntervalMs: config.GITHUB_WRITE_INTERVAL_MS * 3,
+      }),
+  );
+  // Operator policy per repository: compose path, allowed variables, public access, allowlist.
+  const repositorySettings = new RepositorySettingsStore(prisma);
+  const composeSettings = repositoryComposeSettings(
+    repositorySettings,
+    config.SHARED_COMPOSE_VARIABLES,
+  );
   const source = new GitSourceRepository({ workDir: config.WORK_DIR });
   // Every ledger row this worker writes records the Docker host it acts on.
   const ledger = new ResourceLedger(prisma, config.DOCKER_HOST_NAME);
@@ -85,8 +110,16 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
   };
   // ioredis' publish(channel, message) is the RoutePublisher the gateway listens to.
   const handlers = [
-    createBuildHandler({ containerHost, prisma, ledger, source, github, settings }),
-    createWireHandler({ prisma, source, github, settings }),
+    createBuildHandler({
+      containerHost,
+      prisma,
+      ledger,
+      source,
+      github,
+      settings,
+      composeSettings,
+    }),
+    createWireHandler({ prisma, source, github, settings, composeSettings, repositorySettings }),
     createReplicateHandler({ containerHost, prisma, ledger, subnets }),
     createExposeHandler({ prisma, ledger, containerHost, publisher: redis }),
     createTeardownHandler({ containerHost, prisma, ledger, publisher: redis }),
@@ -142,6 +175,10 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     store,
     commands,
     github,
+    admission: new RepositoryAdmission(
+      parseAllowlist(config.ALLOWED_OWNERS, config.ALLOWED_REPOSITORIES),
+      repositorySettings,
+    ),
     logger: logger.child({ component: 'inbox' }),
     concurrency: INBOX_CONCURRENCY,
   });

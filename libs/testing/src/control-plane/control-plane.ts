@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,8 @@ export class ControlPlane {
     readonly apiToken: string,
     readonly linkSecret: string,
     readonly webhookSecret: string,
+    /** BERTH_ADMIN_TOKEN of the api (the `berth` CLI's token). */
+    readonly adminToken: string,
     private readonly workDir: string,
     /** How each app was started (env, ops port), so a crashed one can be started again. */
     private readonly launch: Map<string, { env: Record<string, string>; opsPort: number }>,
@@ -69,6 +72,7 @@ export class ControlPlane {
     ];
     const webhookSecret = randomBytes(24).toString('hex');
     const apiToken = randomBytes(24).toString('hex');
+    const adminToken = randomBytes(24).toString('hex');
     const linkSecret = randomBytes(32).toString('hex');
     const workDir = await mkdtemp(join(tmpdir(), 'berth-cp-'));
     const github = await startGitHubEmulator({
@@ -92,6 +96,7 @@ export class ControlPlane {
           GITHUB_WEBHOOK_SECRET: webhookSecret,
           GITHUB_API_URL: github.url,
           API_TOKEN: apiToken,
+          BERTH_ADMIN_TOKEN: adminToken,
         },
         apiPort,
       ],
@@ -109,8 +114,15 @@ export class ControlPlane {
           PREVIEW_URL_PORT: String(gatewayPort),
           GITHUB_WRITE_INTERVAL_MS: '0',
           WORK_DIR: workDir,
+          // Every repository the emulator serves gets previews (the tests make many owners);
+          // the allowlist itself is tested in test/trigger.
+          ALLOWED_OWNERS: '*',
           ...(options.composeVariablesFile
-            ? { COMPOSE_VARIABLES_FILE: options.composeVariablesFile }
+            ? {
+                COMPOSE_VARIABLES_FILE: options.composeVariablesFile,
+                // The fixture image names are no secret: every repository may read them.
+                SHARED_COMPOSE_VARIABLES: variableNames(options.composeVariablesFile).join(','),
+              }
             : {}),
         },
         workerPort,
@@ -144,6 +156,7 @@ export class ControlPlane {
       apiToken,
       linkSecret,
       webhookSecret,
+      adminToken,
       workDir,
       launch,
       options,
@@ -268,4 +281,12 @@ export class ControlPlane {
     await this.github.stop();
     await rm(this.workDir, { recursive: true, force: true });
   }
+}
+
+/** The keys of a KEY=value file (dotenv syntax), for SHARED_COMPOSE_VARIABLES. */
+function variableNames(file: string): string[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line) => /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/.exec(line)?.[1])
+    .filter((name): name is string => name !== undefined);
 }
