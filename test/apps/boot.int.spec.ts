@@ -106,11 +106,10 @@ describe('configuration errors', () => {
     expect(await proc.exited).toBe(78);
     expect(proc.stderr()).toBe(
       [
-        'berth-api: configuration is invalid (5 problems):',
+        'berth-api: configuration is invalid (4 problems):',
         '  - API_PORT: must be a number — a TCP port, default 3000',
         '  - API_TOKEN: is required — bearer token for /api/v1 (`Authorization: Bearer <token>`); generate one with `openssl rand -hex 32`',
         '  - DATABASE_URL: is required — e.g. postgresql://berth:secret@127.0.0.1:5432/berth',
-        '  - GITHUB_WEBHOOK_SECRET: is required — the webhook secret configured on the GitHub App; generate one with `openssl rand -hex 32`',
         '  - REDIS_URL: must be a redis:// or rediss:// URL — e.g. redis://127.0.0.1:6379',
         '',
       ].join('\n'),

@@ -1,10 +1,15 @@
 import type { ApiConfig } from '@berth/config';
 import { OpsModule } from '@berth/observability';
-import type { Stores } from '@berth/runtime';
+import { PostgresSecretStore } from '@berth/db';
+import { GitHubAppCredentials, type Stores } from '@berth/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AdminTokenGuard } from './admin/admin-token.guard.js';
+import { RepositoriesAdminController } from './admin/repositories.controller.js';
 import { BearerTokenGuard } from './environments/bearer-token.guard.js';
 import { EnvironmentsController } from './environments/environments.controller.js';
-import { API_CONFIG, STORES } from './tokens.js';
+import { OctokitManifestConversion } from './setup/manifest-conversion.js';
+import { SetupController } from './setup/setup.controller.js';
+import { API_CONFIG, GITHUB_APP, MANIFEST_CONVERSION, STORES } from './tokens.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 
 export { API_CONFIG, STORES } from './tokens.js';
@@ -13,6 +18,13 @@ export { API_CONFIG, STORES } from './tokens.js';
 @Module({})
 export class ApiModule {
   static forRoot(config: ApiConfig, stores: Stores): DynamicModule {
+    // The App's credentials: env first, else the encrypted store (written by /setup/github).
+    const app = new GitHubAppCredentials({
+      store: config.BERTH_MASTER_KEY
+        ? new PostgresSecretStore(stores.prisma, config.BERTH_MASTER_KEY)
+        : undefined,
+      env: config,
+    });
     return {
       module: ApiModule,
       imports: [
@@ -22,11 +34,22 @@ export class ApiModule {
           checks: stores.checks,
         }),
       ],
-      controllers: [WebhooksController, EnvironmentsController],
+      controllers: [
+        WebhooksController,
+        EnvironmentsController,
+        RepositoriesAdminController,
+        SetupController,
+      ],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: STORES, useValue: stores },
+        { provide: GITHUB_APP, useValue: app },
+        {
+          provide: MANIFEST_CONVERSION,
+          useValue: new OctokitManifestConversion(config.GITHUB_API_URL),
+        },
         BearerTokenGuard,
+        AdminTokenGuard,
       ],
     };
   }

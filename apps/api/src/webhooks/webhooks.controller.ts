@@ -1,7 +1,7 @@
 import type { ApiConfig } from '@berth/config';
 import { isHandledAction, parsePullRequestEvent, PayloadError } from '@berth/core';
 import { type IncomingDelivery, WebhookInbox } from '@berth/db';
-import type { Stores } from '@berth/runtime';
+import type { GitHubAppCredentials, Stores } from '@berth/runtime';
 import {
   BadRequestException,
   Controller,
@@ -13,7 +13,7 @@ import {
   Req,
   UnauthorizedException,
 } from '@nestjs/common';
-import { API_CONFIG, STORES } from '../tokens.js';
+import { API_CONFIG, GITHUB_APP, STORES } from '../tokens.js';
 import { verifyWebhookSignature } from './signature.js';
 
 /** The raw parser (see http-app.ts) leaves the exact bytes on `body`; absent for an empty body. */
@@ -46,6 +46,7 @@ export class WebhooksController {
   constructor(
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(STORES) stores: Stores,
+    @Inject(GITHUB_APP) private readonly app: GitHubAppCredentials,
   ) {
     this.inbox = new WebhookInbox(stores.prisma);
   }
@@ -62,9 +63,11 @@ export class WebhooksController {
     if (!signature) {
       throw new UnauthorizedException('X-Hub-Signature-256 is missing: the delivery is unsigned');
     }
-    if (!verifyWebhookSignature(this.config.GITHUB_WEBHOOK_SECRET, raw, signature)) {
+    if (!(await this.verify(raw, signature))) {
       throw new UnauthorizedException(
-        'X-Hub-Signature-256 does not match the body: check GITHUB_WEBHOOK_SECRET',
+        this.config.GITHUB_WEBHOOK_SECRET === undefined
+          ? "X-Hub-Signature-256 does not match the body: check the App's webhook secret (set by /setup/github)"
+          : 'X-Hub-Signature-256 does not match the body: check GITHUB_WEBHOOK_SECRET',
       );
     }
     if (!deliveryId || !DELIVERY_ID.test(deliveryId)) {
@@ -101,6 +104,19 @@ export class WebhooksController {
     };
     this.logger.debug({ msg: 'webhook stored', deliveryId, event, status: answer.status });
     return answer;
+  }
+
+  /**
+   * Checks the signature against the App's webhook secret. The stored secret is cached; a
+   * mismatch reads it once more, so an App created (or re-created) by /setup/github is verified
+   * from its first delivery without a restart. Without any secret nothing verifies.
+   */
+  private async verify(raw: Buffer, signature: string): Promise<boolean> {
+    const secret = await this.app.webhookSecret();
+    if (secret !== undefined && verifyWebhookSignature(secret, raw, signature)) return true;
+    if (this.config.GITHUB_WEBHOOK_SECRET !== undefined) return false;
+    const fresh = await this.app.webhookSecret({ fresh: true });
+    return fresh !== undefined && fresh !== secret && verifyWebhookSignature(fresh, raw, signature);
   }
 
   /** What to store: pull_request deliveries wait for the worker, anything else is final now. */
