@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { environmentIdentity, parseComposeOrThrow, renderServiceEnvironments } from '@berth/core';
 import { describe, expect, it } from 'vitest';
 import type { RevisionImages } from '../pipeline/revision-outputs.js';
+import { PermanentStageError } from '../pipeline/stage-handler.js';
 import { readRevisionOutputs, replicatePlan, toHealthcheck } from './container-plan.js';
 
 const shopCompose = readFileSync(
@@ -105,6 +106,8 @@ describe('replicatePlan on the shop', () => {
     expect(() => replicatePlan(id, s, imgs, { a: {}, b: {} })).toThrow(
       /services\.b: .*no healthcheck/,
     );
+    // Permanent: retrying the same file cannot add the healthcheck.
+    expect(() => replicatePlan(id, s, imgs, { a: {}, b: {} })).toThrow(PermanentStageError);
   });
 });
 

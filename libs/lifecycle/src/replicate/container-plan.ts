@@ -23,6 +23,7 @@ import type {
   WaitCondition,
 } from '@berth/providers';
 import type { RevisionImages, RevisionWiring } from '../pipeline/revision-outputs.js';
+import { PermanentStageError } from '../pipeline/stage-handler.js';
 
 // The baseline is defined in core beside the allowlist it must stay inside.
 export { BASELINE_CAPABILITIES };
@@ -155,7 +156,8 @@ export function replicatePlan(
     const healthcheck = toHealthcheck(service.healthcheck);
     const needed = neededBy.get(service.name);
     if (needed === 'healthy' && !healthcheck) {
-      throw new Error(
+      // A spec problem: the same file fails the same way, so it is not retried.
+      throw new PermanentStageError(
         `services.${service.name}: a dependent waits for it with service_healthy, but it has no healthcheck; add one or use service_started`,
       );
     }
