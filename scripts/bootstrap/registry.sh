@@ -1,0 +1,196 @@
+# shellcheck shell=bash source-path=SCRIPTDIR
+# Two real image registries on loopback for the tests, with the fixture images in them. SOURCE
+# after images.sh. It exports:
+#   BERTH_REGISTRY                     127.0.0.1:5000, open (no auth), holds every fixture image
+#   BERTH_PRIVATE_REGISTRY             127.0.0.1:5001, htpasswd-protected, holds the Debian base
+#   BERTH_PRIVATE_REGISTRY_AUTH_FILE   a docker-config-style JSON with its credentials
+#                                      ({"auths": {"127.0.0.1:5001": {username, password}}})
+#
+# Debian's `docker-registry` is the real distribution registry (2.8). Each instance has its own
+# config and storage under .cache/berth/registry/<name>/, is started in the background and found
+# again by its pid file, so a warm machine starts nothing. The password is generated once into
+# that (gitignored) directory. Docker allows plain HTTP to 127.0.0.0/8 registries by default
+# (`insecure-registries` includes it), so the engine needs no restart. Pushes are skipped when the
+# registry already holds the image's digest. BERTH_SKIP_REGISTRY=1 skips this step.
+
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+BERTH_REGISTRY_PORT="${BERTH_REGISTRY_PORT:-5000}"
+BERTH_PRIVATE_REGISTRY_PORT="${BERTH_PRIVATE_REGISTRY_PORT:-5001}"
+BERTH_REGISTRY_DIR="$BERTH_ROOT/.cache/berth/registry"
+BERTH_PRIVATE_REGISTRY_USER=berth-test
+# What each registry holds: every fixture image in the open one; the private one needs only one
+# image to prove credentials work.
+BERTH_REGISTRY_OPEN_IMAGES=(berth-fixture/debian:bookworm berth-fixture/node:24 berth-fixture/postgres:15 berth-fixture/redis:7)
+BERTH_REGISTRY_PRIVATE_IMAGES=(berth-fixture/debian:bookworm)
+
+# HTTP status of GET /v2/ (200 open, 401 protected, 000 nothing listening).
+berth_registry_status() { curl -s -o /dev/null -m 3 -w '%{http_code}' "http://127.0.0.1:$1/v2/" 2>/dev/null || true; }
+
+# The package's own instance (started by its postinst where systemd runs) listens on :5000 on
+# every interface with htpasswd auth; ours must own that port, so stop it by its PID.
+berth_stop_package_registry() {
+  local pid
+  pid="$(ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2)"
+  [[ -n "$pid" ]] || return 0
+  if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q '/etc/docker/registry/config.yml'; then
+    log "stopping the docker-registry package's own instance (pid $pid) on :$1"
+    kill "$pid" 2>/dev/null || true
+    sleep 1
+  fi
+}
+
+# berth_registry_config NAME PORT AUTH(yes|no) → writes DIR/config.yml
+berth_registry_config() {
+  local dir="$BERTH_REGISTRY_DIR/$1" port="$2" auth="$3"
+  mkdir -p "$dir/data"
+  {
+    cat <<YAML
+version: 0.1
+log:
+  level: warn
+  fields:
+    service: berth-registry-$1
+storage:
+  filesystem:
+    rootdirectory: $dir/data
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$port
+  headers:
+    X-Content-Type-Options: [nosniff]
+YAML
+    if [[ "$auth" == yes ]]; then
+      cat <<YAML
+auth:
+  htpasswd:
+    realm: berth-test-registry
+    path: $dir/htpasswd
+YAML
+    fi
+  } >"$dir/config.yml.new"
+  mv "$dir/config.yml.new" "$dir/config.yml"
+}
+
+# Generated once: bcrypt htpasswd entry (the registry accepts only bcrypt) + the docker-config
+# JSON the tests hand to Berth as REGISTRY_AUTH_FILE.
+berth_registry_credentials() {
+  local dir="$BERTH_REGISTRY_DIR/private" password
+  if [[ -s "$dir/htpasswd" && -s "$dir/auth.json" ]]; then return 0; fi
+  have htpasswd || berth_apt_install apache2-utils
+  mkdir -p "$dir"
+  password="$(openssl rand -hex 16)"
+  (
+    umask 077
+    htpasswd -B -b -c "$dir/htpasswd" "$BERTH_PRIVATE_REGISTRY_USER" "$password" >/dev/null 2>&1
+    printf '{"auths":{"127.0.0.1:%s":{"username":"%s","password":"%s"}}}\n' \
+      "$BERTH_PRIVATE_REGISTRY_PORT" "$BERTH_PRIVATE_REGISTRY_USER" "$password" >"$dir/auth.json"
+  ) || die "could not write the test registry's credentials under $dir"
+}
+
+# berth_start_registry NAME PORT WANT_STATUS
+berth_start_registry() {
+  local name="$1" port="$2" want="$3" dir pidf logf pid status waited=0
+  dir="$BERTH_REGISTRY_DIR/$name"
+  pidf="$dir/registry.pid"
+  logf="$(berth_log_dir)/registry-$name.log"
+  pid="$(cat "$pidf" 2>/dev/null || true)"
+  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && [[ "$(berth_registry_status "$port")" == "$want" ]]; then
+    return 0
+  fi
+  status="$(berth_registry_status "$port")"
+  if [[ "$status" != 000 ]]; then
+    berth_stop_package_registry "$port"
+    status="$(berth_registry_status "$port")"
+    [[ "$status" == 000 ]] || die "port $port already answers (HTTP $status) but not as Berth's $name test registry: free it, or move ours with BERTH_REGISTRY_PORT / BERTH_PRIVATE_REGISTRY_PORT"
+  fi
+  log "starting the $name test registry on 127.0.0.1:$port (log: $logf)"
+  # setsid + nohup: it must outlive the shell that sourced us; 9>&-: it must not hold our lock.
+  setsid nohup docker-registry serve "$dir/config.yml" >>"$logf" 2>&1 </dev/null 9>&- &
+  pid=$!
+  printf '%s\n' "$pid" >"$pidf"
+  until [[ "$(berth_registry_status "$port")" == "$want" ]]; do
+    kill -0 "$pid" 2>/dev/null || die "the $name test registry exited during start-up; last lines of $logf:
+$(berth_tail "$logf")"
+    ((waited++ < 40)) || die "the $name test registry did not answer on 127.0.0.1:$port within 20 s; last lines of $logf:
+$(berth_tail "$logf")"
+    sleep 0.5
+  done
+}
+
+# Digest the registry holds for REPO:TAG ('' when none). AUTH is "user:password" or ''.
+berth_registry_digest() {
+  local port="$1" repo="$2" tag="$3" auth="$4"
+  local -a args=(-s -I -m 10 -H 'Accept: application/vnd.docker.distribution.manifest.v2+json')
+  [[ -n "$auth" ]] && args+=(-u "$auth")
+  curl "${args[@]}" "http://127.0.0.1:$port/v2/$repo/manifests/$tag" 2>/dev/null |
+    awk -F': ' 'tolower($1) == "docker-content-digest" { gsub(/\r/, "", $2); print $2 }'
+}
+
+# berth_registry_sync PORT DOCKER_CONFIG_DIR AUTH IMAGE... — push each IMAGE as
+# 127.0.0.1:PORT/IMAGE unless the registry already holds that image's digest. AUTH ("user:password"
+# or '') is also used to log in, only when something must be pushed.
+berth_registry_sync() {
+  local port="$1" config="$2" auth="$3" logf known image repo tag digest
+  shift 3
+  local -a push=()
+  logf="$(berth_log_dir)/registry-push.log"
+  # One engine call for every image: what it was pushed as (RepoDigests) and that it exists.
+  known="$(docker image inspect --format '{{range .RepoDigests}}{{println .}}{{end}}' "$@" 2>&1)" ||
+    die "a fixture image is missing ($(berth_first_line "$known")): source scripts/bootstrap/images.sh first"
+  for image in "$@"; do
+    repo="${image%:*}"
+    tag="${image##*:}"
+    digest="$(berth_registry_digest "$port" "$repo" "$tag" "$auth")"
+    if [[ -z "$digest" ]] || ! grep -qxF "127.0.0.1:$port/$repo@$digest" <<<"$known"; then
+      push+=("$image")
+    fi
+  done
+  ((${#push[@]})) || return 0
+  if [[ -n "$auth" ]]; then
+    printf '%s' "${auth#*:}" | docker --config "$config" login -u "${auth%%:*}" --password-stdin \
+      "127.0.0.1:$port" >>"$logf" 2>&1 ||
+      die "docker login to the test registry on 127.0.0.1:$port failed (credentials in $BERTH_REGISTRY_DIR/private; delete that directory to regenerate them); last lines of $logf:
+$(berth_tail "$logf")"
+  fi
+  for image in "${push[@]}"; do
+    log "pushing $image to 127.0.0.1:$port"
+    docker tag "$image" "127.0.0.1:$port/$image" >>"$logf" 2>&1 &&
+      docker --config "$config" push "127.0.0.1:$port/$image" >>"$logf" 2>&1 ||
+      die "docker push 127.0.0.1:$port/$image failed; last lines of $logf:
+$(berth_tail "$logf")"
+  done
+}
+
+berth_bootstrap_registry() {
+  local started config auth
+  started="$(berth_now)"
+  if [[ "${BERTH_SKIP_REGISTRY:-0}" == 1 ]]; then
+    log "test registries skipped (BERTH_SKIP_REGISTRY=1)"
+    return 0
+  fi
+  (
+    flock 9
+    have docker-registry || berth_apt_install docker-registry
+    berth_registry_credentials
+    berth_registry_config open "$BERTH_REGISTRY_PORT" no
+    berth_registry_config private "$BERTH_PRIVATE_REGISTRY_PORT" yes
+    berth_start_registry open "$BERTH_REGISTRY_PORT" 200
+    berth_start_registry private "$BERTH_PRIVATE_REGISTRY_PORT" 401
+
+    # A docker config of our own, so logging in never touches the operator's ~/.docker.
+    config="$BERTH_REGISTRY_DIR/docker-config"
+    mkdir -p "$config"
+    berth_registry_sync "$BERTH_REGISTRY_PORT" "$config" '' "${BERTH_REGISTRY_OPEN_IMAGES[@]}"
+    auth="$(jq -r '.auths[] | .username + ":" + .password' "$BERTH_REGISTRY_DIR/private/auth.json")"
+    berth_registry_sync "$BERTH_PRIVATE_REGISTRY_PORT" "$config" "$auth" "${BERTH_REGISTRY_PRIVATE_IMAGES[@]}"
+  ) 9>"${TMPDIR:-/tmp}/berth-registry.lock" || exit 1
+  export BERTH_REGISTRY="127.0.0.1:$BERTH_REGISTRY_PORT"
+  export BERTH_PRIVATE_REGISTRY="127.0.0.1:$BERTH_PRIVATE_REGISTRY_PORT"
+  export BERTH_PRIVATE_REGISTRY_AUTH_FILE="$BERTH_REGISTRY_DIR/private/auth.json"
+  log "test registries $BERTH_REGISTRY (open), $BERTH_PRIVATE_REGISTRY (htpasswd) ($(berth_elapsed "$started"))"
+}
+
+berth_bootstrap_registry
