@@ -56,6 +56,33 @@ export class ImageBuildError extends Error {
   }
 }
 
+/**
+ * Why a pull failed. unauthorized, not-found and not-present fail the same way every time (the
+ * operator or the compose file must change); timeout and failed (registry unreachable, engine
+ * error) may pass on another attempt.
+ */
+export type PullFailureReason = 'unauthorized' | 'not-found' | 'not-present' | 'timeout' | 'failed';
+
+/** An image could not be pulled; the message names the image, the registry and the fix. */
+export class ImagePullError extends Error {
+  override readonly name = 'ImagePullError';
+  constructor(
+    readonly image: string,
+    readonly registry: string,
+    readonly reason: PullFailureReason,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  /** Another attempt with the same settings cannot succeed. */
+  get permanent(): boolean {
+    return (
+      this.reason === 'unauthorized' || this.reason === 'not-found' || this.reason === 'not-present'
+    );
+  }
+}
+
 export type WaitFailureReason = 'unhealthy' | 'exited' | 'timeout' | 'missing' | 'no-healthcheck';
 
 /** waitForContainer gave up; `logs` holds the container's last output for the PR comment. */

@@ -75,6 +75,26 @@ export interface EnsuredImage extends BuiltImage {
   built: boolean;
 }
 
+/** Compose's `pull_policy` for a service that names an `image:`. */
+export type PullPolicy = 'missing' | 'always' | 'never';
+
+export interface PullSpec {
+  /** As written in the compose file: `postgres:16`, `127.0.0.1:5000/team/api:1.2`. */
+  image: string;
+  /** Default `missing`: pull only when the host lacks the image. */
+  policy?: PullPolicy;
+  /** Throttled progress lines (layers done, MB downloaded) and the start and end of a pull. */
+  onProgress?: (line: string) => void;
+}
+
+export interface PulledImage {
+  image: string;
+  /** Image id (sha256:…). */
+  id: string;
+  /** False when the host already had it and the policy did not ask for a pull. */
+  pulled: boolean;
+}
+
 export interface VolumeMount {
   /** A named volume (created with ensureVolume). Host paths are refused. */
   volume: string;
@@ -217,6 +237,12 @@ export interface ContainerHost {
   /** Builds only when the tag is absent: deterministic tags make "exists" mean "up to date". */
   ensureImage(spec: BuildSpec): Promise<EnsuredImage>;
   removeImage(tag: string): Promise<void>;
+  /**
+   * Makes a registry image present by its pull policy, with the operator's credentials for its
+   * registry. Concurrent calls for one image share a single pull. Throws ImagePullError naming
+   * the image, the registry and the fix (`permanent` for wrong credentials or a missing image).
+   */
+  ensurePulled(spec: PullSpec): Promise<PulledImage>;
 
   /** Create + start, idempotent by name and config hash; security defaults always applied. */
   runContainer(spec: ContainerSpec): Promise<RunResult>;

@@ -1,7 +1,8 @@
 // The ContainerHost port on one Docker Engine, through dockerode.
 
+import type { RegistryAuth } from '@berth/core';
 import type Docker from 'dockerode';
-import { ContainerHostUnreachableError } from '../container-host.errors.js';
+import { ContainerHostUnreachableError, ImagePullError } from '../container-host.errors.js';
 import {
   type BuildSpec,
   type BuiltImage,
@@ -17,6 +18,8 @@ import {
   type NetworkSpec,
   type ProbeOptions,
   type ProbeResult,
+  type PulledImage,
+  type PullSpec,
   type ResourceLimits,
   type RunResult,
   type VolumeRef,
@@ -31,6 +34,7 @@ import * as containers from './docker-containers.js';
 import { mapUnreachable } from './docker-errors.js';
 import { ExecProber } from './exec-probe.js';
 import * as images from './docker-images.js';
+import { pullImage } from './docker-pull.js';
 import * as resources from './docker-resources.js';
 import { waitForContainer } from './wait-for-container.js';
 
@@ -43,6 +47,12 @@ export interface DockerContainerHostOptions extends DockerClientOptions {
   defaultLimits?: ResourceLimits;
   capabilityAllowlist?: readonly string[];
   pingTimeoutMs?: number;
+  /** Credentials per registry host (REGISTRY_AUTH_FILE) for pulls. */
+  registryAuth?: RegistryAuth;
+  /** How long one pull may take (PULL_TIMEOUT_S); default 10 minutes. */
+  pullTimeoutMs?: number;
+  /** Pull progress lines at most this often; default 5 s. */
+  pullProgressIntervalMs?: number;
 }
 
 export class DockerContainerHost implements ContainerHost {
@@ -50,6 +60,10 @@ export class DockerContainerHost implements ContainerHost {
   readonly endpoint: string;
   private readonly builds: Semaphore;
   private readonly inFlightBuilds = new Map<string, Promise<EnsuredImage>>();
+  private readonly inFlightPulls = new Map<string, Promise<PulledImage>>();
+  private readonly registryAuth: RegistryAuth | undefined;
+  private readonly pullTimeoutMs: number;
+  private readonly pullProgressIntervalMs: number;
   private readonly policy: PolicyOptions;
   private readonly pingTimeoutMs: number;
   private readonly prober: ExecProber;
@@ -64,6 +78,9 @@ export class DockerContainerHost implements ContainerHost {
     };
     this.pingTimeoutMs = options.pingTimeoutMs ?? 5_000;
     this.prober = new ExecProber(this.docker);
+    this.registryAuth = options.registryAuth;
+    this.pullTimeoutMs = options.pullTimeoutMs ?? 600_000;
+    this.pullProgressIntervalMs = options.pullProgressIntervalMs ?? 5_000;
   }
 
   async ping(): Promise<void> {
@@ -124,6 +141,38 @@ export class DockerContainerHost implements ContainerHost {
 
   removeImage(tag: string): Promise<void> {
     return this.guard(images.removeImage(this.docker, tag));
+  }
+
+  ensurePulled(spec: PullSpec): Promise<PulledImage> {
+    const policy = spec.policy ?? 'missing';
+    // Two services or environments needing one image wait on one pull.
+    const pending = this.inFlightPulls.get(spec.image);
+    if (pending) return pending.then((r) => ({ ...r, pulled: false }));
+    const run = this.guard(
+      (async (): Promise<PulledImage> => {
+        if (policy !== 'always') {
+          const id = await images.imageId(this.docker, spec.image);
+          if (id) return { image: spec.image, id, pulled: false };
+          if (policy === 'never') {
+            throw new ImagePullError(
+              spec.image,
+              '',
+              'not-present',
+              `${spec.image} is not on this Docker host and its pull_policy is never: remove pull_policy: never, or have the operator load the image on the host`,
+            );
+          }
+        }
+        const id = await pullImage(this.docker, spec.image, {
+          ...(this.registryAuth ? { auth: this.registryAuth } : {}),
+          timeoutMs: this.pullTimeoutMs,
+          progressIntervalMs: this.pullProgressIntervalMs,
+          ...(spec.onProgress ? { onProgress: spec.onProgress } : {}),
+        });
+        return { image: spec.image, id, pulled: true };
+      })(),
+    ).finally(() => this.inFlightPulls.delete(spec.image));
+    this.inFlightPulls.set(spec.image, run);
+    return run;
   }
 
   runContainer(spec: ContainerSpec): Promise<RunResult> {
