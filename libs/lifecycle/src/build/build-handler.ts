@@ -25,6 +25,7 @@ import {
   secretsInBuilds,
   shareIdenticalBuilds,
 } from './build-plan.js';
+import { pullServiceImages } from './pull-images.js';
 import { buildRepoMountImages } from './repo-mounts.js';
 
 export interface BuildHandlerDeps extends RevisionSourceDeps {
@@ -112,7 +113,9 @@ async function runBuild(
   /** Leader → the services that run its image (identical build inputs). */
   const shared: Record<string, string[]> = {};
 
-  await runPool(shareIdenticalBuilds(plans), deps.concurrency ?? 2, async (group) => {
+  // Registry images are pulled while the builds run; both settle before either failure counts.
+  const pulling = pullServiceImages(deps.containerHost, spec, logger);
+  const building = runPool(shareIdenticalBuilds(plans), deps.concurrency ?? 2, async (group) => {
     // One build per distinct input hash; every service of the group runs the leader's image.
     const { leader: plan, services } = group;
     const followers = services.filter((s) => s !== plan.service);
@@ -158,6 +161,15 @@ async function runBuild(
       wasBuilt ? 'image built' : 'image reused',
     );
   });
+  const [pulls, builds] = await Promise.allSettled([pulling, building]);
+  if (builds.status === 'rejected') throw builds.reason;
+  if (pulls.status === 'rejected') throw pulls.reason;
+  const pulled: string[] = [];
+  for (const [service, pull] of Object.entries(pulls.value)) {
+    const entry = images[service];
+    if (entry) images[service] = { ...entry, durationMs: pull.durationMs };
+    if (pull.pulled) pulled.push(service);
+  }
 
   // Repository mounts (bind mounts, configs, file secrets): files COPYed into a derived image.
   const repoMounts = await buildRepoMountImages({
@@ -180,6 +192,7 @@ async function runBuild(
       cached: cached.sort(),
       shared,
       repoMounts,
+      pulled: pulled.sort(),
       rebuild,
       durations,
       checkoutMs,
