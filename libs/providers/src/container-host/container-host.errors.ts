@@ -45,7 +45,7 @@ export class NetworkSubnetMismatchError extends Error {
 
 /** A build step failed; `step` is the Dockerfile step the engine was running. */
 export class ImageBuildError extends Error {
-  override readonly name = 'ImageBuildError';
+  override readonly name: string = 'ImageBuildError';
   constructor(
     readonly tag: string,
     readonly step: string | null,
@@ -79,6 +79,25 @@ export class ImagePullError extends Error {
   get permanent(): boolean {
     return (
       this.reason === 'unauthorized' || this.reason === 'not-found' || this.reason === 'not-present'
+    );
+  }
+}
+
+/** A build ran past the operator's BUILD_TIMEOUT_S and was stopped. */
+export class BuildTimeoutError extends ImageBuildError {
+  override readonly name: string = 'BuildTimeoutError';
+  constructor(
+    tag: string,
+    step: string | null,
+    readonly timeoutMs: number,
+    lastLines: readonly string[],
+  ) {
+    super(
+      tag,
+      step,
+      `the build did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped (the ` +
+        `operator's BUILD_TIMEOUT_S); make the step finish sooner, or ask the operator to raise it`,
+      lastLines,
     );
   }
 }

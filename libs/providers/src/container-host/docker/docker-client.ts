@@ -49,6 +49,9 @@ export function describeEndpoint(docker: Docker): string {
     protocol?: unknown;
   };
   if (typeof modem.socketPath === 'string' && modem.socketPath) return `unix://${modem.socketPath}`;
+  // docker-modem 5 resolves its default socket lazily (a function: Docker Desktop's
+  // ~/.docker/run/docker.sock when it exists, else this one).
+  if (typeof modem.socketPath === 'function') return 'unix:///var/run/docker.sock';
   const scheme = modem.protocol === 'https' ? 'https' : 'tcp';
   return `${scheme}://${String(modem.host)}:${String(modem.port ?? '')}`;
 }

@@ -28,6 +28,7 @@ import {
 } from '../container-host.port.js';
 import { CAPABILITY_ALLOWLIST, DEFAULT_LIMITS } from '../security-policy.js';
 import { Semaphore } from '../semaphore.js';
+import { BuildCgroups, type BuildCgroupStatus } from './build-cgroup.js';
 import { type PolicyOptions } from './container-options.js';
 import { createDockerClient, describeEndpoint, type DockerClientOptions } from './docker-client.js';
 import * as containers from './docker-containers.js';
@@ -47,12 +48,24 @@ export interface DockerContainerHostOptions extends DockerClientOptions {
   defaultLimits?: ResourceLimits;
   capabilityAllowlist?: readonly string[];
   pingTimeoutMs?: number;
-  /** Credentials per registry host (REGISTRY_AUTH_FILE) for pulls. */
+  /** What every build step may use (BUILD_* settings); unset fields are not limited. */
+  buildLimits?: BuildLimits;
+  /** Credentials per registry host (REGISTRY_AUTH_FILE) for pulls and for builds' `FROM`. */
   registryAuth?: RegistryAuth;
   /** How long one pull may take (PULL_TIMEOUT_S); default 10 minutes. */
   pullTimeoutMs?: number;
   /** Pull progress lines at most this often; default 5 s. */
   pullProgressIntervalMs?: number;
+}
+
+export interface BuildLimits {
+  memoryBytes?: number;
+  cpus?: number;
+  /** Enforced through a per-build cgroup parent where the engine allows (buildConfinement()). */
+  pids?: number;
+  timeoutMs?: number;
+  /** Default bridge: builds may download packages. `host` is never offered. */
+  network?: 'bridge' | 'none';
 }
 
 export class DockerContainerHost implements ContainerHost {
@@ -61,6 +74,8 @@ export class DockerContainerHost implements ContainerHost {
   private readonly builds: Semaphore;
   private readonly inFlightBuilds = new Map<string, Promise<EnsuredImage>>();
   private readonly inFlightPulls = new Map<string, Promise<PulledImage>>();
+  private readonly buildLimits: BuildLimits;
+  private readonly buildCgroups: BuildCgroups | null;
   private readonly registryAuth: RegistryAuth | undefined;
   private readonly pullTimeoutMs: number;
   private readonly pullProgressIntervalMs: number;
@@ -78,9 +93,21 @@ export class DockerContainerHost implements ContainerHost {
     };
     this.pingTimeoutMs = options.pingTimeoutMs ?? 5_000;
     this.prober = new ExecProber(this.docker);
+    this.buildLimits = options.buildLimits ?? {};
+    this.buildCgroups = this.buildLimits.pids
+      ? new BuildCgroups(this.docker, this.buildLimits.pids, this.endpoint.startsWith('unix://'))
+      : null;
     this.registryAuth = options.registryAuth;
     this.pullTimeoutMs = options.pullTimeoutMs ?? 600_000;
     this.pullProgressIntervalMs = options.pullProgressIntervalMs ?? 5_000;
+  }
+
+  /** Whether builds' pids limit is enforced on this host, and why not; log it at start-up. */
+  async buildConfinement(): Promise<BuildCgroupStatus & BuildLimits> {
+    const status: BuildCgroupStatus = this.buildCgroups
+      ? await this.guard(this.buildCgroups.status())
+      : { pidsLimited: false, reason: 'no pids limit is configured' };
+    return { ...this.buildLimits, ...status };
   }
 
   async ping(): Promise<void> {
@@ -121,7 +148,7 @@ export class DockerContainerHost implements ContainerHost {
   }
 
   buildImage(spec: BuildSpec): Promise<BuiltImage> {
-    return this.guard(this.builds.run(() => images.buildImage(this.docker, spec)));
+    return this.guard(this.builds.run(() => this.confinedBuild(spec)));
   }
 
   ensureImage(spec: BuildSpec): Promise<EnsuredImage> {
@@ -132,7 +159,7 @@ export class DockerContainerHost implements ContainerHost {
       this.builds.run(async (): Promise<EnsuredImage> => {
         const id = await images.imageId(this.docker, spec.tag);
         if (id) return { tag: spec.tag, id, built: false };
-        return { ...(await images.buildImage(this.docker, spec)), built: true };
+        return { ...(await this.confinedBuild(spec)), built: true };
       }),
     ).finally(() => this.inFlightBuilds.delete(spec.tag));
     this.inFlightBuilds.set(spec.tag, run);
@@ -212,10 +239,33 @@ export class DockerContainerHost implements ContainerHost {
     return this.guard(resources.listNetworks(this.docker));
   }
 
+  /** One build with the operator's limits; its pids cgroup lives exactly as long as the build. */
+  private async confinedBuild(spec: BuildSpec): Promise<BuiltImage> {
+    const cgroup = this.buildCgroups ? await this.buildCgroups.acquire() : null;
+    try {
+      return await images.buildImage(this.docker, spec, {
+        ...this.buildLimits,
+        ...(cgroup ? { cgroupParent: cgroup.parent } : {}),
+        ...(this.registryAuth ? { registryConfig: registryConfig(this.registryAuth) } : {}),
+      });
+    } finally {
+      await cgroup?.release();
+    }
+  }
+
   /** Socket failures anywhere read as "engine unreachable", with the fix. */
   private guard<T>(work: Promise<T>): Promise<T> {
     return work.catch((err: unknown) => {
       throw mapUnreachable(err, this.endpoint);
     });
   }
+}
+
+/** The engine's X-Registry-Config for builds: credentials by registry host. */
+function registryConfig(auth: RegistryAuth): Docker.RegistryConfig {
+  const out: Docker.RegistryConfig = {};
+  for (const [host, credential] of auth) {
+    out[host] = { username: credential.username, password: credential.password };
+  }
+  return out;
 }

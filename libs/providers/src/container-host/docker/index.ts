@@ -1,4 +1,8 @@
-export { DockerContainerHost, type DockerContainerHostOptions } from './docker-container-host.js';
+export {
+  type BuildLimits,
+  DockerContainerHost,
+  type DockerContainerHostOptions,
+} from './docker-container-host.js';
 export { readRegistryAuthFile } from './registry-auth-file.js';
 export { createDockerClient, parseDockerHost, type DockerClientOptions } from './docker-client.js';
 export { CONFIG_HASH_LABEL, MANAGED_LABEL } from './container-options.js';
