@@ -19,12 +19,7 @@ import {
 } from '@berth/lifecycle';
 import { parseAllowlist, subnetPool } from '@berth/core';
 import type { ReadinessCheck } from '@berth/observability';
-import {
-  CredentialSwitchingGitHub,
-  DockerContainerHost,
-  GitSourceRepository,
-  OctokitGitHub,
-} from '@berth/providers';
+import { CredentialSwitchingGitHub, GitSourceRepository, OctokitGitHub } from '@berth/providers';
 import { GitHubAppCredentials, type Stores } from '@berth/runtime';
 import { closeRedis, createLifecycleQueue, createRedis, redisLock } from '@berth/queue';
 import {
@@ -41,6 +36,7 @@ import {
 } from '@berth/db';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { createContainerHost } from './container-host.js';
 import { repositoryComposeSettings } from './compose-settings.js';
 import { startLifecycleWorker } from './lifecycle-worker.js';
 import { registerWorkerMetrics } from './worker-metrics.js';
@@ -62,9 +58,7 @@ export function workerPoolSize(concurrency: number): number {
  */
 export async function startLifecycle(config: WorkerConfig, stores: Stores, logger: Logger) {
   const { prisma, redis } = stores;
-  const containerHost = new DockerContainerHost({
-    ...(config.DOCKER_HOST ? { dockerHost: config.DOCKER_HOST } : {}),
-  });
+  const containerHost = await createContainerHost('berth-worker', config, logger);
   // Before any job can run: a pool over the host's own networks is a configuration error (78).
   await checkSubnetPool({
     service: 'berth-worker',
