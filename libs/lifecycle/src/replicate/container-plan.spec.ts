@@ -145,6 +145,7 @@ networks: { front: {} }
     const env = { web1: {}, api: {} };
     const plan = replicatePlan(id, compose, imgs, env);
     expect(plan.services['web1']?.container.network.aliases).toEqual(['web1']);
+    expect(plan.services['web1']?.container.hostname).toBe('web1');
     expect(plan.services['api']?.container.network.aliases).toEqual([
       'api',
       'backend.local',

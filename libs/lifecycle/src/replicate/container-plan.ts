@@ -229,6 +229,7 @@ function containerSpec(
     ...(healthcheck ? { healthcheck } : {}),
     ...(service.user !== undefined ? { user: service.user } : {}),
     ...(service.workingDir !== undefined ? { workingDir: service.workingDir } : {}),
+    ...(service.hostname !== undefined ? { hostname: service.hostname } : {}),
     mounts: [
       ...named,
       ...anonymous.map((a) => ({ volume: a.plan.name, target: a.target, readOnly: a.readOnly })),

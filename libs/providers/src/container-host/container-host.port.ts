@@ -134,6 +134,8 @@ export interface ContainerSpec {
   healthcheck?: HealthcheckSpec;
   user?: string;
   workingDir?: string;
+  /** The container's own hostname (compose `hostname:`); Docker's default is its short id. */
+  hostname?: string;
   mounts?: readonly VolumeMount[];
   /** Missing fields take the driver's defaults: every container is limited. */
   limits?: ResourceLimits;

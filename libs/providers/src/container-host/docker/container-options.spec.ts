@@ -37,6 +37,14 @@ describe('containerCreateOptions', () => {
     });
   });
 
+  it('sets the hostname only when asked, so other containers keep their config hash', () => {
+    const plain = containerCreateOptions(base, 'sha256:1', policy);
+    expect(plain.options.Hostname).toBeUndefined();
+    const named = containerCreateOptions({ ...base, hostname: 'web1' }, 'sha256:1', policy);
+    expect(named.options.Hostname).toBe('web1');
+    expect(named.configHash).not.toBe(plain.configHash);
+  });
+
   it('converts healthcheck durations to nanoseconds and wraps a string test in CMD-SHELL', () => {
     const { options } = containerCreateOptions(
       { ...base, healthcheck: { test: 'curl -f localhost', intervalMs: 500, retries: 3 } },

@@ -58,6 +58,7 @@ export function containerCreateOptions(
       .sort(),
     User: spec.user,
     WorkingDir: spec.workingDir,
+    Hostname: spec.hostname,
     Tty: false,
     Healthcheck: spec.healthcheck ? healthcheck(spec.healthcheck) : undefined,
     HostConfig: {
