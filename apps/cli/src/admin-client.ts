@@ -1,0 +1,102 @@
+import type { RepositorySettingsPatch } from '@berth/core';
+import { FLAG_OF_FIELD } from './repo-flags.js';
+
+/** A repository's settings as /admin/v1 returns them. */
+export interface RepositorySettingsView {
+  fullName: string;
+  configured: boolean;
+  enabled: boolean;
+  accessMode: string;
+  allowedVariables: string[];
+  composePath?: string;
+  baseBranch?: string;
+  defaultTtlHours?: number;
+  defaultDbMode?: string;
+  maxMemoryMb?: number;
+  maxCpus?: number;
+  maxPids?: number;
+  maxServices?: number;
+}
+
+/** The api answered with an error; the message is ready to print. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+}
+
+/** The admin REST API (/admin/v1) with the operator's token. */
+export class AdminClient {
+  constructor(
+    private readonly apiUrl: string,
+    private readonly token: string,
+  ) {}
+
+  show(repository: string): Promise<RepositorySettingsView> {
+    return this.request('GET', repositoryPath(repository));
+  }
+
+  list(): Promise<{ repositories: RepositorySettingsView[] }> {
+    return this.request('GET', '/admin/v1/repositories');
+  }
+
+  update(repository: string, patch: RepositorySettingsPatch): Promise<RepositorySettingsView> {
+    return this.request('PATCH', repositoryPath(repository), patch);
+  }
+
+  reset(repository: string): Promise<RepositorySettingsView & { removed: boolean }> {
+    return this.request('DELETE', repositoryPath(repository));
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const url = `${this.apiUrl.replace(/\/+$/, '')}${path}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(15_000),
+      });
+    } catch (error) {
+      throw new ApiError(
+        `cannot reach the Berth api at ${this.apiUrl} (${(error as Error).message}): check BERTH_API_URL`,
+      );
+    }
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!response.ok) throw new ApiError(errorMessage(response.status, json, text));
+    return json as T;
+  }
+}
+
+function repositoryPath(repository: string): string {
+  const [owner, name, ...rest] = repository.split('/');
+  if (!owner || !name || rest.length) {
+    throw new ApiError(
+      `repository must be owner/name (e.g. acme/shop), got ${JSON.stringify(repository)}`,
+    );
+  }
+  return `/admin/v1/repositories/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
+}
+
+function errorMessage(status: number, json: unknown, text: string): string {
+  const body = (json ?? {}) as {
+    message?: unknown;
+    problems?: { field: string; message: string }[];
+  };
+  if (Array.isArray(body.problems) && body.problems.length) {
+    return body.problems
+      .map((p) => `${FLAG_OF_FIELD[p.field.split('.')[0] ?? ''] ?? p.field}: ${p.message}`)
+      .join('\n');
+  }
+  const message = typeof body.message === 'string' ? body.message : text.slice(0, 300);
+  if (status === 401) return `${message} (the CLI sends BERTH_ADMIN_TOKEN)`;
+  return `the api answered ${status}: ${message}`;
+}

@@ -1,0 +1,203 @@
+import { parseArgs } from 'node:util';
+import { AdminClient, ApiError, type RepositorySettingsView } from './admin-client.js';
+import { repoSetPatch, type RepoSetValues, UsageError } from './repo-flags.js';
+
+// `berth`: the operator's command line. Node's own argument parser (node:util parseArgs) is
+// enough for these few commands and adds no dependency to the control plane's images.
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const USAGE = `usage: berth <command>
+
+  berth repo show <owner/name> [--json]     a repository's settings (defaults when unset)
+  berth repo list [--json]                  every repository with stored settings
+  berth repo set <owner/name> [flags]       change settings; only the flags given change
+      --enable | --disable                  allow (or refuse) previews for this repository
+      --compose-path <path>                 compose file in the repository (default: discovered)
+      --base-branch <branch>                branch base images and data come from
+      --access-mode <private|public>        public: no access control in front of the URLs
+      --ttl <24h|3d|hours>                  default time to live of a preview
+      --db-mode <fresh|branch|seed-from-production>
+      --max-memory <512m|2g>                memory ceiling per service
+      --max-cpus <n>                        CPU ceiling per service
+      --max-pids <n>                        process ceiling per service
+      --max-services <n>                    services per environment
+      --allow-variable <KEY>                a COMPOSE_VARIABLES_FILE key this repository reads
+                                            (repeatable; adds to the current list)
+      --no-variables                        clear the allowed variables first
+      --unset <flag-name>                   back to the default (e.g. --unset ttl)
+  berth repo reset <owner/name>             forget every setting of a repository
+
+environment:
+  BERTH_API_URL       the api, default http://127.0.0.1:3000
+  BERTH_ADMIN_TOKEN   the api's admin token (required)`;
+
+const SET_OPTIONS = {
+  enable: { type: 'boolean' },
+  disable: { type: 'boolean' },
+  'compose-path': { type: 'string' },
+  'base-branch': { type: 'string' },
+  'access-mode': { type: 'string' },
+  ttl: { type: 'string' },
+  'db-mode': { type: 'string' },
+  'max-memory': { type: 'string' },
+  'max-cpus': { type: 'string' },
+  'max-pids': { type: 'string' },
+  'max-services': { type: 'string' },
+  'allow-variable': { type: 'string', multiple: true },
+  'no-variables': { type: 'boolean' },
+  unset: { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Runs one command; returns the exit code (0 ok, 1 the api refused or failed, 2 usage). */
+export async function runCli(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  io: CliIo,
+): Promise<number> {
+  try {
+    return await dispatch(argv, env, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`berth: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof ApiError) {
+      io.err(`berth: ${error.message}`);
+      return 1;
+    }
+    // parseArgs: unknown flags and missing values; its messages name the flag.
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`berth: ${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function dispatch(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  io: CliIo,
+): Promise<number> {
+  const [group, command, ...rest] = argv;
+  if (!group || group === 'help' || group === '--help' || group === '-h') {
+    io.out(USAGE);
+    return group ? 0 : 2;
+  }
+  if (group !== 'repo' || !command) {
+    throw new UsageError(`unknown command ${JSON.stringify(argv.join(' '))}\n\n${USAGE}`);
+  }
+  const { values, positionals } = parseArgs({
+    args: [...rest],
+    options: SET_OPTIONS,
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (command !== 'set') {
+    const stray = Object.keys(values).filter((k) => k !== 'json');
+    if (stray.length) throw new UsageError(`--${stray[0]} is a flag of \`berth repo set\``);
+  }
+  const client = () => new AdminClient(apiUrl(env), adminToken(env));
+  const print = (view: RepositorySettingsView) =>
+    io.out(values.json ? JSON.stringify(view, null, 2) : describe(view));
+
+  switch (command) {
+    case 'show': {
+      const name = repository(positionals);
+      print(await client().show(name));
+      return 0;
+    }
+    case 'list': {
+      const { repositories } = await client().list();
+      if (values.json) io.out(JSON.stringify(repositories, null, 2));
+      else if (!repositories.length) io.out('no repository has stored settings');
+      else for (const view of repositories) io.out(describe(view));
+      return 0;
+    }
+    case 'set': {
+      const name = repository(positionals);
+      // Flag mistakes first, before anything is asked of the api.
+      let patch = repoSetPatch(values as RepoSetValues);
+      const api = client();
+      // --allow-variable adds to what is allowed now: read it, then build the change again.
+      if (values['allow-variable']?.length && !values['no-variables']) {
+        const current = (await api.show(name)).allowedVariables;
+        patch = repoSetPatch(values as RepoSetValues, current);
+      }
+      print(await api.update(name, patch));
+      return 0;
+    }
+    case 'reset': {
+      const name = repository(positionals);
+      const view = await client().reset(name);
+      io.out(view.removed ? `${view.fullName}: settings removed` : `${view.fullName}: had none`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command \`repo ${command}\`\n\n${USAGE}`);
+  }
+}
+
+function repository(positionals: string[]): string {
+  const [name, ...extra] = positionals;
+  if (!name || extra.length)
+    throw new UsageError('give one repository as owner/name (e.g. acme/shop)');
+  if (!/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(name)) {
+    throw new UsageError(
+      `repository must be owner/name (e.g. acme/shop), got ${JSON.stringify(name)}`,
+    );
+  }
+  return name;
+}
+
+function apiUrl(env: Record<string, string | undefined>): string {
+  const url = env['BERTH_API_URL']?.trim() || 'http://127.0.0.1:3000';
+  try {
+    if (!/^https?:$/.test(new URL(url).protocol)) throw new Error();
+  } catch {
+    throw new UsageError(
+      `BERTH_API_URL must be an http(s) URL such as http://127.0.0.1:3000, got ${JSON.stringify(url)}`,
+    );
+  }
+  return url;
+}
+
+function adminToken(env: Record<string, string | undefined>): string {
+  const token = env['BERTH_ADMIN_TOKEN']?.trim();
+  if (!token) {
+    throw new UsageError(
+      "BERTH_ADMIN_TOKEN is not set: export the api's admin token (BERTH_ADMIN_TOKEN on the api)",
+    );
+  }
+  return token;
+}
+
+/** The human form: one line per setting, defaults marked. */
+export function describe(view: RepositorySettingsView): string {
+  const dflt = (value: unknown, fallback: string) =>
+    value === undefined ? `${fallback} (default)` : String(value);
+  return [
+    `${view.fullName}${view.configured ? '' : ' (no stored settings: defaults)'}`,
+    `  enabled:            ${view.enabled}`,
+    `  access mode:        ${view.accessMode}`,
+    `  compose path:       ${dflt(view.composePath, 'discovered')}`,
+    `  base branch:        ${dflt(view.baseBranch, 'repository default')}`,
+    `  default TTL:        ${dflt(view.defaultTtlHours === undefined ? undefined : `${view.defaultTtlHours}h`, '72h')}`,
+    `  default DB mode:    ${dflt(view.defaultDbMode, 'fresh')}`,
+    `  max memory:         ${dflt(view.maxMemoryMb === undefined ? undefined : `${view.maxMemoryMb} MiB`, 'operator default')}`,
+    `  max CPUs:           ${dflt(view.maxCpus, 'operator default')}`,
+    `  max pids:           ${dflt(view.maxPids, 'operator default')}`,
+    `  max services:       ${dflt(view.maxServices, 'operator default')}`,
+    `  allowed variables:  ${view.allowedVariables.length ? view.allowedVariables.join(', ') : 'none'}`,
+  ].join('\n');
+}

@@ -1,0 +1,144 @@
+import {
+  ACCESS_MODES,
+  DB_MODES,
+  parseByteSize,
+  parseTtl,
+  type RepositorySettingsPatch,
+} from '@berth/core';
+
+/** A command-line mistake: the message names the flag and the fix; exit 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** `berth repo set` flags → the settings field each one writes (for server messages too). */
+export const FLAG_OF_FIELD: Record<string, string> = {
+  enabled: '--enable/--disable',
+  composePath: '--compose-path',
+  baseBranch: '--base-branch',
+  accessMode: '--access-mode',
+  defaultTtlHours: '--ttl',
+  defaultDbMode: '--db-mode',
+  maxMemoryMb: '--max-memory',
+  maxCpus: '--max-cpus',
+  maxPids: '--max-pids',
+  maxServices: '--max-services',
+  allowedVariables: '--allow-variable',
+};
+
+export interface RepoSetValues {
+  enable?: boolean;
+  disable?: boolean;
+  'compose-path'?: string;
+  'base-branch'?: string;
+  'access-mode'?: string;
+  ttl?: string;
+  'db-mode'?: string;
+  'max-memory'?: string;
+  'max-cpus'?: string;
+  'max-pids'?: string;
+  'max-services'?: string;
+  'allow-variable'?: string[];
+  'no-variables'?: boolean;
+  unset?: string[];
+}
+
+/**
+ * Turns `berth repo set` flags into the admin API's settings change. Units are the operator's
+ * (`--ttl 24h`, `--max-memory 2g`); the server validates the result again.
+ */
+export function repoSetPatch(
+  values: RepoSetValues,
+  current: string[] = [],
+): RepositorySettingsPatch {
+  const patch: Record<string, unknown> = {};
+  if (values.enable && values.disable) throw new UsageError('--enable and --disable: pick one');
+  if (values.enable) patch['enabled'] = true;
+  if (values.disable) patch['enabled'] = false;
+  if (values['compose-path'] !== undefined) patch['composePath'] = values['compose-path'];
+  if (values['base-branch'] !== undefined) patch['baseBranch'] = values['base-branch'];
+  const mode = values['access-mode'];
+  if (mode !== undefined) {
+    if (!(ACCESS_MODES as readonly string[]).includes(mode)) {
+      throw new UsageError(
+        `--access-mode: unknown access mode ${JSON.stringify(mode)}; use private (the default: a share link or sign-in in front of every URL) or public`,
+      );
+    }
+    patch['accessMode'] = mode;
+  }
+  if (values.ttl !== undefined) patch['defaultTtlHours'] = ttlHours(values.ttl);
+  const db = values['db-mode'];
+  if (db !== undefined) {
+    if (!(DB_MODES as readonly string[]).includes(db)) {
+      throw new UsageError(
+        `--db-mode: unknown mode ${JSON.stringify(db)}; use ${DB_MODES.join(', ')}`,
+      );
+    }
+    patch['defaultDbMode'] = db;
+  }
+  if (values['max-memory'] !== undefined) patch['maxMemoryMb'] = memoryMb(values['max-memory']);
+  if (values['max-cpus'] !== undefined) patch['maxCpus'] = number('--max-cpus', values['max-cpus']);
+  if (values['max-pids'] !== undefined) patch['maxPids'] = whole('--max-pids', values['max-pids']);
+  if (values['max-services'] !== undefined) {
+    patch['maxServices'] = whole('--max-services', values['max-services']);
+  }
+  if (values['no-variables']) patch['allowedVariables'] = [];
+  if (values['allow-variable']?.length) {
+    const base = values['no-variables'] ? [] : current;
+    patch['allowedVariables'] = [...new Set([...base, ...values['allow-variable']])];
+  }
+  for (const flag of values.unset ?? []) {
+    const field = Object.entries(FLAG_OF_FIELD).find(([, f]) => f === `--${flag}`)?.[0];
+    if (!field || field === 'enabled' || field === 'accessMode' || field === 'allowedVariables') {
+      throw new UsageError(
+        `--unset ${flag}: not a setting that can be unset; use one of compose-path, base-branch, ttl, db-mode, max-memory, max-cpus, max-pids, max-services`,
+      );
+    }
+    patch[field] = null;
+  }
+  if (Object.keys(patch).length === 0) {
+    throw new UsageError('nothing to set: give at least one flag (see `berth repo set --help`)');
+  }
+  return patch as RepositorySettingsPatch;
+}
+
+function ttlHours(input: string): number {
+  const value = /^\d+$/.test(input.trim()) ? `${input.trim()}h` : input;
+  let ms: number;
+  try {
+    ms = parseTtl(value);
+  } catch (error) {
+    throw new UsageError(`--ttl: ${(error as Error).message}`);
+  }
+  if (ms % 3_600_000 !== 0) throw new UsageError(`--ttl: must be whole hours, such as 24h or 3d`);
+  return ms / 3_600_000;
+}
+
+function memoryMb(input: string): number {
+  const value = /^\d+$/.test(input.trim()) ? `${input.trim()}m` : input;
+  let bytes: number;
+  try {
+    bytes = parseByteSize(value);
+  } catch (error) {
+    throw new UsageError(`--max-memory: ${(error as Error).message}; use e.g. 512m or 2g`);
+  }
+  const mb = bytes / 1024 ** 2;
+  if (!Number.isInteger(mb) || mb <= 0) {
+    throw new UsageError('--max-memory: must be a whole number of MiB or more, such as 512m or 2g');
+  }
+  return mb;
+}
+
+function number(flag: string, input: string): number {
+  const value = Number(input);
+  if (!Number.isFinite(value) || input.trim() === '') {
+    throw new UsageError(`${flag}: ${JSON.stringify(input)} is not a number`);
+  }
+  return value;
+}
+
+function whole(flag: string, input: string): number {
+  const value = number(flag, input);
+  if (!Number.isInteger(value)) throw new UsageError(`${flag}: must be a whole number`);
+  return value;
+}
