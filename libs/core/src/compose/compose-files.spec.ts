@@ -76,6 +76,7 @@ services:
     environment: { ROLE: worker }
   api:
     extends: { file: common/services.yml, service: api }
+    env_file: .env
     environment: { ROLE: api }
 `,
         },
@@ -83,7 +84,9 @@ services:
       {
         readFile: repo({
           'common/services.yml':
-            'services:\n  api: { build: ./api, ports: ["8080"], environment: { LOG: debug } }\n',
+            'services:\n  api: { build: ./api, ports: ["8080"], env_file: api.env, environment: { LOG: debug } }\n',
+          'common/api.env': 'FROM_BASE_FILE=1\nROLE=file\n',
+          '.env': 'FROM_OWN_FILE=2\n',
         }),
       },
     );
@@ -92,7 +95,13 @@ services:
     expect(spec.services.worker?.image).toBe('app');
     // The build context stays relative to the file it was written in.
     expect(spec.services.api?.build?.context).toBe('common/api');
-    expect(spec.services.api?.environment).toEqual({ LOG: 'debug', ROLE: 'api' });
+    // env_file lists merge (the base's path rebased), and `environment` wins over both.
+    expect(spec.services.api?.environment).toEqual({
+      FROM_BASE_FILE: '1',
+      FROM_OWN_FILE: '2',
+      LOG: 'debug',
+      ROLE: 'api',
+    });
     expect(spec.services.api?.ports).toEqual([{ port: 8080, protocol: 'tcp' }]);
   });
 

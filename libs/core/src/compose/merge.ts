@@ -79,6 +79,11 @@ function mergeAt(path: string, base: unknown, override: unknown): unknown {
     return override;
   }
   const unique = UNIQUE_BY[path];
+  // `env_file: .env` is a one-item list: merged with the other file's list, not replaced.
+  if (path === 'env_file') {
+    const list = (v: unknown) => (Array.isArray(v) ? v : [v]);
+    return uniqueAppend(list(base), list(override), unique as (item: unknown) => string);
+  }
   if (Array.isArray(base) && Array.isArray(override)) {
     return unique ? uniqueAppend(base, override, unique) : [...base, ...override];
   }
