@@ -237,11 +237,13 @@ export class ControlPlane {
     state: string,
     options: { generation?: number; timeoutMs?: number } = {},
   ): Promise<EnvironmentView> {
+    let seen: EnvironmentView | undefined;
     return waitFor(
       `${repository}#${prNumber} to be ${state}`,
       async () => {
         const env = await this.environment(repository, prNumber);
         if (!env) return undefined;
+        seen = env;
         if (options.generation !== undefined && env.generation < options.generation)
           return undefined;
         if (env.state === state) return env;
@@ -254,7 +256,13 @@ export class ControlPlane {
       },
       options.timeoutMs ?? 300_000,
       250,
-    );
+    ).catch((error: unknown) => {
+      // Slow or stuck? Say where the environment was and what each app last logged.
+      const last = seen
+        ? `last seen ${seen.state} (generation ${seen.generation}), stages ${JSON.stringify(seen.stages)}`
+        : 'never seen';
+      throw new Error(`${String(error)}; ${last}\n${this.logs()}`);
+    });
   }
 
   /** Last lines of every app's output, for failure messages. */
