@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { RevisionImages } from '@berth/core';
 import { type PrismaClient, RevisionStore } from '@berth/db';
-import { type ContainerHost, ImageBuildError } from '@berth/providers';
+import { BuildTimeoutError, type ContainerHost, ImageBuildError } from '@berth/providers';
 import type { Logger } from 'pino';
 import {
   type RevisionSourceDeps,
@@ -15,7 +15,12 @@ import {
 } from '../compose/revision-source.js';
 import { ComposeFileError } from '../compose/load-compose.js';
 import type { PlannedResource, ResourceLedger } from '@berth/db';
-import type { StageHandler, StageInput, StageOutcome } from '../pipeline/stage-handler.js';
+import {
+  PermanentStageError,
+  type StageHandler,
+  type StageInput,
+  type StageOutcome,
+} from '../pipeline/stage-handler.js';
 import {
   type PlannedBuild,
   dockerfilePath,
@@ -244,12 +249,12 @@ async function buildOne(
   } catch (error) {
     if (error instanceof ImageBuildError) {
       const tail = error.lastLines.slice(-10).join('\n');
-      throw new Error(
-        `service \`${plan.service}\`: ${error.message}${tail ? `\n--- last build output ---\n${tail}` : ''}`,
-        {
-          cause: error,
-        },
-      );
+      const message = `service \`${plan.service}\`: ${error.message}${tail ? `\n--- last build output ---\n${tail}` : ''}`;
+      // A build that outran the operator's time limit would do so again: another attempt would
+      // only hold a build slot for that long once more.
+      if (error instanceof BuildTimeoutError)
+        throw new PermanentStageError(message, { cause: error });
+      throw new Error(message, { cause: error });
     }
     throw error;
   }
