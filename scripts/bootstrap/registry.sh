@@ -174,6 +174,8 @@ berth_bootstrap_registry() {
   (
     flock 9
     have docker-registry || berth_apt_install docker-registry
+    have curl || berth_apt_install curl
+    have openssl || berth_apt_install openssl
     berth_registry_credentials
     berth_registry_config open "$BERTH_REGISTRY_PORT" no
     berth_registry_config private "$BERTH_PRIVATE_REGISTRY_PORT" yes
@@ -184,7 +186,9 @@ berth_bootstrap_registry() {
     config="$BERTH_REGISTRY_DIR/docker-config"
     mkdir -p "$config"
     berth_registry_sync "$BERTH_REGISTRY_PORT" "$config" '' "${BERTH_REGISTRY_OPEN_IMAGES[@]}"
-    auth="$(jq -r '.auths[] | .username + ":" + .password' "$BERTH_REGISTRY_DIR/private/auth.json")"
+    auth="$(node -e 'const a = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).auths;
+      const c = Object.values(a)[0]; process.stdout.write(c.username + ":" + c.password)' \
+      "$BERTH_REGISTRY_DIR/private/auth.json")"
     berth_registry_sync "$BERTH_PRIVATE_REGISTRY_PORT" "$config" "$auth" "${BERTH_REGISTRY_PRIVATE_IMAGES[@]}"
   ) 9>"${TMPDIR:-/tmp}/berth-registry.lock" || exit 1
   export BERTH_REGISTRY="127.0.0.1:$BERTH_REGISTRY_PORT"
