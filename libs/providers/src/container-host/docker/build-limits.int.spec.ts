@@ -124,6 +124,26 @@ describe('build limits', () => {
     );
   });
 
+  it('gives every build step the CPU quota and memory limit (BUILD_CPUS, BUILD_MEMORY_MB)', async () => {
+    const host = new DockerContainerHost({
+      buildLimits: { cpus: 0.5, memoryBytes: 256 * 1024 * 1024 },
+    });
+    const lines: string[] = [];
+    // The step reads its own cgroup (v1 paths, else v2) and prints what the kernel enforces.
+    await host.buildImage({
+      contextDir: await context(
+        'quota',
+        `FROM ${BASE_IMAGE}\nRUN echo "cpu=$(cat /sys/fs/cgroup/cpu.max 2>/dev/null || cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us)" && ` +
+          `echo "mem=$(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"\n`,
+      ),
+      tag: `berth-it/${env.id}-quota:v1`,
+      labels: env.labels,
+      onLog: (l) => lines.push(l),
+    });
+    expect(lines).toContainEqual(expect.stringMatching(/^cpu=50000( 100000)?$/));
+    expect(lines).toContain(`mem=${256 * 1024 * 1024}`);
+  });
+
   it('gives build steps no network with BUILD_NETWORK=none, a bridge by default', async () => {
     const none = new DockerContainerHost({ buildLimits: { network: 'none' } });
     await expect(
