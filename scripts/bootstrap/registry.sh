@@ -11,7 +11,10 @@
 # again by its pid file, so a warm machine starts nothing. The password is generated once into
 # that (gitignored) directory. Docker allows plain HTTP to 127.0.0.0/8 registries by default
 # (`insecure-registries` includes it), so the engine needs no restart. Pushes are skipped when the
-# registry already holds the image's digest. BERTH_SKIP_REGISTRY=1 skips this step.
+# registry already holds the image's digest. The fixtures are also pushed under the official
+# names they stand in for (library/postgres:15, ...), and the local engine's `registry-mirrors`
+# is pointed at the open registry (a configuration reload, no restart; BERTH_REGISTRY_MIRROR=0
+# skips it), so an unmodified `postgres:15` is pulled from it. BERTH_SKIP_REGISTRY=1 skips all.
 
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -24,6 +27,15 @@ BERTH_PRIVATE_REGISTRY_USER=berth-test
 # image to prove credentials work.
 BERTH_REGISTRY_OPEN_IMAGES=(berth-fixture/debian:bookworm berth-fixture/node:24 berth-fixture/postgres:15 berth-fixture/redis:7)
 BERTH_REGISTRY_PRIVATE_IMAGES=(berth-fixture/debian:bookworm)
+# The fixtures are stand-ins for these official images (same interfaces): pushed under the
+# official names too, so with the engine's registry mirror pointed at the open registry an
+# unmodified `postgres:15` in a compose file is pulled from it.
+BERTH_REGISTRY_OFFICIAL_NAMES=(
+  berth-fixture/debian:bookworm=library/debian:bookworm
+  berth-fixture/node:24=library/node:24
+  berth-fixture/postgres:15=library/postgres:15
+  berth-fixture/redis:7=library/redis:7
+)
 
 # HTTP status of GET /v2/ (200 open, 401 protected, 000 nothing listening).
 berth_registry_status() { curl -s -o /dev/null -m 3 -w '%{http_code}' "http://127.0.0.1:$1/v2/" 2>/dev/null || true; }
@@ -164,6 +176,58 @@ $(berth_tail "$logf")"
   done
 }
 
+# berth_official_names — push each fixture under its official name (library/...) unless the
+# registry already holds that digest; blobs are shared, so only manifests move.
+berth_registry_official_names() {
+  local pair fixture official known digest logf
+  logf="$(berth_log_dir)/registry-push.log"
+  for pair in "${BERTH_REGISTRY_OFFICIAL_NAMES[@]}"; do
+    fixture="${pair%%=*}"
+    official="${pair#*=}"
+    known="$(docker image inspect --format '{{range .RepoDigests}}{{println .}}{{end}}' "$fixture" 2>/dev/null)" || continue
+    digest="$(berth_registry_digest "$BERTH_REGISTRY_PORT" "${official%:*}" "${official##*:}" '')"
+    if [[ -n "$digest" ]] && grep -qxF "127.0.0.1:$BERTH_REGISTRY_PORT/${official%:*}@$digest" <<<"$known"; then
+      continue
+    fi
+    log "pushing $fixture to 127.0.0.1:$BERTH_REGISTRY_PORT as $official"
+    docker tag "$fixture" "127.0.0.1:$BERTH_REGISTRY_PORT/$official" >>"$logf" 2>&1 &&
+      docker --config "$BERTH_REGISTRY_DIR/docker-config" push "127.0.0.1:$BERTH_REGISTRY_PORT/$official" >>"$logf" 2>&1 ||
+      die "docker push 127.0.0.1:$BERTH_REGISTRY_PORT/$official failed; last lines of $logf:
+$(berth_tail "$logf")"
+  done
+}
+
+berth_mirror_active() { docker info --format '{{json .RegistryConfig.Mirrors}}' 2>/dev/null | grep -qF "\"$1\""; }
+
+# Point the local engine's registry mirror at the open registry, so Docker Hub names resolve
+# there first. `registry-mirrors` is one of the settings dockerd reloads on SIGHUP: running
+# containers are untouched, nothing restarts. Only for the local engine, as root, unless
+# BERTH_REGISTRY_MIRROR=0. Other keys of /etc/docker/daemon.json are kept.
+berth_registry_mirror() {
+  local want="http://127.0.0.1:$BERTH_REGISTRY_PORT/" file=/etc/docker/daemon.json pid waited=0
+  [[ "${BERTH_REGISTRY_MIRROR:-1}" != 0 && -z "${DOCKER_HOST:-}" ]] && berth_is_root || return 0
+  if berth_mirror_active "$want"; then return 0; fi
+  mkdir -p /etc/docker
+  node -e '
+    const fs = require("fs");
+    const [file, want] = process.argv.slice(1);
+    const config = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+    const mirrors = new Set(config["registry-mirrors"] ?? []);
+    mirrors.add(want);
+    config["registry-mirrors"] = [...mirrors];
+    fs.writeFileSync(file + ".berth-new", JSON.stringify(config, null, 2) + "\n");
+    fs.renameSync(file + ".berth-new", file);' "$file" "$want" ||
+    die "could not add $want to registry-mirrors in $file (set BERTH_REGISTRY_MIRROR=0 to skip)"
+  pid="$(cat /var/run/docker.pid 2>/dev/null || true)"
+  [[ -n "$pid" ]] && kill -HUP "$pid" 2>/dev/null ||
+    die "added $want to registry-mirrors in $file but found no dockerd to reload (/var/run/docker.pid): reload or restart the engine"
+  until berth_mirror_active "$want"; do
+    ((waited++ < 20)) || die "dockerd did not take registry-mirrors from $file on reload (SIGHUP); see its log (e.g. $(berth_log_dir)/dockerd.log)"
+    sleep 0.5
+  done
+  log "engine registry mirror: $want (reloaded dockerd's configuration; nothing restarted)"
+}
+
 berth_bootstrap_registry() {
   local started config auth
   started="$(berth_now)"
@@ -190,6 +254,8 @@ berth_bootstrap_registry() {
       const c = Object.values(a)[0]; process.stdout.write(c.username + ":" + c.password)' \
       "$BERTH_REGISTRY_DIR/private/auth.json")"
     berth_registry_sync "$BERTH_PRIVATE_REGISTRY_PORT" "$config" "$auth" "${BERTH_REGISTRY_PRIVATE_IMAGES[@]}"
+    berth_registry_official_names
+    berth_registry_mirror
   ) 9>"${TMPDIR:-/tmp}/berth-registry.lock" || exit 1
   export BERTH_REGISTRY="127.0.0.1:$BERTH_REGISTRY_PORT"
   export BERTH_PRIVATE_REGISTRY="127.0.0.1:$BERTH_PRIVATE_REGISTRY_PORT"
