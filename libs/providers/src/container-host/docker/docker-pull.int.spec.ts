@@ -108,6 +108,25 @@ describe('ensurePulled from the open registry', () => {
   });
 });
 
+describe('ensurePulled through the engine registry mirror', () => {
+  it('pulls an unmodified Docker Hub name from the loopback registry', async () => {
+    const info = (await env.host.docker.info()) as { RegistryConfig?: { Mirrors?: string[] } };
+    const mirror = `http://${registries.open}/`;
+    if (!info.RegistryConfig?.Mirrors?.includes(mirror)) {
+      throw new Error(
+        `the engine's registry-mirrors lack ${mirror}: source scripts/bootstrap/all.sh (it reloads dockerd with it unless BERTH_REGISTRY_MIRROR=0)`,
+      );
+    }
+    // `library/<name>` in the mirror is what Docker Hub's `<name>` resolves to.
+    const hubName = `berth-it-${env.id}-official:v1`;
+    await pushThenForget(env.host.docker, `${registries.open}/library/${hubName}`);
+    made.push(hubName);
+    expect(await env.host.imageExists(hubName)).toBe(false);
+    const pulled = await env.host.ensurePulled({ image: hubName });
+    expect(pulled).toMatchObject({ image: hubName, pulled: true });
+  });
+});
+
 describe('ensurePulled from the htpasswd-protected registry', () => {
   it('pulls with the operator credentials', async () => {
     const image = await fresh('private', registries.private);
