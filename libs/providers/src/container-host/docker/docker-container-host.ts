@@ -1,6 +1,6 @@
 // The ContainerHost port on one Docker Engine, through dockerode.
 
-import type { RegistryAuth } from '@berth/core';
+import { parseImageReference, type RegistryAuth } from '@berth/core';
 import type Docker from 'dockerode';
 import { ContainerHostUnreachableError, ImagePullError } from '../container-host.errors.js';
 import {
@@ -183,7 +183,7 @@ export class DockerContainerHost implements ContainerHost {
           if (policy === 'never') {
             throw new ImagePullError(
               spec.image,
-              '',
+              parseImageReference(spec.image).registry,
               'not-present',
               `${spec.image} is not on this Docker host and its pull_policy is never: remove pull_policy: never, or have the operator load the image on the host`,
             );
