@@ -51,8 +51,15 @@ export class BuildCgroups {
     if ('reason' in layout) return null;
     const name = `${PARENT}/${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
     const dir = join(layout.pidsDir, name);
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'pids.max'), String(this.pids));
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'pids.max'), String(this.pids));
+    } catch (error) {
+      throw new Error(
+        `cannot create the build cgroup ${dir} that enforces BUILD_PIDS (${(error as Error).message}); the worker's access to the engine's cgroup tree changed since start-up`,
+        { cause: error },
+      );
+    }
     // The engine makes the same path in every other controller's tree (cgroup v1) for the build
     // containers; those empty directories are removed with ours.
     const dirs = layout.v2 ? [dir] : await this.everyController(name);
@@ -66,7 +73,11 @@ export class BuildCgroups {
   }
 
   private detect() {
-    this.layout ??= this.probe();
+    // A failed probe (the engine did not answer) is asked again next time, not remembered.
+    this.layout ??= this.probe().catch((error: unknown) => {
+      this.layout = undefined;
+      throw error;
+    });
     return this.layout;
   }
 
