@@ -169,14 +169,15 @@ $(berth_tail "$logf")"
   fi
   for image in "${push[@]}"; do
     log "pushing $image to 127.0.0.1:$port"
-    docker tag "$image" "127.0.0.1:$port/$image" >>"$logf" 2>&1 &&
-      docker --config "$config" push "127.0.0.1:$port/$image" >>"$logf" 2>&1 ||
+    if ! { docker tag "$image" "127.0.0.1:$port/$image" >>"$logf" 2>&1 &&
+      docker --config "$config" push "127.0.0.1:$port/$image" >>"$logf" 2>&1; }; then
       die "docker push 127.0.0.1:$port/$image failed; last lines of $logf:
 $(berth_tail "$logf")"
+    fi
   done
 }
 
-# berth_official_names — push each fixture under its official name (library/...) unless the
+# berth_registry_official_names — push each fixture under its official name (library/...) unless the
 # registry already holds that digest; blobs are shared, so only manifests move.
 berth_registry_official_names() {
   local pair fixture official known digest logf
@@ -190,10 +191,11 @@ berth_registry_official_names() {
       continue
     fi
     log "pushing $fixture to 127.0.0.1:$BERTH_REGISTRY_PORT as $official"
-    docker tag "$fixture" "127.0.0.1:$BERTH_REGISTRY_PORT/$official" >>"$logf" 2>&1 &&
-      docker --config "$BERTH_REGISTRY_DIR/docker-config" push "127.0.0.1:$BERTH_REGISTRY_PORT/$official" >>"$logf" 2>&1 ||
+    if ! { docker tag "$fixture" "127.0.0.1:$BERTH_REGISTRY_PORT/$official" >>"$logf" 2>&1 &&
+      docker --config "$BERTH_REGISTRY_DIR/docker-config" push "127.0.0.1:$BERTH_REGISTRY_PORT/$official" >>"$logf" 2>&1; }; then
       die "docker push 127.0.0.1:$BERTH_REGISTRY_PORT/$official failed; last lines of $logf:
 $(berth_tail "$logf")"
+    fi
   done
 }
 
@@ -219,8 +221,9 @@ berth_registry_mirror() {
     fs.renameSync(file + ".berth-new", file);' "$file" "$want" ||
     die "could not add $want to registry-mirrors in $file (set BERTH_REGISTRY_MIRROR=0 to skip)"
   pid="$(cat /var/run/docker.pid 2>/dev/null || true)"
-  [[ -n "$pid" ]] && kill -HUP "$pid" 2>/dev/null ||
+  if [[ -z "$pid" ]] || ! kill -HUP "$pid" 2>/dev/null; then
     die "added $want to registry-mirrors in $file but found no dockerd to reload (/var/run/docker.pid): reload or restart the engine"
+  fi
   until berth_mirror_active "$want"; do
     ((waited++ < 20)) || die "dockerd did not take registry-mirrors from $file on reload (SIGHUP); see its log (e.g. $(berth_log_dir)/dockerd.log)"
     sleep 0.5
