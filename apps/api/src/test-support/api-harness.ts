@@ -10,6 +10,7 @@ import { createApiApp } from '../http-app.js';
 
 export const WEBHOOK_SECRET = 'whsec-api-int-test-0123456789abcdef';
 export const API_TOKEN = 'api-token-int-test-0123456789abcdef0123';
+export const ADMIN_TOKEN = 'admin-token-int-test-0123456789abcdef012';
 
 export interface ApiHarness {
   url: string;
@@ -17,7 +18,8 @@ export interface ApiHarness {
   stop: () => Promise<void>;
 }
 
-export async function startApi(): Promise<ApiHarness> {
+/** `env` adds or (with undefined) removes variables, e.g. to run on the stored App's secret. */
+export async function startApi(env: Record<string, string | undefined> = {}): Promise<ApiHarness> {
   const config = loadConfig('berth-api', apiConfigSchema, {
     DATABASE_URL:
       process.env['TEST_DATABASE_URL'] ?? 'postgresql://berth:berth@127.0.0.1:5432/berth_test',
@@ -25,8 +27,10 @@ export async function startApi(): Promise<ApiHarness> {
     QUEUE_PREFIX: `t-api-${randomBytes(4).toString('hex')}`,
     GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
     API_TOKEN,
+    BERTH_ADMIN_TOKEN: ADMIN_TOKEN,
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'warn',
     NODE_ENV: 'test',
+    ...env,
   });
   const stores = openStores(config, 'berth-api-test');
   const app: NestExpressApplication = await createApiApp(config, stores);
