@@ -178,8 +178,9 @@ describe('StageRunner', () => {
     expect(await r.run(job, 1, false)).toBe('failed');
     expect((await runsOf(env.id)).map((x) => [x.attempt, x.status])).toEqual([[1, 'failed']]);
     expect(await stateOf(env.id)).toBe('failed');
+    expect(await events(env.id)).toEqual(['started:build', 'failed:build']);
     const failed = await prisma.lifecycleEvent.findFirstOrThrow({
-      where: { environmentId: env.id },
+      where: { environmentId: env.id, kind: 'failed' },
     });
     expect(failed.detail).toBe(message);
   });
