@@ -14,3 +14,4 @@ export * from './revision/index.js';
 export * from './secrets/index.js';
 export * from './policy/index.js';
 export * from './images/index.js';
+export * from './resources/index.js';
