@@ -21,6 +21,7 @@ import {
   secret,
 } from './fields.js';
 import { imageSettings } from './image-settings.js';
+import { runtimeSettings } from './runtime-settings.js';
 
 export const WORKER_ROLES = ['inbox', 'relay', 'stages', 'sweep'] as const;
 export type WorkerRole = (typeof WORKER_ROLES)[number];
@@ -215,6 +216,7 @@ const workerFields = z.object({
     .describe('e.g. unix:///var/run/docker.sock or tcp://10.0.0.5:2375; unset = local socket'),
   ...subnets,
   ...imageSettings,
+  ...runtimeSettings,
   ...githubApp,
   ...previewLinks,
   BASE_DOMAIN: hostname(
