@@ -3,12 +3,17 @@
 
 import {
   BASELINE_CAPABILITIES,
+  clampLimits,
   type ComposeSpec,
   type DependencyCondition,
   type EnvironmentIdentity,
   type HealthcheckSpec as ComposeHealthcheck,
+  type LimitClamp,
+  type RuntimeCeilings,
+  type RuntimeLimits,
   type ServiceSpec,
   containerName,
+  serviceCountProblem,
   networkName,
   readImages,
   readWiring,
@@ -16,11 +21,12 @@ import {
   startOrder,
   volumeName,
 } from '@berth/core';
-import type {
-  ContainerSpec,
-  HealthcheckSpec,
-  ResourceLimits,
-  WaitCondition,
+import {
+  type ContainerSpec,
+  DEFAULT_LIMITS,
+  type HealthcheckSpec,
+  type ResourceLimits,
+  type WaitCondition,
 } from '@berth/providers';
 import type { RevisionImages, RevisionWiring } from '../pipeline/revision-outputs.js';
 import { PermanentStageError } from '../pipeline/stage-handler.js';
@@ -54,11 +60,15 @@ export interface ReplicatePlan {
   /** Start order: a layer starts once every earlier layer met what it is needed for. */
   layers: string[][];
   services: Record<string, ServicePlan>;
+  /** Limits the compose file asked for above the repository's ceilings, lowered to them. */
+  clamps: LimitClamp[];
 }
 
 export interface PlanOptions {
   /** Limits for services whose compose file leaves them out (the driver fills what is still missing). */
   defaultLimits?: ResourceLimits;
+  /** The repository's ceilings: limits above them are clamped, more services refused. */
+  ceilings?: RuntimeCeilings;
   baselineCapabilities?: readonly string[];
   /** Bounds on waits; healthchecks get at least as long as their own retries take. */
   timeouts?: Partial<WaitTimeouts>;
@@ -128,6 +138,12 @@ export function replicatePlan(
   options: PlanOptions = {},
 ): ReplicatePlan {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  const count = Object.keys(spec.services).length;
+  const tooMany = options.ceilings
+    ? serviceCountProblem(count, options.ceilings.maxServices, id.repository.fullName)
+    : undefined;
+  // Also refused when the compose file is loaded (before any build); this guards the plan itself.
+  if (tooMany) throw new PermanentStageError(`${tooMany.path}: ${tooMany.message}`);
   const network = { name: networkName(id), labels: resourceLabels(id) };
   const { layers, oneShot } = startOrder(spec);
 
@@ -149,7 +165,10 @@ export function replicatePlan(
     }));
 
   const services: Record<string, ServicePlan> = {};
+  const clamps: LimitClamp[] = [];
   for (const service of Object.values(spec.services)) {
+    const limited = serviceLimits(service, options);
+    clamps.push(...limited.clamps);
     const isOneShot = oneShot.includes(service.name);
     const anonymous = anonymousVolumes(id, service);
     volumes.push(...anonymous.map(({ plan }) => plan));
@@ -177,11 +196,12 @@ export function replicatePlan(
         healthcheck,
         anonymous,
         isOneShot,
+        limited.limits,
         options,
       ),
     };
   }
-  return { network, volumes, layers, services };
+  return { network, volumes, layers, services, clamps };
 }
 
 function containerSpec(
@@ -193,6 +213,7 @@ function containerSpec(
   healthcheck: HealthcheckSpec | undefined,
   anonymous: { plan: VolumePlan; target: string; readOnly: boolean }[],
   oneShot: boolean,
+  limits: RuntimeLimits,
   options: PlanOptions,
 ): ContainerSpec {
   const image = images[service.name]?.tag;
@@ -211,7 +232,6 @@ function containerSpec(
   const tmpfs = Object.fromEntries(
     service.mounts.flatMap((m) => (m.type === 'tmpfs' ? [[m.target, '']] : [])),
   );
-  const limits = { ...options.defaultLimits, ...definedOnly(service.limits) };
   const capAdd = [
     ...new Set([...(options.baselineCapabilities ?? BASELINE_CAPABILITIES), ...service.capAdd]),
   ].sort();
@@ -241,6 +261,23 @@ function containerSpec(
     // Long-running services come back after a crash or a daemon restart; one-shots run once.
     restart: oneShot ? 'no' : 'unless-stopped',
   };
+}
+
+/**
+ * Every limit resolved (the compose file's over the defaults), then held to the repository's
+ * ceilings. Resolved here, not in the driver, so admission sums the memory that will be set.
+ */
+function serviceLimits(
+  service: ServiceSpec,
+  options: PlanOptions,
+): { limits: RuntimeLimits; clamps: LimitClamp[] } {
+  const defaults: RuntimeLimits = {
+    ...DEFAULT_LIMITS,
+    ...definedOnly(options.defaultLimits ?? {}),
+  };
+  const requested = definedOnly(service.limits);
+  if (!options.ceilings) return { limits: { ...defaults, ...requested }, clamps: [] };
+  return clampLimits(service.name, requested, defaults, options.ceilings);
 }
 
 /** The port only mounts named volumes: an anonymous one becomes a per-service named volume. */
