@@ -3,6 +3,8 @@ import { redactSecrets, truncate } from './redact.js';
 /** What happened to a preview, as the stage runner reports it (structurally `ReportedEvent`). */
 export type PreviewEvent =
   | { kind: 'started'; stage: string }
+  /** Waiting for room on the host; `reason` is the stage's own line (committed X of Y MB …). */
+  | { kind: 'queued'; stage: string; reason: string }
   | { kind: 'ready' }
   | { kind: 'failed'; stage: string; error: string }
   | { kind: 'destroyed' }
@@ -38,6 +40,11 @@ export function statusFor(
             event.stage === 'build'
               ? 'Building the preview'
               : `Provisioning the preview (${event.stage})`,
+        };
+      case 'queued':
+        return {
+          state: 'pending',
+          description: `Queued: ${event.reason.replace(/^queued:\s*/, '').replace(/;.*$/, '')}`,
         };
       case 'ready':
         return { state: 'success', description: 'Preview ready' };

@@ -57,6 +57,8 @@ export interface PreviewCommentInput {
   labelNotes: readonly PreviewCommentNote[];
   /** The event that triggered this render (the failed stage and its error live here). */
   event?: PreviewEvent;
+  /** Things the preview got that differ from what it asked for (limits clamped to ceilings). */
+  notices?: readonly string[];
   /** Values that must never appear in the comment (generated credentials); also pattern-redacted. */
   secrets?: readonly string[];
 }
@@ -94,6 +96,14 @@ function header(input: PreviewCommentInput): string[] {
     case 'pending':
     case 'building':
     case 'provisioning': {
+      if (event?.kind === 'queued') {
+        return [
+          '### ⏳ Preview queued',
+          `Commit ${sha} — stage **${event.stage}** waits for room on the Docker host and is retried by itself.`,
+          '',
+          `> ${cell(truncate(redactSecrets(event.reason, input.secrets), 500))}`,
+        ];
+      }
       const running = [...input.stages].reverse().find((s) => s.status === 'running')?.stage;
       const stage = event?.kind === 'started' ? event.stage : running;
       const doing = input.state === 'provisioning' ? 'provisioning' : 'building';
@@ -198,6 +208,13 @@ function stagesSection(stages: readonly PreviewCommentStage[]): string[] {
   return lines;
 }
 
+function noticesSection(notices: readonly string[] | undefined): string[] {
+  if (!notices?.length) return [];
+  const lines = ['#### Resource limits', ''];
+  for (const notice of notices) lines.push(`- ${cell(truncate(notice, 300))}`);
+  return lines;
+}
+
 function notesSection(notes: readonly PreviewCommentNote[]): string[] {
   if (notes.length === 0) return [];
   const lines = ['#### Labels', ''];
@@ -227,6 +244,7 @@ export function renderPreviewComment(input: PreviewCommentInput): string {
     // URLs only once something serves them: a URL shown while building would 404.
     if (input.state === 'ready') sections.push(urlsSection(input));
     sections.push(servicesSection(input.services));
+    sections.push(noticesSection(input.notices));
   }
   if (input.state !== 'held' && input.state !== 'skipped') {
     sections.push(stagesSection(input.stages));
