@@ -7,6 +7,7 @@ export {
   BACKOFF_TYPE,
   jobOptionsFor,
   type LifecycleJobData,
+  queuedDelayMs,
   retryDelayMs,
   SINKS,
   type SinkJobData,

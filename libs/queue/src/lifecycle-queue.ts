@@ -13,6 +13,8 @@ export interface StageJobData {
   environmentId: string;
   generation: number;
   stage: LifecycleStage;
+  /** How often the stage already found no room (queued); sets its next delay. */
+  queuedLooks?: number;
 }
 
 /**
@@ -81,6 +83,14 @@ const JOB_OPTIONS = {
  */
 export function retryDelayMs(attemptsMade: number): number {
   return Math.min(2_000 * 2 ** Math.max(0, attemptsMade - 1), 5 * 60_000);
+}
+
+/**
+ * Delay before a queued stage (waiting for room on its host) looks again, after `looks` earlier
+ * looks: 2 s doubling, capped at 30 s, so room freed by a closed PR is used within half a minute.
+ */
+export function queuedDelayMs(looks: number): number {
+  return Math.min(2_000 * 2 ** Math.max(0, looks), 30_000);
 }
 
 /** BullMQ options for a job of this name (the outbox relay uses them on dispatch). */

@@ -4,6 +4,7 @@ import {
   LIFECYCLE_QUEUE,
   type LifecycleJobData,
   type LifecycleJobName,
+  queuedDelayMs,
   retryDelayMs,
   type SinkJobData,
   type StageJobData,
@@ -65,11 +66,17 @@ async function process(
     return result;
   }
   if (job.name === 'notify') return 'obsolete';
-  const data = job.data as StageJobData;
+  // queuedLooks belongs to this job only: the stage data handed on must not carry it.
+  const { queuedLooks = 0, ...data } = job.data as StageJobData;
   const attempt = job.attemptsMade + 1;
   const finalAttempt = attempt >= (job.opts.attempts ?? 1);
   const result = await deps.runner.run(data, attempt, finalAttempt);
   if (result === 'locked') return later(job, token);
+  if (result === 'queued') {
+    // Waiting for room is not a failure: no attempt spent, a growing delay between looks.
+    await job.updateData({ ...data, queuedLooks: queuedLooks + 1 });
+    return later(job, token, queuedDelayMs(queuedLooks));
+  }
   // The runner recorded the failure; throwing hands the retry (with backoff) to BullMQ.
   if (result === 'retrying')
     throw new Error(`${data.stage} failed on attempt ${attempt}; retrying`);
@@ -77,7 +84,11 @@ async function process(
 }
 
 /** Park the job briefly without spending an attempt (BullMQ's documented manual delay). */
-async function later(job: LifecycleJob, token: string | undefined): Promise<never> {
-  await job.moveToDelayed(Date.now() + BUSY_DELAY_MS, token);
+async function later(
+  job: LifecycleJob,
+  token: string | undefined,
+  delayMs = BUSY_DELAY_MS,
+): Promise<never> {
+  await job.moveToDelayed(Date.now() + delayMs, token);
   throw new DelayedError();
 }

@@ -2,7 +2,8 @@ import type { PrismaClient, Stage, StageRun } from '../generated.js';
 
 /** One attempt's record as the stage runner writes it (only the fields that changed). */
 export interface StageRunWrite {
-  status: 'running' | 'succeeded' | 'failed' | 'superseded';
+  /** queued: the stage waits for room (host memory) and runs again later. */
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'superseded';
   startedAt?: Date;
   finishedAt?: Date;
   durationMs?: number;

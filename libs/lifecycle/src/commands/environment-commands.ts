@@ -44,7 +44,15 @@ export interface EnvironmentCommandsDeps {
 
 /** The kinds on the lifecycle event stream (PR comment, commit status, … are sinks on it). */
 export type LifecycleEventKind =
-  'started' | 'ready' | 'failed' | 'destroyed' | 'held' | 'skipped' | 'expiring' | 'asleep';
+  | 'started'
+  | 'queued'
+  | 'ready'
+  | 'failed'
+  | 'destroyed'
+  | 'held'
+  | 'skipped'
+  | 'expiring'
+  | 'asleep';
 
 export type PullRequestOutcome =
   | { status: 'processed'; detail: string; environmentId: string; generation: number }
@@ -206,6 +214,28 @@ export class EnvironmentCommands {
         const next = nextStage(stage);
         if (next) await this.deps.outbox.add(tx, [stageOutboxEntry({ ...job, stage: next })]);
       },
+    );
+  }
+
+  /**
+   * A stage waits for room (host memory): the state stays, the lease goes back, and the PR is
+   * told why (`announce`: only when it starts waiting, not on every later look).
+   */
+  stageQueued(
+    job: StageJobData,
+    leaseToken: string,
+    reason: string,
+    announce: boolean,
+  ): Promise<StageWrite> {
+    return this.stageCommand(
+      job,
+      leaseToken,
+      { type: 'stage_started', stage: job.stage },
+      (env, tx) =>
+        announce
+          ? this.emit(tx, env.id, job.generation, 'queued', { stage: job.stage, detail: reason })
+          : Promise.resolve(),
+      true,
     );
   }
 

@@ -26,6 +26,8 @@ export interface CommentContext {
 /** Which comment to render: the event decides, except `started`, where the state store does. */
 export function commentState(state: EnvironmentState, event: ReportedEvent): PreviewCommentState {
   switch (event.kind) {
+    case 'queued':
+      return 'provisioning';
     case 'started':
       return event.stage === 'teardown'
         ? 'destroying'
@@ -82,6 +84,15 @@ function replicatedHealth(runs: readonly StageRun[]): Record<string, string> {
     else health[name] = healthy === true ? 'healthy' : healthy === false ? 'unhealthy' : 'running';
   }
   return health;
+}
+
+/** The replicate stage's `clamped` lines: limits lowered to the repository's ceilings. */
+export function clampNotices(runs: readonly StageRun[]): string[] {
+  const run = [...runs]
+    .filter((r) => r.stage === 'replicate' && r.status === 'succeeded')
+    .sort((a, b) => b.attempt - a.attempt)[0];
+  const clamped = (run?.details as { clamped?: unknown } | null)?.clamped;
+  return Array.isArray(clamped) ? clamped.filter((c): c is string => typeof c === 'string') : [];
 }
 
 function fallbackStatus(state: PreviewCommentState): string {
@@ -149,6 +160,7 @@ export function commentInput(
     ...(context.linksExpireAt ? { linksExpireAt: context.linksExpireAt } : {}),
     services: serviceRows(revision, state, runs),
     stages: stageRows(runs),
+    notices: clampNotices(runs),
     labelNotes: labelNotes(environment.labelNotes),
     event,
     secrets: wiringSecrets(wiring),

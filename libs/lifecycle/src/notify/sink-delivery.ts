@@ -70,6 +70,8 @@ function reportedEvent(
   switch (kind) {
     case 'started':
       return { kind: 'started', stage: (stage ?? 'build') as 'build' };
+    case 'queued':
+      return { kind: 'queued', stage: (stage ?? 'replicate') as 'replicate', reason: detail ?? '' };
     case 'failed':
       return { kind: 'failed', stage: (stage ?? 'build') as 'build', error: detail ?? 'failed' };
     case 'ready':

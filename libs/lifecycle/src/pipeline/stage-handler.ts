@@ -50,3 +50,12 @@ export class SupersededError extends Error {
 export class PermanentStageError extends Error {
   override readonly name: string = 'PermanentStageError';
 }
+
+/**
+ * The stage cannot start yet for a reason that passes by itself (the host's memory is committed
+ * to other previews). Not a failure and no attempt spent: the runner records the stage `queued`
+ * with this message, tells the PR once, and the job is delayed and run again with backoff.
+ */
+export class StageQueuedError extends Error {
+  override readonly name = 'StageQueuedError';
+}

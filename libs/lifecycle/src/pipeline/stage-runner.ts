@@ -16,6 +16,7 @@ import {
   type EnvironmentWithRepository,
   PermanentStageError,
   type StageHandler,
+  StageQueuedError,
   SupersededError,
 } from './stage-handler.js';
 
@@ -38,7 +39,9 @@ export type StageRunResult =
   | 'retrying'
   | 'no-environment'
   /** Another stage of this environment holds the lease: run again shortly. */
-  | 'locked';
+  | 'locked'
+  /** The stage waits for room (StageQueuedError): run again later, no attempt spent. */
+  | 'queued';
 
 const DEFAULT_LEASE_TTL_MS = 20_000;
 /** Stored error text: room for every problem of a bad compose file (the comment lists them all). */
@@ -123,6 +126,10 @@ export class StageRunner {
     const handler = this.handlers.get(job.stage);
     if (!handler) throw new Error(`no handler registered for stage ${job.stage}`);
     const startedAt = new Date();
+    // A stage that was already waiting tells the PR once, not on every look.
+    const wasQueued = (await this.stageRuns.ofRevision(revision.id)).some(
+      (run) => run.stage === job.stage && run.attempt === attempt && run.status === 'queued',
+    );
     await this.recordRun(revision, job.stage, attempt, { status: 'running', startedAt });
     const announce = attempt === 1 && (job.stage === 'build' || job.stage === 'teardown');
     const started = await commands.stageStarted(job, token, announce);
@@ -180,6 +187,17 @@ export class StageRunner {
         return 'superseded';
       }
       const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof StageQueuedError) {
+        await this.recordRun(revision, job.stage, attempt, {
+          status: 'queued',
+          finishedAt,
+          durationMs,
+          errorMessage: message.slice(0, STAGE_ERROR_MAX),
+        });
+        logger.info({ reason: message }, 'stage queued; it will run again later');
+        const queued = await commands.stageQueued(job, token, message, !wasQueued);
+        return queued.ok ? 'queued' : 'superseded';
+      }
       await this.recordRun(revision, job.stage, attempt, {
         status: 'failed',
         finishedAt,

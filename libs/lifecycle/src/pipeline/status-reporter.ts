@@ -4,6 +4,8 @@ import type { EnvironmentWithRepository } from './stage-handler.js';
 
 export type ReportedEvent =
   | { kind: 'started'; stage: LifecycleStage }
+  /** The stage waits for room (host memory committed); `reason` says how much and of what. */
+  | { kind: 'queued'; stage: LifecycleStage; reason: string }
   | { kind: 'ready' }
   | { kind: 'failed'; stage: LifecycleStage; error: string }
   | { kind: 'destroyed' }
