@@ -2,13 +2,25 @@
 // network. observe (ledger) → compare (container config hashes, in the driver) → act → record.
 // Safe to run twice: every step is idempotent by deterministic name.
 
-import { environmentIdentity, redactSecrets } from '@berth/core';
-import type { PrismaClient } from '@berth/db';
+import {
+  admitMemory,
+  describeClamp,
+  environmentIdentity,
+  redactSecrets,
+  type RuntimeCeilings,
+} from '@berth/core';
+import type { HostMemoryLedger, PrismaClient } from '@berth/db';
 import type { ContainerHost, RunResult, WaitCondition } from '@berth/providers';
 import type { Logger } from 'pino';
 import { wiringSecrets } from '../expose/comment-facts.js';
 import { ResourceLedger } from '@berth/db';
-import type { StageHandler, StageInput, StageOutcome } from '../pipeline/stage-handler.js';
+import {
+  type EnvironmentWithRepository,
+  type StageHandler,
+  type StageInput,
+  type StageOutcome,
+  StageQueuedError,
+} from '../pipeline/stage-handler.js';
 import {
   type PlanOptions,
   type ReplicatePlan,
@@ -31,6 +43,20 @@ export interface ReplicateDeps extends PlanOptions {
   internalNetwork?: boolean;
   /** Where network subnets come from; defaults to the default pool on the ledger's host. */
   subnets?: SubnetAllocator;
+  /**
+   * The repository's ceilings (its settings, else the operator's defaults), read per run so
+   * `berth repo set` applies to the next push. Unset: no ceilings (the driver's defaults only).
+   */
+  ceilingsFor?: (environment: EnvironmentWithRepository) => Promise<RuntimeCeilings>;
+  /** Host memory admission; unset: none. */
+  hostMemory?: { ledger: HostMemoryLedger; capacityBytes: number };
+}
+
+/** What admission saw, in MB, kept on the stage run for operators. */
+export interface MemoryAdmissionDetails {
+  committedMb: number;
+  capacityMb: number;
+  neededMb: number;
 }
 
 export interface ServiceOutcome {
@@ -57,6 +83,9 @@ export interface ReplicateDetails {
   endpoints: Record<string, { host: string; port: number }>;
   /** Containers of services no longer in the compose file, removed. */
   removed: string[];
+  /** Limits lowered to the repository's ceilings, one line each (the PR comment shows them). */
+  clamped: string[];
+  admission?: MemoryAdmissionDetails;
 }
 
 const READY_STATE = { 'exited-0': 'completed', healthy: 'healthy', running: 'running' } as const;
@@ -79,9 +108,20 @@ async function replicate(
   const { environment, revision } = input;
   const id = environmentIdentity(environment.repository.fullName, environment.prNumber);
   const { images, wiring } = readRevisionOutputs(revision.images, revision.wiring);
-  const plan = replicatePlan(id, wiring.spec, images, wiring.environment, deps);
+  const ceilings = deps.ceilingsFor ? await deps.ceilingsFor(environment) : undefined;
+  const plan = replicatePlan(id, wiring.spec, images, wiring.environment, {
+    ...deps,
+    ...(ceilings ? { ceilings } : {}),
+  });
   const logger = input.logger.child({ stage: 'replicate' });
   const owned = { provider: 'docker' as const, environmentId: environment.id };
+  const clamped = plan.clamps.map(describeClamp);
+  for (const line of clamped) logger.warn({ clamp: line }, 'limit clamped to the ceiling');
+
+  // Admission before anything is created: over the host's commitment, nothing starts.
+  const admission = deps.hostMemory
+    ? await admit(deps.hostMemory, environment.id, plan)
+    : undefined;
 
   // Services dropped from the compose file: their containers go before anything new starts.
   const removed = await removeStaleContainers(host, ledger, environment.id, plan, logger);
@@ -120,7 +160,12 @@ async function replicate(
           ...owned,
           kind: 'container',
           name: service.container.name,
-          metadata: { service: name, image: service.container.image },
+          // memoryBytes: what admission counts for this container (see HostMemoryLedger).
+          metadata: {
+            service: name,
+            image: service.container.image,
+            memoryBytes: service.container.limits?.memoryBytes,
+          },
         });
         // A retry finds what the last attempt left: a stuck container is replaced, not re-judged.
         const stuck = await replaceIfStuck(host, service);
@@ -175,8 +220,45 @@ async function replicate(
     services,
     endpoints,
     removed,
+    clamped,
+    ...(admission ? { admission } : {}),
   };
   return { details: details as unknown as Record<string, unknown> };
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * observe (what other environments hold on this host) → compare (core's arithmetic) → act
+ * (reserve this environment's containers in the ledger) → record, under the host's lock. Over the
+ * commitment: StageQueuedError, so the runner queues the stage instead of failing it.
+ */
+async function admit(
+  memory: NonNullable<ReplicateDeps['hostMemory']>,
+  environmentId: string,
+  plan: ReplicatePlan,
+): Promise<MemoryAdmissionDetails> {
+  const containers = Object.values(plan.services).map((s) => ({
+    name: s.container.name,
+    memoryBytes: s.container.limits?.memoryBytes ?? 0,
+    metadata: { service: s.service, image: s.container.image },
+  }));
+  const neededBytes = containers.reduce((sum, c) => sum + c.memoryBytes, 0);
+  let committedBytes = 0;
+  const verdict = await memory.ledger.reserve(environmentId, containers, (committed) => {
+    committedBytes = committed;
+    return admitMemory({
+      committedBytes: committed,
+      capacityBytes: memory.capacityBytes,
+      neededBytes,
+    });
+  });
+  if (!verdict.admitted) throw new StageQueuedError(verdict.reason);
+  return {
+    committedMb: Math.ceil(committedBytes / MIB),
+    capacityMb: Math.ceil(memory.capacityBytes / MIB),
+    neededMb: Math.ceil(neededBytes / MIB),
+  };
 }
 
 /**

@@ -110,6 +110,15 @@ export class DockerContainerHost implements ContainerHost {
     return { ...this.buildLimits, ...status };
   }
 
+  /** The engine's MemTotal (`docker info`): what the host's memory commitment defaults from. */
+  async memoryTotalBytes(): Promise<number> {
+    const info = (await this.guard(this.docker.info())) as { MemTotal?: unknown };
+    if (typeof info.MemTotal !== 'number' || !(info.MemTotal > 0)) {
+      throw new Error(`the Docker engine at ${this.endpoint} did not report its MemTotal`);
+    }
+    return info.MemTotal;
+  }
+
   async ping(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
