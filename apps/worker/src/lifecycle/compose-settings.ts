@@ -10,6 +10,8 @@ import type { ComposeSettings } from '@berth/lifecycle';
 export function repositoryComposeSettings(
   settings: { forRepository(fullName: string): Promise<RepositorySettings> },
   sharedVariables: string | undefined,
+  /** MAX_SERVICES: the cap for repositories without their own --max-services. */
+  defaultMaxServices?: number,
 ) {
   const shared = (sharedVariables ?? '')
     .split(',')
@@ -20,6 +22,9 @@ export function repositoryComposeSettings(
     return {
       ...(policy.composePath === undefined ? {} : { composePath: policy.composePath }),
       allowedVariables: [...new Set([...shared, ...policy.allowedVariables])],
+      ...((policy.maxServices ?? defaultMaxServices) === undefined
+        ? {}
+        : { maxServices: (policy.maxServices ?? defaultMaxServices) as number }),
     };
   };
 }

@@ -3,12 +3,13 @@ import {
   environmentIdentity,
   type EnvironmentIdentity,
   repoSlug,
+  serviceCountProblem,
 } from '@berth/core';
 import type { Revision } from '@berth/db';
 import type { Checkout, GitHubPort, SourceRepository } from '@berth/providers';
 import type { EnvironmentWithRepository } from '../pipeline/stage-handler.js';
 import { readComposeSource } from './compose-source.js';
-import { loadCompose, type LoadedCompose } from './load-compose.js';
+import { ComposeFileError, loadCompose, type LoadedCompose } from './load-compose.js';
 import { readComposeVariables } from './compose-variables.js';
 import type { PreviewSettings } from './preview-settings.js';
 
@@ -23,6 +24,8 @@ export interface ComposeSettings {
    * every repository, so a key reaches a PR (and its build args) only when the operator allows it.
    */
   allowedVariables?: readonly string[];
+  /** Services one preview may run (the repository's --max-services, else MAX_SERVICES). */
+  maxServices?: number;
 }
 
 export interface RevisionSourceDeps {
@@ -73,7 +76,7 @@ export async function loadRevisionCompose(
     environment.repository.fullName,
     settings,
   );
-  return loadCompose({
+  const loaded = loadCompose({
     files: found.files,
     file: found.label,
     readFile: (path) => found.repoFiles.get(path) ?? null,
@@ -87,4 +90,15 @@ export async function loadRevisionCompose(
     branch: environment.branch,
     headSha: checkout.sha,
   });
+  // Refused here, the first stage, before 300 services are built or pulled.
+  const tooMany =
+    settings.maxServices === undefined
+      ? undefined
+      : serviceCountProblem(
+          Object.keys(loaded.spec.services).length,
+          settings.maxServices,
+          environment.repository.fullName,
+        );
+  if (tooMany) throw new ComposeFileError(found.label, [tooMany]);
+  return loaded;
 }
