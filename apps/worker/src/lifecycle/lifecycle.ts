@@ -18,6 +18,7 @@ import {
   SubnetLedger,
 } from '@berth/lifecycle';
 import { parseAllowlist, subnetPool } from '@berth/core';
+import { hostMemoryAdmission, repositoryCeilings } from './runtime-limits.js';
 import type { ReadinessCheck } from '@berth/observability';
 import { CredentialSwitchingGitHub, GitSourceRepository, OctokitGitHub } from '@berth/providers';
 import { GitHubAppCredentials, type Stores } from '@berth/runtime';
@@ -88,6 +89,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
   const composeSettings = repositoryComposeSettings(
     repositorySettings,
     config.SHARED_COMPOSE_VARIABLES,
+    config.MAX_SERVICES,
   );
   const source = new GitSourceRepository({ workDir: config.WORK_DIR });
   // Every ledger row this worker writes records the Docker host it acts on.
@@ -114,7 +116,14 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
       composeSettings,
     }),
     createWireHandler({ prisma, source, github, settings, composeSettings, repositorySettings }),
-    createReplicateHandler({ containerHost, prisma, ledger, subnets }),
+    createReplicateHandler({
+      containerHost,
+      prisma,
+      ledger,
+      subnets,
+      ceilingsFor: repositoryCeilings(repositorySettings, config),
+      hostMemory: await hostMemoryAdmission(prisma, containerHost, config, logger),
+    }),
     createExposeHandler({ prisma, ledger, containerHost, publisher: redis }),
     createTeardownHandler({ containerHost, prisma, ledger, publisher: redis }),
   ];
