@@ -117,6 +117,10 @@ export class ControlPlane {
           // Every repository the emulator serves gets previews (the tests make many owners);
           // the allowlist itself is tested in test/trigger.
           ALLOWED_OWNERS: '*',
+          // One test database holds the ledger rows of every spec's environments on host
+          // `local`, many never torn down: no commitment, so a run's leftovers cannot hold up a
+          // later spec. Admission has its own specs (a test passes appEnv to set one).
+          HOST_MEMORY_COMMIT_MB: String(1024 * 1024 * 1024),
           ...(options.composeVariablesFile
             ? {
                 COMPOSE_VARIABLES_FILE: options.composeVariablesFile,
