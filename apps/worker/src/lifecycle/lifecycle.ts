@@ -122,7 +122,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
       ledger,
       subnets,
       ceilingsFor: repositoryCeilings(repositorySettings, config),
-      hostMemory: await hostMemoryAdmission(prisma, containerHost, config, logger),
+      hostMemory: hostMemoryAdmission(prisma, containerHost, config, logger),
     }),
     createExposeHandler({ prisma, ledger, containerHost, publisher: redis }),
     createTeardownHandler({ containerHost, prisma, ledger, publisher: redis }),

@@ -26,10 +26,11 @@ export function repositoryCeilings(
 }
 
 /**
- * The host's commitment, decided once at start-up: HOST_MEMORY_COMMIT_MB, else the engine's
- * MemTotal × HOST_MEMORY_COMMIT_RATIO. Logged, so an operator sees what previews may promise.
+ * The host's commitment: HOST_MEMORY_COMMIT_MB, else the engine's MemTotal ×
+ * HOST_MEMORY_COMMIT_RATIO, asked on first use (an engine down at start-up must not stop the
+ * worker; the replicate stage retries) and kept once known. Logged, so an operator sees it.
  */
-export async function hostMemoryAdmission(
+export function hostMemoryAdmission(
   prisma: PrismaClient,
   engine: { memoryTotalBytes(): Promise<number> },
   config: Pick<
@@ -38,21 +39,25 @@ export async function hostMemoryAdmission(
   >,
   logger: Logger,
 ) {
-  const memTotal = config.HOST_MEMORY_COMMIT_MB === undefined ? await engine.memoryTotalBytes() : 0;
-  const capacityBytes = hostMemoryCommitBytes(
-    config.HOST_MEMORY_COMMIT_MB,
-    memTotal,
-    config.HOST_MEMORY_COMMIT_RATIO,
-  );
-  logger.info(
-    {
-      hostMemoryCommitMb: Math.floor(capacityBytes / 1024 / 1024),
-      source:
-        config.HOST_MEMORY_COMMIT_MB === undefined
+  let known: number | undefined;
+  const capacityBytes = async (): Promise<number> => {
+    if (known !== undefined) return known;
+    const fromEngine = config.HOST_MEMORY_COMMIT_MB === undefined;
+    known = hostMemoryCommitBytes(
+      config.HOST_MEMORY_COMMIT_MB,
+      fromEngine ? await engine.memoryTotalBytes() : 0,
+      config.HOST_MEMORY_COMMIT_RATIO,
+    );
+    logger.info(
+      {
+        hostMemoryCommitMb: Math.floor(known / 1024 / 1024),
+        source: fromEngine
           ? `engine MemTotal × ${config.HOST_MEMORY_COMMIT_RATIO}`
           : 'HOST_MEMORY_COMMIT_MB',
-    },
-    'host memory commitment',
-  );
+      },
+      'host memory commitment',
+    );
+    return known;
+  };
   return { ledger: new HostMemoryLedger(prisma, config.DOCKER_HOST_NAME), capacityBytes };
 }

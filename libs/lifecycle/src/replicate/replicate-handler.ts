@@ -48,8 +48,11 @@ export interface ReplicateDeps extends PlanOptions {
    * `berth repo set` applies to the next push. Unset: no ceilings (the driver's defaults only).
    */
   ceilingsFor?: (environment: EnvironmentWithRepository) => Promise<RuntimeCeilings>;
-  /** Host memory admission; unset: none. */
-  hostMemory?: { ledger: HostMemoryLedger; capacityBytes: number };
+  /**
+   * Host memory admission; unset: none. `capacityBytes` may ask the engine (MemTotal), so it is
+   * a call: an engine that is down at start-up must not stop the worker.
+   */
+  hostMemory?: { ledger: HostMemoryLedger; capacityBytes: () => Promise<number> };
 }
 
 /** What admission saw, in MB, kept on the stage run for operators. */
@@ -244,19 +247,16 @@ async function admit(
     metadata: { service: s.service, image: s.container.image },
   }));
   const neededBytes = containers.reduce((sum, c) => sum + c.memoryBytes, 0);
+  const capacityBytes = await memory.capacityBytes();
   let committedBytes = 0;
   const verdict = await memory.ledger.reserve(environmentId, containers, (committed) => {
     committedBytes = committed;
-    return admitMemory({
-      committedBytes: committed,
-      capacityBytes: memory.capacityBytes,
-      neededBytes,
-    });
+    return admitMemory({ committedBytes: committed, capacityBytes, neededBytes });
   });
   if (!verdict.admitted) throw new StageQueuedError(verdict.reason);
   return {
     committedMb: Math.ceil(committedBytes / MIB),
-    capacityMb: Math.ceil(memory.capacityBytes / MIB),
+    capacityMb: Math.ceil(capacityBytes / MIB),
     neededMb: Math.ceil(neededBytes / MIB),
   };
 }

@@ -86,7 +86,10 @@ function runner(capacityMb: number) {
     // Real subnets come from the engine's own ledger host: the networks are real.
     subnets: defaultSubnetAllocator(prisma, 'local'),
     ceilingsFor: async () => CEILINGS,
-    hostMemory: { ledger: new HostMemoryLedger(prisma, HOST), capacityBytes: capacityMb * MIB },
+    hostMemory: {
+      ledger: new HostMemoryLedger(prisma, HOST),
+      capacityBytes: async () => capacityMb * MIB,
+    },
   });
   return new StageRunner({
     prisma,
