@@ -20,6 +20,19 @@ berth_log_dir() {
   mkdir -p "$dir" && printf '%s\n' "$dir"
 }
 
+# State of the long-lived services the bootstrap starts (Redis, the test registries). Never under
+# the checkout: those processes outlive it, and CI deletes its clone after every run, which left
+# a running Redis without a directory to save to (MISCONF) and registries without storage.
+berth_state_dir() {
+  local dir
+  if [[ -w /var/lib ]] || [[ -d /var/lib/berth && -w /var/lib/berth ]]; then
+    dir=/var/lib/berth
+  else
+    dir="${XDG_STATE_HOME:-$HOME/.local/state}/berth"
+  fi
+  mkdir -p "$dir" && printf '%s\n' "$dir"
+}
+
 log() { printf 'berth: %s\n' "$*" >&2; }
 
 # One clear message, then stop the script that sourced us. `exit` (not `return`) on purpose:

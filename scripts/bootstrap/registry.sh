@@ -7,7 +7,7 @@
 #                                      ({"auths": {"127.0.0.1:5001": {username, password}}})
 #
 # Debian's `docker-registry` is the real distribution registry (2.8). Each instance has its own
-# config and storage under .cache/berth/registry/<name>/, is started in the background and found
+# config and storage under /var/lib/berth/registry/<name>/, is started in the background and found
 # again by its pid file, so a warm machine starts nothing. The password is generated once into
 # that (gitignored) directory. Docker allows plain HTTP to 127.0.0.0/8 registries by default
 # (`insecure-registries` includes it), so the engine needs no restart. Pushes are skipped when the
@@ -21,7 +21,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 BERTH_REGISTRY_PORT="${BERTH_REGISTRY_PORT:-5000}"
 BERTH_PRIVATE_REGISTRY_PORT="${BERTH_PRIVATE_REGISTRY_PORT:-5001}"
-BERTH_REGISTRY_DIR="$BERTH_ROOT/.cache/berth/registry"
+BERTH_REGISTRY_DIR="$(berth_state_dir)/registry"
 BERTH_PRIVATE_REGISTRY_USER=berth-test
 # What each registry holds: every fixture image in the open one; the private one needs only one
 # image to prove credentials work.
@@ -46,8 +46,19 @@ berth_stop_package_registry() {
   local pid
   pid="$(ss -ltnpH "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2)"
   [[ -n "$pid" ]] || return 0
-  if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q '/etc/docker/registry/config.yml'; then
+  local cmdline config
+  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)"
+  if grep -q '/etc/docker/registry/config.yml' <<<"$cmdline"; then
     log "stopping the docker-registry package's own instance (pid $pid) on :$1"
+    kill "$pid" 2>/dev/null || true
+    sleep 1
+    return 0
+  fi
+  # One an earlier bootstrap started from a checkout that is gone (its config and storage with
+  # it): it would answer but lose every push, so replace it.
+  config="$(sed -n 's/^docker-registry serve \([^ ]*config\.yml\) *$/\1/p' <<<"$cmdline")"
+  if [[ -n "$config" && "$config" != "$BERTH_REGISTRY_DIR/"* ]]; then
+    log "replacing a test registry started from $config (pid $pid) on :$1"
     kill "$pid" 2>/dev/null || true
     sleep 1
   fi

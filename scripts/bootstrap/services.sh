@@ -137,13 +137,24 @@ berth_bootstrap_redis() {
     log "redis $(berth_redact_url "$REDIS_URL") ($(berth_elapsed "$started"))"
     return 0
   fi
+  # A Redis this bootstrap started from a checkout that is gone answers MISCONF: its --dir was
+  # deleted and Redis 7 will not move it (a protected config). It holds only test queues, so
+  # stop it and start it again below, on the state directory.
+  if have redis-cli && [[ "$(berth_redis_ping -h 127.0.0.1 -p "$BERTH_REDIS_PORT")" == MISCONF* ]]; then
+    log "redis on 127.0.0.1:$BERTH_REDIS_PORT lost its data directory (a deleted checkout); restarting it"
+    timeout 10 redis-cli -h 127.0.0.1 -p "$BERTH_REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+    for _ in $(seq 1 20); do
+      berth_redis_ping -h 127.0.0.1 -p "$BERTH_REDIS_PORT" | grep -q 'PONG\|MISCONF' || break
+      sleep 0.5
+    done
+  fi
   if ! have redis-cli || [[ "$(berth_redis_ping -h 127.0.0.1 -p "$BERTH_REDIS_PORT")" != PONG ]]; then
     (
       flock 9
       if have redis-cli && [[ "$(berth_redis_ping -h 127.0.0.1 -p "$BERTH_REDIS_PORT")" == PONG ]]; then exit 0; fi
       have redis-server || berth_apt_install redis-server
       logf="$(berth_log_dir)/redis.log"
-      dir="$BERTH_ROOT/.cache/berth/redis"
+      dir="$(berth_state_dir)/redis"
       mkdir -p "$dir"
       log "starting redis-server on 127.0.0.1:$BERTH_REDIS_PORT (log: $logf)"
       # 9>&- as for Postgres above.
