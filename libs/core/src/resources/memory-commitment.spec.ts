@@ -18,7 +18,17 @@ describe('admitMemory', () => {
     ).toEqual({ admitted: true });
   });
 
-  it('queues one byte over, saying what is committed, of what, and what it needs', () => {
+  it('queues one byte over', () => {
+    expect(
+      admitMemory({
+        committedBytes: 600 * MIB,
+        capacityBytes: 1024 * MIB,
+        neededBytes: 424 * MIB + 1,
+      }).admitted,
+    ).toBe(false);
+  });
+
+  it('says what is committed, of what, and what it needs', () => {
     const verdict = admitMemory({
       committedBytes: 600 * MIB,
       capacityBytes: 1024 * MIB,
