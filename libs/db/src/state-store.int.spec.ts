@@ -66,9 +66,11 @@ describe('migrations', () => {
       'lifecycle_events',
       'outbox_jobs',
       'repositories',
+      'repository_settings',
       'resources',
       'revisions',
       'routes',
+      'secrets',
       'stage_runs',
       'webhook_deliveries',
     ]);
