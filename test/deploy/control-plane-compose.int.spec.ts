@@ -31,7 +31,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const project = `berthit${randomBytes(3).toString('hex')}`;
 const repository = `acme/deployed${randomBytes(3).toString('hex')}`;
 // A pool of its own: other test files' workers allocate from 10.210.0.0/16 on the same engine.
-const SUBNET_POOL = '10.213.0.0/20';
+const SUBNET_POOL = '10.216.0.0/20';
 
 interface Ports {
   api: number;
@@ -183,8 +183,33 @@ beforeAll(async () => {
   });
 }, 20 * 60_000);
 
+/** A failed run never closes its PR: remove what the plane made for it, or it outlives the test. */
+async function removePreviewObjects(): Promise<void> {
+  const filters = { label: [`berth.repo=${repository}`] };
+  for (const c of await docker.listContainers({ all: true, filters })) {
+    await docker
+      .getContainer(c.Id)
+      .remove({ force: true, v: true })
+      .catch(() => undefined);
+  }
+  for (const n of await docker.listNetworks({ filters })) {
+    await docker
+      .getNetwork(n.Id)
+      .remove()
+      .catch(() => undefined);
+  }
+  const { Volumes } = await docker.listVolumes({ filters });
+  for (const v of Volumes ?? []) {
+    await docker
+      .getVolume(v.Name)
+      .remove({ force: true })
+      .catch(() => undefined);
+  }
+}
+
 afterAll(async () => {
   await compose('down', '--volumes', '--remove-orphans', '--timeout', '5').catch(() => undefined);
+  await removePreviewObjects().catch(() => undefined);
   await github?.stop();
   if (envDir) await rm(envDir, { recursive: true, force: true });
 }, 120_000);
@@ -245,7 +270,7 @@ describe('the control plane from docker-compose.yml', () => {
       (container as Docker.ContainerInfo).NetworkSettings.Networks ?? {},
     );
     const gatewayIp = networks[0]?.Gateway;
-    expect(gatewayIp).toMatch(/^10\.213\./);
+    expect(gatewayIp).toMatch(/^10\.216\./);
     for (const [what, host, port] of [
       ['Postgres via the host bridge', gatewayIp as string, ports.postgres],
       ['Redis via the host bridge', gatewayIp as string, ports.redis],
