@@ -23,6 +23,7 @@ import {
   waitFor,
 } from '@berth/testing';
 import Docker from 'dockerode';
+import { removeByLabel } from '../e2e/preview-session.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -183,33 +184,10 @@ beforeAll(async () => {
   });
 }, 20 * 60_000);
 
-/** A failed run never closes its PR: remove what the plane made for it, or it outlives the test. */
-async function removePreviewObjects(): Promise<void> {
-  const filters = { label: [`berth.repo=${repository}`] };
-  for (const c of await docker.listContainers({ all: true, filters })) {
-    await docker
-      .getContainer(c.Id)
-      .remove({ force: true, v: true })
-      .catch(() => undefined);
-  }
-  for (const n of await docker.listNetworks({ filters })) {
-    await docker
-      .getNetwork(n.Id)
-      .remove()
-      .catch(() => undefined);
-  }
-  const { Volumes } = await docker.listVolumes({ filters });
-  for (const v of Volumes ?? []) {
-    await docker
-      .getVolume(v.Name)
-      .remove({ force: true })
-      .catch(() => undefined);
-  }
-}
-
 afterAll(async () => {
   await compose('down', '--volumes', '--remove-orphans', '--timeout', '5').catch(() => undefined);
-  await removePreviewObjects().catch(() => undefined);
+  // A failed run never closes its PR: remove what the plane made for it, or it outlives the test.
+  await removeByLabel(`berth.repo=${repository}`).catch(() => undefined);
   await github?.stop();
   if (envDir) await rm(envDir, { recursive: true, force: true });
 }, 120_000);
