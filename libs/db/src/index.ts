@@ -9,6 +9,8 @@ export {
   connectionOf,
   createPrismaClient,
   type CreatePrismaClientOptions,
+  poolOf,
+  warmPool,
 } from './prisma-client.js';
 export { checkDatabase, DatabaseUnavailableError } from './check-database.js';
 export {

@@ -26,11 +26,12 @@ export interface Stores {
 export function openStores(
   config: { DATABASE_URL: string; REDIS_URL: string; QUEUE_PREFIX?: string },
   connectionName: string,
-  options: { maxConnections?: number } = {},
+  options: { maxConnections?: number; minConnections?: number } = {},
 ): Stores {
   const prisma = createPrismaClient(config.DATABASE_URL, {
     applicationName: connectionName,
     ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
+    ...(options.minConnections ? { minConnections: options.minConnections } : {}),
   });
   const redis = createRedis(config.REDIS_URL, connectionName);
   const queue = createLifecycleQueue(redis, config.QUEUE_PREFIX);
