@@ -206,24 +206,23 @@ try {
   warmIds = warmSlots.map((s) => s.deliveryId);
   await send({
     url: `${plane.apiUrl}/webhooks/github`,
-    startAt: now() + 100,
+    startDelayMs: 100,
     intervalMs: 20,
     timeoutMs: CLIENT_TIMEOUT_MS,
     slots: warmSlots,
   });
   await waitProcessed(store, warmIds, now(), warmRepository);
-  const startAt = now() + 200;
   log(`sending ${slots.length} deliveries (${deliveryIds.length} distinct) at ${RATE_PER_S}/s`);
   const answered = send({
     url: `${plane.apiUrl}/webhooks/github`,
-    startAt,
+    startDelayMs: 200,
     intervalMs,
     timeoutMs: CLIENT_TIMEOUT_MS,
     slots,
   });
   const sent = await answered;
   log(`all answered; waiting for the worker to process every delivery`);
-  const processed = await waitProcessed(store, deliveryIds, startAt);
+  const processed = await waitProcessed(store, deliveryIds, sent.startAt);
   const apiPid = plane.apps.find((a) => a.name === 'api')?.child.pid;
   const workerPid = plane.apps.find((a) => a.name === 'worker')?.child.pid;
   const non2xx = sent.status.filter((s) => s < 200 || s > 299).length;
