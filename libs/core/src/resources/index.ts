@@ -16,3 +16,13 @@ export {
   type MemoryAdmission,
   type MemoryAdmissionInput,
 } from './memory-commitment.js';
+export {
+  ADMISSION_WAITER_STALE_MS,
+  type AdmissionWaiter,
+  DEFAULT_ADMISSION_MAX_WAIT_S,
+  formatWait,
+  type QueuedAdmission,
+  type QueuedAdmissionInput,
+  queueAdmission,
+  waitersAhead,
+} from './admission-queue.js';
