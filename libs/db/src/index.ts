@@ -54,6 +54,11 @@ export { StageRunStore, type StageRunWrite } from './revisions/stage-run-store.j
 export { LifecycleEventStore } from './events/lifecycle-event-store.js';
 export { type PlannedResource, ResourceLedger } from './ledger/resource-ledger.js';
 export { type SubnetClaim, SubnetLedger } from './ledger/subnet-ledger.js';
-export { HostMemoryLedger, type MemoryReservation } from './ledger/host-memory-ledger.js';
+export {
+  type AdmissionFacts,
+  type AdmissionWaitRow,
+  HostMemoryLedger,
+  type MemoryReservation,
+} from './ledger/host-memory-ledger.js';
 export { GLOBAL_SCOPE, PostgresSecretStore } from './secrets/postgres-secret-store.js';
 export { RepositorySettingsStore } from './settings/repository-settings-store.js';

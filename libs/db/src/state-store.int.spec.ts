@@ -62,6 +62,7 @@ describe('migrations', () => {
       where table_schema = 'public' order by table_name`;
     expect(tables.map((row) => row.table_name)).toEqual([
       '_prisma_migrations',
+      'admission_waits',
       'environments',
       'lifecycle_events',
       'outbox_jobs',

@@ -30,6 +30,11 @@ export {
   type ReplicateDetails,
   type ServiceOutcome,
 } from './replicate/replicate-handler.js';
+export {
+  AdmissionTimeoutError,
+  type HostMemoryAdmission,
+  type MemoryAdmissionDetails,
+} from './replicate/memory-admission.js';
 export { containerEndpoint, type EnvironmentRef } from './replicate/container-endpoint.js';
 export { BASELINE_CAPABILITIES, replicatePlan } from './replicate/container-plan.js';
 export { SubnetLedger } from '@berth/db';

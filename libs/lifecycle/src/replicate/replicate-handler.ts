@@ -3,13 +3,12 @@
 // Safe to run twice: every step is idempotent by deterministic name.
 
 import {
-  admitMemory,
   describeClamp,
   environmentIdentity,
   redactSecrets,
   type RuntimeCeilings,
 } from '@berth/core';
-import type { HostMemoryLedger, PrismaClient } from '@berth/db';
+import type { PrismaClient } from '@berth/db';
 import type { ContainerHost, RunResult, WaitCondition } from '@berth/providers';
 import type { Logger } from 'pino';
 import { wiringSecrets } from '../expose/comment-facts.js';
@@ -19,7 +18,6 @@ import {
   type StageHandler,
   type StageInput,
   type StageOutcome,
-  StageQueuedError,
 } from '../pipeline/stage-handler.js';
 import {
   type PlanOptions,
@@ -33,6 +31,13 @@ import { type SubnetAllocator, defaultSubnetAllocator } from './subnet-allocator
 import { ensureSubnetNetwork } from './subnet-network.js';
 import { replaceIfStuck } from './replace-stuck.js';
 import { type Readiness, waitReady } from './wait-ready.js';
+import {
+  admitToHost,
+  type HostMemoryAdmission,
+  type MemoryAdmissionDetails,
+} from './memory-admission.js';
+
+export type { MemoryAdmissionDetails };
 
 export interface ReplicateDeps extends PlanOptions {
   containerHost: ContainerHost;
@@ -48,18 +53,8 @@ export interface ReplicateDeps extends PlanOptions {
    * `berth repo set` applies to the next push. Unset: no ceilings (the driver's defaults only).
    */
   ceilingsFor?: (environment: EnvironmentWithRepository) => Promise<RuntimeCeilings>;
-  /**
-   * Host memory admission; unset: none. `capacityBytes` may ask the engine (MemTotal), so it is
-   * a call: an engine that is down at start-up must not stop the worker.
-   */
-  hostMemory?: { ledger: HostMemoryLedger; capacityBytes: () => Promise<number> };
-}
-
-/** What admission saw, in MB, kept on the stage run for operators. */
-export interface MemoryAdmissionDetails {
-  committedMb: number;
-  capacityMb: number;
-  neededMb: number;
+  /** Host memory admission (a first-come-first-served line, see memory-admission.ts); unset: none. */
+  hostMemory?: HostMemoryAdmission;
 }
 
 export interface ServiceOutcome {
@@ -123,7 +118,11 @@ async function replicate(
 
   // Admission before anything is created: over the host's commitment, nothing starts.
   const admission = deps.hostMemory
-    ? await admit(deps.hostMemory, environment.id, plan)
+    ? await admitToHost(
+        deps.hostMemory,
+        { id: environment.id, generation: input.job.generation },
+        plan,
+      )
     : undefined;
 
   // Services dropped from the compose file: their containers go before anything new starts.
@@ -227,38 +226,6 @@ async function replicate(
     ...(admission ? { admission } : {}),
   };
   return { details: details as unknown as Record<string, unknown> };
-}
-
-const MIB = 1024 * 1024;
-
-/**
- * observe (what other environments hold on this host) → compare (core's arithmetic) → act
- * (reserve this environment's containers in the ledger) → record, under the host's lock. Over the
- * commitment: StageQueuedError, so the runner queues the stage instead of failing it.
- */
-async function admit(
-  memory: NonNullable<ReplicateDeps['hostMemory']>,
-  environmentId: string,
-  plan: ReplicatePlan,
-): Promise<MemoryAdmissionDetails> {
-  const containers = Object.values(plan.services).map((s) => ({
-    name: s.container.name,
-    memoryBytes: s.container.limits?.memoryBytes ?? 0,
-    metadata: { service: s.service, image: s.container.image },
-  }));
-  const neededBytes = containers.reduce((sum, c) => sum + c.memoryBytes, 0);
-  const capacityBytes = await memory.capacityBytes();
-  let committedBytes = 0;
-  const verdict = await memory.ledger.reserve(environmentId, containers, (committed) => {
-    committedBytes = committed;
-    return admitMemory({ committedBytes: committed, capacityBytes, neededBytes });
-  });
-  if (!verdict.admitted) throw new StageQueuedError(verdict.reason);
-  return {
-    committedMb: Math.ceil(committedBytes / MIB),
-    capacityMb: Math.ceil(capacityBytes / MIB),
-    neededMb: Math.ceil(neededBytes / MIB),
-  };
 }
 
 /**
