@@ -49,6 +49,27 @@ describe('runtime settings', () => {
     ).toThrow(/HOST_MEMORY_COMMIT_RATIO: must be at most 4/);
   });
 
+  it('lets a preview wait an hour for host memory unless the operator says otherwise', () => {
+    expect(loadConfig('berth-worker', workerConfigSchema, valid).ADMISSION_MAX_WAIT_S).toBe(3600);
+    const config = loadConfig('berth-worker', workerConfigSchema, {
+      ...valid,
+      ADMISSION_MAX_WAIT_S: '7200',
+    });
+    expect(config.ADMISSION_MAX_WAIT_S).toBe(7200);
+  });
+
+  it('refuses a maximum wait that is not a positive whole number of seconds, saying so', () => {
+    expect(() =>
+      loadConfig('berth-worker', workerConfigSchema, { ...valid, ADMISSION_MAX_WAIT_S: '1h' }),
+    ).toThrow(/ADMISSION_MAX_WAIT_S: must be a number/);
+    expect(() =>
+      loadConfig('berth-worker', workerConfigSchema, { ...valid, ADMISSION_MAX_WAIT_S: '0' }),
+    ).toThrow(/ADMISSION_MAX_WAIT_S: must be greater than 0/);
+    expect(() =>
+      loadConfig('berth-worker', workerConfigSchema, { ...valid, ADMISSION_MAX_WAIT_S: '1.5' }),
+    ).toThrow(/ADMISSION_MAX_WAIT_S: must be a whole number/);
+  });
+
   it('refuses a service cap of 0', () => {
     expect(() =>
       loadConfig('berth-worker', workerConfigSchema, { ...valid, MAX_SERVICES: '0' }),

@@ -1,9 +1,10 @@
-import { DEFAULT_MEMORY_COMMIT_RATIO } from '@berth/core';
+import { DEFAULT_ADMISSION_MAX_WAIT_S, DEFAULT_MEMORY_COMMIT_RATIO } from '@berth/core';
 import { z } from 'zod';
 import { positiveInt } from './fields.js';
 
 // What preview containers may use at run time: the operator's default ceilings (a repository's
-// own `berth repo set --max-*` wins) and the host's memory commitment that admission keeps to.
+// own `berth repo set --max-*` wins), the host's memory commitment that admission keeps to, and
+// how long a preview may wait in line for it.
 
 export const runtimeSettings = {
   MAX_SERVICE_MEMORY_MB: positiveInt(
@@ -47,4 +48,10 @@ export const runtimeSettings = {
       "share of the engine's MemTotal previews may be promised when HOST_MEMORY_COMMIT_MB is " +
         `unset; above 1 overcommits; default ${DEFAULT_MEMORY_COMMIT_RATIO}`,
     ),
+  ADMISSION_MAX_WAIT_S: positiveInt(
+    DEFAULT_ADMISSION_MAX_WAIT_S,
+    'seconds a preview may wait, queued, for host memory before it fails with a PR message ' +
+      '(a new push or preview:rebuild queues it again); e.g. 7200 for 2 h; default ' +
+      `${DEFAULT_ADMISSION_MAX_WAIT_S} (1 h)`,
+  ),
 };

@@ -42,6 +42,13 @@ describe('hostMemoryAdmission', () => {
     );
     expect(await admission.capacityBytes()).toBe(1000 * MIB);
   });
+
+  it('lets a preview wait ADMISSION_MAX_WAIT_S, an hour by default', () => {
+    const engine = { memoryTotalBytes: async () => 0 };
+    expect(hostMemoryAdmission(prisma, engine, config, logger).maxWaitMs).toBe(3_600_000);
+    const set = { ...config, ADMISSION_MAX_WAIT_S: 90 };
+    expect(hostMemoryAdmission(prisma, engine, set, logger).maxWaitMs).toBe(90_000);
+  });
 });
 
 describe('repositoryCeilings', () => {

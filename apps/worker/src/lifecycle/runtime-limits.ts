@@ -2,8 +2,14 @@
 // settings, else the operator's MAX_SERVICE_* defaults) and this Docker host's memory commitment.
 
 import type { WorkerConfig } from '@berth/config';
-import { hostMemoryCommitBytes, type RepositorySettings, runtimeCeilings } from '@berth/core';
+import {
+  DEFAULT_ADMISSION_MAX_WAIT_S,
+  hostMemoryCommitBytes,
+  type RepositorySettings,
+  runtimeCeilings,
+} from '@berth/core';
 import { HostMemoryLedger, type PrismaClient } from '@berth/db';
+import type { HostMemoryAdmission } from '@berth/lifecycle';
 import type { Logger } from 'pino';
 
 type CeilingConfig = Pick<
@@ -29,6 +35,7 @@ export function repositoryCeilings(
  * The host's commitment: HOST_MEMORY_COMMIT_MB, else the engine's MemTotal ×
  * HOST_MEMORY_COMMIT_RATIO, asked on first use (an engine down at start-up must not stop the
  * worker; the replicate stage retries) and kept once known. Logged, so an operator sees it.
+ * A preview waits for it at most ADMISSION_MAX_WAIT_S.
  */
 export function hostMemoryAdmission(
   prisma: PrismaClient,
@@ -36,9 +43,10 @@ export function hostMemoryAdmission(
   config: Pick<
     WorkerConfig,
     'HOST_MEMORY_COMMIT_MB' | 'HOST_MEMORY_COMMIT_RATIO' | 'DOCKER_HOST_NAME'
-  >,
+  > &
+    Partial<Pick<WorkerConfig, 'ADMISSION_MAX_WAIT_S'>>,
   logger: Logger,
-) {
+): HostMemoryAdmission {
   let known: number | undefined;
   const capacityBytes = async (): Promise<number> => {
     if (known !== undefined) return known;
@@ -59,5 +67,9 @@ export function hostMemoryAdmission(
     );
     return known;
   };
-  return { ledger: new HostMemoryLedger(prisma, config.DOCKER_HOST_NAME), capacityBytes };
+  return {
+    ledger: new HostMemoryLedger(prisma, config.DOCKER_HOST_NAME),
+    capacityBytes,
+    maxWaitMs: (config.ADMISSION_MAX_WAIT_S ?? DEFAULT_ADMISSION_MAX_WAIT_S) * 1000,
+  };
 }
