@@ -21,6 +21,12 @@ export interface LifecycleWorkerDeps {
   runner: StageRunner;
   sinks: SinkDelivery;
   logger: Logger;
+  /**
+   * Called when a stage may have freed host memory (a teardown finished, a queued replicate gave
+   * up or was superseded): wakes the environments waiting for it at once, instead of at their
+   * next look (every 2 s, growing to 30 s).
+   */
+  onCapacityFreed?: () => Promise<number>;
 }
 
 type LifecycleJob = Job<LifecycleJobData, unknown, LifecycleJobName>;
@@ -71,6 +77,7 @@ async function process(
   const attempt = job.attemptsMade + 1;
   const finalAttempt = attempt >= (job.opts.attempts ?? 1);
   const result = await deps.runner.run(data, attempt, finalAttempt);
+  if (freesCapacity(data.stage, result)) wake(deps);
   if (result === 'locked') return later(job, token);
   if (result === 'queued') {
     // Waiting for room is not a failure: no attempt spent, a growing delay between looks.
@@ -81,6 +88,21 @@ async function process(
   if (result === 'retrying')
     throw new Error(`${data.stage} failed on attempt ${attempt}; retrying`);
   return result;
+}
+
+function freesCapacity(stage: StageJobData['stage'], result: string): boolean {
+  if (stage === 'teardown') return result === 'succeeded';
+  return stage === 'replicate' && (result === 'failed' || result === 'superseded');
+}
+
+/** Never in the job's way: a failed wake only means the waiters find the room at their next look. */
+function wake(deps: LifecycleWorkerDeps): void {
+  deps.onCapacityFreed?.().then(
+    (woken) => {
+      if (woken > 0) deps.logger.info({ woken }, 'host memory freed; woke queued environments');
+    },
+    (error: unknown) => deps.logger.warn({ err: error }, 'could not wake queued environments'),
+  );
 }
 
 /** Park the job briefly without spending an attempt (BullMQ's documented manual delay). */

@@ -17,16 +17,23 @@ import {
   SubnetAllocator,
   SubnetLedger,
 } from '@berth/lifecycle';
-import { parseAllowlist, subnetPool } from '@berth/core';
+import { jobId, parseAllowlist, subnetPool } from '@berth/core';
 import { hostMemoryAdmission, repositoryCeilings } from './runtime-limits.js';
 import type { ReadinessCheck } from '@berth/observability';
 import { CredentialSwitchingGitHub, GitSourceRepository, OctokitGitHub } from '@berth/providers';
 import { GitHubAppCredentials, type Stores } from '@berth/runtime';
-import { closeRedis, createLifecycleQueue, createRedis, redisLock } from '@berth/queue';
+import {
+  closeRedis,
+  createLifecycleQueue,
+  createRedis,
+  type LifecycleQueue,
+  redisLock,
+} from '@berth/queue';
 import {
   ConvergenceQueries,
   EnvironmentLeases,
   EnvironmentStore,
+  type HostMemoryLedger,
   INBOX_CHANNEL,
   listen,
   Outbox,
@@ -42,6 +49,26 @@ import { repositoryComposeSettings } from './compose-settings.js';
 import { startLifecycleWorker } from './lifecycle-worker.js';
 import { registerWorkerMetrics } from './worker-metrics.js';
 import { checkSubnetPool } from './subnet-pool-check.js';
+
+/**
+ * Moves the delayed replicate jobs of the environments waiting for this host's memory to the
+ * front, first in line first; each decides under the host's lock whether it fits now. Returns
+ * how many were woken.
+ */
+async function wakeQueued(queue: LifecycleQueue, ledger: HostMemoryLedger): Promise<number> {
+  let woken = 0;
+  for (const wait of await ledger.waiting()) {
+    const job = await queue.getJob(jobId(wait.environmentId, wait.generation, 'replicate'));
+    if (!job || !(await job.isDelayed())) continue;
+    // It may have run between the two calls: then it is looking already.
+    const promoted = await job.promote().then(
+      () => true,
+      () => false,
+    );
+    if (promoted) woken++;
+  }
+  return woken;
+}
 
 /** Pull requests whose deliveries one worker processes at once. */
 export const INBOX_CONCURRENCY = 4;
@@ -104,6 +131,9 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     PREVIEW_URL_PORT: config.PREVIEW_URL_PORT,
     COMPOSE_VARIABLES_FILE: config.COMPOSE_VARIABLES_FILE,
   };
+  // Previews wait in line for this host's memory (admission_waits): /metrics counts them and a
+  // teardown wakes them.
+  const hostMemory = hostMemoryAdmission(prisma, containerHost, config, logger);
   // ioredis' publish(channel, message) is the RoutePublisher the gateway listens to.
   const handlers = [
     createBuildHandler({
@@ -122,7 +152,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
       ledger,
       subnets,
       ceilingsFor: repositoryCeilings(repositorySettings, config),
-      hostMemory: hostMemoryAdmission(prisma, containerHost, config, logger),
+      hostMemory,
     }),
     createExposeHandler({ prisma, ledger, containerHost, publisher: redis }),
     createTeardownHandler({ containerHost, prisma, ledger, publisher: redis }),
@@ -171,6 +201,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
         runner,
         sinks,
         logger,
+        onCapacityFreed: () => wakeQueued(queue, hostMemory.ledger),
       })
     : undefined;
   const inboxProcessor = new InboxProcessor({
@@ -209,7 +240,12 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
   const checks: ReadinessCheck[] = [{ name: 'docker', check: () => containerHost.ping() }];
   return {
     checks,
-    registerMetrics: registerWorkerMetrics({ inbox, outbox, worker }),
+    registerMetrics: registerWorkerMetrics({
+      inbox,
+      outbox,
+      worker,
+      admission: hostMemory.ledger,
+    }),
     close: async () => {
       clearInterval(sweepTimer);
       await Promise.all([inboxProcessor.stop(), relay.stop(), listener.close()]);

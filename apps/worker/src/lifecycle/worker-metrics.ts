@@ -1,4 +1,4 @@
-import type { Outbox, WebhookInbox } from '@berth/db';
+import type { HostMemoryLedger, Outbox, WebhookInbox } from '@berth/db';
 import type { LifecycleJobData, LifecycleJobName } from '@berth/queue';
 import type { Worker } from 'bullmq';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -8,11 +8,14 @@ export interface WorkerMetricSources {
   outbox: Outbox;
   /** Absent when this worker does not run stages (WORKER_ROLES). */
   worker: Worker<LifecycleJobData, unknown, LifecycleJobName> | undefined;
+  /** The host's memory line (environments queued for admission). */
+  admission?: Pick<HostMemoryLedger, 'waiting' | 'host'>;
 }
 
 /**
- * What an operator alerts on: deliveries waiting in the inbox, jobs waiting in the outbox, and
- * failed job attempts by job name (a teardown failing again and again shows here, and in the
+ * What an operator alerts on: deliveries waiting in the inbox, jobs waiting in the outbox,
+ * previews queued for host memory (and how long the first has waited: ADMISSION_MAX_WAIT_S fails
+ * it), and failed job attempts by job name (a teardown failing again and again shows here, and in the
  * logs at error level, instead of being forgotten).
  */
 export function registerWorkerMetrics(sources: WorkerMetricSources) {
@@ -33,6 +36,30 @@ export function registerWorkerMetrics(sources: WorkerMetricSources) {
         this.set(await sources.outbox.pending().catch(() => -1));
       },
     });
+    const admission = sources.admission;
+    if (admission) {
+      const waiting = () => admission.waiting().catch(() => undefined);
+      new Gauge({
+        name: 'berth_admission_queued',
+        help: 'Environments queued for host memory (replicate waits for room), by Docker host.',
+        labelNames: ['host'] as const,
+        registers: [registry],
+        async collect() {
+          this.set({ host: admission.host }, (await waiting())?.length ?? -1);
+        },
+      });
+      new Gauge({
+        name: 'berth_admission_oldest_wait_seconds',
+        help: 'How long the first environment in the host memory line has waited (0: none).',
+        labelNames: ['host'] as const,
+        registers: [registry],
+        async collect() {
+          const first = (await waiting())?.[0];
+          const waited = first ? (Date.now() - first.queuedAt.getTime()) / 1000 : 0;
+          this.set({ host: admission.host }, Math.max(0, Math.round(waited)));
+        },
+      });
+    }
     const failures = new Counter({
       name: 'berth_job_attempt_failures_total',
       help: 'Failed job attempts, by job name (stage, sink).',
