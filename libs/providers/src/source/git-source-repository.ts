@@ -11,6 +11,7 @@ import { classifyGitFailure, SourceError, stderrSummary } from './git-errors.js'
 import { KeyedChain } from '../shared/keyed-chain.js';
 import { parseLsTree } from './ls-tree.js';
 import {
+  type BranchRequest,
   type Checkout,
   type CheckoutRequest,
   type SourceFile,
@@ -22,6 +23,7 @@ import {
 const SHA = /^[0-9a-f]{40}$/;
 const CACHE_KEY = /^[a-z0-9][a-z0-9._-]{0,199}$/;
 const TMP_PREFIX = '.tmp-';
+const BRANCH = /^[A-Za-z0-9._][A-Za-z0-9._/-]{0,250}$/;
 
 export interface GitSourceRepositoryOptions {
   /** Root of the cache (WORK_DIR). */
@@ -44,6 +46,54 @@ export class GitSourceRepository implements SourceRepository {
     checkKey(request.cacheKey);
     checkSha(request.sha);
     return this.chain.run(request.cacheKey, () => this.checkoutLocked(request));
+  }
+
+  fetchBranch(request: BranchRequest): Promise<string | null> {
+    checkKey(request.cacheKey);
+    const branch = request.branch.replace(/^refs\/heads\//, '');
+    if (!BRANCH.test(branch) || branch.includes('..') || branch.endsWith('.lock')) {
+      throw new Error(`branch name \`${request.branch}\` is not one Berth fetches`);
+    }
+    return this.chain.run(request.cacheKey, async () => {
+      const mirror = await this.ensureMirror(request.cacheKey);
+      const token = await resolveToken(request.token);
+      const header = `Authorization: Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
+      const local = `refs/berth/heads/${branch}`;
+      try {
+        await git(
+          [
+            '--git-dir',
+            mirror,
+            'fetch',
+            '--quiet',
+            '--no-tags',
+            '--no-write-fetch-head',
+            request.cloneUrl,
+            `+refs/heads/${branch}:${local}`,
+          ],
+          {
+            config: { 'http.extraHeader': header },
+            secrets: [token, header],
+            timeoutMs: this.timeoutMs,
+          },
+        );
+      } catch (error) {
+        const kind = failureKind(error);
+        if (kind === 'not-found') return null;
+        const where = `${request.cacheKey} (${request.cloneUrl})`;
+        const detail =
+          error instanceof GitCommandError ? stderrSummary(error.stderr) : String(error);
+        throw new SourceError(kind, `fetching branch ${branch} from ${where} failed: ${detail}`);
+      }
+      const { stdout } = await git([
+        '--git-dir',
+        mirror,
+        'rev-parse',
+        '--verify',
+        `${local}^{commit}`,
+      ]);
+      return stdout.trim();
+    });
   }
 
   async listFiles(ref: SourceRef): Promise<SourceFile[]> {

@@ -21,6 +21,15 @@ export interface CheckoutRequest {
   ref?: string;
 }
 
+/** The tip of a branch (the base branch images are compared with). */
+export interface BranchRequest {
+  cacheKey: string;
+  cloneUrl: string;
+  token: TokenSource;
+  /** Branch name, e.g. `main` (a leading `refs/heads/` is dropped). */
+  branch: string;
+}
+
 export interface SourceRef {
   cacheKey: string;
   sha: string;
@@ -52,6 +61,11 @@ export interface SourceRepository {
    * cannot point the reader outside the repository). Null when the path does not exist.
    */
   readFile(ref: SourceRef, path: string): Promise<string | null>;
+  /**
+   * Fetches the branch into the mirror (kept under `refs/berth/heads/<branch>`) and returns its
+   * tip's SHA, so `listFiles`/`readFile` can read that commit. Null when the branch does not exist.
+   */
+  fetchBranch(request: BranchRequest): Promise<string | null>;
   /** Removes all but the `keep` most recently used checkouts of a repository. */
   prune(cacheKey: string, keep: number): Promise<string[]>;
 }
