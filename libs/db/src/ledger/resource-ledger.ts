@@ -30,10 +30,36 @@ export class ResourceLedger {
     readonly host = 'local',
   ) {}
 
-  /** Idempotent: an existing row for (provider, kind, name) keeps its state and is re-owned. */
-  async plan(resource: PlannedResource): Promise<Resource> {
-    const metadata = (resource.metadata ?? {}) as Prisma.InputJsonValue;
+  /**
+   * Idempotent: an existing row for (provider, kind, name) keeps its state and is re-owned.
+   * `keepMetadata` names keys an existing row keeps when the new metadata lacks them (e.g. an
+   * image's `base` mark, which a later PR's plan must not erase).
+   */
+  async plan(
+    resource: PlannedResource,
+    options: { keepMetadata?: readonly string[] } = {},
+  ): Promise<Resource> {
     const host = resource.host ?? this.host;
+    let merged = resource.metadata ?? {};
+    if (options.keepMetadata?.length) {
+      const existing = await this.prisma.resource.findUnique({
+        where: {
+          provider_host_kind_name: {
+            provider: resource.provider,
+            host,
+            kind: resource.kind,
+            name: resource.name,
+          },
+        },
+        select: { metadata: true },
+      });
+      const old = (existing?.metadata ?? {}) as Record<string, unknown>;
+      const kept = Object.fromEntries(
+        options.keepMetadata.filter((k) => k in old && !(k in merged)).map((k) => [k, old[k]]),
+      );
+      merged = { ...merged, ...kept };
+    }
+    const metadata = merged as Prisma.InputJsonValue;
     return this.prisma.resource.upsert({
       where: {
         provider_host_kind_name: {
