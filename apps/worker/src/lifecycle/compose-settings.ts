@@ -21,6 +21,7 @@ export function repositoryComposeSettings(
     const policy = await settings.forRepository(environment.repository.fullName);
     return {
       ...(policy.composePath === undefined ? {} : { composePath: policy.composePath }),
+      ...(policy.baseBranch === undefined ? {} : { baseBranch: policy.baseBranch }),
       allowedVariables: [...new Set([...shared, ...policy.allowedVariables])],
       ...((policy.maxServices ?? defaultMaxServices) === undefined
         ? {}

@@ -1,11 +1,26 @@
 // Stage 2: every compose service with `build:` gets an image tagged with the hash of its build
 // inputs; a tag already on the host is reused (unless `preview:rebuild`). Writes Revision.images.
+// Tags are per repository and service, not per PR: a new PR reuses every image an earlier PR (or
+// the base branch's content) left for the same inputs, and a changed service builds on the
+// engine's local layer cache. Images whose inputs equal the base branch's are marked as base
+// images (label `berth.base`, ledger metadata `base`) so GC keeps them (decision 0008).
 
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { RevisionImages } from '@berth/core';
+import {
+  type ComposeSpec,
+  type EnvironmentIdentity,
+  type RevisionImages,
+  repoSlug,
+} from '@berth/core';
 import { type PrismaClient, RevisionStore } from '@berth/db';
-import { BuildTimeoutError, type ContainerHost, ImageBuildError } from '@berth/providers';
+import {
+  BuildTimeoutError,
+  type Checkout,
+  type ContainerHost,
+  ImageBuildError,
+  type SourceFile,
+} from '@berth/providers';
 import type { Logger } from 'pino';
 import {
   type RevisionSourceDeps,
@@ -42,6 +57,10 @@ export interface BuildHandlerDeps extends RevisionSourceDeps {
 }
 
 export const IMAGE_INPUT_HASH_LABEL = 'berth.input-hash';
+/** `true` on an image whose build inputs were the base branch's when it was built. */
+export const IMAGE_BASE_LABEL = 'berth.base';
+/** The base branch that image was built for. */
+export const IMAGE_BASE_BRANCH_LABEL = 'berth.base-branch';
 
 export function createBuildHandler(deps: BuildHandlerDeps): StageHandler {
   const revisions = new RevisionStore(deps.prisma);
@@ -66,44 +85,17 @@ async function runBuild(
   if (leaks.length) throw new ComposeFileError(file, leaks);
 
   const id = identityOf(environment);
+  // The base branch's inputs are read while this PR's are planned; they only mark images.
+  const baseInputs = readBaseInputs(deps, environment, checkout, id, nonce, logger);
   const repoFiles = await deps.source.listFiles(checkout);
-  const plans: Array<
-    PlannedBuild & {
-      contextDir: string;
-      dockerfile: string;
-      args: Record<string, string>;
-      target?: string;
-    }
-  > = [];
-  for (const service of Object.values(spec.services)) {
-    const build = service.build;
-    if (!build) continue;
-    const dockerfile = await deps.source.readFile(checkout, dockerfilePath(build));
-    if (dockerfile === null) {
-      // Permanent like any spec problem: the file is missing from this commit.
-      throw new ComposeFileError(file, [
-        {
-          path: `services.${service.name}.build.dockerfile`,
-          message: `Dockerfile ${dockerfilePath(build)} does not exist in the repository`,
-        },
-      ]);
-    }
-    const dockerignore = await deps.source.readFile(checkout, dockerignorePath(build));
-    const plan = planServiceBuild(id.repository, {
-      service: service.name,
-      build,
-      repoFiles,
-      dockerfile,
-      dockerignore,
-    });
-    plans.push({
-      ...plan,
-      contextDir: join(checkout.dir, build.context),
-      dockerfile: build.dockerfile,
-      args: build.args,
-      ...(build.target === undefined ? {} : { target: build.target }),
-    });
-  }
+  const plans = await planBuilds(deps, checkout, spec, id, repoFiles, file);
+  const base = await baseInputs;
+  /** The base mark of a group's image: its inputs are the base branch's. */
+  const baseMarkOf = (services: readonly string[], inputHash: string): BaseMark | undefined =>
+    base && services.some((s) => base.hashes.get(s) === inputHash)
+      ? { branch: base.branch, sha: base.sha }
+      : undefined;
+  const baseServices: string[] = [];
 
   const rebuild = readRebuild(revision.configSnapshot) ?? readRebuild(environment.config) ?? false;
   const images: RevisionImages = {};
@@ -127,10 +119,14 @@ async function runBuild(
     if (followers.length) shared[plan.service] = followers;
     await input.assertCurrent();
     const t0 = performance.now();
+    const baseMark = baseMarkOf(services, plan.inputHash);
+    if (baseMark) baseServices.push(...services);
     const exists = await deps.containerHost.imageExists(plan.tag);
     if (exists && !rebuild) {
       // Recorded too: the tag may come from before this ledger (another database, a reset).
-      const row = await deps.ledger.plan(imageRow(plan, id.repository.fullName));
+      const row = await deps.ledger.plan(imageRow(plan, id.repository.fullName, baseMark), {
+        keepMetadata: ['base'],
+      });
       if (row.state !== 'created') await deps.ledger.markCreated(row.id);
       for (const service of services) {
         images[service] = {
@@ -147,6 +143,7 @@ async function runBuild(
     const wasBuilt = await buildOne(deps, plan, {
       noCache: rebuild,
       repo: id.repository.fullName,
+      ...(baseMark ? { base: baseMark } : {}),
       logger,
     });
     const durationMs = Math.round(performance.now() - t0);
@@ -196,6 +193,8 @@ async function runBuild(
       built: built.sort(),
       cached: cached.sort(),
       shared,
+      // Which services run a base image (inputs equal to the base branch tip's); null: unknown.
+      base: base ? { branch: base.branch, sha: base.sha, services: baseServices.sort() } : null,
       repoMounts,
       pulled: pulled.sort(),
       rebuild,
@@ -219,9 +218,11 @@ async function buildOne(
     args: Record<string, string>;
     target?: string;
   },
-  options: { noCache: boolean; repo: string; logger: Logger },
+  options: { noCache: boolean; repo: string; base?: BaseMark; logger: Logger },
 ): Promise<boolean> {
-  const row = await deps.ledger.plan(imageRow(plan, options.repo));
+  const row = await deps.ledger.plan(imageRow(plan, options.repo, options.base), {
+    keepMetadata: ['base'],
+  });
   const spec = {
     contextDir: plan.contextDir,
     dockerfile: plan.dockerfile,
@@ -233,6 +234,9 @@ async function buildOne(
       'berth.repo': options.repo,
       'berth.service': plan.service,
       [IMAGE_INPUT_HASH_LABEL]: plan.inputHash,
+      ...(options.base
+        ? { [IMAGE_BASE_LABEL]: 'true', [IMAGE_BASE_BRANCH_LABEL]: options.base.branch }
+        : {}),
     },
     noCache: options.noCache,
     onLog: (line: string) => options.logger.debug({ service: plan.service, line }, 'build output'),
@@ -260,18 +264,132 @@ async function buildOne(
   }
 }
 
-/** Images are content-addressed caches shared across PRs: no owning environment, so teardown keeps them. */
+/**
+ * Images are content-addressed caches shared across PRs: no owning environment, so teardown keeps
+ * them. `base` (kept once set, see ResourceLedger.plan) records the base branch commit whose
+ * inputs the image matched last: GC keeps those.
+ */
 function imageRow(
   plan: { service: string; tag: string; inputHash: string },
   repo: string,
+  base?: BaseMark,
 ): PlannedResource {
   return {
     provider: 'docker',
     kind: 'image',
     name: plan.tag,
     environmentId: null,
-    metadata: { repository: repo, service: plan.service, inputHash: plan.inputHash },
+    metadata: {
+      repository: repo,
+      service: plan.service,
+      inputHash: plan.inputHash,
+      ...(base ? { base: { ...base, at: new Date().toISOString() } } : {}),
+    },
   };
+}
+
+/** The base branch commit an image's inputs matched. */
+interface BaseMark {
+  branch: string;
+  sha: string;
+}
+
+type PlannedServiceBuild = PlannedBuild & {
+  contextDir: string;
+  dockerfile: string;
+  args: Record<string, string>;
+  target?: string;
+};
+
+/**
+ * One plan per `build:` service of the commit. `file` set: a missing Dockerfile is a spec error
+ * of this revision; unset (the base branch), such a service is left out.
+ */
+async function planBuilds(
+  deps: BuildHandlerDeps,
+  checkout: Checkout,
+  spec: ComposeSpec,
+  id: EnvironmentIdentity,
+  repoFiles: readonly SourceFile[],
+  file?: string,
+): Promise<PlannedServiceBuild[]> {
+  const plans: PlannedServiceBuild[] = [];
+  for (const service of Object.values(spec.services)) {
+    const build = service.build;
+    if (!build) continue;
+    const dockerfile = await deps.source.readFile(checkout, dockerfilePath(build));
+    if (dockerfile === null) {
+      if (file === undefined) continue;
+      // Permanent like any spec problem: the file is missing from this commit.
+      throw new ComposeFileError(file, [
+        {
+          path: `services.${service.name}.build.dockerfile`,
+          message: `Dockerfile ${dockerfilePath(build)} does not exist in the repository`,
+        },
+      ]);
+    }
+    const dockerignore = await deps.source.readFile(checkout, dockerignorePath(build));
+    const plan = planServiceBuild(id.repository, {
+      service: service.name,
+      build,
+      repoFiles,
+      dockerfile,
+      dockerignore,
+    });
+    plans.push({
+      ...plan,
+      contextDir: join(checkout.dir, build.context),
+      dockerfile: build.dockerfile,
+      args: build.args,
+      ...(build.target === undefined ? {} : { target: build.target }),
+    });
+  }
+  return plans;
+}
+
+/**
+ * The input hash each `build:` service would have at the tip of the repository's base branch
+ * (the operator's `--base-branch`, else the repository's default branch), with this PR's identity
+ * and variables. Only marks images: any failure (no such branch, a compose file the base cannot
+ * parse) is logged and means "no base images", never a failed build.
+ */
+async function readBaseInputs(
+  deps: BuildHandlerDeps,
+  environment: StageInput['environment'],
+  checkout: Checkout,
+  id: EnvironmentIdentity,
+  nonce: string,
+  logger: Logger,
+): Promise<(BaseMark & { hashes: Map<string, string> }) | null> {
+  let branch: string | undefined;
+  try {
+    const settings = (await deps.composeSettings?.(environment)) ?? {};
+    branch = settings.baseBranch ?? environment.repository.defaultBranch;
+    const { repository } = environment;
+    const sha = await deps.source.fetchBranch({
+      cacheKey: repoSlug(id.repository),
+      cloneUrl: repository.cloneUrl,
+      token: () => deps.github.installationToken(Number(repository.installationId)),
+      branch,
+    });
+    if (sha === null) {
+      logger.info({ branch }, 'base branch not found; no image is marked as a base image');
+      return null;
+    }
+    const at: Checkout = { cacheKey: checkout.cacheKey, sha, dir: checkout.dir, fetched: false };
+    const { spec } = await loadRevisionCompose(deps, { ...environment, branch }, at, (names) =>
+      secretMarkers(names, nonce),
+    );
+    const files = await deps.source.listFiles(at);
+    const plans = await planBuilds(deps, at, spec, id, files);
+    return { branch, sha, hashes: new Map(plans.map((p) => [p.service, p.inputHash])) };
+  } catch (error) {
+    logger.warn(
+      { branch, err: error },
+      'cannot read the base branch build inputs; no image is marked as a base image',
+    );
+    return null;
+  }
 }
 
 function readRebuild(config: unknown): boolean | undefined {

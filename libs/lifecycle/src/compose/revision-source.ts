@@ -26,6 +26,8 @@ export interface ComposeSettings {
   allowedVariables?: readonly string[];
   /** Services one preview may run (the repository's --max-services, else MAX_SERVICES). */
   maxServices?: number;
+  /** The branch base images come from (`--base-branch`); default: the repository's default branch. */
+  baseBranch?: string;
 }
 
 export interface RevisionSourceDeps {
