@@ -10,6 +10,7 @@ import {
   type StageJobData,
 } from '@berth/queue';
 import { DelayedError, type Job, Worker } from 'bullmq';
+import { freesCapacity } from './admission-wake.js';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
@@ -88,11 +89,6 @@ async function process(
   if (result === 'retrying')
     throw new Error(`${data.stage} failed on attempt ${attempt}; retrying`);
   return result;
-}
-
-function freesCapacity(stage: StageJobData['stage'], result: string): boolean {
-  if (stage === 'teardown') return result === 'succeeded';
-  return stage === 'replicate' && (result === 'failed' || result === 'superseded');
 }
 
 /** Never in the job's way: a failed wake only means the waiters find the room at their next look. */

@@ -17,23 +17,16 @@ import {
   SubnetAllocator,
   SubnetLedger,
 } from '@berth/lifecycle';
-import { jobId, parseAllowlist, subnetPool } from '@berth/core';
+import { parseAllowlist, subnetPool } from '@berth/core';
 import { hostMemoryAdmission, repositoryCeilings } from './runtime-limits.js';
 import type { ReadinessCheck } from '@berth/observability';
 import { CredentialSwitchingGitHub, GitSourceRepository, OctokitGitHub } from '@berth/providers';
 import { GitHubAppCredentials, type Stores } from '@berth/runtime';
-import {
-  closeRedis,
-  createLifecycleQueue,
-  createRedis,
-  type LifecycleQueue,
-  redisLock,
-} from '@berth/queue';
+import { closeRedis, createLifecycleQueue, createRedis, redisLock } from '@berth/queue';
 import {
   ConvergenceQueries,
   EnvironmentLeases,
   EnvironmentStore,
-  type HostMemoryLedger,
   INBOX_CHANNEL,
   listen,
   Outbox,
@@ -46,29 +39,10 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { createContainerHost } from './container-host.js';
 import { repositoryComposeSettings } from './compose-settings.js';
+import { wakeQueued } from './admission-wake.js';
 import { startLifecycleWorker } from './lifecycle-worker.js';
 import { registerWorkerMetrics } from './worker-metrics.js';
 import { checkSubnetPool } from './subnet-pool-check.js';
-
-/**
- * Moves the delayed replicate jobs of the environments waiting for this host's memory to the
- * front, first in line first; each decides under the host's lock whether it fits now. Returns
- * how many were woken.
- */
-async function wakeQueued(queue: LifecycleQueue, ledger: HostMemoryLedger): Promise<number> {
-  let woken = 0;
-  for (const wait of await ledger.waiting()) {
-    const job = await queue.getJob(jobId(wait.environmentId, wait.generation, 'replicate'));
-    if (!job || !(await job.isDelayed())) continue;
-    // It may have run between the two calls: then it is looking already.
-    const promoted = await job.promote().then(
-      () => true,
-      () => false,
-    );
-    if (promoted) woken++;
-  }
-  return woken;
-}
 
 /** Pull requests whose deliveries one worker processes at once. */
 export const INBOX_CONCURRENCY = 4;
