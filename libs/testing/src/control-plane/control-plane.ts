@@ -217,6 +217,13 @@ export class ControlPlane {
     await this.waitReady(name);
   }
 
+  /** Where an app serves /healthz, /readyz and /metrics. */
+  opsUrl(name: 'api' | 'worker' | 'gateway'): string {
+    const spec = this.launch.get(name);
+    if (!spec) throw new Error(`no app ${name}`);
+    return `http://127.0.0.1:${spec.opsPort}`;
+  }
+
   /** GET /api/v1/environments/:id, or the environment of a repository's PR. */
   async environment(repository: string, prNumber: number): Promise<EnvironmentView | undefined> {
     const res = await httpRequest(
