@@ -114,6 +114,11 @@ export interface ServiceSpec {
   hostname?: string;
   /** Extra names on its networks: `hostname` and `networks.<n>.aliases`. */
   aliases?: string[];
+  /**
+   * `networks.<n>.aliases`, per network: a name answers only on the network that declares it.
+   * Absent in models stored before networks were separate (then `aliases` answer everywhere).
+   */
+  networkAliases?: Record<string, string[]>;
   /** Compose networks the service joins (`default` when it lists none). */
   networks?: string[];
   pullPolicy?: PullPolicy;

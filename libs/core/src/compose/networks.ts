@@ -77,9 +77,10 @@ export function parseServiceNetworks(
   path: string,
   declared: ReadonlySet<string>,
   problems: ProblemList,
-): { networks: string[]; aliases: string[] } {
+): { networks: string[]; aliases: string[]; byNetwork: Record<string, string[]> } {
   const networks: string[] = [];
   const aliases: string[] = [];
+  const byNetwork: Record<string, string[]> = {};
   const join = (name: string, at: string): void => {
     if (name !== 'default' && !declared.has(name)) {
       problems.add(at, `network \`${name}\` is not declared: add it under top-level \`networks:\``);
@@ -104,8 +105,10 @@ export function parseServiceNetworks(
       for (const key of Object.keys(options)) {
         if (key === 'aliases') {
           for (const alias of stringList(options.aliases, childPath(at, key), problems)) {
-            if (HOSTNAME.test(alias)) aliases.push(alias);
-            else problems.add(childPath(at, key), `alias \`${alias}\` is not a valid host name`);
+            if (HOSTNAME.test(alias)) {
+              aliases.push(alias);
+              byNetwork[name] = [...new Set([...(byNetwork[name] ?? []), alias])];
+            } else problems.add(childPath(at, key), `alias \`${alias}\` is not a valid host name`);
           }
         } else {
           problems.warn(childPath(at, key), 'ignored: Berth assigns addresses and priorities');
@@ -115,7 +118,7 @@ export function parseServiceNetworks(
   } else {
     problems.add(path, `expected a list of network names or a mapping, got ${typeName(raw)}`);
   }
-  return { networks, aliases: [...new Set(aliases)] };
+  return { networks, aliases: [...new Set(aliases)], byNetwork };
 }
 
 export function parseHostname(raw: unknown, path: string, problems: ProblemList) {

@@ -143,9 +143,10 @@ export function normalizeService(
   }
   const networks =
     raw.networks === undefined
-      ? { networks: ['default'], aliases: [] }
+      ? { networks: ['default'], aliases: [], byNetwork: {} }
       : parseServiceNetworks(raw.networks, at('networks'), ctx.declaredNetworks, problems);
   spec.networks = networks.networks;
+  if (Object.keys(networks.byNetwork).length > 0) spec.networkAliases = networks.byNetwork;
   if (raw.hostname !== undefined) {
     const hostname = parseHostname(raw.hostname, at('hostname'), problems);
     if (hostname !== undefined) spec.hostname = hostname;

@@ -60,7 +60,7 @@ describe('resource names', () => {
       environmentIdentity('acme-shop/x', 1),
       environmentIdentity('other/shop', 7),
     ];
-    const nets = ids.map(networkName);
+    const nets = ids.map((i) => networkName(i));
     expect(new Set(nets).size).toBe(ids.length);
     expect(new Set(ids.map(databaseName)).size).toBe(ids.length);
   });

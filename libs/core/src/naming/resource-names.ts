@@ -23,9 +23,13 @@ function stem(id: EnvironmentIdentity): string {
   return `berth-${repoSlug(id.repository)}-pr-${id.pr}`;
 }
 
-/** Docker network: `berth-<owner>--<repo>-pr-<n>`. */
-export function networkName(id: EnvironmentIdentity): string {
-  return fitName(stem(id));
+/**
+ * Docker network: `berth-<owner>--<repo>-pr-<n>` for compose's `default` network (the name every
+ * preview had before it had several), `berth-<owner>--<repo>-pr-<n>-net-<network>` for the others.
+ */
+export function networkName(id: EnvironmentIdentity, composeNetwork = 'default'): string {
+  if (composeNetwork === 'default') return fitName(stem(id));
+  return fitName(`${stem(id)}-net-${componentSlug('network', composeNetwork)}`);
 }
 
 /** Docker container: `berth-<owner>--<repo>-pr-<n>-<service>`. */

@@ -25,3 +25,14 @@ export {
   isDockerBridge,
   poolConflicts,
 } from './pool-conflicts.js';
+export {
+  type ComposeNetworkPlan,
+  DEFAULT_MAX_NETWORKS,
+  DEFAULT_NETWORK,
+  type NetworkSlice,
+  type NetworkTopology,
+  type SubnetSplit,
+  networkCountProblem,
+  networkTopology,
+  splitSubnet,
+} from './compose-networks.js';
