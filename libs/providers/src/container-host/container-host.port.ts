@@ -101,6 +101,20 @@ export interface VolumeMount {
   /** Absolute path inside the container. */
   target: string;
   readOnly?: boolean;
+  /**
+   * One file at the top of the volume, bound alone onto `target` (a volume mounts only as a
+   * directory): a plain name, never a path.
+   */
+  file?: string;
+}
+
+export interface VolumeFill {
+  volume: string;
+  /** The image whose content at `path` fills the volume. */
+  image: string;
+  /** Absolute path in the image. */
+  path: string;
+  labels: Labels;
 }
 
 export interface HealthcheckSpec {
@@ -121,6 +135,11 @@ export interface ResourceLimits {
 
 export type RestartPolicy = 'no' | 'on-failure' | 'unless-stopped' | 'always';
 
+export interface ContainerNetwork {
+  name: string;
+  aliases?: readonly string[];
+}
+
 export interface ContainerSpec {
   /** Deterministic container name; also the idempotency key. */
   name: string;
@@ -130,7 +149,12 @@ export interface ContainerSpec {
   env?: Readonly<Record<string, string>>;
   labels: Labels;
   /** The per-environment network; `aliases` give service-name DNS on it. */
-  network: { name: string; aliases?: readonly string[] };
+  network: ContainerNetwork;
+  /**
+   * More networks of the environment it joins (compose `networks:` listing several), each with
+   * its own aliases: connected after create, before start, so it starts on all of them.
+   */
+  extraNetworks?: readonly ContainerNetwork[];
   healthcheck?: HealthcheckSpec;
   user?: string;
   workingDir?: string;
@@ -232,6 +256,11 @@ export interface ContainerHost {
 
   ensureVolume(spec: VolumeSpec): Promise<VolumeRef>;
   removeVolume(name: string): Promise<void>;
+  /**
+   * Fills an empty volume with an image's content at a path (the engine's own copy into a new
+   * volume, done by creating a container that never starts). A volume with content is kept.
+   */
+  fillVolume(spec: VolumeFill): Promise<void>;
 
   imageExists(tag: string): Promise<boolean>;
   /** Always builds (use noCache for `preview:rebuild`). Throws ImageBuildError naming the step. */

@@ -37,6 +37,64 @@ describe('containerCreateOptions', () => {
     });
   });
 
+  it('hashes extra networks and their aliases (they are connected after create), refusing repeats', () => {
+    const plain = containerCreateOptions(base, 'sha256:1', policy).configHash;
+    const extra = {
+      ...base,
+      extraNetworks: [{ name: 'berth-pr-1-shop-net-back', aliases: ['x'] }],
+    };
+    const hash = containerCreateOptions(extra, 'sha256:1', policy).configHash;
+    expect(hash).not.toBe(plain);
+    const otherAlias = {
+      ...base,
+      extraNetworks: [{ name: 'berth-pr-1-shop-net-back', aliases: ['y'] }],
+    };
+    expect(containerCreateOptions(otherAlias, 'sha256:1', policy).configHash).not.toBe(hash);
+    expect(
+      containerCreateOptions({ ...base, extraNetworks: [] }, 'sha256:1', policy).configHash,
+    ).toBe(plain);
+    expect(() =>
+      containerCreateOptions(
+        { ...base, extraNetworks: [{ name: 'berth-pr-1-shop' }] },
+        'sha256:1',
+        policy,
+      ),
+    ).toThrow(/repeats the primary network/);
+  });
+
+  it('binds a single-file mount read-only from its volume’s own directory, never another path', () => {
+    const spec: ContainerSpec = {
+      ...base,
+      mounts: [
+        {
+          volume: 'berth-pr-1-shop-api-ro-1',
+          target: '/etc/app.conf',
+          readOnly: true,
+          file: 'app.conf',
+        },
+        { volume: 'berth-pr-1-shop-api-ro-2', target: '/etc/app', readOnly: true },
+      ],
+    };
+    const { options } = containerCreateOptions(spec, 'sha256:1', policy, {
+      'berth-pr-1-shop-api-ro-1': '/var/lib/docker/volumes/berth-pr-1-shop-api-ro-1/_data',
+    });
+    expect(options.HostConfig?.Mounts).toEqual([
+      {
+        Type: 'bind',
+        Source: '/var/lib/docker/volumes/berth-pr-1-shop-api-ro-1/_data/app.conf',
+        Target: '/etc/app.conf',
+        ReadOnly: true,
+      },
+      { Type: 'volume', Source: 'berth-pr-1-shop-api-ro-2', Target: '/etc/app', ReadOnly: true },
+    ]);
+    for (const file of ['../etc/passwd', '..', 'a/b', '']) {
+      const bad = { ...base, mounts: [{ volume: 'v1', target: '/x', file }] };
+      expect(() => containerCreateOptions(bad, 'sha256:1', policy, { v1: '/v' })).toThrow(
+        /plain file name/,
+      );
+    }
+  });
+
   it('sets the hostname only when asked, so other containers keep their config hash', () => {
     const plain = containerCreateOptions(base, 'sha256:1', policy);
     expect(plain.options.Hostname).toBeUndefined();

@@ -43,6 +43,8 @@ export function containerCreateOptions(
   spec: ContainerSpec,
   imageId: string,
   policy: PolicyOptions,
+  /** Mount point on the engine's host of each volume a `file` mount binds from. */
+  mountpoints: Readonly<Record<string, string>> = {},
 ): { options: Docker.ContainerCreateOptions; configHash: string } {
   validate(spec);
   const limits = effectiveLimits(spec.limits, policy.defaultLimits);
@@ -79,12 +81,28 @@ export function containerCreateOptions(
       MemorySwap: Math.round(limits.memoryBytes), // no swap on top of the memory limit
       NanoCpus: Math.round(limits.cpus * 1e9),
       PidsLimit: Math.round(limits.pids),
-      Mounts: (spec.mounts ?? []).map((m) => ({
-        Type: 'volume' as const,
-        Source: m.volume,
-        Target: m.target,
-        ReadOnly: m.readOnly ?? false,
-      })),
+      Mounts: (spec.mounts ?? []).map((m) => {
+        if (m.file === undefined) {
+          return {
+            Type: 'volume' as const,
+            Source: m.volume,
+            Target: m.target,
+            ReadOnly: m.readOnly ?? false,
+          };
+        }
+        // One file of a Berth volume: bound from the volume's own directory on the engine's
+        // host (never a path a compose file named), so it can be read-only like compose's.
+        const mountpoint = mountpoints[m.volume];
+        if (!mountpoint) {
+          throw new ContainerSpecError('mounts', `no mount point known for volume ${m.volume}`);
+        }
+        return {
+          Type: 'bind' as const,
+          Source: `${mountpoint}/${m.file}`,
+          Target: m.target,
+          ReadOnly: m.readOnly ?? false,
+        };
+      }),
       Tmpfs: spec.tmpfs ? { ...spec.tmpfs } : undefined,
       RestartPolicy: { Name: spec.restart ?? 'no' },
       // Bounded logs: a chatty preview must not fill the host's disk.
@@ -94,7 +112,18 @@ export function containerCreateOptions(
       EndpointsConfig: { [network]: { Aliases: [...(spec.network.aliases ?? [])] } },
     },
   };
-  const configHash = hashOf({ options, imageId, labels: spec.labels });
+  // Extra networks are connected after create (API 1.41 takes one network at create): they
+  // still define the container, so a change of networks replaces it.
+  const extraNetworks = (spec.extraNetworks ?? []).map((n) => ({
+    name: n.name,
+    aliases: [...(n.aliases ?? [])],
+  }));
+  const configHash = hashOf({
+    options,
+    imageId,
+    labels: spec.labels,
+    ...(extraNetworks.length ? { extraNetworks } : {}),
+  });
   options.Labels = { ...managedLabels(spec.labels), [CONFIG_HASH_LABEL]: configHash };
   return { options, configHash };
 }
@@ -103,6 +132,12 @@ function validate(spec: ContainerSpec): void {
   assertResourceName('name', spec.name);
   if (!spec.image.trim()) throw new ContainerSpecError('image', 'must not be empty');
   assertResourceName('network.name', spec.network.name);
+  (spec.extraNetworks ?? []).forEach((n, i) => {
+    assertResourceName(`extraNetworks[${i}].name`, n.name);
+    if (n.name === spec.network.name) {
+      throw new ContainerSpecError(`extraNetworks[${i}].name`, 'repeats the primary network');
+    }
+  });
   for (const key of Object.keys(spec.env ?? {})) {
     if (!key || key.includes('=')) {
       throw new ContainerSpecError(`env.${key}`, "names must be non-empty and contain no '='");
@@ -118,6 +153,12 @@ function validate(spec: ContainerSpec): void {
     }
     if (!m.target.startsWith('/')) {
       throw new ContainerSpecError(`mounts[${i}].target`, 'must be an absolute container path');
+    }
+    if (m.file !== undefined && !/^[^/\0]+$/.test(m.file.replace(/^\.{1,2}$/, '/'))) {
+      throw new ContainerSpecError(
+        `mounts[${i}].file`,
+        `${JSON.stringify(m.file)} must be a plain file name inside the volume`,
+      );
     }
   });
 }

@@ -23,6 +23,7 @@ import {
   type ResourceLimits,
   type RunResult,
   type VolumeRef,
+  type VolumeFill,
   type VolumeSpec,
   type WaitOptions,
 } from '../container-host.port.js';
@@ -150,6 +151,10 @@ export class DockerContainerHost implements ContainerHost {
 
   removeVolume(name: string): Promise<void> {
     return this.guard(resources.removeVolume(this.docker, name));
+  }
+
+  fillVolume(spec: VolumeFill): Promise<void> {
+    return this.guard(resources.fillVolume(this.docker, spec));
   }
 
   async imageExists(tag: string): Promise<boolean> {

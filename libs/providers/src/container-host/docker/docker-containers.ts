@@ -11,6 +11,7 @@ import {
 import { isConflict, isNotFound, isNotModified } from './docker-errors.js';
 import { imageId } from './docker-images.js';
 import { demuxLogs } from './log-frames.js';
+import { volumeMountpoint } from './docker-resources.js';
 
 /** Raw inspect by exact name (Docker would also match an id prefix); null when absent. */
 export async function inspectRaw(
@@ -57,7 +58,13 @@ export async function runContainer(
       `${spec.image} is not on this Docker host: build it (or pull it) before running ${spec.name}`,
     );
   }
-  const { options, configHash } = containerCreateOptions(spec, image, policy);
+  const mountpoints: Record<string, string> = {};
+  for (const m of spec.mounts ?? []) {
+    if (m.file !== undefined && !mountpoints[m.volume]) {
+      mountpoints[m.volume] = await volumeMountpoint(docker, m.volume);
+    }
+  }
+  const { options, configHash } = containerCreateOptions(spec, image, policy, mountpoints);
   const existing = await inspectRaw(docker, spec.name);
   const result = (action: RunResult['action'], id: string): RunResult => ({
     id,
@@ -78,6 +85,18 @@ export async function runContainer(
   if (existing) await removeContainer(docker, spec.name);
   try {
     const created = await docker.createContainer(options);
+    try {
+      for (const network of spec.extraNetworks ?? []) {
+        await docker.getNetwork(network.name).connect({
+          Container: created.id,
+          EndpointConfig: { Aliases: [...(network.aliases ?? [])] },
+        });
+      }
+    } catch (err) {
+      // Its config hash claims every network: a half-connected container must not be reused.
+      await removeContainer(docker, spec.name).catch(() => undefined);
+      throw err;
+    }
     await start(docker, created.id);
     return result(existing ? 'replaced' : 'created', created.id);
   } catch (err) {

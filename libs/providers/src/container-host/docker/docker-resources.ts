@@ -1,13 +1,18 @@
 // Networks, volumes and the label inventory.
 
 import type Docker from 'dockerode';
-import { NetworkSubnetMismatchError, SubnetInUseError } from '../container-host.errors.js';
+import {
+  ContainerSpecError,
+  NetworkSubnetMismatchError,
+  SubnetInUseError,
+} from '../container-host.errors.js';
 import {
   type LabelledResources,
   type Labels,
   type ListedNetwork,
   type NetworkRef,
   type NetworkSpec,
+  type VolumeFill,
   type VolumeRef,
   type VolumeSpec,
 } from '../container-host.port.js';
@@ -165,4 +170,50 @@ export async function listNetworks(docker: Docker): Promise<ListedNetwork[]> {
 
 function toListedNetwork(n: Docker.NetworkInspectInfo): ListedNetwork {
   return { id: n.Id, name: n.Name, labels: n.Labels ?? {}, subnets: subnetsOf(n) };
+}
+
+/**
+ * The engine copies an image's content at a volume's mount point into the volume when a
+ * container is created with it and the volume is empty. The container is never started (it
+ * runs nothing, on no network) and is removed at once; the volume keeps the files.
+ */
+export async function fillVolume(docker: Docker, spec: VolumeFill): Promise<void> {
+  assertResourceName('volume', spec.volume);
+  if (!spec.path.startsWith('/')) {
+    throw new ContainerSpecError('path', 'must be an absolute path in the image');
+  }
+  const name = `${spec.volume}-fill`;
+  const remove = () =>
+    docker
+      .getContainer(name)
+      .remove({ force: true, v: false })
+      .catch((err: unknown) => {
+        if (!isNotFound(err)) throw err;
+      });
+  await remove();
+  await docker.createContainer({
+    name,
+    Image: spec.image,
+    Entrypoint: ['/.berth-fill-never-runs'],
+    Cmd: [],
+    Labels: managedLabels(spec.labels),
+    NetworkDisabled: true,
+    HostConfig: {
+      NetworkMode: 'none',
+      Mounts: [{ Type: 'volume', Source: spec.volume, Target: spec.path, ReadOnly: false }],
+    },
+  });
+  await remove();
+}
+
+/** Where a volume's files live on the engine's host (local driver): a file mount binds from it. */
+export async function volumeMountpoint(docker: Docker, name: string): Promise<string> {
+  const info = (await docker.getVolume(name).inspect()) as { Mountpoint?: string; Driver?: string };
+  if (!info.Mountpoint) {
+    throw new Error(
+      `Volume ${name} reports no mount point (driver ${info.Driver ?? 'unknown'}): ` +
+        'a single-file repository mount needs the local driver',
+    );
+  }
+  return info.Mountpoint;
 }
