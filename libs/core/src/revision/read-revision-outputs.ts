@@ -3,7 +3,7 @@
 // field is checked here once instead of cast at each use.
 
 import type { ComposeSpec } from '../compose/model.js';
-import type { RevisionImages, RevisionWiring } from './revision-outputs.js';
+import type { ReadOnlyRepoMount, RevisionImages, RevisionWiring } from './revision-outputs.js';
 
 /**
  * `Revision.wiring` as read: the same fields, always present (empty until the wire stage has run,
@@ -76,7 +76,7 @@ export function readImages(json: unknown): RevisionImages {
   const images: RevisionImages = {};
   for (const [service, entry] of Object.entries(json)) {
     if (!isRecord(entry)) continue;
-    const { tag, source, durationMs, inputHash } = entry;
+    const { tag, source, durationMs, inputHash, readOnlyMounts } = entry;
     if (typeof tag !== 'string' || !tag || typeof source !== 'string') continue;
     if (!IMAGE_SOURCES.has(source)) continue;
     images[service] = {
@@ -84,7 +84,27 @@ export function readImages(json: unknown): RevisionImages {
       source: source as RevisionImages[string]['source'],
       durationMs: typeof durationMs === 'number' && Number.isFinite(durationMs) ? durationMs : 0,
       ...(typeof inputHash === 'string' ? { inputHash } : {}),
+      ...(Array.isArray(readOnlyMounts) ? { readOnlyMounts: readMounts(readOnlyMounts) } : {}),
     };
   }
   return images;
+}
+
+function readMounts(list: unknown[]): ReadOnlyRepoMount[] {
+  return list.flatMap((m): ReadOnlyRepoMount[] => {
+    if (!isRecord(m) || typeof m['target'] !== 'string') return [];
+    const staged = m['staged'];
+    if (m['kind'] === 'dir') return [{ target: m['target'], kind: 'dir' }];
+    if (
+      m['kind'] === 'file' &&
+      isRecord(staged) &&
+      typeof staged['dir'] === 'string' &&
+      typeof staged['name'] === 'string'
+    ) {
+      return [
+        { target: m['target'], kind: 'file', staged: { dir: staged['dir'], name: staged['name'] } },
+      ];
+    }
+    return [];
+  });
 }

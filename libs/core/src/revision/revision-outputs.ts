@@ -13,8 +13,22 @@ export type RevisionImages = Record<
     durationMs: number;
     /** The build-input hash the tag carries (built/cached services). */
     inputHash?: string;
+    /**
+     * Repository mounts not declared `rw` (bind mounts, configs, file secrets) whose files the
+     * derived image holds: the replicate stage mounts each read-only from a volume filled from
+     * that image. A `file` is also staged at `staged` in the image (a volume holds directories).
+     */
+    readOnlyMounts?: ReadOnlyRepoMount[];
   }
 >;
+
+// A type, not an interface: stored JSON casts to it (interfaces have no index signature).
+export type ReadOnlyRepoMount = {
+  target: string;
+  kind: 'dir' | 'file';
+  /** For a file: the image directory holding it alone, and its name there. */
+  staged?: { dir: string; name: string };
+};
 
 /**
  * What the wire stage leaves on `Revision.wiring`: the revision's config unit, computed once and

@@ -69,6 +69,33 @@ describe('planRepoMountImage', () => {
     expect(planRepoMountImage(repository, site(), 'nginx:1.27', readme)!.tag).toBe(plan.tag);
   });
 
+  it('lists mounts not declared rw as read-only, staging single files alone for their volume', () => {
+    const plan = planRepoMountImage(
+      repository,
+      site(", './nginx/default.conf:/etc/extra.conf:ro', './public/img:/srv/img:rw'"),
+      'nginx:1.27',
+      repoFiles,
+    )!;
+    expect(plan.readOnlyMounts).toEqual([
+      { target: '/usr/share/nginx/html', kind: 'dir' },
+      {
+        target: '/etc/extra.conf',
+        kind: 'file',
+        staged: { dir: '/.berth/files/1', name: 'default.conf' },
+      },
+      {
+        target: '/etc/nginx/conf.d/default.conf',
+        kind: 'file',
+        staged: { dir: '/.berth/files/2', name: 'default.conf' },
+      },
+    ]);
+    expect(plan.dockerfile).toContain(
+      'COPY ["nginx/default.conf","/.berth/files/1/default.conf"]\n',
+    );
+    expect(plan.dockerfile).toContain('COPY ["public/img","/srv/img"]\n');
+    expect(plan.readOnlyMounts.map((m) => m.target)).not.toContain('/srv/img');
+  });
+
   it('notes mounted paths with no files, and leaves services without mounts alone', () => {
     const plan = planRepoMountImage(repository, site(", './cache:/cache:rw'"), 'n', repoFiles)!;
     expect(plan.empty).toEqual(['cache']);

@@ -2,14 +2,16 @@
 // from the pull request's own checkout, never from a host path: the build stage derives one image
 // per such service, FROM the service's image, with the files COPYed to their targets. The tag
 // is content-addressed like any build (the files' git blob ids + the generated Dockerfile), so an
-// unchanged checkout reuses it.
+// unchanged checkout reuses it. Mounts not declared `rw` are then mounted read-only by the
+// replicate stage, from volumes filled from this image (see container-plan.ts).
 
 import { copyFile, mkdir, mkdtemp, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import {
   type ComposeSpec,
   type ContextFile,
+  type ReadOnlyRepoMount,
   type RepositoryRef,
   type RevisionImages,
   type ServiceSpec,
@@ -34,7 +36,12 @@ export interface RepoMountImage {
   files: SourceFile[];
   /** Mount sources with nothing in the repository (compose would make an empty directory). */
   empty: string[];
+  /** Mounts not declared `rw`: mounted read-only from volumes filled from this image. */
+  readOnlyMounts: ReadOnlyRepoMount[];
 }
+
+/** Where a read-only single-file mount is staged in the derived image (a volume is a directory). */
+export const STAGED_FILES_DIR = '/.berth/files';
 
 /** The derived image a service needs for its repository mounts, if it has any. */
 export function planRepoMountImage(
@@ -52,6 +59,7 @@ export function planRepoMountImage(
   ];
   const files = new Map<string, SourceFile>();
   const empty: string[] = [];
+  const readOnlyMounts: ReadOnlyRepoMount[] = [];
   for (const mount of mounts) {
     const under = repoFiles.filter(
       (f) =>
@@ -65,6 +73,19 @@ export function planRepoMountImage(
     // JSON form: paths with spaces stay one argument. A directory's contents land in the
     // target, as a bind mount of that directory would show them.
     lines.push(`COPY ${JSON.stringify([mount.source, mount.target])}`);
+    if (!mount.readOnly) continue;
+    const isFile = mount.source !== '.' && under.length === 1 && under[0]?.path === mount.source;
+    if (!isFile) {
+      readOnlyMounts.push({ target: mount.target, kind: 'dir' });
+      continue;
+    }
+    // Also alone in a directory of its own: a volume filled from there is bound onto the target.
+    const staged = {
+      dir: `${STAGED_FILES_DIR}/${readOnlyMounts.length}`,
+      name: posix.basename(mount.source),
+    };
+    lines.push(`COPY ${JSON.stringify([mount.source, `${staged.dir}/${staged.name}`])}`);
+    readOnlyMounts.push({ target: mount.target, kind: 'file', staged });
   }
   const dockerfile = `${lines.join('\n')}\n`;
   const contextFiles: ContextFile[] = [...files.values()].map((f) => ({
@@ -81,6 +102,7 @@ export function planRepoMountImage(
     dockerfile,
     files: [...files.values()],
     empty,
+    readOnlyMounts,
   };
 }
 
@@ -180,7 +202,11 @@ export async function buildRepoMountImages(
         : await input.containerHost.ensureImage(spec);
       await input.ledger.markCreated(row.id, image.id);
       out[service.name] = { tag: plan.tag, built: image.built };
-      input.images[service.name] = { ...entry, tag: plan.tag };
+      input.images[service.name] = {
+        ...entry,
+        tag: plan.tag,
+        ...(plan.readOnlyMounts.length ? { readOnlyMounts: plan.readOnlyMounts } : {}),
+      };
     } finally {
       await rm(context.dir, { recursive: true, force: true });
     }
