@@ -1,4 +1,5 @@
 import {
+  DEFAULT_MAX_NETWORKS,
   DEFAULT_SUBNET_POOL,
   DEFAULT_SUBNET_PREFIX_LENGTH,
   MAX_SUBNET_PREFIX_LENGTH,
@@ -149,6 +150,16 @@ const subnets = {
     .describe(
       `size of each preview's subnet (26 = 62 addresses); a longer prefix fits more previews ` +
         `in SUBNET_POOL; default ${DEFAULT_SUBNET_PREFIX_LENGTH}`,
+    ),
+  MAX_NETWORKS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 16')
+    .max(16, 'must be between 1 and 16')
+    .default(DEFAULT_MAX_NETWORKS)
+    .describe(
+      'compose networks one preview may have; each is its own Docker network cut from the ' +
+        `preview's subnet; more is refused with a PR message; default ${DEFAULT_MAX_NETWORKS}`,
     ),
   DOCKER_HOST_NAME: z
     .string()

@@ -12,6 +12,8 @@ export function repositoryComposeSettings(
   sharedVariables: string | undefined,
   /** MAX_SERVICES: the cap for repositories without their own --max-services. */
   defaultMaxServices?: number,
+  /** MAX_NETWORKS: compose networks one preview may have. */
+  maxNetworks?: number,
 ) {
   const shared = (sharedVariables ?? '')
     .split(',')
@@ -26,6 +28,7 @@ export function repositoryComposeSettings(
       ...((policy.maxServices ?? defaultMaxServices) === undefined
         ? {}
         : { maxServices: (policy.maxServices ?? defaultMaxServices) as number }),
+      ...(maxNetworks === undefined ? {} : { maxNetworks }),
     };
   };
 }

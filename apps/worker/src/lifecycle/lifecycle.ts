@@ -91,6 +91,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     repositorySettings,
     config.SHARED_COMPOSE_VARIABLES,
     config.MAX_SERVICES,
+    config.MAX_NETWORKS,
   );
   const source = new GitSourceRepository({ workDir: config.WORK_DIR });
   // Every ledger row this worker writes records the Docker host it acts on.
@@ -125,6 +126,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
       prisma,
       ledger,
       subnets,
+      maxNetworks: config.MAX_NETWORKS,
       ceilingsFor: repositoryCeilings(repositorySettings, config),
       hostMemory,
     }),

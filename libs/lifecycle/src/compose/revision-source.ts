@@ -2,6 +2,8 @@ import {
   allowedVariables,
   environmentIdentity,
   type EnvironmentIdentity,
+  networkCountProblem,
+  networkTopology,
   repoSlug,
   serviceCountProblem,
 } from '@berth/core';
@@ -26,6 +28,8 @@ export interface ComposeSettings {
   allowedVariables?: readonly string[];
   /** Services one preview may run (the repository's --max-services, else MAX_SERVICES). */
   maxServices?: number;
+  /** Compose networks one preview may have (MAX_NETWORKS). */
+  maxNetworks?: number;
   /** The branch base images come from (`--base-branch`); default: the repository's default branch. */
   baseBranch?: string;
 }
@@ -101,6 +105,11 @@ export async function loadRevisionCompose(
           settings.maxServices,
           environment.repository.fullName,
         );
-  if (tooMany) throw new ComposeFileError(found.label, [tooMany]);
+  const tooManyNetworks =
+    settings.maxNetworks === undefined
+      ? undefined
+      : networkCountProblem(networkTopology(loaded.spec), settings.maxNetworks);
+  const problems = [tooMany, tooManyNetworks].filter((p) => p !== undefined);
+  if (problems.length > 0) throw new ComposeFileError(found.label, problems);
   return loaded;
 }

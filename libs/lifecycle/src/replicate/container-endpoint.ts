@@ -10,8 +10,8 @@ export interface EnvironmentRef {
 }
 
 /**
- * Where the gateway reaches `service` of an environment: its container's IP on the environment
- * network (the host reaches an internal bridge by IP). Throws, naming the container, when it is
+ * Where the gateway reaches `service` of an environment: its container's IP on one of the
+ * environment's networks (the host reaches an internal bridge by IP). Throws, naming the container, when it is
  * missing or not attached. IPs can change when a container is replaced: read it after replicate.
  */
 export async function containerEndpoint(
@@ -28,10 +28,17 @@ export async function containerEndpoint(
       `service ${service} has no container (${name}): run the replicate stage for this environment first`,
     );
   }
-  const ip = state.networks[networkName(id)];
+  // On the preview's default network when it is there, else on any of its networks: the host
+  // (where the gateway runs) has a route to every one of them.
+  const ip =
+    state.networks[networkName(id)] ??
+    Object.entries(state.networks)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, address]) => address)
+      .find(Boolean);
   if (!ip) {
     throw new Error(
-      `container ${name} has no address on network ${networkName(id)} (state: ${state.status}); replicate again to reattach it`,
+      `container ${name} has no address on the preview's networks (state: ${state.status}); replicate again to reattach it`,
     );
   }
   return { host: ip, port };

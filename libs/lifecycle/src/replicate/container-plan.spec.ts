@@ -25,7 +25,8 @@ describe('replicatePlan on the shop', () => {
   const plan = replicatePlan(id, spec, images, environment);
 
   it('names the network, volume and containers from the identity, with berth labels', () => {
-    expect(plan.network.name).toBe('berth-acme--shop-pr-7');
+    expect(plan.networks.map((n) => n.name)).toEqual(['berth-acme--shop-pr-7']);
+    expect(plan.networks[0]?.labels).toMatchObject({ 'berth.env': 'acme/shop#7' });
     expect(plan.volumes.map((v) => v.name)).toEqual(['berth-acme--shop-pr-7-db-data']);
     const api = plan.services['api']?.container;
     expect(api?.name).toBe('berth-acme--shop-pr-7-api');
@@ -151,5 +152,71 @@ networks: { front: {} }
       'backend.local',
       'api-v1',
     ]);
+  });
+});
+
+describe('replicatePlan: several networks per service', () => {
+  const compose = parseComposeOrThrow(`
+services:
+  proxy: { image: proxy, networks: [frontend] }
+  app:
+    image: app
+    hostname: app.local
+    networks:
+      frontend: { aliases: [www] }
+      backend: { aliases: [api] }
+  db: { image: db, networks: [backend] }
+  tool: { image: tool }
+networks:
+  frontend: {}
+  backend: { internal: true }
+`);
+  const imgs: RevisionImages = Object.fromEntries(
+    ['proxy', 'app', 'db', 'tool'].map((s) => [
+      s,
+      { tag: `${s}:1`, source: 'image', durationMs: 0 },
+    ]),
+  );
+  const env = { proxy: {}, app: {}, db: {}, tool: {} };
+
+  it('plans one network per compose network used, default first, with members and internal', () => {
+    const plan = replicatePlan(id, compose, imgs, env);
+    expect(plan.networks.map((n) => [n.key, n.name, n.internal, n.members])).toEqual([
+      ['default', 'berth-acme--shop-pr-7', false, ['tool']],
+      ['backend', 'berth-acme--shop-pr-7-net-backend', true, ['app', 'db']],
+      ['frontend', 'berth-acme--shop-pr-7-net-frontend', false, ['app', 'proxy']],
+    ]);
+    expect(plan.networks[1]?.labels).toMatchObject({
+      'berth.env': 'acme/shop#7',
+      'berth.network': 'backend',
+    });
+  });
+
+  it('attaches each service to its networks only, with each network’s own aliases', () => {
+    const plan = replicatePlan(id, compose, imgs, env);
+    const app = plan.services['app']?.container;
+    expect(app?.network).toEqual({
+      name: 'berth-acme--shop-pr-7-net-frontend',
+      aliases: ['app', 'app.local', 'www'],
+    });
+    expect(app?.extraNetworks).toEqual([
+      { name: 'berth-acme--shop-pr-7-net-backend', aliases: ['app', 'app.local', 'api'] },
+    ]);
+    expect(plan.services['proxy']?.container.network.name).toBe(
+      'berth-acme--shop-pr-7-net-frontend',
+    );
+    expect(plan.services['proxy']?.container.extraNetworks).toBeUndefined();
+    expect(plan.services['db']?.container.network.name).toBe('berth-acme--shop-pr-7-net-backend');
+    expect(plan.services['tool']?.container.network.name).toBe('berth-acme--shop-pr-7');
+  });
+
+  it('refuses more networks than MAX_NETWORKS as a spec problem naming the field and the setting', () => {
+    expect(() => replicatePlan(id, compose, imgs, env, { maxNetworks: 2 })).toThrow(
+      PermanentStageError,
+    );
+    expect(() => replicatePlan(id, compose, imgs, env, { maxNetworks: 2 })).toThrow(
+      /^networks: the services use 3 networks \(default, backend, frontend\).*MAX_NETWORKS/,
+    );
+    expect(replicatePlan(id, compose, imgs, env, { maxNetworks: 3 }).networks).toHaveLength(3);
   });
 });

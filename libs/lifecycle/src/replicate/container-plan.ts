@@ -14,10 +14,13 @@ import {
   type ServiceSpec,
   containerName,
   serviceCountProblem,
+  networkCountProblem,
   networkName,
+  networkTopology,
   readImages,
   readWiring,
   resourceLabels,
+  shortHash,
   startOrder,
   volumeName,
 } from '@berth/core';
@@ -35,10 +38,20 @@ import { PermanentStageError } from '../pipeline/stage-handler.js';
 export { BASELINE_CAPABILITIES };
 
 export interface VolumePlan {
-  /** Compose name (`db-data`), or `<service>#anon<i>` for an anonymous volume. */
+  /**
+   * Compose name (`db-data`), `<service>#anon<i>` for an anonymous volume, `<service>#ro:<target>`
+   * for a read-only repository mount.
+   */
   key: string;
   name: string;
   labels: Record<string, string>;
+  /**
+   * A read-only repository mount's volume: filled from the service's derived image, named by
+   * its content (a new checkout gets a new volume; the old one goes once nothing uses it).
+   * `fill` is set for a single file, staged alone at `path` in the image; a directory's volume
+   * is filled by the engine when the service's own container is created with it.
+   */
+  repoMount?: { fill?: { image: string; path: string } };
 }
 
 export interface ServicePlan {
@@ -54,8 +67,21 @@ export interface ServicePlan {
   timeoutMs: number;
 }
 
+/** One compose network of the environment, as one Docker network. */
+export interface NetworkPlan {
+  /** The compose network (`default`, `backend`). */
+  key: string;
+  name: string;
+  labels: Record<string, string>;
+  /** `internal: true` in the compose file: no route off the host whatever the operator allows. */
+  internal: boolean;
+  /** Services on it: how many addresses its slice of the subnet needs. */
+  members: string[];
+}
+
 export interface ReplicatePlan {
-  network: { name: string; labels: Record<string, string> };
+  /** `default` first (it keeps the name the preview network always had), then by name. */
+  networks: NetworkPlan[];
   volumes: VolumePlan[];
   /** Start order: a layer starts once every earlier layer met what it is needed for. */
   layers: string[][];
@@ -72,6 +98,8 @@ export interface PlanOptions {
   baselineCapabilities?: readonly string[];
   /** Bounds on waits; healthchecks get at least as long as their own retries take. */
   timeouts?: Partial<WaitTimeouts>;
+  /** MAX_NETWORKS: compose networks one preview may have; unset, no cap. */
+  maxNetworks?: number;
 }
 
 export interface WaitTimeouts {
@@ -144,7 +172,22 @@ export function replicatePlan(
     : undefined;
   // Also refused when the compose file is loaded (before any build); this guards the plan itself.
   if (tooMany) throw new PermanentStageError(`${tooMany.path}: ${tooMany.message}`);
-  const network = { name: networkName(id), labels: resourceLabels(id) };
+  const topology = networkTopology(spec);
+  const tooManyNetworks =
+    options.maxNetworks === undefined
+      ? undefined
+      : networkCountProblem(topology, options.maxNetworks);
+  if (tooManyNetworks) {
+    throw new PermanentStageError(`${tooManyNetworks.path}: ${tooManyNetworks.message}`);
+  }
+  const networks: NetworkPlan[] = topology.networks.map((n) => ({
+    key: n.key,
+    name: networkName(id, n.key),
+    // Berth's labels last: a compose file cannot relabel a network into another environment.
+    labels: { ...n.labels, ...resourceLabels(id), 'berth.network': n.key },
+    internal: n.internal,
+    members: n.members,
+  }));
   const { layers, oneShot } = startOrder(spec);
 
   const neededBy = new Map<string, WaitCondition>();
@@ -172,6 +215,8 @@ export function replicatePlan(
     const isOneShot = oneShot.includes(service.name);
     const anonymous = anonymousVolumes(id, service);
     volumes.push(...anonymous.map(({ plan }) => plan));
+    const readOnly = readOnlyRepoVolumes(id, service.name, images[service.name]);
+    volumes.push(...readOnly.map(({ plan }) => plan));
     const healthcheck = toHealthcheck(service.healthcheck);
     const needed = neededBy.get(service.name);
     if (needed === 'healthy' && !healthcheck) {
@@ -192,16 +237,16 @@ export function replicatePlan(
         service,
         images,
         environment,
-        network.name,
+        (topology.services[service.name] ?? ['default']).map((key) => networkName(id, key)),
         healthcheck,
-        anonymous,
+        [...anonymous, ...readOnly],
         isOneShot,
         limited.limits,
         options,
       ),
     };
   }
-  return { network, volumes, layers, services, clamps };
+  return { networks, volumes, layers, services, clamps };
 }
 
 function containerSpec(
@@ -209,9 +254,10 @@ function containerSpec(
   service: ServiceSpec,
   images: RevisionImages,
   environment: RevisionWiring['environment'],
-  network: string,
+  /** Docker names of its networks, in the order the service listed them. */
+  networks: string[],
   healthcheck: HealthcheckSpec | undefined,
-  anonymous: { plan: VolumePlan; target: string; readOnly: boolean }[],
+  anonymous: { plan: VolumePlan; target: string; readOnly: boolean; file?: string }[],
   oneShot: boolean,
   limits: RuntimeLimits,
   options: PlanOptions,
@@ -243,16 +289,28 @@ function containerSpec(
     env: { ...env },
     // Berth's labels last: a compose file cannot relabel a container into another environment.
     labels: { ...service.labels, ...resourceLabels(id, service.name) },
-    // `hostname:` and network aliases answer on the preview network too (nginx upstreams name
-    // them). Each compose network is not yet its own Docker network: all share the preview's.
-    network: { name: network, aliases: [...new Set([service.name, ...(service.aliases ?? [])])] },
+    // On each of its networks it answers to its name, its `hostname:` and that network's aliases
+    // (nginx upstreams name them); a service on no shared network is unreachable, as in compose.
+    network: { name: networks[0] as string, aliases: networkAliases(service, 0) },
+    ...(networks.length > 1
+      ? {
+          extraNetworks: networks
+            .slice(1)
+            .map((name, i) => ({ name, aliases: networkAliases(service, i + 1) })),
+        }
+      : {}),
     ...(healthcheck ? { healthcheck } : {}),
     ...(service.user !== undefined ? { user: service.user } : {}),
     ...(service.workingDir !== undefined ? { workingDir: service.workingDir } : {}),
     ...(service.hostname !== undefined ? { hostname: service.hostname } : {}),
     mounts: [
       ...named,
-      ...anonymous.map((a) => ({ volume: a.plan.name, target: a.target, readOnly: a.readOnly })),
+      ...anonymous.map((a) => ({
+        volume: a.plan.name,
+        target: a.target,
+        readOnly: a.readOnly,
+        ...(a.file !== undefined ? { file: a.file } : {}),
+      })),
     ],
     ...(Object.keys(tmpfs).length ? { tmpfs } : {}),
     limits,
@@ -261,6 +319,15 @@ function containerSpec(
     // Long-running services come back after a crash or a daemon restart; one-shots run once.
     restart: oneShot ? 'no' : 'unless-stopped',
   };
+}
+
+/** The names a service answers to on its index-th network. */
+function networkAliases(service: ServiceSpec, index: number): string[] {
+  const key = service.networks?.[index] ?? 'default';
+  const perNetwork = service.networkAliases
+    ? [...(service.hostname ? [service.hostname] : []), ...(service.networkAliases[key] ?? [])]
+    : (service.aliases ?? []);
+  return [...new Set([service.name, ...perNetwork])];
 }
 
 /**
@@ -297,6 +364,36 @@ function anonymousVolumes(id: EnvironmentIdentity, service: ServiceSpec) {
         ]
       : [],
   );
+}
+
+/**
+ * Repository mounts not declared `rw` (bind mounts, configs, file secrets), read-only at the
+ * mount: each from a volume holding what the derived image holds for it, so a write fails with
+ * EROFS as under compose. `rw` ones stay in the image's writable layer.
+ */
+function readOnlyRepoVolumes(
+  id: EnvironmentIdentity,
+  service: string,
+  image: RevisionImages[string] | undefined,
+) {
+  return (image?.readOnlyMounts ?? []).map((m) => {
+    const key = `${service}#ro:${m.target}`;
+    const plan: VolumePlan = {
+      key,
+      name: volumeName(id, `${service}-ro-${shortHash(`${image?.tag}\n${m.target}`, 12)}`),
+      labels: { ...resourceLabels(id, service), 'berth.volume': 'repository-mount' },
+      repoMount:
+        m.kind === 'file' && m.staged
+          ? { fill: { image: image?.tag as string, path: m.staged.dir } }
+          : {},
+    };
+    return {
+      plan,
+      target: m.target,
+      readOnly: true,
+      ...(m.kind === 'file' && m.staged ? { file: m.staged.name } : {}),
+    };
+  });
 }
 
 export function toHealthcheck(h: ComposeHealthcheck | undefined): HealthcheckSpec | undefined {

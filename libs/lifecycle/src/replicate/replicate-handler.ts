@@ -28,7 +28,7 @@ import {
 } from './container-plan.js';
 import { containerEndpoint } from './container-endpoint.js';
 import { type SubnetAllocator, defaultSubnetAllocator } from './subnet-allocator.js';
-import { ensureSubnetNetwork } from './subnet-network.js';
+import { ensureEnvironmentNetworks } from './environment-networks.js';
 import { replaceIfStuck } from './replace-stuck.js';
 import { type Readiness, waitReady } from './wait-ready.js';
 import {
@@ -72,14 +72,17 @@ export interface ServiceOutcome {
 }
 
 export interface ReplicateDetails {
+  /** The first network (`default` when any service is on it). */
   network: string;
-  /** The network's address range, from SUBNET_POOL. */
+  /** The environment's address range, from SUBNET_POOL, cut between its networks. */
   subnet: string;
+  /** Per compose network: its Docker network and its slice of `subnet`. */
+  networks: Record<string, { name: string; subnet: string; internal: boolean }>;
   volumes: string[];
   services: Record<string, ServiceOutcome>;
   /** Where the gateway reaches each exposed service: its IP on the environment network. */
   endpoints: Record<string, { host: string; port: number }>;
-  /** Containers of services no longer in the compose file, removed. */
+  /** Containers of services no longer in the compose file, and networks gone or cut again. */
   removed: string[];
   /** Limits lowered to the repository's ceilings, one line each (the PR comment shows them). */
   clamped: string[];
@@ -128,23 +131,31 @@ async function replicate(
   // Services dropped from the compose file: their containers go before anything new starts.
   const removed = await removeStaleContainers(host, ledger, environment.id, plan, logger);
 
-  const networkRow = await ledger.plan({ ...owned, kind: 'network', name: plan.network.name });
-  const { network, subnet } = await recorded(ledger, networkRow.id, () =>
-    ensureSubnetNetwork(host, deps.subnets, ledger, environment.id, {
-      ...plan.network,
-      internal: deps.internalNetwork ?? true,
-    }),
-  );
-  await ledger.markCreated(networkRow.id, network.id);
+  const networks = await ensureEnvironmentNetworks({
+    host,
+    subnets: deps.subnets,
+    ledger,
+    environmentId: environment.id,
+    plans: plan.networks,
+    internal: deps.internalNetwork ?? true,
+    logger,
+  });
 
   for (const volume of plan.volumes) {
     const row = await ledger.plan({
       ...owned,
       kind: 'volume',
       name: volume.name,
-      metadata: { volume: volume.key },
+      metadata: { volume: volume.key, ...(volume.repoMount ? { repoMount: true } : {}) },
     });
-    await recorded(ledger, row.id, () => host.ensureVolume(volume));
+    await recorded(ledger, row.id, async () => {
+      const made = await host.ensureVolume(volume);
+      // A single read-only file: filled before its container binds it (a new volume is empty).
+      const fill = volume.repoMount?.fill;
+      if (fill && (made.created || row.state !== 'created')) {
+        await host.fillVolume({ volume: volume.name, ...fill, labels: volume.labels });
+      }
+    });
     await ledger.markCreated(row.id);
   }
 
@@ -209,6 +220,9 @@ async function replicate(
   const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failure) throw failure.reason;
 
+  // Read-only repository mounts of an older checkout: their containers were just replaced.
+  removed.push(...(await removeStaleRepoVolumes(host, ledger, environment.id, plan, logger)));
+
   const endpoints: ReplicateDetails['endpoints'] = {};
   for (const [service, port] of Object.entries(wiring.ports ?? {})) {
     if (!plan.services[service]) continue;
@@ -216,12 +230,13 @@ async function replicate(
   }
 
   const details: ReplicateDetails = {
-    network: plan.network.name,
-    subnet,
+    network: plan.networks[0]?.name ?? '',
+    subnet: networks.subnet,
+    networks: networks.networks,
     volumes: plan.volumes.map((v) => v.name),
     services,
     endpoints,
-    removed,
+    removed: [...removed, ...networks.removed],
     clamped,
     ...(admission ? { admission } : {}),
   };
@@ -278,6 +293,36 @@ async function removeStaleContainers(
     );
   }
   return stale.map((row) => row.name);
+}
+
+async function removeStaleRepoVolumes(
+  host: ContainerHost,
+  ledger: ResourceLedger,
+  environmentId: string,
+  plan: ReplicatePlan,
+  logger: Logger,
+): Promise<string[]> {
+  const wanted = new Set(plan.volumes.map((v) => v.name));
+  const stale = (await ledger.live(environmentId)).filter(
+    (row) =>
+      row.kind === 'volume' &&
+      row.provider === 'docker' &&
+      (row.metadata as { repoMount?: boolean } | null)?.repoMount === true &&
+      !wanted.has(row.name),
+  );
+  const removed: string[] = [];
+  for (const row of stale) {
+    try {
+      await ledger.markDeleting(row.id);
+      await host.removeVolume(row.name);
+      await ledger.markDeleted(row.id);
+      removed.push(row.name);
+    } catch (error) {
+      // Still held by something: teardown removes it with the environment.
+      logger.warn({ volume: row.name, err: error }, 'could not remove an old repository volume');
+    }
+  }
+  return removed;
 }
 
 /** Runs a create; a failure marks its ledger row failed (teardown still removes it). */
