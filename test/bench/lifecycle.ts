@@ -1,6 +1,9 @@
 // Suite `lifecycle` (the default of npm run bench): webhook sent → ready (or destroyed) as the PR comment reports it, for a cold
 // provision (the PR opens with `preview:rebuild`, so every service builds without layer cache),
 // a no-op push, a push that changes only `api`, and the teardown; with each stage's duration.
+// Then a new PR (#2) that changes only `api`, opened once PR #1 is merged, so every image of the
+// base branch exists: it should reuse web, worker and migrate and build api on the layer cache
+// (new_pr_one_service_s; the target is no slower than one_service_reprovision_s).
 // The same run measures plain docker-compose on the same work first (compose_*_s), so the ratios
 // come from one machine state. Prints one JSON object on stdout.
 import { randomBytes } from 'node:crypto';
@@ -32,8 +35,8 @@ async function removeProductImages(): Promise<number> {
   return product.length;
 }
 
-function commentState(plane: ControlPlane): string {
-  return plane.github.comments(repository, PR_NUMBER)[0]?.body ?? '';
+function commentState(plane: ControlPlane, number: number): string {
+  return plane.github.comments(repository, number)[0]?.body ?? '';
 }
 
 /** The bench's PR: the first one in a fresh repository. */
@@ -43,17 +46,18 @@ async function measure(
   plane: ControlPlane,
   action: () => Promise<unknown>,
   until: { state: 'ready' | 'destroyed'; comment: RegExp },
+  number = PR_NUMBER,
 ): Promise<{ seconds: number; env: EnvironmentView }> {
-  const before = (await plane.environment(repository, PR_NUMBER))?.generation ?? 0;
+  const before = (await plane.environment(repository, number))?.generation ?? 0;
   const started = performance.now();
   await action();
-  const env = await plane.waitForState(repository, PR_NUMBER, until.state, {
+  const env = await plane.waitForState(repository, number, until.state, {
     generation: before + 1,
     timeoutMs: 900_000,
   });
   await waitFor(
     'the PR comment',
-    async () => (until.comment.test(commentState(plane)) ? true : undefined),
+    async () => (until.comment.test(commentState(plane, number)) ? true : undefined),
     60_000,
     50,
   );
@@ -125,11 +129,31 @@ try {
     state: 'destroyed',
     comment: /destroyed/i,
   });
+  // PR #1 is merged: the base branch is its head, and every image of it exists.
+  const NEW_PR_NUMBER = PR_NUMBER + 1;
+  const newPr = await measure(
+    plane,
+    () =>
+      plane.github.openPullRequest({
+        repo: repository,
+        branch: 'bench/two',
+        title: 'Bench new PR',
+        changes: { 'api/src/bench-marker.mjs': `export const MARK = ${Date.now()};\n` },
+      }),
+    { state: 'ready', comment: /ready/i },
+    NEW_PR_NUMBER,
+  );
+  await plane.github.closePullRequest(plane.github.pullRequest(repository, NEW_PR_NUMBER));
+  await plane.waitForState(repository, NEW_PR_NUMBER, 'destroyed', {
+    generation: newPr.env.generation + 1,
+    timeoutMs: 300_000,
+  });
   const result = {
     cold_provision_s: cold.seconds,
     noop_reprovision_s: noop.seconds,
     one_service_reprovision_s: oneService.seconds,
     teardown_s: teardown.seconds,
+    new_pr_one_service_s: newPr.seconds,
     compose_cold_s: compose?.compose_cold_s ?? null,
     compose_noop_s: compose?.compose_noop_s ?? null,
     compose_one_service_s: compose?.compose_one_service_s ?? null,
@@ -139,12 +163,15 @@ try {
       noop_reprovision: ratio(noop.seconds, compose?.compose_noop_s),
       one_service_reprovision: ratio(oneService.seconds, compose?.compose_one_service_s),
     },
+    // The target is ≤ 1.0: a new PR is no slower than a push to an existing one.
+    new_pr_vs_one_service_reprovision: ratio(newPr.seconds, oneService.seconds),
     ...(composeError ? { compose_error: composeError.split('\n')[0] } : {}),
     stages_s: {
       cold_provision: stages(cold.env),
       noop_reprovision: stages(noop.env),
       one_service_reprovision: stages(oneService.env),
       teardown: stages(teardown.env),
+      new_pr_one_service: stages(newPr.env),
     },
     rebuilt: {
       noop_reprovision: (noop.env.services ?? [])
@@ -152,6 +179,15 @@ try {
         .map((s) => s.name),
       one_service_reprovision: (oneService.env.services ?? [])
         .filter((s) => s.source === 'built')
+        .map((s) => s.name),
+      new_pr_one_service: (newPr.env.services ?? [])
+        .filter((s) => s.source === 'built')
+        .map((s) => s.name),
+    },
+    // Images a new PR ran without building them (the base branch's, built for PR #1).
+    reused: {
+      new_pr_one_service: (newPr.env.services ?? [])
+        .filter((s) => s.source === 'cached')
         .map((s) => s.name),
     },
     machine: { cores: (await import('node:os')).cpus().length, node: process.version },
