@@ -25,6 +25,7 @@ import {
   stageInput,
   testDatabase,
   testHost,
+  updateRevision,
   wiringFor,
 } from './shop-fixture.int-support.js';
 import { SubnetAllocator } from './subnet-allocator.js';
@@ -88,6 +89,17 @@ const probe = (port: number) =>
   `require('net').connect(${port}, '127.0.0.1').on('connect', () => process.exit(0))` +
   `.on('error', () => process.exit(1))`;
 
+/** A listener with a healthcheck: the stage waits until it accepts connections. */
+const listenerOf = (port: number) =>
+  [
+    `    image: ${NODE_IMAGE}`,
+    `    command: [node, -e, ${JSON.stringify(listen(port))}]`,
+    '    healthcheck:',
+    `      test: [CMD, node, -e, ${JSON.stringify(probe(port))}]`,
+    '      interval: 1s',
+    '      retries: 60',
+  ].join('\n');
+
 /** From inside `container`: can it open a TCP connection to host:port? connected / an error code. */
 async function tryConnect(container: string, target: string, port: number): Promise<string> {
   const script =
@@ -116,28 +128,18 @@ function hostConnects(address: string, port: number): Promise<boolean> {
 }
 
 describe('compose networks on the real engine', () => {
-  // Listeners with a healthcheck: the stage waits until each one accepts connections.
-  const listener = (port: number) =>
-    [
-      `    image: ${NODE_IMAGE}`,
-      `    command: [node, -e, ${JSON.stringify(listen(port))}]`,
-      '    healthcheck:',
-      `      test: [CMD, node, -e, ${JSON.stringify(probe(port))}]`,
-      '      interval: 1s',
-      '      retries: 60',
-    ].join('\n');
   const compose = `
 services:
   proxy:
-${listener(8080)}
+${listenerOf(8080)}
     networks: [frontend]
   app:
-${listener(3000)}
+${listenerOf(3000)}
     networks:
       frontend: { aliases: [www] }
       backend: { aliases: [api] }
   db:
-${listener(5432)}
+${listenerOf(5432)}
     networks: [backend]
   tool:
     image: ${NODE_IMAGE}
@@ -256,6 +258,65 @@ networks:
     expect((await host.listNetworks()).filter((n) => names.has(n.name))).toEqual([]);
     expect(await ledger().live(env.environment.id)).toEqual([]);
   }, 60_000);
+});
+
+describe('a push that changes the set of networks', () => {
+  it('cuts the subnet again, moves the containers and keeps them talking', async () => {
+    const first = parseComposeOrThrow(`
+services:
+  a:
+${listenerOf(3000)}
+  b:
+${listenerOf(4000)}
+`);
+    const second = parseComposeOrThrow(`
+services:
+  a:
+${listenerOf(3000)}
+    networks: [default, backend]
+  b:
+${listenerOf(4000)}
+    networks: [backend]
+networks:
+  backend: {}
+`);
+    const images: RevisionImages = {
+      a: { tag: NODE_IMAGE, source: 'image', durationMs: 0 },
+      b: { tag: NODE_IMAGE, source: 'image', durationMs: 0 },
+    };
+    const env = await createTestEnvironment(prisma, 73, images, wiringFor(first, 'nets#73', 73));
+    envs.push(env);
+    const before = (await replicate().run(stageInput(env))).details as unknown as ReplicateDetails;
+    expect(Object.keys(before.networks)).toEqual(['default']);
+    expect(before.networks['default']?.subnet).toBe(before.subnet);
+
+    const revision = await updateRevision(prisma, env.revision, {
+      wiring: wiringFor(second, 'nets#73', 73),
+    });
+    const after = (await replicate().run(stageInput(env, revision)))
+      .details as unknown as ReplicateDetails;
+    expect(after.subnet).toBe(before.subnet);
+    expect(Object.keys(after.networks)).toEqual(['default', 'backend']);
+    expect(after.networks['default']?.subnet).not.toBe(before.subnet);
+    // The default network was re-cut: removed with what was on it, then made again.
+    expect(after.removed).toContain(before.network);
+    const onHost = (await host.listByLabels({ 'berth.env': env.envLabel })).networks;
+    expect(onHost.map((n) => [n.name, n.subnets]).sort()).toEqual(
+      Object.values(after.networks)
+        .map((n) => [n.name, [n.subnet]])
+        .sort(),
+    );
+    const a = after.services['a']?.container ?? '?';
+    expect(await tryConnect(a, 'b', 4000)).toBe('CONNECTED');
+    expect(after.services['b']?.state).toBe('healthy');
+
+    await runTeardown(env);
+    expect(await host.listByLabels({ 'berth.env': env.envLabel })).toEqual({
+      containers: [],
+      networks: [],
+      volumes: [],
+    });
+  }, 180_000);
 });
 
 describe('repository mounts on the real engine', () => {
