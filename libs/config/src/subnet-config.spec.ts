@@ -85,3 +85,13 @@ describe('worker subnet and host configuration', () => {
     );
   });
 });
+
+describe('MAX_NETWORKS', () => {
+  it('defaults to 4 compose networks per preview and takes 1 to 16', () => {
+    expect(load({}).MAX_NETWORKS).toBe(4);
+    expect(load({ MAX_NETWORKS: '8' }).MAX_NETWORKS).toBe(8);
+    for (const bad of ['0', '17', 'two']) {
+      expect(problems({ MAX_NETWORKS: bad }).problems.map((p) => p.key)).toEqual(['MAX_NETWORKS']);
+    }
+  });
+});
