@@ -60,6 +60,11 @@ export interface BuildSpec {
   labels: Labels;
   /** Bypass the layer cache (`preview:rebuild`). */
   noCache?: boolean;
+  /**
+   * Images whose layers the build may reuse (`cachefrom`). Set, the classic builder takes a cached
+   * step only from their chains instead of the newest matching image on the host.
+   */
+  cacheFrom?: readonly string[];
   /** Build output, one line at a time, as the engine streams it. */
   onLog?: (line: string) => void;
 }

@@ -65,6 +65,7 @@ export async function buildImage(
   if (spec.buildArgs && Object.keys(spec.buildArgs).length)
     options.buildargs = { ...spec.buildArgs };
   if (spec.target) options.target = spec.target;
+  if (spec.cacheFrom?.length && !spec.noCache) options.cachefrom = JSON.stringify(spec.cacheFrom);
 
   const parser = new BuildOutputParser(spec.onLog);
   // Closing the connection cancels a classic build: the engine kills and removes the running
