@@ -266,4 +266,44 @@ describe('a new pull request after the base branch has images', () => {
       baseBranch = undefined;
     }
   });
+
+  it(
+    'after a preview:rebuild, a changed service builds on its own previous layers, not a sibling copy',
+    async () => {
+      // one, two and three share FROM + RUN: rebuilt without cache they leave three copies of
+      // the RUN layer, and the engine's own choice would be the newest (not one's).
+      const pr = await gh.openPullRequest({
+        repo,
+        branch: 'feat/rebuild',
+        title: 'Rebuild',
+        changes: { 'README.md': 'rebuild\n' },
+      });
+      const { environment, revision } = await openedPullRequest({ ...pr, branch: 'feat/rebuild' });
+      const rebuildRev = await prisma.revision.update({
+        where: { id: revision.id },
+        data: { configSnapshot: { rebuild: true } },
+      });
+      const rebuilt = await build.run(stageInput(environment, rebuildRev));
+      expect(rebuilt.details).toMatchObject({ built: ['one', 'three', 'two'], rebuild: true });
+      const rebuiltImages = await imagesOf(revision);
+
+      const sha = await gh.pushToPullRequest(pr, {
+        'one/change.txt': `${randomBytes(8).toString('hex')}\n`,
+      });
+      await prisma.environment.update({
+        where: { id: environment.id },
+        data: { generation: 2, headSha: sha },
+      });
+      const gen2 = await prisma.revision.create({
+        data: { environmentId: environment.id, generation: 2, headSha: sha, configSnapshot: {} },
+      });
+      const outcome = await build.run(stageInput(environment, gen2));
+      expect(outcome.details).toMatchObject({ built: ['one'], cached: ['three', 'two'] });
+      const before = (await inspect(rebuiltImages['one']!.tag)).RootFS.Layers ?? [];
+      const after = (await inspect((await imagesOf(gen2))['one']!.tag)).RootFS.Layers ?? [];
+      expect(after.slice(0, -1)).toEqual(before.slice(0, -1));
+      expect(after.at(-1)).not.toBe(before.at(-1));
+    },
+    BUILD_TIMEOUT,
+  );
 });

@@ -11,6 +11,7 @@ import {
   type ComposeSpec,
   type EnvironmentIdentity,
   type RevisionImages,
+  imageTag,
   repoSlug,
 } from '@berth/core';
 import { type PrismaClient, RevisionStore } from '@berth/db';
@@ -98,6 +99,7 @@ async function runBuild(
   const baseServices: string[] = [];
 
   const rebuild = readRebuild(revision.configSnapshot) ?? readRebuild(environment.config) ?? false;
+  const previousImages = rebuild ? {} : await previousRevisionImages(deps.prisma, revision);
   const images: RevisionImages = {};
   for (const service of Object.values(spec.services)) {
     if (service.image !== undefined && !service.build) {
@@ -140,7 +142,21 @@ async function runBuild(
       logger.info({ service: plan.service, tag: plan.tag }, 'image up to date; not building');
       return;
     }
+    // The layer cache this build starts from: the branch's previous image of the service, else
+    // the base branch's. Without it the classic builder takes the newest matching step on the
+    // host, which after a preview:rebuild may be another service's copy of a shared prefix
+    // (FROM, ENV, WORKDIR), and then misses every later step (npm ci).
+    const cacheFrom = rebuild
+      ? []
+      : await existingImages(deps.containerHost, plan.tag, [
+          ...services.map((s) => previousImages[s]?.tag),
+          ...services.map((s) => {
+            const hash = base?.hashes.get(s);
+            return hash ? imageTag(id.repository, s, hash) : undefined;
+          }),
+        ]);
     const wasBuilt = await buildOne(deps, plan, {
+      cacheFrom,
       noCache: rebuild,
       repo: id.repository.fullName,
       ...(baseMark ? { base: baseMark } : {}),
@@ -218,7 +234,13 @@ async function buildOne(
     args: Record<string, string>;
     target?: string;
   },
-  options: { noCache: boolean; repo: string; base?: BaseMark; logger: Logger },
+  options: {
+    noCache: boolean;
+    cacheFrom: readonly string[];
+    repo: string;
+    base?: BaseMark;
+    logger: Logger;
+  },
 ): Promise<boolean> {
   const row = await deps.ledger.plan(imageRow(plan, options.repo, options.base), {
     keepMetadata: ['base'],
@@ -239,6 +261,7 @@ async function buildOne(
         : {}),
     },
     noCache: options.noCache,
+    ...(options.cacheFrom.length ? { cacheFrom: options.cacheFrom } : {}),
     onLog: (line: string) => options.logger.debug({ service: plan.service, line }, 'build output'),
   };
   try {
@@ -420,4 +443,30 @@ async function runPool<T>(
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   if (failure) throw failure.error;
+}
+
+/** The images of the environment's newest earlier revision that has any (none: {}). */
+async function previousRevisionImages(
+  prisma: PrismaClient,
+  revision: { environmentId: string; generation: number },
+): Promise<RevisionImages> {
+  const rows = await prisma.revision.findMany({
+    where: { environmentId: revision.environmentId, generation: { lt: revision.generation } },
+    orderBy: { generation: 'desc' },
+    select: { images: true },
+    take: 5,
+  });
+  const found = rows.find((r) => r.images && typeof r.images === 'object');
+  return (found?.images ?? {}) as RevisionImages;
+}
+
+/** The candidates that exist on the host, once each, without the tag being built. */
+async function existingImages(
+  host: ContainerHost,
+  tag: string,
+  candidates: ReadonlyArray<string | undefined>,
+): Promise<string[]> {
+  const unique = [...new Set(candidates.filter((c): c is string => !!c && c !== tag))];
+  const present = await Promise.all(unique.map((c) => host.imageExists(c)));
+  return unique.filter((_, i) => present[i]);
 }
