@@ -105,6 +105,37 @@ describe('planRepoMountImage', () => {
   });
 });
 
+describe('mounts inside a read-only mount', () => {
+  it('get their mount point in the derived image: the engine cannot make one in a read-only volume', async () => {
+    const plan = planRepoMountImage(
+      repository,
+      site(", '/usr/share/nginx/html/cache', '/var/cache/nginx'"),
+      'nginx:1.27',
+      [...repoFiles, { path: '.berth-mountpoint', blobSha: 'b6', mode: 0o100644 }],
+    )!;
+    // A name no repository file has, COPYed (empty) after the mount it sits in.
+    expect(plan.mountpointDir).toBe('.berth-mountpoint_');
+    expect(plan.dockerfile).toMatch(
+      /COPY \["public","\/usr\/share\/nginx\/html"\]\n(.*\n)*COPY \["\.berth-mountpoint_","\/usr\/share\/nginx\/html\/cache"\]\n/,
+    );
+    expect(plan.dockerfile).not.toContain('/var/cache/nginx');
+    expect(planRepoMountImage(repository, site(), 'nginx:1.27', repoFiles)!.mountpointDir).toBe(
+      undefined,
+    );
+
+    const checkout = await mkdtemp(join(tmpdir(), 'berth-mountpoint-'));
+    const context = await writeRepoMountContext(checkout, { ...plan, files: [] });
+    try {
+      expect((await lstat(join(context.contextDir, '.berth-mountpoint_'))).isDirectory()).toBe(
+        true,
+      );
+    } finally {
+      await rm(context.dir, { recursive: true, force: true });
+      await rm(checkout, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('writeRepoMountContext', () => {
   it('copies only the listed files, recreating symlinks instead of following them', async () => {
     const checkout = await mkdtemp(join(tmpdir(), 'berth-checkout-'));

@@ -38,6 +38,8 @@ export interface RepoMountImage {
   empty: string[];
   /** Mounts not declared `rw`: mounted read-only from volumes filled from this image. */
   readOnlyMounts: ReadOnlyRepoMount[];
+  /** An empty directory of the context, COPYed to each mount point inside a read-only mount. */
+  mountpointDir?: string;
 }
 
 /** Where a read-only single-file mount is staged in the derived image (a volume is a directory). */
@@ -87,6 +89,28 @@ export function planRepoMountImage(
     lines.push(`COPY ${JSON.stringify([mount.source, `${staged.dir}/${staged.name}`])}`);
     readOnlyMounts.push({ target: mount.target, kind: 'file', staged });
   }
+  // A mount inside a read-only one (an anonymous `/usr/src/app/node_modules` under
+  // `./frontend:/usr/src/app`) needs its mount point there already: the engine cannot make it in
+  // a read-only volume. An empty directory in the image is copied into the volume with the rest.
+  const nested = [
+    ...new Set(
+      service.mounts
+        .map((m) => m.target)
+        .filter((target) =>
+          readOnlyMounts.some(
+            (ro) => ro.kind === 'dir' && target.startsWith(`${ro.target.replace(/\/+$/, '')}/`),
+          ),
+        ),
+    ),
+  ];
+  let mountpointDir: string | undefined;
+  if (nested.length > 0) {
+    mountpointDir = '.berth-mountpoint';
+    const taken = (dir: string) =>
+      repoFiles.some((f) => f.path === dir || f.path.startsWith(`${dir}/`));
+    while (taken(mountpointDir)) mountpointDir += '_';
+    for (const target of nested) lines.push(`COPY ${JSON.stringify([mountpointDir, target])}`);
+  }
   const dockerfile = `${lines.join('\n')}\n`;
   const contextFiles: ContextFile[] = [...files.values()].map((f) => ({
     path: f.path,
@@ -103,6 +127,7 @@ export function planRepoMountImage(
     files: [...files.values()],
     empty,
     readOnlyMounts,
+    ...(mountpointDir ? { mountpointDir } : {}),
   };
 }
 
@@ -128,6 +153,7 @@ export async function writeRepoMountContext(
   try {
     await mkdir(contextDir);
     await writeFile(join(dir, 'Dockerfile'), plan.dockerfile);
+    if (plan.mountpointDir) await mkdir(join(contextDir, plan.mountpointDir));
     for (const file of plan.files) {
       if (file.path === '.dockerignore') continue;
       const from = join(checkoutDir, file.path);
