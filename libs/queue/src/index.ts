@@ -19,6 +19,7 @@ export {
   type NotifyJobData,
   ROUTES_CHANNEL,
   LIFECYCLE_QUEUE,
+  SINK_QUEUE,
   type LifecycleQueue,
   type LifecycleStage,
   STAGE_ATTEMPTS,

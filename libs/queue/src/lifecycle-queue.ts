@@ -4,6 +4,11 @@ import type { Redis } from 'ioredis';
 
 /** One queue carries every lifecycle stage; the job name is the stage. */
 export const LIFECYCLE_QUEUE = 'lifecycle';
+/**
+ * Sink jobs (PR comment, commit status) have a queue and workers of their own: on the stage
+ * queue a "ready" comment waited for a free slot behind other PRs' builds, tens of seconds.
+ */
+export const SINK_QUEUE = 'sinks';
 export const DEFAULT_QUEUE_PREFIX = 'berth';
 
 export type LifecycleStage = PipelineStage | 'teardown';
@@ -48,8 +53,9 @@ export const ROUTES_CHANNEL = 'berth:routes';
 export function createLifecycleQueue(
   connection: Redis,
   prefix = DEFAULT_QUEUE_PREFIX,
+  name: typeof LIFECYCLE_QUEUE | typeof SINK_QUEUE = LIFECYCLE_QUEUE,
 ): LifecycleQueue {
-  return new Queue<LifecycleJobData, unknown, LifecycleJobName>(LIFECYCLE_QUEUE, {
+  return new Queue<LifecycleJobData, unknown, LifecycleJobName>(name, {
     connection,
     prefix,
   });

@@ -2,6 +2,7 @@ import type { SinkDelivery, StageRunner } from '@berth/lifecycle';
 import {
   BACKOFF_TYPE,
   LIFECYCLE_QUEUE,
+  type SINK_QUEUE,
   type LifecycleJobData,
   type LifecycleJobName,
   queuedDelayMs,
@@ -35,12 +36,17 @@ type LifecycleJob = Job<LifecycleJobData, unknown, LifecycleJobName>;
 /** How soon a job that found its environment's lease taken, or a sink its lock, runs again. */
 const BUSY_DELAY_MS = 1_000;
 
-/** Consumes the lifecycle queue: stage jobs go to the StageRunner, `sink` jobs to their sink. */
+/**
+ * Consumes the lifecycle queue (stage jobs go to the StageRunner; `sink` jobs left there by an
+ * older relay to their sink) or, with `queue: SINK_QUEUE`, the sink queue, whose jobs are short
+ * and must not wait behind builds.
+ */
 export function startLifecycleWorker(
   deps: LifecycleWorkerDeps,
+  queue: typeof LIFECYCLE_QUEUE | typeof SINK_QUEUE = LIFECYCLE_QUEUE,
 ): Worker<LifecycleJobData, unknown, LifecycleJobName> {
   const worker = new Worker<LifecycleJobData, unknown, LifecycleJobName>(
-    LIFECYCLE_QUEUE,
+    queue,
     (job: LifecycleJob, token?: string) => process(deps, job, token),
     {
       connection: deps.connection,

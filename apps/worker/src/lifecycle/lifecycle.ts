@@ -22,7 +22,7 @@ import { hostMemoryAdmission, repositoryCeilings } from './runtime-limits.js';
 import type { ReadinessCheck } from '@berth/observability';
 import { CredentialSwitchingGitHub, GitSourceRepository, OctokitGitHub } from '@berth/providers';
 import { GitHubAppCredentials, type Stores } from '@berth/runtime';
-import { closeRedis, createLifecycleQueue, createRedis, redisLock } from '@berth/queue';
+import { closeRedis, createLifecycleQueue, createRedis, redisLock, SINK_QUEUE } from '@berth/queue';
 import {
   ConvergenceQueries,
   EnvironmentLeases,
@@ -46,11 +46,16 @@ import { checkSubnetPool } from './subnet-pool-check.js';
 
 /** Pull requests whose deliveries one worker processes at once. */
 export const INBOX_CONCURRENCY = 4;
+/** Sink jobs (a comment edit, a status) one worker delivers at once, beside its stage slots. */
+export const SINK_CONCURRENCY = 4;
 const SWEEP_EVERY_MS = 30_000;
 
-/** Postgres connections a worker needs: two per stage slot, the inbox lanes, relay and sweep. */
+/**
+ * Postgres connections a worker needs: two per stage slot, the inbox lanes, the sink slots,
+ * relay and sweep.
+ */
 export function workerPoolSize(concurrency: number): number {
-  return concurrency * 2 + INBOX_CONCURRENCY + 4;
+  return concurrency * 2 + INBOX_CONCURRENCY + SINK_CONCURRENCY + 4;
 }
 
 /**
@@ -140,6 +145,8 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
   });
   const queue = createLifecycleQueue(redis, config.QUEUE_PREFIX);
   queue.on('error', (error) => logger.warn({ err: error }, 'lifecycle queue error'));
+  const sinkQueue = createLifecycleQueue(redis, config.QUEUE_PREFIX, SINK_QUEUE);
+  sinkQueue.on('error', (error) => logger.warn({ err: error }, 'sink queue error'));
   const store = new EnvironmentStore(prisma);
   const outbox = new Outbox(prisma);
   const inbox = new WebhookInbox(prisma);
@@ -169,6 +176,9 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
   const connection = roles.has('stages')
     ? createRedis(config.REDIS_URL, 'berth-worker-consumer')
     : undefined;
+  const sinkConnection = roles.has('stages')
+    ? createRedis(config.REDIS_URL, 'berth-worker-sinks')
+    : undefined;
   const worker = connection
     ? startLifecycleWorker({
         connection,
@@ -179,6 +189,19 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
         logger,
         onCapacityFreed: () => wakeQueued(queue, hostMemory.ledger),
       })
+    : undefined;
+  const sinkWorker = sinkConnection
+    ? startLifecycleWorker(
+        {
+          connection: sinkConnection,
+          prefix: config.QUEUE_PREFIX,
+          concurrency: SINK_CONCURRENCY,
+          runner,
+          sinks,
+          logger,
+        },
+        SINK_QUEUE,
+      )
     : undefined;
   const inboxProcessor = new InboxProcessor({
     inbox,
@@ -192,7 +215,12 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     logger: logger.child({ component: 'inbox' }),
     concurrency: INBOX_CONCURRENCY,
   });
-  const relay = new OutboxRelay({ outbox, queue, logger: logger.child({ component: 'outbox' }) });
+  const relay = new OutboxRelay({
+    outbox,
+    queue,
+    sinkQueue,
+    logger: logger.child({ component: 'outbox' }),
+  });
   const sweep = new ConvergenceSweep({
     queries: new ConvergenceQueries(prisma),
     commands,
@@ -241,8 +269,11 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
           await worker.close(true);
         }
       }
-      await queue.close();
+      // Sinks are short: waiting for the running ones loses no comment edit.
+      await sinkWorker?.close();
+      await Promise.all([queue.close(), sinkQueue.close()]);
       if (connection) await closeRedis(connection);
+      if (sinkConnection) await closeRedis(sinkConnection);
     },
   };
 }

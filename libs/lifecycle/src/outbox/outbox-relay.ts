@@ -11,6 +11,8 @@ import { Pump } from '../shared/pump.js';
 export interface OutboxRelayDeps {
   outbox: Outbox;
   queue: LifecycleQueue;
+  /** Where `sink` jobs go (SINK_QUEUE); without it, `queue`. */
+  sinkQueue?: LifecycleQueue;
   logger: Logger;
   pollMs?: number;
   batch?: number;
@@ -44,16 +46,21 @@ export class OutboxRelay {
     let total = 0;
     for (;;) {
       const n = await this.deps.outbox.relay(this.deps.batch ?? 500, async (entries) => {
-        await this.deps.queue.addBulk(
-          entries.map((e) => {
-            const name = e.name as LifecycleJobName;
-            return {
-              name,
-              data: e.data as unknown as LifecycleJobData,
-              opts: { jobId: e.jobId, ...jobOptionsFor(name) },
-            };
-          }),
-        );
+        const jobs = entries.map((e) => {
+          const name = e.name as LifecycleJobName;
+          return {
+            name,
+            data: e.data as unknown as LifecycleJobData,
+            opts: { jobId: e.jobId, ...jobOptionsFor(name) },
+          };
+        });
+        const sinkQueue = this.deps.sinkQueue ?? this.deps.queue;
+        const sinks = jobs.filter((j) => j.name === 'sink');
+        const stages = jobs.filter((j) => j.name !== 'sink');
+        // Both before the rows are marked: a crash in between re-dispatches, and the job ids
+        // collapse the second copy.
+        if (stages.length) await this.deps.queue.addBulk(stages);
+        if (sinks.length) await sinkQueue.addBulk(sinks);
       });
       total += n;
       if (n === 0) return total;
