@@ -156,11 +156,15 @@ describe('host memory admission', { timeout: 150_000 }, () => {
     expect(envB.generation).toBe(1);
     expect(replicateOf(envB)?.status).toBe('succeeded');
     await reachable(envB);
-    expect(
-      plane.github
-        .comments(repository, prB.number)
-        .some((c) => c.body.includes('### ✅ Preview ready')),
-    ).toBe(true);
+    // The comment is a sink on the event stream: it follows `ready`, it does not come with it.
+    await waitFor(
+      'the ready comment on PR B',
+      async () =>
+        plane.github
+          .comments(repository, prB.number)
+          .find((c) => c.body.includes('### ✅ Preview ready')),
+      30_000,
+    );
     expect(
       await metric(new RegExp(`^berth_admission_queued\\{host="${DOCKER_HOST_NAME}"[,}]`)),
     ).toBe(0);

@@ -155,8 +155,16 @@ describe('full-stack previews', () => {
     expect(res2.networks).toHaveLength(1);
     expect(res1.networks[0]?.Id).not.toBe(res2.networks[0]?.Id);
     expect(plane.github.comments(repository, pr1.number)).toHaveLength(1);
-    const statuses = plane.github.statuses(repository, env1.headSha);
-    expect(statuses.at(-1)).toMatchObject({ context: 'berth/preview', state: 'success' });
+    // The status is a sink on the event stream: it follows `ready`, it does not come with it.
+    const status = await waitFor(
+      'the success status on PR 1',
+      async () => {
+        const last = plane.github.statuses(repository, env1.headSha).at(-1);
+        return last?.state === 'success' ? last : undefined;
+      },
+      30_000,
+    );
+    expect(status).toMatchObject({ context: 'berth/preview', state: 'success' });
   }, 600_000);
 
   it('collapses 20 replays of one delivery and 5 distinct deliveries into one environment, one comment, one set of containers', async () => {
