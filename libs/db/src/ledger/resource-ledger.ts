@@ -40,17 +40,18 @@ export class ResourceLedger {
     options: { keepMetadata?: readonly string[] } = {},
   ): Promise<Resource> {
     const host = resource.host ?? this.host;
+    const where = {
+      provider_host_kind_name: {
+        provider: resource.provider,
+        host,
+        kind: resource.kind,
+        name: resource.name,
+      },
+    };
     let merged = resource.metadata ?? {};
     if (options.keepMetadata?.length) {
       const existing = await this.prisma.resource.findUnique({
-        where: {
-          provider_host_kind_name: {
-            provider: resource.provider,
-            host,
-            kind: resource.kind,
-            name: resource.name,
-          },
-        },
+        where,
         select: { metadata: true },
       });
       const old = (existing?.metadata ?? {}) as Record<string, unknown>;
@@ -61,14 +62,7 @@ export class ResourceLedger {
     }
     const metadata = merged as Prisma.InputJsonValue;
     return this.prisma.resource.upsert({
-      where: {
-        provider_host_kind_name: {
-          provider: resource.provider,
-          host,
-          kind: resource.kind,
-          name: resource.name,
-        },
-      },
+      where,
       create: { ...resource, host, metadata, state: 'planned' },
       update: {
         environmentId: resource.environmentId,
