@@ -22,6 +22,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const repository = `acme/${uniqueRepoName()}`;
 const [owner, name] = repository.split('/') as [string, string];
 const CONVERGE_MS = 120_000;
+const JOB_LOCK_S = 8;
+const STAGE_LEASE_S = 8;
 
 const FILES = {
   // Slow to start (3 s) and slow to build (6 s), so a kill lands while a stage runs.
@@ -36,7 +38,14 @@ let pr: PullRecord;
 beforeAll(async () => {
   const { databaseUrl, redisUrl } = testServices();
   prisma = createPrismaClient(databaseUrl);
-  plane = await ControlPlane.start({ root, databaseUrl, redisUrl, logLevel: 'info' });
+  plane = await ControlPlane.start({
+    root,
+    databaseUrl,
+    redisUrl,
+    logLevel: 'info',
+    // The same recovery path as the defaults (30 s, 20 s: about a minute per kill), shortened.
+    appEnv: { worker: { JOB_LOCK_S: String(JOB_LOCK_S), STAGE_LEASE_S: String(STAGE_LEASE_S) } },
+  });
   await plane.github.createRepository({ owner, name, files: FILES });
 }, 120_000);
 
@@ -94,7 +103,8 @@ async function containersOfPr() {
   return (await resourcesOf(repository, 1)).containers;
 }
 
-// Each kill waits out BullMQ's stalled-job check (30 s) and the lease (20 s) before recovery.
+// Each kill waits out the dead worker's job lock and the stalled check (JOB_LOCK_S each), and its
+// stage lease (STAGE_LEASE_S), before another run picks the stage up.
 describe('crash recovery', { timeout: 600_000 }, () => {
   it('converges after the worker is killed during build, then during replicate', async () => {
     pr = await plane.github.openPullRequest({

@@ -200,6 +200,16 @@ const workerFields = z.object({
   WORKER_HOST: host('127.0.0.1'),
   WORKER_PORT: port(3002),
   WORKER_CONCURRENCY: positiveInt(2, 'jobs processed at once per worker, default 2'),
+  // How long a dead worker's work stays claimed: recovery after a crash takes up to about twice
+  // JOB_LOCK_S. Shorter recovers faster but a worker stalled longer than this loses its job.
+  JOB_LOCK_S: positiveInt(
+    30,
+    'seconds a running job stays claimed without a heartbeat (BullMQ lock and stalled check), default 30',
+  ),
+  STAGE_LEASE_S: positiveInt(
+    20,
+    "seconds an environment's stage lease lasts without a heartbeat (renewed every third), default 20",
+  ),
   WORKER_ROLES: z
     .string()
     .default('inbox,relay,stages,sweep')

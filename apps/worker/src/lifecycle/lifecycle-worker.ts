@@ -20,6 +20,8 @@ export interface LifecycleWorkerDeps {
   connection: Redis;
   prefix: string;
   concurrency: number;
+  /** How long a job stays claimed without its worker's heartbeat; the stalled check runs as often. */
+  lockMs?: number;
   runner: StageRunner;
   sinks: SinkDelivery;
   logger: Logger;
@@ -55,6 +57,7 @@ export function startLifecycleWorker(
       // A worker killed mid-stage leaves its job active; another worker picks it up once the
       // job's lock lapses. Several crashes in a row still converge (see ConvergenceSweep).
       maxStalledCount: 5,
+      ...(deps.lockMs ? { lockDuration: deps.lockMs, stalledInterval: deps.lockMs } : {}),
       settings: {
         backoffStrategy: (attemptsMade: number, type?: string) =>
           type === BACKOFF_TYPE ? retryDelayMs(attemptsMade) : 2_000,

@@ -165,6 +165,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     handlers,
     logger,
     owner: `${hostname()}:${process.pid}`,
+    leaseTtlMs: config.STAGE_LEASE_S * 1000,
   });
   const sinks = new SinkDelivery({
     prisma,
@@ -184,6 +185,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
         connection,
         prefix: config.QUEUE_PREFIX,
         concurrency: config.WORKER_CONCURRENCY,
+        lockMs: config.JOB_LOCK_S * 1000,
         runner,
         sinks,
         logger,
@@ -196,6 +198,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
           connection: sinkConnection,
           prefix: config.QUEUE_PREFIX,
           concurrency: SINK_CONCURRENCY,
+          lockMs: config.JOB_LOCK_S * 1000,
           runner,
           sinks,
           logger,
