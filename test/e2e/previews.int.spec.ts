@@ -172,7 +172,7 @@ describe('full-stack previews', () => {
       repo: repository,
       branch: 'feat/replays',
       title: 'Replays',
-      changes: { 'web/NOTE.md': 'replays' },
+      changes: { 'NOTES.md': 'replays' },
     });
     const opened = plane.github.deliveries.at(-1);
     expect(opened?.event).toBe('pull_request');
@@ -203,7 +203,7 @@ describe('full-stack previews', () => {
       repo: repository,
       branch: 'feat/api-only',
       title: 'API only',
-      changes: { 'web/NOTE.md': 'api only' },
+      changes: { 'NOTES.md': 'api only' },
     });
     const before = await plane.waitForState(repository, pr.number, 'ready');
     const tag = (env: typeof before, svc: string) =>
@@ -232,7 +232,7 @@ describe('full-stack previews', () => {
       branch: 'fork-feature',
       title: 'From a fork',
       fork: 'outsider',
-      changes: { 'web/NOTE.md': 'fork' },
+      changes: { 'NOTES.md': 'fork' },
     });
     await plane.waitForState(repository, pr.number, 'held', { timeoutMs: 30_000 });
     await waitFor(
@@ -249,7 +249,7 @@ describe('full-stack previews', () => {
     await plane.github.addLabel(pr, 'preview:approved', { sender: 'maintainer' });
     const ready = await plane.waitForState(repository, pr.number, 'ready');
     expect(ready.headSha).toBe(pr.headSha);
-    await plane.github.pushToPullRequest(pr, { 'web/NOTE.md': 'fork v2' });
+    await plane.github.pushToPullRequest(pr, { 'NOTES.md': 'fork v2' });
     await plane.waitForState(repository, pr.number, 'held', {
       generation: ready.generation + 1,
       timeoutMs: 30_000,
@@ -257,13 +257,10 @@ describe('full-stack previews', () => {
   }, 600_000);
 
   it('destroys everything on close: no container, network or volume with its labels; the comment says so', async () => {
-    const pr = await openPr({
-      repo: repository,
-      branch: 'feat/close-me',
-      title: 'Close me',
-      changes: { 'web/NOTE.md': 'close' },
-    });
-    const ready = await plane.waitForState(repository, pr.number, 'ready');
+    // The api-only PR above, two generations in: everything both generations made must go.
+    const pr = opened.find((p) => p.headRef === 'feat/api-only');
+    if (!pr) throw new Error('the api-only PR was not opened');
+    const ready = await plane.waitForState(repository, pr.number, 'ready', { generation: 2 });
     expect((await resourcesOf(repository, pr.number)).containers.length).toBeGreaterThan(0);
     await plane.github.closePullRequest(pr, { merged: true });
     await plane.waitForState(repository, pr.number, 'destroyed', { timeoutMs: 60_000 });
