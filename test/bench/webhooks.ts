@@ -20,6 +20,8 @@ const WARM_SHAPE = { prs: 20, total: 100, replays: 0 };
 const RATE_PER_S = 200;
 const CLIENT_TIMEOUT_MS = 10_000; // GitHub's
 const PROCESS_DEADLINE_MS = 300_000;
+/** As the compose deployment runs it (docker-compose.yml): the api's answers go first. */
+const WORKER_NICE = process.env['BENCH_WORKER_NICE'] ?? '10';
 /** Deliveries that were refused are never stored: stop waiting once nothing moves for this long. */
 const STALL_MS = 60_000;
 
@@ -172,7 +174,7 @@ try {
     logLevel: 'warn',
     // The burst measures intake: the worker applies webhooks and queues their jobs, but runs no
     // stage (the issue: "the bench does not provision 400 stacks").
-    appEnv: { worker: { WORKER_ROLES: 'inbox,relay,sweep' } },
+    appEnv: { worker: { WORKER_ROLES: 'inbox,relay,sweep', WORKER_NICE: WORKER_NICE } },
   });
   const [owner, name] = repository.split('/') as [string, string];
   await plane.github.createRepository({ owner, name, files: { 'docker-compose.yml': COMPOSE } });
@@ -254,6 +256,7 @@ try {
       outcomes: processed.last.outcomes,
       duplicate_environments: processed.last.duplicatePrs,
       worker_rss_mb: await rssMb(workerPid),
+      worker_nice: Number(WORKER_NICE),
       machine: { cores: cpus().length, node: process.version },
     },
   };

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { setPriority } from 'node:os';
 import { loadConfig, workerConfigSchema } from '@berth/config';
 import { runService } from '@berth/observability';
 import { openStores } from '@berth/runtime';
@@ -11,6 +12,7 @@ await runService({
   service: 'berth-worker',
   loadConfig: () => loadConfig('berth-worker', workerConfigSchema),
   start: async (config, logger) => {
+    if (config.WORKER_NICE > 0) setPriority(config.WORKER_NICE);
     const stores = openStores(config, 'berth-worker', {
       maxConnections: workerPoolSize(config.WORKER_CONCURRENCY),
     });

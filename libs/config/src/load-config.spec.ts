@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
 import { loadConfig } from './load-config.js';
-import { apiConfigSchema, gatewayConfigSchema } from './schemas.js';
+import { apiConfigSchema, gatewayConfigSchema, workerConfigSchema } from './schemas.js';
 import { redactConfig } from './secrets.js';
 
 const valid = {
@@ -63,6 +63,22 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig('berth-gateway', gatewayConfigSchema, { ...valid, BASE_DOMAIN: 'bad_domain!' }),
     ).toThrow(/BASE_DOMAIN: must be a DNS name/);
+  });
+
+  it('takes the worker niceness and crash-recovery times, refusing a niceness outside 0-19', () => {
+    const worker = {
+      ...valid,
+      PREVIEW_LINK_SECRET: 'p'.repeat(32),
+      BERTH_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+    };
+    const config = loadConfig('berth-worker', workerConfigSchema, worker);
+    expect([config.WORKER_NICE, config.JOB_LOCK_S, config.STAGE_LEASE_S]).toEqual([0, 30, 20]);
+    expect(() =>
+      loadConfig('berth-worker', workerConfigSchema, { ...worker, WORKER_NICE: '-5' }),
+    ).toThrow(/WORKER_NICE: must be 0 \(normal\) to 19 \(lowest\)/);
+    expect(() =>
+      loadConfig('berth-worker', workerConfigSchema, { ...worker, JOB_LOCK_S: '0' }),
+    ).toThrow(/JOB_LOCK_S: must be greater than 0/);
   });
 });
 

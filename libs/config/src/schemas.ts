@@ -202,6 +202,15 @@ const workerFields = z.object({
   WORKER_CONCURRENCY: positiveInt(2, 'jobs processed at once per worker, default 2'),
   // How long a dead worker's work stays claimed: recovery after a crash takes up to about twice
   // JOB_LOCK_S. Shorter recovers faster but a worker stalled longer than this loses its job.
+  // Intake latency belongs to the api; the worker's work is asynchronous. On a shared host a
+  // higher niceness lets a webhook burst's answers go first (0 = the default scheduling).
+  WORKER_NICE: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 (normal) to 19 (lowest)')
+    .max(19, 'must be 0 (normal) to 19 (lowest)')
+    .default(0)
+    .describe('CPU niceness of the worker process, 0-19, default 0'),
   JOB_LOCK_S: positiveInt(
     30,
     'seconds a running job stays claimed without a heartbeat (BullMQ lock and stalled check), default 30',
