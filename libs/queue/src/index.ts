@@ -2,8 +2,6 @@ export { checkRedis, closeRedis, createRedis } from './redis-connection.js';
 export {
   createLifecycleQueue,
   DEFAULT_QUEUE_PREFIX,
-  enqueueNotification,
-  enqueueStage,
   BACKOFF_TYPE,
   jobOptionsFor,
   type LifecycleJobData,

@@ -119,25 +119,3 @@ export function stageOutboxEntry(data: StageJobData) {
 export function sinkOutboxEntry(data: SinkJobData) {
   return { name: 'sink' as const, jobId: `sink-${data.sink}-${data.eventId}`, data: { ...data } };
 }
-
-/**
- * Enqueue a stage under its deterministic id `{env}-{generation}-{stage}`: a duplicate enqueue
- * (webhook replay, handler re-run) collapses into the existing job.
- */
-export async function enqueueStage(queue: LifecycleQueue, data: StageJobData): Promise<string> {
-  const id = jobId(data.environmentId, data.generation, data.stage);
-  await queue.add(data.stage, data, { jobId: id, ...jobOptionsFor(data.stage) });
-  return id;
-}
-
-export async function enqueueNotification(
-  queue: LifecycleQueue,
-  data: NotifyJobData,
-): Promise<string> {
-  const id = `${jobId(data.environmentId, data.generation, 'notify')}-${data.reason}`;
-  await queue.add('notify', data, {
-    jobId: id,
-    ...JOB_OPTIONS,
-  });
-  return id;
-}
