@@ -2,14 +2,12 @@
 // a configuration error (exit 78) naming the variable; a good one is loaded with only the
 // registry hosts in the log, never a credential. The build limits are logged too.
 
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@berth/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawnApp, type SpawnedApp } from '../support/spawn-app.js';
-import { testServices } from '../support/test-services.js';
+import { workerEnv } from '../support/worker-env.js';
 
 const running: SpawnedApp[] = [];
 let dir: string;
@@ -25,18 +23,7 @@ afterAll(async () => {
 });
 
 async function worker(extra: Record<string, string>): Promise<SpawnedApp> {
-  const { databaseUrl, redisUrl } = testServices();
-  const app = spawnApp('worker', {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    WORKER_PORT: String(await freePort()),
-    GITHUB_APP_ID: '4242',
-    GITHUB_APP_PRIVATE_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 })
-      .privateKey.export({ type: 'pkcs1', format: 'pem' })
-      .toString(),
-    PREVIEW_LINK_SECRET: 'link-secret-integration-test-0123456789abcdef',
-    ...extra,
-  });
+  const app = spawnApp('worker', await workerEnv(extra));
   running.push(app);
   return app;
 }

@@ -3,11 +3,9 @@
 // itself is only listed by os.networkInterfaces() while a container uses it: libuv skips
 // interfaces that are not running, which is why Docker's own network list is checked too.)
 
-import { generateKeyPairSync } from 'node:crypto';
-import { freePort } from '@berth/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnApp, type SpawnedApp } from '../support/spawn-app.js';
-import { testServices } from '../support/test-services.js';
+import { workerEnv } from '../support/worker-env.js';
 
 const running: SpawnedApp[] = [];
 afterEach(async () => {
@@ -15,18 +13,7 @@ afterEach(async () => {
 });
 
 async function worker(extra: Record<string, string>): Promise<SpawnedApp> {
-  const { databaseUrl, redisUrl } = testServices();
-  const app = spawnApp('worker', {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    WORKER_PORT: String(await freePort()),
-    GITHUB_APP_ID: '4242',
-    GITHUB_APP_PRIVATE_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 })
-      .privateKey.export({ type: 'pkcs1', format: 'pem' })
-      .toString(),
-    PREVIEW_LINK_SECRET: 'link-secret-integration-test-0123456789abcdef',
-    ...extra,
-  });
+  const app = spawnApp('worker', await workerEnv(extra));
   running.push(app);
   return app;
 }

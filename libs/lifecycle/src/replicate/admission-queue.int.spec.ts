@@ -4,19 +4,20 @@
 // message naming the setting; a new push queues the environment again, at the back.
 
 import { randomBytes } from 'node:crypto';
-import { parseComposeOrThrow, renderPreviewComment } from '@berth/core';
+import { parseComposeOrThrow } from '@berth/core';
 import { EnvironmentLeases, HostMemoryLedger, type PrismaClient, ResourceLedger } from '@berth/db';
 import type { ContainerHost } from '@berth/providers';
 import type { StageJobData } from '@berth/queue';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandsOver } from '../commands/commands.int-support.js';
-import { commentInput } from '../expose/comment-facts.js';
-import { SinkDelivery } from '../notify/sink-delivery.js';
-import type { ReportedEvent } from '../pipeline/status-reporter.js';
+import {
+  eventsOf as events,
+  latestComment as renderedComment,
+} from '../notify/comment-sink.int-support.js';
 import { StageRunner } from '../pipeline/stage-runner.js';
 import type { RevisionImages } from '../pipeline/revision-outputs.js';
-import { StageQueuedError, type EnvironmentWithRepository } from '../pipeline/stage-handler.js';
+import { StageQueuedError } from '../pipeline/stage-handler.js';
 import type { ReplicatePlan } from './container-plan.js';
 import { admitToHost } from './memory-admission.js';
 import { createReplicateHandler } from './replicate-handler.js';
@@ -247,35 +248,5 @@ describe('the host memory line', () => {
   });
 });
 
-async function eventsOf(env: TestEnvironment) {
-  return prisma.lifecycleEvent.findMany({
-    where: { environmentId: env.environment.id },
-    orderBy: { id: 'asc' },
-  });
-}
-
-/** The PR comment the comment sink would write for the environment's latest event. */
-async function latestComment(env: TestEnvironment): Promise<string> {
-  const last = (await eventsOf(env)).at(-1);
-  if (!last) throw new Error('no lifecycle event to render');
-  let body = '';
-  const sinks = new SinkDelivery({
-    prisma,
-    lock: { acquire: async () => 'token', release: async () => undefined },
-    reporter: {
-      report: async (environment, revision, event: ReportedEvent, runs) => {
-        body = renderPreviewComment(
-          commentInput(environment as EnvironmentWithRepository, revision, event, runs, {
-            links: {},
-          }),
-        );
-      },
-    },
-  });
-  await sinks.deliver({
-    eventId: last.id.toString(),
-    environmentId: env.environment.id,
-    sink: 'comment',
-  });
-  return body;
-}
+const eventsOf = (env: TestEnvironment) => events(prisma, env.environment.id);
+const latestComment = (env: TestEnvironment) => renderedComment(prisma, env.environment.id);

@@ -1,0 +1,21 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { freePort } from '@berth/testing';
+import { testServices } from './test-services.js';
+
+/** A worker's whole environment for a real process: the test services, a free ops port, an App. */
+export async function workerEnv(
+  extra: Record<string, string> = {},
+): Promise<Record<string, string>> {
+  const { databaseUrl, redisUrl } = testServices();
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    WORKER_PORT: String(await freePort()),
+    GITHUB_APP_ID: '4242',
+    GITHUB_APP_PRIVATE_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs1', format: 'pem' })
+      .toString(),
+    PREVIEW_LINK_SECRET: 'link-secret-integration-test-0123456789abcdef',
+    ...extra,
+  };
+}
