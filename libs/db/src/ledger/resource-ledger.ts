@@ -1,5 +1,4 @@
 import type {
-  Prisma,
   PrismaClient,
   Resource,
   ResourceKind,
@@ -40,35 +39,27 @@ export class ResourceLedger {
     options: { keepMetadata?: readonly string[] } = {},
   ): Promise<Resource> {
     const host = resource.host ?? this.host;
-    const where = {
-      provider_host_kind_name: {
-        provider: resource.provider,
-        host,
-        kind: resource.kind,
-        name: resource.name,
-      },
-    };
-    let merged = resource.metadata ?? {};
-    if (options.keepMetadata?.length) {
-      const existing = await this.prisma.resource.findUnique({
-        where,
-        select: { metadata: true },
-      });
-      const old = (existing?.metadata ?? {}) as Record<string, unknown>;
-      const kept = Object.fromEntries(
-        options.keepMetadata.filter((k) => k in old && !(k in merged)).map((k) => [k, old[k]]),
-      );
-      merged = { ...merged, ...kept };
-    }
-    const metadata = merged as Prisma.InputJsonValue;
-    return this.prisma.resource.upsert({
-      where,
-      create: { ...resource, host, metadata, state: 'planned' },
-      update: {
-        environmentId: resource.environmentId,
-        metadata,
-      },
-    });
+    const metadata = JSON.stringify(resource.metadata ?? {});
+    const keep = [...(options.keepMetadata ?? [])];
+    // One statement, so two plans of one row at once (two PRs running one image) cannot lose a
+    // kept key between a read and a write: the old row's kept keys under the new metadata.
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      INSERT INTO resources (id, kind, provider, name, environment_id, host, state, metadata, updated_at)
+      VALUES (gen_random_uuid(), ${resource.kind}::resource_kind,
+              ${resource.provider}::resource_provider, ${resource.name},
+              ${resource.environmentId}::uuid, ${host}, 'planned', ${metadata}::jsonb, now())
+      ON CONFLICT (provider, host, kind, name) DO UPDATE
+        SET environment_id = EXCLUDED.environment_id,
+            metadata = COALESCE(
+              (SELECT jsonb_object_agg(key, value) FROM jsonb_each(resources.metadata)
+                WHERE key = ANY(${keep}::text[])),
+              '{}'::jsonb) || EXCLUDED.metadata,
+            updated_at = now()
+      RETURNING id`;
+    const id = rows[0]?.id;
+    if (!id)
+      throw new Error(`the ledger did not return a row for ${resource.kind} ${resource.name}`);
+    return this.prisma.resource.findUniqueOrThrow({ where: { id } });
   }
 
   async markCreated(id: string, providerId?: string): Promise<void> {
