@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gatewayConfigSchema } from '@berth/config';
 import { signShareToken } from '@berth/core';
@@ -92,6 +92,28 @@ function get(
 }
 
 const echoOf = (res: HttpResult) => JSON.parse(res.body) as Echo;
+
+/** A GET whose request target goes out exactly as written (a URL would normalise it). */
+function rawGet(hostname: string, rawPath: string): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: gatewayPort, path: rawPath, headers: { host: hostname } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 async function publish(hostname: string): Promise<void> {
   const receivers = await publisher.publish(ROUTES_CHANNEL, hostname);
@@ -346,6 +368,24 @@ describe('gateway: private by default', () => {
       expect(followed.status).toBe(200);
       expect(echoOf(followed)).toMatchObject({ upstream, url: '/cart?x=1' });
       expect(echoOf(followed).headers.cookie).toBeUndefined();
+    }
+  });
+
+  it('keeps the token-stripping redirect on the preview host, whatever the path', async () => {
+    const t = token(envA);
+    const paths: Array<[string, string]> = [
+      [`//evil.example/?berth_token=${t}`, '/evil.example/'],
+      [`/\\evil.example/?berth_token=${t}`, '/evil.example/'],
+      [`/\\/evil.example?berth_token=${t}`, '/evil.example'],
+      [`////evil.example/a?b=1&berth_token=${t}`, '/evil.example/a?b=1'],
+      [`http://evil.example/x?berth_token=${t}`, '/http://evil.example/x'],
+    ];
+    for (const [path, location] of paths) {
+      const res = await rawGet(HOSTS.webA, path);
+      expect(res.status, path).toBe(302);
+      expect(res.headers.location, path).toBe(location);
+      const lands = new URL(res.headers.location ?? '', `http://${HOSTS.webA}/`);
+      expect(lands.host, path).toBe(HOSTS.webA);
     }
   });
 

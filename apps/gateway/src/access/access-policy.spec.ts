@@ -59,6 +59,25 @@ describe('decideAccess', () => {
     });
   });
 
+  it('never redirects off the preview host, whatever the path (no open redirect)', () => {
+    const token = tokenFor(ENV_A);
+    const paths: Array<[string, string]> = [
+      ['//evil.example/', '/evil.example/'],
+      ['/\\evil.example/', '/evil.example/'],
+      ['///evil.example/x?y=1', '/evil.example/x?y=1'],
+      ['http://evil.example/', '/http://evil.example/'],
+    ];
+    for (const [path, location] of paths) {
+      const separator = path.includes('?') ? '&' : '?';
+      const decision = decideAccess(
+        route(),
+        request({ url: `${path}${separator}berth_token=${token}` }),
+        context,
+      );
+      expect(decision).toMatchObject({ action: 'redirect', location });
+    }
+  });
+
   it('authorises a non-GET or WebSocket request by its token, without a redirect', () => {
     const token = tokenFor(ENV_A);
     for (const extra of [{ method: 'POST' }, { isUpgrade: true }]) {

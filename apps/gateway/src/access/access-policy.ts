@@ -6,6 +6,7 @@ import {
   cookieDomainFor,
   cookieValues,
 } from './access-cookie.js';
+import { sameHostLocation } from './same-host-location.js';
 
 export interface AccessRequest {
   method: string;
@@ -37,7 +38,8 @@ export type AccessDecision =
 /**
  * Private by default: a private route needs a share token for its environment (query) or the
  * cookie a token was exchanged for. A GET/HEAD with a valid token is redirected to the same URL
- * without it, setting the cookie, so the token leaves the address bar and history.
+ * without it, setting the cookie, so the token leaves the address bar and history; the redirect
+ * never leaves the host, whatever the path looks like.
  */
 export function decideAccess(
   route: GatewayRoute,
@@ -70,7 +72,7 @@ export function decideAccess(
     if ((request.method === 'GET' || request.method === 'HEAD') && !request.isUpgrade) {
       return {
         action: 'redirect',
-        location: cleanUrl,
+        location: sameHostLocation(cleanUrl),
         setCookie: accessSetCookie({
           environmentId: route.environmentId,
           token,
