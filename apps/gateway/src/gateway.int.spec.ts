@@ -1,6 +1,13 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  request,
+  type Server,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { gatewayConfigSchema } from '@berth/config';
 import { signShareToken } from '@berth/core';
 import { createPrismaClient, type PrismaClient } from '@berth/db';
@@ -33,7 +40,22 @@ interface Echo {
   headers: IncomingHttpHeaders;
 }
 
-/** Stands in for a preview container: echoes requests as JSON, echoes WebSocket messages. */
+/** What a hostile preview app sets: Berth's cookie in disguise, and cookies for every preview. */
+const HOSTILE_SET_COOKIES = [
+  'berth_access_aaaaaaaaaaaa=planted; Path=/',
+  '=berth_access_aaaaaaaaaaaa=planted; Path=/',
+  'BERTH_ACCESS_aaaaaaaaaaaa=planted; Path=/',
+  'berth_access_aaaaaaaaaaaa',
+  `wide=1; Path=/; Domain=${BASE_DOMAIN}`,
+  'wider=1; domain=.gateway.test; HttpOnly',
+];
+/** What of HOSTILE_SET_COOKIES may reach a browser. */
+const HOST_ONLY_SET_COOKIES = ['wide=1; Path=/', 'wider=1; HttpOnly'];
+
+/**
+ * Stands in for a preview container: echoes requests as JSON, echoes WebSocket messages (and
+ * refuses upgrades to /refuse), and tries HOSTILE_SET_COOKIES on every response.
+ */
 async function startUpstream(name: string): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     if (req.method === 'OPTIONS') {
@@ -52,11 +74,22 @@ async function startUpstream(name: string): Promise<{ server: Server; port: numb
     } satisfies Echo);
     res.writeHead(200, {
       'content-type': 'application/json',
-      'set-cookie': [`app_session=${name}; Path=/`, 'berth_access_aaaaaaaaaaaa=planted; Path=/'],
+      'set-cookie': [`app_session=${name}; Path=/`, ...HOSTILE_SET_COOKIES],
     });
     res.end(body);
   });
-  const wss = new WebSocketServer({ server });
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (req.url !== '/refuse') {
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+      return;
+    }
+    const cookies = HOSTILE_SET_COOKIES.map((line) => `set-cookie: ${line}`);
+    socket.end(['HTTP/1.1 403 Forbidden', ...cookies, 'content-length: 0', '', ''].join('\r\n'));
+  });
+  wss.on('headers', (headers) => {
+    headers.push(...HOSTILE_SET_COOKIES.map((line) => `Set-Cookie: ${line}`));
+  });
   wss.on('connection', (socket, req) => {
     socket.send(JSON.stringify({ upstream: name, url: req.url, headers: req.headers }));
     socket.on('message', (data) => socket.send(`${name}:${data.toString()}`));
@@ -139,20 +172,28 @@ async function addRoute(
   });
 }
 
-/** Opens a WebSocket through the gateway; resolves with the first message or the HTTP refusal. */
+/**
+ * Opens a WebSocket through the gateway; resolves with the first message or the HTTP refusal,
+ * and the Set-Cookie lines of either response.
+ */
 function openSocket(
   hostname: string,
   path: string,
   headers: Record<string, string> = {},
-): Promise<{ socket: WebSocket; first: string } | { status: number }> {
+): Promise<
+  | { socket: WebSocket; first: string; setCookie?: string[] }
+  | { status: number; setCookie?: string[] }
+> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(`ws://127.0.0.1:${gatewayPort}${path}`, {
       headers: { host: hostname, ...headers },
       handshakeTimeout: 5_000,
     });
-    socket.once('message', (data) => resolve({ socket, first: data.toString() }));
+    let setCookie: string[] | undefined;
+    socket.once('upgrade', (res) => (setCookie = res.headers['set-cookie']));
+    socket.once('message', (data) => resolve({ socket, first: data.toString(), setCookie }));
     socket.once('unexpected-response', (_req, res) => {
-      resolve({ status: res.statusCode ?? 0 });
+      resolve({ status: res.statusCode ?? 0, setCookie: res.headers['set-cookie'] });
       socket.terminate();
     });
     socket.once('error', reject);
@@ -254,8 +295,11 @@ describe('gateway: routing', () => {
     expect(echo.headers['x-forwarded-for']).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
     expect(echo.headers.cookie).toBe('app=1');
     expect(res.body).not.toContain(t);
-    // The app may set its own cookies, never Berth's.
-    expect(res.headers['set-cookie']).toEqual(['app_session=one; Path=/']);
+    // The app may set its own host-only cookies, never Berth's, never for the parent domain.
+    expect(res.headers['set-cookie']).toEqual([
+      'app_session=one; Path=/',
+      ...HOST_ONLY_SET_COOKIES,
+    ]);
   });
 
   it('serves a route right after expose publishes it, though "no route" was just cached', async () => {
@@ -324,6 +368,18 @@ describe('gateway: WebSockets', () => {
     opened.socket.send('ping');
     expect(await reply).toBe('one:ping');
     opened.socket.close();
+  });
+
+  it('lets no Berth cookie and no parent-domain cookie through an upgrade, accepted or refused', async () => {
+    const cookie = cookieFor(envA);
+    const opened = await openSocket(HOSTS.webA, '/live', { cookie });
+    if (!('socket' in opened)) throw new Error(`upgrade refused: ${opened.status}`);
+    opened.socket.close();
+    expect(opened.setCookie).toEqual(HOST_ONLY_SET_COOKIES);
+    expect(await openSocket(HOSTS.webA, '/refuse', { cookie })).toEqual({
+      status: 403,
+      setCookie: HOST_ONLY_SET_COOKIES,
+    });
   });
 
   it('accepts a share token on the upgrade URL, and refuses none or another environment’s', async () => {

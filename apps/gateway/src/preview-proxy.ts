@@ -1,7 +1,12 @@
-import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
-import { setsAccessCookie } from './access/access-cookie.js';
+import { previewSetCookies } from './access/preview-set-cookie.js';
 import type { GatewayRoute } from './routes/gateway-route.js';
 
 export interface PreviewProxyOptions {
@@ -37,7 +42,8 @@ export interface PreviewProxy {
 
 /**
  * http-proxy-3 carries the bytes (HTTP and WebSocket); this adds bounded timeouts, keep-alive
- * to upstreams, and drops any attempt by a preview app to set Berth's own access cookies.
+ * to upstreams, and keeps a preview app's cookies to its own host: no Domain attribute, no
+ * Berth access cookie in any disguise (HTTP responses and WebSocket handshakes alike).
  */
 export function createPreviewProxy(options: PreviewProxyOptions): PreviewProxy {
   const responseTimeoutMs = options.responseTimeoutMs ?? 60_000;
@@ -59,17 +65,19 @@ export function createPreviewProxy(options: PreviewProxyOptions): PreviewProxy {
       proxyReq.destroy(new UpstreamTimeout(`no handshake within ${upgradeTimeoutMs} ms`));
     }, upgradeTimeoutMs);
     const clear = () => clearTimeout(timer);
-    proxyReq.once('upgrade', () => {
+    // Registered before http-proxy-3's own listeners, so the headers are clean when it writes them.
+    proxyReq.once('upgrade', (proxyRes: IncomingMessage) => {
       clear();
+      restrictSetCookies(proxyRes.headers);
       upgraded.add(req);
     });
-    proxyReq.once('response', clear);
+    proxyReq.once('response', (proxyRes: IncomingMessage) => {
+      clear();
+      restrictSetCookies(proxyRes.headers);
+    });
     proxyReq.once('close', clear);
   });
-  proxy.on('proxyRes', (proxyRes) => {
-    const setCookie = proxyRes.headers['set-cookie'];
-    if (setCookie) proxyRes.headers['set-cookie'] = setCookie.filter((c) => !setsAccessCookie(c));
-  });
+  proxy.on('proxyRes', (proxyRes) => restrictSetCookies(proxyRes.headers));
   // A client that vanished mid-response is not an upstream failure.
   proxy.on('econnreset', () => undefined);
 
@@ -108,4 +116,11 @@ export function createPreviewProxy(options: PreviewProxyOptions): PreviewProxy {
       proxy.close();
     },
   };
+}
+
+function restrictSetCookies(headers: IncomingHttpHeaders): void {
+  if (headers['set-cookie'] === undefined) return; // the common case stays free
+  const kept = previewSetCookies(headers['set-cookie']);
+  if (kept) headers['set-cookie'] = kept;
+  else delete headers['set-cookie'];
 }

@@ -42,11 +42,6 @@ export function stripAccessCookies(header: string | string[] | undefined): strin
   return kept.length === 0 ? undefined : kept.map((pair) => pair.raw).join('; ');
 }
 
-/** True when a Set-Cookie line would set (or clear) a Berth access cookie. */
-export function setsAccessCookie(setCookieLine: string): boolean {
-  return setCookieLine.trimStart().startsWith(ACCESS_COOKIE_PREFIX);
-}
-
 export interface AccessCookieOptions {
   environmentId: string;
   token: string;
