@@ -3,6 +3,11 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { stripAccessCookies } from './access/access-cookie.js';
 import { type AccessDecision, decideAccess } from './access/access-policy.js';
+import {
+  type Preflight,
+  preflightAllowHeaders,
+  previewOriginHostname,
+} from './access/cors-preflight.js';
 import { notFoundPage } from './not-found-page.js';
 import { privatePage } from './pages/private-page.js';
 import { unavailablePage, upstreamErrorPage } from './pages/upstream-error-page.js';
@@ -36,7 +41,9 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
         url: req.url ?? '/',
         hostname: host,
         cookie: req.headers.cookie,
+        origin: header(req, 'origin'),
         accessControlRequestMethod: header(req, 'access-control-request-method'),
+        accessControlRequestHeaders: header(req, 'access-control-request-headers'),
         isUpgrade,
       },
       {
@@ -56,6 +63,30 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
     }
   };
 
+  /**
+   * Allowed only from a preview host of the same environment (its web page calling its api):
+   * the route table says which environment the Origin's host belongs to.
+   */
+  const answerPreflight = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: GatewayRoute,
+    preflight: Preflight,
+  ) => {
+    const host = hostOf(req);
+    const originHost = previewOriginHostname(preflight.origin, req.headers.host ?? '');
+    const originRoute = originHost === undefined ? null : await lookup(originHost);
+    if (originRoute instanceof Error)
+      return sendPage(req, res, 503, unavailablePage(host), 'error');
+    const allow =
+      originRoute?.environmentId === route.environmentId
+        ? preflightAllowHeaders(preflight)
+        : undefined;
+    if (!allow) return sendPage(req, res, 401, privatePage(host, 'foreign-origin'), 'private');
+    res.writeHead(204, { ...allow, 'x-berth-gateway': 'preflight', 'content-length': 0 });
+    res.end();
+  };
+
   const server = createServer((req, res) => {
     void (async () => {
       const host = hostOf(req);
@@ -66,6 +97,9 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
       const decision = decide(route, req, host, false);
       if (decision.action === 'deny') {
         return sendPage(req, res, 401, privatePage(host, decision.reason), 'private');
+      }
+      if (decision.action === 'preflight') {
+        return answerPreflight(req, res, route, decision.preflight);
       }
       if (decision.action === 'redirect') {
         res.writeHead(302, {

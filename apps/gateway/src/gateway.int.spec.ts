@@ -466,14 +466,87 @@ describe('gateway: private by default', () => {
     expect((await get(HOSTS.webA, '/', { headers: { cookie: expiredCookie } })).status).toBe(401);
   });
 
-  it('lets CORS preflights through to the app without credentials', async () => {
+  it('refuses OPTIONS without credentials, like any other method', async () => {
+    const cases: Array<Record<string, string>> = [
+      {},
+      // Half a preflight (no Origin) is no preflight.
+      { 'access-control-request-method': 'POST' },
+    ];
+    for (const headers of cases) {
+      const res = await get(HOSTS.apiA, '/orders', { method: 'OPTIONS', headers });
+      expect(res.status).toBe(401);
+      expect(res.headers['x-upstream']).toBeUndefined();
+      expect(res.body).toContain('This preview is private');
+    }
+  });
+
+  it('proxies an OPTIONS that is not a preflight when it carries access', async () => {
     const res = await get(HOSTS.apiA, '/orders', {
       method: 'OPTIONS',
-      headers: { origin: `http://${HOSTS.webA}`, 'access-control-request-method': 'POST' },
+      headers: { cookie: cookieFor(envA) },
     });
     expect(res.status).toBe(204);
     expect(res.headers['x-upstream']).toBe('two');
-    expect(res.headers['access-control-allow-origin']).toBe(`http://${HOSTS.webA}`);
+  });
+
+  const preflight = (target: string, origin: string, cookie?: string) =>
+    get(target, '/orders', {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+        ...(cookie ? { cookie } : {}),
+      },
+    });
+  const originOf = (hostname: string) => `http://${hostname}:${gatewayPort}`;
+
+  it('answers a preflight from a page of the same environment itself, never asking the app', async () => {
+    for (const origin of [
+      originOf(HOSTS.webA),
+      originOf(HOSTS.apiA),
+      // The scheme is not compared: TLS may end in front of the gateway (see cors-preflight).
+      `https://${HOSTS.webA}:${gatewayPort}`,
+    ]) {
+      const res = await preflight(HOSTS.apiA, origin);
+      expect(res.status).toBe(204);
+      expect(res.headers['x-upstream']).toBeUndefined();
+      expect(res.headers['x-berth-gateway']).toBe('preflight');
+      expect(res.headers['access-control-allow-origin']).toBe(origin);
+      expect(res.headers['access-control-allow-credentials']).toBe('true');
+      expect(res.headers['access-control-allow-methods']).toBe('POST');
+      expect(res.headers['access-control-allow-headers']).toBe('content-type');
+      expect(res.headers['access-control-max-age']).toBe('600');
+      expect(res.headers.vary).toMatch(/^Origin\b/);
+      expect(res.headers['set-cookie']).toBeUndefined();
+    }
+    // Even with credentials, the app never sees a preflight.
+    const credentialed = await preflight(HOSTS.apiA, originOf(HOSTS.webA), cookieFor(envA));
+    expect(credentialed.status).toBe(204);
+    expect(credentialed.headers['x-upstream']).toBeUndefined();
+  });
+
+  it('refuses a preflight from any other origin', async () => {
+    for (const origin of [
+      originOf(HOSTS.webB), // another environment's preview
+      originOf(HOSTS.publicB), // … even its public one
+      originOf(host('nope', 9)), // no preview at all
+      'http://evil.example',
+      `http://evil.example:${gatewayPort}`,
+      `http://${HOSTS.webA}`, // right host, wrong port
+      'null',
+    ]) {
+      const res = await preflight(HOSTS.apiA, origin, cookieFor(envA));
+      expect(res.status, origin).toBe(401);
+      expect(res.headers['x-upstream'], origin).toBeUndefined();
+      expect(res.headers['access-control-allow-origin'], origin).toBeUndefined();
+    }
+  });
+
+  it('leaves preflights on a public route to its app', async () => {
+    const res = await preflight(HOSTS.publicB, 'http://anywhere.example');
+    expect(res.status).toBe(204);
+    expect(res.headers['x-upstream']).toBe('one');
   });
 
   it('needs no credentials on a public route', async () => {

@@ -24,7 +24,9 @@ const request = (overrides: Partial<AccessRequest> = {}): AccessRequest => ({
   url: '/',
   hostname: 'web-pr-1-shop.preview.example.com',
   cookie: undefined,
+  origin: undefined,
   accessControlRequestMethod: undefined,
+  accessControlRequestHeaders: undefined,
   isUpgrade: false,
   ...overrides,
 });
@@ -131,16 +133,57 @@ describe('decideAccess', () => {
     ).toEqual({ action: 'proxy', url: '/x' });
   });
 
-  it('passes CORS preflights through without credentials', () => {
+  const preflight = (overrides: Partial<AccessRequest> = {}) =>
+    request({
+      method: 'OPTIONS',
+      url: '/orders',
+      origin: 'https://web-pr-1-shop.preview.example.com',
+      accessControlRequestMethod: 'POST',
+      accessControlRequestHeaders: 'content-type',
+      ...overrides,
+    });
+
+  it('leaves a CORS preflight to the gateway, never to the app, credentials or not', () => {
+    const answer = {
+      action: 'preflight',
+      preflight: {
+        origin: 'https://web-pr-1-shop.preview.example.com',
+        method: 'POST',
+        headers: 'content-type',
+      },
+    };
+    expect(decideAccess(route(), preflight(), context)).toEqual(answer);
+    const cookie = `${accessCookieName(ENV_A)}=${tokenFor(ENV_A)}`;
+    expect(decideAccess(route(), preflight({ cookie }), context)).toEqual(answer);
+    const url = `/orders?berth_token=${tokenFor(ENV_A)}`;
+    expect(decideAccess(route(), preflight({ url }), context)).toEqual(answer);
+  });
+
+  it('puts every other OPTIONS through access control', () => {
+    const deny = { action: 'deny', reason: 'no-credentials' };
+    expect(decideAccess(route(), request({ method: 'OPTIONS' }), context)).toEqual(deny);
+    // Half a preflight is no preflight.
+    expect(decideAccess(route(), preflight({ origin: undefined }), context)).toEqual(deny);
     expect(
-      decideAccess(
-        route(),
-        request({ method: 'OPTIONS', url: '/orders', accessControlRequestMethod: 'POST' }),
-        context,
-      ),
-    ).toEqual({ action: 'proxy', url: '/orders' });
-    // A plain OPTIONS is not a preflight.
-    expect(decideAccess(route(), request({ method: 'OPTIONS' }), context).action).toBe('deny');
+      decideAccess(route(), preflight({ accessControlRequestMethod: undefined }), context),
+    ).toEqual(deny);
+    const cookie = `${accessCookieName(ENV_A)}=${tokenFor(ENV_A)}`;
+    expect(decideAccess(route(), request({ method: 'OPTIONS', cookie }), context)).toEqual({
+      action: 'proxy',
+      url: '/',
+    });
+    const url = `/x?berth_token=${tokenFor(ENV_A)}`;
+    expect(decideAccess(route(), request({ method: 'OPTIONS', url }), context)).toEqual({
+      action: 'proxy',
+      url: '/x',
+    });
+  });
+
+  it('leaves preflights on a public route to the app, like everything else there', () => {
+    expect(decideAccess(route('public'), preflight(), context)).toEqual({
+      action: 'proxy',
+      url: '/orders',
+    });
   });
 });
 

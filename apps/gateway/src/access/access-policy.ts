@@ -6,6 +6,7 @@ import {
   cookieDomainFor,
   cookieValues,
 } from './access-cookie.js';
+import type { Preflight } from './cors-preflight.js';
 import { sameHostLocation } from './same-host-location.js';
 
 export interface AccessRequest {
@@ -14,8 +15,10 @@ export interface AccessRequest {
   url: string;
   hostname: string;
   cookie: string | string[] | undefined;
-  /** Set on CORS preflights, which browsers send without cookies. */
+  origin: string | undefined;
+  /** With Origin, marks a CORS preflight, which browsers send without cookies. */
   accessControlRequestMethod: string | undefined;
+  accessControlRequestHeaders: string | undefined;
   isUpgrade: boolean;
 }
 
@@ -27,12 +30,17 @@ export interface AccessContext {
 }
 
 export type DenyReason =
-  'no-credentials' | 'wrong-environment' | Extract<ShareTokenVerdict, { ok: false }>['reason'];
+  | 'no-credentials'
+  | 'wrong-environment'
+  | 'foreign-origin'
+  | Extract<ShareTokenVerdict, { ok: false }>['reason'];
 
 export type AccessDecision =
   /** `url` is the request URL with any share token removed: the preview app never sees it. */
   | { action: 'proxy'; url: string }
   | { action: 'redirect'; location: string; setCookie: string }
+  /** The gateway answers it itself (see cors-preflight): it carries no credentials to check. */
+  | { action: 'preflight'; preflight: Preflight }
   | { action: 'deny'; reason: DenyReason };
 
 /**
@@ -48,9 +56,17 @@ export function decideAccess(
 ): AccessDecision {
   const { url: cleanUrl, tokens } = extractTokens(request.url);
   if (route.accessMode === 'public') return { action: 'proxy', url: cleanUrl };
-  // A preflight carries no credentials by spec; the app's own CORS rules answer it.
-  if (request.method === 'OPTIONS' && request.accessControlRequestMethod !== undefined) {
-    return { action: 'proxy', url: cleanUrl };
+  // Browsers send preflights without cookies, so the app would get them unauthenticated.
+  if (
+    request.method === 'OPTIONS' &&
+    request.origin !== undefined &&
+    request.accessControlRequestMethod !== undefined
+  ) {
+    const { origin, accessControlRequestMethod: method } = request;
+    return {
+      action: 'preflight',
+      preflight: { origin, method, headers: request.accessControlRequestHeaders },
+    };
   }
 
   let firstFailure: DenyReason | undefined;

@@ -4,6 +4,7 @@ import { escapeHtml, htmlPage } from './html-page.js';
 const REASONS: Record<DenyReason, string> = {
   'no-credentials': 'This browser has no access to it yet.',
   'wrong-environment': 'The link you used belongs to a different preview.',
+  'foreign-origin': 'The page asking is not part of this preview.',
   expired: 'The link you used has expired; the Berth comment always carries a fresh one.',
   'bad-signature': 'The link you used is not valid (it was changed, or signed with another key).',
   malformed: 'The link you used is damaged; copy it again from the comment.',
