@@ -1,9 +1,4 @@
-import type {
-  PrismaClient,
-  Resource,
-  ResourceKind,
-  ResourceProvider,
-} from '../generated.js';
+import type { PrismaClient, Resource, ResourceKind, ResourceProvider } from '../generated.js';
 
 export interface PlannedResource {
   kind: ResourceKind;
