@@ -99,11 +99,29 @@ export function queuedDelayMs(looks: number): number {
   return Math.min(2_000 * 2 ** Math.max(0, looks), 30_000);
 }
 
+/**
+ * Depth first: a stage nearer the end runs before an earlier stage of another environment, so
+ * with many PRs opened at once each becomes ready in turn instead of all at the very end (every
+ * build first, then every replicate). Teardown has no priority, which BullMQ runs before all
+ * prioritised jobs: it frees the memory and addresses that queued environments wait for.
+ * Lower is sooner; the same priority is first come, first served.
+ */
+export const STAGE_PRIORITY: Record<LifecycleJobName, number | undefined> = {
+  teardown: undefined,
+  expose: 1,
+  replicate: 2,
+  wire: 3,
+  build: 4,
+  notify: 1,
+  sink: undefined,
+};
+
 /** BullMQ options for a job of this name (the outbox relay uses them on dispatch). */
 export function jobOptionsFor(name: LifecycleJobName) {
   const attempts =
     name === 'teardown' ? TEARDOWN_ATTEMPTS : name === 'sink' ? SINK_ATTEMPTS : STAGE_ATTEMPTS;
-  return { ...JOB_OPTIONS, attempts };
+  const priority = STAGE_PRIORITY[name];
+  return { ...JOB_OPTIONS, attempts, ...(priority ? { priority } : {}) };
 }
 
 /** An outbox row for a stage job: deterministic id `{env}-{generation}-{stage}`. */
