@@ -3,7 +3,6 @@ import {
   createServer,
   type IncomingHttpHeaders,
   type IncomingMessage,
-  request,
   type Server,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -128,24 +127,7 @@ const echoOf = (res: HttpResult) => JSON.parse(res.body) as Echo;
 
 /** A GET whose request target goes out exactly as written (a URL would normalise it). */
 function rawGet(hostname: string, rawPath: string): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port: gatewayPort, path: rawPath, headers: { host: hostname } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
+  return httpRequest(`http://127.0.0.1:${gatewayPort}/`, { headers: { host: hostname }, rawPath });
 }
 
 async function publish(hostname: string): Promise<void> {

@@ -67,6 +67,8 @@ export function httpRequest(
     headers?: Record<string, string>;
     body?: string;
     timeoutMs?: number;
+    /** The request target exactly as written, in place of the URL's (which a URL normalises). */
+    rawPath?: string;
   } = {},
 ): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
@@ -75,6 +77,7 @@ export function httpRequest(
       {
         method: options.method ?? 'GET',
         headers: options.headers,
+        ...(options.rawPath !== undefined ? { path: options.rawPath } : {}),
         timeout: options.timeoutMs ?? 10_000,
       },
       (res) => {
