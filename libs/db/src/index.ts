@@ -62,3 +62,12 @@ export {
 } from './ledger/host-memory-ledger.js';
 export { GLOBAL_SCOPE, PostgresSecretStore } from './secrets/postgres-secret-store.js';
 export { RepositorySettingsStore } from './settings/repository-settings-store.js';
+export {
+  type NewSsoSession,
+  type RedeemedCode,
+  SSO_REVOCATIONS_CHANNEL,
+  type SsoSessionFilter,
+  type SsoSessionRow,
+  SsoStore,
+  type SsoTarget,
+} from './sso/sso-store.js';

@@ -6,3 +6,4 @@ export {
   signShareToken,
   verifyShareToken,
 } from './share-token.js';
+export * from './sso/index.js';
