@@ -16,3 +16,10 @@ export {
   renderPreviewComment,
 } from './preview-comment.js';
 export { redactSecrets, truncate, truncateLines } from './redact.js';
+export {
+  encodedForms,
+  MIN_MASKED_LENGTH,
+  REDACTED,
+  type SecretMasker,
+  secretMasker,
+} from './secret-masker.js';

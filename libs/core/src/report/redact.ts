@@ -3,9 +3,7 @@
  * by everyone who can read the repository, so anything that looks like a credential goes.
  */
 
-const REDACTED = '***';
-/** Shorter values would redact ordinary words; generated credentials are far longer. */
-const MIN_SECRET_LENGTH = 6;
+import { REDACTED, type SecretMasker, secretMasker } from './secret-masker.js';
 
 const PATTERNS: readonly [RegExp, string][] = [
   // GitHub tokens: ghs_ (installation), ghp_, gho_, ghu_, ghr_, github_pat_.
@@ -23,14 +21,32 @@ const PATTERNS: readonly [RegExp, string][] = [
   [/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g, REDACTED],
 ];
 
-/** Removes the given secret values and anything shaped like a credential. */
-export function redactSecrets(text: string, secrets: readonly string[] = []): string {
-  let out = text;
-  // Longest first, so a secret containing another is removed whole.
-  const values = [...new Set(secrets)]
-    .filter((s) => s.length >= MIN_SECRET_LENGTH)
-    .sort((a, b) => b.length - a.length);
-  for (const value of values) out = out.split(value).join(REDACTED);
+/** One masker per secrets array: a comment redacts several texts with the same set. */
+const maskers = new WeakMap<readonly string[], SecretMasker>();
+
+function maskerFor(secrets: readonly string[] | SecretMasker): SecretMasker {
+  if (!Array.isArray(secrets)) return secrets as SecretMasker;
+  const list = secrets as readonly string[];
+  let masker = maskers.get(list);
+  if (!masker) {
+    masker = secretMasker(list);
+    maskers.set(list, masker);
+  }
+  return masker;
+}
+
+/**
+ * THE redaction for everything PR-facing (comments, check runs, statuses, API errors): masks
+ * every given secret value in each encoded form it is printed in (see `secretMasker`), then
+ * anything shaped like a credential by name (URL passwords, `*_TOKEN=…`, GitHub tokens, PEM).
+ * `secrets` comes from `environmentSecretValues` (@berth/lifecycle); pass a `secretMasker` to
+ * reuse one compiled set across many texts.
+ */
+export function redactSecrets(
+  text: string,
+  secrets: readonly string[] | SecretMasker = [],
+): string {
+  let out = maskerFor(secrets).mask(text);
   for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
   return out;
 }

@@ -7,3 +7,9 @@ export {
   SecretDecryptionError,
 } from './envelope.js';
 export { SECRET_NAME, type SecretStore } from './secret-store.js';
+export {
+  credentialsIn,
+  isSecretName,
+  type SecretValueSources,
+  secretValuesOf,
+} from './secret-values.js';
