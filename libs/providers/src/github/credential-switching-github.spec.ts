@@ -12,6 +12,9 @@ function driver(key: GitHubAppKey): GitHubPort {
     installationToken: async (id) => `token-${key.appId}-${id}`,
     upsertStickyComment: fail,
     setCommitStatus: fail,
+    createCheckRun: fail,
+    updateCheckRun: fail,
+    checkRuns: fail,
     pullRequest: fail,
     permission: fail,
   };

@@ -1,4 +1,6 @@
 import type {
+  CheckRunState,
+  CheckRunWrite,
   CommitState,
   GitHubPort,
   PermissionLevel,
@@ -65,6 +67,31 @@ export class CredentialSwitchingGitHub implements GitHubPort {
     status: { state: CommitState; description: string; targetUrl?: string; context?: string },
   ): Promise<void> {
     return (await this.github()).setCommitStatus(repo, sha, status);
+  }
+
+  async createCheckRun(
+    repo: RepositoryCoordinates,
+    headSha: string,
+    name: string,
+    write: CheckRunWrite,
+  ): Promise<number> {
+    return (await this.github()).createCheckRun(repo, headSha, name, write);
+  }
+
+  async updateCheckRun(
+    repo: RepositoryCoordinates,
+    checkRunId: number,
+    write: CheckRunWrite,
+  ): Promise<void> {
+    return (await this.github()).updateCheckRun(repo, checkRunId, write);
+  }
+
+  async checkRuns(
+    repo: RepositoryCoordinates,
+    sha: string,
+    name: string,
+  ): Promise<CheckRunState[]> {
+    return (await this.github()).checkRuns(repo, sha, name);
   }
 
   async pullRequest(repo: RepositoryCoordinates, prNumber: number): Promise<PullRequestState> {

@@ -17,6 +17,42 @@ export interface PullRequestState {
   updatedAt: string;
 }
 
+export type CheckRunStatus = 'queued' | 'in_progress' | 'completed';
+export type CheckRunConclusion = 'success' | 'failure' | 'cancelled' | 'skipped' | 'neutral';
+
+/** A problem on lines of a repository file, shown on the check run and in the diff. */
+export interface CheckRunAnnotation {
+  path: string;
+  startLine: number;
+  endLine: number;
+  level: 'failure' | 'warning' | 'notice';
+  title?: string;
+  message: string;
+}
+
+/** What a create or update of a check run sets (a conclusion completes it). */
+export interface CheckRunWrite {
+  status: CheckRunStatus;
+  conclusion?: CheckRunConclusion;
+  /** Ours to find the run again (Berth: `berth:{pr}:{generation}`). */
+  externalId?: string;
+  detailsUrl?: string;
+  /** Annotations are appended by GitHub on every write that carries them; send each once. */
+  output?: { title: string; summary: string; text?: string; annotations?: CheckRunAnnotation[] };
+}
+
+/** A check run as GitHub holds it (the fields Berth reads back). */
+export interface CheckRunState {
+  id: number;
+  name: string;
+  headSha: string;
+  status: string;
+  conclusion: string | null;
+  externalId: string | null;
+  /** The App that created it. */
+  appId: number | null;
+}
+
 /** A user's role on a repository, strongest first. */
 export type PermissionLevel = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
@@ -39,6 +75,21 @@ export interface GitHubPort {
     sha: string,
     status: { state: CommitState; description: string; targetUrl?: string; context?: string },
   ): Promise<void>;
+  /** Creates a check run on `headSha`; returns its id. */
+  createCheckRun(
+    repo: RepositoryCoordinates,
+    headSha: string,
+    name: string,
+    write: CheckRunWrite,
+  ): Promise<number>;
+  /** Edits a check run in place (PATCH); a 404 is an error. */
+  updateCheckRun(
+    repo: RepositoryCoordinates,
+    checkRunId: number,
+    write: CheckRunWrite,
+  ): Promise<void>;
+  /** The check runs named `name` on `sha` (every attempt, newest first). */
+  checkRuns(repo: RepositoryCoordinates, sha: string, name: string): Promise<CheckRunState[]>;
   /** The PR's current state on GitHub (GET /repos/{o}/{r}/pulls/{n}); a 404 is an error. */
   pullRequest(repo: RepositoryCoordinates, prNumber: number): Promise<PullRequestState>;
   /**

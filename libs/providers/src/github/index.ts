@@ -1,4 +1,9 @@
 export {
+  type CheckRunAnnotation,
+  type CheckRunConclusion,
+  type CheckRunState,
+  type CheckRunStatus,
+  type CheckRunWrite,
   type CommitState,
   type GitHubPort,
   type PermissionLevel,

@@ -236,6 +236,93 @@ describe('GitHub emulator via the official SDK', () => {
     expect(listed.data.check_runs[0]?.output.title).toBe('Migrations failed');
   });
 
+  it('appends check run annotations per write, refuses more than 50 at once, and lists them', async () => {
+    const annotation = (line: number) => ({
+      path: 'docker-compose.yml',
+      start_line: line,
+      end_line: line,
+      annotation_level: 'failure' as const,
+      message: `problem on line ${line}`,
+    });
+    const output = (lines: number[]) => ({
+      title: 'Spec problems',
+      summary: 'see the lines',
+      annotations: lines.map(annotation),
+    });
+    const created = await octokit.rest.checks.create({
+      owner: 'acme',
+      repo: 'shop',
+      name: 'Annotated',
+      head_sha: pr.headSha,
+      output: output([1, 2]),
+    });
+    await octokit.rest.checks.update({
+      owner: 'acme',
+      repo: 'shop',
+      check_run_id: created.data.id,
+      output: output([3]),
+    });
+    await expect(
+      octokit.rest.checks.update({
+        owner: 'acme',
+        repo: 'shop',
+        check_run_id: created.data.id,
+        output: output(Array.from({ length: 51 }, (_, i) => i + 1)),
+      }),
+    ).rejects.toMatchObject({ status: 422 });
+    const run = await octokit.rest.checks.get({
+      owner: 'acme',
+      repo: 'shop',
+      check_run_id: created.data.id,
+    });
+    expect(run.data.output.annotations_count).toBe(3);
+    const listed = await octokit.rest.checks.listAnnotations({
+      owner: 'acme',
+      repo: 'shop',
+      check_run_id: created.data.id,
+    });
+    expect(listed.data.map((a) => [a.start_line, a.annotation_level])).toEqual([
+      [1, 'failure'],
+      [2, 'failure'],
+      [3, 'failure'],
+    ]);
+  });
+
+  it('builds the check_run rerequested payload with the pull request of its head', async () => {
+    const created = await octokit.rest.checks.create({
+      owner: 'acme',
+      repo: 'shop',
+      name: 'Berth / preview',
+      head_sha: pr.headSha,
+      external_id: 'berth:1:1',
+      conclusion: 'success',
+    });
+    const run = gh.state.checkRuns.get(created.data.id);
+    if (!run) throw new Error('check run not stored');
+    const payload = gh.checkRunEvent('rerequested', run) as {
+      action: string;
+      check_run: {
+        id: number;
+        external_id: string;
+        head_sha: string;
+        app: { id: number };
+        pull_requests: { number: number; head: { sha: string } }[];
+      };
+      installation: { id: number };
+    };
+    expect(payload).toMatchObject({
+      action: 'rerequested',
+      installation: { id: gh.installationId },
+      check_run: {
+        id: created.data.id,
+        external_id: 'berth:1:1',
+        head_sha: pr.headSha,
+        app: { id: gh.app.id },
+        pull_requests: [{ number: pr.number, head: { sha: pr.headSha } }],
+      },
+    });
+  });
+
   it('lists labels, follows helper-side label changes', async () => {
     await gh.addLabel(pr, 'db:fresh');
     const { data } = await octokit.rest.issues.listLabelsOnIssue({

@@ -338,6 +338,24 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}) {
     deliveries: webhooks.deliveries,
     /** The payload GitHub would send for an action, without sending it. */
     pullRequestEvent: webhooks.pullRequestEvent.bind(webhooks),
+    /** The payload GitHub would send for a check run action, without sending it. */
+    checkRunEvent: webhooks.checkRunEvent.bind(webhooks),
+    /**
+     * Someone pressed "Re-run" on a check run: GitHub sends `check_run` `rerequested` (signed
+     * like every delivery). `sender` defaults to octocat.
+     */
+    rerequestCheckRun(checkRunId: number, options: { sender?: string } = {}) {
+      const run = state.checkRuns.get(checkRunId);
+      if (!run) throw new Error(`rerequestCheckRun: no check run ${checkRunId}`);
+      return webhooks.emit(
+        'check_run',
+        webhooks.checkRunEvent(
+          'rerequested',
+          run,
+          options.sender ? state.account(options.sender) : undefined,
+        ),
+      );
+    },
     sendPing() {
       return webhooks.emit(
         'ping',
@@ -373,6 +391,7 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}) {
     statuses(repo: string, sha: string) {
       return state.statuses.filter((s) => s.repo === state.repo(repo).fullName && s.sha === sha);
     },
+    /** Every check run of `repo` on `sha`, oldest first (with their annotations). */
     checkRuns(repo: string, sha: string) {
       return [...state.checkRuns.values()].filter(
         (r) => r.repo === state.repo(repo).fullName && r.headSha === sha,

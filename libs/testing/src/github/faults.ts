@@ -89,6 +89,10 @@ function toError(
       { 'retry-after': String(retryAfter) },
     );
   }
+  if (fault === 429) {
+    // GitHub answers some secondary limits with 429 and a retry-after, nothing else.
+    return new GitHubHttpError(429, 'Too Many Requests', {}, { 'retry-after': String(retryAfter) });
+  }
   const messages: Record<number, string> = {
     500: 'Server Error',
     502: 'Server Error',

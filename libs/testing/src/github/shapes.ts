@@ -3,6 +3,7 @@
 import type {
   AccountRecord,
   AppRecord,
+  CheckAnnotationRecord,
   CheckRunRecord,
   CommentRecord,
   InstallationRecord,
@@ -273,12 +274,27 @@ export function checkRunJson(ctx: ShapeContext, run: CheckRunRecord): Json {
       title: run.output.title,
       summary: run.output.summary,
       text: run.output.text,
-      annotations_count: 0,
+      annotations_count: run.annotations.length,
       annotations_url: `${api}/check-runs/${run.id}/annotations`,
     },
     check_suite: { id: run.id + 7_000_000 },
     app: appJson(ctx, ctx.app),
     pull_requests: [],
+  };
+}
+
+export function checkAnnotationJson(run: CheckRunRecord, a: CheckAnnotationRecord): Json {
+  return {
+    path: a.path,
+    blob_href: `${run.repo}/blob/${run.headSha}/${a.path}`,
+    start_line: a.startLine,
+    end_line: a.endLine,
+    start_column: a.startColumn,
+    end_column: a.endColumn,
+    annotation_level: a.level,
+    title: a.title,
+    message: a.message,
+    raw_details: a.rawDetails,
   };
 }
 

@@ -144,7 +144,21 @@ export interface CheckRunRecord {
   startedAt: string;
   completedAt: string | null;
   output: { title: string | null; summary: string | null; text: string | null };
+  /** Every annotation written so far: GitHub appends each write's annotations. */
+  annotations: CheckAnnotationRecord[];
   appId: number;
+}
+
+export interface CheckAnnotationRecord {
+  path: string;
+  startLine: number;
+  endLine: number;
+  startColumn: number | null;
+  endColumn: number | null;
+  level: 'notice' | 'warning' | 'failure';
+  title: string | null;
+  message: string;
+  rawDetails: string | null;
 }
 
 export type AuthKind = 'none' | 'app-jwt' | 'installation-token' | 'basic' | 'invalid';

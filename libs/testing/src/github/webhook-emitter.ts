@@ -1,10 +1,15 @@
 // Sends the webhook GitHub would send after a scenario step, if a target is configured, and
 // keeps a log of deliveries for assertions.
-import { pullRequestPayload, type PullRequestAction } from '../webhooks/payloads.js';
+import {
+  type CheckRunAction,
+  checkRunPayload,
+  pullRequestPayload,
+  type PullRequestAction,
+} from '../webhooks/payloads.js';
 import { sendWebhook, type WebhookResponse } from '../webhooks/send.js';
-import { labelJson, pullRequestJson, repositoryJson, userJson } from './shapes.js';
+import { checkRunJson, labelJson, pullRequestJson, repositoryJson, userJson } from './shapes.js';
 import type { EmulatorState } from './state.js';
-import type { AccountRecord, PullRecord } from './types.js';
+import type { AccountRecord, CheckRunRecord, PullRecord } from './types.js';
 
 export interface WebhookTarget {
   url: string;
@@ -58,6 +63,57 @@ export class WebhookEmitter {
       ...(extras.changes ? { changes: extras.changes } : {}),
       ...(extras.before ? { before: extras.before } : {}),
       ...(extras.after ? { after: extras.after } : {}),
+    });
+  }
+
+  /**
+   * The `check_run` payload GitHub sends for `action` on `run`. As on GitHub, `pull_requests`
+   * lists the open pull requests whose head is this commit in the same repository (a fork's pull
+   * request is not listed), and `check_suite` carries the head branch and SHA.
+   */
+  checkRunEvent(
+    action: CheckRunAction,
+    run: CheckRunRecord,
+    sender?: AccountRecord,
+  ): Record<string, unknown> {
+    const shapes = this.state.shapeContext();
+    const repo = this.state.repo(run.repo);
+    if (repo.installationId === undefined) {
+      throw new Error(`repository ${repo.fullName} has no installation; webhooks need one`);
+    }
+    const pulls = [...this.state.pulls.values()].filter(
+      (pr) =>
+        pr.baseRepo === repo.fullName &&
+        pr.headRepo === repo.fullName &&
+        pr.headSha === run.headSha &&
+        pr.state === 'open',
+    );
+    const api = `${shapes.baseUrl}/repos/${repo.fullName}`;
+    const repoRef = { id: repo.id, url: api, name: repo.name };
+    const json = checkRunJson(shapes, run) as Record<string, unknown>;
+    return checkRunPayload({
+      action,
+      checkRun: {
+        ...json,
+        check_suite: {
+          ...(json.check_suite as Record<string, unknown>),
+          head_branch: pulls[0]?.headRef ?? null,
+          head_sha: run.headSha,
+          status: run.status,
+          conclusion: run.conclusion,
+          app: json.app,
+        },
+        pull_requests: pulls.map((pr) => ({
+          url: `${api}/pulls/${pr.number}`,
+          id: pr.id,
+          number: pr.number,
+          head: { ref: pr.headRef, sha: pr.headSha, repo: repoRef },
+          base: { ref: pr.baseRef, sha: pr.baseSha, repo: repoRef },
+        })),
+      },
+      repository: repositoryJson(shapes, repo),
+      installationId: repo.installationId,
+      sender: userJson(shapes, sender ?? this.state.account('octocat')),
     });
   }
 

@@ -1,4 +1,7 @@
 export {
+  type CheckRunAction,
+  type CheckRunEventInput,
+  checkRunPayload,
   pingPayload,
   pullRequestPayload,
   type PullRequestAction,

@@ -48,6 +48,31 @@ export function pullRequestPayload(input: PullRequestEventInput): Json {
   };
 }
 
+export type CheckRunAction = 'created' | 'completed' | 'rerequested' | 'requested_action';
+
+export interface CheckRunEventInput {
+  action: CheckRunAction;
+  /** The check run in its REST shape; `check_suite` and `pull_requests` as GitHub adds them. */
+  checkRun: Json;
+  repository: Json;
+  installationId: number;
+  sender: Json;
+}
+
+/** The `check_run` event (e.g. `rerequested`: someone pressed "Re-run" on the check). */
+export function checkRunPayload(input: CheckRunEventInput): Json {
+  return {
+    action: input.action,
+    check_run: input.checkRun,
+    repository: input.repository,
+    installation: {
+      id: input.installationId,
+      node_id: `MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u${input.installationId}`,
+    },
+    sender: input.sender,
+  };
+}
+
 export interface PingPayloadInput {
   appId: number;
   hookId?: number;

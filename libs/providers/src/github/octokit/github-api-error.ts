@@ -1,6 +1,8 @@
 /** A failed GitHub call, naming what was attempted, on which repository/PR, and the HTTP status. */
 export class GitHubApiError extends Error {
   override readonly name = 'GitHubApiError';
+  /** How long GitHub asked to wait (its `retry-after` on a 429 or 403), when it said. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     /** e.g. `update the preview comment`. */
@@ -16,7 +18,16 @@ export class GitHubApiError extends Error {
       `GitHub: could not ${action} for ${target}: ${status ? `HTTP ${status}` : 'no response'} — ${detail}`,
       { cause },
     );
+    this.retryAfterMs = retryAfterMs(cause);
   }
+}
+
+/** `retry-after` (seconds) of an Octokit RequestError's response, in ms. */
+export function retryAfterMs(error: unknown): number | undefined {
+  const headers = (error as { response?: { headers?: Record<string, unknown> } } | null)?.response
+    ?.headers;
+  const value = Number(headers?.['retry-after']);
+  return Number.isFinite(value) && value >= 0 ? value * 1000 : undefined;
 }
 
 /** The HTTP status of an Octokit RequestError (duck-typed: the class is a transitive dependency). */

@@ -180,6 +180,51 @@ describe('OctokitGitHub', () => {
     expect((error as Error).message).toContain('HTTP 422');
   });
 
+  it('creates a check run, edits it in place, and sends more than 50 annotations in batches', async () => {
+    const github = driver();
+    const id = await github.createCheckRun(repo, headSha, 'Berth / preview', {
+      status: 'queued',
+      externalId: `berth:${prNumber}:1`,
+      output: { title: 'Queued', summary: 'queued' },
+    });
+    const annotations = Array.from({ length: 120 }, (_, i) => ({
+      path: 'compose.yaml',
+      startLine: i + 1,
+      endLine: i + 1,
+      level: 'failure' as const,
+      message: `problem ${i + 1}`,
+    }));
+    gh.clearRequests();
+    await github.updateCheckRun(repo, id, {
+      status: 'completed',
+      conclusion: 'failure',
+      output: { title: 'Preview failed at build', summary: 'bad spec', annotations },
+    });
+    const patches = gh.requests.filter((r) => r.method === 'PATCH');
+    expect(patches.map((r) => r.status)).toEqual([200, 200, 200]);
+    const run = gh.state.checkRuns.get(id);
+    expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
+    expect(run?.annotations.map((a) => a.startLine)).toEqual(annotations.map((a) => a.startLine));
+    const listed = await github.checkRuns(repo, headSha, 'Berth / preview');
+    expect(listed[0]).toMatchObject({
+      id,
+      externalId: `berth:${prNumber}:1`,
+      conclusion: 'failure',
+      appId: gh.app.id,
+    });
+  });
+
+  it('leaves a 429 to the caller with the wait GitHub asked for', async () => {
+    const github = driver();
+    const id = await github.createCheckRun(repo, headSha, 'Berth / preview', { status: 'queued' });
+    gh.failNext('PATCH /repos/:o/:r/check-runs/:id', 429, 1, { retryAfterSeconds: 7 });
+    const error = await github
+      .updateCheckRun(repo, id, { status: 'in_progress' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitHubApiError);
+    expect(error).toMatchObject({ status: 429, retryAfterMs: 7000 });
+  });
+
   it('refuses a body without the marker', async () => {
     await expect(driver().upsertStickyComment(repo, prNumber, 'no marker')).rejects.toThrow(
       /must start with <!-- berth:preview -->/,

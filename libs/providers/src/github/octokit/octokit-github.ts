@@ -4,6 +4,9 @@ import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck';
 import {
+  type CheckRunAnnotation,
+  type CheckRunState,
+  type CheckRunWrite,
   type CommitState,
   type GitHubPort,
   type PermissionLevel,
@@ -14,7 +17,10 @@ import {
 } from '../github.port.js';
 import { GitHubApiError, httpStatus } from './github-api-error.js';
 import { KeyedChain } from '../../shared/keyed-chain.js';
-import { permissionLevel, pullRequestState } from './read-shapes.js';
+import { checkRunState, permissionLevel, pullRequestState } from './read-shapes.js';
+
+/** GitHub takes at most 50 annotations per request; the rest go in further updates. */
+const ANNOTATIONS_PER_REQUEST = 50;
 
 export interface OctokitGitHubOptions {
   appId: number;
@@ -105,7 +111,13 @@ export class OctokitGitHub implements GitHubPort {
     });
     const OctokitClass = RetryingOctokit.defaults({
       baseUrl: options.baseUrl ?? 'https://api.github.com',
-      retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
+      retry: {
+        retries: options.retries ?? 3,
+        retryAfterBaseValue: options.retryBaseMs ?? 1000,
+        // A 429 names its own wait (retry-after): the caller reschedules by it (GitHubApiError
+        // carries it) instead of this plugin's fixed backoff holding whatever the caller holds.
+        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+      },
       throttle: {
         onRateLimit: onLimit,
         onSecondaryRateLimit: onLimit,
@@ -164,6 +176,102 @@ export class OctokitGitHub implements GitHubPort {
           ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
         }),
     );
+  }
+
+  async createCheckRun(
+    repo: RepositoryCoordinates,
+    headSha: string,
+    name: string,
+    write: CheckRunWrite,
+  ): Promise<number> {
+    const target = `${repo.owner}/${repo.repo}@${headSha.slice(0, 12)}`;
+    const [first, rest] = splitAnnotations(write);
+    const created = await this.call(
+      repo.installationId,
+      'create the check run',
+      target,
+      (octokit) =>
+        octokit.request('POST /repos/{owner}/{repo}/check-runs', {
+          owner: repo.owner,
+          repo: repo.repo,
+          name,
+          head_sha: headSha,
+          ...checkRunBody(first),
+        }),
+    );
+    const id = Number(created.data.id);
+    await this.appendAnnotations(repo, id, write, rest);
+    return id;
+  }
+
+  async updateCheckRun(
+    repo: RepositoryCoordinates,
+    checkRunId: number,
+    write: CheckRunWrite,
+  ): Promise<void> {
+    const [first, rest] = splitAnnotations(write);
+    await this.patchCheckRun(repo, checkRunId, first);
+    await this.appendAnnotations(repo, checkRunId, write, rest);
+  }
+
+  async checkRuns(
+    repo: RepositoryCoordinates,
+    sha: string,
+    name: string,
+  ): Promise<CheckRunState[]> {
+    const target = `${repo.owner}/${repo.repo}@${sha.slice(0, 12)}`;
+    const runs = await this.call(repo.installationId, 'list check runs', target, (octokit) =>
+      octokit.paginate('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', {
+        owner: repo.owner,
+        repo: repo.repo,
+        ref: sha,
+        check_name: name,
+        filter: 'all',
+        per_page: 100,
+      }),
+    );
+    return (runs as unknown[])
+      .map((run) => checkRunState(run, `check run on ${target}`))
+      .sort((a, b) => b.id - a.id);
+  }
+
+  private async patchCheckRun(
+    repo: RepositoryCoordinates,
+    checkRunId: number,
+    write: CheckRunWrite,
+  ): Promise<void> {
+    await this.call(
+      repo.installationId,
+      'update the check run',
+      `${repo.owner}/${repo.repo} check run ${checkRunId}`,
+      (octokit) =>
+        octokit.request('PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}', {
+          owner: repo.owner,
+          repo: repo.repo,
+          check_run_id: checkRunId,
+          ...checkRunBody(write),
+        }),
+    );
+  }
+
+  /** Annotations past the first 50, in further updates of 50 (GitHub appends them). */
+  private async appendAnnotations(
+    repo: RepositoryCoordinates,
+    checkRunId: number,
+    write: CheckRunWrite,
+    rest: CheckRunAnnotation[],
+  ): Promise<void> {
+    if (!write.output) return;
+    for (let i = 0; i < rest.length; i += ANNOTATIONS_PER_REQUEST) {
+      await this.patchCheckRun(repo, checkRunId, {
+        status: write.status,
+        ...(write.conclusion ? { conclusion: write.conclusion } : {}),
+        output: {
+          ...write.output,
+          annotations: rest.slice(i, i + ANNOTATIONS_PER_REQUEST),
+        },
+      });
+    }
   }
 
   async pullRequest(repo: RepositoryCoordinates, prNumber: number): Promise<PullRequestState> {
@@ -344,6 +452,47 @@ export class OctokitGitHub implements GitHubPort {
     if (Date.parse(cached.expiresAt) - Date.now() > this.refreshMarginMs) return cached;
     return forceRefresh ? cached : request(true);
   }
+}
+
+/** The write with its first 50 annotations, and the annotations left over. */
+function splitAnnotations(write: CheckRunWrite): [CheckRunWrite, CheckRunAnnotation[]] {
+  const all = write.output?.annotations ?? [];
+  if (!write.output || all.length <= ANNOTATIONS_PER_REQUEST) return [write, []];
+  return [
+    { ...write, output: { ...write.output, annotations: all.slice(0, ANNOTATIONS_PER_REQUEST) } },
+    all.slice(ANNOTATIONS_PER_REQUEST),
+  ];
+}
+
+/** The port's write in GitHub's field names. */
+function checkRunBody(write: CheckRunWrite) {
+  return {
+    status: write.status,
+    ...(write.conclusion ? { conclusion: write.conclusion } : {}),
+    ...(write.externalId ? { external_id: write.externalId } : {}),
+    ...(write.detailsUrl ? { details_url: write.detailsUrl } : {}),
+    ...(write.output
+      ? {
+          output: {
+            title: write.output.title,
+            summary: write.output.summary,
+            ...(write.output.text ? { text: write.output.text } : {}),
+            ...(write.output.annotations?.length
+              ? {
+                  annotations: write.output.annotations.map((a) => ({
+                    path: a.path,
+                    start_line: a.startLine,
+                    end_line: a.endLine,
+                    annotation_level: a.level,
+                    message: a.message,
+                    ...(a.title ? { title: a.title } : {}),
+                  })),
+                }
+              : {}),
+          },
+        }
+      : {}),
+  };
 }
 
 export function createOctokitGitHub(options: OctokitGitHubOptions): OctokitGitHub {

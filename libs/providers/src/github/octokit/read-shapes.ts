@@ -1,7 +1,7 @@
 // Maps GitHub's REST answers for the two ordering/approval reads into the port's types. Strict:
 // a field missing or of the wrong type throws rather than guessing, because callers take
 // destructive or trust decisions on these values.
-import type { PermissionLevel, PullRequestState } from '../github.port.js';
+import type { CheckRunState, PermissionLevel, PullRequestState } from '../github.port.js';
 
 const LEVELS: readonly PermissionLevel[] = ['admin', 'maintain', 'write', 'triage', 'read', 'none'];
 
@@ -44,5 +44,34 @@ export function pullRequestState(body: unknown, what: string): PullRequestState 
     merged: pr.merged === true,
     headSha,
     updatedAt: pr.updated_at,
+  };
+}
+
+export function checkRunState(body: unknown, what: string): CheckRunState {
+  const run = (body ?? {}) as {
+    id?: unknown;
+    name?: unknown;
+    head_sha?: unknown;
+    status?: unknown;
+    conclusion?: unknown;
+    external_id?: unknown;
+    app?: { id?: unknown } | null;
+  };
+  if (
+    typeof run.id !== 'number' ||
+    typeof run.name !== 'string' ||
+    typeof run.head_sha !== 'string' ||
+    typeof run.status !== 'string'
+  ) {
+    throw new Error(`GitHub answered ${what} without id, name, head_sha or status`);
+  }
+  return {
+    id: run.id,
+    name: run.name,
+    headSha: run.head_sha,
+    status: run.status,
+    conclusion: typeof run.conclusion === 'string' ? run.conclusion : null,
+    externalId: typeof run.external_id === 'string' ? run.external_id : null,
+    appId: typeof run.app?.id === 'number' ? run.app.id : null,
   };
 }

@@ -3,8 +3,13 @@ import { GitHubHttpError, notFound } from '../http-util.js';
 import { resolveCommit } from '../git.js';
 import { paginate } from '../pagination.js';
 import { compilePattern } from '../route-match.js';
-import { checkRunJson } from '../shapes.js';
-import type { CheckConclusion, CheckRunRecord, CheckStatus } from '../types.js';
+import { checkAnnotationJson, checkRunJson } from '../shapes.js';
+import type {
+  CheckAnnotationRecord,
+  CheckConclusion,
+  CheckRunRecord,
+  CheckStatus,
+} from '../types.js';
 import { commitOr422 } from './status-routes.js';
 import { bodyObject, intParam, ok, optionalString, requiredString, type Route } from './route.js';
 
@@ -26,6 +31,79 @@ const CONCLUSIONS: CheckConclusion[] = [
   'stale',
   'timed_out',
 ];
+
+const LEVELS = ['notice', 'warning', 'failure'] as const;
+/** GitHub's limit per create/update request; more are sent in further updates. */
+const ANNOTATIONS_PER_REQUEST = 50;
+
+/** `output.annotations` as GitHub validates them: required fields, levels, 50 per request. */
+function parseAnnotations(raw: unknown): CheckAnnotationRecord[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) {
+    throw new GitHubHttpError(
+      422,
+      "Invalid request.\n\nFor 'properties/annotations', it is not an array.",
+    );
+  }
+  if (raw.length > ANNOTATIONS_PER_REQUEST) {
+    throw new GitHubHttpError(
+      422,
+      `Invalid request.\n\nOnly ${ANNOTATIONS_PER_REQUEST} annotations are allowed per request; got ${raw.length}.`,
+    );
+  }
+  return raw.map((item: unknown) => {
+    const a = bodyObject(item);
+    const line = (name: string, required: boolean): number | null => {
+      const value = a[name];
+      if (value === undefined || value === null) {
+        if (required)
+          throw new GitHubHttpError(422, `Invalid request.\n\n"${name}" wasn't supplied.`);
+        return null;
+      }
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+        throw new GitHubHttpError(
+          422,
+          `Invalid request.\n\nFor 'properties/${name}', ${JSON.stringify(value)} is not a positive integer.`,
+        );
+      }
+      return value;
+    };
+    const level = a.annotation_level;
+    if (!LEVELS.includes(level as (typeof LEVELS)[number])) {
+      throw new GitHubHttpError(
+        422,
+        `Invalid request.\n\nFor 'properties/annotation_level', ${JSON.stringify(level)} is not a member of ${JSON.stringify(LEVELS)}.`,
+      );
+    }
+    const startLine = line('start_line', true) as number;
+    const endLine = line('end_line', true) as number;
+    if (endLine < startLine) {
+      throw new GitHubHttpError(
+        422,
+        'Invalid request.\n\nend_line must be greater than or equal to start_line.',
+      );
+    }
+    const startColumn = line('start_column', false);
+    const endColumn = line('end_column', false);
+    if ((startColumn !== null || endColumn !== null) && startLine !== endLine) {
+      throw new GitHubHttpError(
+        422,
+        'Invalid request.\n\nstart_column and end_column are only allowed when start_line equals end_line.',
+      );
+    }
+    return {
+      path: requiredString(a, 'path', 'CheckRun'),
+      startLine,
+      endLine,
+      startColumn,
+      endColumn,
+      level: level as (typeof LEVELS)[number],
+      title: optionalString(a, 'title') ?? null,
+      message: requiredString(a, 'message', 'CheckRun'),
+      rawDetails: optionalString(a, 'raw_details') ?? null,
+    };
+  });
+}
 
 function applyUpdate(run: CheckRunRecord, input: Record<string, unknown>, now: string): void {
   const name = optionalString(input, 'name');
@@ -71,6 +149,8 @@ function applyUpdate(run: CheckRunRecord, input: Record<string, unknown>, now: s
       summary: requiredString(output, 'summary', 'CheckRun'),
       text: optionalString(output, 'text') ?? null,
     };
+    // Appended, never replaced: that is how more than 50 reach one check run.
+    run.annotations = [...run.annotations, ...parseAnnotations(output.annotations)];
   }
 }
 
@@ -96,6 +176,7 @@ export const checkRunRoutes: Route[] = [
         startedAt: state.clock.now(),
         completedAt: null,
         output: { title: null, summary: null, text: null },
+        annotations: [],
         appId: state.app.id,
       };
       applyUpdate(run, input, state.clock.now());
@@ -111,7 +192,7 @@ export const checkRunRoutes: Route[] = [
       const repo = state.repoFor(token, params.owner ?? '', params.repo ?? '');
       const run = state.checkRuns.get(intParam(params, 'check_run_id'));
       if (!run || run.repo !== repo.fullName) throw notFound();
-      const draft = { ...run, output: { ...run.output } };
+      const draft = { ...run, output: { ...run.output }, annotations: [...run.annotations] };
       applyUpdate(draft, bodyObject(body), state.clock.now());
       Object.assign(run, draft);
       return ok(checkRunJson(shapes, run));
@@ -126,6 +207,22 @@ export const checkRunRoutes: Route[] = [
       const run = state.checkRuns.get(intParam(params, 'check_run_id'));
       if (!run || run.repo !== repo.fullName) throw notFound();
       return ok(checkRunJson(shapes, run));
+    },
+  },
+  {
+    method: 'GET',
+    pattern: compilePattern('/repos/:owner/:repo/check-runs/:check_run_id/annotations'),
+    auth: 'installation-token',
+    handle: ({ state, token, params, query, pageUrl }) => {
+      const repo = state.repoFor(token, params.owner ?? '', params.repo ?? '');
+      const run = state.checkRuns.get(intParam(params, 'check_run_id'));
+      if (!run || run.repo !== repo.fullName) throw notFound();
+      const page = paginate(run.annotations, query, pageUrl);
+      return {
+        status: 200,
+        body: page.items.map((a) => checkAnnotationJson(run, a)),
+        ...(page.link ? { headers: { link: page.link } } : {}),
+      };
     },
   },
   {
