@@ -20,3 +20,4 @@ export { type InterpolationContext, InterpolationError, interpolate } from './in
 export { type StartPlan, startOrder } from './graph.js';
 export { BASELINE_CAPABILITIES, CAPABILITY_ALLOWLIST } from './capabilities.js';
 export { shellSplit } from './fields.js';
+export { type ComposeProblemLocation, composeProblemLines } from './problem-lines.js';

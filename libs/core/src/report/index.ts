@@ -23,3 +23,18 @@ export {
   type SecretMasker,
   secretMasker,
 } from './secret-masker.js';
+export {
+  CHECK_ANNOTATIONS_PER_REQUEST,
+  CHECK_OUTPUT_MAX,
+  CHECK_RUN_NAME,
+  type CheckAnnotation,
+  type CheckRunConclusion,
+  type CheckRunEvent,
+  type CheckRunInput,
+  type CheckRunService,
+  type CheckRunStatus,
+  type CheckRunView,
+  renderCheckRun,
+  rerunRefusedNote,
+  supersededCheckRun,
+} from './check-run.js';
