@@ -39,3 +39,4 @@ export {
   type OrderingVerdict,
   type PullRequestNow,
 } from './ordering.js';
+export { decideRerun, type RerunDecision, type RerunRequest } from './rerun.js';

@@ -6,3 +6,11 @@ export {
   PayloadError,
   type PullRequestEvent,
 } from './pull-request-event.js';
+export {
+  BERTH_CHECK_RUN_NAME,
+  type CheckRunEvent,
+  checkRunExternalId,
+  notOurRerun,
+  parseCheckRunEvent,
+  parseCheckRunExternalId,
+} from './check-run-event.js';

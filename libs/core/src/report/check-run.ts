@@ -1,9 +1,10 @@
+import { BERTH_CHECK_RUN_NAME } from '../events/check-run-event.js';
 import type { PreviewEvent } from './commit-status.js';
 import type { PreviewCommentStage } from './preview-comment.js';
 import { redactSecrets, truncate, truncateLines } from './redact.js';
 
 /** The check run's name on GitHub (one per head SHA, edited in place). */
-export const CHECK_RUN_NAME = 'Berth / preview';
+export const CHECK_RUN_NAME = BERTH_CHECK_RUN_NAME;
 
 /** GitHub refuses an output summary or text longer than this. */
 export const CHECK_OUTPUT_MAX = 65_535;
