@@ -102,12 +102,15 @@ export class SsoStore {
   }
 
   /** Ids of sessions revoked at or after `since` that have not expired yet. */
-  async revokedSince(since: Date, now: Date): Promise<Array<{ id: string; revokedAt: Date }>> {
+  async revokedSince(
+    since: Date,
+    now: Date,
+  ): Promise<Array<{ id: string; revokedAt: Date; expiresAt: Date }>> {
     const rows = await this.prisma.ssoSession.findMany({
       where: { revokedAt: { gte: since }, expiresAt: { gt: now } },
-      select: { id: true, revokedAt: true },
+      select: { id: true, revokedAt: true, expiresAt: true },
     });
-    return rows.map((row) => ({ id: row.id, revokedAt: row.revokedAt ?? since }));
+    return rows.map((row) => ({ ...row, revokedAt: row.revokedAt ?? since }));
   }
 
   /** Live sessions of one person or one environment, newest first. */

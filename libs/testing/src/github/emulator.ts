@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pingPayload } from '../webhooks/payloads.js';
 import { AppManifests } from './app-manifest.js';
+import { OAuthWebFlow } from './oauth-web-flow.js';
 import { readCredentials, type Credentials } from './auth.js';
 import { FaultInjector, type Fault, type FaultOptions } from './faults.js';
 import { parseGitPath, serveGit } from './git-http-backend.js';
@@ -26,11 +27,12 @@ import { appRoutes } from './routes/app-routes.js';
 import { checkRunRoutes } from './routes/check-run-routes.js';
 import { collaboratorRoutes } from './routes/collaborator-routes.js';
 import { commentRoutes } from './routes/comment-routes.js';
+import { membershipRoutes } from './routes/membership-routes.js';
 import { repoRoutes } from './routes/repo-routes.js';
 import type { Route, RouteResult } from './routes/route.js';
 import { statusRoutes } from './routes/status-routes.js';
 import { Scenario } from './scenario.js';
-import { pullRequestJson, repositoryJson, type Json } from './shapes.js';
+import { pullRequestJson, repositoryJson, userJson, type Json } from './shapes.js';
 import { EmulatorState } from './state.js';
 import type { AppRecord, CollaboratorPermission, RequestLogEntry } from './types.js';
 import { WebhookEmitter, type WebhookTarget } from './webhook-emitter.js';
@@ -104,6 +106,8 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}) {
   webhooks.target = options.webhook;
   const scenario = new Scenario(state, projectRoot, webhooks);
   const manifests = new AppManifests(state, webhooks);
+  const oauth = new OAuthWebFlow(state);
+  const routes = [...ROUTES, ...membershipRoutes(oauth)];
   const rateWindow = {
     resetAt: Math.floor(Date.now() / 1000) + 3600,
     used: new Map<number, number>(),
@@ -147,6 +151,14 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}) {
       return;
     }
 
+    if (url.pathname.startsWith('/login/oauth/')) {
+      entry.kind = 'web';
+      if (await oauth.handle(req, res, url)) {
+        entry.status = res.statusCode;
+        return;
+      }
+    }
+
     const git = parseGitPath(url.pathname);
     if (git) {
       entry.kind = 'git';
@@ -165,7 +177,13 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}) {
         throw injected;
       }
       entry.body = parseJsonBody(raw);
-      const result = await dispatch(method, url, credentials, entry.body);
+      const result = await dispatch(
+        method,
+        url,
+        credentials,
+        entry.body,
+        req.headers.authorization,
+      );
       entry.status = result.status;
       sendJson(res, result.status, result.body, { ...headers, ...result.headers });
     } catch (error) {
@@ -183,13 +201,19 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}) {
     url: URL,
     credentials: Credentials,
     body: unknown,
+    authorization?: string,
   ): Promise<RouteResult> {
     const conversion = /^\/app-manifests\/([^/]+)\/conversions$/.exec(url.pathname);
     if (method === 'POST' && conversion) {
       // No authentication: the one-time code is the credential.
       return { status: 201, body: manifests.convert(decodeURIComponent(conversion[1] ?? '')) };
     }
-    for (const route of ROUTES) {
+    if (method === 'GET' && url.pathname === '/user' && credentials.kind === 'invalid') {
+      // A user access token (OAuth web flow): who signed in.
+      const user = oauth.userFor(authorization);
+      if (user) return { status: 200, body: userJson(state.shapeContext(), user) };
+    }
+    for (const route of routes) {
       if (route.method !== method) continue;
       const params = route.pattern.match(url.pathname);
       if (!params) continue;
@@ -305,6 +329,20 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}) {
     reopenPullRequest: scenario.reopenPullRequest.bind(scenario),
 
     // --- people and time ---------------------------------------------------------------
+    /** The GitHub App's OAuth client, for the user sign-in web flow. */
+    oauthClient: { clientId: oauth.clientId, clientSecret: oauth.clientSecret },
+    /**
+     * Who the browser is signed in to GitHub as: /login/oauth/authorize sends them straight
+     * back with a code. undefined: GitHub's login page (no redirect).
+     */
+    signInAs(login: string | undefined): void {
+      oauth.signIn(login);
+    },
+    /** Makes `login` a member of `org` (and of `team` in it, when given). */
+    addOrgMember(org: string, login: string, team?: string): void {
+      oauth.addMember(org, login, team);
+    },
+
     /**
      * Gives `login` a role on `repo` (what GET …/collaborators/:login/permission answers).
      * Without one, the repository's owner is admin and everyone else has none.

@@ -1,4 +1,4 @@
-export { hashOneTimeCode, newOneTimeCode } from './one-time-code.js';
+export { hashOneTimeCode, newOneTimeCode, newPkcePair, randomToken } from './one-time-code.js';
 export {
   openSignInFlow,
   sealSignInFlow,
@@ -21,3 +21,4 @@ export {
   type SsoSessionVerdict,
   verifySsoSession,
 } from './sso-session-cookie.js';
+export { openSignInSession, sealSignInSession, type SignInIdentity } from './sign-in-session.js';

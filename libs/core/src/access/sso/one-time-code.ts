@@ -9,3 +9,14 @@ export function newOneTimeCode(): string {
 export function hashOneTimeCode(code: string): string {
   return createHash('sha256').update(code, 'utf8').digest('hex');
 }
+
+/** A PKCE pair (RFC 7636, S256): the verifier stays with us, the challenge goes out. */
+export function newPkcePair(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+/** An unguessable value for `state` or `nonce`. */
+export function randomToken(): string {
+  return randomBytes(24).toString('base64url');
+}

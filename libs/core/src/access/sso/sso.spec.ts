@@ -113,3 +113,37 @@ describe('who SSO lets in', () => {
     expect(oidcAllowed(none, { email: 'ada@example.org', emailVerified: true })).toBe(false);
   });
 });
+
+describe('sign-in host session', () => {
+  it('carries the identity until it expires, and nothing forged', async () => {
+    const { openSignInSession, sealSignInSession } = await import('./sign-in-session.js');
+    const identity = {
+      sessionId: 's-9',
+      provider: 'oidc' as const,
+      subject: 'sub-1',
+      login: 'ada@example.org',
+      email: 'ada@example.org',
+      emailVerified: true,
+      groups: ['previewers'],
+      expiresAt: LATER,
+    };
+    const value = sealSignInSession(SECRET, identity);
+    expect(openSignInSession(SECRET, value, NOW)).toEqual(identity);
+    expect(openSignInSession(SECRET, value, LATER)).toBeUndefined();
+    expect(openSignInSession(`${SECRET}!`, value, NOW)).toBeUndefined();
+    // A preview session cookie is not a sign-in host session, even with the same secret.
+    const preview = signSsoSession(SECRET, { sessionId: 's-9', scope: ENV, expiresAt: LATER });
+    expect(openSignInSession(SECRET, preview, NOW)).toBeUndefined();
+  });
+});
+
+describe('PKCE', () => {
+  it('derives the S256 challenge of RFC 7636 from a fresh verifier', async () => {
+    const { createHash } = await import('node:crypto');
+    const { newPkcePair } = await import('./one-time-code.js');
+    const { verifier, challenge } = newPkcePair();
+    expect(verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(challenge).toBe(createHash('sha256').update(verifier).digest('base64url'));
+    expect(newPkcePair().verifier).not.toBe(verifier);
+  });
+});
