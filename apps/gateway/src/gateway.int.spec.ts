@@ -22,7 +22,9 @@ import { startGateway } from './gateway.js';
 const SECRET = 'gateway-int-test-link-secret-0123456789abcdef';
 const BASE_DOMAIN = 'preview.gateway.test';
 const run = randomBytes(3).toString('hex');
-const host = (service: string, pr: number) => `${service}-pr-${pr}-gw${run}.${BASE_DOMAIN}`;
+/** The environment-level scheme of decision 0015: `{service}.pr-{n}-….{base}`. */
+const envDomain = (pr: number) => `pr-${pr}-gw${run}.${BASE_DOMAIN}`;
+const host = (service: string, pr: number) => `${service}.${envDomain(pr)}`;
 const HOSTS = {
   webA: host('web', 1),
   apiA: host('api', 1),
@@ -393,7 +395,7 @@ describe('gateway: private by default', () => {
     const setCookie = res.headers['set-cookie']?.[0] ?? '';
     expect(setCookie).toMatch(
       new RegExp(
-        `^${accessCookieName(envA)}=${t.replace(/[.]/g, '\\.')}; Max-Age=(3599|3600); Path=/; HttpOnly; SameSite=Lax; Domain=${BASE_DOMAIN}$`,
+        `^${accessCookieName(envA)}=${t.replace(/[.]/g, '\\.')}; Max-Age=(3599|3600); Path=/; HttpOnly; SameSite=Lax; Domain=${envDomain(1).replace(/[.]/g, '\\.')}$`,
       ),
     );
     const cookie = setCookie.split(';')[0] ?? '';
@@ -407,6 +409,20 @@ describe('gateway: private by default', () => {
       expect(echoOf(followed)).toMatchObject({ upstream, url: '/cart?x=1' });
       expect(echoOf(followed).headers.cookie).toBeUndefined();
     }
+    // A page of another preview (the same site under a real domain) cannot use it: not by
+    // fetch or form POST, not by WebSocket.
+    const foreign = `http://${HOSTS.webB}:${gatewayPort}`;
+    const posted = await get(HOSTS.apiA, '/orders', {
+      method: 'POST',
+      headers: { cookie, origin: foreign },
+    });
+    expect(posted.status).toBe(401);
+    expect(posted.headers['x-upstream']).toBeUndefined();
+    const own = await get(HOSTS.apiA, '/orders', {
+      method: 'POST',
+      headers: { cookie, origin: `http://${HOSTS.webA}:${gatewayPort}` },
+    });
+    expect(own.status).toBe(200);
   });
 
   it('keeps the token-stripping redirect on the preview host, whatever the path', async () => {

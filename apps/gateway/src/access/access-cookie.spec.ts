@@ -4,6 +4,7 @@ import {
   accessSetCookie,
   cookieDomainFor,
   cookieValues,
+  environmentDomainOf,
   stripAccessCookies,
 } from './access-cookie.js';
 
@@ -39,24 +40,45 @@ describe('access cookies', () => {
         token: 'tok.en',
         expiresAt: new Date('2026-11-20T13:00:00Z'),
         now,
-        domain: 'preview.example.com',
+        domain: 'pr-1-shop-0123456789.preview.example.com',
         secure: true,
       }),
     ).toBe(
-      'berth_access_0f8e2a517c1d=tok.en; Max-Age=3600; Path=/; HttpOnly; SameSite=Lax; Domain=preview.example.com; Secure',
+      'berth_access_0f8e2a517c1d=tok.en; Max-Age=3600; Path=/; HttpOnly; SameSite=Lax; Domain=pr-1-shop-0123456789.preview.example.com; Secure',
     );
     expect(
       accessSetCookie({ environmentId: ENV, token: 't', expiresAt: now, now, secure: false }),
     ).toBe('berth_access_0f8e2a517c1d=t; Max-Age=0; Path=/; HttpOnly; SameSite=Lax');
   });
 
-  it('shares the cookie across the base domain, except on localhost and IPs', () => {
-    expect(cookieDomainFor('web-pr-1-shop.preview.example.com', 'preview.example.com')).toBe(
-      'preview.example.com',
+  it('scopes the cookie to one environment, never to the base domain', () => {
+    const base = 'preview.example.com';
+    expect(cookieDomainFor('web.pr-1-shop-0123456789.preview.example.com', base)).toBe(
+      'pr-1-shop-0123456789.preview.example.com',
     );
-    expect(cookieDomainFor('web-pr-1-shop.localhost', 'localhost')).toBeUndefined();
-    expect(cookieDomainFor('web-pr-1-shop.dev.localhost', 'dev.localhost')).toBeUndefined();
-    expect(cookieDomainFor('x.127.0.0.1', '127.0.0.1')).toBeUndefined();
-    expect(cookieDomainFor('other.example.org', 'preview.example.com')).toBeUndefined();
+    expect(cookieDomainFor('API.PR-1-shop-0123456789.Preview.Example.com', base)).toBe(
+      'pr-1-shop-0123456789.preview.example.com',
+    );
+    // Locally too: Chromium stores and sends Domain=pr-….localhost to its sibling hosts.
+    expect(cookieDomainFor('web.pr-1-shop-0123456789.localhost', 'localhost')).toBe(
+      'pr-1-shop-0123456789.localhost',
+    );
+    // Anything else stays host-only: hosts from before environment domains, the auth host,
+    // deeper or shallower names, IPs, other domains.
+    expect(cookieDomainFor('web-pr-1-shop.preview.example.com', base)).toBeUndefined();
+    expect(cookieDomainFor('auth.preview.example.com', base)).toBeUndefined();
+    expect(cookieDomainFor('a.b.pr-1-shop-01.preview.example.com', base)).toBeUndefined();
+    expect(cookieDomainFor('web.x-1-shop.preview.example.com', base)).toBeUndefined();
+    expect(cookieDomainFor('x.pr-1.127.0.0.1', '127.0.0.1')).toBeUndefined();
+    expect(cookieDomainFor('web.pr-1-shop.example.org', base)).toBeUndefined();
+    expect(environmentDomainOf('web.pr-1-shop-01.localhost', 'localhost')).toBe(
+      'pr-1-shop-01.localhost',
+    );
+  });
+
+  it('strips access cookies whatever the case of their name', () => {
+    expect(stripAccessCookies('Berth_Access_0f8e2a517c1d=t; sid=1; BERTH_ACCESS_x=u')).toBe(
+      'sid=1',
+    );
   });
 });

@@ -38,7 +38,10 @@ export function cookieValues(header: string | string[] | undefined, name: string
 
 /** The Cookie header without any Berth access cookie; undefined when nothing else is left. */
 export function stripAccessCookies(header: string | string[] | undefined): string | undefined {
-  const kept = cookiePairs(header).filter((pair) => !pair.name.startsWith(ACCESS_COOKIE_PREFIX));
+  // Any case: a server-side cookie parser may well match names case-insensitively.
+  const kept = cookiePairs(header).filter(
+    (pair) => !pair.name.toLowerCase().startsWith(ACCESS_COOKIE_PREFIX),
+  );
   return kept.length === 0 ? undefined : kept.map((pair) => pair.raw).join('; ');
 }
 
@@ -47,7 +50,7 @@ export interface AccessCookieOptions {
   token: string;
   expiresAt: Date;
   now: Date;
-  /** Set so an environment's other service hosts share the cookie; omitted for localhost. */
+  /** The environment's domain, so its other service hosts share the cookie (see cookieDomainFor). */
   domain?: string;
   secure: boolean;
 }
@@ -70,13 +73,26 @@ export function accessSetCookie(options: AccessCookieOptions): string {
 }
 
 /**
- * The cookie Domain for a host: the base domain when the host is under it, so web-… and api-…
- * of one preview share access. Browsers refuse Domain=localhost (and IPs), so none there.
+ * The environment a preview host belongs to, as its cookie domain: `web.pr-7-shop-<h>.<base>` →
+ * `pr-7-shop-<h>.<base>`. Undefined for any other shape (the auth host, hosts from before
+ * decision 0015, an IP base domain), whose cookies stay host-only.
+ */
+export function environmentDomainOf(hostname: string, baseDomain: string): string | undefined {
+  const base = baseDomain.toLowerCase().replace(/\.$/, '');
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (base === '' || /^[\d.]+$/.test(base) || base.includes(':')) return undefined;
+  if (!host.endsWith(`.${base}`)) return undefined;
+  const labels = host.slice(0, -(base.length + 1)).split('.');
+  const [service, environment] = labels;
+  if (labels.length !== 2 || !service || !environment?.startsWith('pr-')) return undefined;
+  return `${environment}.${base}`;
+}
+
+/**
+ * The cookie Domain for a host: its environment's domain, so web.… and api.… of one preview
+ * share access and no other preview ever receives it. Never the base domain. Chromium accepts
+ * `Domain=pr-….localhost` (checked), so this holds locally as well.
  */
 export function cookieDomainFor(hostname: string, baseDomain: string): string | undefined {
-  const base = baseDomain.toLowerCase();
-  if (base === 'localhost' || base.endsWith('.localhost') || /^[\d.]+$/.test(base)) {
-    return undefined;
-  }
-  return hostname.endsWith(`.${base}`) ? base : undefined;
+  return environmentDomainOf(hostname, baseDomain);
 }

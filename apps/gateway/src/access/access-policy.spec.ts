@@ -12,7 +12,7 @@ const LATER = new Date('2026-11-20T14:00:00Z');
 const context = { secret: SECRET, baseDomain: 'preview.example.com', secure: true, now: NOW };
 
 const route = (accessMode: 'private' | 'public' = 'private'): GatewayRoute => ({
-  hostname: 'web-pr-1-shop.preview.example.com',
+  hostname: 'web.pr-1-shop-0123456789.preview.example.com',
   environmentId: ENV_A,
   service: 'web',
   targetHost: '10.0.0.2',
@@ -22,7 +22,7 @@ const route = (accessMode: 'private' | 'public' = 'private'): GatewayRoute => ({
 const request = (overrides: Partial<AccessRequest> = {}): AccessRequest => ({
   method: 'GET',
   url: '/',
-  hostname: 'web-pr-1-shop.preview.example.com',
+  hostname: 'web.pr-1-shop-0123456789.preview.example.com',
   cookie: undefined,
   origin: undefined,
   accessControlRequestMethod: undefined,
@@ -57,7 +57,7 @@ describe('decideAccess', () => {
     expect(decision).toEqual({
       action: 'redirect',
       location: '/cart?x=1#top',
-      setCookie: `${accessCookieName(ENV_A)}=${token}; Max-Age=7200; Path=/; HttpOnly; SameSite=Lax; Domain=preview.example.com; Secure`,
+      setCookie: `${accessCookieName(ENV_A)}=${token}; Max-Age=7200; Path=/; HttpOnly; SameSite=Lax; Domain=pr-1-shop-0123456789.preview.example.com; Secure`,
     });
   });
 
@@ -133,11 +133,37 @@ describe('decideAccess', () => {
     ).toEqual({ action: 'proxy', url: '/x' });
   });
 
+  it('lets a cookie authorise only requests from pages of the same environment', () => {
+    const cookie = `${accessCookieName(ENV_A)}=${tokenFor(ENV_A)}`;
+    const from = (origin: string | undefined) =>
+      decideAccess(route(), request({ method: 'POST', url: '/orders', cookie, origin }), context);
+    const ok = { action: 'proxy', url: '/orders' };
+    expect(from(undefined)).toEqual(ok);
+    expect(from('https://web.pr-1-shop-0123456789.preview.example.com')).toEqual(ok);
+    // The same environment's other service (its web page calling its api), any port.
+    expect(from('https://api.pr-1-shop-0123456789.preview.example.com:8443')).toEqual(ok);
+    const foreign = { action: 'deny', reason: 'foreign-origin' };
+    // Another preview is the same *site* under a real domain; its page gets no signed-in calls.
+    expect(from('https://web.pr-2-shop-0123456789.preview.example.com')).toEqual(foreign);
+    expect(from('https://web.pr-1-shop-9876543210.preview.example.com')).toEqual(foreign);
+    expect(from('https://auth.preview.example.com')).toEqual(foreign);
+    expect(from('https://evil.example')).toEqual(foreign);
+    expect(from('null')).toEqual(foreign);
+    // WebSocket handshakes carry Origin too (cross-site WebSocket hijacking).
+    expect(
+      decideAccess(
+        route(),
+        request({ isUpgrade: true, cookie, origin: 'https://web.pr-2-x-01.preview.example.com' }),
+        context,
+      ),
+    ).toEqual(foreign);
+  });
+
   const preflight = (overrides: Partial<AccessRequest> = {}) =>
     request({
       method: 'OPTIONS',
       url: '/orders',
-      origin: 'https://web-pr-1-shop.preview.example.com',
+      origin: 'https://web.pr-1-shop-0123456789.preview.example.com',
       accessControlRequestMethod: 'POST',
       accessControlRequestHeaders: 'content-type',
       ...overrides,
@@ -147,7 +173,7 @@ describe('decideAccess', () => {
     const answer = {
       action: 'preflight',
       preflight: {
-        origin: 'https://web-pr-1-shop.preview.example.com',
+        origin: 'https://web.pr-1-shop-0123456789.preview.example.com',
         method: 'POST',
         headers: 'content-type',
       },

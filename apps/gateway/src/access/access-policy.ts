@@ -5,6 +5,7 @@ import {
   accessSetCookie,
   cookieDomainFor,
   cookieValues,
+  environmentDomainOf,
 } from './access-cookie.js';
 import type { Preflight } from './cors-preflight.js';
 import { sameHostLocation } from './same-host-location.js';
@@ -103,12 +104,41 @@ export function decideAccess(
     return { action: 'proxy', url: cleanUrl };
   }
 
-  for (const value of cookieValues(request.cookie, accessCookieName(route.environmentId))) {
+  const cookies = cookieValues(request.cookie, accessCookieName(route.environmentId));
+  if (cookies.length > 0 && !ambientCredentialsAllowed(request, context.baseDomain)) {
+    return { action: 'deny', reason: 'foreign-origin' };
+  }
+  for (const value of cookies) {
     const verdict = check(value);
     if (verdict.ok) return { action: 'proxy', url: cleanUrl };
     firstFailure ??= verdict.reason;
   }
   return { action: 'deny', reason: firstFailure ?? 'no-credentials' };
+}
+
+/**
+ * Whether the browser's ambient credentials (cookies) may authorise this request: always for
+ * requests without `Origin` (navigations, same-origin GETs), otherwise only when the page that
+ * sent it is a host of the same environment. Every Berth cookie is scoped to one environment,
+ * but under a real base domain all previews are one *site*, so SameSite=Lax would still send
+ * preview B's cookie on a fetch, form POST or WebSocket from preview A's page. Any check of a
+ * cookie (share link or SSO session) goes through here.
+ */
+export function ambientCredentialsAllowed(
+  request: Pick<AccessRequest, 'origin' | 'hostname'>,
+  baseDomain: string,
+): boolean {
+  if (request.origin === undefined) return true;
+  let originHost: string;
+  try {
+    originHost = new URL(request.origin).hostname.toLowerCase();
+  } catch {
+    return false; // `null` (sandboxed frames, cross-site redirects) or garbage
+  }
+  const host = request.hostname.toLowerCase();
+  if (originHost === host) return true;
+  const environment = environmentDomainOf(host, baseDomain);
+  return environment !== undefined && environmentDomainOf(originHost, baseDomain) === environment;
 }
 
 /** Splits `berth_token` parameters out of a URL, keeping every other byte of it as sent. */

@@ -74,4 +74,11 @@ describe('normalizeBaseDomain', () => {
   ])('rejects %j', (input, message) => {
     expect(() => normalizeBaseDomain(input)).toThrow(message);
   });
+
+  it('leaves room for a service label and an environment label of 63 chars each', () => {
+    const longest = Array.from({ length: 25 }, () => 'abcd').join('.'); // 124 chars
+    expect(normalizeBaseDomain(`${longest}a`)).toHaveLength(125);
+    expect(() => normalizeBaseDomain(`${longest}ab`)).toThrow(/at most 125/);
+    expect(`${'s'.repeat(63)}.${'e'.repeat(63)}.${longest}a`).toHaveLength(253);
+  });
 });

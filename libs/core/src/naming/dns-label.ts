@@ -34,10 +34,11 @@ export function normalizeBaseDomain(baseDomain: string): string {
   if (/[:/@\s*]/.test(domain)) {
     throw new Error(`base domain \`${baseDomain}\` is not a plain DNS name: ${fix}`);
   }
-  // Leaves room for one 63-char preview label plus the dot.
-  if (domain.length > MAX_HOSTNAME_LENGTH - MAX_LABEL_LENGTH - 1) {
+  // Leaves room for the two 63-char preview labels (service, environment) and their dots.
+  const max = MAX_HOSTNAME_LENGTH - 2 * (MAX_LABEL_LENGTH + 1);
+  if (domain.length > max) {
     throw new Error(
-      `base domain \`${baseDomain}\` is ${domain.length} chars; at most ${MAX_HOSTNAME_LENGTH - MAX_LABEL_LENGTH - 1} leaves room for the preview label`,
+      `base domain \`${baseDomain}\` is ${domain.length} chars; at most ${max} leaves room for the preview labels`,
     );
   }
   for (const label of domain.split('.')) {

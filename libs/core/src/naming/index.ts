@@ -12,17 +12,18 @@ export {
   repoSlug,
 } from './identity.js';
 export {
-  type HostnameOptions,
   containerName,
   databaseName,
   databaseRoleName,
+  environmentDomain,
+  environmentLabel,
   imageTag,
   jobId,
   networkName,
   previewHostname,
   type PreviewUrlOptions,
-  previewLabel,
   previewUrl,
+  serviceLabel,
   volumeName,
 } from './resource-names.js';
 export {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { shortHash } from './hash.js';
 import { environmentIdentity } from './identity.js';
 import {
   containerName,
@@ -7,9 +8,11 @@ import {
   imageTag,
   jobId,
   networkName,
+  environmentDomain,
+  environmentLabel,
   previewHostname,
-  previewLabel,
   previewUrl,
+  serviceLabel,
   volumeName,
 } from './resource-names.js';
 
@@ -68,7 +71,6 @@ describe('resource names', () => {
   it('keeps services whose slugs would merge apart', () => {
     expect(containerName(shop, 'api_v2')).not.toBe(containerName(shop, 'api-v2'));
     expect(containerName(shop, 'API')).not.toBe(containerName(shop, 'api'));
-    expect(previewLabel(shop, 'API')).not.toBe(previewLabel(shop, 'api'));
   });
 
   it('rejects service/volume names without usable characters', () => {
@@ -118,36 +120,53 @@ describe('jobId', () => {
 });
 
 describe('preview hostnames', () => {
-  it('are one label under the base domain', () => {
-    expect(previewHostname(shop, 'web', 'localhost')).toBe('web-pr-7-shop.localhost');
+  const H = shortHash('acme/shop', 10);
+
+  it('are a service label under the environment label under the base domain', () => {
+    expect(previewHostname(shop, 'web', 'localhost')).toBe(`web.pr-7-shop-${H}.localhost`);
     expect(previewHostname(shop, 'api', 'Preview.Example.com.')).toBe(
-      'api-pr-7-shop.preview.example.com',
+      `api.pr-7-shop-${H}.preview.example.com`,
     );
+    expect(environmentDomain(shop, 'localhost')).toBe(`pr-7-shop-${H}.localhost`);
   });
 
-  it('can include the owner for multi-owner installs', () => {
-    expect(previewLabel(shop, 'web', { includeOwner: true })).toBe('web-pr-7-acme--shop');
-    expect(
-      previewLabel(environmentIdentity('other/shop', 7), 'web', { includeOwner: true }),
-    ).not.toBe(previewLabel(shop, 'web', { includeOwner: true }));
+  it('differ across owners of a same-named repository (no takeover across owners)', () => {
+    const evil = environmentIdentity('evil/shop', 7);
+    expect(environmentLabel(evil)).not.toBe(environmentLabel(shop));
+    expect(previewHostname(evil, 'web', 'localhost')).not.toBe(
+      previewHostname(shop, 'web', 'localhost'),
+    );
+    // GitHub names are case-insensitive: the same repository keeps its host.
+    expect(environmentLabel(environmentIdentity('ACME/Shop', 7))).toBe(environmentLabel(shop));
+  });
+
+  it('keeps environments of one repository apart by PR', () => {
+    expect(environmentLabel(environmentIdentity('acme/shop', 70))).not.toBe(
+      environmentLabel(environmentIdentity('acme/shop', 7)),
+    );
   });
 
   it('shortens long labels with a hash, never colliding', () => {
-    const a = previewLabel(longRepo, 'frontend-service-one');
-    const b = previewLabel(longRepo, 'frontend-service-two');
-    expect(a.length).toBeLessThanOrEqual(63);
-    expect(b.length).toBeLessThanOrEqual(63);
+    const a = serviceLabel('frontend-service-one-'.repeat(4));
+    const b = serviceLabel('frontend-service-two-'.repeat(4));
+    const env = environmentLabel(longRepo);
+    for (const label of [a, b, env]) {
+      expect(label.length).toBeLessThanOrEqual(63);
+      expect(label).toMatch(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/);
+    }
     expect(a).not.toBe(b);
-    expect(a).toMatch(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/);
-    expect(a).toBe(previewLabel(longRepo, 'frontend-service-one'));
+    expect(env).toBe(environmentLabel(longRepo));
+    expect(env).not.toBe(environmentLabel({ ...longRepo, pr: longRepo.pr + 1 }));
   });
 
-  it('handles odd repository names', () => {
-    const dotted = previewLabel(environmentIdentity('acme/my.site', 2), 'web');
-    expect(dotted).toMatch(/^web-pr-2-my-site-[a-f0-9]{6}$/);
-    expect(previewLabel(environmentIdentity('acme/...', 2), 'web')).toMatch(
-      /^web-pr-2-x-[a-f0-9]{6}$/,
+  it('handles odd repository and service names', () => {
+    expect(environmentLabel(environmentIdentity('acme/my.site', 2))).toMatch(
+      /^pr-2-my-site-[a-f0-9]{6}-[a-f0-9]{10}$/,
     );
+    expect(environmentLabel(environmentIdentity('acme/...', 2))).toMatch(
+      /^pr-2-x-[a-f0-9]{6}-[a-f0-9]{10}$/,
+    );
+    expect(serviceLabel('API')).not.toBe(serviceLabel('api'));
   });
 
   it('rejects invalid base domains', () => {
@@ -156,21 +175,23 @@ describe('preview hostnames', () => {
 });
 
 describe('previewUrl', () => {
+  const H = shortHash('acme/shop', 10);
+
   it('builds https URLs by default and omits default ports', () => {
     expect(previewUrl(shop, 'web', { baseDomain: 'example.com' })).toBe(
-      'https://web-pr-7-shop.example.com',
+      `https://web.pr-7-shop-${H}.example.com`,
     );
     expect(previewUrl(shop, 'web', { baseDomain: 'example.com', port: 443 })).toBe(
-      'https://web-pr-7-shop.example.com',
+      `https://web.pr-7-shop-${H}.example.com`,
     );
     expect(previewUrl(shop, 'web', { baseDomain: 'localhost', scheme: 'http', port: 80 })).toBe(
-      'http://web-pr-7-shop.localhost',
+      `http://web.pr-7-shop-${H}.localhost`,
     );
   });
 
   it('adds a non-default gateway port', () => {
     expect(previewUrl(shop, 'api', { baseDomain: 'localhost', scheme: 'http', port: 8080 })).toBe(
-      'http://api-pr-7-shop.localhost:8080',
+      `http://api.pr-7-shop-${H}.localhost:8080`,
     );
   });
 

@@ -93,50 +93,52 @@ export function jobId(envId: string, generation: number, stage: string): string 
   return `${envId}-${generation}-${stage}`;
 }
 
-export interface HostnameOptions {
-  /**
-   * Put the owner in the label (`web-pr-1-shop-acme`). Needed when one Berth serves two owners
-   * with a same-named repository; without it those two would want the same hostname.
-   */
-  includeOwner?: boolean;
-}
-
-/** The single DNS label of a preview URL: `{service}-pr-{n}-{repo}`, ≤ 63 chars. */
-export function previewLabel(
-  id: EnvironmentIdentity,
-  service: string,
-  options: HostnameOptions = {},
-): string {
+/**
+ * The environment's own DNS label, `pr-{n}-{repo}-{hash}`: every service of one preview sits
+ * under it, so a cookie can be scoped to one environment and no further (decision 0015). The
+ * hash is 10 hex chars (40 bits) of `owner/name`: `acme/shop#1` and `evil/shop#1` never share
+ * a host, and finding an owner name that collides costs ~10^12 tries, not a laptop-minute.
+ */
+export function environmentLabel(id: EnvironmentIdentity): string {
   assertPrNumber(id.pr);
-  const repo = options.includeOwner ? repoSlug(id.repository) : repoNameSlug(id.repository);
-  return fitName(`${componentSlug('service', service)}-pr-${id.pr}-${repo}`);
+  const hash = shortHash(id.repository.fullName, 10);
+  return fitName(`pr-${id.pr}-${repoNameSlug(id.repository)}-${hash}`);
 }
 
-/** `{service}-pr-{n}-{repo}.{baseDomain}`: one label under the base domain, so one wildcard cert covers all. */
+/** A service's label inside its environment's domain (the compose service name, as a label). */
+export function serviceLabel(service: string): string {
+  return fitName(componentSlug('service', service));
+}
+
+/** `pr-{n}-{repo}-{hash}.{baseDomain}`: the domain every Berth cookie of one preview is scoped to. */
+export function environmentDomain(id: EnvironmentIdentity, baseDomain: string): string {
+  return `${environmentLabel(id)}.${normalizeBaseDomain(baseDomain)}`;
+}
+
+/** `{service}.pr-{n}-{repo}-{hash}.{baseDomain}`, two labels under the base domain. */
 export function previewHostname(
   id: EnvironmentIdentity,
   service: string,
   baseDomain: string,
-  options: HostnameOptions = {},
 ): string {
-  return `${previewLabel(id, service, options)}.${normalizeBaseDomain(baseDomain)}`;
+  return `${serviceLabel(service)}.${environmentDomain(id, baseDomain)}`;
 }
 
-export interface PreviewUrlOptions extends HostnameOptions {
+export interface PreviewUrlOptions {
   baseDomain: string;
   scheme?: 'http' | 'https';
   /** The gateway's public port, when not the scheme's default (local: `8080`). */
   port?: number;
 }
 
-/** `https://web-pr-7-shop.example.com`, or `http://web-pr-7-shop.localhost:8080` locally. */
+/** `https://web.pr-7-shop-<hash>.example.com`, or `http://web.pr-7-shop-<hash>.localhost:8080` locally. */
 export function previewUrl(
   id: EnvironmentIdentity,
   service: string,
   options: PreviewUrlOptions,
 ): string {
   const scheme = options.scheme ?? 'https';
-  const host = previewHostname(id, service, options.baseDomain, options);
+  const host = previewHostname(id, service, options.baseDomain);
   const { port } = options;
   if (
     port === undefined ||

@@ -8,7 +8,7 @@ export interface PreviewValues {
   pr: number;
   branch?: string;
   headSha?: string;
-  /** Public URL per exposed service, e.g. `{ api: 'https://api-pr-7-shop.example.com' }`. */
+  /** Public URL per exposed service, e.g. `{ api: 'https://api.pr-7-shop-<hash>.example.com' }`. */
   urls: Readonly<Record<string, string>>;
   /** Generated per-environment secrets by name (see `x-berth.secrets`). */
   secrets: Readonly<Record<string, string>>;

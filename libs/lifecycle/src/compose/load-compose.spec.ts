@@ -1,4 +1,4 @@
-import { environmentIdentity } from '@berth/core';
+import { environmentDomain, environmentIdentity } from '@berth/core';
 import { describe, expect, it } from 'vitest';
 import { parseComposeVariables } from './compose-variables.js';
 import {
@@ -11,6 +11,8 @@ import type { PreviewSettings } from './preview-settings.js';
 
 const id = environmentIdentity('acme/shop', 7);
 const settings: PreviewSettings = { BASE_DOMAIN: 'example.com', PREVIEW_URL_SCHEME: 'https' };
+/** `pr-7-shop-<hash of acme/shop>.example.com` */
+const envDomain = environmentDomain(id, 'example.com');
 const text = `
 services:
   web:
@@ -28,8 +30,8 @@ x-berth:
 describe('previewAddresses', () => {
   it('derives URL and hostname per service, with the gateway port when set', () => {
     expect(previewAddresses(id, ['web'], settings)).toEqual({
-      urls: { web: 'https://web-pr-7-shop.example.com' },
-      hostnames: { web: 'web-pr-7-shop.example.com' },
+      urls: { web: `https://web.${envDomain}` },
+      hostnames: { web: `web.${envDomain}` },
     });
     expect(
       previewAddresses(id, ['web'], {
@@ -37,7 +39,7 @@ describe('previewAddresses', () => {
         PREVIEW_URL_SCHEME: 'http',
         PREVIEW_URL_PORT: 8080,
       }).urls,
-    ).toEqual({ web: 'http://web-pr-7-shop.example.com:8080' });
+    ).toEqual({ web: `http://web.${envDomain}:8080` });
   });
 });
 
@@ -57,7 +59,7 @@ describe('loadCompose', () => {
     const loaded = loadCompose({ ...base, variables: { WEB_IMAGE: 'local/web:1' } });
     expect(loaded.spec.services['web']?.image).toBe('local/web:1');
     expect(loaded.spec.services['web']?.environment).toEqual({
-      API: 'https://api-pr-7-shop.example.com',
+      API: `https://api.${envDomain}`,
     });
     expect(loaded.envKey).toBe('acme/shop#7');
   });

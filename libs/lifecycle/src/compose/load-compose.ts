@@ -37,7 +37,7 @@ export class ComposeFileError extends PermanentStageError {
 export interface PreviewAddresses {
   /** Every compose service → its preview URL (only exposed ones get routed). */
   urls: Record<string, string>;
-  /** Every compose service → its hostname (one DNS label under the base domain). */
+  /** Every compose service → its hostname (`{service}.{environment label}.{base domain}`). */
   hostnames: Record<string, string>;
 }
 
