@@ -48,6 +48,7 @@ export * from './compose/index.js';
 export * from './build/index.js';
 export * from './wire/index.js';
 export * from './expose/index.js';
+export * from './secrets/index.js';
 export { type RoutePublisher } from './pipeline/route-publisher.js';
 export { SinkDelivery, type SinkDeliveryDeps, type SinkResult } from './notify/sink-delivery.js';
 export { OutboxRelay, type OutboxRelayDeps } from './outbox/outbox-relay.js';

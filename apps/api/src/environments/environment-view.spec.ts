@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { servicesOf, urlsOf } from './environment-view.js';
+import type { EnvironmentRow, RevisionWithRuns, StageRun } from '@berth/db';
+import { environmentDetail, servicesOf, urlsOf } from './environment-view.js';
 
 describe('environment view', () => {
   it('lists services with tag and source only', () => {
@@ -28,5 +29,36 @@ describe('environment view', () => {
     expect(JSON.stringify(urls)).not.toContain('secret');
     expect(urlsOf({})).toEqual({});
     expect(urlsOf(undefined)).toEqual({});
+  });
+
+  it("masks the environment's secret values in stage errors, in any encoding", () => {
+    const password = 'Gen3rated-db-pa55word-XYZ';
+    const basic = Buffer.from(`shop:${password}`).toString('base64');
+    const run = {
+      stage: 'replicate',
+      status: 'failed',
+      attempt: 1,
+      startedAt: null,
+      finishedAt: null,
+      durationMs: null,
+      errorMessage: `service api did not become healthy: auth ${basic} pw=${encodeURIComponent(password)}`,
+    } as StageRun;
+    const date = new Date(0);
+    const env = {
+      repository: { fullName: 'acme/shop' },
+      createdAt: date,
+      updatedAt: date,
+    } as unknown as EnvironmentRow;
+    const revision = {
+      stageRuns: [run, { ...run, errorMessage: null }],
+      images: {},
+      wiring: { environment: { api: { DATABASE_URL: `postgres://shop:${password}@db/shop` } } },
+    } as unknown as RevisionWithRuns;
+    const detail = environmentDetail(env, revision);
+    expect(detail.stages.map((s) => s.error)).toEqual([
+      'service api did not become healthy: auth c2hvcD*** pw=***',
+      null,
+    ]);
+    expect(JSON.stringify(detail)).not.toContain(password);
   });
 });

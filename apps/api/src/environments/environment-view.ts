@@ -1,4 +1,4 @@
-import { readImages, readWiring } from '@berth/core';
+import { readImages, readWiring, redactSecrets, secretValuesOf } from '@berth/core';
 import type { EnvironmentRow, RevisionWithRuns, StageRun } from '@berth/db';
 
 /** What the list shows per environment. */
@@ -83,7 +83,12 @@ export function urlsOf(wiring: unknown): Record<string, string> {
   return readWiring(wiring).urls;
 }
 
-export function stageView(run: StageRun): StageView {
+/**
+ * A stage run; its error may hold an app's log tail. The worker stores errors redacted with every
+ * secret of the environment (`environmentSecretValues`); this redacts again with the revision's
+ * own, for rows stored before that and in case a stage wrote one itself.
+ */
+export function stageView(run: StageRun, secrets: readonly string[] = []): StageView {
   return {
     stage: run.stage,
     status: run.status,
@@ -91,7 +96,7 @@ export function stageView(run: StageRun): StageView {
     startedAt: iso(run.startedAt),
     finishedAt: iso(run.finishedAt),
     durationMs: run.durationMs,
-    error: run.errorMessage,
+    error: run.errorMessage === null ? null : redactSecrets(run.errorMessage, secrets),
   };
 }
 
@@ -99,11 +104,12 @@ export function environmentDetail(
   env: EnvironmentRow,
   revision: RevisionWithRuns | null,
 ): EnvironmentDetail {
+  const secrets = secretValuesOf({ wirings: [readWiring(revision?.wiring)] });
   return {
     ...environmentSummary(env),
     config: env.config,
     labelNotes: env.labelNotes,
-    stages: revision?.stageRuns.map(stageView) ?? [],
+    stages: revision?.stageRuns.map((run) => stageView(run, secrets)) ?? [],
     services: servicesOf(revision?.images),
     urls: urlsOf(revision?.wiring),
   };

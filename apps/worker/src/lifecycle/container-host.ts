@@ -3,7 +3,7 @@
 // rather than failing every private pull later.
 
 import { ConfigError, type WorkerConfig } from '@berth/config';
-import { RegistryAuthError } from '@berth/core';
+import { type RegistryAuth, RegistryAuthError } from '@berth/core';
 import { DockerContainerHost, readRegistryAuthFile } from '@berth/providers';
 import type { Logger } from 'pino';
 
@@ -19,22 +19,32 @@ type ImageConfig = Pick<
   | 'BUILD_NETWORK'
 >;
 
+/** The operator's registry credentials, if any: for pulls and builds, and for the redaction. */
+export async function loadRegistryAuth(
+  service: string,
+  config: Pick<WorkerConfig, 'REGISTRY_AUTH_FILE'>,
+  logger: Logger,
+): Promise<RegistryAuth | undefined> {
+  if (!config.REGISTRY_AUTH_FILE) return undefined;
+  let registryAuth: RegistryAuth;
+  try {
+    registryAuth = await readRegistryAuthFile(config.REGISTRY_AUTH_FILE);
+  } catch (error) {
+    if (!(error instanceof RegistryAuthError)) throw error;
+    throw new ConfigError(service, [{ key: 'REGISTRY_AUTH_FILE', message: error.message }]);
+  }
+  // Hosts only: the credentials themselves never reach a log.
+  logger.info({ registries: [...registryAuth.keys()] }, 'registry credentials loaded');
+  return registryAuth;
+}
+
 export async function createContainerHost(
   service: string,
   config: ImageConfig,
   logger: Logger,
+  registryAuth?: RegistryAuth,
 ): Promise<DockerContainerHost> {
-  let registryAuth;
-  if (config.REGISTRY_AUTH_FILE) {
-    try {
-      registryAuth = await readRegistryAuthFile(config.REGISTRY_AUTH_FILE);
-    } catch (error) {
-      if (!(error instanceof RegistryAuthError)) throw error;
-      throw new ConfigError(service, [{ key: 'REGISTRY_AUTH_FILE', message: error.message }]);
-    }
-    // Hosts only: the credentials themselves never reach a log.
-    logger.info({ registries: [...registryAuth.keys()] }, 'registry credentials loaded');
-  }
+  registryAuth ??= await loadRegistryAuth(service, config, logger);
   const host = new DockerContainerHost({
     ...(config.DOCKER_HOST ? { dockerHost: config.DOCKER_HOST } : {}),
     ...(registryAuth ? { registryAuth } : {}),

@@ -7,9 +7,11 @@ import {
   createWireHandler,
   ConvergenceSweep,
   EnvironmentCommands,
+  type EnvironmentWithRepository,
   GitHubStatusReporter,
   InboxProcessor,
   OutboxRelay,
+  operatorVariables,
   RepositoryAdmission,
   ResourceLedger,
   SinkDelivery,
@@ -37,7 +39,7 @@ import {
 } from '@berth/db';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { createContainerHost } from './container-host.js';
+import { createContainerHost, loadRegistryAuth } from './container-host.js';
 import { repositoryComposeSettings } from './compose-settings.js';
 import { wakeQueued } from './admission-wake.js';
 import { startLifecycleWorker } from './lifecycle-worker.js';
@@ -65,7 +67,8 @@ export function workerPoolSize(concurrency: number): number {
  */
 export async function startLifecycle(config: WorkerConfig, stores: Stores, logger: Logger) {
   const { prisma, redis } = stores;
-  const containerHost = await createContainerHost('berth-worker', config, logger);
+  const registryAuth = await loadRegistryAuth('berth-worker', config, logger);
+  const containerHost = await createContainerHost('berth-worker', config, logger, registryAuth);
   // Before any job can run: a pool over the host's own networks is a configuration error (78).
   await checkSubnetPool({
     service: 'berth-worker',
@@ -111,6 +114,13 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     PREVIEW_URL_PORT: config.PREVIEW_URL_PORT,
     COMPOSE_VARIABLES_FILE: config.COMPOSE_VARIABLES_FILE,
   };
+  // Every secret value an environment may print, beyond its wiring: what PR-facing text is
+  // redacted with (environmentSecretValues).
+  const secretSources = {
+    operatorVariables: (environment: EnvironmentWithRepository) =>
+      operatorVariables({ settings, composeSettings }, environment),
+    ...(registryAuth ? { registryAuth } : {}),
+  };
   // Previews wait in line for this host's memory (admission_waits): /metrics counts them and a
   // teardown wakes them.
   const hostMemory = hostMemoryAdmission(prisma, containerHost, config, logger);
@@ -142,6 +152,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     prisma,
     github,
     linkSecret: config.PREVIEW_LINK_SECRET,
+    secretSources,
   });
   const queue = createLifecycleQueue(redis, config.QUEUE_PREFIX);
   queue.on('error', (error) => logger.warn({ err: error }, 'lifecycle queue error'));
@@ -166,6 +177,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     logger,
     owner: `${hostname()}:${process.pid}`,
     leaseTtlMs: config.STAGE_LEASE_S * 1000,
+    secretSources,
   });
   const sinks = new SinkDelivery({
     prisma,

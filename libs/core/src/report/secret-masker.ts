@@ -24,8 +24,8 @@ export interface SecretMasker {
  * The spellings of `value` seen in logs and error text: as is; URL-encoded (encodeURIComponent,
  * form encoding, a URL's userinfo); JSON-string-escaped (also `\/`, `\uXXXX` and escaped twice);
  * shell-quoted (inside '…', inside "…", backslash-escaped) and libpq-quoted; base64 and base64url
- * of the value alone, and of the value wherever it sits inside a longer base64 text (an HTTP Basic
- * token `user:value`, a docker `auth`, a base64 JSON blob). Percent escapes match either case.
+ * of the value alone. Percent escapes match either case. The masker also finds the value inside a
+ * longer base64 text (`embeddedBase64`).
  */
 export function encodedForms(value: string): string[] {
   if (value.trim().length < MIN_MASKED_LENGTH) return [];
@@ -61,22 +61,47 @@ function userinfoEncoded(value: string): string {
 }
 
 function base64Forms(value: string): string[] {
-  const bytes = new TextEncoder().encode(value);
-  const forms: string[] = [];
+  const bytes = Buffer.from(value, 'utf8');
+  return (['base64', 'base64url'] as const).flatMap((alphabet) => {
+    const whole = bytes.toString(alphabet);
+    return [whole, whole.replace(/=+$/, '')];
+  });
+}
+
+const BASE64_CHAR = { base64: '[A-Za-z0-9+/]', base64url: '[A-Za-z0-9_-]' } as const;
+
+/**
+ * The value inside a longer base64 text (an HTTP Basic token `user:value`, a docker `auth`, a
+ * base64 JSON blob), whoever the user and whatever surrounds it. The value starts at one of three
+ * byte offsets; for each, the characters made only of its bits are fixed, and the one character
+ * on each side that mixes its bits with a neighbour's is matched by class. So the whole run of
+ * characters carrying any bit of the value is masked, and the neighbours' (the user's) are not.
+ */
+function embeddedBase64(value: string): Pattern[] {
+  const bytes = Buffer.from(value, 'utf8');
+  const patterns: Pattern[] = [];
   for (const alphabet of ['base64', 'base64url'] as const) {
-    const whole = Buffer.from(bytes).toString(alphabet);
-    forms.push(whole, whole.replace(/=+$/, ''));
-    // Inside a longer base64 text the value starts at one of three byte offsets. For each, the
-    // characters made only of the value's bytes are fixed whatever surrounds it: drop the group
-    // that mixes in the prefix and the partial group at the end.
     for (const offset of [0, 1, 2]) {
-      const padded = Buffer.concat([Buffer.alloc(offset), Buffer.from(bytes)]);
-      const full = Math.floor(padded.length / 3) * 4;
-      const core = padded.toString(alphabet).slice(offset === 0 ? 0 : 4, full);
-      forms.push(core);
+      const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString(alphabet);
+      const startBit = offset * 8;
+      const endBit = startBit + bytes.length * 8;
+      const core = encoded.slice(Math.ceil(startBit / 6), Math.floor(endBit / 6));
+      if (core.length < MIN_MASKED_LENGTH) continue;
+      const lead = startBit % 6 === 0 ? '' : BASE64_CHAR[alphabet];
+      const trail = endBit % 6 === 0 ? '' : BASE64_CHAR[alphabet];
+      patterns.push({
+        source: `${lead}${literal(core)}${trail}`,
+        length: core.length + (lead ? 1 : 0) + (trail ? 1 : 0),
+      });
     }
   }
-  return forms;
+  return patterns;
+}
+
+/** A regex alternative and how many characters it matches (they are ordered by it). */
+interface Pattern {
+  source: string;
+  length: number;
 }
 
 const REGEX_SPECIAL = /[\\^$.*+?()[\]{}|/-]/g;
@@ -102,11 +127,16 @@ function hexDigit(digit: string): string {
  */
 export function secretMasker(values: Iterable<string>): SecretMasker {
   const kept = [...new Set(values)].filter((v) => encodedForms(v).length > 0);
-  const forms = [...new Set(kept.flatMap(encodedForms))].sort(
-    (a, b) => b.length - a.length || (a < b ? -1 : 1),
+  const bySource = new Map<string, Pattern>();
+  for (const value of kept) {
+    const literals = encodedForms(value).map((f) => ({ source: literal(f), length: f.length }));
+    for (const p of [...literals, ...embeddedBase64(value)]) bySource.set(p.source, p);
+  }
+  const patterns = [...bySource.values()].sort(
+    (a, b) => b.length - a.length || (a.source < b.source ? -1 : 1),
   );
-  if (forms.length === 0) return { size: 0, mask: (text) => text };
-  const pattern = new RegExp(`(?=(${forms.map(literal).join('|')}))`, 'g');
+  if (patterns.length === 0) return { size: 0, mask: (text) => text };
+  const pattern = new RegExp(`(?=(${patterns.map((p) => p.source).join('|')}))`, 'g');
   return {
     size: kept.length,
     mask(text: string): string {

@@ -32,11 +32,10 @@ describe('isSecretName', () => {
 });
 
 describe('credentialsIn', () => {
-  it('takes passwords out of URLs, as written and decoded, with user:password', () => {
+  it('takes passwords out of URLs, as written and decoded', () => {
     expect(credentialsIn('postgres://shop:p%40ss%2Fword@db:5432/shop')).toEqual([
       'p%40ss%2Fword',
       'p@ss/word',
-      'shop:p@ss/word',
     ]);
     expect(credentialsIn('redis://:only-a-password@redis:6379')).toEqual([
       'only-a-password',
@@ -80,14 +79,11 @@ describe('secretValuesOf', () => {
     expect(values.sort()).toEqual(
       [
         'generated-1',
-        'shop:generated-1',
         'jwt-secret-value',
         'generated-0',
         'sk_test_operator',
         'operator-pw',
-        'bot:operator-pw',
         'registry-pw',
-        'robot:registry-pw',
         'scoped-secret',
       ].sort(),
     );

@@ -18,20 +18,19 @@ export function isSecretName(name: string): boolean {
 }
 
 /** scheme://user:password@ — the password as written (maybe percent-encoded). */
-const URL_USERINFO = /\b[a-z][a-z0-9+.-]*:\/\/([^\s:/@]*):([^\s@/]+)@/gi;
+const URL_USERINFO = /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:([^\s@/]+)@/gi;
 /** password=… in a key=value connection string (libpq `password='x'`, ADO `Password=x;`). */
 const DSN_PASSWORD = /\b(?:password|pwd)\s*=\s*('(?:[^'\\]|\\.)*'|"[^"]*"|[^\s;'"]+)/gi;
 
 /**
- * Credentials written inside a value: URL passwords (as written and decoded) with their
- * `user:password` pair (what HTTP Basic and docker `auth` encode), and connection-string passwords.
+ * Passwords written inside a value: in URLs (as written and decoded) and in connection strings.
+ * Not the user: `user:password` encoded (HTTP Basic, docker `auth`) is found by the masker from
+ * the password alone, and the user stays readable.
  */
 export function credentialsIn(text: string): string[] {
   const found: string[] = [];
-  for (const [, user = '', written = ''] of text.matchAll(URL_USERINFO)) {
-    const password = decoded(written);
-    found.push(written, password);
-    if (user) found.push(`${decoded(user)}:${password}`);
+  for (const [, written = ''] of text.matchAll(URL_USERINFO)) {
+    found.push(written, decoded(written));
   }
   for (const [, quoted = ''] of text.matchAll(DSN_PASSWORD)) {
     const single = /^'(.*)'$/s.exec(quoted)?.[1];
@@ -65,9 +64,9 @@ export interface SecretValueSources {
  * what is long enough to mask):
  * - generated secrets (`wiring.secrets`), whatever they are called;
  * - values of secret-named variables in each service's environment (`POSTGRES_PASSWORD`), and
- *   passwords inside any value (`DATABASE_URL=postgres://u:pw@db`), with `user:pw`;
+ *   passwords inside any value (`DATABASE_URL=postgres://u:pw@db`);
  * - operator variables with secret names, and passwords inside any of them;
- * - registry passwords, with `username:password`;
+ * - registry passwords;
  * - `values` as given.
  */
 export function secretValuesOf(sources: SecretValueSources): string[] {
@@ -83,9 +82,10 @@ export function secretValuesOf(sources: SecretValueSources): string[] {
     for (const env of Object.values(wiring.environment ?? {})) named(env);
   }
   named(sources.operatorVariables ?? {});
-  for (const { username, password } of sources.registryAuth?.values() ?? []) {
+  for (const { password } of sources.registryAuth?.values() ?? []) {
+    // Not the username (no secret, often a word): `username:password` in base64 (docker's
+    // `auth`, X-Registry-Auth) is found by the masker from the password.
     out.add(password);
-    out.add(`${username}:${password}`);
   }
   for (const value of sources.values ?? []) out.add(value);
   out.delete('');

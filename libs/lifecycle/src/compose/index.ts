@@ -15,5 +15,6 @@ export {
   checkoutRevision,
   identityOf,
   loadRevisionCompose,
+  operatorVariables,
   type RevisionSourceDeps,
 } from './revision-source.js';

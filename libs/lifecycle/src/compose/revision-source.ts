@@ -66,6 +66,21 @@ export function checkoutRevision(
 }
 
 /**
+ * The operator variables (COMPOSE_VARIABLES_FILE) this environment's repository may read: what
+ * its compose file is interpolated with, and what the redaction must know of.
+ */
+export async function operatorVariables(
+  deps: Pick<RevisionSourceDeps, 'settings' | 'composeSettings'>,
+  environment: EnvironmentWithRepository,
+  known?: ComposeSettings,
+): Promise<Record<string, string>> {
+  const settings = known ?? (await deps.composeSettings?.(environment)) ?? {};
+  return allowedVariables(await readComposeVariables(deps.settings.COMPOSE_VARIABLES_FILE), {
+    allowedVariables: settings.allowedVariables ?? [],
+  });
+}
+
+/**
  * Reads and parses the repository's compose file(s) at the checkout's commit: the operator's
  * path, else discovery; a missing file or an invalid spec is a permanent error.
  */
@@ -88,9 +103,7 @@ export async function loadRevisionCompose(
     readFile: (path) => found.repoFiles.get(path) ?? null,
     ...(settings.profiles ? { profiles: settings.profiles } : {}),
     id: identityOf(environment),
-    variables: allowedVariables(await readComposeVariables(deps.settings.COMPOSE_VARIABLES_FILE), {
-      allowedVariables: settings.allowedVariables ?? [],
-    }),
+    variables: await operatorVariables(deps, environment, settings),
     settings: deps.settings,
     secrets,
     branch: environment.branch,

@@ -8,19 +8,19 @@ import {
   readImages,
   readWiring,
   type RevisionWiring,
+  secretValuesOf,
 } from '@berth/core';
 import type { EnvironmentState, Revision, StageRun } from '@berth/db';
 import type { EnvironmentWithRepository } from '../pipeline/stage-handler.js';
 import type { ReportedEvent } from '../pipeline/status-reporter.js';
-
-/** Environment variable names whose values are credentials: never shown on a PR. */
-const SECRET_KEY = /PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|PRIVATE_KEY|CREDENTIAL/i;
 
 /** What the reporter passes in besides the state store rows. */
 export interface CommentContext {
   /** Exposed service → the link to show (share link or plain URL). */
   links: Record<string, string>;
   linksExpireAt?: Date;
+  /** Every secret value of the environment (`environmentSecretValues`); default: the wiring's. */
+  secrets?: readonly string[];
 }
 
 /** Which comment to render: the event decides, except `started`, where the state store does. */
@@ -39,15 +39,12 @@ export function commentState(state: EnvironmentState, event: ReportedEvent): Pre
   }
 }
 
-/** Generated credentials of a revision (values of secret-named variables), for redaction. */
+/**
+ * The secrets one revision's wiring holds (generated, secret-named, inside URLs), for where the
+ * rest of `environmentSecretValues` is not at hand (inside a stage, in a test's rendering).
+ */
 export function wiringSecrets(wiring: Partial<RevisionWiring>): string[] {
-  const values = new Set<string>();
-  for (const env of Object.values(wiring.environment ?? {})) {
-    for (const [key, value] of Object.entries(env)) {
-      if (SECRET_KEY.test(key) && value) values.add(value);
-    }
-  }
-  return [...values];
+  return secretValuesOf({ wirings: [wiring] });
 }
 
 /** The latest attempt of each stage, in pipeline order, teardown last. */
@@ -163,6 +160,6 @@ export function commentInput(
     notices: clampNotices(runs),
     labelNotes: labelNotes(environment.labelNotes),
     event,
-    secrets: wiringSecrets(wiring),
+    secrets: context.secrets ?? wiringSecrets(wiring),
   };
 }

@@ -9,7 +9,11 @@ import { EnvironmentQueries, type PrismaClient, type Revision, type StageRun } f
 import type { GitHubPort, RepositoryCoordinates } from '@berth/providers';
 import type { EnvironmentWithRepository } from '../pipeline/stage-handler.js';
 import type { ReportedEvent, StatusReporter } from '../pipeline/status-reporter.js';
-import { commentInput, wiringSecrets } from './comment-facts.js';
+import {
+  environmentSecretValues,
+  type SecretSources,
+} from '../secrets/environment-secret-values.js';
+import { commentInput } from './comment-facts.js';
 
 export interface GitHubStatusReporterDeps {
   prisma: PrismaClient;
@@ -19,6 +23,8 @@ export interface GitHubStatusReporterDeps {
   /** Share-link lifetime when the environment has no expiry (TTL) yet; default 72 h. */
   linkTtlMs?: number;
   now?: () => Date;
+  /** Operator secrets to redact besides each environment's wiring (variables, registries). */
+  secretSources?: Omit<SecretSources, 'prisma'>;
 }
 
 const DEFAULT_LINK_TTL_MS = 72 * 3_600_000;
@@ -52,6 +58,11 @@ export class GitHubStatusReporter implements StatusReporter {
       repo: environment.repository.name,
     };
     const { links, linksExpireAt } = this.links(environment, revision);
+    // Every text below may carry an app's own log lines: masked with all the environment's secrets.
+    const secrets = await environmentSecretValues(
+      { ...this.deps.secretSources, prisma: this.deps.prisma },
+      environment,
+    );
 
     // A late report about an older generation must not overwrite the comment of a newer one;
     // its commit status still belongs on its own SHA.
@@ -60,6 +71,7 @@ export class GitHubStatusReporter implements StatusReporter {
       const input = commentInput(environment, revision, event, stageRuns, {
         links: event.kind === 'ready' || environment.state === 'ready' ? links : {},
         ...(linksExpireAt ? { linksExpireAt } : {}),
+        secrets,
       });
       const body = renderPreviewComment(input);
       const known = environment.commentId === null ? undefined : Number(environment.commentId);
@@ -74,7 +86,7 @@ export class GitHubStatusReporter implements StatusReporter {
       }
     }
 
-    const status = statusFor(event, wiringSecrets(readWiring(revision.wiring)));
+    const status = statusFor(event, secrets);
     if (status && only !== 'comment') {
       const targetUrl = links['web'] ?? Object.values(links).sort()[0];
       await this.deps.github.setCommitStatus(repo, revision.headSha, {

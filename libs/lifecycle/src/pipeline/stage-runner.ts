@@ -9,9 +9,14 @@ import {
   StageRunStore,
   type StageRunWrite,
 } from '@berth/db';
+import { redactSecrets } from '@berth/core';
 import type { StageJobData } from '@berth/queue';
 import type { Logger } from 'pino';
 import { type EnvironmentCommands, staleReason } from '../commands/environment-commands.js';
+import {
+  environmentSecretValues,
+  type SecretSources,
+} from '../secrets/environment-secret-values.js';
 import {
   type EnvironmentWithRepository,
   PermanentStageError,
@@ -30,6 +35,8 @@ export interface StageRunnerDeps {
   owner: string;
   /** Lease length; renewed every third of it. */
   leaseTtlMs?: number;
+  /** Operator secrets to redact stored errors with, besides the environment's wiring. */
+  secretSources?: Omit<SecretSources, 'prisma'>;
 }
 
 export type StageRunResult =
@@ -186,7 +193,13 @@ export class StageRunner {
         logger.info({ reason: error.message }, 'stage superseded mid-run');
         return 'superseded';
       }
-      const message = error instanceof Error ? error.message : String(error);
+      // Stored for the comment, the check run and the API, and sent on the event stream: redacted
+      // here, once, with every secret of the environment (this stage may just have wired new
+      // ones), and before it is cut so no cut can leave half a secret behind.
+      const message = await this.redact(
+        environment,
+        error instanceof Error ? error.message : String(error),
+      );
       if (error instanceof StageQueuedError) {
         await this.recordRun(revision, job.stage, attempt, {
           status: 'queued',
@@ -219,6 +232,14 @@ export class StageRunner {
       const failed = await commands.stageFailed(job, token, message);
       return failed.ok ? 'failed' : 'superseded';
     }
+  }
+
+  private async redact(environment: EnvironmentWithRepository, text: string): Promise<string> {
+    const secrets = await environmentSecretValues(
+      { ...this.deps.secretSources, prisma: this.deps.prisma },
+      environment,
+    );
+    return redactSecrets(text, secrets);
   }
 
   private loadEnvironment(id: string): Promise<EnvironmentWithRepository | null> {

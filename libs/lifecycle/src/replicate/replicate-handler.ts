@@ -162,7 +162,7 @@ async function replicate(
   const services: Record<string, ServiceOutcome> = {};
   const readiness: Promise<void>[] = [];
   // Probe output and logs can echo the environment's generated credentials.
-  const secrets = [...wiringSecrets(wiring), ...Object.values(wiring.secrets ?? {})];
+  const secrets = wiringSecrets(wiring);
   for (const layer of plan.layers) {
     await input.assertCurrent();
     await Promise.all(

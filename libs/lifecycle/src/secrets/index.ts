@@ -1,0 +1,1 @@
+export { environmentSecretValues, type SecretSources } from './environment-secret-values.js';
