@@ -40,4 +40,20 @@ describe('statusFor', () => {
     expect(status?.description.length).toBeLessThanOrEqual(STATUS_DESCRIPTION_MAX);
     expect(status?.description).not.toContain('hunter2');
   });
+
+  it("masks the environment's secret values, in any encoding, before cutting to 140", () => {
+    const password = 'q7Xk2mP9vR4tW8yZ1aB3cD5eF6gH0jLn';
+    const basic = Buffer.from(`shop:${password}`).toString('base64');
+    const error = `migrate: auth ${basic} refused; url postgres://shop:${encodeURIComponent(password)}@db ${'x'.repeat(200)}`;
+    const failed = statusFor({ kind: 'failed', stage: 'replicate', error }, [password]);
+    expect(failed?.description).toMatch(
+      /^Preview failed at replicate: migrate: auth c2hvcD\*\*\* refused; url postgres:\/\/shop:\*\*\*@db x+…$/,
+    );
+    expect(failed?.description).not.toContain(password);
+    const queued = statusFor(
+      { kind: 'queued', stage: 'replicate', reason: `waiting for ${password}` },
+      [password],
+    );
+    expect(queued?.description).toBe('Queued: waiting for ***');
+  });
 });

@@ -44,7 +44,9 @@ export function statusFor(
       case 'queued':
         return {
           state: 'pending',
-          description: `Queued: ${event.reason.replace(/^queued:\s*/, '').replace(/;.*$/, '')}`,
+          description: `Queued: ${redactSecrets(event.reason, secrets)
+            .replace(/^queued:\s*/, '')
+            .replace(/;.*$/, '')}`,
         };
       case 'ready':
         return { state: 'success', description: 'Preview ready' };

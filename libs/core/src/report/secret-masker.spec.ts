@@ -103,7 +103,7 @@ describe('secretMasker: encoded forms', () => {
 
   it('keeps the user of a Basic token readable', () => {
     const out = secretMasker([GENERATED]).mask(`Basic ${b64(`shop:${GENERATED}`)}`);
-    expect(out).toMatch(/^Basic c2hvcD\*\*\*=*$/);
+    expect(out).toBe('Basic c2hvcD***');
   });
 
   it('masks it shell-quoted: single quotes, double quotes, backslash escapes', () => {
@@ -190,7 +190,7 @@ describe('secretMasker: ordinary text', () => {
 describe('redactSecrets with values', () => {
   it('masks encoded values, then credential-shaped text by name', () => {
     const text = `login failed for ${b64(`shop:${SPECIAL}`)}; GITHUB_TOKEN=ghp_abcdefgh12345678`;
-    expect(redactSecrets(text, [SPECIAL])).toBe('login failed for c2hvcD***==; GITHUB_TOKEN=***');
+    expect(redactSecrets(text, [SPECIAL])).toBe('login failed for c2hvcD***; GITHUB_TOKEN=***');
   });
 
   it('accepts a prebuilt masker', () => {

@@ -88,7 +88,8 @@ function embeddedBase64(value: string): Pattern[] {
       const core = encoded.slice(Math.ceil(startBit / 6), Math.floor(endBit / 6));
       if (core.length < MIN_MASKED_LENGTH) continue;
       const lead = startBit % 6 === 0 ? '' : BASE64_CHAR[alphabet];
-      const trail = endBit % 6 === 0 ? '' : BASE64_CHAR[alphabet];
+      // A value that ends the text ends mid-group: its padding goes with it.
+      const trail = endBit % 6 === 0 ? '' : `${BASE64_CHAR[alphabet]}={0,2}`;
       patterns.push({
         source: `${lead}${literal(core)}${trail}`,
         length: core.length + (lead ? 1 : 0) + (trail ? 1 : 0),
