@@ -23,6 +23,7 @@ import {
 } from './fields.js';
 import { imageSettings } from './image-settings.js';
 import { runtimeSettings } from './runtime-settings.js';
+import { ssoSettings } from './sso-settings.js';
 
 export const WORKER_ROLES = ['inbox', 'relay', 'stages', 'sweep'] as const;
 export type WorkerRole = (typeof WORKER_ROLES)[number];
@@ -310,6 +311,7 @@ export const gatewayConfigSchema = z.object({
     'preview URLs are <service>-pr-<n>-<repo>.<BASE_DOMAIN>; default localhost',
   ),
   ...previewLinks,
+  ...ssoSettings,
   PREVIEW_URL_SCHEME: z
     .enum(['http', 'https'])
     .default('https')

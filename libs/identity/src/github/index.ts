@@ -1,4 +1,9 @@
-export type { GitHubSignInPort, GitHubUser } from './github-sign-in.port.js';
+export type {
+  GitHubAppKey,
+  GitHubSignInPort,
+  GitHubUser,
+  RepositoryPermission,
+} from './github-sign-in.port.js';
 export {
   type GitHubOAuthClient,
   GitHubSignInNotConfiguredError,
