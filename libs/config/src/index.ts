@@ -11,4 +11,3 @@ export {
   type GatewayConfig,
   type WorkerConfig,
 } from './schemas.js';
-export { oidcSettingsOf, type OidcSettings } from './sso-settings.js';

@@ -22,8 +22,8 @@ import {
   secret,
 } from './fields.js';
 import { imageSettings } from './image-settings.js';
+import { githubReportingSettings } from './github-reporting-settings.js';
 import { runtimeSettings } from './runtime-settings.js';
-import { ssoSettings } from './sso-settings.js';
 
 export const WORKER_ROLES = ['inbox', 'relay', 'stages', 'sweep'] as const;
 export type WorkerRole = (typeof WORKER_ROLES)[number];
@@ -255,6 +255,7 @@ const workerFields = z.object({
     'preview URLs are <service>-pr-<n>-<repo>.<BASE_DOMAIN>; default localhost',
   ),
   PREVIEW_URL_SCHEME: z.enum(['http', 'https']).default('https').describe('default https'),
+  ...githubReportingSettings,
   PREVIEW_URL_PORT: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
@@ -311,7 +312,6 @@ export const gatewayConfigSchema = z.object({
     'preview URLs are <service>-pr-<n>-<repo>.<BASE_DOMAIN>; default localhost',
   ),
   ...previewLinks,
-  ...ssoSettings,
   PREVIEW_URL_SCHEME: z
     .enum(['http', 'https'])
     .default('https')

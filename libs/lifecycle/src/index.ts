@@ -51,6 +51,11 @@ export * from './expose/index.js';
 export * from './secrets/index.js';
 export { type RoutePublisher } from './pipeline/route-publisher.js';
 export { SinkDelivery, type SinkDeliveryDeps, type SinkResult } from './notify/sink-delivery.js';
+export {
+  type CheckRunDelivery,
+  CheckRunSink,
+  type CheckRunSinkDeps,
+} from './notify/check-run-sink.js';
 export { OutboxRelay, type OutboxRelayDeps } from './outbox/outbox-relay.js';
 export {
   ConvergenceSweep,

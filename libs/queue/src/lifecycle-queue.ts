@@ -32,8 +32,11 @@ export interface NotifyJobData {
   reason: 'held' | 'skipped';
 }
 
-/** Notification sinks on the lifecycle event stream; each delivers (and retries) on its own. */
-export const SINKS = ['comment', 'status'] as const;
+/**
+ * Notification sinks on the lifecycle event stream; each delivers (and retries) on its own:
+ * the sticky PR comment, the `berth/preview` commit status, the `Berth / preview` check run.
+ */
+export const SINKS = ['comment', 'status', 'check'] as const;
 export type SinkName = (typeof SINKS)[number];
 
 /** Deliver one lifecycle event (row id in `lifecycle_events`) to one sink. */

@@ -79,6 +79,8 @@ async function process(
   if (job.name === 'sink') {
     const result = await deps.sinks.deliver(job.data as SinkJobData);
     if (result === 'busy') return later(job, token);
+    // A throttled check run edit, or GitHub's retry-after: the job waits, no attempt spent.
+    if (typeof result === 'object') return later(job, token, result.laterMs);
     return result;
   }
   if (job.name === 'notify') return 'obsolete';

@@ -5,8 +5,10 @@ import {
   createReplicateHandler,
   createTeardownHandler,
   createWireHandler,
+  CheckRunSink,
   ConvergenceSweep,
   EnvironmentCommands,
+  environmentSecretValues,
   type EnvironmentWithRepository,
   GitHubStatusReporter,
   InboxProcessor,
@@ -24,7 +26,14 @@ import { hostMemoryAdmission, repositoryCeilings } from './runtime-limits.js';
 import type { ReadinessCheck } from '@berth/observability';
 import { CredentialSwitchingGitHub, GitSourceRepository, OctokitGitHub } from '@berth/providers';
 import { GitHubAppCredentials, type Stores } from '@berth/runtime';
-import { closeRedis, createLifecycleQueue, createRedis, redisLock, SINK_QUEUE } from '@berth/queue';
+import {
+  closeRedis,
+  createLifecycleQueue,
+  createRedis,
+  redisLock,
+  SINK_QUEUE,
+  SINKS,
+} from '@berth/queue';
 import {
   ConvergenceQueries,
   EnvironmentLeases,
@@ -168,6 +177,12 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     inbox,
     leases,
     dockerHost: config.DOCKER_HOST_NAME,
+    // The operator's choice of what a pull request is told (the comment always).
+    sinks: SINKS.filter(
+      (sink) =>
+        (sink !== 'status' || config.GITHUB_COMMIT_STATUS) &&
+        (sink !== 'check' || config.GITHUB_CHECK_RUNS),
+    ),
   });
   const runner = new StageRunner({
     prisma,
@@ -179,10 +194,24 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     leaseTtlMs: config.STAGE_LEASE_S * 1000,
     secretSources,
   });
+  const lock = redisLock(redis, config.QUEUE_PREFIX);
   const sinks = new SinkDelivery({
     prisma,
     reporter,
-    lock: redisLock(redis, config.QUEUE_PREFIX),
+    lock,
+    ...(config.GITHUB_CHECK_RUNS
+      ? {
+          checks: new CheckRunSink({
+            github,
+            lock,
+            editIntervalMs: config.CHECK_RUN_EDIT_INTERVAL_S * 1000,
+            ...(config.CONSOLE_URL ? { consoleUrl: config.CONSOLE_URL } : {}),
+            // The comment's masking: every secret value the environment has.
+            secrets: (environment) =>
+              environmentSecretValues({ ...secretSources, prisma }, environment),
+          }),
+        }
+      : {}),
   });
   const roles = new Set(config.WORKER_ROLES);
   // BullMQ workers block on their connection: never share it with anything else.
@@ -229,6 +258,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     ),
     logger: logger.child({ component: 'inbox' }),
     concurrency: INBOX_CONCURRENCY,
+    checks: github,
   });
   const relay = new OutboxRelay({
     outbox,

@@ -3,7 +3,9 @@
 // machine) → write → outbox, in one transaction. Nothing else writes environment state.
 
 import {
+  type CheckRunWebhook,
   decide,
+  decideRerun,
   type DecisionFacts,
   type EnvironmentEvent,
   orderEvent,
@@ -27,6 +29,7 @@ import type {
 import {
   type LifecycleStage,
   SINKS,
+  type SinkName,
   sinkOutboxEntry,
   type StageJobData,
   stageOutboxEntry,
@@ -39,11 +42,15 @@ export interface EnvironmentCommandsDeps {
   leases: EnvironmentLeases;
   /** Where new environments are placed (one Docker host today: DOCKER_HOST_NAME). */
   dockerHost: string;
+  /** The sinks the operator turned on (GITHUB_COMMIT_STATUS, GITHUB_CHECK_RUNS); default all. */
+  sinks?: readonly SinkName[];
   now?: () => Date;
 }
 
 /** The kinds on the lifecycle event stream (PR comment, commit status, … are sinks on it). */
 export type LifecycleEventKind =
+  /** A new generation will build: its head's check run shows it queued (check sink only). */
+  | 'requested'
   | 'started'
   | 'queued'
   | 'ready'
@@ -61,6 +68,11 @@ export type PullRequestOutcome =
   | { status: 'already-settled' }
   /** The locked row changed since the caller looked: ask GitHub (see orderEvent) and retry. */
   | { status: 'needs-confirmation'; reason: string };
+
+export type RerunOutcome =
+  | { status: 'processed'; detail: string; environmentId: string; generation: number }
+  | { status: 'ignored'; detail: string }
+  | { status: 'already-settled' };
 
 /** A stage's write was refused: its generation is no longer current, or its lease was lost. */
 export type StageWrite = { ok: true; state: string } | { ok: false; reason: string };
@@ -156,6 +168,12 @@ export class EnvironmentCommands {
         });
       }
       await this.emitJobs(tx, env.id, update.generation, decision.jobs);
+      if (
+        decision.newRevision &&
+        decision.jobs.some((j) => j.kind === 'stage' && j.stage === 'build')
+      ) {
+        await this.emit(tx, env.id, update.generation, 'requested', {}, ['check']);
+      }
       await inbox.settle(tx, delivery.deliveryId, 'processed', decision.detail);
       return {
         status: 'processed',
@@ -163,6 +181,60 @@ export class EnvironmentCommands {
         environmentId: env.id,
         generation: update.generation,
       };
+    });
+  }
+
+  /**
+   * "Re-run" on Berth's check run (`check_run` `rerequested`, from the inbox like every
+   * delivery): the PR's current head is deployed again as a new generation. A re-run of an older
+   * head, a closed PR or a held/skipped preview is settled `ignored` with the reason.
+   */
+  async rerun(delivery: PullRequestDelivery, event: CheckRunWebhook): Promise<RerunOutcome> {
+    const { store, inbox } = this.deps;
+    const prNumber = event.prNumber;
+    const found =
+      prNumber === undefined
+        ? null
+        : await store.findByPullRequest(event.repository.providerId, prNumber);
+    return store.transaction(async (tx) => {
+      if (!(await inbox.claim(tx, delivery.deliveryId))) return { status: 'already-settled' };
+      const ignore = async (detail: string) => {
+        await inbox.settle(tx, delivery.deliveryId, 'ignored', detail);
+        return { status: 'ignored' as const, detail };
+      };
+      const env = found ? await store.lock(tx, found.id) : undefined;
+      if (!env) return ignore('Berth has no preview for this pull request');
+      const config = storedConfig(env.config);
+      const decision = decideRerun(
+        {
+          state: env.state,
+          generation: env.generation,
+          headSha: env.headSha,
+          config,
+          approvedSha: env.approvedSha,
+          closed: env.closedAt !== null,
+          prUpdatedAt: env.prUpdatedAt?.getTime() ?? null,
+        },
+        { headSha: event.headSha, isFork: env.isFork },
+      );
+      if (decision.outcome === 'ignored') return ignore(decision.reason);
+      const { generation } = decision;
+      await store.write(tx, env.id, {
+        state: decision.state,
+        generation,
+        expiresAt: new Date(this.now().getTime() + config.ttlMs),
+      });
+      await store.createRevision(tx, {
+        environmentId: env.id,
+        generation,
+        headSha: env.headSha,
+        config: { ...config },
+      });
+      await this.emitJobs(tx, env.id, generation, [{ kind: 'stage', stage: 'build' }]);
+      await this.emit(tx, env.id, generation, 'requested', {}, ['check']);
+      const detail = `generation ${generation}: re-run by ${event.sender}`;
+      await inbox.settle(tx, delivery.deliveryId, 'processed', detail);
+      return { status: 'processed', detail, environmentId: env.id, generation };
     });
   }
 
@@ -315,18 +387,23 @@ export class EnvironmentCommands {
     await this.deps.outbox.add(tx, entries);
   }
 
-  /** Appends to the event stream and queues its delivery to every sink, in the caller's tx. */
+  /**
+   * Appends to the event stream and queues its delivery to every sink that is on (or to `only`
+   * of them), in the caller's tx.
+   */
   private async emit(
     tx: Tx,
     environmentId: string,
     generation: number,
     kind: LifecycleEventKind,
     extra: { stage?: string; detail?: string } = {},
+    only?: readonly SinkName[],
   ): Promise<void> {
     const id = await this.deps.store.recordEvent(tx, { environmentId, generation, kind, ...extra });
+    const sinks = (this.deps.sinks ?? SINKS).filter((sink) => !only || only.includes(sink));
     await this.deps.outbox.add(
       tx,
-      SINKS.map((sink) => sinkOutboxEntry({ eventId: id.toString(), environmentId, sink })),
+      sinks.map((sink) => sinkOutboxEntry({ eventId: id.toString(), environmentId, sink })),
     );
   }
 }

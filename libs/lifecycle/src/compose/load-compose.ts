@@ -5,6 +5,7 @@ import {
   type EnvironmentIdentity,
   type RepoFileReader,
   composeOutline,
+  composeProblemLines,
   ComposeError,
   environmentKey,
   parseComposeFiles,
@@ -26,11 +27,16 @@ export class ComposeFileError extends PermanentStageError {
   constructor(
     readonly file: string,
     readonly problems: readonly ComposeProblem[],
+    /** The files as read: the problems are placed on their lines (check run annotations). */
+    files?: readonly ComposeFile[],
   ) {
     super(
       `${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
         problems.map((p) => `- ${p.path}: ${p.message}`).join('\n'),
     );
+    if (files && files.length > 0) {
+      this.details = { annotations: composeProblemLines(files, problems) };
+    }
   }
 }
 
@@ -103,7 +109,9 @@ export function loadCompose(input: LoadComposeInput): LoadedCompose {
   try {
     outline = composeOutline(files, tree);
   } catch (error) {
-    if (error instanceof ComposeError) throw new ComposeFileError(input.file, error.problems);
+    if (error instanceof ComposeError) {
+      throw new ComposeFileError(input.file, error.problems, files);
+    }
     throw error;
   }
   const addresses = previewAddresses(input.id, outline.services, input.settings);
@@ -121,12 +129,16 @@ export function loadCompose(input: LoadComposeInput): LoadedCompose {
     });
   } catch (error) {
     if (error instanceof TemplateError) {
-      throw new ComposeFileError(input.file, [{ path: error.where, message: error.message }]);
+      throw new ComposeFileError(
+        input.file,
+        [{ path: error.where, message: error.message }],
+        files,
+      );
     }
     throw error;
   }
   const parsed = parseComposeFiles(files, { variables: input.variables, template, ...tree });
-  if (!parsed.ok) throw new ComposeFileError(input.file, parsed.problems);
+  if (!parsed.ok) throw new ComposeFileError(input.file, parsed.problems, files);
   return { spec: parsed.spec, file: input.file, warnings: parsed.warnings, envKey, ...addresses };
 }
 

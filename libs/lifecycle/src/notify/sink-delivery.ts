@@ -2,8 +2,10 @@
 // job with its own retries, run outside every stage and lease. A sink renders from the rows as
 // they are now, so a retried or late delivery converges instead of rewinding.
 
+import type { CheckRunEvent } from '@berth/core';
 import {
   EnvironmentQueries,
+  type LifecycleEvent,
   LifecycleEventStore,
   type PrismaClient,
   RevisionStore,
@@ -11,15 +13,28 @@ import {
 } from '@berth/db';
 import type { ShortLock, SinkJobData } from '@berth/queue';
 import type { ReportedEvent, StatusReporter } from '../pipeline/status-reporter.js';
+import type { CheckRunSink } from './check-run-sink.js';
 
 export interface SinkDeliveryDeps {
   prisma: PrismaClient;
   reporter: StatusReporter;
   /** Serialises one environment's comment edits (two racing creates would post two comments). */
   lock: ShortLock;
+  /** The `Berth / preview` check run; check jobs are dropped without it (GITHUB_CHECK_RUNS). */
+  checks?: CheckRunSink;
 }
 
-export type SinkResult = 'delivered' | 'superseded' | 'gone' | 'busy';
+/**
+ * `busy`: another job holds the lock, try again in a moment; `{ laterMs }`: run again then (the
+ * check run's edit interval, or the wait GitHub asked for with a 429's retry-after) — neither
+ * spends an attempt, and nothing of a stage is held meanwhile.
+ */
+export type SinkResult = 'delivered' | 'superseded' | 'gone' | 'busy' | { laterMs: number };
+
+/** Events only the check sink renders: they must not hide a comment or status from the rest. */
+const CHECK_ONLY_KINDS = ['requested'];
+/** Events that end a generation's check run; older generations' other events would rewind it. */
+const TERMINAL_KINDS = ['ready', 'failed', 'skipped', 'destroyed'];
 
 export class SinkDelivery {
   private readonly events: LifecycleEventStore;
@@ -35,12 +50,26 @@ export class SinkDelivery {
   }
 
   async deliver(job: SinkJobData): Promise<SinkResult> {
+    try {
+      return await this.attempt(job);
+    } catch (error) {
+      // GitHub said how long to wait (429 + retry-after): wait that long, then try again.
+      const wait = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+      if (typeof wait === 'number') return { laterMs: Math.max(wait, 1_000) };
+      throw error;
+    }
+  }
+
+  private async attempt(job: SinkJobData): Promise<SinkResult> {
     const { reporter, lock } = this.deps;
     const event = await this.events.find(job.eventId);
     if (!event) return 'gone';
+    if (job.sink === 'check') return this.check(event);
     // A newer event of the same environment (for the status: of the same revision) will render
     // the newer truth; delivering this one now could only rewind what the PR shows.
-    if (await this.events.hasNewer(event, job.sink === 'status')) return 'superseded';
+    if (await this.events.hasNewer(event, job.sink === 'status', CHECK_ONLY_KINDS)) {
+      return 'superseded';
+    }
     const reported = reportedEvent(event.kind, event.stage, event.detail);
     if (!reported) return 'gone';
 
@@ -59,6 +88,34 @@ export class SinkDelivery {
     } finally {
       if (job.sink === 'comment') await lock.release(`comment:${event.environmentId}`, token);
     }
+  }
+
+  /**
+   * The head's check run: a newer event of the same generation supersedes (the check run is
+   * per head; a newer generation on the same head adopts it), and an older generation only
+   * lands its end (ready, failed, …) so a late "building" never rewinds a newer run.
+   */
+  private async check(event: LifecycleEvent): Promise<SinkResult> {
+    const checks = this.deps.checks;
+    if (!checks) return 'gone';
+    if (await this.events.hasNewer(event, true)) return 'superseded';
+    const reported: CheckRunEvent | undefined =
+      event.kind === 'requested'
+        ? { kind: 'requested' }
+        : reportedEvent(event.kind, event.stage, event.detail);
+    if (!reported) return 'gone';
+    const environment = await this.environments.find(event.environmentId);
+    const revision = await this.revisions.find(event.environmentId, event.generation);
+    if (!environment || !revision) return 'gone';
+    if (environment.generation > event.generation && !TERMINAL_KINDS.includes(event.kind)) {
+      return 'superseded';
+    }
+    const previous =
+      event.kind === 'requested'
+        ? await this.revisions.find(event.environmentId, event.generation - 1)
+        : null;
+    const runs = await this.stageRuns.ofRevision(revision.id);
+    return checks.deliver(environment, revision, reported, runs, previous);
   }
 }
 

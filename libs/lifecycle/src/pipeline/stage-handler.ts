@@ -49,6 +49,8 @@ export class SupersededError extends Error {
  */
 export class PermanentStageError extends Error {
   override readonly name: string = 'PermanentStageError';
+  /** Facts stored on the failed stage run (e.g. the compose problems' lines, for annotations). */
+  details?: Record<string, unknown>;
 }
 
 /**

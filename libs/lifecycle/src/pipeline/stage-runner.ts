@@ -216,6 +216,10 @@ export class StageRunner {
         finishedAt,
         durationMs,
         errorMessage: message.slice(0, STAGE_ERROR_MAX),
+        // e.g. where the compose problems are: the check run annotates those lines.
+        ...(error instanceof PermanentStageError && error.details
+          ? { details: error.details }
+          : {}),
       });
       // A spec problem fails the same way every time: one attempt, then the PR message.
       const permanent = error instanceof PermanentStageError && job.stage !== 'teardown';

@@ -5,13 +5,18 @@
 // the transaction that applies it.
 
 import {
+  type CheckRunWebhook,
   type DecisionFacts,
+  notOurRerun,
   orderEvent,
+  parseCheckRunEvent,
   parsePullRequestEvent,
   PayloadError,
   type PullRequestEvent,
   type PullRequestNow,
+  rerunRefusedNote,
 } from '@berth/core';
+import type { GitHubPort } from '@berth/providers';
 import type { EnvironmentStore, InboxDelivery, Tx, WebhookInbox } from '@berth/db';
 import type { Logger } from 'pino';
 import type { EnvironmentCommands } from '../commands/environment-commands.js';
@@ -33,6 +38,8 @@ export interface InboxProcessorDeps {
   pollMs?: number;
   /** After this many failed attempts, act on the payload's own facts. */
   maxAttempts?: number;
+  /** Where a refused "Re-run" says why, on its check run (best effort). */
+  checks?: Pick<GitHubPort, 'updateCheckRun'>;
 }
 
 const APPROVAL_LABEL = 'preview:approved';
@@ -93,6 +100,7 @@ export class InboxProcessor {
   private async processDelivery(delivery: InboxDelivery): Promise<boolean> {
     const { inbox, logger } = this.deps;
     const log = logger.child({ deliveryId: delivery.deliveryId, key: delivery.orderingKey });
+    if (delivery.event === 'check_run') return this.processRerun(delivery, log);
     let event: PullRequestEvent;
     try {
       event = parsePullRequestEvent(JSON.parse(delivery.payload));
@@ -137,6 +145,69 @@ export class InboxProcessor {
       );
       return false;
     }
+  }
+
+  /**
+   * A "Re-run" of Berth's check run (`check_run` `rerequested`): through the same command path
+   * as every delivery, in the PR's order. A re-run that is not acted on (an older head, a closed
+   * or held PR) says why on the check run it came from.
+   */
+  private async processRerun(delivery: InboxDelivery, log: Logger): Promise<boolean> {
+    let event: CheckRunWebhook;
+    try {
+      event = parseCheckRunEvent(JSON.parse(delivery.payload));
+    } catch (error) {
+      const detail =
+        error instanceof PayloadError
+          ? error.message
+          : `unreadable payload: ${(error as Error).message}`;
+      await this.settleAlone(delivery.deliveryId, 'rejected', detail);
+      return true;
+    }
+    const notOurs = notOurRerun(event);
+    if (notOurs) {
+      await this.settleAlone(delivery.deliveryId, 'ignored', notOurs);
+      return true;
+    }
+    try {
+      const admission = await this.deps.admission.admit(event.repository.fullName);
+      if (!admission.admitted) {
+        await this.settleAlone(delivery.deliveryId, 'ignored', admission.reason);
+        return true;
+      }
+      const outcome = await this.deps.commands.rerun(delivery, event);
+      log.debug({ outcome }, 're-run processed');
+      if (outcome.status === 'ignored') await this.noteRefusedRerun(event, outcome.detail, log);
+      return true;
+    } catch (error) {
+      const delayMs = Math.min(2_000 * 2 ** delivery.attempts, 10 * 60_000);
+      log.warn({ err: error, attempts: delivery.attempts + 1, delayMs }, 'delivery postponed');
+      await this.deps.inbox.postpone(
+        delivery.deliveryId,
+        `attempt ${delivery.attempts + 1}: ${(error as Error).message}`,
+        delayMs,
+      );
+      return false;
+    }
+  }
+
+  /** The check run keeps its status and conclusion; its output says the Re-run was ignored. */
+  private async noteRefusedRerun(event: CheckRunWebhook, reason: string, log: Logger) {
+    if (!this.deps.checks) return;
+    const note = rerunRefusedNote(reason);
+    await this.deps.checks
+      .updateCheckRun(
+        {
+          installationId: event.repository.installationId,
+          owner: event.repository.owner,
+          repo: event.repository.name,
+        },
+        event.checkRunId,
+        { output: note },
+      )
+      .catch((error: unknown) =>
+        log.warn({ err: error }, 'could not say on the check run why its re-run was ignored'),
+      );
   }
 
   /**

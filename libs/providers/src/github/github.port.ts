@@ -32,7 +32,8 @@ export interface CheckRunAnnotation {
 
 /** What a create or update of a check run sets (a conclusion completes it). */
 export interface CheckRunWrite {
-  status: CheckRunStatus;
+  /** Left as it is when omitted (an edit of the output only). */
+  status?: CheckRunStatus;
   conclusion?: CheckRunConclusion;
   /** Ours to find the run again (Berth: `berth:{pr}:{generation}`). */
   externalId?: string;

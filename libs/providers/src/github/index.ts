@@ -18,3 +18,4 @@ export {
   type GitHubAppKey,
   GitHubAppNotConfiguredError,
 } from './credential-switching-github.js';
+export * from './sign-in/index.js';

@@ -264,7 +264,7 @@ export class OctokitGitHub implements GitHubPort {
     if (!write.output) return;
     for (let i = 0; i < rest.length; i += ANNOTATIONS_PER_REQUEST) {
       await this.patchCheckRun(repo, checkRunId, {
-        status: write.status,
+        ...(write.status ? { status: write.status } : {}),
         ...(write.conclusion ? { conclusion: write.conclusion } : {}),
         output: {
           ...write.output,
@@ -467,7 +467,7 @@ function splitAnnotations(write: CheckRunWrite): [CheckRunWrite, CheckRunAnnotat
 /** The port's write in GitHub's field names. */
 function checkRunBody(write: CheckRunWrite) {
   return {
-    status: write.status,
+    ...(write.status ? { status: write.status } : {}),
     ...(write.conclusion ? { conclusion: write.conclusion } : {}),
     ...(write.externalId ? { external_id: write.externalId } : {}),
     ...(write.detailsUrl ? { details_url: write.detailsUrl } : {}),

@@ -1,9 +1,4 @@
-export type {
-  GitHubAppKey,
-  GitHubSignInPort,
-  GitHubUser,
-  RepositoryPermission,
-} from './github-sign-in.port.js';
+export type { GitHubSignInPort, GitHubUser } from './github-sign-in.port.js';
 export {
   type GitHubOAuthClient,
   GitHubSignInNotConfiguredError,

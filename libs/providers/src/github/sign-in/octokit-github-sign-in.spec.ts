@@ -72,17 +72,6 @@ describe('OctokitGitHubSignIn', () => {
     ).rejects.toThrow(/code_verifier/);
   });
 
-  it('asks the repository permission with the installation token (404 = none)', async () => {
-    await gh.createRepository({ owner: 'acme', name: 'perm', files: { 'README.md': '#\n' } });
-    gh.setPermission('acme/perm', 'tri', 'triage');
-    const ask = (login: string) =>
-      signIn.permission({ installationId: gh.installationId, owner: 'acme', repo: 'perm', login });
-    expect(await ask('tri')).toBe('triage');
-    gh.signInAs('nobody-here'); // makes the account exist, with no role
-    expect(await ask('nobody-here')).toBe('none');
-    expect(await ask('ghost-without-account')).toBe('none');
-  });
-
   it('asks org and team membership with the installation token', async () => {
     gh.addOrgMember('acme', 'mona', 'qa');
     gh.addOrgMember('acme', 'hubot');

@@ -1,12 +1,9 @@
 import { App } from '@octokit/app';
 import { OAuthApp } from '@octokit/oauth-app';
 import { Octokit } from '@octokit/rest';
-import type {
-  GitHubAppKey,
-  GitHubSignInPort,
-  GitHubUser,
-  RepositoryPermission,
-} from './github-sign-in.port.js';
+import type { GitHubAppKey } from '../credential-switching-github.js';
+import { httpStatus } from '../octokit/github-api-error.js';
+import type { GitHubSignInPort, GitHubUser } from './github-sign-in.port.js';
 
 /** The GitHub App's OAuth client (its settings page; stored by /setup/github). */
 export interface GitHubOAuthClient {
@@ -72,34 +69,16 @@ export class OctokitGitHubSignIn implements GitHubSignInPort {
     return { id: Number(data.id), login: data.login };
   }
 
-  async permission(input: {
-    installationId: number;
-    owner: string;
-    repo: string;
-    login: string;
-  }): Promise<RepositoryPermission> {
-    const octokit = await this.installation(input.installationId);
-    try {
-      const { data } = await octokit.request(
-        'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
-        { owner: input.owner, repo: input.repo, username: input.login },
-      );
-      // role_name knows maintain/triage; the legacy field only admin/write/read/none.
-      const role = (data as { role_name?: string }).role_name ?? data.permission;
-      return ROLES.includes(role as RepositoryPermission) ? (role as RepositoryPermission) : 'none';
-    } catch (error) {
-      if (httpStatus(error) === 404) return 'none'; // not a collaborator, or no such user
-      throw error;
-    }
-  }
-
   async isMember(input: {
     installationId: number;
     org: string;
     team?: string;
     login: string;
   }): Promise<boolean> {
-    const octokit = await this.installation(input.installationId);
+    const key = await this.options.appKey();
+    if (!key) throw new GitHubSignInNotConfiguredError('no GitHub App key');
+    const app = new App({ appId: key.appId, privateKey: key.privateKey, Octokit: this.Octokit });
+    const octokit = await app.getInstallationOctokit(input.installationId);
     try {
       if (input.team) {
         const { data } = await octokit.request(
@@ -120,13 +99,6 @@ export class OctokitGitHubSignIn implements GitHubSignInPort {
     }
   }
 
-  private async installation(installationId: number) {
-    const key = await this.options.appKey();
-    if (!key) throw new GitHubSignInNotConfiguredError('no GitHub App key');
-    const app = new App({ appId: key.appId, privateKey: key.privateKey, Octokit: this.Octokit });
-    return app.getInstallationOctokit(installationId);
-  }
-
   private async oauthApp(): Promise<OAuthApp<{ clientType: 'github-app' }>> {
     const client = await this.options.oauthClient();
     if (!client) throw new GitHubSignInNotConfiguredError('no OAuth client id and secret');
@@ -137,13 +109,4 @@ export class OctokitGitHubSignIn implements GitHubSignInPort {
       Octokit: this.Octokit,
     });
   }
-}
-
-const ROLES: RepositoryPermission[] = ['admin', 'maintain', 'write', 'triage', 'read', 'none'];
-
-/** The HTTP status of an Octokit RequestError, if it has one. */
-function httpStatus(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null || !('status' in error)) return undefined;
-  const status = (error as { status: unknown }).status;
-  return typeof status === 'number' ? status : undefined;
 }

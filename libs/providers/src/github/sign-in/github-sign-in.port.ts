@@ -1,12 +1,3 @@
-/** What authenticates as the GitHub App (for its installation token). */
-export interface GitHubAppKey {
-  appId: number;
-  privateKey: string;
-}
-
-/** A user's role on a repository; 'none' when they have no access. */
-export type RepositoryPermission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
-
 /** Who a GitHub sign-in turned out to be. */
 export interface GitHubUser {
   id: number;
@@ -31,16 +22,6 @@ export interface GitHubSignInPort {
     redirectUrl: string;
     codeVerifier: string;
   }): Promise<GitHubUser>;
-  /**
-   * The user's role on the repository (collaborator permission), asked with the App's
-   * installation token. A 404 is 'none'; anything else that fails throws.
-   */
-  permission(input: {
-    installationId: number;
-    owner: string;
-    repo: string;
-    login: string;
-  }): Promise<RepositoryPermission>;
   /**
    * Whether `login` is a member of `org` (of `team` in it, when given), asked with the App's
    * installation token. A 404 is "no"; anything else that fails throws.

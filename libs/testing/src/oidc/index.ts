@@ -1,6 +1,0 @@
-export {
-  type OidcServer,
-  type OidcServerOptions,
-  type OidcTestUser,
-  startOidcServer,
-} from './oidc-server.js';
