@@ -8,6 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=bootstrap/all.sh
 source scripts/bootstrap/all.sh
+# Only the tests need a browser (test/e2e/previews.int.spec.ts), so the demo never pulls it.
+# shellcheck source=bootstrap/browser.sh
+source scripts/bootstrap/browser.sh
 
 # Runs one phase and returns ITS status (not the closing echo's), so a failure is never masked.
 phase() {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { createPrismaClient, type PrismaClient, type Revision } from '@berth/db';
+import { environmentDomain, environmentIdentity } from '@berth/core';
 import {
   createBuildHandler,
   createWireHandler,
@@ -255,13 +256,11 @@ describe('build and wire stages on examples/shop', () => {
   it('wires public URLs and one generated database password reused across generations', async () => {
     const outcome = await wire.run(stageInput('wire', env, gen1));
     const wiring = (await reload(gen1)).wiring as unknown as RevisionWiring;
-    const api = `http://api-pr-${pr.number}-shop.localhost:8080`;
-    const web = `http://web-pr-${pr.number}-shop.localhost:8080`;
+    const domain = environmentDomain(environmentIdentity('acme/shop', pr.number), 'localhost');
+    const api = `http://api.${domain}:8080`;
+    const web = `http://web.${domain}:8080`;
     expect(wiring.urls).toEqual({ web, api });
-    expect(wiring.hostnames).toEqual({
-      web: `web-pr-${pr.number}-shop.localhost`,
-      api: `api-pr-${pr.number}-shop.localhost`,
-    });
+    expect(wiring.hostnames).toEqual({ web: `web.${domain}`, api: `api.${domain}` });
     expect(wiring.ports).toEqual({ web: 3000, api: 3001 });
     expect(wiring.public).toBe(false);
     expect(wiring.environment['web']).toMatchObject({ API_PUBLIC_URL: api, BERTH_URL_API: api });
@@ -313,9 +312,8 @@ describe('build and wire stages on examples/shop', () => {
     const mine = (await prisma.revision.findFirstOrThrow({ where: { environmentId: env.id } }))
       .wiring as unknown as RevisionWiring;
     const theirs = (await reload(rev)).wiring as unknown as RevisionWiring;
-    expect(theirs.environment['web']?.['API_PUBLIC_URL']).toBe(
-      `http://api-pr-${other.number}-shop.localhost:8080`,
-    );
+    const domain = environmentDomain(environmentIdentity('acme/shop', other.number), 'localhost');
+    expect(theirs.environment['web']?.['API_PUBLIC_URL']).toBe(`http://api.${domain}:8080`);
     expect(theirs.secrets?.['db_password']).not.toBe(mine.secrets?.['db_password']);
   });
 });
