@@ -45,6 +45,8 @@ const constraints = [
   },
   { sourceTag: 'type:provider', onlyDependOnLibsWithTags: ['type:core', 'type:config'] },
   { sourceTag: 'type:db', onlyDependOnLibsWithTags: ['type:core', 'type:config'] },
+  // Sign-in providers (GitHub OAuth, OIDC): network clients only, safe for the edge.
+  { sourceTag: 'type:identity', onlyDependOnLibsWithTags: ['type:core', 'type:config'] },
   { sourceTag: 'type:queue', onlyDependOnLibsWithTags: ['type:core', 'type:config'] },
   { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:core', 'type:config'] },
   {
@@ -69,6 +71,7 @@ const constraints = [
       'type:queue',
       'type:platform',
       'type:runtime',
+      'type:identity',
     ],
   },
   { sourceTag: 'type:config', onlyDependOnLibsWithTags: ['type:core'] },

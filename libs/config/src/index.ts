@@ -11,3 +11,4 @@ export {
   type GatewayConfig,
   type WorkerConfig,
 } from './schemas.js';
+export { oidcSettingsOf, type OidcSettings } from './sso-settings.js';

@@ -21,9 +21,10 @@ import {
   redisUrl,
   secret,
 } from './fields.js';
-import { imageSettings } from './image-settings.js';
 import { githubReportingSettings } from './github-reporting-settings.js';
+import { imageSettings } from './image-settings.js';
 import { runtimeSettings } from './runtime-settings.js';
+import { ssoSettings } from './sso-settings.js';
 
 export const WORKER_ROLES = ['inbox', 'relay', 'stages', 'sweep'] as const;
 export type WorkerRole = (typeof WORKER_ROLES)[number];
@@ -249,13 +250,13 @@ const workerFields = z.object({
   ...imageSettings,
   ...runtimeSettings,
   ...githubApp,
+  ...githubReportingSettings,
   ...previewLinks,
   BASE_DOMAIN: hostname(
     'localhost',
     'preview URLs are <service>-pr-<n>-<repo>.<BASE_DOMAIN>; default localhost',
   ),
   PREVIEW_URL_SCHEME: z.enum(['http', 'https']).default('https').describe('default https'),
-  ...githubReportingSettings,
   PREVIEW_URL_PORT: z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
@@ -312,6 +313,7 @@ export const gatewayConfigSchema = z.object({
     'preview URLs are <service>-pr-<n>-<repo>.<BASE_DOMAIN>; default localhost',
   ),
   ...previewLinks,
+  ...ssoSettings,
   PREVIEW_URL_SCHEME: z
     .enum(['http', 'https'])
     .default('https')

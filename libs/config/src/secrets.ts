@@ -8,6 +8,8 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'PREVIEW_LINK_SECRET',
   'BERTH_MASTER_KEY',
   'BERTH_ADMIN_TOKEN',
+  'GITHUB_APP_CLIENT_SECRET',
+  'OIDC_CLIENT_SECRET',
 ]);
 
 /** A copy safe to log: secret values replaced, URLs keep only scheme, host and port. */

@@ -1,4 +1,3 @@
 export * from './container-host/index.js';
 export * from './github/index.js';
 export * from './source/index.js';
-export * from './oidc/index.js';

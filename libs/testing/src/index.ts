@@ -3,3 +3,4 @@ export * from './github/index.js';
 export * from './webhooks/index.js';
 export * from './control-plane/index.js';
 export * from './fixtures/one-service-app.js';
+export * from './oidc/index.js';

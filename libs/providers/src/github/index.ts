@@ -18,4 +18,3 @@ export {
   type GitHubAppKey,
   GitHubAppNotConfiguredError,
 } from './credential-switching-github.js';
-export * from './sign-in/index.js';

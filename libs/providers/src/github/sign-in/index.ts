@@ -1,7 +1,0 @@
-export type { GitHubSignInPort, GitHubUser } from './github-sign-in.port.js';
-export {
-  type GitHubOAuthClient,
-  GitHubSignInNotConfiguredError,
-  OctokitGitHubSignIn,
-  type OctokitGitHubSignInOptions,
-} from './octokit-github-sign-in.js';

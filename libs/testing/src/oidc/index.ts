@@ -1,0 +1,6 @@
+export {
+  type OidcServer,
+  type OidcServerOptions,
+  type OidcTestUser,
+  startOidcServer,
+} from './oidc-server.js';
