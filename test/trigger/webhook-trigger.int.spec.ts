@@ -18,7 +18,7 @@ import {
   OutboxRelay,
   RepositoryAdmission,
 } from '@berth/lifecycle';
-import { OctokitGitHub } from '@berth/providers';
+import { OctokitGitHub, type RepositoryCoordinates } from '@berth/providers';
 import type { LifecycleQueue } from '@berth/queue';
 import { type GitHubEmulator, sendWebhook, startGitHubEmulator } from '@berth/testing';
 import { pino } from 'pino';
@@ -35,6 +35,7 @@ let prisma: PrismaClient;
 let queue: LifecycleQueue;
 let processor: InboxProcessor;
 let relay: OutboxRelay;
+let github: OctokitGitHub;
 const logger = pino({ level: 'silent' });
 
 beforeAll(async () => {
@@ -53,7 +54,7 @@ beforeAll(async () => {
     leases: new EnvironmentLeases(prisma),
     dockerHost: 'local',
   });
-  const github = new OctokitGitHub({
+  github = new OctokitGitHub({
     appId: gh.app.id,
     privateKey: gh.app.privateKey,
     baseUrl: gh.url,
@@ -66,7 +67,15 @@ beforeAll(async () => {
     parseAllowlist('acme', undefined),
     new RepositorySettingsStore(prisma),
   );
-  processor = new InboxProcessor({ inbox, store, commands, github, admission, logger });
+  processor = new InboxProcessor({
+    inbox,
+    store,
+    commands,
+    github,
+    admission,
+    logger,
+    checks: github,
+  });
   relay = new OutboxRelay({ outbox, queue, logger });
 });
 afterAll(async () => {
@@ -294,6 +303,58 @@ describe('the webhook inbox, processed by the worker', () => {
     expect(stopped).toMatchObject({ state: 'held', approvedSha: null });
     expect(stopped.generation).toBe(approved.generation + 1);
     expect(await jobIds(stopped.id)).toContain(`${stopped.id}-${stopped.generation}-teardown`);
+  });
+
+  it("Re-run on Berth's check run redeploys the head as a new generation; an older head's or another check's is ignored", async () => {
+    const repo = await repository();
+    const pr = await gh.openPullRequest({ repo, branch: 'feat', title: 'Feat' });
+    await work();
+    const env = (await environmentOf(repo))!;
+    const [owner = '', name = ''] = repo.split('/');
+    const at: RepositoryCoordinates = { installationId: gh.installationId, owner, repo: name };
+    const failed = {
+      status: 'completed',
+      conclusion: 'failure',
+      output: { title: 'Preview failed at replicate', summary: 'web exited 1' },
+    } as const;
+    const checkId = await github.createCheckRun(at, pr.headSha, 'Berth / preview', {
+      ...failed,
+      externalId: `berth:${pr.number}:1`,
+    });
+
+    const rerun = await gh.rerequestCheckRun(checkId);
+    expect(rerun?.response?.body).toMatchObject({ status: 'queued' });
+    await work();
+    const again = (await environmentOf(repo))!;
+    expect(again).toMatchObject({ generation: 2, headSha: pr.headSha, state: 'building' });
+    expect(again.revisions.map((r) => [r.generation, r.headSha])).toEqual([
+      [1, pr.headSha],
+      [2, pr.headSha],
+    ]);
+    expect(await jobIds(env.id)).toContain(`${env.id}-2-build`);
+    expect(await deliveryOutcome(rerun!.deliveryId)).toMatchObject({ outcome: 'processed' });
+
+    // The head moved on: Re-run on the old commit's check is ignored, and the check says why.
+    const head = await gh.pushToPullRequest(pr, { 'b.txt': 'b\n' });
+    await work();
+    const stale = await gh.rerequestCheckRun(checkId);
+    await work();
+    expect(await deliveryOutcome(stale!.deliveryId)).toMatchObject({
+      outcome: 'ignored',
+      detail: `this commit is no longer the pull request's head (${head.slice(0, 7)} is)`,
+    });
+    expect((await environmentOf(repo))!.generation).toBe(3);
+    expect(gh.state.checkRuns.get(checkId)).toMatchObject({
+      conclusion: 'failure',
+      output: { title: 'Re-run ignored' },
+    });
+
+    // A check run that is not Berth's: stored as ignored, the environment untouched.
+    const otherId = await github.createCheckRun(at, head, 'CI / test', { ...failed });
+    const other = await gh.rerequestCheckRun(otherId);
+    expect(other?.response?.body).toMatchObject({ status: 'ignored' });
+    await work();
+    expect((await environmentOf(repo))!.generation).toBe(3);
   });
 
   it('accepts every GitHub event name and stores unknown ones as ignored', async () => {

@@ -1,5 +1,11 @@
 import type { ApiConfig } from '@berth/config';
-import { isHandledAction, parsePullRequestEvent, PayloadError } from '@berth/core';
+import {
+  isHandledAction,
+  notOurRerun,
+  parseCheckRunEvent,
+  parsePullRequestEvent,
+  PayloadError,
+} from '@berth/core';
 import { type IncomingDelivery, WebhookInbox } from '@berth/db';
 import type { GitHubAppCredentials, Stores } from '@berth/runtime';
 import {
@@ -119,12 +125,16 @@ export class WebhooksController {
     return fresh !== undefined && fresh !== secret && verifyWebhookSignature(fresh, raw, signature);
   }
 
-  /** What to store: pull_request deliveries wait for the worker, anything else is final now. */
+  /**
+   * What to store: pull_request deliveries and Re-runs of Berth's check run wait for the worker,
+   * anything else is final now.
+   */
   private classify(
     base: Omit<IncomingDelivery, 'outcome'>,
     event: string,
     payload: unknown,
   ): IncomingDelivery {
+    if (event === 'check_run') return this.classifyCheckRun(base, payload);
     if (event !== 'pull_request') {
       return {
         ...base,
@@ -150,6 +160,47 @@ export class WebhooksController {
         ...base,
         action,
         orderingKey: `pr:${pr.repository.providerId}:${pr.prNumber}`,
+        outcome: 'received',
+      };
+    } catch (error) {
+      if (!(error instanceof PayloadError)) throw error;
+      return { ...base, action, outcome: 'rejected', detail: error.message };
+    }
+  }
+
+  /**
+   * `check_run` `rerequested` on Berth's check run ("Re-run"): queued in its pull request's order
+   * (the same key as the PR's own deliveries), so it runs after the push it follows. Other
+   * actions, and other apps' check runs, are stored as ignored.
+   */
+  private classifyCheckRun(
+    base: Omit<IncomingDelivery, 'outcome'>,
+    payload: unknown,
+  ): IncomingDelivery {
+    const action = (payload as { action?: unknown } | null)?.action;
+    if (typeof action !== 'string') {
+      return {
+        ...base,
+        outcome: 'rejected',
+        detail: 'invalid check_run payload: action: is required',
+      };
+    }
+    if (action !== 'rerequested') {
+      return {
+        ...base,
+        action,
+        outcome: 'ignored',
+        detail: `check_run action ${action} is not handled`,
+      };
+    }
+    try {
+      const run = parseCheckRunEvent(payload);
+      const notOurs = notOurRerun(run);
+      if (notOurs) return { ...base, action, outcome: 'ignored', detail: notOurs };
+      return {
+        ...base,
+        action,
+        orderingKey: `pr:${run.repository.providerId}:${run.prNumber}`,
         outcome: 'received',
       };
     } catch (error) {

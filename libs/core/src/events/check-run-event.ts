@@ -45,7 +45,7 @@ const payloadSchema = z.object({
 });
 
 /** A `check_run` delivery, validated and flattened (what a "Re-run" needs). */
-export interface CheckRunEvent {
+export interface CheckRunWebhook {
   action: string;
   checkRunId: number;
   name: string;
@@ -69,7 +69,7 @@ export interface CheckRunEvent {
 }
 
 /** Validates a `check_run` payload; throws PayloadError naming every bad field. */
-export function parseCheckRunEvent(payload: unknown): CheckRunEvent {
+export function parseCheckRunEvent(payload: unknown): CheckRunWebhook {
   const result = payloadSchema.safeParse(payload);
   if (!result.success) {
     const problems = result.error.issues.map(
@@ -100,7 +100,7 @@ export function parseCheckRunEvent(payload: unknown): CheckRunEvent {
 }
 
 /** Why a `check_run` delivery is not a Re-run of Berth's check, or undefined when it is. */
-export function notOurRerun(event: CheckRunEvent): string | undefined {
+export function notOurRerun(event: CheckRunWebhook): string | undefined {
   if (event.action !== 'rerequested') return `check_run action ${event.action} is not handled`;
   if (event.name !== BERTH_CHECK_RUN_NAME || !parseCheckRunExternalId(event.externalId)) {
     return `check run ${event.checkRunId} (${event.name}) is not Berth's`;

@@ -8,7 +8,7 @@ export {
 } from './pull-request-event.js';
 export {
   BERTH_CHECK_RUN_NAME,
-  type CheckRunEvent,
+  type CheckRunWebhook,
   checkRunExternalId,
   notOurRerun,
   parseCheckRunEvent,
