@@ -3,7 +3,6 @@
 // prints the URLs and the PR comment, then closes the PR and waits for the teardown.
 // `--keep` leaves the preview and the control plane running until Ctrl-C.
 import { fileURLToPath } from 'node:url';
-import { shareLink, signShareToken } from '@berth/core';
 import { ControlPlane, freePort } from '@berth/testing';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -59,15 +58,11 @@ try {
     changes: { 'web/DEMO.md': `demo at ${new Date().toISOString()}\n` },
   });
   log(`opened ${repository}#${pr.number}; waiting for the preview (first run builds images)…`);
-  const env = await plane.waitForState(repository, pr.number, 'ready', { timeoutMs: 600_000 });
+  await plane.waitForState(repository, pr.number, 'ready', { timeoutMs: 600_000 });
   log(`preview ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  const token = signShareToken(plane.linkSecret, {
-    environmentId: env.id,
-    expiresAt: new Date(Date.now() + 24 * 3_600_000),
-  });
-  for (const [service, url] of Object.entries(env.urls ?? {})) {
-    log(`${service.padEnd(6)} ${shareLink(url, token)}`);
-  }
+  // As an operator would: `berth share create <repo> <pr>` (links no longer appear in the comment).
+  const { links } = await plane.mintShareLink(repository, pr.number, { note: 'demo' });
+  for (const [service, link] of Object.entries(links)) log(`${service.padEnd(6)} ${link}`);
   const comment = plane.github.comments(repository, pr.number)[0];
   console.log('\n--- PR comment ---\n' + (comment?.body ?? '(none)') + '\n------------------\n');
   if (keep) {

@@ -15,7 +15,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { shareLink, signShareToken } from '@berth/core';
+import { SHARE_TOKEN_PARAM, shareLink } from '@berth/core';
 import { ControlPlane, type EnvironmentView, type PullRecord } from '@berth/testing';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +88,30 @@ async function settle(repository: string, prNumber: number, state: string) {
   );
 }
 
+/** The head's check runs once `count` of them (oldest first) have reached `status`. */
+async function checkRunsWhen(repository: string, sha: string, status: string, count = 1) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const runs = plane.github.checkRuns(repository, sha);
+    if (runs.filter((r) => r.status === status).length >= count || Date.now() > deadline) {
+      return runs.sort((a, b) => a.id - b.id);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** The PR's environment once it is ready at `generation` (or later). */
+async function settleAt(repository: string, prNumber: number, generation: number) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    const seen = await plane.environment(repository, prNumber);
+    if (seen?.state === 'ready' && seen.generation >= generation) return seen;
+    if (Date.now() > deadline)
+      throw new Error(`not ready at generation ${generation}: ${seen?.state}`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
 async function open(stack: string, state: 'ready' | 'failed'): Promise<void> {
   const files = corpusFiles(stack);
   const repository = `acme/${uniqueRepoName()}`;
@@ -114,7 +138,7 @@ async function answers(env: EnvironmentView, service: string, path = '/'): Promi
   const url = new URL(path, envUrl(env, service)).toString();
   const anonymous = await plane.viaGateway(url);
   expect(anonymous.status, `${service} without a link`).toBe(401);
-  const browser = new PreviewBrowser(plane, env.id);
+  const browser = new PreviewBrowser(plane, env);
   // Ready means started (or healthy, where the file has a healthcheck): a process may still be
   // a moment from listening, and the gateway says so (502) rather than guessing.
   let res = await browser.request(url);
@@ -138,10 +162,8 @@ async function report(env: EnvironmentView, service: string): Promise<Report> {
 
 /** A websocket handshake through the gateway with the share link's cookie; the answer's head. */
 async function upgrade(env: EnvironmentView, url: string, key: string): Promise<string[]> {
-  const token = signShareToken(plane.linkSecret, {
-    environmentId: env.id,
-    expiresAt: new Date(Date.now() + 600_000),
-  });
+  const { links } = await plane.mintShareLink(String(env['repository']), env.prNumber);
+  const token = new URL(Object.values(links)[0] ?? url).searchParams.get(SHARE_TOKEN_PARAM) ?? '';
   const login = await plane.viaGateway(shareLink(url, token));
   const cookie = [login.headers['set-cookie'] ?? []].flat()[0]?.split(';')[0] ?? '';
   return new Promise((resolve, reject) => {
@@ -267,6 +289,20 @@ describe('compose corpus through the pipeline', { timeout: READY_TIMEOUT_MS + 30
     expect(await execIn(site.Id, ['cat', '/etc/nginx/conf.d/default.conf'])).toBe(
       files['nginx/default.conf'],
     );
+    // One check run for the head, ended green, its summary naming the service and its host.
+    const [check, ...more] = await checkRunsWhen(repository, pr.headSha, 'completed');
+    expect(more).toEqual([]);
+    expect(check).toMatchObject({ name: 'Berth / preview', conclusion: 'success' });
+    expect(check?.output.summary).toContain(`| site | \`${new URL(envUrl(env, 'site')).host}`);
+
+    // "Re-run" on it redeploys the same head as a new generation, with a check run of its own.
+    const rerun = await plane.github.rerequestCheckRun(check!.id);
+    expect(rerun?.response?.body).toMatchObject({ status: 'queued' });
+    const again = await settleAt(repository, pr.number, env.generation + 1);
+    expect(again.headSha).toBe(pr.headSha);
+    const runs = await checkRunsWhen(repository, pr.headSha, 'completed', 2);
+    expect(runs.map((r) => r.conclusion)).toEqual(['success', 'success']);
+    expect(await answers(again, 'site')).toBe(files['public/index.html']);
     close('static-site');
   });
 
@@ -401,27 +437,30 @@ describe('compose corpus through the pipeline', { timeout: READY_TIMEOUT_MS + 30
   it.each([
     [
       'dev-host-mounts',
-      [
-        'services.app.volumes[1]',
-        'services.app.volumes[2]',
-        'services.app.volumes[3]',
-        'services.app.volumes[4]',
-      ],
+      'docker-compose.yml',
+      {
+        'services.app.volumes[1]': 9,
+        'services.app.volumes[2]': 10,
+        'services.app.volumes[3]': 11,
+        'services.app.volumes[4]': 12,
+      },
     ],
     [
       'ci-runner-hostile',
-      [
-        'services.runner.privileged',
-        'services.runner.network_mode',
-        'services.runner.env_file',
-        'services.runner.secrets[0]',
-        'secrets.gh_token',
-        'networks.shared.external',
-      ],
+      'compose.yaml',
+      {
+        'services.runner.privileged': 6,
+        'services.runner.network_mode': 7,
+        'services.runner.env_file': 9,
+        'services.runner.secrets[0]': 8,
+        'secrets.gh_token': 14,
+        'networks.shared.external': 18,
+      },
     ],
   ])(
-    '%s: refused, every offending field named in the PR comment, nothing created',
-    async (stack, fields) => {
+    '%s: refused, every offending field named in the PR comment and annotated on its line, nothing created',
+    async (stack, file, lines) => {
+      const fields = Object.keys(lines);
       const { repository, pr } = await environmentOf(stack);
       // The sticky comment follows the state through the outbox: give it a moment.
       let comments = plane.github.comments(repository, pr.number);
@@ -433,6 +472,16 @@ describe('compose corpus through the pipeline', { timeout: READY_TIMEOUT_MS + 30
       expect(comments).toHaveLength(1);
       const body = comments[0]?.body ?? '';
       for (const field of fields) expect(body).toContain(`- ${field}: `);
+      // The head's one check run failed, each problem annotated on its line of the file.
+      const [check, ...more] = await checkRunsWhen(repository, pr.headSha, 'completed');
+      expect(more).toEqual([]);
+      expect(check).toMatchObject({ name: 'Berth / preview', conclusion: 'failure' });
+      const annotated = Object.fromEntries(
+        (check?.annotations ?? []).map((a) => [a.title, [a.path, a.startLine, a.level]]),
+      );
+      for (const [field, line] of Object.entries(lines)) {
+        expect(annotated[field], field).toEqual([file, line, 'failure']);
+      }
       const left = await resourcesOf(repository, pr.number);
       expect([left.containers, left.networks, left.volumes].flat()).toEqual([]);
       close(stack);

@@ -94,7 +94,7 @@ async function metric(line: RegExp): Promise<number> {
 }
 
 async function reachable(env: EnvironmentView): Promise<void> {
-  const browser = new PreviewBrowser(plane, env.id);
+  const browser = new PreviewBrowser(plane, env);
   const page = await browser.request(envUrl(env, 'web'));
   expect(page.status, page.body).toBe(200);
   expect(page.body).toBe('ok\n');

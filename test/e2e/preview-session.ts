@@ -1,29 +1,45 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { shareLink, signShareToken } from '@berth/core';
+import { SHARE_TOKEN_PARAM, shareLink } from '@berth/core';
 import { type ControlPlane, type EnvironmentView, httpRequest } from '@berth/testing';
 import Docker from 'dockerode';
 
 const docker = new Docker();
 
-/** Acts as a reviewer's browser on one preview: share-link login per host, then cookies. */
+/**
+ * Acts as a reviewer's browser on one preview: a share link minted once through the admin api
+ * (as `berth share create` does), opened once per host (302 + Set-Cookie), then cookies.
+ */
 export class PreviewBrowser {
   private readonly cookies = new Map<string, string>();
+  private token: Promise<string> | undefined;
 
   constructor(
     private readonly plane: ControlPlane,
-    private readonly environmentId: string,
+    private readonly environment: Pick<EnvironmentView, 'prNumber'> & { repository?: unknown },
   ) {}
 
-  /** Opens a share link once per host (302 + Set-Cookie), like clicking it in the PR comment. */
+  /** The minted link's token: one link opens every service of the environment. */
+  private mint(): Promise<string> {
+    this.token ??= (async () => {
+      const { links } = await this.plane.mintShareLink(
+        String(this.environment.repository),
+        this.environment.prNumber,
+        { note: 'e2e preview browser' },
+      );
+      const first = Object.values(links)[0];
+      const token = first ? new URL(first).searchParams.get(SHARE_TOKEN_PARAM) : null;
+      if (!token) throw new Error(`minted share link carries no token: ${JSON.stringify(links)}`);
+      return token;
+    })();
+    return this.token;
+  }
+
+  /** Opens the share link once per host, like clicking the link an operator handed out. */
   async login(url: string): Promise<void> {
     const host = new URL(url).host;
     if (this.cookies.has(host)) return;
-    const token = signShareToken(this.plane.linkSecret, {
-      environmentId: this.environmentId,
-      expiresAt: new Date(Date.now() + 3_600_000),
-    });
-    const res = await this.plane.viaGateway(shareLink(url, token));
+    const res = await this.plane.viaGateway(shareLink(url, await this.mint()));
     if (res.status !== 302) throw new Error(`share link for ${host}: ${res.status} ${res.body}`);
     const setCookie = [res.headers['set-cookie'] ?? []].flat()[0];
     if (!setCookie) throw new Error(`share link for ${host} set no cookie`);

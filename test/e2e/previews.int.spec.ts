@@ -120,7 +120,7 @@ describe('full-stack previews', () => {
     expect(anonymous.status).toBe(401);
 
     const email = `buyer-${Date.now()}@example.test`;
-    const browser = new PreviewBrowser(plane, env1.id);
+    const browser = new PreviewBrowser(plane, env1);
     const { apiUrl, confirmed } = await placeOrder(browser, web1, email);
     expect(apiUrl).toBe(envUrl(env1, 'api')); // web calls its own PR's api, not a shared one
     expect(confirmed).toMatchObject({ status: 'confirmed' });
@@ -221,7 +221,7 @@ describe('full-stack previews', () => {
     // The URL now serves the new revision's api container.
     const api = await serviceContainer(repository, pr.number, 'api');
     expect(api.Image).toBe(tag(after, 'api'));
-    const browser = new PreviewBrowser(plane, after.id);
+    const browser = new PreviewBrowser(plane, after);
     const health = await browser.request(`${envUrl(after, 'api')}/healthz`);
     expect(health.status).toBe(200);
   }, 600_000);

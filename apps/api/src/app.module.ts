@@ -5,6 +5,8 @@ import { GitHubAppCredentials, type Stores } from '@berth/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AdminTokenGuard } from './admin/admin-token.guard.js';
 import { RepositoriesAdminController } from './admin/repositories.controller.js';
+import { SessionsAdminController } from './admin/sessions.controller.js';
+import { ShareLinksAdminController } from './admin/share-links.controller.js';
 import { BearerTokenGuard } from './environments/bearer-token.guard.js';
 import { EnvironmentsController } from './environments/environments.controller.js';
 import { OctokitManifestConversion } from './setup/manifest-conversion.js';
@@ -38,6 +40,8 @@ export class ApiModule {
         WebhooksController,
         EnvironmentsController,
         RepositoriesAdminController,
+        SessionsAdminController,
+        ShareLinksAdminController,
         SetupController,
       ],
       providers: [

@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
+import { BYPASS_HEADER } from '@berth/core';
 import { stripAccessCookies } from './access/access-cookie.js';
 import { type AccessDecision, decideAccess } from './access/access-policy.js';
+import { clientIp } from './access/client-ip.js';
+import type { IpRanges } from './access/ip-ranges.js';
 import {
   type Preflight,
   preflightAllowHeaders,
@@ -20,6 +23,10 @@ export interface FrontDoorOptions {
   scheme: 'http' | 'https';
   linkSecret: string;
   routes: { lookup: (hostname: string) => Promise<GatewayRoute | null> };
+  /** Revoked share links, held in memory (share-link-revocations.ts). */
+  revocations: { isRevoked: (linkId: string) => boolean };
+  /** TRUSTED_PROXIES: peers whose X-Forwarded-For is believed (client-ip.ts). */
+  trustedProxies: IpRanges;
   proxy: PreviewProxy;
   /** Called for every request let through to a preview (access telemetry). */
   onAccess?: (route: GatewayRoute) => void;
@@ -45,12 +52,19 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
         accessControlRequestMethod: header(req, 'access-control-request-method'),
         accessControlRequestHeaders: header(req, 'access-control-request-headers'),
         isUpgrade,
+        bypassToken: req.headers[BYPASS_HEADER],
+        clientIp: clientIp(
+          req.socket.remoteAddress,
+          req.headers['x-forwarded-for'],
+          options.trustedProxies,
+        ),
       },
       {
         secret: options.linkSecret,
         baseDomain: options.baseDomain,
         secure: options.scheme === 'https',
         now: now(),
+        isRevoked: (linkId) => options.revocations.isRevoked(linkId),
       },
     );
 
@@ -167,7 +181,8 @@ export function answerUpstreamFailure(
 
 /**
  * What the preview app receives: the original Host (so it can build its own URLs), our own
- * X-Forwarded-* (client-sent ones are overwritten: this is the edge), no Berth token or cookie.
+ * X-Forwarded-* (client-sent ones are overwritten: this is the edge), no Berth token, cookie
+ * or bypass header.
  */
 function prepareUpstreamRequest(
   req: IncomingMessage,
@@ -178,6 +193,7 @@ function prepareUpstreamRequest(
   const cookie = stripAccessCookies(req.headers.cookie);
   if (cookie === undefined) delete req.headers.cookie;
   else req.headers.cookie = cookie;
+  delete req.headers[BYPASS_HEADER];
   delete req.headers.forwarded;
   req.headers['x-forwarded-host'] = req.headers.host ?? '';
   req.headers['x-forwarded-proto'] = scheme;

@@ -1,12 +1,17 @@
 import { once } from 'node:events';
 import type { GatewayConfig } from '@berth/config';
 import type { RunningService } from '@berth/observability';
-import { RouteStore } from '@berth/db';
+import { RouteStore, ShareLinkStore } from '@berth/db';
 import { closeRedis, createRedis } from '@berth/queue';
 import { openStores } from '@berth/runtime';
 import { NestFactory } from '@nestjs/core';
 import type { Logger as PinoLogger } from 'pino';
 import { Logger } from 'nestjs-pino';
+import { ipRanges } from './access/ip-ranges.js';
+import {
+  ShareLinkRevocations,
+  subscribeToShareLinkRevocations,
+} from './access/share-link-revocations.js';
 import { answerUpstreamFailure, createFrontDoor } from './front-door.js';
 import { GatewayOpsModule } from './gateway.module.js';
 import { LastAccessRecorder } from './last-access.js';
@@ -40,7 +45,20 @@ export async function startGateway(
     subscriber,
     invalidate: (host) => routes.invalidate(host),
   }).catch((error: unknown) => logger.error({ err: error }, 'cannot subscribe to route changes'));
-  await Promise.race([subscribed, new Promise((r) => setTimeout(r, SUBSCRIBE_WAIT_MS))]);
+  // Revoked share links live in memory (no Postgres read per request); until the first read
+  // succeeds every share link is refused.
+  const shareLinks = new ShareLinkStore(stores.prisma);
+  const revocations = new ShareLinkRevocations({
+    load: () => shareLinks.revokedUnexpired(new Date()),
+    onError: (error) => logger.error({ err: error }, 'cannot read revoked share links'),
+  });
+  const revocationsSubscribed = subscribeToShareLinkRevocations(subscriber, revocations).catch(
+    (error: unknown) => logger.error({ err: error }, 'cannot subscribe to share-link revocations'),
+  );
+  await Promise.race([
+    Promise.all([subscribed, revocationsSubscribed, revocations.start()]),
+    new Promise((r) => setTimeout(r, SUBSCRIBE_WAIT_MS)),
+  ]);
 
   const lastAccess = new LastAccessRecorder({
     write: (environmentId, at) => routeStore.recordAccess(environmentId, at),
@@ -55,6 +73,8 @@ export async function startGateway(
     scheme: config.PREVIEW_URL_SCHEME,
     linkSecret: config.PREVIEW_LINK_SECRET,
     routes,
+    revocations,
+    trustedProxies: ipRanges(config.TRUSTED_PROXIES),
     proxy,
     onAccess: (route) => lastAccess.touch(route.environmentId),
     logger,
@@ -73,6 +93,7 @@ export async function startGateway(
     close: async () => {
       frontDoor.close();
       frontDoor.closeAllConnections();
+      revocations.stop();
       proxy.close();
       await ops.close();
       await Promise.allSettled([closeRedis(subscriber), stores.close()]);

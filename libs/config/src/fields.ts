@@ -1,4 +1,4 @@
-import { parseCidr } from '@berth/core';
+import { CIDR_FORM, normaliseCidr, parseCidr } from '@berth/core';
 import { z } from 'zod';
 
 // Each field carries its own fix-it hint (zod `description`) so error messages say how to fix it.
@@ -126,4 +126,32 @@ export const nameList = (hint: string) =>
     .trim()
     .regex(/^[A-Za-z0-9*._/,\s-]*$/, 'must be a comma-separated list of names')
     .optional()
+    .describe(hint);
+
+/**
+ * A comma list of IPv4/IPv6 CIDRs (TRUSTED_PROXIES), normalised; every bad entry is named with
+ * the form it should have. Empty or unset = none.
+ */
+export const cidrList = (hint: string) =>
+  z
+    .string()
+    .trim()
+    .default('')
+    .transform((value, ctx) => {
+      const entries = value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '');
+      const out: string[] = [];
+      for (const entry of entries) {
+        const cidr = normaliseCidr(entry);
+        if (cidr === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${JSON.stringify(entry)} is not ${CIDR_FORM}, with the bits past the prefix zero`,
+          });
+        } else out.push(cidr);
+      }
+      return out;
+    })
     .describe(hint);

@@ -8,6 +8,7 @@ import {
 } from '@berth/core';
 import { z } from 'zod';
 import {
+  cidrList,
   host,
   hostname,
   httpUrl,
@@ -117,6 +118,10 @@ const apiFields = z.object({
     32,
     'bearer token for /api/v1 (`Authorization: Bearer <token>`); generate one with `openssl rand -hex 32`',
   ),
+  PREVIEW_LINK_SECRET: secret(
+    32,
+    "signs the share links `berth share create` mints; the same value as the gateway's (`openssl rand -hex 32`); unset = no share links",
+  ).optional(),
   GITHUB_API_URL: httpUrl('e.g. https://api.github.com').default('https://api.github.com'),
 });
 
@@ -320,6 +325,11 @@ export const gatewayConfigSchema = z.object({
     .describe(
       'the scheme browsers use to reach the gateway (https when TLS ends in front of it): sets X-Forwarded-Proto and Secure cookies; default https',
     ),
+  TRUSTED_PROXIES: cidrList(
+    'comma list of CIDRs of proxies in front of the gateway whose X-Forwarded-For is believed ' +
+      'for the `ip` access mode (the right-most untrusted hop is the client); default none: ' +
+      'the socket address is the client',
+  ),
 });
 
 export type ApiConfig = z.infer<typeof apiConfigSchema>;

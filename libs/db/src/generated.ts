@@ -22,6 +22,7 @@ export type {
   Resource,
   Revision,
   Route,
+  ShareLink,
   StageRun,
   WebhookDelivery,
 } from '../../../prisma/generated/client/client.js';

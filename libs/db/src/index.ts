@@ -48,7 +48,12 @@ export {
   EnvironmentQueries,
   type RevisionWithRuns,
 } from './environments/environment-queries.js';
-export { type RouteOwner, RouteStore, type RouteTarget } from './routes/route-store.js';
+export {
+  type RouteAccess,
+  type RouteOwner,
+  RouteStore,
+  type RouteTarget,
+} from './routes/route-store.js';
 export { RevisionStore } from './revisions/revision-store.js';
 export { StageRunStore, type StageRunWrite } from './revisions/stage-run-store.js';
 export { LifecycleEventStore } from './events/lifecycle-event-store.js';
@@ -61,7 +66,12 @@ export {
   type MemoryReservation,
 } from './ledger/host-memory-ledger.js';
 export { GLOBAL_SCOPE, PostgresSecretStore } from './secrets/postgres-secret-store.js';
-export { RepositorySettingsStore } from './settings/repository-settings-store.js';
+export { accessModesOf, RepositorySettingsStore } from './settings/repository-settings-store.js';
+export {
+  type NewShareLink,
+  type ShareableEnvironment,
+  ShareLinkStore,
+} from './share-links/share-link-store.js';
 export {
   type NewSsoSession,
   type RedeemedCode,

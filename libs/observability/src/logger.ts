@@ -10,6 +10,7 @@ export const REDACTED_PATHS = [
   'req.headers["x-hub-signature-256"]',
   'req.headers["x-hub-signature"]',
   'req.headers["x-berth-share-token"]',
+  'req.headers["x-berth-bypass"]',
   'res.headers["set-cookie"]',
   '*.password',
   '*.token',

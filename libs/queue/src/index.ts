@@ -16,6 +16,7 @@ export {
   type LifecycleJobName,
   type NotifyJobData,
   ROUTES_CHANNEL,
+  SHARE_LINKS_CHANNEL,
   LIFECYCLE_QUEUE,
   SINK_QUEUE,
   type LifecycleQueue,

@@ -52,6 +52,8 @@ export type LifecycleQueue = Queue<LifecycleJobData, unknown, LifecycleJobName>;
 
 /** Redis pub/sub channel the gateway listens on; message = a hostname, or `*` for all. */
 export const ROUTES_CHANNEL = 'berth:routes';
+/** Redis pub/sub channel of revoked share links; message = a share link id (decision 0013). */
+export const SHARE_LINKS_CHANNEL = 'berth:share-links';
 
 export function createLifecycleQueue(
   connection: Redis,

@@ -1,4 +1,6 @@
 import {
+  generateBypassToken,
+  hashBypassToken,
   isRepositoryFullName,
   parseRepositorySettingsPatch,
   type RepositorySettings,
@@ -16,15 +18,22 @@ import {
   Logger,
   Param,
   Patch,
+  Post,
   UseGuards,
 } from '@nestjs/common';
 import { STORES } from '../tokens.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
+import { GatewayNotifications } from './gateway-notifications.js';
 
 /** A repository's operator settings as the admin API shows them. */
-export interface RepositorySettingsView extends Omit<RepositorySettings, 'stored'> {
+export interface RepositorySettingsView extends Omit<
+  RepositorySettings,
+  'stored' | 'bypassTokenHash'
+> {
   /** False: nothing is stored, every value is Berth's default. */
   configured: boolean;
+  /** Whether a bypass secret exists (`berth repo rotate-bypass`); the secret is never shown again. */
+  bypassTokenSet: boolean;
 }
 
 /**
@@ -36,9 +45,11 @@ export interface RepositorySettingsView extends Omit<RepositorySettings, 'stored
 export class RepositoriesAdminController {
   private readonly logger = new Logger('admin');
   private readonly settings: RepositorySettingsStore;
+  private readonly notify: GatewayNotifications;
 
   constructor(@Inject(STORES) stores: Stores) {
     this.settings = new RepositorySettingsStore(stores.prisma);
+    this.notify = new GatewayNotifications(stores);
   }
 
   @Get()
@@ -73,6 +84,8 @@ export class RepositoriesAdminController {
       });
     }
     const updated = await this.settings.update(repository, parsed.patch);
+    // Gateways cache routes with their repository's access settings: drop them now.
+    await this.notify.repositoryAccessChanged(repository);
     // Which fields changed, never their values' secrets (settings hold none, but stay terse).
     this.logger.log({
       msg: 'repository settings changed',
@@ -80,6 +93,29 @@ export class RepositoriesAdminController {
       fields: Object.keys(parsed.patch),
     });
     return view(updated);
+  }
+
+  /**
+   * A new bypass secret for the `token` mode, returned once and stored only as its SHA-256; the
+   * previous one stops working as soon as gateways drop the repository's routes (at once).
+   */
+  @Post(':owner/:name/bypass-token')
+  @HttpCode(200)
+  async rotateBypassToken(
+    @Param('owner') owner: string,
+    @Param('name') name: string,
+  ): Promise<{ repository: string; secret: string; header: string; tokenModeEnabled: boolean }> {
+    const repository = fullName(owner, name);
+    const secret = generateBypassToken();
+    const updated = await this.settings.setBypassTokenHash(repository, hashBypassToken(secret));
+    await this.notify.repositoryAccessChanged(repository);
+    this.logger.log({ msg: 'bypass token rotated', repository });
+    return {
+      repository: updated.fullName,
+      secret,
+      header: 'X-Berth-Bypass',
+      tokenModeEnabled: updated.accessModes.includes('token'),
+    };
   }
 
   @Delete(':owner/:name')
@@ -90,6 +126,7 @@ export class RepositoriesAdminController {
   ): Promise<RepositorySettingsView & { removed: boolean }> {
     const repository = fullName(owner, name);
     const removed = await this.settings.remove(repository);
+    await this.notify.repositoryAccessChanged(repository);
     return { ...view(await this.settings.forRepository(repository)), removed };
   }
 }
@@ -105,6 +142,6 @@ function fullName(owner: string, name: string): string {
 }
 
 function view(settings: RepositorySettings): RepositorySettingsView {
-  const { stored, ...rest } = settings;
-  return { ...rest, configured: stored };
+  const { stored, bypassTokenHash, ...rest } = settings;
+  return { ...rest, configured: stored, bypassTokenSet: bypassTokenHash !== undefined };
 }

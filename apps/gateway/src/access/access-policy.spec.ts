@@ -9,7 +9,14 @@ const ENV_A = '0f8e2a51-7c1d-4b2e-9a3f-5d6c7b8a9e01';
 const ENV_B = '7a7a7a7a-7c1d-4b2e-9a3f-5d6c7b8a9e02';
 const NOW = new Date('2026-11-20T12:00:00Z');
 const LATER = new Date('2026-11-20T14:00:00Z');
-const context = { secret: SECRET, baseDomain: 'preview.example.com', secure: true, now: NOW };
+const context = {
+  secret: SECRET,
+  baseDomain: 'preview.example.com',
+  secure: true,
+  now: NOW,
+  isRevoked: () => false,
+};
+const LINK = 'a1b2c3d4-0000-4000-8000-000000000001';
 
 const route = (accessMode: 'private' | 'public' = 'private'): GatewayRoute => ({
   hostname: 'web.pr-1-shop-0123456789.preview.example.com',
@@ -31,7 +38,7 @@ const request = (overrides: Partial<AccessRequest> = {}): AccessRequest => ({
   ...overrides,
 });
 const tokenFor = (environmentId: string, expiresAt = LATER, secret = SECRET) =>
-  signShareToken(secret, { environmentId, expiresAt });
+  signShareToken(secret, { environmentId, expiresAt, linkId: LINK });
 
 describe('decideAccess', () => {
   it('lets public routes through with no check, still removing any token', () => {

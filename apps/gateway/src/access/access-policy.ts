@@ -7,6 +7,7 @@ import {
   cookieValues,
   environmentDomainOf,
 } from './access-cookie.js';
+import { admittingMode } from './access-modes.js';
 import type { Preflight } from './cors-preflight.js';
 import { sameHostLocation } from './same-host-location.js';
 
@@ -21,6 +22,10 @@ export interface AccessRequest {
   accessControlRequestMethod: string | undefined;
   accessControlRequestHeaders: string | undefined;
   isUpgrade: boolean;
+  /** X-Berth-Bypass as received (the `token` mode); never forwarded, never logged. */
+  bypassToken?: string | string[] | undefined;
+  /** The client address the `ip` mode checks (see client-ip.ts). */
+  clientIp?: string | undefined;
 }
 
 export interface AccessContext {
@@ -28,12 +33,18 @@ export interface AccessContext {
   baseDomain: string;
   secure: boolean;
   now: Date;
+  /**
+   * Whether a share link was revoked: an in-memory lookup the front door passes in (see
+   * share-link-revocations.ts), so deciding stays pure and reads no database.
+   */
+  isRevoked: (linkId: string) => boolean;
 }
 
 export type DenyReason =
   | 'no-credentials'
   | 'wrong-environment'
   | 'foreign-origin'
+  | 'revoked'
   | Extract<ShareTokenVerdict, { ok: false }>['reason'];
 
 export type AccessDecision =
@@ -45,10 +56,11 @@ export type AccessDecision =
   | { action: 'deny'; reason: DenyReason };
 
 /**
- * Private by default: a private route needs a share token for its environment (query) or the
- * cookie a token was exchanged for. A GET/HEAD with a valid token is redirected to the same URL
- * without it, setting the cookie, so the token leaves the address bar and history; the redirect
- * never leaves the host, whatever the path looks like.
+ * Private by default: a private route is let in when any enabled way admits it: a share token
+ * for its environment (query) or the cookie a token was exchanged for, unrevoked; the bypass
+ * header (`token` mode); the client address (`ip` mode). A GET/HEAD with a valid token is
+ * redirected to the same URL without it, setting the cookie, so the token leaves the address bar
+ * and history; the redirect never leaves the host, whatever the path looks like.
  */
 export function decideAccess(
   route: GatewayRoute,
@@ -77,6 +89,8 @@ export function decideAccess(
     if (verdict.environmentId !== route.environmentId) {
       return { ok: false as const, reason: 'wrong-environment' as const };
     }
+    if (context.isRevoked(verdict.linkId))
+      return { ok: false as const, reason: 'revoked' as const };
     return verdict;
   };
 
@@ -103,6 +117,9 @@ export function decideAccess(
     // Other methods (and WebSockets) are authorised by the token itself, without a redirect.
     return { action: 'proxy', url: cleanUrl };
   }
+
+  // The repository's other ways in (decision 0013): explicit, so no ambient-credential check.
+  if (admittingMode(route.access, request)) return { action: 'proxy', url: cleanUrl };
 
   const cookies = cookieValues(request.cookie, accessCookieName(route.environmentId));
   if (cookies.length > 0 && !ambientCredentialsAllowed(request, context.baseDomain)) {

@@ -5,9 +5,11 @@ const REASONS: Record<DenyReason, string> = {
   'no-credentials': 'This browser has no access to it yet.',
   'wrong-environment': 'The link you used belongs to a different preview.',
   'foreign-origin': 'The page asking is not part of this preview.',
-  expired: 'The link you used has expired; the Berth comment always carries a fresh one.',
+  expired: 'The link you used has expired; ask an operator for a new one.',
+  revoked: 'The link you used was revoked by an operator.',
   'bad-signature': 'The link you used is not valid (it was changed, or signed with another key).',
-  malformed: 'The link you used is damaged; copy it again from the comment.',
+  malformed:
+    'The link you used is damaged (or from before links became revocable); ask for a new one.',
 };
 
 /** 401: the preview exists, but it is private and this request carries no valid access. */
@@ -16,8 +18,8 @@ export function privatePage(host: string, reason: DenyReason): string {
     'Private preview',
     `<h1>This preview is private</h1>
 <p><code>${escapeHtml(host)}</code> is a private preview. ${REASONS[reason]}</p>
-<p>Open it through the link in the pull request's Berth comment: that link signs you in to this
-preview for a limited time.</p>
+<p>Sign in if the repository allows it, or ask an operator of this Berth for a share link
+(<code>berth share create</code>): it opens this preview for a limited time.</p>
 `,
   );
 }

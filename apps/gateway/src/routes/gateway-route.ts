@@ -1,3 +1,16 @@
+import type { PreviewAccessMode } from '@berth/core';
+
+/** The repository's ways into a private route besides a Berth cookie (decision 0013). */
+export interface RouteAccess {
+  /** owner/name, lowercased. */
+  repository: string;
+  modes: PreviewAccessMode[];
+  /** Canonical CIDRs the `ip` mode admits. */
+  ipAllowlist: string[];
+  /** SHA-256 hex of the `token` mode's bypass secret. */
+  bypassTokenHash: string | null;
+}
+
 /** What the gateway needs from a `Route` row: where a hostname goes and who may open it. */
 export interface GatewayRoute {
   hostname: string;
@@ -6,6 +19,8 @@ export interface GatewayRoute {
   targetHost: string;
   targetPort: number;
   accessMode: 'private' | 'public';
+  /** Loaded with the route from the repository's settings; absent = cookies only. */
+  access?: RouteAccess;
 }
 
 /** Finds the route for a hostname; null when there is none. Throws when the store is down. */

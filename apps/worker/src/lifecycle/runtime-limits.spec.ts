@@ -60,6 +60,8 @@ describe('repositoryCeilings', () => {
           enabled: true,
           accessMode: 'private',
           allowedVariables: [],
+          accessModes: [],
+          ipAllowlist: [],
           stored: true,
           maxMemoryMb: 512,
           maxServices: 5,

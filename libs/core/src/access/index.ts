@@ -1,3 +1,12 @@
+export { BYPASS_HEADER, generateBypassToken, hashBypassToken } from './bypass-token.js';
+export { CIDR_FORM, normaliseCidr } from './cidr.js';
+export {
+  parseShareLinkRequest,
+  SHARE_LINK_TTL_DEFAULT_S,
+  SHARE_LINK_TTL_MAX_S,
+  SHARE_LINK_TTL_MIN_S,
+  type ShareLinkRequest,
+} from './share-link-request.js';
 export {
   SHARE_TOKEN_PARAM,
   type ShareTokenClaims,

@@ -7,29 +7,65 @@ const ENV_A = '6f1c2d3e-0000-4000-8000-00000000000a';
 const ENV_B = '6f1c2d3e-0000-4000-8000-00000000000b';
 const NOW = new Date('2026-11-20T12:00:00Z');
 const IN_AN_HOUR = new Date('2026-11-20T13:00:00Z');
+const LINK = '0b5e0000-0000-4000-8000-0000000000aa';
 
 describe('signShareToken / verifyShareToken', () => {
   it('round-trips the environment id and expiry (second precision)', () => {
-    const token = signShareToken(SECRET, { environmentId: ENV_A, expiresAt: IN_AN_HOUR });
+    const token = signShareToken(SECRET, {
+      environmentId: ENV_A,
+      expiresAt: IN_AN_HOUR,
+      linkId: LINK,
+    });
     expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
     expect(verifyShareToken(SECRET, token, NOW)).toEqual({
       ok: true,
       environmentId: ENV_A,
       expiresAt: IN_AN_HOUR,
+      linkId: LINK,
     });
   });
 
   it('is deterministic for the same claims and differs per environment', () => {
-    const a1 = signShareToken(SECRET, { environmentId: ENV_A, expiresAt: IN_AN_HOUR });
-    const a2 = signShareToken(SECRET, { environmentId: ENV_A, expiresAt: IN_AN_HOUR });
-    const b = signShareToken(SECRET, { environmentId: ENV_B, expiresAt: IN_AN_HOUR });
+    const a1 = signShareToken(SECRET, {
+      environmentId: ENV_A,
+      expiresAt: IN_AN_HOUR,
+      linkId: LINK,
+    });
+    const a2 = signShareToken(SECRET, {
+      environmentId: ENV_A,
+      expiresAt: IN_AN_HOUR,
+      linkId: LINK,
+    });
+    const b = signShareToken(SECRET, { environmentId: ENV_B, expiresAt: IN_AN_HOUR, linkId: LINK });
     expect(a1).toBe(a2);
     expect(b).not.toBe(a1);
     expect(verifyShareToken(SECRET, b, NOW)).toMatchObject({ ok: true, environmentId: ENV_B });
   });
 
+  it('refuses a correctly signed token that carries no link id (minted before revocation)', () => {
+    const payload = Buffer.from(JSON.stringify({ e: ENV_A, x: 4102444800 })).toString('base64url');
+    const mac = createHmac('sha256', SECRET)
+      .update('berth-share-v1.')
+      .update(payload)
+      .digest('base64url');
+    expect(verifyShareToken(SECRET, `${payload}.${mac}`, NOW)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
+  });
+
+  it('refuses to sign without a link id', () => {
+    expect(() =>
+      signShareToken(SECRET, { environmentId: ENV_A, expiresAt: IN_AN_HOUR, linkId: '' }),
+    ).toThrow(/linkId/);
+  });
+
   it('expires at expiresAt exactly', () => {
-    const token = signShareToken(SECRET, { environmentId: ENV_A, expiresAt: IN_AN_HOUR });
+    const token = signShareToken(SECRET, {
+      environmentId: ENV_A,
+      expiresAt: IN_AN_HOUR,
+      linkId: LINK,
+    });
     expect(verifyShareToken(SECRET, token, new Date(IN_AN_HOUR.getTime() - 1000)).ok).toBe(true);
     expect(verifyShareToken(SECRET, token, IN_AN_HOUR)).toEqual({ ok: false, reason: 'expired' });
   });
@@ -38,12 +74,17 @@ describe('signShareToken / verifyShareToken', () => {
     const token = signShareToken(`${SECRET}-other`, {
       environmentId: ENV_A,
       expiresAt: IN_AN_HOUR,
+      linkId: LINK,
     });
     expect(verifyShareToken(SECRET, token, NOW)).toEqual({ ok: false, reason: 'bad-signature' });
   });
 
   it('refuses a payload swapped to another environment under the original signature', () => {
-    const token = signShareToken(SECRET, { environmentId: ENV_A, expiresAt: IN_AN_HOUR });
+    const token = signShareToken(SECRET, {
+      environmentId: ENV_A,
+      expiresAt: IN_AN_HOUR,
+      linkId: LINK,
+    });
     const [, signature] = token.split('.');
     const forged = Buffer.from(JSON.stringify({ e: ENV_B, x: 4102444800 })).toString('base64url');
     expect(verifyShareToken(SECRET, `${forged}.${signature}`, NOW)).toEqual({
@@ -93,14 +134,14 @@ describe('signShareToken / verifyShareToken', () => {
   });
 
   it('names the bad argument', () => {
-    expect(() => signShareToken('short', { environmentId: ENV_A, expiresAt: IN_AN_HOUR })).toThrow(
-      /PREVIEW_LINK_SECRET/,
-    );
-    expect(() => signShareToken(SECRET, { environmentId: '', expiresAt: IN_AN_HOUR })).toThrow(
-      /environmentId/,
-    );
     expect(() =>
-      signShareToken(SECRET, { environmentId: ENV_A, expiresAt: new Date('nope') }),
+      signShareToken('short', { environmentId: ENV_A, expiresAt: IN_AN_HOUR, linkId: LINK }),
+    ).toThrow(/PREVIEW_LINK_SECRET/);
+    expect(() =>
+      signShareToken(SECRET, { environmentId: '', expiresAt: IN_AN_HOUR, linkId: LINK }),
+    ).toThrow(/environmentId/);
+    expect(() =>
+      signShareToken(SECRET, { environmentId: ENV_A, expiresAt: new Date('nope'), linkId: LINK }),
     ).toThrow(/expiresAt/);
   });
 });

@@ -11,28 +11,34 @@ const MAC_CONTEXT = 'berth-share-v1.';
 export interface ShareTokenClaims {
   environmentId: string;
   expiresAt: Date;
+  /** The `share_links` row it was minted as: gateways refuse it once that row is revoked. */
+  linkId: string;
 }
 
 export type ShareTokenVerdict =
-  | { ok: true; environmentId: string; expiresAt: Date }
+  | { ok: true; environmentId: string; expiresAt: Date; linkId: string }
   | { ok: false; reason: 'malformed' | 'bad-signature' | 'expired' };
 
 /**
- * A share link's token: base64url(JSON {e: environment id, x: expiry in epoch seconds}) + "." +
- * base64url(HMAC-SHA256). Stateless, so the gateway verifies it with the secret alone; it
- * opens exactly one environment until it expires.
+ * A share link's token: base64url(JSON {e: environment id, x: expiry in epoch seconds, l: link
+ * id}) + "." + base64url(HMAC-SHA256). The gateway verifies it with the secret alone, then asks
+ * its in-memory revocation list about `l`; it opens exactly one environment until it expires.
+ * A token without a link id (minted before links were revocable) is refused as malformed.
  */
 export function signShareToken(secret: string, claims: ShareTokenClaims): string {
   assertSecret(secret);
-  const { environmentId, expiresAt } = claims;
+  const { environmentId, expiresAt, linkId } = claims;
   if (typeof environmentId !== 'string' || environmentId.trim() === '') {
     throw new TypeError('signShareToken: environmentId must be a non-empty string');
+  }
+  if (typeof linkId !== 'string' || linkId.trim() === '') {
+    throw new TypeError('signShareToken: linkId must be a non-empty string (a share_links id)');
   }
   if (!(expiresAt instanceof Date) || Number.isNaN(expiresAt.getTime())) {
     throw new TypeError('signShareToken: expiresAt must be a valid Date');
   }
   const payload = Buffer.from(
-    JSON.stringify({ e: environmentId, x: Math.floor(expiresAt.getTime() / 1000) }),
+    JSON.stringify({ e: environmentId, x: Math.floor(expiresAt.getTime() / 1000), l: linkId }),
     'utf8',
   ).toString('base64url');
   return `${payload}.${mac(secret, payload).toString('base64url')}`;
@@ -94,11 +100,12 @@ function parseClaims(payload: string): ShareTokenClaims | undefined {
   try {
     const raw = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
     if (typeof raw !== 'object' || raw === null) return undefined;
-    const { e, x } = raw as { e?: unknown; x?: unknown };
+    const { e, x, l } = raw as { e?: unknown; x?: unknown; l?: unknown };
     if (typeof e !== 'string' || e === '' || typeof x !== 'number' || !Number.isSafeInteger(x)) {
       return undefined;
     }
-    return { environmentId: e, expiresAt: new Date(x * 1000) };
+    if (typeof l !== 'string' || l === '') return undefined;
+    return { environmentId: e, expiresAt: new Date(x * 1000), linkId: l };
   } catch {
     return undefined;
   }

@@ -1,6 +1,9 @@
 export { type Admission, admitRepository, type Allowlist, parseAllowlist } from './allowlist.js';
 export {
   ACCESS_MODES,
+  IP_ALLOWLIST_MAX,
+  PREVIEW_ACCESS_MODES,
+  type PreviewAccessMode,
   type AccessModeSetting,
   allowedVariables,
   DB_MODES,

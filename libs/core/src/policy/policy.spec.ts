@@ -43,6 +43,8 @@ describe('repository settings', () => {
       enabled: true,
       accessMode: 'private',
       allowedVariables: [],
+      accessModes: [],
+      ipAllowlist: [],
       stored: false,
     });
   });
@@ -86,5 +88,48 @@ describe('repository settings', () => {
     expect(byField['maxMemoryMb']).toMatch(/greater than 0/);
     expect(byField['allowedVariables.0']).toMatch(/variable name/);
     expect(byField['colour']).toMatch(/unknown setting/);
+  });
+});
+
+describe('access mode settings', () => {
+  it('accepts access modes in a fixed order without duplicates, and CIDRs in canonical form', () => {
+    const parsed = parseRepositorySettingsPatch({
+      accessModes: ['token', 'ip', 'token'],
+      ipAllowlist: ['203.0.113.0/24', '2001:DB8::/32', '203.0.113.0/24', '::ffff:10.0.0.1'],
+    });
+    expect(parsed).toEqual({
+      ok: true,
+      patch: {
+        accessModes: ['ip', 'token'],
+        ipAllowlist: ['203.0.113.0/24', '2001:db8::/32', '::ffff:a00:1/128'],
+      },
+    });
+  });
+
+  it('names an unknown mode and lists the valid ones', () => {
+    const parsed = parseRepositorySettingsPatch({ accessModes: ['ip', 'vpn'] });
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.problems).toEqual([
+      { field: 'accessModes.1', message: '"vpn" is not an access mode; valid: sso, ip, token' },
+    ]);
+  });
+
+  it('names a bad CIDR and shows the form', () => {
+    const parsed = parseRepositorySettingsPatch({ ipAllowlist: ['10.0.0.0/8', '10.1.2.3/8'] });
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.problems).toHaveLength(1);
+    expect(parsed.problems[0]?.field).toBe('ipAllowlist.1');
+    expect(parsed.problems[0]?.message).toMatch(
+      /"10\.1\.2\.3\/8" is not a CIDR such as 203\.0\.113\.0\/24/,
+    );
+  });
+
+  it('defaults to no extra way in', () => {
+    expect(defaultRepositorySettings('acme/shop')).toMatchObject({
+      accessModes: [],
+      ipAllowlist: [],
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CIDR_FORM, normaliseCidr } from '../access/cidr.js';
 import { TTL_MAX_MS, TTL_MIN_MS } from '../labels/label-config.js';
 
 // Operator-owned policy for one repository. It lives in the state store (set with `berth repo
@@ -8,6 +9,14 @@ export const ACCESS_MODES = ['private', 'public'] as const;
 export type AccessModeSetting = (typeof ACCESS_MODES)[number];
 export const DB_MODES = ['fresh', 'branch', 'seed-from-production'] as const;
 export type DbModeSetting = (typeof DB_MODES)[number];
+/**
+ * Ways into a private preview besides a Berth cookie (decision 0013); any one admits a request.
+ * Share links need no mode: they work for every private repository.
+ */
+export const PREVIEW_ACCESS_MODES = ['sso', 'ip', 'token'] as const;
+export type PreviewAccessMode = (typeof PREVIEW_ACCESS_MODES)[number];
+/** Entries an IP allowlist may hold: checked per request, so kept short. */
+export const IP_ALLOWLIST_MAX = 100;
 
 /** Everything a stage may ask about a repository; unset columns are filled with the defaults. */
 export interface RepositorySettings {
@@ -29,6 +38,12 @@ export interface RepositorySettings {
   maxServices?: number;
   /** COMPOSE_VARIABLES_FILE keys that reach this repository; none unless listed. */
   allowedVariables: string[];
+  /** Enabled ways in besides cookies (sso, ip, token); none by default. */
+  accessModes: PreviewAccessMode[];
+  /** Canonical CIDRs the `ip` mode admits. */
+  ipAllowlist: string[];
+  /** SHA-256 hex of the `token` mode's bypass secret (never the secret itself). */
+  bypassTokenHash?: string;
   /** False when no row exists: every value above is a default. */
   stored: boolean;
 }
@@ -39,6 +54,8 @@ export function defaultRepositorySettings(fullName: string): RepositorySettings 
     enabled: true,
     accessMode: 'private',
     allowedVariables: [],
+    accessModes: [],
+    ipAllowlist: [],
     stored: false,
   };
 }
@@ -106,6 +123,38 @@ export const repositorySettingsPatchSchema = z
         { error: 'must be a list of variable names' },
       )
       .max(500, 'must list at most 500 variables')
+      .optional(),
+    accessModes: z
+      .array(
+        z.enum(PREVIEW_ACCESS_MODES, {
+          error: (issue) =>
+            `${JSON.stringify(issue.input)} is not an access mode; valid: ${PREVIEW_ACCESS_MODES.join(', ')}`,
+        }),
+        { error: `must be a list of access modes (${PREVIEW_ACCESS_MODES.join(', ')})` },
+      )
+      .transform((modes) => PREVIEW_ACCESS_MODES.filter((mode) => modes.includes(mode)))
+      .optional(),
+    ipAllowlist: z
+      .array(z.string({ error: `each entry must be ${CIDR_FORM}` }), {
+        error: `must be a list of CIDRs, each ${CIDR_FORM}`,
+      })
+      .max(IP_ALLOWLIST_MAX, `must list at most ${IP_ALLOWLIST_MAX} CIDRs`)
+      .transform((entries, ctx) => {
+        const out: string[] = [];
+        entries.forEach((entry, index) => {
+          const cidr = normaliseCidr(entry);
+          if (cidr === undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [index],
+              message: `${JSON.stringify(entry)} is not ${CIDR_FORM}, with the bits past the prefix zero`,
+            });
+          } else if (!out.includes(cidr)) {
+            out.push(cidr);
+          }
+        });
+        return out;
+      })
       .optional(),
   })
   .strict();

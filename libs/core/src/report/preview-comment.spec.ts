@@ -48,16 +48,15 @@ describe('renderPreviewComment', () => {
     expect(body).toMatchSnapshot();
   });
 
-  it('ready, private: share links, what was rebuilt vs reused, label notes', () => {
+  it('ready, private: plain URLs and how to get in, what was rebuilt vs reused, label notes', () => {
     const body = renderPreviewComment({
       ...base,
       state: 'ready',
       event: { kind: 'ready' },
       urls: {
-        web: 'http://web-pr-12-shop.localhost:8080/?berth_token=t1',
-        api: 'http://api-pr-12-shop.localhost:8080/?berth_token=t2',
+        web: 'http://web-pr-12-shop.localhost:8080',
+        api: 'http://api-pr-12-shop.localhost:8080',
       },
-      linksExpireAt: new Date('2026-11-20T10:00:00.000Z'),
       services: base.services.map((s) => ({ ...s, status: 'running' })),
       stages: readyStages,
       labelNotes: [
@@ -67,7 +66,9 @@ describe('renderPreviewComment', () => {
     });
     expect(body).toContain('✅ Preview ready');
     expect(body).toContain('Rebuilt: `api` · reused: `web`.');
-    expect(body).toContain('signed share links, valid until 2026-11-20T10:00:00Z');
+    expect(body).toContain('ask a Berth operator for a share link');
+    expect(body).toContain(`berth share create ${base.repo} ${base.pr}`);
+    expect(body).not.toContain('berth_token');
     expect(body).toContain('unknown label \\| not a Berth option');
     expect(body).toMatchSnapshot();
   });

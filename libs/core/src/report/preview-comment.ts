@@ -45,12 +45,13 @@ export interface PreviewCommentInput {
   pr: number;
   headSha: string;
   generation: number;
-  /** Exposed service → the link to show (a share link when private, else the plain URL). */
+  /**
+   * Exposed service → its plain URL. Never a share link: a PR comment is public on a public
+   * repository, so it carries no credential (decision 0013).
+   */
   urls: Readonly<Record<string, string>>;
-  /** Private previews get share links; the comment says so. Default private. */
+  /** Private previews say how to get in. Default private. */
   access?: 'private' | 'public';
-  /** When share links stop working (shown for private previews). */
-  linksExpireAt?: Date;
   services: readonly PreviewCommentService[];
   stages: readonly PreviewCommentStage[];
   /** Label problems and "not yet supported" options from the last label parse. */
@@ -159,12 +160,9 @@ function urlsSection(input: PreviewCommentInput): string[] {
   const lines = ['#### URLs', '', '| Service | URL |', '| --- | --- |'];
   for (const [service, url] of entries) lines.push(`| \`${service}\` | ${cell(url)} |`);
   if ((input.access ?? 'private') === 'private') {
-    const until = input.linksExpireAt
-      ? ` until ${input.linksExpireAt.toISOString().replace(/\.\d{3}Z$/, 'Z')}`
-      : '';
     lines.push(
       '',
-      `Private preview: these are signed share links, valid${until}. Anyone holding one can open the preview — share them with care.`,
+      `Private preview: sign in if this repository allows it, or ask a Berth operator for a share link (\`berth share create ${input.repo} ${input.pr}\`).`,
     );
   }
   return lines;

@@ -1,4 +1,6 @@
+import type { PreviewAccessMode } from '@berth/core';
 import type { AccessMode, EnvironmentState, PrismaClient, Resource, Route } from '../generated.js';
+import { accessModesOf } from '../settings/repository-settings-store.js';
 
 /** What the gateway needs from a route: where a hostname goes and who may open it. */
 export interface RouteTarget {
@@ -8,6 +10,15 @@ export interface RouteTarget {
   targetHost: string;
   targetPort: number;
   accessMode: AccessMode;
+}
+
+/** The repository's access settings, loaded with its routes (decision 0013). */
+export interface RouteAccess {
+  /** owner/name, lowercased. */
+  repository: string;
+  modes: PreviewAccessMode[];
+  ipAllowlist: string[];
+  bypassTokenHash: string | null;
 }
 
 /** The environment a hostname is routed to, as much as expose needs to refuse a takeover. */
@@ -38,6 +49,55 @@ export class RouteStore {
         accessMode: true,
       },
     });
+  }
+
+  /**
+   * The gateway's read with the repository's access settings: two indexed reads per hostname,
+   * done once per cache fill (settings are keyed by name, not by a relation, so they can be
+   * written before the repository's first webhook).
+   */
+  async targetWithAccess(
+    hostname: string,
+  ): Promise<(RouteTarget & { access: RouteAccess }) | null> {
+    const row = await this.prisma.route.findUnique({
+      where: { hostname },
+      select: {
+        hostname: true,
+        environmentId: true,
+        service: true,
+        targetHost: true,
+        targetPort: true,
+        accessMode: true,
+        environment: { select: { repository: { select: { fullName: true } } } },
+      },
+    });
+    if (!row) return null;
+    const { environment, ...target } = row;
+    const repository = environment.repository.fullName.toLowerCase();
+    const settings = await this.prisma.repositorySettings.findUnique({
+      where: { fullName: repository },
+      select: { accessModes: true, ipAllowlist: true, bypassTokenHash: true },
+    });
+    return {
+      ...target,
+      access: {
+        repository,
+        modes: accessModesOf(settings?.accessModes ?? []),
+        ipAllowlist: settings?.ipAllowlist ?? [],
+        bypassTokenHash: settings?.bypassTokenHash ?? null,
+      },
+    };
+  }
+
+  /** Hostnames routed to a repository's environments: what a settings change invalidates. */
+  async hostnamesOfRepository(fullName: string): Promise<string[]> {
+    const rows = await this.prisma.route.findMany({
+      where: {
+        environment: { repository: { fullName: { equals: fullName, mode: 'insensitive' } } },
+      },
+      select: { hostname: true },
+    });
+    return rows.map((row) => row.hostname);
   }
 
   /** Last access of a preview, for idle detection; a deleted environment is not an error. */

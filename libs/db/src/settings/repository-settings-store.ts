@@ -1,5 +1,7 @@
 import {
   defaultRepositorySettings,
+  PREVIEW_ACCESS_MODES,
+  type PreviewAccessMode,
   type RepositorySettings,
   type RepositorySettingsPatch,
 } from '@berth/core';
@@ -38,11 +40,27 @@ export class RepositorySettingsStore {
       ...(patch.allowedVariables === undefined
         ? {}
         : { allowedVariables: [...new Set(patch.allowedVariables)].sort() }),
+      ...(patch.accessModes === undefined ? {} : { accessModes: patch.accessModes }),
+      ...(patch.ipAllowlist === undefined ? {} : { ipAllowlist: patch.ipAllowlist }),
     };
     const row = await this.prisma.repositorySettings.upsert({
       where: { fullName: key },
       create: { fullName: key, ...data },
       update: data,
+    });
+    return fromRow(row);
+  }
+
+  /**
+   * Replaces the bypass secret's hash (`berth repo rotate-bypass`); the old secret stops working
+   * as soon as gateways drop their cached routes. Creates the row on first use.
+   */
+  async setBypassTokenHash(fullName: string, hash: string): Promise<RepositorySettings> {
+    const key = fullName.toLowerCase();
+    const row = await this.prisma.repositorySettings.upsert({
+      where: { fullName: key },
+      create: { fullName: key, bypassTokenHash: hash },
+      update: { bypassTokenHash: hash },
     });
     return fromRow(row);
   }
@@ -70,7 +88,10 @@ function fromRow(row: Row): RepositorySettings {
     enabled: row.enabled,
     accessMode: row.accessMode,
     allowedVariables: row.allowedVariables,
+    accessModes: accessModesOf(row.accessModes),
+    ipAllowlist: row.ipAllowlist,
     stored: true,
+    ...optional('bypassTokenHash', row.bypassTokenHash),
     ...optional('composePath', row.composePath),
     ...optional('baseBranch', row.baseBranch),
     ...optional('defaultTtlHours', row.defaultTtlHours),
@@ -80,4 +101,9 @@ function fromRow(row: Row): RepositorySettings {
     ...optional('maxPids', row.maxPids),
     ...optional('maxServices', row.maxServices),
   };
+}
+
+/** Only the modes this version knows: a value written by a newer Berth is ignored, not trusted. */
+export function accessModesOf(values: readonly string[]): PreviewAccessMode[] {
+  return PREVIEW_ACCESS_MODES.filter((mode) => values.includes(mode));
 }

@@ -16,9 +16,8 @@ import type { ReportedEvent } from '../pipeline/status-reporter.js';
 
 /** What the reporter passes in besides the state store rows. */
 export interface CommentContext {
-  /** Exposed service → the link to show (share link or plain URL). */
+  /** Exposed service → its plain URL (never a share link: decision 0013). */
   links: Record<string, string>;
-  linksExpireAt?: Date;
   /** Every secret value of the environment (`environmentSecretValues`); default: the wiring's. */
   secrets?: readonly string[];
 }
@@ -154,7 +153,6 @@ export function commentInput(
     generation: revision.generation,
     urls: context.links,
     access: wiring.public ? 'public' : 'private',
-    ...(context.linksExpireAt ? { linksExpireAt: context.linksExpireAt } : {}),
     services: serviceRows(revision, state, runs),
     stages: stageRows(runs),
     notices: clampNotices(runs),

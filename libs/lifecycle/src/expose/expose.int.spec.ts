@@ -4,7 +4,6 @@ import {
   environmentIdentity,
   networkName,
   resourceLabels,
-  verifyShareToken,
   SHARE_TOKEN_PARAM,
 } from '@berth/core';
 import { createPrismaClient, type PrismaClient, type Revision, type StageRun } from '@berth/db';
@@ -24,7 +23,6 @@ const databaseUrl =
 const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const NODE_IMAGE = 'berth-fixture/node:24';
 const TEST_LABEL = { 'berth.test': 'expose-int' };
-const LINK_SECRET = 'expose-test-link-secret-0123456789';
 const DB_PASSWORD = 'Gen3rated-db-pa55word-XYZ';
 
 const suffix = randomBytes(4).toString('hex');
@@ -141,7 +139,6 @@ describe('GitHubStatusReporter', () => {
     const reporter = new GitHubStatusReporter({
       prisma,
       github: github(),
-      linkSecret: LINK_SECRET,
     });
 
     await reporter.report(await reload(env.id), revision, { kind: 'started', stage: 'build' }, []);
@@ -165,15 +162,20 @@ describe('GitHubStatusReporter', () => {
     expect(body).toContain('✅ Preview ready');
     expect(body).toContain('`db:branch`');
     expect(body).toContain('Rebuilt: `api` · reused: `web`.');
-    // Private by default: the URL is a share link for this environment.
+    // Private, on a PR anyone may read: the plain URL and how to get in, never a credential
+    // (share links are minted on demand by an operator, decision 0013).
     const link = /\| `web` \| (\S+) \|/.exec(body)?.[1] ?? '';
-    const token = new URL(link).searchParams.get(SHARE_TOKEN_PARAM) ?? '';
     expect(new URL(link).hostname).toBe(hostnames.web);
-    expect(verifyShareToken(LINK_SECRET, token)).toMatchObject({ ok: true, environmentId: env.id });
+    expect(new URL(link).searchParams.has(SHARE_TOKEN_PARAM)).toBe(false);
+    expect(body).not.toContain(SHARE_TOKEN_PARAM);
+    expect(body).toContain(`berth share create ${fullName} ${prNumber}`);
 
     const statuses = gh.statuses(fullName, headSha).filter((s) => s.context === 'berth/preview');
     expect(statuses.map((s) => s.state)).toEqual(['pending', 'success']);
     expect(statuses[1]?.targetUrl).toBe(link);
+    for (const status of statuses) {
+      expect(JSON.stringify(status)).not.toContain(SHARE_TOKEN_PARAM);
+    }
 
     await prisma.environment.update({ where: { id: env.id }, data: { state: 'destroyed' } });
     await reporter.report(
@@ -205,7 +207,6 @@ describe('GitHubStatusReporter', () => {
     const reporter = new GitHubStatusReporter({
       prisma,
       github: github(),
-      linkSecret: LINK_SECRET,
     });
     const error = `service migrate exited 1: password authentication failed (password ${DB_PASSWORD})`;
 

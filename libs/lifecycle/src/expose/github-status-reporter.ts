@@ -1,10 +1,4 @@
-import {
-  readWiring,
-  renderPreviewComment,
-  shareLink,
-  signShareToken,
-  statusFor,
-} from '@berth/core';
+import { readWiring, renderPreviewComment, statusFor } from '@berth/core';
 import { EnvironmentQueries, type PrismaClient, type Revision, type StageRun } from '@berth/db';
 import type { GitHubPort, RepositoryCoordinates } from '@berth/providers';
 import type { EnvironmentWithRepository } from '../pipeline/stage-handler.js';
@@ -18,16 +12,17 @@ import { commentInput } from './comment-facts.js';
 export interface GitHubStatusReporterDeps {
   prisma: PrismaClient;
   github: GitHubPort;
-  /** PREVIEW_LINK_SECRET: private previews get share links signed with it. */
-  linkSecret: string;
-  /** Share-link lifetime when the environment has no expiry (TTL) yet; default 72 h. */
+  /**
+   * Unused: the comment and the status carry no share link any more (links are minted on demand
+   * by an operator, decision 0013). Accepted so callers need not change in the same step.
+   */
+  linkSecret?: string;
+  /** Unused, see linkSecret. */
   linkTtlMs?: number;
   now?: () => Date;
   /** Operator secrets to redact besides each environment's wiring (variables, registries). */
   secretSources?: Omit<SecretSources, 'prisma'>;
 }
-
-const DEFAULT_LINK_TTL_MS = 72 * 3_600_000;
 
 /**
  * Tells the pull request: one sticky comment (its id kept on the environment) and the
@@ -39,9 +34,6 @@ export class GitHubStatusReporter implements StatusReporter {
 
   constructor(private readonly deps: GitHubStatusReporterDeps) {
     this.environments = new EnvironmentQueries(deps.prisma);
-    if (deps.linkSecret.length < 16) {
-      throw new Error('PREVIEW_LINK_SECRET must be at least 16 characters to sign share links');
-    }
   }
 
   async report(
@@ -57,7 +49,7 @@ export class GitHubStatusReporter implements StatusReporter {
       owner: environment.repository.owner,
       repo: environment.repository.name,
     };
-    const { links, linksExpireAt } = this.links(environment, revision);
+    const links = { ...readWiring(revision.wiring).urls };
     // Every text below may carry an app's own log lines: masked with all the environment's secrets.
     const secrets = await environmentSecretValues(
       { ...this.deps.secretSources, prisma: this.deps.prisma },
@@ -70,7 +62,6 @@ export class GitHubStatusReporter implements StatusReporter {
     if (!stale && only !== 'status') {
       const input = commentInput(environment, revision, event, stageRuns, {
         links: event.kind === 'ready' || environment.state === 'ready' ? links : {},
-        ...(linksExpireAt ? { linksExpireAt } : {}),
         secrets,
       });
       const body = renderPreviewComment(input);
@@ -94,28 +85,5 @@ export class GitHubStatusReporter implements StatusReporter {
         ...(event.kind === 'ready' && targetUrl ? { targetUrl } : {}),
       });
     }
-  }
-
-  /** Exposed service → share link (private) or plain URL (public). */
-  private links(
-    environment: EnvironmentWithRepository,
-    revision: Revision,
-  ): { links: Record<string, string>; linksExpireAt?: Date } {
-    const wiring = readWiring(revision.wiring);
-    const urls = wiring.urls;
-    if (wiring.public) return { links: { ...urls } };
-    const now = this.deps.now?.() ?? new Date();
-    const expiresAt =
-      environment.expiresAt && environment.expiresAt > now
-        ? environment.expiresAt
-        : new Date(now.getTime() + (this.deps.linkTtlMs ?? DEFAULT_LINK_TTL_MS));
-    const token = signShareToken(this.deps.linkSecret, {
-      environmentId: environment.id,
-      expiresAt,
-    });
-    const links = Object.fromEntries(
-      Object.entries(urls).map(([service, url]) => [service, shareLink(url, token)]),
-    );
-    return { links, linksExpireAt: expiresAt };
   }
 }

@@ -97,6 +97,8 @@ export class ControlPlane {
           GITHUB_API_URL: github.url,
           API_TOKEN: apiToken,
           BERTH_ADMIN_TOKEN: adminToken,
+          // Share links are minted by the api on demand (`berth share create`, decision 0013).
+          PREVIEW_LINK_SECRET: linkSecret,
         },
         apiPort,
       ],
@@ -239,6 +241,27 @@ export class ControlPlane {
     });
     if (detail.status !== 200) throw new Error(`GET environment: ${detail.status} ${detail.body}`);
     return JSON.parse(detail.body) as EnvironmentView;
+  }
+
+  /**
+   * Mints a share link as an operator would (`berth share create`): POST to the admin api.
+   * Returns service → link (a URL carrying `berth_token`) and the link's id (for revocation).
+   */
+  async mintShareLink(
+    repository: string,
+    prNumber: number,
+    body: { ttlSeconds?: number; note?: string } = {},
+  ): Promise<{ id: string; links: Record<string, string> }> {
+    const res = await httpRequest(
+      `${this.apiUrl}/admin/v1/repositories/${repository}/pulls/${prNumber}/share-links`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      },
+    );
+    if (res.status !== 201) throw new Error(`POST share-links: ${res.status} ${res.body}`);
+    return JSON.parse(res.body) as { id: string; links: Record<string, string> };
   }
 
   /** Waits until the PR's environment reaches `state` at `generation` (or later); fails fast on `failed`. */
