@@ -75,6 +75,57 @@ describe('RouteTable', () => {
     expect(db.queries).toBe(2);
   });
 
+  it('answers from the expired route while one refresh runs (requests never wait on the TTL)', async () => {
+    const db = store();
+    let now = 0;
+    db.rows.set('a.localhost', route('a.localhost'));
+    const table = new RouteTable({ load: db.load, positiveTtlMs: 60_000, now: () => now });
+    await table.lookup('a.localhost');
+    db.rows.set('a.localhost', route('a.localhost', 4000));
+    now = 60_000;
+    db.holdQueries(true);
+    // The refresh is held: an answer now can only come from memory.
+    expect(await table.lookup('a.localhost')).toMatchObject({ targetPort: 3000 });
+    expect(table.cached('a.localhost')).toMatchObject({ targetPort: 3000 });
+    expect(await table.lookup('a.localhost')).toMatchObject({ targetPort: 3000 });
+    expect(db.queries).toBe(2); // one refresh, not one per request
+    db.release();
+    await new Promise((resolve) => setImmediate(resolve)); // the refresh lands
+    expect(await table.lookup('a.localhost')).toMatchObject({ targetPort: 4000 });
+    expect(db.queries).toBe(2);
+  });
+
+  it('never answers from a route that was invalidated, even while its refresh runs', async () => {
+    const db = store();
+    let now = 0;
+    db.rows.set('a.localhost', route('a.localhost'));
+    const table = new RouteTable({ load: db.load, positiveTtlMs: 60_000, now: () => now });
+    await table.lookup('a.localhost');
+    now = 60_000;
+    db.holdQueries(true);
+    await table.lookup('a.localhost'); // stale answer, refresh held
+    db.rows.delete('a.localhost'); // the preview is destroyed …
+    table.invalidate('a.localhost'); // … and the gateway is told
+    expect(table.cached('a.localhost')).toBeUndefined();
+    const after = table.lookup('a.localhost');
+    db.release();
+    db.holdQueries(false);
+    await Promise.resolve();
+    db.release();
+    expect(await after).toBeNull();
+  });
+
+  it('reads the cache synchronously: a fresh entry, a remembered "no route", or undefined', async () => {
+    const db = store();
+    db.rows.set('a.localhost', route('a.localhost'));
+    const table = new RouteTable({ load: db.load });
+    expect(table.cached('a.localhost')).toBeUndefined();
+    await table.lookup('a.localhost');
+    await table.lookup('b.localhost');
+    expect(table.cached('a.localhost')).toMatchObject({ targetPort: 3000 });
+    expect(table.cached('b.localhost')).toBeNull();
+  });
+
   it('shares one query between concurrent lookups of a host', async () => {
     const db = store();
     db.rows.set('a.localhost', route('a.localhost'));

@@ -6,7 +6,9 @@ export interface RouteTableOptions {
   negativeTtlMs?: number;
   /**
    * How long a found route is trusted without an invalidation. Invalidations normally arrive
-   * at once over Redis; this only bounds staleness if one is ever missed.
+   * at once over Redis; this only bounds staleness if one is ever missed. Past it the route is
+   * still answered, for one more TTL at most, while a single background query refreshes it:
+   * no request waits on Postgres because a timer ran out (an invalidation still drops it at once).
    */
   positiveTtlMs?: number;
   /** Cap on remembered hostnames: Host headers are attacker-controlled. */
@@ -22,6 +24,7 @@ interface Entry {
 /**
  * Hostname → route cache in front of Postgres. Concurrent lookups of one host share one query;
  * an invalidation during a query discards that query's result so a stale answer is never cached.
+ * The request path reads it synchronously (`cached`) and awaits `lookup` only on a miss.
  */
 export class RouteTable {
   private readonly entries = new Map<string, Entry>();
@@ -41,8 +44,28 @@ export class RouteTable {
   }
 
   async lookup(hostname: string): Promise<GatewayRoute | null> {
-    const cached = this.entries.get(hostname);
-    if (cached && cached.expiresAt > this.now()) return cached.route;
+    const hit = this.cached(hostname);
+    return hit === undefined ? this.query(hostname) : hit;
+  }
+
+  /**
+   * What memory alone can answer: a route, null for a remembered "no route", undefined when
+   * only Postgres can tell. A found route past its TTL is answered while one refresh runs.
+   */
+  cached(hostname: string): GatewayRoute | null | undefined {
+    const entry = this.entries.get(hostname);
+    if (!entry) return undefined;
+    const now = this.now();
+    if (entry.expiresAt > now) return entry.route;
+    if (entry.route === null || now >= entry.expiresAt + this.positiveTtlMs) return undefined;
+    if (!this.inflight.has(hostname)) {
+      // A failed refresh leaves the entry expired: the next request starts another one.
+      this.query(hostname).catch(() => undefined);
+    }
+    return entry.route;
+  }
+
+  private query(hostname: string): Promise<GatewayRoute | null> {
     const pending = this.inflight.get(hostname);
     if (pending) return pending;
     const query = this.load(hostname).then(
