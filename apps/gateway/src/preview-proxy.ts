@@ -7,6 +7,7 @@ import {
 import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 import { previewSetCookies } from './access/preview-set-cookie.js';
+import { forwardHttp, UpstreamTimeout } from './http-forward.js';
 import type { GatewayRoute } from './routes/gateway-route.js';
 
 export interface PreviewProxyOptions {
@@ -30,10 +31,6 @@ export interface UpstreamFailure {
   started: boolean;
 }
 
-class UpstreamTimeout extends Error {
-  readonly code = 'ETIMEDOUT';
-}
-
 export interface PreviewProxy {
   web: (req: IncomingMessage, res: ServerResponse, route: GatewayRoute) => void;
   ws: (req: IncomingMessage, socket: Duplex, head: Buffer, route: GatewayRoute) => void;
@@ -41,24 +38,24 @@ export interface PreviewProxy {
 }
 
 /**
- * http-proxy-3 carries the bytes (HTTP and WebSocket); this adds bounded timeouts, keep-alive
- * to upstreams, and keeps a preview app's cookies to its own host: no Domain attribute, no
- * Berth access cookie in any disguise (HTTP responses and WebSocket handshakes alike).
+ * HTTP goes through forwardHttp (the hot path), WebSockets through http-proxy-3; both with
+ * bounded timeouts, keep-alive to upstreams, and a preview app's cookies kept to its own host:
+ * no Domain attribute, no Berth access cookie in any disguise (HTTP responses and WebSocket
+ * handshakes alike).
  */
 export function createPreviewProxy(options: PreviewProxyOptions): PreviewProxy {
   const responseTimeoutMs = options.responseTimeoutMs ?? 60_000;
   const upgradeTimeoutMs = options.upgradeTimeoutMs ?? 10_000;
-  const agent = new Agent({ keepAlive: true, maxFreeSockets: 64 });
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
+  // Enough idle sockets for a burst: one closed and reopened per request under a spike costs a
+  // TCP handshake each, on the latency tail. Node drops idle ones a second before the upstream's
+  // own Keep-Alive timeout (its hint), so a reused socket is rarely one the app just closed.
+  const agent = new Agent({ keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' });
   const proxy = createProxyServer({
     xfwd: false, // the front door sets X-Forwarded-* itself, overwriting client-sent values
-    connectTimeout: options.connectTimeoutMs ?? 5_000,
+    connectTimeout: connectTimeoutMs,
   });
 
-  proxy.on('proxyReq', (proxyReq) => {
-    proxyReq.setTimeout(responseTimeoutMs, () => {
-      proxyReq.destroy(new UpstreamTimeout(`no response within ${responseTimeoutMs} ms`));
-    });
-  });
   const upgraded = new WeakSet<IncomingMessage>();
   proxy.on('proxyReqWs', (proxyReq, req) => {
     const timer = setTimeout(() => {
@@ -77,7 +74,6 @@ export function createPreviewProxy(options: PreviewProxyOptions): PreviewProxy {
     });
     proxyReq.once('close', clear);
   });
-  proxy.on('proxyRes', (proxyRes) => restrictSetCookies(proxyRes.headers));
   // A client that vanished mid-response is not an upstream failure.
   proxy.on('econnreset', () => undefined);
 
@@ -88,15 +84,23 @@ export function createPreviewProxy(options: PreviewProxyOptions): PreviewProxy {
   });
   return {
     web: (req, res, route) => {
-      proxy.web(req, res, { target: target(route), agent }, (error) => {
-        options.onUpstreamError({
-          route,
-          req,
-          target: { kind: 'http', res },
-          error,
-          timedOut: error instanceof UpstreamTimeout,
-          started: res.headersSent,
-        });
+      forwardHttp(req, res, {
+        host: route.targetHost,
+        port: route.targetPort,
+        agent,
+        connectTimeoutMs,
+        responseTimeoutMs,
+        onResponseHeaders: restrictSetCookies,
+        onError: (error, timedOut) => {
+          options.onUpstreamError({
+            route,
+            req,
+            target: { kind: 'http', res },
+            error,
+            timedOut,
+            started: res.headersSent,
+          });
+        },
       });
     },
     ws: (req, socket, head, route) => {
