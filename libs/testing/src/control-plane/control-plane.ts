@@ -140,6 +140,8 @@ export class ControlPlane {
           GATEWAY_PORT: String(gatewayPort),
           GATEWAY_OPS_PORT: String(gatewayOpsPort),
           BASE_DOMAIN: 'localhost',
+          // The scheme browsers reach it by: plain http here, so its cookies carry no `Secure`.
+          PREVIEW_URL_SCHEME: 'http',
           PREVIEW_LINK_SECRET: linkSecret,
         },
         gatewayOpsPort,
