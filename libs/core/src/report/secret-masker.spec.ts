@@ -181,6 +181,11 @@ describe('secretMasker: ordinary text', () => {
     }
   });
 
+  it('never throws on a value that is not well-formed UTF-16', () => {
+    const odd = 'lone-\ud800-surrogate';
+    expect(secretMasker([odd]).mask(`x ${odd} y`)).toBe('x *** y');
+  });
+
   it('treats regex characters in values as text', () => {
     const secret = 'a.b*c+d?e(f)[g]{h}|i^j$k\\l/m';
     expect(secretMasker([secret]).mask(`x ${secret} y aXbbbcdde`)).toBe('x *** y aXbbbcdde');

@@ -30,10 +30,12 @@ export interface SecretMasker {
 export function encodedForms(value: string): string[] {
   if (value.trim().length < MIN_MASKED_LENGTH) return [];
   const forms = new Set<string>([value]);
-  forms.add(encodeURIComponent(value));
-  forms.add(new URLSearchParams({ v: value }).toString().slice(2));
-  forms.add(encodeURI(value));
-  forms.add(userinfoEncoded(value));
+  // Well-formed text only: a lone surrogate makes encodeURI* throw, and a report must not.
+  const text = value.toWellFormed();
+  forms.add(encodeURIComponent(text));
+  forms.add(new URLSearchParams({ v: text }).toString().slice(2));
+  forms.add(encodeURI(text));
+  forms.add(userinfoEncoded(text));
 
   const json = JSON.stringify(value).slice(1, -1);
   forms.add(json);
