@@ -19,6 +19,7 @@ const constraints = [
       'type:provider',
       'type:platform',
       'type:runtime',
+      'type:identity',
     ],
   },
   {

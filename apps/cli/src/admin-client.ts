@@ -1,5 +1,6 @@
 import type { RepositorySettingsPatch } from '@berth/core';
 import { FLAG_OF_FIELD } from './repo-flags.js';
+import type { SsoSessionView } from './sessions-command.js';
 
 /** A repository's settings as /admin/v1 returns them. */
 export interface RepositorySettingsView {
@@ -44,6 +45,14 @@ export class AdminClient {
 
   reset(repository: string): Promise<RepositorySettingsView & { removed: boolean }> {
     return this.request('DELETE', repositoryPath(repository));
+  }
+
+  sessions(filter: { user: string } | { env: string }): Promise<{ sessions: SsoSessionView[] }> {
+    return this.request('GET', `/admin/v1/sessions?${new URLSearchParams(filter).toString()}`);
+  }
+
+  revokeSessions(filter: { user: string } | { env: string }): Promise<{ revoked: number }> {
+    return this.request('POST', '/admin/v1/sessions/revoke', filter);
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { AdminClient, ApiError, type RepositorySettingsView } from './admin-client.js';
 import { repoSetPatch, type RepoSetValues, UsageError } from './repo-flags.js';
+import { SESSIONS_USAGE, sessionsCommand } from './sessions-command.js';
 
 // `berth`: the operator's command line. Node's own argument parser (node:util parseArgs) is
 // enough for these few commands and adds no dependency to the control plane's images.
@@ -30,6 +31,7 @@ const USAGE = `usage: berth <command>
       --no-variables                        clear the allowed variables first
       --unset <flag-name>                   back to the default (e.g. --unset ttl)
   berth repo reset <owner/name>             forget every setting of a repository
+${SESSIONS_USAGE}
 
 environment:
   BERTH_API_URL       the api, default http://127.0.0.1:3000
@@ -89,6 +91,14 @@ async function dispatch(
   if (!group || group === 'help' || group === '--help' || group === '-h') {
     io.out(USAGE);
     return group ? 0 : 2;
+  }
+  if (group === 'sessions') {
+    return sessionsCommand(
+      command,
+      rest,
+      () => new AdminClient(apiUrl(env), adminToken(env)),
+      io.out,
+    );
   }
   if (group !== 'repo' || !command) {
     throw new UsageError(`unknown command ${JSON.stringify(argv.join(' '))}\n\n${USAGE}`);

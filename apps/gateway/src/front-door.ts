@@ -3,7 +3,13 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { BYPASS_HEADER } from '@berth/core';
 import { stripAccessCookies } from './access/access-cookie.js';
-import { type AccessDecision, decideAccess } from './access/access-policy.js';
+import {
+  type AccessDecision,
+  ambientCredentialsAllowed,
+  decideAccess,
+  extractTokens,
+} from './access/access-policy.js';
+import { SSO_CALLBACK_PATH } from './access/sso-session.js';
 import { clientIp } from './access/client-ip.js';
 import type { IpRanges } from './access/ip-ranges.js';
 import {
@@ -16,6 +22,7 @@ import { privatePage } from './pages/private-page.js';
 import { unavailablePage, upstreamErrorPage } from './pages/upstream-error-page.js';
 import type { PreviewProxy, UpstreamFailure } from './preview-proxy.js';
 import type { GatewayRoute } from './routes/gateway-route.js';
+import type { SsoFrontDoor } from './sso/sso-front-door.js';
 
 export interface FrontDoorOptions {
   baseDomain: string;
@@ -28,6 +35,8 @@ export interface FrontDoorOptions {
   /** TRUSTED_PROXIES: peers whose X-Forwarded-For is believed (client-ip.ts). */
   trustedProxies: IpRanges;
   proxy: PreviewProxy;
+  /** SSO (decision 0014): the sign-in host, the code callback, session cookies. */
+  sso?: SsoFrontDoor;
   /** Called for every request let through to a preview (access telemetry). */
   onAccess?: (route: GatewayRoute) => void;
   logger?: Pick<Logger, 'warn' | 'error'>;
@@ -101,14 +110,54 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
     res.end();
   };
 
+  /**
+   * A request the other ways refused may still carry an SSO session for the environment; like
+   * any cookie it counts only on requests from the environment's own pages (or none).
+   */
+  const ssoAdmits = (route: GatewayRoute, req: IncomingMessage, host: string): boolean =>
+    options.sso !== undefined &&
+    route.accessMode === 'private' &&
+    ambientCredentialsAllowed(
+      { origin: header(req, 'origin'), hostname: host },
+      options.baseDomain,
+    ) &&
+    options.sso.admits(route, req.headers.cookie);
+
   const server = createServer((req, res) => {
     void (async () => {
       const host = hostOf(req);
+      if (options.sso && host === options.sso.signInHost) {
+        return options.sso.serveSignInHost(req, res);
+      }
       const route = await lookup(host);
       if (route instanceof Error) return sendPage(req, res, 503, unavailablePage(host), 'error');
       if (!route)
         return sendPage(req, res, 404, notFoundPage(host, options.baseDomain), 'no-route');
-      const decision = decide(route, req, host, false);
+      if (
+        options.sso &&
+        route.accessMode === 'private' &&
+        (req.url ?? '').split('?', 1)[0] === SSO_CALLBACK_PATH
+      ) {
+        return options.sso.serveCallback(req, res, route, host);
+      }
+      let decision = decide(route, req, host, false);
+      if (decision.action === 'deny' && ssoAdmits(route, req, host)) {
+        decision = { action: 'proxy', url: extractTokens(req.url ?? '/').url };
+      }
+      const signIn =
+        decision.action === 'deny'
+          ? options.sso?.signInLocation(route, req, host, false)
+          : undefined;
+      if (signIn !== undefined) {
+        res.writeHead(302, {
+          location: signIn,
+          'cache-control': 'no-store',
+          'referrer-policy': 'no-referrer',
+          'content-length': 0,
+          'x-berth-gateway': 'sign-in',
+        });
+        return res.end();
+      }
       if (decision.action === 'deny') {
         return sendPage(req, res, 401, privatePage(host, decision.reason), 'private');
       }
@@ -142,7 +191,10 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
       const route = await lookup(host);
       if (route instanceof Error) return rejectUpgrade(socket, 503, 'Service Unavailable');
       if (!route) return rejectUpgrade(socket, 404, 'Not Found');
-      const decision = decide(route, req, host, true);
+      let decision = decide(route, req, host, true);
+      if (decision.action === 'deny' && ssoAdmits(route, req, host)) {
+        decision = { action: 'proxy', url: extractTokens(req.url ?? '/').url };
+      }
       if (decision.action !== 'proxy') return rejectUpgrade(socket, 401, 'Unauthorized');
       prepareUpstreamRequest(req, decision, options.scheme);
       options.onAccess?.(route);

@@ -19,6 +19,7 @@ import { createPreviewProxy } from './preview-proxy.js';
 import { storeRouteLoader } from './routes/store-route-loader.js';
 import { subscribeToRouteChanges } from './routes/route-invalidation.js';
 import { RouteTable } from './routes/route-table.js';
+import { startSso } from './sso/start-sso.js';
 
 /** Start-up does not wait longer than this for Redis: /readyz reports it if it is down. */
 const SUBSCRIBE_WAIT_MS = 3_000;
@@ -68,6 +69,8 @@ export async function startGateway(
   const proxy = createPreviewProxy({
     onUpstreamError: (failure) => answerUpstreamFailure(failure, logger),
   });
+  const sso = startSso(config, stores, routes, logger);
+  await Promise.race([sso.ready, new Promise((r) => setTimeout(r, SUBSCRIBE_WAIT_MS))]);
   const frontDoor = createFrontDoor({
     baseDomain: config.BASE_DOMAIN,
     scheme: config.PREVIEW_URL_SCHEME,
@@ -76,6 +79,7 @@ export async function startGateway(
     revocations,
     trustedProxies: ipRanges(config.TRUSTED_PROXIES),
     proxy,
+    sso: sso.frontDoor,
     onAccess: (route) => lastAccess.touch(route.environmentId),
     logger,
   });
@@ -96,6 +100,7 @@ export async function startGateway(
       revocations.stop();
       proxy.close();
       await ops.close();
+      await sso.close();
       await Promise.allSettled([closeRedis(subscriber), stores.close()]);
     },
   };
