@@ -17,6 +17,29 @@ export interface RepositorySettingsView {
   maxCpus?: number;
   maxPids?: number;
   maxServices?: number;
+  accessModes?: string[];
+  ipAllowlist?: string[];
+  bypassTokenSet?: boolean;
+}
+
+/** `berth repo rotate-bypass`: the new secret, shown once. */
+export interface RotatedBypassToken {
+  repository: string;
+  secret: string;
+  header: string;
+  tokenModeEnabled: boolean;
+}
+
+/** A share link as the admin api lists it (never its token). */
+export interface ShareLinkView {
+  id: string;
+  environmentId: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  note: string | null;
+  status: 'active' | 'expired' | 'revoked';
 }
 
 /** The api answered with an error; the message is ready to print. */
@@ -53,6 +76,26 @@ export class AdminClient {
 
   revokeSessions(filter: { user: string } | { env: string }): Promise<{ revoked: number }> {
     return this.request('POST', '/admin/v1/sessions/revoke', filter);
+  }
+
+  rotateBypassToken(repository: string): Promise<RotatedBypassToken> {
+    return this.request('POST', `${repositoryPath(repository)}/bypass-token`);
+  }
+
+  createShareLink(
+    repository: string,
+    pr: number,
+    body: { ttlSeconds?: number; note?: string; createdBy?: string },
+  ): Promise<ShareLinkView & { links: Record<string, string> }> {
+    return this.request('POST', `${repositoryPath(repository)}/pulls/${pr}/share-links`, body);
+  }
+
+  shareLinks(repository: string, pr: number): Promise<{ shareLinks: ShareLinkView[] }> {
+    return this.request('GET', `${repositoryPath(repository)}/pulls/${pr}/share-links`);
+  }
+
+  revokeShareLink(id: string): Promise<ShareLinkView> {
+    return this.request('DELETE', `/admin/v1/share-links/${encodeURIComponent(id)}`);
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {

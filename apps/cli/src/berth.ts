@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { AdminClient, ApiError, type RepositorySettingsView } from './admin-client.js';
 import { repoSetPatch, type RepoSetValues, UsageError } from './repo-flags.js';
+import { SHARE_USAGE, shareCommand } from './share-command.js';
 import { SESSIONS_USAGE, sessionsCommand } from './sessions-command.js';
 
 // `berth`: the operator's command line. Node's own argument parser (node:util parseArgs) is
@@ -29,8 +30,13 @@ const USAGE = `usage: berth <command>
       --allow-variable <KEY>                a COMPOSE_VARIABLES_FILE key this repository reads
                                             (repeatable; adds to the current list)
       --no-variables                        clear the allowed variables first
+      --access <sso,ip,token|none>          ways into a private preview besides share links
+      --ip-allow <cidr>                     a CIDR the ip mode admits, e.g. 203.0.113.0/24
+                                            (repeatable; adds to the current list)
+      --no-ip-allow                         clear the IP allowlist first
       --unset <flag-name>                   back to the default (e.g. --unset ttl)
   berth repo reset <owner/name>             forget every setting of a repository
+${SHARE_USAGE}
 ${SESSIONS_USAGE}
 
 environment:
@@ -51,6 +57,9 @@ const SET_OPTIONS = {
   'max-services': { type: 'string' },
   'allow-variable': { type: 'string', multiple: true },
   'no-variables': { type: 'boolean' },
+  access: { type: 'string' },
+  'ip-allow': { type: 'string', multiple: true },
+  'no-ip-allow': { type: 'boolean' },
   unset: { type: 'string', multiple: true },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -100,6 +109,15 @@ async function dispatch(
       io.out,
     );
   }
+  if (group === 'share') {
+    return shareCommand(
+      command,
+      rest,
+      () => new AdminClient(apiUrl(env), adminToken(env)),
+      env,
+      io.out,
+    );
+  }
   if (group !== 'repo' || !command) {
     throw new UsageError(`unknown command ${JSON.stringify(argv.join(' '))}\n\n${USAGE}`);
   }
@@ -139,12 +157,35 @@ async function dispatch(
       // Flag mistakes first, before anything is asked of the api.
       let patch = repoSetPatch(values as RepoSetValues);
       const api = client();
-      // --allow-variable adds to what is allowed now: read it, then build the change again.
-      if (values['allow-variable']?.length && !values['no-variables']) {
-        const current = (await api.show(name)).allowedVariables;
-        patch = repoSetPatch(values as RepoSetValues, current);
+      // --allow-variable and --ip-allow add to what is there now: read it, then build again.
+      const addsVariables = values['allow-variable']?.length && !values['no-variables'];
+      const addsIps = values['ip-allow']?.length && !values['no-ip-allow'];
+      if (addsVariables || addsIps) {
+        const current = await api.show(name);
+        patch = repoSetPatch(
+          values as RepoSetValues,
+          current.allowedVariables,
+          current.ipAllowlist ?? [],
+        );
       }
       print(await api.update(name, patch));
+      return 0;
+    }
+    case 'rotate-bypass': {
+      const name = repository(positionals);
+      const rotated = await client().rotateBypassToken(name);
+      if (values.json) {
+        io.out(JSON.stringify(rotated, null, 2));
+        return 0;
+      }
+      io.out(`${rotated.repository}: new bypass secret (shown once; the old one no longer works):`);
+      io.out(`  ${rotated.secret}`);
+      io.out(`send it as the header ${rotated.header}: <secret>`);
+      if (!rotated.tokenModeEnabled) {
+        io.out(
+          `the token mode is off: enable it with berth repo set ${rotated.repository} --access token`,
+        );
+      }
       return 0;
     }
     case 'reset': {
@@ -209,5 +250,8 @@ export function describe(view: RepositorySettingsView): string {
     `  max pids:           ${dflt(view.maxPids, 'operator default')}`,
     `  max services:       ${dflt(view.maxServices, 'operator default')}`,
     `  allowed variables:  ${view.allowedVariables.length ? view.allowedVariables.join(', ') : 'none'}`,
+    `  access modes:       ${view.accessModes?.length ? view.accessModes.join(', ') : 'none (share links only)'}`,
+    `  IP allowlist:       ${view.ipAllowlist?.length ? view.ipAllowlist.join(', ') : 'none'}`,
+    `  bypass secret:      ${view.bypassTokenSet ? 'set' : 'not set'}`,
   ].join('\n');
 }

@@ -3,6 +3,7 @@ import {
   DB_MODES,
   parseByteSize,
   parseTtl,
+  PREVIEW_ACCESS_MODES,
   type RepositorySettingsPatch,
 } from '@berth/core';
 
@@ -24,6 +25,8 @@ export const FLAG_OF_FIELD: Record<string, string> = {
   maxPids: '--max-pids',
   maxServices: '--max-services',
   allowedVariables: '--allow-variable',
+  accessModes: '--access',
+  ipAllowlist: '--ip-allow',
 };
 
 export interface RepoSetValues {
@@ -40,6 +43,9 @@ export interface RepoSetValues {
   'max-services'?: string;
   'allow-variable'?: string[];
   'no-variables'?: boolean;
+  access?: string;
+  'ip-allow'?: string[];
+  'no-ip-allow'?: boolean;
   unset?: string[];
 }
 
@@ -50,6 +56,7 @@ export interface RepoSetValues {
 export function repoSetPatch(
   values: RepoSetValues,
   current: string[] = [],
+  currentIpAllowlist: string[] = [],
 ): RepositorySettingsPatch {
   const patch: Record<string, unknown> = {};
   if (values.enable && values.disable) throw new UsageError('--enable and --disable: pick one');
@@ -87,9 +94,18 @@ export function repoSetPatch(
     const base = values['no-variables'] ? [] : current;
     patch['allowedVariables'] = [...new Set([...base, ...values['allow-variable']])];
   }
+  if (values.access !== undefined) patch['accessModes'] = accessModes(values.access);
+  if (values['no-ip-allow']) patch['ipAllowlist'] = [];
+  if (values['ip-allow']?.length) {
+    const base = values['no-ip-allow'] ? [] : currentIpAllowlist;
+    patch['ipAllowlist'] = [...new Set([...base, ...values['ip-allow'].map((c) => c.trim())])];
+  }
   for (const flag of values.unset ?? []) {
     const field = Object.entries(FLAG_OF_FIELD).find(([, f]) => f === `--${flag}`)?.[0];
-    if (!field || field === 'enabled' || field === 'accessMode' || field === 'allowedVariables') {
+    if (
+      !field ||
+      ['enabled', 'accessMode', 'allowedVariables', 'accessModes', 'ipAllowlist'].includes(field)
+    ) {
       throw new UsageError(
         `--unset ${flag}: not a setting that can be unset; use one of compose-path, base-branch, ttl, db-mode, max-memory, max-cpus, max-pids, max-services`,
       );
@@ -100,6 +116,22 @@ export function repoSetPatch(
     throw new UsageError('nothing to set: give at least one flag (see `berth repo set --help`)');
   }
   return patch as RepositorySettingsPatch;
+}
+
+/** `--access sso,ip,token` (any order), or `none` for cookies (share links) only. */
+function accessModes(input: string): string[] {
+  const text = input.trim().toLowerCase();
+  if (text === 'none' || text === '') return [];
+  const modes = text.split(',').map((mode) => mode.trim());
+  const unknown = modes.filter(
+    (mode) => !(PREVIEW_ACCESS_MODES as readonly string[]).includes(mode),
+  );
+  if (unknown.length) {
+    throw new UsageError(
+      `--access: unknown access mode ${JSON.stringify(unknown[0])}; use a comma list of ${PREVIEW_ACCESS_MODES.join(', ')} (or none; share links always work)`,
+    );
+  }
+  return [...new Set(modes)];
 }
 
 function ttlHours(input: string): number {
