@@ -21,3 +21,9 @@ export { type StartPlan, startOrder } from './graph.js';
 export { BASELINE_CAPABILITIES, CAPABILITY_ALLOWLIST } from './capabilities.js';
 export { shellSplit } from './fields.js';
 export { type ComposeProblemLocation, composeProblemLines } from './problem-lines.js';
+export {
+  E2E_DEFAULT_TIMEOUT_S,
+  E2E_MAX_TIMEOUT_S,
+  E2E_MIN_TIMEOUT_S,
+  type E2eTestSpec,
+} from './x-berth-tests.js';

@@ -1,4 +1,5 @@
 /** The normalized, typed compose model Berth provisions from. Every field is already validated. */
+import type { E2eTestSpec } from './x-berth-tests.js';
 
 export interface ComposeSpec {
   services: Record<string, ServiceSpec>;
@@ -144,4 +145,6 @@ export interface BerthExtension {
   variables: Record<string, string>;
   /** Names of per-environment generated secrets, usable as `{{ secrets.<name> }}`. */
   secrets: string[];
+  /** End-to-end tests run against the ready preview (`Berth / e2e`). */
+  tests?: E2eTestSpec;
 }

@@ -1,4 +1,5 @@
 import { isMap, scalar, stringList, typeName } from './fields.js';
+import { type E2eTestSpec, parseE2eTests } from './x-berth-tests.js';
 import { type BerthExtension, type ServiceSpec } from './model.js';
 import { isNonHttpPort } from './non-http-ports.js';
 import { type ProblemList, childPath } from './problems.js';
@@ -21,10 +22,12 @@ import { type ProblemList, childPath } from './problems.js';
  *   variables:                # interpolation variables, rendered per environment
  *     API_PUBLIC_URL: '{{ urls.api }}'
  *     SHOP_DB_PASSWORD: '{{ secrets.db_password }}'
+ *   tests:                    # optional: end-to-end tests run against the ready preview
+ *     image: shop-e2e:1       #   (x-berth-tests.ts)
  * ```
  */
 
-const KNOWN = ['expose', 'ports', 'public', 'database', 'secrets', 'variables'];
+const KNOWN = ['expose', 'ports', 'public', 'database', 'secrets', 'variables', 'tests'];
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SECRET = /^[a-z][a-z0-9_]{0,62}$/;
 
@@ -35,6 +38,7 @@ export interface RawBerthExtension {
   database?: { service: string };
   variables: Record<string, string>;
   secrets: string[];
+  tests?: E2eTestSpec;
 }
 
 /** Shape checks that need no services. */
@@ -106,6 +110,8 @@ export function parseBerthExtension(value: unknown, problems: ProblemList): RawB
       }
     }
   }
+  const tests = parseE2eTests(value.tests, problems);
+  if (tests) ext.tests = tests;
   return ext;
 }
 
@@ -161,5 +167,6 @@ export function resolveBerthExtension(
     secrets: raw.secrets,
   };
   if (raw.database) ext.database = raw.database;
+  if (raw.tests) ext.tests = raw.tests;
   return ext;
 }

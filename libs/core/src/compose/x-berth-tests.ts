@@ -1,0 +1,94 @@
+import { commandLine, isMap, keyValues, scalar, typeName } from './fields.js';
+import { type ProblemList, childPath } from './problems.js';
+
+/**
+ * `x-berth.tests`: the repository's end-to-end tests, run by Berth against the preview once it is
+ * ready, reported as the `Berth / e2e` check run (a branch protection rule can require it).
+ *
+ * ```yaml
+ * x-berth:
+ *   tests:
+ *     image: registry.example.com/shop-e2e:1   # the test runner image
+ *     command: ["npm", "test"]                 # list or shell-style string; default: the image's
+ *     timeout: 10m                             # 30s … 60m; default 10m
+ *     environment: { SUITE: smoke }            # extra env; Berth adds BERTH_URL_* and the credential
+ * ```
+ */
+export interface E2eTestSpec {
+  image: string;
+  command?: string[];
+  timeoutSeconds: number;
+  environment: Record<string, string>;
+}
+
+export const E2E_DEFAULT_TIMEOUT_S = 600;
+export const E2E_MIN_TIMEOUT_S = 30;
+export const E2E_MAX_TIMEOUT_S = 3_600;
+const KNOWN = ['image', 'command', 'timeout', 'environment'];
+/** Berth's own variables: a compose file may not set them (they carry the credential). */
+const RESERVED_ENV = /^BERTH_/;
+
+export function parseE2eTests(value: unknown, problems: ProblemList): E2eTestSpec | undefined {
+  const path = 'x-berth.tests';
+  if (value === undefined || value === null) return undefined;
+  if (!isMap(value)) {
+    problems.add(path, `expected a mapping like { image: …, command: … }, got ${typeName(value)}`);
+    return undefined;
+  }
+  for (const key of Object.keys(value)) {
+    if (key === 'build') {
+      problems.add(
+        childPath(path, key),
+        'building the test image is not supported yet: build and push it in CI, then name it under `image`',
+      );
+    } else if (!KNOWN.includes(key)) {
+      problems.add(childPath(path, key), `unknown key; known: ${KNOWN.join(', ')}`);
+    }
+  }
+  let image: string | undefined;
+  if (value.image === undefined || value.image === null) {
+    problems.add(childPath(path, 'image'), 'required: the image that runs the tests');
+  } else image = scalar(value.image, childPath(path, 'image'), problems);
+  const command = commandLine(value.command, childPath(path, 'command'), problems);
+  const timeoutSeconds =
+    value.timeout === undefined
+      ? E2E_DEFAULT_TIMEOUT_S
+      : parseTimeout(value.timeout, childPath(path, 'timeout'), problems);
+  const environment =
+    value.environment === undefined
+      ? {}
+      : keyValues(value.environment, childPath(path, 'environment'), problems, {});
+  for (const key of Object.keys(environment)) {
+    if (RESERVED_ENV.test(key)) {
+      problems.add(
+        childPath(childPath(path, 'environment'), key),
+        'names starting with BERTH_ are set by Berth (URLs and the access credential); rename it',
+      );
+      delete environment[key];
+    }
+  }
+  if (image === undefined || timeoutSeconds === undefined) return undefined;
+  return { image, ...(command ? { command } : {}), timeoutSeconds, environment };
+}
+
+const DURATION = /^(\d+)\s*(s|m|h)?$/;
+
+/** `90`, `90s`, `10m`, `1h` → seconds, within E2E_MIN_TIMEOUT_S … E2E_MAX_TIMEOUT_S. */
+function parseTimeout(value: unknown, path: string, problems: ProblemList): number | undefined {
+  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '';
+  const match = DURATION.exec(text.trim());
+  if (!match) {
+    problems.add(path, `expected a duration like 90s, 10m or 1h, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+  const unit = match[2] === 'h' ? 3_600 : match[2] === 'm' ? 60 : 1;
+  const seconds = Number(match[1]) * unit;
+  if (seconds < E2E_MIN_TIMEOUT_S || seconds > E2E_MAX_TIMEOUT_S) {
+    problems.add(
+      path,
+      `${text.trim()} is outside ${E2E_MIN_TIMEOUT_S}s … ${E2E_MAX_TIMEOUT_S / 60}m; pick a timeout in that range`,
+    );
+    return undefined;
+  }
+  return seconds;
+}
