@@ -386,7 +386,7 @@ describe('gateway: private by default', () => {
     expect(res.status).toBe(401);
     expect(res.headers['content-type']).toContain('text/html');
     expect(res.body).toContain('This preview is private');
-    expect(res.body).toContain("Open it through the link in the pull request's Berth comment");
+    expect(res.body).toContain('ask an operator of this Berth for a share link');
   });
 
   it('exchanges a share link for a cookie, redirects without the token, then proxies', async () => {

@@ -38,6 +38,9 @@ describe('/admin/v1/repositories', () => {
       enabled: true,
       accessMode: 'private',
       allowedVariables: [],
+      accessModes: [],
+      ipAllowlist: [],
+      bypassTokenSet: false,
       configured: false,
     });
   });
@@ -62,6 +65,9 @@ describe('/admin/v1/repositories', () => {
       maxMemoryMb: 1024,
       defaultTtlHours: 24,
       allowedVariables: ['IMAGE'],
+      accessModes: [],
+      ipAllowlist: [],
+      bypassTokenSet: false,
       configured: true,
     });
     const list = await request(api.url).get('/admin/v1/repositories').set(admin);
