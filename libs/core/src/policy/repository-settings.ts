@@ -44,6 +44,14 @@ export interface RepositorySettings {
   ipAllowlist: string[];
   /** SHA-256 hex of the `token` mode's bypass secret (never the secret itself). */
   bypassTokenHash?: string;
+  /** SSO (decision 0014): members of this GitHub org get in besides repository readers. */
+  ssoGithubOrg?: string;
+  /** A team slug in ssoGithubOrg: then only that team's members (besides readers). */
+  ssoGithubTeam?: string;
+  /** OIDC sign-ins admitted by verified email, email domain, or group; absent = none. */
+  ssoAllowedEmails?: string[];
+  ssoAllowedDomains?: string[];
+  ssoAllowedGroups?: string[];
   /** False when no row exists: every value above is a default. */
   stored: boolean;
 }
@@ -61,6 +69,25 @@ export function defaultRepositorySettings(fullName: string): RepositorySettings 
 }
 
 const FULL_NAME = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
+const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const TEAM_SLUG = /^[a-z0-9][a-z0-9_-]{0,99}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const DOMAIN =
+  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
+/** A list setting of at most `max` distinct, lowercased (unless `keepCase`) entries. */
+const lowercasedList = (what: string, pattern: RegExp, example: string, max = 200) =>
+  z
+    .array(
+      z
+        .string({ error: `each entry must be ${what}` })
+        .trim()
+        .transform((value) => value.toLowerCase())
+        .refine((value) => pattern.test(value), `each entry must be ${what}, such as ${example}`),
+      { error: `must be a list of ${what}s` },
+    )
+    .max(max, `must list at most ${max} entries`)
+    .transform((values) => [...new Set(values)]);
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function isRepositoryFullName(value: string): boolean {
@@ -155,6 +182,26 @@ export const repositorySettingsPatchSchema = z
         });
         return out;
       })
+      .optional(),
+    ssoGithubOrg: clearable(
+      z.string().trim().regex(GITHUB_LOGIN, 'must be a GitHub organisation login, such as acme'),
+    ),
+    ssoGithubTeam: clearable(
+      z.string().trim().regex(TEAM_SLUG, "must be a team's slug as in its URL, such as qa-team"),
+    ),
+    ssoAllowedEmails: lowercasedList('an email address', EMAIL, 'ada@example.com').optional(),
+    ssoAllowedDomains: lowercasedList('an email domain', DOMAIN, 'example.com').optional(),
+    ssoAllowedGroups: z
+      .array(
+        z
+          .string({ error: 'each entry must be a group name' })
+          .trim()
+          .min(1, 'each entry must be a non-empty group name')
+          .max(200, 'each group name must be at most 200 characters'),
+        { error: 'must be a list of group names (the OIDC groups claim)' },
+      )
+      .max(200, 'must list at most 200 entries')
+      .transform((values) => [...new Set(values)])
       .optional(),
   })
   .strict();

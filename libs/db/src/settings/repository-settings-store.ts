@@ -42,6 +42,7 @@ export class RepositorySettingsStore {
         : { allowedVariables: [...new Set(patch.allowedVariables)].sort() }),
       ...(patch.accessModes === undefined ? {} : { accessModes: patch.accessModes }),
       ...(patch.ipAllowlist === undefined ? {} : { ipAllowlist: patch.ipAllowlist }),
+      ...ssoData(patch),
     };
     const row = await this.prisma.repositorySettings.upsert({
       where: { fullName: key },
@@ -92,6 +93,11 @@ function fromRow(row: Row): RepositorySettings {
     ipAllowlist: row.ipAllowlist,
     stored: true,
     ...optional('bypassTokenHash', row.bypassTokenHash),
+    ...optional('ssoGithubOrg', row.ssoGithubOrg),
+    ...optional('ssoGithubTeam', row.ssoGithubTeam),
+    ...(row.ssoAllowedEmails.length ? { ssoAllowedEmails: row.ssoAllowedEmails } : {}),
+    ...(row.ssoAllowedDomains.length ? { ssoAllowedDomains: row.ssoAllowedDomains } : {}),
+    ...(row.ssoAllowedGroups.length ? { ssoAllowedGroups: row.ssoAllowedGroups } : {}),
     ...optional('composePath', row.composePath),
     ...optional('baseBranch', row.baseBranch),
     ...optional('defaultTtlHours', row.defaultTtlHours),
@@ -106,4 +112,17 @@ function fromRow(row: Row): RepositorySettings {
 /** Only the modes this version knows: a value written by a newer Berth is ignored, not trusted. */
 export function accessModesOf(values: readonly string[]): PreviewAccessMode[] {
   return PREVIEW_ACCESS_MODES.filter((mode) => values.includes(mode));
+}
+
+/** The SSO columns of a change (decision 0014): null clears the org or team. */
+function ssoData(patch: RepositorySettingsPatch) {
+  return {
+    ...(patch.ssoGithubOrg === undefined ? {} : { ssoGithubOrg: patch.ssoGithubOrg }),
+    ...(patch.ssoGithubTeam === undefined ? {} : { ssoGithubTeam: patch.ssoGithubTeam }),
+    ...(patch.ssoAllowedEmails === undefined ? {} : { ssoAllowedEmails: patch.ssoAllowedEmails }),
+    ...(patch.ssoAllowedDomains === undefined
+      ? {}
+      : { ssoAllowedDomains: patch.ssoAllowedDomains }),
+    ...(patch.ssoAllowedGroups === undefined ? {} : { ssoAllowedGroups: patch.ssoAllowedGroups }),
+  };
 }
