@@ -123,6 +123,6 @@ export async function loadRevisionCompose(
       ? undefined
       : networkCountProblem(networkTopology(loaded.spec), settings.maxNetworks);
   const problems = [tooMany, tooManyNetworks].filter((p) => p !== undefined);
-  if (problems.length > 0) throw new ComposeFileError(found.label, problems);
+  if (problems.length > 0) throw new ComposeFileError(found.label, problems, found.files);
   return loaded;
 }

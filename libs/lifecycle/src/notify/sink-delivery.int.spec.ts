@@ -111,6 +111,20 @@ describe('SinkDelivery', () => {
     expect(reports).toEqual([]);
   });
 
+  it("a check-only event (requested) never hides the comment's or the status's newest event", async () => {
+    const { env, expiring2, started2 } = await seed();
+    await prisma.lifecycleEvent.delete({ where: { id: expiring2.id } });
+    await prisma.lifecycleEvent.create({
+      data: { environmentId: env.id, generation: 2, kind: 'requested' },
+    });
+    const { reports, sinks } = harness();
+    expect(await sinks.deliver(job(started2, 'comment'))).toBe('delivered');
+    expect(await sinks.deliver(job(started2, 'status'))).toBe('delivered');
+    expect(reports).toHaveLength(2);
+    // Without a check run sink configured, check jobs are dropped.
+    expect(await sinks.deliver(job(started2, 'check'))).toBe('gone');
+  });
+
   it('answers gone for an unknown event or one with no PR rendering, busy while the comment is locked', async () => {
     const { expiring2, started2 } = await seed();
     expect(
