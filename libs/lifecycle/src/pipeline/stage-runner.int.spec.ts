@@ -166,6 +166,54 @@ describe('StageRunner', () => {
     expect(failed.detail).toBe('api exited with code 3');
   });
 
+  it("stores and logs a failure with the environment's secret values masked, encoded ones too", async () => {
+    const env = await environment();
+    const password = 'Gen3rated-pa55word-0123456789abc';
+    const token = 'operator "token"/with+specials';
+    await prisma.revision.updateMany({
+      where: { environmentId: env.id },
+      data: {
+        wiring: {
+          secrets: { db_password: password },
+          environment: { api: { DATABASE_URL: `postgres://shop:${password}@db/shop` } },
+        },
+      },
+    });
+    const lines: string[] = [];
+    const captured = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const basic = Buffer.from(`shop:${password}`).toString('base64');
+    const r = runner(
+      allStages(async () => {
+        throw new Error(
+          `api exited 1\n--- last log lines ---\nAuthorization: Basic ${basic}\n` +
+            `sync?token=${encodeURIComponent(token)} db=${JSON.stringify(password)}`,
+        );
+      }),
+      {
+        logger: captured,
+        secretSources: { operatorVariables: async () => ({ SYNC_API_TOKEN: token }) },
+      },
+    );
+    const job = { environmentId: env.id, generation: 1, stage: 'replicate' as const };
+    expect(await r.run(job, 1, false)).toBe('retrying');
+    expect(await r.run(job, 2, true)).toBe('failed');
+    const failed = await prisma.lifecycleEvent.findFirstOrThrow({
+      where: { environmentId: env.id },
+    });
+    const stored = (await runsOf(env.id)).map((run) => run.errorMessage ?? '');
+    for (const text of [failed.detail ?? '', ...stored]) {
+      expect(text).toBe(
+        'api exited 1\n--- last log lines ---\nAuthorization: Basic c2hvcD***\nsync?token=*** db="***"',
+      );
+    }
+    const logged = lines.join('');
+    expect(logged).toContain('stage failed; it will be retried');
+    expect(logged).toContain('stage failed on its last attempt');
+    for (const form of [password, basic, encodeURIComponent(token), JSON.stringify(password)]) {
+      expect(logged).not.toContain(form);
+    }
+  });
+
   it('fails a permanent error (an invalid compose file) on its first attempt, not retried', async () => {
     const env = await environment();
     const message = 'compose.yaml has 2 problems:\n- services.a.ports[0]: x\n- services.b.image: y';

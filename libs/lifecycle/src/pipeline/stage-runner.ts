@@ -196,10 +196,16 @@ export class StageRunner {
       // Stored for the comment, the check run and the API, and sent on the event stream: redacted
       // here, once, with every secret of the environment (this stage may just have wired new
       // ones), and before it is cut so no cut can leave half a secret behind.
-      const message = await this.redact(
+      const secrets = await environmentSecretValues(
+        { ...this.deps.secretSources, prisma: this.deps.prisma },
         environment,
-        error instanceof Error ? error.message : String(error),
       );
+      const message = redactSecrets(
+        error instanceof Error ? error.message : String(error),
+        secrets,
+      );
+      // The worker's log gets the same text, and a stack without it.
+      const err = loggable(error, message, secrets);
       if (error instanceof StageQueuedError) {
         await this.recordRun(revision, job.stage, attempt, {
           status: 'queued',
@@ -226,24 +232,16 @@ export class StageRunner {
       if (!finalAttempt && !permanent) {
         // Teardown is never final; past a few attempts it is an alert, not a debug line.
         const level = job.stage === 'teardown' && attempt >= 3 ? 'error' : 'warn';
-        logger[level]({ err: error }, 'stage failed; it will be retried');
+        logger[level]({ err }, 'stage failed; it will be retried');
         return 'retrying';
       }
       logger.error(
-        { err: error },
+        { err },
         permanent ? 'stage failed permanently; not retried' : 'stage failed on its last attempt',
       );
       const failed = await commands.stageFailed(job, token, message);
       return failed.ok ? 'failed' : 'superseded';
     }
-  }
-
-  private async redact(environment: EnvironmentWithRepository, text: string): Promise<string> {
-    const secrets = await environmentSecretValues(
-      { ...this.deps.secretSources, prisma: this.deps.prisma },
-      environment,
-    );
-    return redactSecrets(text, secrets);
   }
 
   private loadEnvironment(id: string): Promise<EnvironmentWithRepository | null> {
@@ -258,4 +256,11 @@ export class StageRunner {
   ): Promise<void> {
     await this.stageRuns.record(revision.id, stage, attempt, data);
   }
+}
+
+/** What pino's `err` serializer would write of `error`, with its secrets masked. */
+function loggable(error: unknown, message: string, secrets: readonly string[]): unknown {
+  if (!(error instanceof Error)) return message;
+  const stack = error.stack === undefined ? undefined : redactSecrets(error.stack, secrets);
+  return { type: error.name, message, ...(stack === undefined ? {} : { stack }) };
 }
