@@ -83,12 +83,46 @@ describe('berth repo', () => {
       maxMemoryMb: 1024,
       maxServices: 20,
       allowedVariables: ['SHOP_NODE_IMAGE', 'SHOP_REDIS_IMAGE'],
+      accessModes: [],
+      ipAllowlist: [],
+      bypassTokenSet: false,
       configured: true,
     });
     const stored = await api.stores.prisma.repositorySettings.findUniqueOrThrow({
       where: { fullName: repo },
     });
     expect(stored).toMatchObject({ accessMode: 'public', maxMemoryMb: 1024 });
+  });
+
+  it('sets the access modes and the IP allowlist, and rotates the bypass secret once', async () => {
+    const set = await berth([
+      'repo',
+      'set',
+      repo,
+      '--access',
+      'ip,token',
+      '--ip-allow',
+      '203.0.113.0/24',
+      '--ip-allow',
+      '2001:db8::/32',
+    ]);
+    expect(set.stderr).toBe('');
+    expect(set.stdout).toContain('access modes:       ip, token');
+    expect(set.stdout).toContain('IP allowlist:       203.0.113.0/24, 2001:db8::/32');
+    const bad = await berth(['repo', 'set', repo, '--ip-allow', '10.1.2.3/8']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('"10.1.2.3/8" is not a CIDR such as 203.0.113.0/24');
+
+    const rotated = await berth(['repo', 'rotate-bypass', repo]);
+    expect(rotated.code).toBe(0);
+    const secret = /^\s+(berth_bypass_\S+)$/m.exec(rotated.stdout)?.[1];
+    expect(secret).toBeDefined();
+    const stored = await api.stores.prisma.repositorySettings.findUniqueOrThrow({
+      where: { fullName: repo },
+    });
+    // Stored only as its hash: shown once, never again.
+    expect(stored.bypassTokenHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(stored)).not.toContain(secret);
   });
 
   it('names the flag and the fix: unknown access mode, a value the api refuses, a wrong token', async () => {
