@@ -79,6 +79,20 @@ describe('signShareToken / verifyShareToken', () => {
     expect(verifyShareToken(SECRET, token, NOW)).toEqual({ ok: false, reason: 'bad-signature' });
   });
 
+  it('refuses under another secret a token it accepted under its own (verified tokens are remembered per secret)', () => {
+    const token = signShareToken(SECRET, {
+      environmentId: ENV_A,
+      expiresAt: IN_AN_HOUR,
+      linkId: LINK,
+    });
+    expect(verifyShareToken(SECRET, token, NOW).ok).toBe(true);
+    expect(verifyShareToken(`${SECRET}-rotated`, token, NOW)).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
+    expect(verifyShareToken(SECRET, `${token}x`, NOW).ok).toBe(false);
+  });
+
   it('refuses a payload swapped to another environment under the original signature', () => {
     const token = signShareToken(SECRET, {
       environmentId: ENV_A,
