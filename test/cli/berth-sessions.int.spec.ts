@@ -58,6 +58,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
+  await api?.stores.prisma.repositorySettings.deleteMany({ where: { fullName: repo } });
   await api?.stop();
 });
 
@@ -82,5 +83,32 @@ describe('berth sessions', () => {
     const result = await berth('sessions', 'revoke', '--env', `${repo}#404`);
     expect(result.code).toBe(1);
     expect(result.err).toContain(`no preview environment for ${repo}#404`);
+  });
+});
+
+describe('berth repo set: SSO flags', () => {
+  it('stores who may sign in and shows it back', async () => {
+    const set = await berth(
+      'repo',
+      'set',
+      repo,
+      '--access',
+      'sso',
+      '--sso-github-org',
+      'acme',
+      '--sso-allow-domain',
+      'Example.com',
+      '--sso-allow-group',
+      'previewers',
+    );
+    expect(set.code).toBe(0);
+    expect(set.out).toContain('SSO GitHub org:     acme');
+    const more = await berth('repo', 'set', repo, '--sso-allow-email', 'ada@corp.example');
+    expect(more.out).toContain(
+      'SSO allowed (OIDC): ada@corp.example, @example.com, group previewers',
+    );
+    const bad = await berth('repo', 'set', repo, '--sso-allow-domain', 'not a domain');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('--sso-allow-domain');
   });
 });

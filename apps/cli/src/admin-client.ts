@@ -20,6 +20,11 @@ export interface RepositorySettingsView {
   accessModes?: string[];
   ipAllowlist?: string[];
   bypassTokenSet?: boolean;
+  ssoGithubOrg?: string;
+  ssoGithubTeam?: string;
+  ssoAllowedEmails?: string[];
+  ssoAllowedDomains?: string[];
+  ssoAllowedGroups?: string[];
 }
 
 /** `berth repo rotate-bypass`: the new secret, shown once. */

@@ -3,6 +3,7 @@ import { AdminClient, ApiError, type RepositorySettingsView } from './admin-clie
 import { repoSetPatch, type RepoSetValues, UsageError } from './repo-flags.js';
 import { SHARE_USAGE, shareCommand } from './share-command.js';
 import { SESSIONS_USAGE, sessionsCommand } from './sessions-command.js';
+import { SSO_SET_OPTIONS, SSO_USAGE } from './sso-flags.js';
 
 // `berth`: the operator's command line. Node's own argument parser (node:util parseArgs) is
 // enough for these few commands and adds no dependency to the control plane's images.
@@ -34,6 +35,7 @@ const USAGE = `usage: berth <command>
       --ip-allow <cidr>                     a CIDR the ip mode admits, e.g. 203.0.113.0/24
                                             (repeatable; adds to the current list)
       --no-ip-allow                         clear the IP allowlist first
+${SSO_USAGE}
       --unset <flag-name>                   back to the default (e.g. --unset ttl)
   berth repo reset <owner/name>             forget every setting of a repository
 ${SHARE_USAGE}
@@ -60,6 +62,7 @@ const SET_OPTIONS = {
   access: { type: 'string' },
   'ip-allow': { type: 'string', multiple: true },
   'no-ip-allow': { type: 'boolean' },
+  ...SSO_SET_OPTIONS,
   unset: { type: 'string', multiple: true },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -160,12 +163,18 @@ async function dispatch(
       // --allow-variable and --ip-allow add to what is there now: read it, then build again.
       const addsVariables = values['allow-variable']?.length && !values['no-variables'];
       const addsIps = values['ip-allow']?.length && !values['no-ip-allow'];
-      if (addsVariables || addsIps) {
+      const addsSso =
+        !values['no-sso-allow'] &&
+        [values['sso-allow-email'], values['sso-allow-domain'], values['sso-allow-group']].some(
+          (list) => list?.length,
+        );
+      if (addsVariables || addsIps || addsSso) {
         const current = await api.show(name);
         patch = repoSetPatch(
           values as RepoSetValues,
           current.allowedVariables,
           current.ipAllowlist ?? [],
+          current,
         );
       }
       print(await api.update(name, patch));
@@ -252,6 +261,8 @@ export function describe(view: RepositorySettingsView): string {
     `  allowed variables:  ${view.allowedVariables.length ? view.allowedVariables.join(', ') : 'none'}`,
     `  access modes:       ${view.accessModes?.length ? view.accessModes.join(', ') : 'none (share links only)'}`,
     `  IP allowlist:       ${view.ipAllowlist?.length ? view.ipAllowlist.join(', ') : 'none'}`,
+    `  SSO GitHub org:     ${view.ssoGithubOrg ? `${view.ssoGithubOrg}${view.ssoGithubTeam ? ` (team ${view.ssoGithubTeam})` : ''}` : 'none (repository readers only)'}`,
+    `  SSO allowed (OIDC): ${[...(view.ssoAllowedEmails ?? []), ...(view.ssoAllowedDomains ?? []).map((d) => `@${d}`), ...(view.ssoAllowedGroups ?? []).map((g) => `group ${g}`)].join(', ') || 'nobody'}`,
     `  bypass secret:      ${view.bypassTokenSet ? 'set' : 'not set'}`,
   ].join('\n');
 }

@@ -6,6 +6,12 @@ import {
   PREVIEW_ACCESS_MODES,
   type RepositorySettingsPatch,
 } from '@berth/core';
+import {
+  type CurrentSsoLists,
+  SSO_FLAG_OF_FIELD,
+  ssoPatch,
+  type SsoSetValues,
+} from './sso-flags.js';
 
 /** A command-line mistake: the message names the flag and the fix; exit 2. */
 export class UsageError extends Error {
@@ -27,9 +33,10 @@ export const FLAG_OF_FIELD: Record<string, string> = {
   allowedVariables: '--allow-variable',
   accessModes: '--access',
   ipAllowlist: '--ip-allow',
+  ...SSO_FLAG_OF_FIELD,
 };
 
-export interface RepoSetValues {
+export interface RepoSetValues extends SsoSetValues {
   enable?: boolean;
   disable?: boolean;
   'compose-path'?: string;
@@ -57,8 +64,9 @@ export function repoSetPatch(
   values: RepoSetValues,
   current: string[] = [],
   currentIpAllowlist: string[] = [],
+  currentSso: CurrentSsoLists = {},
 ): RepositorySettingsPatch {
-  const patch: Record<string, unknown> = {};
+  const patch: Record<string, unknown> = { ...ssoPatch(values, currentSso) };
   if (values.enable && values.disable) throw new UsageError('--enable and --disable: pick one');
   if (values.enable) patch['enabled'] = true;
   if (values.disable) patch['enabled'] = false;
@@ -104,10 +112,19 @@ export function repoSetPatch(
     const field = Object.entries(FLAG_OF_FIELD).find(([, f]) => f === `--${flag}`)?.[0];
     if (
       !field ||
-      ['enabled', 'accessMode', 'allowedVariables', 'accessModes', 'ipAllowlist'].includes(field)
+      [
+        'enabled',
+        'accessMode',
+        'allowedVariables',
+        'accessModes',
+        'ipAllowlist',
+        'ssoAllowedEmails',
+        'ssoAllowedDomains',
+        'ssoAllowedGroups',
+      ].includes(field)
     ) {
       throw new UsageError(
-        `--unset ${flag}: not a setting that can be unset; use one of compose-path, base-branch, ttl, db-mode, max-memory, max-cpus, max-pids, max-services`,
+        `--unset ${flag}: not a setting that can be unset; use one of compose-path, base-branch, ttl, db-mode, max-memory, max-cpus, max-pids, max-services, sso-github-org, sso-github-team`,
       );
     }
     patch[field] = null;
