@@ -62,3 +62,4 @@ export {
   type ConvergenceSweepDeps,
   type SweepResult,
 } from './converge/convergence-sweep.js';
+export * from './verify/index.js';

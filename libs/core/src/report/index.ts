@@ -38,3 +38,10 @@ export {
   rerunRefusedNote,
   supersededCheckRun,
 } from './check-run.js';
+export {
+  E2E_CHECK_RUN_NAME,
+  type E2eCheckRunInput,
+  type E2eCheckRunOutput,
+  type E2eResult,
+  renderE2eCheckRun,
+} from './e2e-check-run.js';
