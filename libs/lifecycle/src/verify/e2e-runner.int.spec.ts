@@ -26,7 +26,7 @@ const environmentId = '2b1c1a64-8a0e-4b5e-9d3e-0e2e2e2e2e01';
 let gh: GitHubEmulator;
 let headSha: string;
 let generation = 1;
-let state = 'ready';
+const state = 'ready';
 
 const webContainer = `berth-e2e-spec-${randomBytes(3).toString('hex')}-web`;
 

@@ -19,12 +19,7 @@ export interface PullRequestState {
 
 export type CheckRunStatus = 'queued' | 'in_progress' | 'completed';
 export type CheckRunConclusion =
-  | 'success'
-  | 'failure'
-  | 'cancelled'
-  | 'skipped'
-  | 'neutral'
-  | 'timed_out';
+  'success' | 'failure' | 'cancelled' | 'skipped' | 'neutral' | 'timed_out';
 
 /** A problem on lines of a repository file, shown on the check run and in the diff. */
 export interface CheckRunAnnotation {
