@@ -204,6 +204,11 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
       socket.destroy();
     });
   });
+  // Idle client connections stay open past any TLS terminator's or load balancer's own idle
+  // timeout (often 60 s): if the gateway closed first, a request racing the close would be
+  // reset, and every reconnect costs a handshake on the latency tail.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   return server;
 }
 
