@@ -3,12 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { BYPASS_HEADER } from '@berth/core';
 import { stripAccessCookies } from './access/access-cookie.js';
-import {
-  type AccessDecision,
-  ambientCredentialsAllowed,
-  decideAccess,
-  extractTokens,
-} from './access/access-policy.js';
+import { type AccessDecision, decideAccess } from './access/access-policy.js';
 import { SSO_CALLBACK_PATH } from './access/sso-session.js';
 import { clientIp } from './access/client-ip.js';
 import type { IpRanges } from './access/ip-ranges.js';
@@ -74,6 +69,7 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
         secure: options.scheme === 'https',
         now: now(),
         isRevoked: (linkId) => options.revocations.isRevoked(linkId),
+        ...(options.sso ? { isSsoSessionRevoked: options.sso.isRevoked } : {}),
       },
     );
 
@@ -110,19 +106,6 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
     res.end();
   };
 
-  /**
-   * A request the other ways refused may still carry an SSO session for the environment; like
-   * any cookie it counts only on requests from the environment's own pages (or none).
-   */
-  const ssoAdmits = (route: GatewayRoute, req: IncomingMessage, host: string): boolean =>
-    options.sso !== undefined &&
-    route.accessMode === 'private' &&
-    ambientCredentialsAllowed(
-      { origin: header(req, 'origin'), hostname: host },
-      options.baseDomain,
-    ) &&
-    options.sso.admits(route, req.headers.cookie);
-
   const server = createServer((req, res) => {
     void (async () => {
       const host = hostOf(req);
@@ -140,10 +123,7 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
       ) {
         return options.sso.serveCallback(req, res, route, host);
       }
-      let decision = decide(route, req, host, false);
-      if (decision.action === 'deny' && ssoAdmits(route, req, host)) {
-        decision = { action: 'proxy', url: extractTokens(req.url ?? '/').url };
-      }
+      const decision = decide(route, req, host, false);
       const signIn =
         decision.action === 'deny'
           ? options.sso?.signInLocation(route, req, host, false)
@@ -191,10 +171,7 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
       const route = await lookup(host);
       if (route instanceof Error) return rejectUpgrade(socket, 503, 'Service Unavailable');
       if (!route) return rejectUpgrade(socket, 404, 'Not Found');
-      let decision = decide(route, req, host, true);
-      if (decision.action === 'deny' && ssoAdmits(route, req, host)) {
-        decision = { action: 'proxy', url: extractTokens(req.url ?? '/').url };
-      }
+      const decision = decide(route, req, host, true);
       if (decision.action !== 'proxy') return rejectUpgrade(socket, 401, 'Unauthorized');
       prepareUpstreamRequest(req, decision, options.scheme);
       options.onAccess?.(route);

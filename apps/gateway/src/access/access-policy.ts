@@ -10,6 +10,7 @@ import {
 import { admittingMode } from './access-modes.js';
 import type { Preflight } from './cors-preflight.js';
 import { sameHostLocation } from './same-host-location.js';
+import { ssoCookieName, ssoSessionAdmits } from './sso-session.js';
 
 export interface AccessRequest {
   method: string;
@@ -38,6 +39,11 @@ export interface AccessContext {
    * share-link-revocations.ts), so deciding stays pure and reads no database.
    */
   isRevoked: (linkId: string) => boolean;
+  /**
+   * SSO (decision 0014): the in-memory list of revoked sessions. Absent: SSO is off on this
+   * gateway and SSO cookies count for nothing.
+   */
+  isSsoSessionRevoked?: (sessionId: string) => boolean;
 }
 
 export type DenyReason =
@@ -122,13 +128,29 @@ export function decideAccess(
   if (admittingMode(route.access, request)) return { action: 'proxy', url: cleanUrl };
 
   const cookies = cookieValues(request.cookie, accessCookieName(route.environmentId));
-  if (cookies.length > 0 && !ambientCredentialsAllowed(request, context.baseDomain)) {
+  const ssoCookies = cookieValues(request.cookie, ssoCookieName(route.environmentId));
+  if (
+    cookies.length + ssoCookies.length > 0 &&
+    !ambientCredentialsAllowed(request, context.baseDomain)
+  ) {
     return { action: 'deny', reason: 'foreign-origin' };
   }
   for (const value of cookies) {
     const verdict = check(value);
     if (verdict.ok) return { action: 'proxy', url: cleanUrl };
     firstFailure ??= verdict.reason;
+  }
+  // A signed-in person's session for this environment (sso-session.ts), unrevoked.
+  const isSsoSessionRevoked = context.isSsoSessionRevoked;
+  if (
+    isSsoSessionRevoked &&
+    ssoSessionAdmits(route.environmentId, request.cookie, {
+      secret: context.secret,
+      now: context.now,
+      isRevoked: isSsoSessionRevoked,
+    })
+  ) {
+    return { action: 'proxy', url: cleanUrl };
   }
   return { action: 'deny', reason: firstFailure ?? 'no-credentials' };
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extractTokens } from '../access/access-policy.js';
-import { isSignInNavigation, ssoSessionAdmits } from '../access/sso-session.js';
+import { isSignInNavigation } from '../access/sso-session.js';
 import type { GatewayRoute } from '../routes/gateway-route.js';
 import { signInHostname } from './sign-in-host.js';
 
@@ -16,8 +16,8 @@ export interface SsoFrontDoor {
     route: GatewayRoute,
     hostname: string,
   ) => Promise<void>;
-  /** A valid, unrevoked SSO session cookie for the route's environment. */
-  admits: (route: GatewayRoute, cookie: string | string[] | undefined) => boolean;
+  /** The in-memory revocation list decideAccess checks SSO session cookies against. */
+  isRevoked: (sessionId: string) => boolean;
   /**
    * Where a browser navigating without credentials goes to sign in, or undefined (not a
    * navigation, or SSO is not enabled for the route's repository: then 401).
@@ -33,28 +33,20 @@ export interface SsoFrontDoor {
 export interface SsoFrontDoorOptions {
   baseDomain: string;
   scheme: 'http' | 'https';
-  secret: string;
   isRevoked: (sessionId: string) => boolean;
   /** Whether the route's repository has the `sso` access mode (loaded with the route). */
   ssoEnabled: (route: GatewayRoute) => boolean;
   serveSignInHost: SsoFrontDoor['serveSignInHost'];
   serveCallback: SsoFrontDoor['serveCallback'];
-  now?: () => Date;
 }
 
 export function createSsoFrontDoor(options: SsoFrontDoorOptions): SsoFrontDoor {
-  const now = options.now ?? (() => new Date());
   const signInHost = signInHostname(options.baseDomain);
   return {
     signInHost,
     serveSignInHost: options.serveSignInHost,
     serveCallback: options.serveCallback,
-    admits: (route, cookie) =>
-      ssoSessionAdmits(route.environmentId, cookie, {
-        secret: options.secret,
-        now: now(),
-        isRevoked: options.isRevoked,
-      }),
+    isRevoked: options.isRevoked,
     signInLocation: (route, req, hostname, isUpgrade) => {
       const navigation = isSignInNavigation({
         method: req.method ?? 'GET',

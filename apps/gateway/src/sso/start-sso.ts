@@ -113,7 +113,6 @@ export function startSso(
     frontDoor: createSsoFrontDoor({
       baseDomain: config.BASE_DOMAIN,
       scheme: config.PREVIEW_URL_SCHEME,
-      secret: config.PREVIEW_LINK_SECRET,
       isRevoked,
       ssoEnabled: (route) => route.access?.modes.includes('sso') ?? false,
       serveSignInHost,
