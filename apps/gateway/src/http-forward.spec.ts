@@ -80,6 +80,7 @@ beforeAll(async () => {
       },
     });
   });
+  gateway.keepAliveTimeout = 7_000;
   gateway.listen(0, '127.0.0.1');
   await once(gateway, 'listening');
   gatewayPort = (gateway.address() as AddressInfo).port;
@@ -132,6 +133,8 @@ describe('forwardHttp', () => {
     expect(req?.headers['trailer']).toBeUndefined();
     expect(res).toMatchObject({ status: 201, message: 'Fine Indeed', body: 'got hello' });
     expect(res.headers).toMatchObject({ 'x-app': 'yes', connection: 'keep-alive' });
+    // The gateway's own idle timeout, not the app's (5 s, for the gateway's pooled socket).
+    expect(res.headers['keep-alive']).toBe('timeout=7');
     expect(res.headers['set-cookie']).toEqual(['keep=1; Path=/']);
   });
 

@@ -29,8 +29,9 @@ export class UpstreamTimeout extends Error {
  * hot path of the gateway, so it does only what a reverse proxy must (this replaced http-proxy-3
  * for plain HTTP: its generic passes cost about a quarter of the gateway's CPU per request).
  * What the app receives and answers is what http-proxy-3 (xfwd off) sent before: the headers as
- * the front door left them minus `trailer`, the status line, and the answer's headers with
- * `transfer-encoding` left to Node and `connection` set for the client.
+ * the front door left them minus `trailer`, the status line, and the answer's headers minus the
+ * hop-by-hop ones Node sets for the client connection itself (`transfer-encoding`,
+ * `connection`, `keep-alive`).
  */
 export function forwardHttp(req: IncomingMessage, res: ServerResponse, options: ForwardOptions) {
   const headers: OutgoingHttpHeaders = { ...req.headers };
@@ -78,8 +79,11 @@ export function forwardHttp(req: IncomingMessage, res: ServerResponse, options: 
     const answer = proxyRes.headers;
     options.onResponseHeaders(answer);
     delete answer['transfer-encoding']; // Node frames the body for this client itself
-    if (req.httpVersion === '1.0') answer['connection'] = req.headers.connection ?? 'close';
-    else answer['connection'] ??= req.headers.connection ?? 'keep-alive';
+    // Hop-by-hop: the app's Connection and Keep-Alive are about our pooled socket, not the
+    // client's. Node decides the client connection's fate and announces the gateway's own idle
+    // timeout (an app closing its socket no longer closes the browser's).
+    delete answer['connection'];
+    delete answer['keep-alive'];
     for (const name in answer) {
       const value = answer[name];
       if (value !== undefined) res.setHeader(name, value);
