@@ -292,6 +292,44 @@ describe('SSO: GitHub sign-in', () => {
   });
 });
 
+describe('SSO: the flow cannot be bent', () => {
+  it('never sends the browser off the preview host, whatever path it started on', async () => {
+    gh.setPermission(FULL_NAME, 'reader3', 'read');
+    gh.signInAs('reader3');
+    const browser = new Browser();
+    const start = await browser.request(previewUrl('//evil.example/x'));
+    expect(start.status).toBe(302);
+    const chooser = await browser.open(new URL(start.headers.location ?? '').toString());
+    const link = /href="(\/login\/github[^"]+)"/.exec(chooser.body)?.[1]?.replace(/&amp;/g, '&');
+    const res = await browser.open(`http://${authHost}:${gatewayPort}${link}`);
+    expect(res.status).toBe(200);
+    expect(echo(res).url).toBe('/evil.example/x');
+    expect(browser.visited.at(-1)).toBe(previewUrl('/evil.example/x'));
+  });
+
+  it('refuses a provider callback whose state is not this browser’s', async () => {
+    gh.signInAs('reader');
+    const browser = new Browser();
+    const query = new URLSearchParams({ env: environmentId, host: webHost, path: '/' });
+    const login = await browser.request(`http://${authHost}:${gatewayPort}/login/github?${query}`);
+    expect(login.status).toBe(302);
+    const authorize = new URL(login.headers.location ?? '');
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    authorize.searchParams.set('state', 'forged-state');
+    const back = await browser.open(authorize.toString());
+    expect(back.status).toBe(400);
+    expect(back.body).toContain('Sign-in expired');
+    expect(browser.cookieNames()).not.toContain('berth_sso');
+  });
+
+  it('refuses to hand a code to a host that is not the environment’s', async () => {
+    const query = new URLSearchParams({ env: environmentId, host: 'evil.example', path: '/' });
+    const res = await new Browser().request(`http://${authHost}:${gatewayPort}/start?${query}`);
+    expect(res.status).toBe(400);
+    expect(res.headers.location).toBeUndefined();
+  });
+});
+
 describe('SSO: requests that cannot sign in get 401, not a redirect', () => {
   it.each([
     ['POST', { accept: 'text/html' }],

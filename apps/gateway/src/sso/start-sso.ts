@@ -42,7 +42,13 @@ export function startSso(
     () => void revocations.refresh(),
     (error) => logger.warn({ err: error }, 'SSO revocation listener lost its connection'),
   );
-  const poll = setInterval(() => void revocations.refresh(), REVOCATION_POLL_MS);
+  const poll = setInterval(() => {
+    void revocations.refresh();
+    // Codes nobody redeemed are refused anyway; this only keeps the table small.
+    store
+      .deleteExpiredCodes(new Date())
+      .catch((error: unknown) => logger.warn({ err: error }, 'cannot delete expired SSO codes'));
+  }, REVOCATION_POLL_MS);
   poll.unref();
 
   const credentials = new GitHubAppCredentials({
