@@ -293,7 +293,7 @@ describe('compose corpus through the pipeline', { timeout: READY_TIMEOUT_MS + 30
     const [check, ...more] = await checkRunsWhen(repository, pr.headSha, 'completed');
     expect(more).toEqual([]);
     expect(check).toMatchObject({ name: 'Berth / preview', conclusion: 'success' });
-    expect(check?.output.summary).toContain(`| site | \`${new URL(envUrl(env, 'site')).host}`);
+    expect(check?.output.summary).toContain(`| site | \`${new URL(envUrl(env, 'site')).hostname}`);
 
     // "Re-run" on it redeploys the same head as a new generation, with a check run of its own.
     const rerun = await plane.github.rerequestCheckRun(check!.id);

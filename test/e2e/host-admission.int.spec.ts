@@ -4,6 +4,8 @@
 // itself (no new push), is reachable through the gateway, and once B closes nothing of either is
 // left. The worker records its ledger rows under a Docker host name and a subnet pool of its own,
 // so other specs' leftovers in the shared test database do not count against its commitment.
+// The same control plane shows the `Berth / preview` check run: red with an annotation on the
+// line of a broken compose file, green for a ready head, and its Re-run redeploying the head.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createPrismaClient, type PrismaClient } from '@berth/db';
@@ -100,11 +102,58 @@ async function reachable(env: EnvironmentView): Promise<void> {
   expect(page.body).toBe('ok\n');
 }
 
+/** The head's check runs (oldest first) once `count` of them have completed. */
+async function checkRuns(sha: string, count: number) {
+  await waitFor(
+    `${count} completed check run(s) on ${sha.slice(0, 7)}`,
+    async () =>
+      plane.github.checkRuns(repository, sha).filter((r) => r.status === 'completed').length >=
+        count || undefined,
+    30_000,
+    250,
+  );
+  return plane.github.checkRuns(repository, sha).sort((a, b) => a.id - b.id);
+}
+
+describe('check runs', { timeout: 150_000 }, () => {
+  it('fails the head of a broken compose file with an annotation on the offending line', async () => {
+    const broken = FILES['docker-compose.yml'].replace(
+      '  web:\n',
+      '  web:\n    privileged: true\n',
+    );
+    const pr = await plane.github.openPullRequest({
+      repo: repository,
+      branch: 'feat/broken',
+      title: 'broken',
+      changes: { 'docker-compose.yml': broken },
+    });
+    opened.push(pr);
+    const [check, ...more] = await checkRuns(pr.headSha, 1);
+    expect(more).toEqual([]);
+    expect(check).toMatchObject({ name: 'Berth / preview', conclusion: 'failure' });
+    expect(check?.annotations).toEqual([
+      expect.objectContaining({
+        path: 'docker-compose.yml',
+        startLine: 3,
+        endLine: 3,
+        level: 'failure',
+        title: 'services.web.privileged',
+      }),
+    ]);
+    expect((await plane.environment(repository, pr.number))?.state).toBe('failed');
+    await plane.github.closePullRequest(pr);
+  });
+});
+
 describe('host memory admission', { timeout: 150_000 }, () => {
   it('queues the PR that does not fit, tells the PR why, and starts it by itself once memory is freed', async () => {
     const prA = await openPr('feat/a');
     const envA = await plane.waitForState(repository, prA.number, 'ready', { timeoutMs: 60_000 });
     await reachable(envA);
+    // The head's one `Berth / preview` check run ends green.
+    const [checkA, ...moreA] = await checkRuns(prA.headSha, 1);
+    expect(moreA).toEqual([]);
+    expect(checkA).toMatchObject({ name: 'Berth / preview', conclusion: 'success' });
 
     const prB = await openPr('feat/b');
     const queued = await waitFor(
@@ -168,6 +217,19 @@ describe('host memory admission', { timeout: 150_000 }, () => {
     expect(
       await metric(new RegExp(`^berth_admission_queued\\{host="${DOCKER_HOST_NAME}"[,}]`)),
     ).toBe(0);
+
+    // "Re-run" on B's check run redeploys its head as generation 2, with a check run of its own.
+    const [checkB] = await checkRuns(prB.headSha, 1);
+    const rerun = await plane.github.rerequestCheckRun(checkB!.id);
+    expect(rerun?.response?.body).toMatchObject({ status: 'queued' });
+    const again = await plane.waitForState(repository, prB.number, 'ready', {
+      generation: 2,
+      timeoutMs: 60_000,
+    });
+    expect(again.headSha).toBe(prB.headSha);
+    const reruns = await checkRuns(prB.headSha, 2);
+    expect(reruns.map((r) => r.conclusion)).toEqual(['success', 'success']);
+    await reachable(again);
 
     // B closes: nothing labelled for either PR is left, and the ledger holds nothing live.
     await plane.github.closePullRequest(prB);
