@@ -10,9 +10,12 @@
 //   loadavg                             /proc/loadavg before, between and after (shared hosts)
 // Raw samples go to .cache/bench/. Progress goes to stderr. Env: BENCH_GATEWAY_RATE (500),
 // BENCH_GATEWAY_SECONDS (20 per target), BENCH_GATEWAY_ROUNDS (4), BENCH_GATEWAY_WARMUP_SECONDS
-// (5), BENCH_GATEWAY_NODE_OPTIONS (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof, for the gateway).
+// (5), BENCH_GATEWAY_NODE_OPTIONS (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof, for the gateway),
+// BENCH_GATEWAY_NICE (e.g. -5: the gateway's scheduling priority, to tell CPU contention from
+// the gateway's own stalls on a shared host; below 0 needs root).
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { signShareToken } from '@berth/core';
 import { createPrismaClient } from '@berth/db';
@@ -205,6 +208,10 @@ try {
     false,
   );
   cleanups.push(() => gateway.stop());
+  const nice = process.env['BENCH_GATEWAY_NICE'];
+  if (nice !== undefined && gateway.child.pid !== undefined) {
+    setPriority(gateway.child.pid, Number(nice));
+  }
   await waitFor(
     'the gateway to be ready',
     async () => {
@@ -287,6 +294,7 @@ try {
         suite: 'gateway',
         upstream: `node → redis (${app.network}, container IP ${app.address}:${app.port})`,
         rate_per_s: RATE,
+        gateway_nice: nice === undefined ? 0 : Number(nice),
         seconds_per_target: SECONDS,
         rounds: ROUNDS,
         gateway_overhead_p50_ms: round(through.report.p50_ms - direct.report.p50_ms),
