@@ -20,11 +20,13 @@ describe('gateway pages', () => {
     }
   });
 
-  it('private page points at the Berth comment', () => {
+  it('private page says how to get in (sign in, or ask an operator for a link) and why not', () => {
     expect(privatePage('web-pr-1-shop.localhost', 'expired')).toContain(
-      "Open it through the link in the pull request's Berth comment",
+      'ask an operator of this Berth for a share link',
     );
     expect(privatePage('web-pr-1-shop.localhost', 'expired')).toContain('expired');
+    expect(privatePage('web-pr-1-shop.localhost', 'revoked')).toContain('revoked by an operator');
+    expect(privatePage('web-pr-1-shop.localhost', 'expired')).not.toContain('Berth comment');
   });
 
   it('upstream page names the service and says the preview may be starting', () => {
