@@ -99,5 +99,6 @@ function view(row: SsoSessionRow): SsoSessionView {
 }
 
 function filterLog(filter: SsoSessionFilter): Record<string, string> {
-  return 'login' in filter ? { user: filter.login } : { environmentId: filter.environmentId };
+  if ('login' in filter) return { user: filter.login };
+  return 'environmentId' in filter ? { environmentId: filter.environmentId } : { id: filter.id };
 }

@@ -39,6 +39,7 @@ export function refusedPage(
 <code>${escapeHtml(repository)}</code>. Ask a maintainer for read access to the repository, or
 an operator of this Berth for a share link.</p>
 ${alternatives ? `<ul>${alternatives}</ul>` : ''}
+<form method="post" action="/sign-out"><button type="submit">Sign out</button></form>
 `,
   );
 }

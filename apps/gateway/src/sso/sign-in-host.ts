@@ -15,7 +15,7 @@ import {
   signSsoSession,
   type SsoProvider,
 } from '@berth/core';
-import type { NewSsoSession, SsoSessionRow, SsoTarget } from '@berth/db';
+import type { NewSsoSession, SsoSessionFilter, SsoSessionRow, SsoTarget } from '@berth/db';
 import type { GitHubSignInPort, OidcSignInPort } from '@berth/identity';
 import type { Logger } from 'pino';
 import { cookieValues } from '../access/access-cookie.js';
@@ -50,6 +50,8 @@ export interface SignInSessions {
     returnPath: string;
     expiresAt: Date;
   }): Promise<void>;
+  /** Revokes and tells every gateway (for sign-out). */
+  revoke(filter: SsoSessionFilter, now: Date): Promise<number>;
 }
 
 export interface SignInHostOptions {
@@ -80,6 +82,7 @@ interface Destination {
  *   GET /start?env&host&path            from a preview: sign in if needed, then hand off
  *   GET /login/{github|oidc}?env&host&path   start a provider login
  *   GET /callback/{github|oidc}?code&state   the provider's redirect back
+ *   POST /sign-out                      ends the sign-in host's session (same-origin form only)
  */
 export function createSignInHost(options: SignInHostOptions) {
   const now = options.now ?? (() => new Date());
@@ -129,6 +132,27 @@ export function createSignInHost(options: SignInHostOptions) {
       res.end();
     };
 
+    const currentIdentity = () => {
+      for (const value of cookieValues(req.headers.cookie, SESSION_COOKIE)) {
+        const identity = openSignInSession(options.secret, value, now());
+        if (identity && !options.isRevoked(identity.sessionId)) return identity;
+      }
+      return undefined;
+    };
+
+    if (req.method === 'POST' && url.pathname === '/sign-out') {
+      // A form on this host only: another site must not sign people out (or in) behind their back.
+      if (req.headers.origin !== origin) {
+        return send(403, signInProblemPage('Not allowed', 'Sign out from the sign-in page.'));
+      }
+      const identity = currentIdentity();
+      if (identity) await options.sessions.revoke({ id: identity.sessionId }, now());
+      return send(
+        200,
+        signInProblemPage('Signed out', 'Previews you opened stay open until their sessions end.'),
+        { 'set-cookie': [hostCookie(SESSION_COOKIE, '', 0)] },
+      );
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return send(405, signInProblemPage('Not allowed', 'The sign-in host answers GET only.'), {
         allow: 'GET, HEAD',
@@ -281,13 +305,6 @@ export function createSignInHost(options: SignInHostOptions) {
       const returnPath = query.get('path') ?? '/';
       if (!environmentId || !previewHost || !returnPath.startsWith('/')) return undefined;
       return { environmentId, previewHost, returnPath };
-    };
-    const currentIdentity = () => {
-      for (const value of cookieValues(req.headers.cookie, SESSION_COOKIE)) {
-        const identity = openSignInSession(options.secret, value, now());
-        if (identity && !options.isRevoked(identity.sessionId)) return identity;
-      }
-      return undefined;
     };
 
     try {

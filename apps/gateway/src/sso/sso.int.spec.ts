@@ -322,6 +322,28 @@ describe('SSO: the flow cannot be bent', () => {
     expect(browser.cookieNames()).not.toContain('berth_sso');
   });
 
+  it('signs out of the sign-in host by a same-origin form only', async () => {
+    gh.setPermission(FULL_NAME, 'reader4', 'read');
+    const { browser, res } = await githubSignIn('reader4');
+    expect(res.status).toBe(200);
+    const signOut = `http://${authHost}:${gatewayPort}/sign-out`;
+    const forged = await browser.request(signOut, { origin: 'http://evil.example' }, 'POST');
+    expect(forged.status).toBe(403);
+    const out = await browser.request(
+      signOut,
+      { origin: `http://${authHost}:${gatewayPort}` },
+      'POST',
+    );
+    expect(out.status).toBe(200);
+    expect(browser.cookieNames()).not.toContain('berth_sso');
+    // The preview's own session stays until it ends; the sign-in host asks who you are again
+    // (the chooser) instead of handing another preview a code.
+    const query = new URLSearchParams({ env: environmentId, host: webHost, path: '/' });
+    const again = await browser.request(`http://${authHost}:${gatewayPort}/start?${query}`);
+    expect(again.status).toBe(200);
+    expect(again.body).toContain('Sign in with GitHub');
+  });
+
   it('refuses to hand a code to a host that is not the environment’s', async () => {
     const query = new URLSearchParams({ env: environmentId, host: 'evil.example', path: '/' });
     const res = await new Browser().request(`http://${authHost}:${gatewayPort}/start?${query}`);

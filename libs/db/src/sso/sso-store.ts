@@ -43,8 +43,8 @@ export interface RedeemedCode {
   returnPath: string;
 }
 
-/** Which sessions a listing or revocation is about: one person's, or one environment's. */
-export type SsoSessionFilter = { login: string } | { environmentId: string };
+/** Which sessions a listing or revocation is about: one person's, one environment's, or one. */
+export type SsoSessionFilter = { login: string } | { environmentId: string } | { id: string };
 
 /**
  * SSO sessions and one-time codes (decision 0014). Read on sign-in and code exchange only:
