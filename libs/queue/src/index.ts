@@ -9,6 +9,8 @@ export {
   retryDelayMs,
   SINKS,
   type SinkJobData,
+  type E2eJobData,
+  e2eOutboxEntry,
   type SinkName,
   sinkOutboxEntry,
   stageOutboxEntry,

@@ -46,8 +46,19 @@ export interface SinkJobData {
   sink: SinkName;
 }
 
-export type LifecycleJobData = StageJobData | NotifyJobData | SinkJobData;
-export type LifecycleJobName = LifecycleStage | 'notify' | 'sink';
+/**
+ * Run the repository's end-to-end tests (`x-berth.tests`) against the generation that became
+ * ready with lifecycle event `eventId`. On the lifecycle queue, not the sink queue: it takes
+ * minutes, like a build, and sink jobs must stay short.
+ */
+export interface E2eJobData {
+  eventId: string;
+  environmentId: string;
+  generation: number;
+}
+
+export type LifecycleJobData = StageJobData | NotifyJobData | SinkJobData | E2eJobData;
+export type LifecycleJobName = LifecycleStage | 'notify' | 'sink' | 'e2e';
 export type LifecycleQueue = Queue<LifecycleJobData, unknown, LifecycleJobName>;
 
 /** Redis pub/sub channel the gateway listens on; message = a hostname, or `*` for all. */
@@ -119,6 +130,8 @@ export const STAGE_PRIORITY: Record<LifecycleJobName, number | undefined> = {
   build: 4,
   notify: 1,
   sink: undefined,
+  // After every stage: tests wait for builds and starts, never the other way round.
+  e2e: 5,
 };
 
 /** BullMQ options for a job of this name (the outbox relay uses them on dispatch). */
@@ -141,4 +154,9 @@ export function stageOutboxEntry(data: StageJobData) {
 /** An outbox row delivering lifecycle event `eventId` to `sink`. */
 export function sinkOutboxEntry(data: SinkJobData) {
   return { name: 'sink' as const, jobId: `sink-${data.sink}-${data.eventId}`, data: { ...data } };
+}
+
+/** An outbox row for the tests of the generation event `eventId` made ready. */
+export function e2eOutboxEntry(data: E2eJobData) {
+  return { name: 'e2e' as const, jobId: `e2e-${data.eventId}`, data: { ...data } };
 }

@@ -1,4 +1,4 @@
-import type { SinkDelivery, StageRunner } from '@berth/lifecycle';
+import type { E2eDelivery, SinkDelivery, StageRunner } from '@berth/lifecycle';
 import {
   BACKOFF_TYPE,
   LIFECYCLE_QUEUE,
@@ -7,6 +7,7 @@ import {
   type LifecycleJobName,
   queuedDelayMs,
   retryDelayMs,
+  type E2eJobData,
   type SinkJobData,
   type StageJobData,
 } from '@berth/queue';
@@ -24,6 +25,8 @@ export interface LifecycleWorkerDeps {
   lockMs?: number;
   runner: StageRunner;
   sinks: SinkDelivery;
+  /** Runs `e2e` jobs (x-berth.tests); without it they finish as `off` (GITHUB_CHECK_RUNS). */
+  e2e?: Pick<E2eDelivery, 'deliver'>;
   logger: Logger;
   /**
    * Called when a stage may have freed host memory (a teardown finished, a queued replicate gave
@@ -84,6 +87,7 @@ async function process(
     return result;
   }
   if (job.name === 'notify') return 'obsolete';
+  if (job.name === 'e2e') return deps.e2e ? deps.e2e.deliver(job.data as E2eJobData) : 'off';
   // queuedLooks belongs to this job only: the stage data handed on must not carry it.
   const { queuedLooks = 0, ...data } = job.data as StageJobData;
   const attempt = job.attemptsMade + 1;

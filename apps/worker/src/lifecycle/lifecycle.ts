@@ -8,6 +8,8 @@ import {
   CheckRunSink,
   ConvergenceSweep,
   EnvironmentCommands,
+  E2eDelivery,
+  E2eRunner,
   environmentSecretValues,
   type EnvironmentWithRepository,
   GitHubStatusReporter,
@@ -24,7 +26,12 @@ import {
 import { parseAllowlist, subnetPool } from '@berth/core';
 import { hostMemoryAdmission, repositoryCeilings } from './runtime-limits.js';
 import type { ReadinessCheck } from '@berth/observability';
-import { CredentialSwitchingGitHub, GitSourceRepository, OctokitGitHub } from '@berth/providers';
+import {
+  CredentialSwitchingGitHub,
+  DEFAULT_LIMITS,
+  GitSourceRepository,
+  OctokitGitHub,
+} from '@berth/providers';
 import { GitHubAppCredentials, type Stores } from '@berth/runtime';
 import {
   closeRedis,
@@ -37,6 +44,7 @@ import {
 import {
   ConvergenceQueries,
   EnvironmentLeases,
+  EnvironmentQueries,
   EnvironmentStore,
   INBOX_CHANNEL,
   listen,
@@ -177,6 +185,8 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     inbox,
     leases,
     dockerHost: config.DOCKER_HOST_NAME,
+    // The E2E gate reports as a check run, so it is on exactly when check runs are.
+    e2eTests: config.GITHUB_CHECK_RUNS,
     // The operator's choice of what a pull request is told (the comment always).
     sinks: SINKS.filter(
       (sink) =>
@@ -221,6 +231,20 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
   const sinkConnection = roles.has('stages')
     ? createRedis(config.REDIS_URL, 'berth-worker-sinks')
     : undefined;
+  const environments = new EnvironmentQueries(prisma);
+  const e2e = config.GITHUB_CHECK_RUNS
+    ? new E2eDelivery({
+        prisma,
+        runner: new E2eRunner({
+          host: containerHost,
+          github,
+          current: (id) => environments.find(id),
+          limits: DEFAULT_LIMITS,
+        }),
+        secrets: (environment) =>
+          environmentSecretValues({ ...secretSources, prisma }, environment),
+      })
+    : undefined;
   const worker = connection
     ? startLifecycleWorker({
         connection,
@@ -229,6 +253,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
         lockMs: config.JOB_LOCK_S * 1000,
         runner,
         sinks,
+        ...(e2e ? { e2e } : {}),
         logger,
         onCapacityFreed: () => wakeQueued(queue, hostMemory.ledger),
       })

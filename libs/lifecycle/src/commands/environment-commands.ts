@@ -31,6 +31,7 @@ import {
   SINKS,
   type SinkName,
   sinkOutboxEntry,
+  e2eOutboxEntry,
   type StageJobData,
   stageOutboxEntry,
 } from '@berth/queue';
@@ -44,6 +45,8 @@ export interface EnvironmentCommandsDeps {
   dockerHost: string;
   /** The sinks the operator turned on (GITHUB_COMMIT_STATUS, GITHUB_CHECK_RUNS); default all. */
   sinks?: readonly SinkName[];
+  /** Queue an `e2e` job when a generation becomes ready (the E2E gate; off unless set). */
+  e2eTests?: boolean;
   now?: () => Date;
 }
 
@@ -280,7 +283,11 @@ export class EnvironmentCommands {
             generation: env.generation,
             readyAt: this.now(),
           });
-          await this.emit(tx, env.id, job.generation, 'ready');
+          const eventId = await this.append(tx, env.id, job.generation, 'ready');
+          if (this.deps.e2eTests) {
+            const e2e = { eventId, environmentId: env.id, generation: job.generation };
+            await this.deps.outbox.add(tx, [e2eOutboxEntry(e2e)]);
+          }
           return;
         }
         const next = nextStage(stage);
@@ -399,12 +406,25 @@ export class EnvironmentCommands {
     extra: { stage?: string; detail?: string } = {},
     only?: readonly SinkName[],
   ): Promise<void> {
+    await this.append(tx, environmentId, generation, kind, extra, only);
+  }
+
+  /** `emit`, returning the event's id (the ready event names the E2E job). */
+  private async append(
+    tx: Tx,
+    environmentId: string,
+    generation: number,
+    kind: LifecycleEventKind,
+    extra: { stage?: string; detail?: string } = {},
+    only?: readonly SinkName[],
+  ): Promise<string> {
     const id = await this.deps.store.recordEvent(tx, { environmentId, generation, kind, ...extra });
     const sinks = (this.deps.sinks ?? SINKS).filter((sink) => !only || only.includes(sink));
     await this.deps.outbox.add(
       tx,
       sinks.map((sink) => sinkOutboxEntry({ eventId: id.toString(), environmentId, sink })),
     );
+    return id.toString();
   }
 }
 

@@ -2,7 +2,7 @@
 // test container on the preview's own network reaches its service by name; exit 0 makes
 // `Berth / e2e` green, a failure red with the (masked) log tail and the preview left alone; a
 // new push cancels a running test; a retried job reuses its check run.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import {
   type ComposeSpec,
   environmentIdentity,
@@ -10,9 +10,11 @@ import {
   resourceLabels,
   type RevisionWiring,
 } from '@berth/core';
+import { createPrismaClient } from '@berth/db';
 import { DockerContainerHost, OctokitGitHub } from '@berth/providers';
 import { type GitHubEmulator, startGitHubEmulator } from '@berth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { E2eDelivery } from './e2e-delivery.js';
 import { E2eRunner, type E2eRunInput } from './e2e-runner.js';
 
 const NODE_IMAGE = 'berth-fixture/node:24';
@@ -160,5 +162,75 @@ describe('E2E gate', () => {
     const runs = checks().filter((r) => r.externalId === `e2e:${environmentId}:5`);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ conclusion: 'success' });
+  }, 120_000);
+});
+
+describe('the e2e job', () => {
+  it('runs the tests of the generation that became ready; skips one that moved on or has none', async () => {
+    const databaseUrl =
+      process.env['TEST_DATABASE_URL'] ?? 'postgresql://berth:berth@127.0.0.1:5432/berth_test';
+    const prisma = createPrismaClient(databaseUrl, { maxConnections: 2 });
+    try {
+      const repository = await prisma.repository.create({
+        data: {
+          providerId: BigInt(randomInt(1, 2 ** 47)),
+          fullName,
+          owner: 'acme',
+          name: repoName,
+          installationId: BigInt(gh.installationId),
+          cloneUrl: gh.cloneUrl(fullName),
+        },
+      });
+      const env = await prisma.environment.create({
+        data: {
+          repositoryId: repository.id,
+          prNumber: pr,
+          headSha,
+          branch: 'feat/e2e',
+          baseBranch: 'main',
+          state: 'ready',
+          generation: 1,
+        },
+      });
+      const tests = { image: NODE_IMAGE, command: ['node', '-e', 'process.exit(0)'] };
+      const wiringOf = (withTests: boolean) => ({
+        spec: {
+          services: { web: { networks: ['default'] } },
+          berth: withTests ? { tests: { ...tests, timeoutSeconds: 60, environment: {} } } : {},
+        },
+        urls: wiring.urls,
+        hostnames: {},
+        environment: {},
+        ports: wiring.ports,
+        public: false,
+      });
+      for (const [gen, withTests] of [
+        [1, true],
+        [2, false],
+      ] as const) {
+        await prisma.revision.create({
+          data: {
+            environmentId: env.id,
+            generation: gen,
+            headSha,
+            configSnapshot: {},
+            wiring: wiringOf(withTests),
+          },
+        });
+      }
+      generation = 1;
+      const delivery = new E2eDelivery({ prisma, runner: runner(), secrets: async () => [] });
+      const job = (gen: number) => ({ eventId: '1', environmentId: env.id, generation: gen });
+      expect(await delivery.deliver(job(1))).toBe('passed');
+      const check = checks().find((r) => r.externalId === `e2e:${env.id}:1`);
+      expect(check).toMatchObject({ status: 'completed', conclusion: 'success' });
+      // A newer generation is the only one whose tests run; this one has none.
+      await prisma.environment.update({ where: { id: env.id }, data: { generation: 2 } });
+      expect(await delivery.deliver(job(1))).toBe('superseded');
+      expect(await delivery.deliver(job(2))).toBe('no-tests');
+      expect(checks().filter((r) => r.externalId === `e2e:${env.id}:2`)).toEqual([]);
+    } finally {
+      await prisma.$disconnect();
+    }
   }, 120_000);
 });

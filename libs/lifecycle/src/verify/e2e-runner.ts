@@ -33,8 +33,13 @@ export interface E2eRunnerDeps {
   github: Pick<GitHubPort, 'createCheckRun' | 'updateCheckRun' | 'checkRuns'>;
   /** The environment as it is now: a newer generation, or a teardown, cancels the run. */
   current: (environmentId: string) => Promise<{ generation: number; state: string } | null>;
-  /** A credential that opens this environment through the gateway for `ttlSeconds`. */
-  credential: (environmentId: string, ttlSeconds: number) => Promise<string>;
+  /**
+   * A credential that opens this environment through the gateway for `ttlSeconds`, given to the
+   * tests as BERTH_ACCESS_TOKEN. Optional: the tests reach the services on the preview's own
+   * network, where there is no gateway; preview networks are internal by default, so the public
+   * URL is often out of their reach anyway.
+   */
+  credential?: (environmentId: string, ttlSeconds: number) => Promise<string>;
   /** The operator's ceilings for the test container (the same a service gets). */
   limits: ResourceLimits;
   /** How often the container and the environment are looked at; default 1 s. */
@@ -70,8 +75,8 @@ export class E2eRunner {
     const name = `${containerName(id, 'e2e')}-g${input.generation}`;
     const checkRunId = await this.checkRun(input);
     const { urls, env } = testEnvironment(input);
-    const token = await deps.credential(input.environmentId, input.tests.timeoutSeconds + 60);
-    const secrets = [...input.secrets, token];
+    const token = await deps.credential?.(input.environmentId, input.tests.timeoutSeconds + 60);
+    const secrets = token ? [...input.secrets, token] : [...input.secrets];
     const write = async (result: E2eResult, logs?: string) => {
       const out = renderE2eCheckRun({
         result,
@@ -107,7 +112,7 @@ export class E2eRunner {
       name,
       image: input.tests.image,
       ...(input.tests.command ? { command: input.tests.command } : {}),
-      env: { ...input.tests.environment, ...env, BERTH_ACCESS_TOKEN: token },
+      env: { ...input.tests.environment, ...env, ...(token ? { BERTH_ACCESS_TOKEN: token } : {}) },
       labels: { ...resourceLabels(id, 'e2e'), 'berth.generation': String(input.generation) },
       network,
       ...(extraNetworks.length > 0 ? { extraNetworks } : {}),
@@ -172,7 +177,7 @@ export class E2eRunner {
 /**
  * The tests reach each exposed service on the environment's own network (`BERTH_URL_<SERVICE>`,
  * e.g. `http://web:3000`: the gateway is not reachable from preview networks), and get the public
- * URL too (`BERTH_PUBLIC_URL_<SERVICE>`) with `BERTH_ACCESS_TOKEN` for it.
+ * URL too (`BERTH_PUBLIC_URL_<SERVICE>`), with `BERTH_ACCESS_TOKEN` for it when a credential is set up.
  */
 function testEnvironment(input: E2eRunInput): {
   urls: Record<string, string>;
