@@ -1,7 +1,14 @@
 // The whole lifecycle on the real engine: GitHub emulator → signed webhooks → api → queue →
 // worker stages → containers → gateway, with the issue's acceptance scenarios.
 import { fileURLToPath } from 'node:url';
-import { ControlPlane, type PullRecord, sendWebhook, waitFor } from '@berth/testing';
+import { environmentDomain, environmentIdentity, previewHostname } from '@berth/core';
+import {
+  ControlPlane,
+  type EnvironmentView,
+  type PullRecord,
+  sendWebhook,
+  waitFor,
+} from '@berth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServices } from '../support/test-services.js';
 import {
@@ -15,6 +22,7 @@ import {
   serviceContainer,
   uniqueRepoName,
 } from './preview-session.js';
+import { launchChromium } from './chromium.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const owner = 'acme';
@@ -22,6 +30,8 @@ const name = uniqueRepoName();
 const repository = `${owner}/${name}`;
 let plane: ControlPlane;
 const opened: PullRecord[] = [];
+/** PR 1's environment, ready after the first test. */
+let envOne: EnvironmentView | undefined;
 
 /** Opens a PR through the emulator (which sends the signed `opened` webhook) and remembers it. */
 async function openPr(options: Parameters<ControlPlane['github']['openPullRequest']>[0]) {
@@ -112,8 +122,11 @@ describe('full-stack previews', () => {
       plane.waitForState(repository, pr2.number, 'ready'),
     ]);
     expect(env1.id).not.toBe(env2.id);
+    envOne = env1;
     const web1 = envUrl(env1, 'web');
-    expect(web1).toContain(`web-pr-${pr1.number}-${name}.localhost`);
+    expect(new URL(web1).hostname).toBe(
+      previewHostname(environmentIdentity(repository, pr1.number), 'web', 'localhost'),
+    );
 
     // Private by default: no share link, no page.
     const anonymous = await plane.viaGateway(web1);
@@ -166,6 +179,38 @@ describe('full-stack previews', () => {
     );
     expect(status).toMatchObject({ context: 'berth/preview', state: 'success' });
   }, 600_000);
+
+  it('lets a reviewer open the preview once in Chromium and place an order from the page', async () => {
+    const env = envOne;
+    if (!env) throw new Error('needs PR 1 from the first test');
+    const { links } = await plane.mintShareLink(repository, env.prNumber, { note: 'chromium' });
+    const link = links['web'];
+    expect(link).toBeDefined();
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      // One link, opened once: the gateway swaps the token for a cookie on the environment's
+      // domain, so the page's own calls to its api (another host) are signed in too.
+      const landed = await page.goto(link ?? '');
+      expect(landed?.status()).toBe(200);
+      expect(new URL(page.url()).searchParams.has('berth_token')).toBe(false);
+      const domain = environmentDomain(environmentIdentity(repository, env.prNumber), 'localhost');
+      const cookies = await page.context().cookies();
+      expect(cookies.map((c) => c.domain)).toEqual([`.${domain}`]);
+      const email = `chromium-${Date.now()}@example.test`;
+      await page.fill('input[name=email]', email);
+      await page.click('button[type=submit]');
+      await page.locator('#status', { hasText: /confirmed|Failed/ }).waitFor({ timeout: 45_000 });
+      expect(await page.textContent('#status')).toMatch(/^Order #\d+ confirmed\./);
+      const db = await serviceContainer(repository, env.prNumber, 'db');
+      const sql = `select count(*) from orders where email = '${email}'`;
+      expect((await execIn(db.Id, ['psql', '-U', 'shop', '-d', 'shop', '-Atc', sql])).trim()).toBe(
+        '1',
+      );
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 
   it('collapses 20 replays of one delivery and 5 distinct deliveries into one environment, one comment, one set of containers', async () => {
     const pr = await openPr({
