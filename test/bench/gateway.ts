@@ -286,7 +286,16 @@ try {
   const samplesFile = `${samplesDir}/gateway-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
   await writeFile(
     samplesFile,
-    JSON.stringify({ direct_ms: direct.sorted, gateway_ms: through.sorted }),
+    JSON.stringify({
+      direct_ms: direct.sorted,
+      gateway_ms: through.sorted,
+      // Per round, in due order: [ms since the round started, latency ms].
+      timeline: {
+        direct: results.direct.map((r) => r.timeline),
+        gateway: results.gateway.map((r) => r.timeline),
+      },
+      gateway_event_loop: loopDelay,
+    }),
   );
   console.log(
     JSON.stringify(

@@ -18,6 +18,11 @@ export interface OpenLoopTarget {
 export interface OpenLoopResult {
   /** Latency of every answered request (ms, from its due time to the end of its body). */
   latenciesMs: number[];
+  /**
+   * [due time since the start, latency] per answered request, in due order: lines slow requests
+   * up with what else happened at that moment (event-loop stalls, GC, other load).
+   */
+  timeline: Array<[number, number]>;
   sent: number;
   errors: number;
   /** Answers by HTTP status; anything but 200 also counts in `errors`. */
@@ -45,6 +50,7 @@ export function openLoop(
   const total = Math.round((durationMs / 1000) * ratePerSecond);
   const result: OpenLoopResult = {
     latenciesMs: [],
+    timeline: [],
     sent: 0,
     errors: 0,
     statuses: {},
@@ -58,6 +64,7 @@ export function openLoop(
     result.firstError ??= message;
   };
 
+  const start = performance.now();
   const fire = (due: number) => {
     result.sent += 1;
     pending += 1;
@@ -86,8 +93,9 @@ export function openLoop(
           if (!settle()) return;
           const status = String(res.statusCode ?? 0);
           result.statuses[status] = (result.statuses[status] ?? 0) + 1;
-          if (res.statusCode === 200) result.latenciesMs.push(latency);
-          else fail(`HTTP ${status}`);
+          if (res.statusCode !== 200) return fail(`HTTP ${status}`);
+          result.latenciesMs.push(latency);
+          result.timeline.push([Math.round((due - start) * 10) / 10, latency]);
         });
         res.on('error', (error) => settle() && fail(error.message));
       },
@@ -97,7 +105,6 @@ export function openLoop(
     req.end();
   };
 
-  const start = performance.now();
   let next = 0;
   const tick = () => {
     const now = performance.now();
@@ -109,7 +116,10 @@ export function openLoop(
     if (next < total) setTimeout(tick, Math.max(0, start + next * interval - performance.now()));
   };
   tick();
-  return finished.then(() => result);
+  return finished.then(() => {
+    result.timeline.sort((a, b) => a[0] - b[0]);
+    return result;
+  });
 }
 
 /** Nearest-rank percentile of already sorted values. */
