@@ -52,6 +52,7 @@ import {
   OUTBOX_CHANNEL,
   PostgresSecretStore,
   RepositorySettingsStore,
+  ShareLinkStore,
   WebhookInbox,
 } from '@berth/db';
 import { hostname } from 'node:os';
@@ -60,6 +61,7 @@ import { createContainerHost, loadRegistryAuth } from './container-host.js';
 import { repositoryComposeSettings } from './compose-settings.js';
 import { wakeQueued } from './admission-wake.js';
 import { startLifecycleWorker } from './lifecycle-worker.js';
+import { mintE2eCredential } from './e2e-credential.js';
 import { registerWorkerMetrics } from './worker-metrics.js';
 import { checkSubnetPool } from './subnet-pool-check.js';
 
@@ -232,6 +234,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     ? createRedis(config.REDIS_URL, 'berth-worker-sinks')
     : undefined;
   const environments = new EnvironmentQueries(prisma);
+  const shareLinks = new ShareLinkStore(prisma);
   const e2e = config.GITHUB_CHECK_RUNS
     ? new E2eDelivery({
         prisma,
@@ -239,6 +242,8 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
           host: containerHost,
           github,
           current: (id) => environments.find(id),
+          credential: (environmentId, ttlSeconds) =>
+            mintE2eCredential(shareLinks, config.PREVIEW_LINK_SECRET, environmentId, ttlSeconds),
           limits: DEFAULT_LIMITS,
         }),
         secrets: (environment) =>
