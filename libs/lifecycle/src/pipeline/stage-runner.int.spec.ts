@@ -108,8 +108,9 @@ describe('StageRunner', () => {
     expect(after.state).toBe('ready');
     expect(after.readyAt).toBeInstanceOf(Date);
     expect(await events(env.id)).toEqual(['ready']);
-    // Every event goes to every sink, each its own job.
-    expect((await outboxJobs(env.id)).filter((id) => id.startsWith('sink-'))).toHaveLength(2);
+    // Every event goes to every sink, each its own job: comment, status and check run.
+    const sinkJobs = (await outboxJobs(env.id)).filter((id) => id.startsWith('sink-'));
+    expect(sinkJobs.map((id) => id.split('-')[1]).sort()).toEqual(['check', 'comment', 'status']);
   });
 
   it('drops a job of an older generation without acting and records it as superseded', async () => {
