@@ -72,6 +72,9 @@ describe('migrations', () => {
       'revisions',
       'routes',
       'secrets',
+      'share_links',
+      'sso_codes',
+      'sso_sessions',
       'stage_runs',
       'webhook_deliveries',
     ]);
