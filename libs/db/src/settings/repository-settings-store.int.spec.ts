@@ -22,6 +22,8 @@ describe('RepositorySettingsStore', () => {
       fullName: 'spec-none/repo',
       enabled: true,
       accessMode: 'private',
+      accessModes: [],
+      ipAllowlist: [],
       allowedVariables: [],
       stored: false,
     });
@@ -42,6 +44,8 @@ describe('RepositorySettingsStore', () => {
       fullName: 'spec-acme/shop',
       enabled: true,
       accessMode: 'public',
+      accessModes: [],
+      ipAllowlist: [],
       maxMemoryMb: 2048,
       maxCpus: 1.5,
       defaultTtlHours: 24,
