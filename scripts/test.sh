@@ -45,10 +45,12 @@ if (($# > 0)); then
 else
   # Two lanes: the unit tests need only CPU and run in the background while the integration
   # tests (one file at a time) mostly wait on Docker and Postgres. Their output follows after.
+  # Niced, so they take the CPU the integration lane leaves idle and never slow its processes.
   unit_report="${report%.json}-unit.json"
   unit_log=.cache/unit-tests.log
   rm -f "$report" "$unit_report"
-  vitest_run --project unit --outputFile.json="$unit_report" >"$unit_log" 2>&1 &
+  nice -n 15 npx vitest run --reporter=default --reporter=json --project unit \
+    --outputFile.json="$unit_report" >"$unit_log" 2>&1 &
   unit_pid=$!
   phase "integration tests" vitest_run --project integration --outputFile.json="$report" ||
     status=$?
