@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, httpRequest as httpGet } from '@berth/testing';
 import { spawnApp, type SpawnedApp } from '../support/spawn-app.js';
@@ -45,6 +45,10 @@ async function appEnv(app: 'api' | 'worker' | 'gateway') {
         GITHUB_APP_ID: '4242',
         GITHUB_APP_PRIVATE_KEY: TEST_PRIVATE_KEY,
         PREVIEW_LINK_SECRET: LINK_SECRET,
+        // Its own queue (jobs other files left in Redis are not its), and a GitHub that fails at
+        // once instead of hanging on a network this machine does not have.
+        QUEUE_PREFIX: `berth-boot-${randomBytes(4).toString('hex')}`,
+        GITHUB_API_URL: 'http://127.0.0.1:9',
       },
       ops: port,
     };

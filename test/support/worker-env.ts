@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { freePort } from '@berth/testing';
 import { testServices } from './test-services.js';
 
@@ -16,6 +16,10 @@ export async function workerEnv(
       .privateKey.export({ type: 'pkcs1', format: 'pem' })
       .toString(),
     PREVIEW_LINK_SECRET: 'link-secret-integration-test-0123456789abcdef',
+    // A queue of its own: jobs other spec files left in the shared Redis are not this worker's.
+    QUEUE_PREFIX: `berth-spawned-${randomBytes(4).toString('hex')}`,
+    // No internet here: a GitHub call must fail at once, never hang the worker's shutdown.
+    GITHUB_API_URL: 'http://127.0.0.1:9',
     ...extra,
   };
 }

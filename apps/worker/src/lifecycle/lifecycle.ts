@@ -331,24 +331,38 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
       // Give running stages a moment, then stop without them: a stage cut off here stalls and
       // another worker re-runs it (handlers are safe to run twice; the lease expires), and
       // run-service allows the whole shutdown 10 s.
-      if (worker) {
-        let timer: NodeJS.Timeout | undefined;
-        const graceful = worker.close().then(() => true);
-        const inTime = await Promise.race([
-          graceful,
-          new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 2_000))),
-        ]);
-        clearTimeout(timer);
-        if (!inTime) {
-          logger.warn('stages still running at shutdown; leaving them to be retried');
-          await worker.close(true);
-        }
-      }
-      // Sinks are short: waiting for the running ones loses no comment edit.
-      await sinkWorker?.close();
+      // Sinks are short, so they usually finish here; one stuck on an unanswering GitHub must
+      // not hold the shutdown past run-service's 10 s either. Both wait in parallel.
+      await Promise.all([
+        closeWithin(worker, 2_000, () =>
+          logger.warn('stages still running at shutdown; leaving them to be retried'),
+        ),
+        closeWithin(sinkWorker, 2_000, () =>
+          logger.warn('sink deliveries still running at shutdown; leaving them to be retried'),
+        ),
+      ]);
       await Promise.all([queue.close(), sinkQueue.close()]);
       if (connection) await closeRedis(connection);
       if (sinkConnection) await closeRedis(sinkConnection);
     },
   };
+}
+
+/** Closes a BullMQ worker, letting running jobs finish for `ms`, then without them. */
+async function closeWithin(
+  worker: { close: (force?: boolean) => Promise<void> } | undefined,
+  ms: number,
+  onForced: () => void,
+): Promise<void> {
+  if (!worker) return;
+  let timer: NodeJS.Timeout | undefined;
+  const inTime = await Promise.race([
+    worker.close().then(() => true),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]);
+  clearTimeout(timer);
+  if (!inTime) {
+    onForced();
+    await worker.close(true);
+  }
 }
