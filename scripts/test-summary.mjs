@@ -1,10 +1,10 @@
 // Prints the suite's closing line in the plain "N passed, N failed" form CI reads, and names
-// every failing test so CI's log says which one broke. Exits 1 when any test failed or a lane ran
+// every failing test so CI's log says which one broke. Exits 1 when any test failed or a run ran
 // none.
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 
-// One report per lane (scripts/test.sh); the closing line counts them all.
+// One or more JSON reports (one per vitest run); the closing line counts them all.
 const files = process.argv.slice(2);
 const total = { passed: 0, failed: 0, skipped: 0, all: 0, success: true };
 const failed = [];

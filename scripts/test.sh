@@ -35,33 +35,11 @@ fi
 
 mkdir -p .cache
 report="${BERTH_TEST_REPORT:-.cache/vitest-report.json}"
-vitest_run() { npx vitest run --reporter=default --reporter=json "$@"; }
+rm -f "$report"
 status=0
-if (($# > 0)); then
-  # Arguments (a filter, another config): one run, exactly as asked.
-  rm -f "$report"
-  phase "unit and integration tests" vitest_run --outputFile.json="$report" "$@" || status=$?
-  reports=("$report")
-else
-  # Two lanes: the unit tests need only CPU and run in the background while the integration
-  # tests (one file at a time) mostly wait on Docker and Postgres. Their output follows after.
-  # Niced, so they take the CPU the integration lane leaves idle and never slow its processes.
-  unit_report="${report%.json}-unit.json"
-  unit_log=.cache/unit-tests.log
-  rm -f "$report" "$unit_report"
-  nice -n 15 npx vitest run --reporter=default --reporter=json --project unit \
-    --outputFile.json="$unit_report" >"$unit_log" 2>&1 &
-  unit_pid=$!
-  phase "integration tests" vitest_run --project integration --outputFile.json="$report" ||
-    status=$?
-  unit_status=0
-  wait "$unit_pid" || unit_status=$?
-  echo "berth: ── unit tests (ran alongside; exit $unit_status)"
-  cat "$unit_log"
-  if ((status == 0)); then status=$unit_status; fi
-  reports=("$unit_report" "$report")
-fi
+phase "unit and integration tests" npx vitest run --reporter=default --reporter=json \
+  --outputFile.json="$report" "$@" || status=$?
 summary=0
-node scripts/test-summary.mjs "${reports[@]}" || summary=$?
+node scripts/test-summary.mjs "$report" || summary=$?
 if ((status == 0 && summary != 0)); then status=$summary; fi
 exit "$status"
