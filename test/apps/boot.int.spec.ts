@@ -100,7 +100,9 @@ describe.each(['api', 'worker', 'gateway'] as const)('%s process', (app) => {
       expect(typeof entry['level']).toBe('string');
       expect(typeof entry['time']).toBe('string');
     }
-    expect(await proc.stop()).toBe(0);
+    // On failure, the log says what the process was still doing when it was told to stop.
+    const code = await proc.stop();
+    expect(code, proc.stdout().trim().split('\n').slice(-20).join('\n')).toBe(0);
   });
 });
 
