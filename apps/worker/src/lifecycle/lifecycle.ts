@@ -170,7 +170,6 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
   const reporter = new GitHubStatusReporter({
     prisma,
     github,
-    linkSecret: config.PREVIEW_LINK_SECRET,
     secretSources,
   });
   const queue = createLifecycleQueue(redis, config.QUEUE_PREFIX);

@@ -12,13 +12,6 @@ import { commentInput } from './comment-facts.js';
 export interface GitHubStatusReporterDeps {
   prisma: PrismaClient;
   github: GitHubPort;
-  /**
-   * Unused: the comment and the status carry no share link any more (links are minted on demand
-   * by an operator, decision 0013). Accepted so callers need not change in the same step.
-   */
-  linkSecret?: string;
-  /** Unused, see linkSecret. */
-  linkTtlMs?: number;
   now?: () => Date;
   /** Operator secrets to redact besides each environment's wiring (variables, registries). */
   secretSources?: Omit<SecretSources, 'prisma'>;

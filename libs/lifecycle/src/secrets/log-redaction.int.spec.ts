@@ -171,7 +171,6 @@ services:
           notificationIntervalMs: 0,
           retryBaseMs: 20,
         }),
-        linkSecret: 'log-redaction-link-secret-0123456789',
         secretSources,
       }),
     });
