@@ -4,3 +4,4 @@ export * from './webhooks/index.js';
 export * from './control-plane/index.js';
 export * from './fixtures/one-service-app.js';
 export * from './oidc/index.js';
+export * from './aws/index.js';

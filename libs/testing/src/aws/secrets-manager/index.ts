@@ -1,0 +1,6 @@
+export {
+  startSecretsManagerEmulator,
+  type EmulatedSecret,
+  type SecretsManagerEmulator,
+  type SecretsManagerEmulatorOptions,
+} from './emulator.js';
