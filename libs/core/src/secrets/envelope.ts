@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
 // AES-256-GCM envelope (docs/decisions/0007-secret-envelope-and-allowlist.md): every value gets
 // its own random data key, and only that key is sealed under the operator's master key. Rotating
@@ -74,6 +74,89 @@ export function openSecret(
     throw new SecretDecryptionError(address);
   } finally {
     dataKey?.fill(0);
+  }
+}
+
+/**
+ * A short, stable id of a master key (not derivable back to it): stored next to each data key so
+ * a reader knows which key of the ring opens it.
+ */
+export function masterKeyId(masterKey: Buffer): string {
+  return createHash('sha256')
+    .update('berth-master-key-id:')
+    .update(masterKey)
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/**
+ * The current master key and the ones it replaced (BERTH_MASTER_KEY, BERTH_MASTER_KEY_PREVIOUS).
+ * Writes use the current key; reads open whatever key a row names. Rotation without downtime:
+ * every process gets the new key as current and the old one as previous, then the rotate command
+ * re-seals every data key, then the previous key is dropped.
+ */
+export class MasterKeyring {
+  readonly currentId: string;
+  private readonly byId: Map<string, Buffer>;
+
+  constructor(
+    readonly current: Buffer,
+    previous: readonly Buffer[] = [],
+  ) {
+    for (const key of [current, ...previous]) assertMasterKey(key);
+    this.currentId = masterKeyId(current);
+    this.byId = new Map([current, ...previous].map((key) => [masterKeyId(key), key]));
+  }
+
+  /** The key a row was sealed under; every key when the row predates key ids. */
+  candidates(keyId: string | null | undefined): Buffer[] {
+    if (keyId) {
+      const key = this.byId.get(keyId);
+      return key ? [key] : [];
+    }
+    return [...this.byId.values()];
+  }
+}
+
+/** Opens with the first candidate key that authenticates (rows older than key ids name none). */
+export function openWithRing(
+  ring: MasterKeyring,
+  keyId: string | null | undefined,
+  address: SecretAddress,
+  sealed: SealedSecret,
+): { value: string; key: Buffer } {
+  for (const key of ring.candidates(keyId)) {
+    try {
+      return { value: openSecret(key, address, sealed), key };
+    } catch (error) {
+      if (!(error instanceof SecretDecryptionError)) throw error;
+    }
+  }
+  throw new SecretDecryptionError(address);
+}
+
+/**
+ * The same value under another master key: only the 32-byte data key is opened and sealed again,
+ * the value's ciphertext is untouched.
+ */
+export function rewrapSecret(
+  from: Buffer,
+  to: Buffer,
+  address: SecretAddress,
+  sealed: SealedSecret,
+): SealedSecret {
+  assertMasterKey(to);
+  const aad = additionalData(address);
+  let dataKey: Buffer | undefined;
+  try {
+    dataKey = open(from, sealed.wrappedKey, aad);
+  } catch {
+    throw new SecretDecryptionError(address);
+  }
+  try {
+    return { version: 1, wrappedKey: seal(to, dataKey, aad), ciphertext: sealed.ciphertext };
+  } finally {
+    dataKey.fill(0);
   }
 }
 
