@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { setPriority } from 'node:os';
 import { loadConfig, workerConfigSchema } from '@berth/config';
-import { runService } from '@berth/observability';
+import { runService, shutdownStep } from '@berth/observability';
 import { openStores } from '@berth/runtime';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
@@ -33,10 +33,12 @@ await runService({
     return {
       checks,
       addresses: { ops: `http://${config.WORKER_HOST}:${config.WORKER_PORT}` },
+      // Each step bounded (shutdownStep), so the whole stays inside run-service's 10 s even when
+      // a step hangs, and the log names the one that did.
       close: async () => {
         await lifecycle.close();
-        await app.close();
-        await stores.close();
+        await shutdownStep(logger, 'ops server', 1_000, () => app.close());
+        await shutdownStep(logger, 'Postgres and Redis', 2_000, () => stores.close());
       },
     };
   },

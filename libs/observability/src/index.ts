@@ -9,3 +9,4 @@ export {
   type RunningService,
   type ServiceDefinition,
 } from './run-service.js';
+export { shutdownStep } from './shutdown-step.js';
