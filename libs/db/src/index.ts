@@ -66,6 +66,18 @@ export {
   type MemoryReservation,
 } from './ledger/host-memory-ledger.js';
 export { GLOBAL_SCOPE, PostgresSecretStore } from './secrets/postgres-secret-store.js';
+export {
+  type MasterKeys,
+  type RotationReport,
+  ringOf,
+  rotateMasterKey,
+} from './secrets/sealed-rows.js';
+export {
+  ScopedSecretStore,
+  type ScopedEntryView,
+  type ScopedWrite,
+} from './secrets/scoped-secret-store.js';
+export { PostgresPreviewScopes } from './secrets/postgres-preview-scopes.js';
 export { accessModesOf, RepositorySettingsStore } from './settings/repository-settings-store.js';
 export {
   type NewShareLink,

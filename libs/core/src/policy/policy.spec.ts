@@ -45,6 +45,7 @@ describe('repository settings', () => {
       allowedVariables: [],
       accessModes: [],
       ipAllowlist: [],
+      forkSecrets: false,
       stored: false,
     });
   });

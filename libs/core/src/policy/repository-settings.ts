@@ -52,6 +52,8 @@ export interface RepositorySettings {
   ssoAllowedEmails?: string[];
   ssoAllowedDomains?: string[];
   ssoAllowedGroups?: string[];
+  /** Fork PRs get the operator's secret layers too (after approval); default: generated only. */
+  forkSecrets: boolean;
   /** False when no row exists: every value above is a default. */
   stored: boolean;
 }
@@ -64,6 +66,7 @@ export function defaultRepositorySettings(fullName: string): RepositorySettings 
     allowedVariables: [],
     accessModes: [],
     ipAllowlist: [],
+    forkSecrets: false,
     stored: false,
   };
 }
@@ -203,6 +206,7 @@ export const repositorySettingsPatchSchema = z
       .max(200, 'must list at most 200 entries')
       .transform((values) => [...new Set(values)])
       .optional(),
+    forkSecrets: z.boolean({ error: 'must be true or false' }).optional(),
   })
   .strict();
 

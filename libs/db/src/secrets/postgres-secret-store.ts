@@ -1,11 +1,6 @@
-import {
-  assertMasterKey,
-  openSecret,
-  SECRET_NAME,
-  type SecretStore,
-  sealSecret,
-} from '@berth/core';
+import { type MasterKeyring, SECRET_NAME, type SecretStore } from '@berth/core';
 import type { PrismaClient } from '../generated.js';
+import { type MasterKeys, openRow, ringOf, sealedColumns } from './sealed-rows.js';
 
 /** The scope of operator-wide secrets (the App's credentials); later issues add narrower ones. */
 export const GLOBAL_SCOPE = 'global';
@@ -16,29 +11,23 @@ export const GLOBAL_SCOPE = 'global';
  * BERTH_MASTER_KEY reveals names and nothing else.
  */
 export class PostgresSecretStore implements SecretStore {
+  private readonly ring: MasterKeyring;
+
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly masterKey: Buffer,
+    masterKey: MasterKeys,
     private readonly scope: string = GLOBAL_SCOPE,
   ) {
-    assertMasterKey(masterKey);
+    this.ring = ringOf(masterKey);
   }
 
   async get(name: string): Promise<string | undefined> {
     const row = await this.prisma.secret.findUnique({
       where: { scope_name: { scope: this.scope, name: checkName(name) } },
-      select: { wrappedKey: true, ciphertext: true },
+      select: { wrappedKey: true, ciphertext: true, keyId: true },
     });
     if (!row) return undefined;
-    return openSecret(
-      this.masterKey,
-      { scope: this.scope, name },
-      {
-        version: 1,
-        wrappedKey: Buffer.from(row.wrappedKey),
-        ciphertext: Buffer.from(row.ciphertext),
-      },
-    );
+    return openRow(this.ring, { scope: this.scope, name }, row);
   }
 
   async put(name: string, value: string): Promise<void> {
@@ -47,16 +36,7 @@ export class PostgresSecretStore implements SecretStore {
 
   async putAll(values: Readonly<Record<string, string>>): Promise<void> {
     const rows = Object.entries(values).map(([name, value]) => {
-      const sealed = sealSecret(
-        this.masterKey,
-        { scope: this.scope, name: checkName(name) },
-        value,
-      );
-      const data = {
-        version: sealed.version,
-        wrappedKey: new Uint8Array(sealed.wrappedKey),
-        ciphertext: new Uint8Array(sealed.ciphertext),
-      };
+      const data = sealedColumns(this.ring, { scope: this.scope, name: checkName(name) }, value);
       return this.prisma.secret.upsert({
         where: { scope_name: { scope: this.scope, name } },
         create: { scope: this.scope, name, ...data },

@@ -42,6 +42,7 @@ export class RepositorySettingsStore {
         : { allowedVariables: [...new Set(patch.allowedVariables)].sort() }),
       ...(patch.accessModes === undefined ? {} : { accessModes: patch.accessModes }),
       ...(patch.ipAllowlist === undefined ? {} : { ipAllowlist: patch.ipAllowlist }),
+      ...(patch.forkSecrets === undefined ? {} : { forkSecrets: patch.forkSecrets }),
       ...ssoData(patch),
     };
     const row = await this.prisma.repositorySettings.upsert({
@@ -91,6 +92,7 @@ function fromRow(row: Row): RepositorySettings {
     allowedVariables: row.allowedVariables,
     accessModes: accessModesOf(row.accessModes),
     ipAllowlist: row.ipAllowlist,
+    forkSecrets: row.forkSecrets,
     stored: true,
     ...optional('bypassTokenHash', row.bypassTokenHash),
     ...optional('ssoGithubOrg', row.ssoGithubOrg),
