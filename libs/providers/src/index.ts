@@ -1,3 +1,4 @@
 export * from './container-host/index.js';
 export * from './github/index.js';
 export * from './source/index.js';
+export * from './secrets/index.js';
