@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, httpRequest as httpGet } from '@berth/testing';
+import { freePort, httpRequest as httpGet, TEST_MASTER_KEY } from '@berth/testing';
 import { spawnApp, type SpawnedApp } from '../support/spawn-app.js';
 import { testServices } from '../support/test-services.js';
 
@@ -45,6 +45,7 @@ async function appEnv(app: 'api' | 'worker' | 'gateway') {
         GITHUB_APP_ID: '4242',
         GITHUB_APP_PRIVATE_KEY: TEST_PRIVATE_KEY,
         PREVIEW_LINK_SECRET: LINK_SECRET,
+        BERTH_MASTER_KEY: TEST_MASTER_KEY,
         // Its own queue (jobs other files left in Redis are not its), and a GitHub that fails at
         // once instead of hanging on a network this machine does not have.
         QUEUE_PREFIX: `berth-boot-${randomBytes(4).toString('hex')}`,

@@ -52,6 +52,7 @@ const secrets = {
   GITHUB_WEBHOOK_SECRET: randomBytes(24).toString('hex'),
   API_TOKEN: randomBytes(24).toString('hex'),
   PREVIEW_LINK_SECRET: randomBytes(32).toString('hex'),
+  BERTH_MASTER_KEY: randomBytes(32).toString('base64'),
 };
 
 function compose(...args: string[]) {

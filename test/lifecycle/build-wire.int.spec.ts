@@ -8,13 +8,20 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { createPrismaClient, type PrismaClient, type Revision } from '@berth/db';
-import { environmentDomain, environmentIdentity } from '@berth/core';
+import {
+  createPrismaClient,
+  PostgresPreviewScopes,
+  type PrismaClient,
+  type Revision,
+} from '@berth/db';
+import { environmentDomain, environmentIdentity, NO_PRODUCTION_RULES } from '@berth/core';
 import {
   createBuildHandler,
   createWireHandler,
   type EnvironmentWithRepository,
   type PreviewSettings,
+  PreviewSecrets,
+  resolveSecretRefs,
   ResourceLedger,
   type RevisionImages,
   type RevisionWiring,
@@ -43,6 +50,7 @@ let workDir: string;
 let build: StageHandler;
 let wire: StageHandler;
 let host: DockerContainerHost;
+let secrets: PreviewSecrets;
 const logLines: string[] = [];
 const logger = pino(
   { level: 'debug' },
@@ -60,6 +68,12 @@ beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'berth-build-wire-'));
   host = new DockerContainerHost();
   await host.ping();
+  secrets = new PreviewSecrets({
+    scopes: new PostgresPreviewScopes(prisma, randomBytes(32)),
+    ledger: new ResourceLedger(prisma),
+    rules: NO_PRODUCTION_RULES,
+    prefix: 'berth/preview',
+  });
   const deps = {
     source: new GitSourceRepository({ workDir }),
     // The emulator mints tokens the way the Octokit driver's installation auth would.
@@ -70,6 +84,7 @@ beforeAll(async () => {
       allowedVariables: ['SHOP_NODE_IMAGE', 'SHOP_POSTGRES_IMAGE', 'SHOP_REDIS_IMAGE'],
     }),
     prisma,
+    secrets,
   };
   build = createBuildHandler({ ...deps, containerHost: host, ledger: new ResourceLedger(prisma) });
   wire = createWireHandler(deps);
@@ -253,20 +268,28 @@ describe('build and wire stages on examples/shop', () => {
     BUILD_TIMEOUT,
   );
 
-  it('wires public URLs and one generated database password reused across generations', async () => {
+  it('wires public URLs and one generated database password, kept in the secret scope, reused across generations', async () => {
     const outcome = await wire.run(stageInput('wire', env, gen1));
-    const wiring = (await reload(gen1)).wiring as unknown as RevisionWiring;
+    const stored = (await reload(gen1)).wiring as unknown as RevisionWiring;
     const domain = environmentDomain(environmentIdentity('acme/shop', pr.number), 'localhost');
     const api = `http://api.${domain}:8080`;
     const web = `http://web.${domain}:8080`;
-    expect(wiring.urls).toEqual({ web, api });
-    expect(wiring.hostnames).toEqual({ web: `web.${domain}`, api: `api.${domain}` });
-    expect(wiring.ports).toEqual({ web: 3000, api: 3001 });
-    expect(wiring.public).toBe(false);
-    expect(wiring.environment['web']).toMatchObject({ API_PUBLIC_URL: api, BERTH_URL_API: api });
-    expect(wiring.environment['api']).toMatchObject({ WEB_PUBLIC_URL: web });
-    const password = wiring.secrets?.['db_password'] ?? '';
+    expect(stored.urls).toEqual({ web, api });
+    expect(stored.hostnames).toEqual({ web: `web.${domain}`, api: `api.${domain}` });
+    expect(stored.ports).toEqual({ web: 3000, api: 3001 });
+    expect(stored.public).toBe(false);
+    expect(stored.environment['web']).toMatchObject({ API_PUBLIC_URL: api, BERTH_URL_API: api });
+    expect(stored.environment['api']).toMatchObject({ WEB_PUBLIC_URL: web });
+    // The password lives in the environment's scope, not in the revision.
+    const scope = await secrets.read(env);
+    const password = scope?.['db_password'] ?? '';
     expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(stored.secrets).toBeUndefined();
+    expect(stored.secretRefs?.names).toEqual(['db_password']);
+    const rawRevision = await prisma.$queryRaw<{ t: string }[]>`
+      SELECT wiring::text AS t FROM revisions WHERE id = ${gen1.id}::uuid`;
+    expect(rawRevision[0]?.t).not.toContain(password);
+    const wiring = resolveSecretRefs(stored, stored.secretRefs!, scope ?? {});
     expect(wiring.environment['db']).toMatchObject({ POSTGRES_PASSWORD: password });
     for (const service of ['api', 'worker', 'migrate']) {
       expect(wiring.environment[service]?.['DATABASE_URL']).toBe(
@@ -275,20 +298,25 @@ describe('build and wire stages on examples/shop', () => {
     }
     expect(wiring.spec.services['web']?.image).toBeUndefined();
     expect(outcome.details).toMatchObject({ generatedSecrets: ['db_password'], reusedSecrets: [] });
+    // The scope is recorded in the ledger before it exists, and created.
+    const rows = await prisma.resource.findMany({
+      where: { environmentId: env.id, kind: 'secret' },
+    });
+    expect(rows).toMatchObject([{ provider: 'secrets_local', state: 'created' }]);
+    expect(rows[0]?.name).toBe(`berth/preview/acme/shop/pr-${pr.number}/g1`);
 
-    // A later generation (and a re-run of the same one) keeps the password.
+    // A later generation (and a re-run of the same one) keeps the password and the scope.
     const gen2 = await prisma.revision.findUniqueOrThrow({
       where: { environmentId_generation: { environmentId: env.id, generation: 2 } },
     });
     const again = await wire.run(stageInput('wire', env, gen2));
     expect(again.details).toMatchObject({ generatedSecrets: [], reusedSecrets: ['db_password'] });
-    const wiring2 = (await reload(gen2)).wiring as unknown as RevisionWiring;
-    expect(wiring2.secrets).toEqual({ db_password: password });
-    expect(wiring2.environment['db']?.['POSTGRES_PASSWORD']).toBe(password);
+    expect((await secrets.read(env))?.['db_password']).toBe(password);
     await wire.run(stageInput('wire', env, gen1));
-    expect(((await reload(gen1)).wiring as unknown as RevisionWiring).secrets).toEqual({
-      db_password: password,
-    });
+    expect((await secrets.read(env))?.['db_password']).toBe(password);
+    expect(await prisma.resource.count({ where: { environmentId: env.id, kind: 'secret' } })).toBe(
+      1,
+    );
 
     // Never in logs or stage details.
     expect(logLines.length).toBeGreaterThan(0);
@@ -309,12 +337,12 @@ describe('build and wire stages on examples/shop', () => {
     });
     const rev = await newRevision(env2, 1, other.headSha);
     await wire.run(stageInput('wire', env2, rev));
-    const mine = (await prisma.revision.findFirstOrThrow({ where: { environmentId: env.id } }))
-      .wiring as unknown as RevisionWiring;
     const theirs = (await reload(rev)).wiring as unknown as RevisionWiring;
     const domain = environmentDomain(environmentIdentity('acme/shop', other.number), 'localhost');
     expect(theirs.environment['web']?.['API_PUBLIC_URL']).toBe(`http://api.${domain}:8080`);
-    expect(theirs.secrets?.['db_password']).not.toBe(mine.secrets?.['db_password']);
+    const mine = (await secrets.read(env))?.['db_password'];
+    expect(mine).toBeDefined();
+    expect((await secrets.read(env2))?.['db_password']).not.toBe(mine);
   });
 });
 

@@ -5,9 +5,17 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPrismaClient, type PrismaClient, RepositorySettingsStore } from '@berth/db';
+import { NO_PRODUCTION_RULES } from '@berth/core';
+import {
+  createPrismaClient,
+  PostgresPreviewScopes,
+  type PrismaClient,
+  RepositorySettingsStore,
+} from '@berth/db';
 import {
   createWireHandler,
+  PreviewSecrets,
+  ResourceLedger,
   type EnvironmentWithRepository,
   type RevisionWiring,
   type StageHandler,
@@ -75,6 +83,12 @@ beforeAll(async () => {
     composeSettings: repositoryComposeSettings(settings, undefined),
     repositorySettings: settings,
     prisma,
+    secrets: new PreviewSecrets({
+      scopes: new PostgresPreviewScopes(prisma, randomBytes(32)),
+      ledger: new ResourceLedger(prisma),
+      rules: NO_PRODUCTION_RULES,
+      prefix: 'berth/preview',
+    }),
   });
   const repository = await prisma.repository.create({
     data: {

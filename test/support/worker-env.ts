@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { freePort } from '@berth/testing';
+import { freePort, TEST_MASTER_KEY } from '@berth/testing';
 import { testServices } from './test-services.js';
 
 /** A worker's whole environment for a real process: the test services, a free ops port, an App. */
@@ -16,6 +16,8 @@ export async function workerEnv(
       .privateKey.export({ type: 'pkcs1', format: 'pem' })
       .toString(),
     PREVIEW_LINK_SECRET: 'link-secret-integration-test-0123456789abcdef',
+    // Preview secrets are sealed under it (SECRET_BACKEND=postgres, the default).
+    BERTH_MASTER_KEY: TEST_MASTER_KEY,
     // A queue of its own: jobs other spec files left in the shared Redis are not this worker's.
     QUEUE_PREFIX: `berth-spawned-${randomBytes(4).toString('hex')}`,
     // No internet here: a GitHub call must fail at once, never hang the worker's shutdown.

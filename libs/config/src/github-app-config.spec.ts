@@ -55,7 +55,11 @@ describe('GitHub App credentials and the master key', () => {
 
   it('wants GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY together', () => {
     const error = problems(() =>
-      loadConfig('berth-worker', workerConfigSchema, { ...worker, GITHUB_APP_ID: '7' }),
+      loadConfig('berth-worker', workerConfigSchema, {
+        ...worker,
+        GITHUB_APP_ID: '7',
+        BERTH_MASTER_KEY: masterKey,
+      }),
     );
     expect(error.problems.map((p) => p.key)).toEqual(['GITHUB_APP_PRIVATE_KEY']);
   });

@@ -7,6 +7,7 @@ const valid = {
   REDIS_URL: 'redis://127.0.0.1:6379',
   GITHUB_APP_ID: '1',
   GITHUB_APP_PRIVATE_KEY: 'k'.repeat(64),
+  BERTH_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
   PREVIEW_LINK_SECRET: 's'.repeat(32),
 };
 

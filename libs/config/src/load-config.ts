@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { type z } from 'zod';
 import { ConfigError, type ConfigProblem } from './config-error.js';
+import { SECRET_KEYS } from './secrets.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -10,13 +12,34 @@ export function loadConfig<S extends z.ZodObject>(
   env: Env = process.env,
 ): z.infer<S> {
   const input: Env = {};
+  const fileProblems: ConfigProblem[] = [];
   for (const key of Object.keys(schema.shape)) {
-    const value = env[key];
+    const value = env[key] ?? fromFile(key, env, fileProblems);
     if (value !== undefined && value.trim() !== '') input[key] = value;
   }
   const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw new ConfigError(service, toProblems(schema, result.error));
+  if (result.success && fileProblems.length === 0) return result.data;
+  const problems = result.success ? [] : toProblems(schema, result.error);
+  throw new ConfigError(service, [...fileProblems, ...problems]);
+}
+
+/**
+ * `<KEY>_FILE` for secrets (Docker and Kubernetes mount secrets as files): the file's content,
+ * without its final newline, when `<KEY>` itself is unset.
+ */
+function fromFile(key: string, env: Env, problems: ConfigProblem[]): string | undefined {
+  if (!SECRET_KEYS.has(key)) return undefined;
+  const path = env[`${key}_FILE`];
+  if (path === undefined || path.trim() === '') return undefined;
+  try {
+    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    problems.push({
+      key: `${key}_FILE`,
+      message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    });
+    return undefined;
+  }
 }
 
 function toProblems(schema: z.ZodObject, error: z.ZodError): ConfigProblem[] {

@@ -4,6 +4,7 @@ import {
   DEFAULT_SUBNET_PREFIX_LENGTH,
   MAX_SUBNET_PREFIX_LENGTH,
   parseCidr,
+  parseProductionRules,
   subnetPool,
 } from '@berth/core';
 import { z } from 'zod';
@@ -25,6 +26,7 @@ import {
 import { githubReportingSettings } from './github-reporting-settings.js';
 import { imageSettings } from './image-settings.js';
 import { runtimeSettings } from './runtime-settings.js';
+import { previousMasterKeys, secretSettings } from './secret-settings.js';
 import { ssoSettings } from './sso-settings.js';
 
 export const WORKER_ROLES = ['inbox', 'relay', 'stages', 'sweep'] as const;
@@ -104,6 +106,7 @@ const apiFields = z.object({
     'the webhook secret configured on the GitHub App; overrides the one stored by /setup/github',
   ).optional(),
   BERTH_MASTER_KEY: masterKey(),
+  BERTH_MASTER_KEY_PREVIOUS: previousMasterKeys(),
   BERTH_ADMIN_TOKEN: secret(
     32,
     'operator token for /admin/v1 and the `berth` CLI; generate one with `openssl rand -hex 32`',
@@ -256,6 +259,7 @@ const workerFields = z.object({
   ...runtimeSettings,
   ...githubApp,
   ...githubReportingSettings,
+  ...secretSettings,
   ...previewLinks,
   BASE_DOMAIN: hostname(
     'localhost',
@@ -304,7 +308,33 @@ const workerFields = z.object({
 export const workerConfigSchema = workerFields.superRefine((config, ctx) => {
   subnetsFitPool(config, ctx);
   githubAppSource(config, ctx);
+  secretBackendSource(config, ctx);
 });
+
+/** Preview secrets are sealed under the master key in Postgres, or kept in AWS. */
+function secretBackendSource(
+  config: { SECRET_BACKEND: string; BERTH_MASTER_KEY?: Buffer; PRODUCTION_SECRET_TAGS?: string },
+  ctx: z.RefinementCtx,
+): void {
+  try {
+    parseProductionRules({ tags: config.PRODUCTION_SECRET_TAGS });
+  } catch (error) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PRODUCTION_SECRET_TAGS'],
+      message: (error as Error).message.replace(/^PRODUCTION_SECRET_TAGS: /, ''),
+    });
+  }
+  if (config.SECRET_BACKEND === 'postgres' && config.BERTH_MASTER_KEY === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['BERTH_MASTER_KEY'],
+      message:
+        "is required to keep previews' secrets (generated database passwords, operator values) " +
+        'sealed in Postgres: generate one with `openssl rand -base64 32`, or set SECRET_BACKEND=aws',
+    });
+  }
+}
 
 export const gatewayConfigSchema = z.object({
   ...common,

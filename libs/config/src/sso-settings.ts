@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { httpUrl, masterKey, positiveInt, secret } from './fields.js';
+import { previousMasterKeys } from './secret-settings.js';
 
 // The gateway's sign-in host (decision 0014): GitHub sign-in through the GitHub App's OAuth
 // client, and any OIDC provider. Who may enter which repository's previews is per-repository
@@ -29,6 +30,7 @@ export const ssoSettings = {
     "a client secret generated on the GitHub App's settings page; overrides the stored App",
   ).optional(),
   BERTH_MASTER_KEY: masterKey(),
+  BERTH_MASTER_KEY_PREVIOUS: previousMasterKeys(),
   OIDC_ISSUER: httpUrl(
     'the OIDC issuer URL (discovery at /.well-known/openid-configuration), e.g. https://accounts.google.com; https unless on loopback',
   )

@@ -25,7 +25,7 @@ import {
 } from '@berth/lifecycle';
 import { parseAllowlist, subnetPool } from '@berth/core';
 import { hostMemoryAdmission, repositoryCeilings } from './runtime-limits.js';
-import type { ReadinessCheck } from '@berth/observability';
+import { type ReadinessCheck, shutdownStep } from '@berth/observability';
 import {
   CredentialSwitchingGitHub,
   DEFAULT_LIMITS,
@@ -64,6 +64,7 @@ import { startLifecycleWorker } from './lifecycle-worker.js';
 import { mintE2eCredential } from './e2e-credential.js';
 import { registerWorkerMetrics } from './worker-metrics.js';
 import { checkSubnetPool } from './subnet-pool-check.js';
+import { previewSecrets } from './preview-secrets.js';
 
 /** Pull requests whose deliveries one worker processes at once. */
 export const INBOX_CONCURRENCY = 4;
@@ -96,10 +97,11 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     logger,
   });
   // The App comes from the env, else from the store (/setup/github), re-read without a restart.
+  // Every change to an environment's secret scope goes through these (issue 9).
+  const ledger = new ResourceLedger(prisma, config.DOCKER_HOST_NAME);
+  const scopes = previewSecrets(config, prisma, ledger, logger);
   const credentials = new GitHubAppCredentials({
-    store: config.BERTH_MASTER_KEY
-      ? new PostgresSecretStore(prisma, config.BERTH_MASTER_KEY)
-      : undefined,
+    store: scopes.ring ? new PostgresSecretStore(prisma, scopes.ring) : undefined,
     env: config,
   });
   const github = new CredentialSwitchingGitHub(
@@ -121,8 +123,6 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     config.MAX_NETWORKS,
   );
   const source = new GitSourceRepository({ workDir: config.WORK_DIR });
-  // Every ledger row this worker writes records the Docker host it acts on.
-  const ledger = new ResourceLedger(prisma, config.DOCKER_HOST_NAME);
   const subnets = new SubnetAllocator(
     new SubnetLedger(prisma, config.DOCKER_HOST_NAME),
     subnetPool(config.SUBNET_POOL, config.SUBNET_PREFIX_LENGTH),
@@ -139,6 +139,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     operatorVariables: (environment: EnvironmentWithRepository) =>
       operatorVariables({ settings, composeSettings }, environment),
     ...(registryAuth ? { registryAuth } : {}),
+    previewSecrets: scopes.secrets,
   };
   // Previews wait in line for this host's memory (admission_waits): /metrics counts them and a
   // teardown wakes them.
@@ -154,7 +155,16 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
       settings,
       composeSettings,
     }),
-    createWireHandler({ prisma, source, github, settings, composeSettings, repositorySettings }),
+    createWireHandler({
+      prisma,
+      source,
+      github,
+      settings,
+      composeSettings,
+      repositorySettings,
+      secrets: scopes.secrets,
+      hostRules: scopes.hostRules,
+    }),
     createReplicateHandler({
       containerHost,
       prisma,
@@ -163,9 +173,16 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
       maxNetworks: config.MAX_NETWORKS,
       ceilingsFor: repositoryCeilings(repositorySettings, config),
       hostMemory,
+      secrets: scopes.secrets,
     }),
     createExposeHandler({ prisma, ledger, containerHost, publisher: redis }),
-    createTeardownHandler({ containerHost, prisma, ledger, publisher: redis }),
+    createTeardownHandler({
+      containerHost,
+      prisma,
+      ledger,
+      publisher: redis,
+      secretScopes: scopes.drivers,
+    }),
   ];
   const reporter = new GitHubStatusReporter({
     prisma,
@@ -324,44 +341,40 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
       worker,
       admission: hostMemory.ledger,
     }),
+    // Bounded step by step (about 6 s at worst): run-service gives the whole process 10 s.
     close: async () => {
       clearInterval(sweepTimer);
-      await Promise.all([inboxProcessor.stop(), relay.stop(), listener.close()]);
+      await shutdownStep(logger, 'inbox, outbox relay and LISTEN', 1_500, () =>
+        Promise.all([inboxProcessor.stop(), relay.stop(), listener.close()]),
+      );
       // Give running stages a moment, then stop without them: a stage cut off here stalls and
-      // another worker re-runs it (handlers are safe to run twice; the lease expires), and
-      // run-service allows the whole shutdown 10 s.
+      // another worker re-runs it (handlers are safe to run twice; the lease expires).
       // Sinks are short, so they usually finish here; one stuck on an unanswering GitHub must
-      // not hold the shutdown past run-service's 10 s either. Both wait in parallel.
+      // not hold the shutdown either. Both wait in parallel.
       await Promise.all([
-        closeWithin(worker, 2_000, () =>
-          logger.warn('stages still running at shutdown; leaving them to be retried'),
-        ),
-        closeWithin(sinkWorker, 2_000, () =>
-          logger.warn('sink deliveries still running at shutdown; leaving them to be retried'),
-        ),
+        closeWithin(logger, 'stage worker', worker),
+        closeWithin(logger, 'sink worker', sinkWorker),
       ]);
-      await Promise.all([queue.close(), sinkQueue.close()]);
-      if (connection) await closeRedis(connection);
-      if (sinkConnection) await closeRedis(sinkConnection);
+      await shutdownStep(logger, 'queues and their connections', 1_000, async () => {
+        await Promise.all([queue.close(), sinkQueue.close()]);
+        if (connection) await closeRedis(connection);
+        if (sinkConnection) await closeRedis(sinkConnection);
+      });
+      scopes.close();
     },
   };
 }
 
-/** Closes a BullMQ worker, letting running jobs finish for `ms`, then without them. */
+/**
+ * Closes a BullMQ worker, letting running jobs finish for 2 s, then without them (force), which
+ * is itself bounded: a job that ignores the force keeps nothing from stopping.
+ */
 async function closeWithin(
+  logger: Logger,
+  name: string,
   worker: { close: (force?: boolean) => Promise<void> } | undefined,
-  ms: number,
-  onForced: () => void,
 ): Promise<void> {
   if (!worker) return;
-  let timer: NodeJS.Timeout | undefined;
-  const inTime = await Promise.race([
-    worker.close().then(() => true),
-    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
-  ]);
-  clearTimeout(timer);
-  if (!inTime) {
-    onForced();
-    await worker.close(true);
-  }
+  if (await shutdownStep(logger, `${name} (running jobs)`, 2_000, () => worker.close())) return;
+  await shutdownStep(logger, `${name} (forced)`, 1_000, () => worker.close(true));
 }

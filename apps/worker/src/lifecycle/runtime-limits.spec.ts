@@ -62,6 +62,7 @@ describe('repositoryCeilings', () => {
           allowedVariables: [],
           accessModes: [],
           ipAllowlist: [],
+          forkSecrets: false,
           stored: true,
           maxMemoryMb: 512,
           maxServices: 5,

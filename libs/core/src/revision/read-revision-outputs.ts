@@ -64,7 +64,16 @@ export function readWiring(json: unknown): WiringRead {
     ports: portsOf(w['ports']),
     public: w['public'] === true,
     secrets: stringsOf(w['secrets']),
+    ...secretRefsOf(w['secretRefs']),
   };
+}
+
+function secretRefsOf(value: unknown): Pick<RevisionWiring, 'secretRefs'> {
+  if (!isRecord(value) || typeof value['nonce'] !== 'string' || !Array.isArray(value['names'])) {
+    return {};
+  }
+  const names = value['names'].filter((n): n is string => typeof n === 'string');
+  return { secretRefs: { nonce: value['nonce'], names } };
 }
 
 /**

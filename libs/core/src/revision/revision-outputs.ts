@@ -49,8 +49,14 @@ export interface RevisionWiring {
   /** x-berth.public: no access control in front of the URLs. */
   public: boolean;
   /**
-   * Generated per-environment secrets by name (`x-berth.secrets`). Generated once per
-   * environment: the wire stage of a later generation reuses the values it finds here.
+   * Where the secrets go: `spec` and `environment` hold a marker per secret (nonce + name), and
+   * replicate swaps in the values of the environment's secret scope (issue 9). No value is stored
+   * here.
+   */
+  secretRefs?: { nonce: string; names: string[] };
+  /**
+   * Revisions wired before secret scopes: the generated values themselves. Read only to reuse
+   * them once (a database initialised with a password keeps working) and to redact them.
    */
   secrets?: Record<string, string>;
 }

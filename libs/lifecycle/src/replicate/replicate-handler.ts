@@ -30,6 +30,8 @@ import { containerEndpoint } from './container-endpoint.js';
 import { type SubnetAllocator, defaultSubnetAllocator } from './subnet-allocator.js';
 import { ensureEnvironmentNetworks } from './environment-networks.js';
 import { replaceIfStuck } from './replace-stuck.js';
+import type { PreviewSecrets } from '../secrets/preview-secrets.js';
+import { resolveSecretRefs } from '../secrets/secret-refs.js';
 import { type Readiness, waitReady } from './wait-ready.js';
 import {
   admitToHost,
@@ -55,6 +57,8 @@ export interface ReplicateDeps extends PlanOptions {
   ceilingsFor?: (environment: EnvironmentWithRepository) => Promise<RuntimeCeilings>;
   /** Host memory admission (a first-come-first-served line, see memory-admission.ts); unset: none. */
   hostMemory?: HostMemoryAdmission;
+  /** The environment's secret scope, whose values replace the wiring's markers (issue 9). */
+  secrets?: Pick<PreviewSecrets, 'read'>;
 }
 
 export interface ServiceOutcome {
@@ -108,7 +112,14 @@ async function replicate(
   const host = deps.containerHost;
   const { environment, revision } = input;
   const id = environmentIdentity(environment.repository.fullName, environment.prNumber);
-  const { images, wiring } = readRevisionOutputs(revision.images, revision.wiring);
+  const outputs = readRevisionOutputs(revision.images, revision.wiring);
+  const { images } = outputs;
+  // Values join the model only here, in memory, on their way to Docker.
+  const { wiring, values: secretValues } = await withSecretValues(
+    deps,
+    environment,
+    outputs.wiring,
+  );
   const ceilings = deps.ceilingsFor ? await deps.ceilingsFor(environment) : undefined;
   const plan = replicatePlan(id, wiring.spec, images, wiring.environment, {
     ...deps,
@@ -162,7 +173,7 @@ async function replicate(
   const services: Record<string, ServiceOutcome> = {};
   const readiness: Promise<void>[] = [];
   // Probe output and logs can echo the environment's generated credentials.
-  const secrets = wiringSecrets(wiring);
+  const secrets = [...wiringSecrets(wiring), ...secretValues];
   for (const layer of plan.layers) {
     await input.assertCurrent();
     await Promise.all(
@@ -333,4 +344,24 @@ async function recorded<T>(ledger: ResourceLedger, rowId: string, create: () => 
     await ledger.markFailed(rowId).catch(() => undefined);
     throw error;
   }
+}
+
+/** The wiring with its secret markers replaced by the environment's secret scope. */
+async function withSecretValues<W extends { secretRefs?: { nonce: string; names: string[] } }>(
+  deps: ReplicateDeps,
+  environment: EnvironmentWithRepository,
+  wiring: W,
+): Promise<{ wiring: W; values: string[] }> {
+  const refs = wiring.secretRefs;
+  if (!refs || refs.names.length === 0) return { wiring, values: [] };
+  if (!deps.secrets) {
+    throw new Error('the revision uses secrets but this worker has no secret scope store');
+  }
+  const values = await deps.secrets.read(environment);
+  if (!values) {
+    throw new Error(
+      "the environment's secret scope is missing (removed, or never written): redeploy to wire it again",
+    );
+  }
+  return { wiring: resolveSecretRefs(wiring, refs, values), values: Object.values(values) };
 }

@@ -3,7 +3,7 @@
 // environment's label, recording it, so nothing Berth made outlives the environment.
 // Idempotent: a resource that is already gone counts as deleted.
 
-import { LABEL_ENV, environmentIdentity, resourceLabels } from '@berth/core';
+import { LABEL_ENV, environmentIdentity, type PreviewScopes, resourceLabels } from '@berth/core';
 import type { RoutePublisher } from '../pipeline/route-publisher.js';
 import { type PrismaClient, type Resource, ResourceLedger, RouteStore } from '@berth/db';
 import type { ContainerHost } from '@berth/providers';
@@ -18,9 +18,14 @@ export interface TeardownDeps {
   publisher: RoutePublisher;
   /** Defaults to a ledger over `prisma`. */
   ledger?: ResourceLedger;
+  /**
+   * The secret scope drivers by ledger provider: a scope is removed by the driver that wrote it,
+   * even after the operator switched SECRET_BACKEND.
+   */
+  secretScopes?: Partial<Record<PreviewScopes['provider'], Pick<PreviewScopes, 'remove'>>>;
 }
 
-type DockerKind = Exclude<RemovableKind, 'route' | 'subnet'>;
+type DockerKind = Exclude<RemovableKind, 'route' | 'subnet' | 'secret'>;
 
 export interface TeardownDetails {
   removed: {
@@ -30,6 +35,8 @@ export interface TeardownDetails {
     routes: string[];
     /** Address ranges given back to SUBNET_POOL. */
     subnets: string[];
+    /** Secret scopes (Berth's table or Secrets Manager), removed with no recovery window. */
+    secrets: string[];
   };
   /** Found on the host with this environment's label but not in the ledger; now removed. */
   swept: { kind: DockerKind; name: string }[];
@@ -49,6 +56,7 @@ const DETAIL_KEY = {
   volume: 'volumes',
   network: 'networks',
   subnet: 'subnets',
+  secret: 'secrets',
 } as const;
 
 async function teardown(
@@ -63,7 +71,7 @@ async function teardown(
   const envLabel = resourceLabels(id)[LABEL_ENV] as string;
   const plan = teardownPlan(await ledger.live(environment.id));
   const details: TeardownDetails = {
-    removed: { containers: [], volumes: [], networks: [], routes: [], subnets: [] },
+    removed: { containers: [], volumes: [], networks: [], routes: [], subnets: [], secrets: [] },
     swept: [],
     keptShared: plan.shared.map((r) => r.name),
   };
@@ -89,6 +97,17 @@ async function teardown(
       for (const route of await routes.ofEnvironment(environment.id)) {
         await removeRoute(deps, routes, route.hostname);
         details.removed.routes.push(route.hostname);
+      }
+      continue;
+    }
+    if (kind === 'secret') {
+      for (const row of rows) {
+        const driver = deps.secretScopes?.[row.provider as PreviewScopes['provider']];
+        if (!driver) {
+          failures.push(`secret ${row.name}: no driver for ${row.provider} on this worker`);
+          continue;
+        }
+        await removeRow(row, () => driver.remove(row.name));
       }
       continue;
     }

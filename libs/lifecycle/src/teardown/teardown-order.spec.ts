@@ -6,7 +6,7 @@ const row = (kind: Resource['kind'], name: string): Resource =>
   ({ id: name, kind, name, provider: 'docker', state: 'created' }) as Resource;
 
 describe('teardownPlan', () => {
-  it('removes routes, containers, volumes, networks, subnets; keeps images; reports the rest', () => {
+  it('removes routes, containers, the secret scope, volumes, networks, subnets; keeps images; reports the rest', () => {
     const plan = teardownPlan([
       row('subnet', '10.210.0.0/26'),
       row('network', 'n'),
@@ -15,15 +15,17 @@ describe('teardownPlan', () => {
       row('container', 'c'),
       row('route', 'r'),
       row('secret', 's'),
+      row('dns_record', 'd'),
     ]);
     expect(plan.steps.map((s) => [s.kind, s.rows.map((r) => r.name)])).toEqual([
       ['route', ['r']],
       ['container', ['c']],
+      ['secret', ['s']],
       ['volume', ['v']],
       ['network', ['n']],
       ['subnet', ['10.210.0.0/26']],
     ]);
     expect(plan.shared.map((r) => r.name)).toEqual(['i']);
-    expect(plan.unsupported.map((r) => r.name)).toEqual(['s']);
+    expect(plan.unsupported.map((r) => r.name)).toEqual(['d']);
   });
 });

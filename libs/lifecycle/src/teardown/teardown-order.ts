@@ -4,14 +4,22 @@ import type { Resource, ResourceKind } from '@berth/db';
 
 /**
  * Routes first (the gateway stops sending traffic before the target disappears), then
- * containers (they hold volumes and network endpoints), then volumes, then networks, and last
- * the networks' subnets: a range goes back to the pool only once no network uses it.
+ * containers (they hold volumes, network endpoints and the secret scope's values), then the
+ * secret scope, then volumes, then networks, and last the networks' subnets: a range goes back
+ * to the pool only once no network uses it.
  */
-export const REMOVAL_ORDER = ['route', 'container', 'volume', 'network', 'subnet'] as const;
+export const REMOVAL_ORDER = [
+  'route',
+  'container',
+  'secret',
+  'volume',
+  'network',
+  'subnet',
+] as const;
 export type RemovableKind = (typeof REMOVAL_ORDER)[number];
 
 /** Kinds no driver removes yet: teardown reports them instead of pretending they are gone. */
-export const UNSUPPORTED_KINDS: readonly ResourceKind[] = ['database', 'dns_record', 'secret'];
+export const UNSUPPORTED_KINDS: readonly ResourceKind[] = ['database', 'dns_record'];
 
 export interface TeardownPlan {
   /** Per kind, in REMOVAL_ORDER. */

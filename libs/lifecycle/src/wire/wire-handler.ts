@@ -1,13 +1,20 @@
 // Stage 4: the revision's config unit, computed once — public URLs of exposed services, their
-// hostnames and ports, per-environment generated secrets, and every service's rendered
+// hostnames and ports, the environment's secret scope, and every service's rendered
 // environment — stored on Revision.wiring for replicate and expose.
 //
-// Where secrets live: in Revision.wiring.secrets (the state store), next to the environment
-// values that embed them. A later generation reads the newest earlier wiring of the same
-// environment and reuses each value, so a database initialised with a password keeps working.
-// Values never go to logs or stage details (names only).
+// Where secrets live (issue 9): in the environment's secret scope (PreviewSecrets: Berth's own
+// table or AWS Secrets Manager), never in Revision.wiring. The model is rendered with a marker
+// per secret; replicate swaps in the values. Values never go to logs or stage details (names
+// and layers only).
 
-import { renderServiceEnvironments, type RevisionWiring, TemplateError } from '@berth/core';
+import {
+  findDeclaredHosts,
+  type HostFinding,
+  type HostRules,
+  renderServiceEnvironments,
+  type RevisionWiring,
+  TemplateError,
+} from '@berth/core';
 import { type PrismaClient, RepositorySettingsStore, RevisionStore } from '@berth/db';
 import { ComposeFileError } from '../compose/load-compose.js';
 import {
@@ -15,13 +22,26 @@ import {
   checkoutRevision,
   loadRevisionCompose,
 } from '../compose/revision-source.js';
-import type { StageHandler, StageInput, StageOutcome } from '../pipeline/stage-handler.js';
-import { type ResolvedSecrets, resolveSecrets } from './environment-secrets.js';
+import {
+  PermanentStageError,
+  type StageHandler,
+  type StageInput,
+  type StageOutcome,
+} from '../pipeline/stage-handler.js';
+import type { PreviewSecrets } from '../secrets/preview-secrets.js';
+import {
+  newSecretRefs,
+  resolveSecretRefs,
+  type SecretRefs,
+  secretMarkers,
+} from '../secrets/secret-refs.js';
 
 export interface WireHandlerDeps extends RevisionSourceDeps {
   prisma: PrismaClient;
-  /** Secret generator (tests may pass a deterministic one); default: 24 random bytes. */
-  generateSecret?: () => string;
+  /** The environment's secret scope: where its values are kept and the rules that guard them. */
+  secrets: PreviewSecrets;
+  /** Hosts the operator declared staging or production (STAGING_HOSTS, PRODUCTION_HOSTS). */
+  hostRules?: HostRules;
   /** The operator's policy per repository; default: read from the state store. */
   repositorySettings?: Pick<RepositorySettingsStore, 'forRepository'>;
 }
@@ -45,16 +65,13 @@ async function runWire(
   const policy = await deps.repositorySettings.forRepository(environment.repository.fullName);
   const isPublic = policy.accessMode === 'public';
   const checkout = await checkoutRevision(deps, environment, revision);
-  const known = await knownSecrets(revisions, environment.id, revision.generation);
 
-  let resolved: ResolvedSecrets | undefined;
+  let refs: SecretRefs = newSecretRefs([]);
   const loaded = await loadRevisionCompose(deps, environment, checkout, (names) => {
-    resolved = resolveSecrets(names, known, deps.generateSecret);
-    return resolved.values;
+    refs = newSecretRefs(names);
+    return secretMarkers(refs);
   });
-  const secrets = resolved ?? { values: {}, generated: [], reused: [] };
-  const { spec } = loaded;
-  const { file } = loaded;
+  const { spec, file } = loaded;
 
   const pick = <T>(all: Record<string, T>) =>
     Object.fromEntries(spec.berth.expose.map((s) => [s, all[s] as T]));
@@ -67,7 +84,7 @@ async function runWire(
       branch: environment.branch,
       headSha: checkout.sha,
       urls,
-      secrets: secrets.values,
+      secrets: secretMarkers(refs),
     });
   } catch (error) {
     if (error instanceof TemplateError) {
@@ -78,6 +95,31 @@ async function runWire(
     throw error;
   }
 
+  // Fork PRs get generated values only, even approved, unless the operator allows more.
+  const layersAllowed = !environment.isFork || policy.forkSecrets === true;
+  const secrets = await deps.secrets.materialise({
+    environment,
+    names: refs.names,
+    layersAllowed,
+    legacy: await legacySecrets(revisions, environment.id, revision.generation),
+  });
+
+  const hosts = findDeclaredHosts(
+    resolveSecretRefs(rendered, refs, secrets.values),
+    deps.hostRules ?? { production: [], staging: [] },
+  );
+  const production = hosts.filter((h) => h.kind === 'production');
+  if (production.length > 0) {
+    throw new PermanentStageError(
+      `the preview would call production: ${production.map(describeHost).join('; ')}. ` +
+        'Point these variables at preview services (e.g. {{ urls.<service> }}), or ask the operator to change PRODUCTION_HOSTS',
+    );
+  }
+  const warnings = [
+    ...loaded.warnings.map((w) => `${w.path}: ${w.message}`),
+    ...hosts.map((h) => `${describeHost(h)} (staging: previews should use their own services)`),
+  ];
+
   const wiring: RevisionWiring = {
     spec,
     environment: rendered,
@@ -85,7 +127,7 @@ async function runWire(
     hostnames: pick(loaded.hostnames),
     ports: { ...spec.berth.ports },
     public: isPublic,
-    secrets: secrets.values,
+    secretRefs: refs,
   };
   await revisions.saveWiring(revision.id, wiring);
   if (spec.berth.public && !isPublic) {
@@ -93,29 +135,31 @@ async function runWire(
       'x-berth.public is ignored: public previews are an operator setting (berth repo set --access-mode public)',
     );
   }
-  logger.info(
-    {
-      exposed: spec.berth.expose,
-      generatedSecrets: secrets.generated,
-      reusedSecrets: secrets.reused,
-    },
-    'revision wired',
-  );
+  const secretFacts = {
+    secretScope: secrets.scope,
+    generatedSecrets: secrets.generated,
+    reusedSecrets: secrets.reused,
+    layeredSecrets: secrets.fromLayers.map((s) => `${s.name} (${s.layer})`),
+  };
+  logger.info({ exposed: spec.berth.expose, ...secretFacts }, 'revision wired');
   return {
     details: {
       services: Object.keys(spec.services),
       exposed: spec.berth.expose,
       urls,
       public: isPublic,
-      generatedSecrets: secrets.generated,
-      reusedSecrets: secrets.reused,
-      warnings: loaded.warnings.map((w) => `${w.path}: ${w.message}`),
+      ...secretFacts,
+      warnings,
     },
   };
 }
 
-/** Secrets of this environment's earlier (and this) generations, newest first. */
-async function knownSecrets(
+function describeHost(h: HostFinding): string {
+  return `services.${h.service}.environment.${h.variable} points at ${h.host} (matches ${h.pattern})`;
+}
+
+/** Values revisions wired before secret scopes kept in their wiring, newest first. */
+async function legacySecrets(
   revisions: RevisionStore,
   environmentId: string,
   generation: number,

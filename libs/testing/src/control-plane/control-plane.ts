@@ -46,6 +46,12 @@ export interface EnvironmentView {
  * Postgres, Redis and Docker engine, with the GitHub emulator as GitHub. Used by the
  * end-to-end tests, `npm run demo` and `npm run bench`.
  */
+/**
+ * One master key for every test control plane: they share one state store, so a secret one plane
+ * sealed (an installation layer of `acme`) must open in the next. Never a production value.
+ */
+export const TEST_MASTER_KEY = Buffer.alloc(32, 'berth-test-master-key').toString('base64');
+
 export class ControlPlane {
   private constructor(
     readonly github: GitHubEmulator,
@@ -97,6 +103,7 @@ export class ControlPlane {
           GITHUB_API_URL: github.url,
           API_TOKEN: apiToken,
           BERTH_ADMIN_TOKEN: adminToken,
+          BERTH_MASTER_KEY: TEST_MASTER_KEY,
           // Share links are minted by the api on demand (`berth share create`, decision 0013).
           PREVIEW_LINK_SECRET: linkSecret,
         },
@@ -110,6 +117,7 @@ export class ControlPlane {
           GITHUB_API_URL: github.url,
           GITHUB_APP_ID: String(github.app.id),
           GITHUB_APP_PRIVATE_KEY: github.app.privateKey,
+          BERTH_MASTER_KEY: TEST_MASTER_KEY,
           PREVIEW_LINK_SECRET: linkSecret,
           BASE_DOMAIN: 'localhost',
           PREVIEW_URL_SCHEME: 'http',

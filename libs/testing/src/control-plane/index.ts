@@ -1,4 +1,9 @@
-export { ControlPlane, type ControlPlaneOptions, type EnvironmentView } from './control-plane.js';
+export {
+  ControlPlane,
+  type ControlPlaneOptions,
+  type EnvironmentView,
+  TEST_MASTER_KEY,
+} from './control-plane.js';
 export {
   type AppProcess,
   freePort,
