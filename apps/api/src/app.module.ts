@@ -1,10 +1,12 @@
 import type { ApiConfig } from '@berth/config';
+import { MasterKeyring } from '@berth/core';
 import { OpsModule } from '@berth/observability';
 import { PostgresSecretStore } from '@berth/db';
 import { GitHubAppCredentials, type Stores } from '@berth/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AdminTokenGuard } from './admin/admin-token.guard.js';
 import { RepositoriesAdminController } from './admin/repositories.controller.js';
+import { SecretsAdminController } from './admin/secrets.controller.js';
 import { SessionsAdminController } from './admin/sessions.controller.js';
 import { ShareLinksAdminController } from './admin/share-links.controller.js';
 import { BearerTokenGuard } from './environments/bearer-token.guard.js';
@@ -23,7 +25,10 @@ export class ApiModule {
     // The App's credentials: env first, else the encrypted store (written by /setup/github).
     const app = new GitHubAppCredentials({
       store: config.BERTH_MASTER_KEY
-        ? new PostgresSecretStore(stores.prisma, config.BERTH_MASTER_KEY)
+        ? new PostgresSecretStore(
+            stores.prisma,
+            new MasterKeyring(config.BERTH_MASTER_KEY, config.BERTH_MASTER_KEY_PREVIOUS),
+          )
         : undefined,
       env: config,
     });
@@ -40,6 +45,7 @@ export class ApiModule {
         WebhooksController,
         EnvironmentsController,
         RepositoriesAdminController,
+        SecretsAdminController,
         SessionsAdminController,
         ShareLinksAdminController,
         SetupController,

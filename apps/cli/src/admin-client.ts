@@ -25,7 +25,20 @@ export interface RepositorySettingsView {
   ssoAllowedEmails?: string[];
   ssoAllowedDomains?: string[];
   ssoAllowedGroups?: string[];
+  forkSecrets?: boolean;
 }
+
+/** One operator secret as /admin/v1/secrets lists it (never its value). */
+export interface SecretEntryView {
+  layer: 'installation' | 'repository' | 'pull_request';
+  name: string;
+  kind: 'value' | 'reference';
+  reference?: string;
+  updatedAt: string;
+}
+
+/** Where an operator secret lives: an owner's installation layer, a repository, or one PR. */
+export type SecretTarget = { owner: string } | { repository: string; pr?: number };
 
 /** `berth repo rotate-bypass`: the new secret, shown once. */
 export interface RotatedBypassToken {
@@ -103,6 +116,27 @@ export class AdminClient {
     return this.request('DELETE', `/admin/v1/share-links/${encodeURIComponent(id)}`);
   }
 
+  secrets(repository: string, pr?: number): Promise<{ secrets: SecretEntryView[] }> {
+    const query = pr === undefined ? '' : `?pr=${pr}`;
+    return this.request('GET', `${secretsPath({ repository })}${query}`);
+  }
+
+  setSecret(
+    target: SecretTarget,
+    name: string,
+    body: { value: string } | { reference: string },
+  ): Promise<{ layer: string; name: string; kind: string }> {
+    return this.request('PUT', `${secretsPath(target)}/${encodeURIComponent(name)}`, body);
+  }
+
+  removeSecret(target: SecretTarget, name: string): Promise<{ layer: string; removed: true }> {
+    return this.request('DELETE', `${secretsPath(target)}/${encodeURIComponent(name)}`);
+  }
+
+  rotateMasterKey(): Promise<{ rewrapped: number; current: number; unreadable: string[] }> {
+    return this.request('POST', '/admin/v1/secrets/rotate-key');
+  }
+
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const url = `${this.apiUrl.replace(/\/+$/, '')}${path}`;
     let response: Response;
@@ -141,6 +175,13 @@ function repositoryPath(repository: string): string {
     );
   }
   return `/admin/v1/repositories/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
+}
+
+function secretsPath(target: SecretTarget): string {
+  if ('owner' in target)
+    return `/admin/v1/secrets/installations/${encodeURIComponent(target.owner)}`;
+  const base = repositoryPath(target.repository).replace('/admin/v1/', '/admin/v1/secrets/');
+  return target.pr === undefined ? base : `${base}/pulls/${target.pr}`;
 }
 
 function errorMessage(status: number, json: unknown, text: string): string {

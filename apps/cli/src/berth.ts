@@ -3,6 +3,7 @@ import { AdminClient, ApiError, type RepositorySettingsView } from './admin-clie
 import { repoSetPatch, type RepoSetValues, UsageError } from './repo-flags.js';
 import { SHARE_USAGE, shareCommand } from './share-command.js';
 import { SESSIONS_USAGE, sessionsCommand } from './sessions-command.js';
+import { SECRET_USAGE, secretCommand } from './secret-command.js';
 import { SSO_SET_OPTIONS, SSO_USAGE } from './sso-flags.js';
 
 // `berth`: the operator's command line. Node's own argument parser (node:util parseArgs) is
@@ -11,6 +12,8 @@ import { SSO_SET_OPTIONS, SSO_USAGE } from './sso-flags.js';
 export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** Standard input, whole (a secret's value, kept out of the shell's history). */
+  stdin?: () => Promise<string>;
 }
 
 const USAGE = `usage: berth <command>
@@ -35,11 +38,14 @@ const USAGE = `usage: berth <command>
       --ip-allow <cidr>                     a CIDR the ip mode admits, e.g. 203.0.113.0/24
                                             (repeatable; adds to the current list)
       --no-ip-allow                         clear the IP allowlist first
+      --fork-secrets | --no-fork-secrets    fork PRs get the secret layers too (default: only
+                                            values Berth generates for them)
 ${SSO_USAGE}
       --unset <flag-name>                   back to the default (e.g. --unset ttl)
   berth repo reset <owner/name>             forget every setting of a repository
 ${SHARE_USAGE}
 ${SESSIONS_USAGE}
+${SECRET_USAGE}
 
 environment:
   BERTH_API_URL       the api, default http://127.0.0.1:3000
@@ -62,6 +68,8 @@ const SET_OPTIONS = {
   access: { type: 'string' },
   'ip-allow': { type: 'string', multiple: true },
   'no-ip-allow': { type: 'boolean' },
+  'fork-secrets': { type: 'boolean' },
+  'no-fork-secrets': { type: 'boolean' },
   ...SSO_SET_OPTIONS,
   unset: { type: 'string', multiple: true },
   json: { type: 'boolean' },
@@ -111,6 +119,9 @@ async function dispatch(
       () => new AdminClient(apiUrl(env), adminToken(env)),
       io.out,
     );
+  }
+  if (group === 'secret') {
+    return secretCommand(command, rest, () => new AdminClient(apiUrl(env), adminToken(env)), io);
   }
   if (group === 'share') {
     return shareCommand(
@@ -264,5 +275,6 @@ export function describe(view: RepositorySettingsView): string {
     `  SSO GitHub org:     ${view.ssoGithubOrg ? `${view.ssoGithubOrg}${view.ssoGithubTeam ? ` (team ${view.ssoGithubTeam})` : ''}` : 'none (repository readers only)'}`,
     `  SSO allowed (OIDC): ${[...(view.ssoAllowedEmails ?? []), ...(view.ssoAllowedDomains ?? []).map((d) => `@${d}`), ...(view.ssoAllowedGroups ?? []).map((g) => `group ${g}`)].join(', ') || 'nobody'}`,
     `  bypass secret:      ${view.bypassTokenSet ? 'set' : 'not set'}`,
+    `  fork PR secrets:    ${view.forkSecrets ? 'secret layers too' : 'generated only (default)'}`,
   ].join('\n');
 }

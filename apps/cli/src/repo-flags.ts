@@ -33,6 +33,7 @@ export const FLAG_OF_FIELD: Record<string, string> = {
   allowedVariables: '--allow-variable',
   accessModes: '--access',
   ipAllowlist: '--ip-allow',
+  forkSecrets: '--fork-secrets/--no-fork-secrets',
   ...SSO_FLAG_OF_FIELD,
 };
 
@@ -53,6 +54,8 @@ export interface RepoSetValues extends SsoSetValues {
   access?: string;
   'ip-allow'?: string[];
   'no-ip-allow'?: boolean;
+  'fork-secrets'?: boolean;
+  'no-fork-secrets'?: boolean;
   unset?: string[];
 }
 
@@ -70,6 +73,11 @@ export function repoSetPatch(
   if (values.enable && values.disable) throw new UsageError('--enable and --disable: pick one');
   if (values.enable) patch['enabled'] = true;
   if (values.disable) patch['enabled'] = false;
+  if (values['fork-secrets'] && values['no-fork-secrets']) {
+    throw new UsageError('--fork-secrets and --no-fork-secrets: pick one');
+  }
+  if (values['fork-secrets']) patch['forkSecrets'] = true;
+  if (values['no-fork-secrets']) patch['forkSecrets'] = false;
   if (values['compose-path'] !== undefined) patch['composePath'] = values['compose-path'];
   if (values['base-branch'] !== undefined) patch['baseBranch'] = values['base-branch'];
   const mode = values['access-mode'];
@@ -118,6 +126,7 @@ export function repoSetPatch(
         'allowedVariables',
         'accessModes',
         'ipAllowlist',
+        'forkSecrets',
         'ssoAllowedEmails',
         'ssoAllowedDomains',
         'ssoAllowedGroups',

@@ -1,3 +1,4 @@
+import { MasterKeyring } from '@berth/core';
 import { type GatewayConfig, oidcSettingsOf } from '@berth/config';
 import { listen, PostgresSecretStore, SSO_REVOCATIONS_CHANNEL, SsoStore } from '@berth/db';
 import { OctokitGitHubSignIn, OpenIdClientSignIn } from '@berth/identity';
@@ -53,7 +54,10 @@ export function startSso(
 
   const credentials = new GitHubAppCredentials({
     store: config.BERTH_MASTER_KEY
-      ? new PostgresSecretStore(stores.prisma, config.BERTH_MASTER_KEY)
+      ? new PostgresSecretStore(
+          stores.prisma,
+          new MasterKeyring(config.BERTH_MASTER_KEY, config.BERTH_MASTER_KEY_PREVIOUS),
+        )
       : undefined,
     env: config,
   });
