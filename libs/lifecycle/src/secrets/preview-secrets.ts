@@ -175,6 +175,7 @@ export class PreviewSecrets {
 
 function productionError(where: string, secret: string, rule: string): PermanentStageError {
   return new PermanentStageError(
-    `${where} refers to ${secret}, which is a production secret: ${rule}. Previews never receive production secrets; point the entry at a preview secret with \`berth secret set\`, or remove it with \`berth secret rm\``,
+    // No "secret:" before the rule: PR-facing redaction would take the next word for a value.
+    `${where} refers to ${secret}, a production secret (${rule}). Previews never receive production secrets: point the entry at a preview secret with \`berth secret set\`, or remove it with \`berth secret rm\``,
   );
 }
