@@ -15,3 +15,4 @@ export * from './secrets/index.js';
 export * from './policy/index.js';
 export * from './images/index.js';
 export * from './resources/index.js';
+export * from './dns/index.js';
