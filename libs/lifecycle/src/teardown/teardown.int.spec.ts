@@ -14,7 +14,8 @@ import type { DockerContainerHost } from '@berth/providers';
 import { ROUTES_CHANNEL, createRedis } from '@berth/queue';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ResourceLedger } from '@berth/db';
+import { PostgresPreviewScopes, ResourceLedger } from '@berth/db';
+import { randomBytes } from 'node:crypto';
 import { createReplicateHandler } from '../replicate/replicate-handler.js';
 import {
   DEBIAN_IMAGE,
@@ -34,6 +35,7 @@ let prisma: PrismaClient;
 let publisher: Redis;
 let subscriber: Redis;
 let env: TestEnvironment;
+let scopes: PostgresPreviewScopes;
 const published: string[] = [];
 
 const COMPOSE = `
@@ -52,6 +54,7 @@ volumes:
 beforeAll(async () => {
   host = await testHost();
   prisma = testDatabase();
+  scopes = new PostgresPreviewScopes(prisma, randomBytes(32));
   publisher = createRedis(redisUrl, 'teardown-it-pub');
   subscriber = createRedis(redisUrl, 'teardown-it-sub');
   await subscriber.subscribe(ROUTES_CHANNEL);
@@ -127,7 +130,12 @@ afterAll(async () => {
 });
 
 function teardown() {
-  return createTeardownHandler({ containerHost: host, prisma, publisher });
+  return createTeardownHandler({
+    containerHost: host,
+    prisma,
+    publisher,
+    secretScopes: { secrets_local: scopes },
+  });
 }
 
 async function run(): Promise<TeardownDetails> {
@@ -188,10 +196,34 @@ describe('teardown', () => {
     expect(rows.filter((r) => r.state !== 'deleted')).toEqual([]);
     const again = await run();
     expect(again).toEqual({
-      removed: { containers: [], volumes: [], networks: [], routes: [], subnets: [] },
+      removed: { containers: [], volumes: [], networks: [], routes: [], subnets: [], secrets: [] },
       swept: [],
       keptShared: [],
     });
+  });
+
+  it('removes the secret scope with the driver that wrote it, and names a provider it has no driver for', async () => {
+    const name = `berth/preview/teardown-spec/${randomBytes(4).toString('hex')}/g1`;
+    const ref = { name, environmentId: env.environment.id, repository: 'acme/teardown' };
+    const ledger = new ResourceLedger(prisma);
+    const row = await ledger.plan({
+      kind: 'secret',
+      provider: 'secrets_local',
+      name,
+      environmentId: env.environment.id,
+    });
+    await ledger.markCreated(row.id, await scopes.write(ref, { db_password: 'x'.repeat(32) }));
+    expect((await run()).removed.secrets).toEqual([name]);
+    expect(await scopes.read(ref)).toBeUndefined();
+
+    const aws = await ledger.plan({
+      kind: 'secret',
+      provider: 'secrets_aws',
+      name: `${name}-aws`,
+      environmentId: env.environment.id,
+    });
+    await expect(run()).rejects.toThrow(/secret .*-aws: no driver for secrets_aws on this worker/);
+    await prisma.resource.update({ where: { id: aws.id }, data: { state: 'deleted' } });
   });
 
   it('reports resource kinds it cannot remove instead of pretending', async () => {
