@@ -1,8 +1,9 @@
-// Preview secrets in AWS Secrets Manager, through the whole control plane and the real SDK
-// (SECRET_BACKEND=aws, AWS_ENDPOINT_URL_SECRETS_MANAGER pointing at the emulator): a PR's
-// generated database password and an operator-set API key live in one secret per PR scope,
-// reach the container, never the revision, and are deleted at close; a PR reopened seconds
-// later (AWS still deleting the old secret) gets its secrets again; a production-tagged
+// Preview secrets in AWS Secrets Manager and preview hosts in Route 53, through the whole
+// control plane and the real SDK (SECRET_BACKEND=aws, DNS_PROVIDER=route53, the SDK's standard
+// AWS_ENDPOINT_URL_* settings pointing at the emulators): a PR's generated database password and
+// an operator-set API key live in one secret per PR scope, reach the container, never the
+// revision; its host gets a record and an ownership TXT; both are deleted at close; a PR reopened
+// seconds later (AWS still deleting the old secret) gets its secrets again; a production-tagged
 // secret or a production host fails the wire stage and its value appears nowhere.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,9 @@ import {
   ControlPlane,
   oneServiceCompose,
   type PullRecord,
+  type Route53Emulator,
   type SecretsManagerEmulator,
+  startRoute53Emulator,
   startSecretsManagerEmulator,
   waitFor,
 } from '@berth/testing';
@@ -56,6 +59,8 @@ function compose(extraEnv: Record<string, string> = {}): string {
 let plane: ControlPlane;
 let prisma: PrismaClient;
 let aws: SecretsManagerEmulator;
+let route53: Route53Emulator;
+let zoneId: string;
 const docker = new Docker();
 const opened: PullRecord[] = [];
 
@@ -81,6 +86,8 @@ beforeAll(async () => {
     region: 'eu-west-1',
     tags: { environment: 'production' },
   });
+  route53 = await startRoute53Emulator();
+  zoneId = route53.createZone('localhost');
   plane = await ControlPlane.start({
     root,
     databaseUrl,
@@ -97,6 +104,10 @@ beforeAll(async () => {
         AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url,
         PRODUCTION_SECRET_TAGS: 'environment=production',
         PRODUCTION_HOSTS: 'api.shop-prod.example',
+        DNS_PROVIDER: 'route53',
+        ROUTE53_HOSTED_ZONE_ID: zoneId,
+        DNS_TARGET: '127.0.0.1',
+        AWS_ENDPOINT_URL_ROUTE_53: route53.url,
       },
     },
   });
@@ -119,6 +130,7 @@ afterAll(async () => {
   await prisma?.secret.deleteMany({ where: { scope: `repository:${repository}` } });
   await plane?.stop();
   await aws?.close();
+  await route53?.close();
   await prisma?.$disconnect();
 }, 180_000);
 
@@ -143,6 +155,11 @@ async function containerEnv(pr: number): Promise<Record<string, string>> {
 
 const scopeName = (pr: number, generation: number) =>
   `${PREFIX}/acme/${name.toLowerCase()}/pr-${pr}/g${generation}`;
+
+/** The zone's records as `name|type` → values. */
+function dnsRecords(): Map<string, string[]> {
+  return new Map(route53.records(zoneId).map((r) => [`${r.name}|${r.type}`, r.values]));
+}
 
 /** Everything Berth said or stored about a PR, as text: where a value must never appear. */
 async function everythingSaid(pr: PullRecord, environmentId: string): Promise<string> {
@@ -193,6 +210,16 @@ describe('preview secrets in AWS Secrets Manager', { timeout: 180_000 }, () => {
     expect(rows).toMatchObject([
       { provider: 'secrets_aws', state: 'created', providerId: secret?.arn },
     ]);
+
+    // Its host points at the gateway, with a TXT saying whose it is.
+    const host = new URL(env.urls?.['web'] ?? 'http://none').hostname;
+    expect(dnsRecords().get(`${host}.|A`)).toEqual(['127.0.0.1']);
+    expect(dnsRecords().get(`_berth.${host}.|TXT`)?.[0]).toContain(`berth-environment=${env.id}`);
+    expect(
+      await prisma.resource.count({
+        where: { environmentId: env.id, kind: 'dns_record', provider: 'route53', state: 'created' },
+      }),
+    ).toBe(1);
   });
 
   it('deletes the secret at close with no recovery window, and a PR reopened seconds later gets its secrets again', async () => {
@@ -201,6 +228,9 @@ describe('preview secrets in AWS Secrets Manager', { timeout: 180_000 }, () => {
     await plane.waitForState(repository, pr.number, 'destroyed');
     const old = aws.secret(scopeName(pr.number, before?.generation ?? 0), 'eu-west-1');
     expect(old?.deleted).toBe(true);
+    const host = new URL(before?.urls?.['web'] ?? 'http://none').hostname;
+    expect(dnsRecords().has(`${host}.|A`)).toBe(false);
+    expect(dnsRecords().has(`_berth.${host}.|TXT`)).toBe(false);
     const deletes = aws.requestLog.filter(
       (e) => e.operation === 'DeleteSecret' && e.status === 200,
     );

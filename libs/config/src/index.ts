@@ -12,3 +12,4 @@ export {
   type WorkerConfig,
 } from './schemas.js';
 export { oidcSettingsOf, type OidcSettings } from './sso-settings.js';
+export { dnsTarget } from './dns-settings.js';

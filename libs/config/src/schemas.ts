@@ -27,6 +27,7 @@ import { githubReportingSettings } from './github-reporting-settings.js';
 import { imageSettings } from './image-settings.js';
 import { runtimeSettings } from './runtime-settings.js';
 import { previousMasterKeys, secretSettings } from './secret-settings.js';
+import { dnsSettings, dnsSource } from './dns-settings.js';
 import { ssoSettings } from './sso-settings.js';
 
 export const WORKER_ROLES = ['inbox', 'relay', 'stages', 'sweep'] as const;
@@ -260,6 +261,7 @@ const workerFields = z.object({
   ...githubApp,
   ...githubReportingSettings,
   ...secretSettings,
+  ...dnsSettings,
   ...previewLinks,
   BASE_DOMAIN: hostname(
     'localhost',
@@ -309,6 +311,7 @@ export const workerConfigSchema = workerFields.superRefine((config, ctx) => {
   subnetsFitPool(config, ctx);
   githubAppSource(config, ctx);
   secretBackendSource(config, ctx);
+  dnsSource(config, ctx);
 });
 
 /** Preview secrets are sealed under the master key in Postgres, or kept in AWS. */

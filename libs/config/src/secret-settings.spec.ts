@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
 import { loadConfig } from './load-config.js';
+import { dnsTarget } from './dns-settings.js';
 import { workerConfigSchema } from './schemas.js';
 
 const worker = {
@@ -96,5 +97,37 @@ describe('preview secret settings', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('DNS settings', () => {
+  it('uses the wildcard record by default', () => {
+    const config = loadConfig('berth-worker', workerConfigSchema, {
+      ...worker,
+      BERTH_MASTER_KEY: key(),
+    });
+    expect(config.DNS_PROVIDER).toBe('wildcard');
+    expect(config.DNS_TTL_S).toBe(60);
+  });
+
+  it('asks for the zone and the target with route53, saying what each is', () => {
+    const error = problemsOf({ ...worker, BERTH_MASTER_KEY: key(), DNS_PROVIDER: 'route53' });
+    expect(error.problems.map((p) => p.key)).toEqual(['DNS_TARGET', 'ROUTE53_HOSTED_ZONE_ID']);
+    expect(error.message).toContain('hosted zone holding BASE_DOMAIN');
+    const bad = problemsOf({
+      ...worker,
+      BERTH_MASTER_KEY: key(),
+      DNS_PROVIDER: 'route53',
+      ROUTE53_HOSTED_ZONE_ID: 'zone-1',
+      DNS_TARGET: 'gateway.example.com',
+    });
+    expect(bad.problems.map((p) => p.key)).toEqual(['ROUTE53_HOSTED_ZONE_ID']);
+  });
+
+  it('points hosts at a name (CNAME) or at addresses (A/AAAA)', () => {
+    expect(dnsTarget('gateway.example.com')).toEqual({ cname: 'gateway.example.com' });
+    expect(dnsTarget('203.0.113.7, 2001:db8::7')).toEqual({
+      addresses: ['203.0.113.7', '2001:db8::7'],
+    });
   });
 });

@@ -65,6 +65,7 @@ import { mintE2eCredential } from './e2e-credential.js';
 import { registerWorkerMetrics } from './worker-metrics.js';
 import { checkSubnetPool } from './subnet-pool-check.js';
 import { previewSecrets } from './preview-secrets.js';
+import { previewDns } from './preview-dns.js';
 
 /** Pull requests whose deliveries one worker processes at once. */
 export const INBOX_CONCURRENCY = 4;
@@ -100,6 +101,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
   // Every change to an environment's secret scope goes through these (issue 9).
   const ledger = new ResourceLedger(prisma, config.DOCKER_HOST_NAME);
   const scopes = previewSecrets(config, prisma, ledger, logger);
+  const dns = await previewDns(config, logger);
   const credentials = new GitHubAppCredentials({
     store: scopes.ring ? new PostgresSecretStore(prisma, scopes.ring) : undefined,
     env: config,
@@ -175,13 +177,14 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
       hostMemory,
       secrets: scopes.secrets,
     }),
-    createExposeHandler({ prisma, ledger, containerHost, publisher: redis }),
+    createExposeHandler({ prisma, ledger, containerHost, publisher: redis, dns: dns.dns }),
     createTeardownHandler({
       containerHost,
       prisma,
       ledger,
       publisher: redis,
       secretScopes: scopes.drivers,
+      dns: dns.dns,
     }),
   ];
   const reporter = new GitHubStatusReporter({
@@ -332,7 +335,10 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     ? setInterval(() => void sweep.sweep().catch(() => undefined), SWEEP_EVERY_MS)
     : undefined;
   logger.info({ roles: [...roles] }, 'worker roles');
-  const checks: ReadinessCheck[] = [{ name: 'docker', check: () => containerHost.ping() }];
+  const checks: ReadinessCheck[] = [
+    { name: 'docker', check: () => containerHost.ping() },
+    ...dns.checks,
+  ];
   return {
     checks,
     registerMetrics: registerWorkerMetrics({
@@ -361,6 +367,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
         if (sinkConnection) await closeRedis(sinkConnection);
       });
       scopes.close();
+      dns.close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { readWiring } from '@berth/core';
+import { type PreviewDns, readWiring } from '@berth/core';
 import { type AccessMode, type PrismaClient, type Route, RouteStore } from '@berth/db';
 import type { RoutePublisher } from '../pipeline/route-publisher.js';
 import type { ContainerHost } from '@berth/providers';
@@ -12,6 +12,8 @@ export interface ExposeDeps {
   ledger?: ResourceLedger;
   containerHost: ContainerHost;
   publisher: RoutePublisher;
+  /** Per-host DNS records (DNS_PROVIDER=route53); the wildcard driver writes none. */
+  dns?: PreviewDns;
 }
 
 export interface ExposeDetails {
@@ -24,6 +26,8 @@ export interface ExposeDetails {
   }[];
   /** Hostnames of services no longer exposed, removed. */
   removed: string[];
+  /** DNS records written (per-host DNS only), and removed with their service. */
+  dns?: { published: string[]; removed: string[] };
 }
 
 interface DesiredRoute {
@@ -98,6 +102,9 @@ async function expose(
     await removeRoute(routes, ledger, route);
     details.removed.push(route.hostname);
   }
+  if (deps.dns && deps.dns.provider !== 'dns_wildcard') {
+    details.dns = await exposeDns(deps.dns, ledger, input, [...wanted]);
+  }
 
   // Always announce, even when nothing changed: a crash between the write and the publish of
   // an earlier attempt must not leave a gateway serving its cached, outdated target.
@@ -159,4 +166,52 @@ async function removeRoute(routes: RouteStore, ledger: ResourceLedger, route: Ro
   if (record) await ledger.markDeleting(record.id);
   await routes.remove(route.id);
   if (record) await ledger.markDeleted(record.id);
+}
+
+/**
+ * One record per exposed host (and its ownership TXT), ledgered before it is written; records of
+ * hosts no longer exposed go. Hosts already recorded as created are not written again, so a re-run
+ * costs Route 53 nothing; the driver batches what several environments write at once.
+ */
+async function exposeDns(
+  dns: PreviewDns,
+  ledger: ResourceLedger,
+  input: StageInput,
+  hosts: string[],
+): Promise<{ published: string[]; removed: string[] }> {
+  const { environment } = input;
+  const owner = { environmentId: environment.id, repository: environment.repository.fullName };
+  const live = (await ledger.live(environment.id)).filter(
+    (r) => r.kind === 'dns_record' && r.provider === dns.provider,
+  );
+  const done = new Set(live.filter((r) => r.state === 'created').map((r) => r.name));
+  const missing = hosts.filter((host) => !done.has(host));
+  const rows = await Promise.all(
+    missing.map((host) =>
+      ledger.plan({
+        kind: 'dns_record',
+        provider: dns.provider,
+        name: host,
+        environmentId: environment.id,
+        host: 'dns',
+      }),
+    ),
+  );
+  if (missing.length > 0) {
+    const published = await dns.publish(owner, missing);
+    for (const row of rows) {
+      const record = published.find((p) => p.host === row.name);
+      await ledger.markCreated(row.id, record?.changeId);
+    }
+  }
+  const gone = live.filter((r) => !hosts.includes(r.name));
+  if (gone.length > 0) {
+    for (const row of gone) await ledger.markDeleting(row.id);
+    await dns.remove(
+      owner,
+      gone.map((r) => r.name),
+    );
+    for (const row of gone) await ledger.markDeleted(row.id);
+  }
+  return { published: missing, removed: gone.map((r) => r.name) };
 }

@@ -3,7 +3,13 @@
 // environment's label, recording it, so nothing Berth made outlives the environment.
 // Idempotent: a resource that is already gone counts as deleted.
 
-import { LABEL_ENV, environmentIdentity, type PreviewScopes, resourceLabels } from '@berth/core';
+import {
+  LABEL_ENV,
+  environmentIdentity,
+  type PreviewDns,
+  type PreviewScopes,
+  resourceLabels,
+} from '@berth/core';
 import type { RoutePublisher } from '../pipeline/route-publisher.js';
 import { type PrismaClient, type Resource, ResourceLedger, RouteStore } from '@berth/db';
 import type { ContainerHost } from '@berth/providers';
@@ -23,9 +29,11 @@ export interface TeardownDeps {
    * even after the operator switched SECRET_BACKEND.
    */
   secretScopes?: Partial<Record<PreviewScopes['provider'], Pick<PreviewScopes, 'remove'>>>;
+  /** Per-host DNS (DNS_PROVIDER=route53): its records go right after the routes. */
+  dns?: Pick<PreviewDns, 'provider' | 'remove'>;
 }
 
-type DockerKind = Exclude<RemovableKind, 'route' | 'subnet' | 'secret'>;
+type DockerKind = Exclude<RemovableKind, 'route' | 'subnet' | 'secret' | 'dns_record'>;
 
 export interface TeardownDetails {
   removed: {
@@ -37,6 +45,8 @@ export interface TeardownDetails {
     subnets: string[];
     /** Secret scopes (Berth's table or Secrets Manager), removed with no recovery window. */
     secrets: string[];
+    /** Per-host DNS records (and their ownership TXT records). */
+    dns: string[];
   };
   /** Found on the host with this environment's label but not in the ledger; now removed. */
   swept: { kind: DockerKind; name: string }[];
@@ -57,6 +67,7 @@ const DETAIL_KEY = {
   network: 'networks',
   subnet: 'subnets',
   secret: 'secrets',
+  dns_record: 'dns',
 } as const;
 
 async function teardown(
@@ -71,7 +82,15 @@ async function teardown(
   const envLabel = resourceLabels(id)[LABEL_ENV] as string;
   const plan = teardownPlan(await ledger.live(environment.id));
   const details: TeardownDetails = {
-    removed: { containers: [], volumes: [], networks: [], routes: [], subnets: [], secrets: [] },
+    removed: {
+      containers: [],
+      volumes: [],
+      networks: [],
+      routes: [],
+      subnets: [],
+      secrets: [],
+      dns: [],
+    },
     swept: [],
     keptShared: plan.shared.map((r) => r.name),
   };
@@ -98,6 +117,10 @@ async function teardown(
         await removeRoute(deps, routes, route.hostname);
         details.removed.routes.push(route.hostname);
       }
+      continue;
+    }
+    if (kind === 'dns_record') {
+      await removeDns(deps.dns, ledger, environment, rows, details, failures);
       continue;
     }
     if (kind === 'secret') {
@@ -158,6 +181,36 @@ async function teardown(
   }
   logger.info({ removed: details.removed, swept: details.swept.length }, 'environment torn down');
   return { details: details as unknown as Record<string, unknown> };
+}
+
+/** All of the environment's hosts in one call: the driver batches them with other teardowns. */
+async function removeDns(
+  dns: TeardownDeps['dns'],
+  ledger: ResourceLedger,
+  environment: StageInput['environment'],
+  rows: Resource[],
+  details: TeardownDetails,
+  failures: string[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const mine = rows.filter((r) => r.provider === dns?.provider);
+  for (const row of rows.filter((r) => r.provider !== dns?.provider)) {
+    failures.push(`dns_record ${row.name}: no driver for ${row.provider} on this worker`);
+  }
+  if (!dns || mine.length === 0) return;
+  try {
+    for (const row of mine) await ledger.markDeleting(row.id);
+    await dns.remove(
+      { environmentId: environment.id, repository: environment.repository.fullName },
+      mine.map((r) => r.name),
+    );
+    for (const row of mine) {
+      await ledger.markDeleted(row.id);
+      details.removed.dns.push(row.name);
+    }
+  } catch (error) {
+    failures.push(`dns_record ${mine.map((r) => r.name).join(', ')}: ${message(error)}`);
+  }
 }
 
 async function removeRoute(

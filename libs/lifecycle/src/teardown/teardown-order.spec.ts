@@ -6,7 +6,7 @@ const row = (kind: Resource['kind'], name: string): Resource =>
   ({ id: name, kind, name, provider: 'docker', state: 'created' }) as Resource;
 
 describe('teardownPlan', () => {
-  it('removes routes, containers, the secret scope, volumes, networks, subnets; keeps images; reports the rest', () => {
+  it('removes routes, DNS records, containers, the secret scope, volumes, networks, subnets; keeps images; reports the rest', () => {
     const plan = teardownPlan([
       row('subnet', '10.210.0.0/26'),
       row('network', 'n'),
@@ -16,9 +16,11 @@ describe('teardownPlan', () => {
       row('route', 'r'),
       row('secret', 's'),
       row('dns_record', 'd'),
+      row('database', 'b'),
     ]);
     expect(plan.steps.map((s) => [s.kind, s.rows.map((r) => r.name)])).toEqual([
       ['route', ['r']],
+      ['dns_record', ['d']],
       ['container', ['c']],
       ['secret', ['s']],
       ['volume', ['v']],
@@ -26,6 +28,6 @@ describe('teardownPlan', () => {
       ['subnet', ['10.210.0.0/26']],
     ]);
     expect(plan.shared.map((r) => r.name)).toEqual(['i']);
-    expect(plan.unsupported.map((r) => r.name)).toEqual(['d']);
+    expect(plan.unsupported.map((r) => r.name)).toEqual(['b']);
   });
 });

@@ -3,13 +3,14 @@
 import type { Resource, ResourceKind } from '@berth/db';
 
 /**
- * Routes first (the gateway stops sending traffic before the target disappears), then
- * containers (they hold volumes, network endpoints and the secret scope's values), then the
+ * Routes first (the gateway stops sending traffic before the target disappears), then the DNS
+ * records of those hosts, then containers (they hold volumes, network endpoints and the secret scope's values), then the
  * secret scope, then volumes, then networks, and last the networks' subnets: a range goes back
  * to the pool only once no network uses it.
  */
 export const REMOVAL_ORDER = [
   'route',
+  'dns_record',
   'container',
   'secret',
   'volume',
@@ -19,7 +20,7 @@ export const REMOVAL_ORDER = [
 export type RemovableKind = (typeof REMOVAL_ORDER)[number];
 
 /** Kinds no driver removes yet: teardown reports them instead of pretending they are gone. */
-export const UNSUPPORTED_KINDS: readonly ResourceKind[] = ['database', 'dns_record'];
+export const UNSUPPORTED_KINDS: readonly ResourceKind[] = ['database'];
 
 export interface TeardownPlan {
   /** Per kind, in REMOVAL_ORDER. */

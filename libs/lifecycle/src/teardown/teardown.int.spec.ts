@@ -196,7 +196,15 @@ describe('teardown', () => {
     expect(rows.filter((r) => r.state !== 'deleted')).toEqual([]);
     const again = await run();
     expect(again).toEqual({
-      removed: { containers: [], volumes: [], networks: [], routes: [], subnets: [], secrets: [] },
+      removed: {
+        containers: [],
+        volumes: [],
+        networks: [],
+        routes: [],
+        subnets: [],
+        secrets: [],
+        dns: [],
+      },
       swept: [],
       keptShared: [],
     });
