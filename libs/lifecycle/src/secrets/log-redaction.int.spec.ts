@@ -1,19 +1,27 @@
 // Real engine + test database + GitHub emulator: an app that prints its own credentials and then
 // crashes. The replicate stage fails with the app's log tail; the stage runner stores the error;
 // the comment and status sinks deliver it. The generated database password and an operator token
-// must appear in none of their printed forms (raw, Basic auth, base64, JSON, URL-encoded) on the
-// pull request, nor in what is stored for later display.
+// (set in the repository's secret layer, under a name that says nothing) come from the
+// environment's secret scope, and must appear in none of their printed forms (raw, Basic auth,
+// base64, JSON, URL-encoded) on the pull request, nor in what is stored for later display.
 
 import { randomBytes, randomInt } from 'node:crypto';
 import {
   environmentIdentity,
   LABEL_ENV,
+  NO_PRODUCTION_RULES,
   parseComposeOrThrow,
   renderServiceEnvironments,
   resourceLabels,
   type RevisionWiring,
 } from '@berth/core';
-import { EnvironmentLeases, type PrismaClient } from '@berth/db';
+import {
+  EnvironmentLeases,
+  PostgresPreviewScopes,
+  type PrismaClient,
+  ResourceLedger,
+  ScopedSecretStore,
+} from '@berth/db';
 import { type DockerContainerHost, OctokitGitHub, STICKY_COMMENT_MARKER } from '@berth/providers';
 import { type GitHubEmulator, startGitHubEmulator } from '@berth/testing';
 import { pino } from 'pino';
@@ -24,8 +32,10 @@ import { SinkDelivery } from '../notify/sink-delivery.js';
 import { StageRunner } from '../pipeline/stage-runner.js';
 import { createReplicateHandler } from '../replicate/replicate-handler.js';
 import { removeByEnvLabel, testDatabase, testHost } from '../replicate/shop-fixture.int-support.js';
-import { generateSecret } from '../wire/environment-secrets.js';
+import type { EnvironmentWithRepository } from '../pipeline/stage-handler.js';
 import type { SecretSources } from './environment-secret-values.js';
+import { PreviewSecrets } from './preview-secrets.js';
+import { newSecretRefs, secretMarkers } from './secret-refs.js';
 
 const NODE_IMAGE = 'berth-fixture/node:24';
 const logger = pino({ level: 'silent' });
@@ -67,10 +77,10 @@ afterAll(async () => {
 
 describe('secret values printed by the app', () => {
   it('are masked in every form in the PR comment, the commit status and the stored error', async () => {
-    const password = generateSecret();
-    // An operator variable with characters every encoder treats differently; the container gets
-    // it under a name that says nothing (only the operator variable's own name says "token").
+    // An operator secret with characters every encoder treats differently; the container gets it
+    // under a name that says nothing, so only its value can give it away.
     const token = `op tok/"${randomBytes(6).toString('hex')}"+é&=`;
+    const masterKey = randomBytes(32);
     const repoName = `redact-${randomBytes(4).toString('hex')}`;
     const fullName = `acme/${repoName}`;
     await gh.createRepository({ owner: 'acme', name: repoName, files: { 'README.md': '# x\n' } });
@@ -81,36 +91,6 @@ describe('secret values printed by the app', () => {
       changes: { 'x.txt': 'x\n' },
     });
 
-    // What the wire stage leaves: the generated password interpolated into DATABASE_URL.
-    const spec = parseComposeOrThrow(
-      `
-services:
-  api:
-    image: x
-    environment:
-      DATABASE_URL: postgres://shop:\${DB_PASSWORD}@db:5432/shop
-      UPSTREAM_AUTH: \${UPSTREAM_API_TOKEN}
-      NODE_ENV: production
-    command: [node, -e, ${JSON.stringify(APP)}]
-    healthcheck: { test: [CMD-SHELL, 'exit 1'], interval: 1s, timeout: 1s, retries: 1 }
-`,
-      { variables: { DB_PASSWORD: password, UPSTREAM_API_TOKEN: token } },
-    );
-    const envKey = `redact#${pr.number}`;
-    const wiring: RevisionWiring = {
-      spec,
-      environment: renderServiceEnvironments(spec, {
-        envKey,
-        pr: pr.number,
-        urls: {},
-        secrets: { db_password: password },
-      }),
-      urls: {},
-      hostnames: {},
-      ports: {},
-      public: false,
-      secrets: { db_password: password },
-    };
     const repository = await prisma.repository.create({
       data: {
         providerId: BigInt(randomInt(1, 2 ** 47)),
@@ -131,6 +111,67 @@ services:
         state: 'provisioning',
       },
     });
+    // The operator's layer and the environment's scope, as the wire stage materialises them.
+    await new ScopedSecretStore(prisma, masterKey).set(
+      'repository',
+      { repository: fullName },
+      'upstream',
+      { value: token },
+    );
+    const previewSecrets = new PreviewSecrets({
+      scopes: new PostgresPreviewScopes(prisma, masterKey),
+      ledger: new ResourceLedger(prisma),
+      layers: new ScopedSecretStore(prisma, masterKey),
+      rules: NO_PRODUCTION_RULES,
+      prefix: 'berth/preview',
+    });
+    const environment = (await prisma.environment.findUniqueOrThrow({
+      where: { id: env.id },
+      include: { repository: true },
+    })) as EnvironmentWithRepository;
+    const refs = newSecretRefs(['db_password', 'upstream']);
+    const scope = await previewSecrets.materialise({
+      environment,
+      names: refs.names,
+      layersAllowed: true,
+    });
+    expect(scope.fromLayers).toEqual([{ name: 'upstream', layer: 'repository' }]);
+    const password = scope.values['db_password'] ?? '';
+    // What the wire stage leaves: markers where the secrets go, no values.
+    const markers = secretMarkers(refs);
+    const spec = parseComposeOrThrow(
+      `
+services:
+  api:
+    image: x
+    environment:
+      DATABASE_URL: postgres://shop:\${DB_PASSWORD}@db:5432/shop
+      UPSTREAM_AUTH: \${UPSTREAM}
+      NODE_ENV: production
+    command: [node, -e, ${JSON.stringify(APP)}]
+    healthcheck: { test: [CMD-SHELL, 'exit 1'], interval: 1s, timeout: 1s, retries: 1 }
+`,
+      {
+        variables: {
+          DB_PASSWORD: markers['db_password'] ?? '',
+          UPSTREAM: markers['upstream'] ?? '',
+        },
+      },
+    );
+    const wiring: RevisionWiring = {
+      spec,
+      environment: renderServiceEnvironments(spec, {
+        envKey: `redact#${pr.number}`,
+        pr: pr.number,
+        urls: {},
+        secrets: markers,
+      }),
+      urls: {},
+      hostnames: {},
+      ports: {},
+      public: false,
+      secretRefs: refs,
+    };
     await prisma.revision.create({
       data: {
         environmentId: env.id,
@@ -143,14 +184,12 @@ services:
     });
     envLabel = resourceLabels(environmentIdentity(fullName, pr.number))[LABEL_ENV] as string;
 
-    const secretSources: Omit<SecretSources, 'prisma'> = {
-      operatorVariables: async () => ({ UPSTREAM_API_TOKEN: token, SHOP_NODE_IMAGE: NODE_IMAGE }),
-    };
+    const secretSources: Omit<SecretSources, 'prisma'> = { previewSecrets };
     const runner = new StageRunner({
       prisma,
       commands: commandsOver(prisma),
       leases: new EnvironmentLeases(prisma),
-      handlers: [createReplicateHandler({ containerHost: host, prisma })],
+      handlers: [createReplicateHandler({ containerHost: host, prisma, secrets: previewSecrets })],
       logger,
       owner: 'log-redaction-test',
       secretSources,
@@ -227,5 +266,11 @@ services:
       if (where !== 'status') expect(text, where).toContain('***');
       for (const form of forms) expect(text, `${where}: ${form}`).not.toContain(form);
     }
+    // The revision never held them either.
+    const revision = JSON.stringify(
+      await prisma.revision.findFirstOrThrow({ where: { environmentId: env.id } }),
+      (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v),
+    );
+    for (const form of [password, token]) expect(revision).not.toContain(form);
   });
 });
