@@ -1,6 +1,7 @@
 // Operator policy beats the pull request's own files, through the real wire stage (no Docker
 // needed): a compose file asking for `x-berth.public: true` and reading operator variables gets
-// neither until the operator allows them, and the operator's compose path is the file loaded.
+// neither until the operator allows them, the operator's compose path is the file loaded, and a
+// fork PR gets the operator's secret layers only once the operator allows it.
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import {
   PostgresPreviewScopes,
   type PrismaClient,
   RepositorySettingsStore,
+  ScopedSecretStore,
 } from '@berth/db';
 import {
   createWireHandler,
@@ -36,6 +38,17 @@ const COMPOSE = `services:
 x-berth:
   public: true
 `;
+const SECRETS = `services:
+  web:
+    image: nginx:alpine
+    ports: ["8080"]
+    environment:
+      API_KEY: \${SHOP_API_KEY}
+x-berth:
+  secrets: [api_key]
+  variables:
+    SHOP_API_KEY: '{{ secrets.api_key }}'
+`;
 const OTHER = `services:
   docs:
     image: nginx:alpine
@@ -50,6 +63,8 @@ let settings: RepositorySettingsStore;
 const repo = `acme/policy${randomBytes(3).toString('hex')}`;
 let env: EnvironmentWithRepository;
 let generation = 0;
+const masterKey = randomBytes(32);
+let secrets: PreviewSecrets;
 
 beforeAll(async () => {
   gh = await startGitHubEmulator({ firstRepositoryId: randomInt(100_000_000, 900_000_000) });
@@ -62,7 +77,11 @@ beforeAll(async () => {
   await gh.createRepository({
     owner,
     name,
-    files: { 'docker-compose.yml': COMPOSE, 'deploy/other.yml': OTHER },
+    files: {
+      'docker-compose.yml': COMPOSE,
+      'deploy/other.yml': OTHER,
+      'deploy/secrets.yml': SECRETS,
+    },
   });
   const pr = await gh.openPullRequest({
     repo,
@@ -83,12 +102,13 @@ beforeAll(async () => {
     composeSettings: repositoryComposeSettings(settings, undefined),
     repositorySettings: settings,
     prisma,
-    secrets: new PreviewSecrets({
-      scopes: new PostgresPreviewScopes(prisma, randomBytes(32)),
+    secrets: (secrets = new PreviewSecrets({
+      scopes: new PostgresPreviewScopes(prisma, masterKey),
       ledger: new ResourceLedger(prisma),
+      layers: new ScopedSecretStore(prisma, masterKey),
       rules: NO_PRODUCTION_RULES,
       prefix: 'berth/preview',
-    }),
+    })),
   });
   const repository = await prisma.repository.create({
     data: {
@@ -114,22 +134,24 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await prisma?.repositorySettings.deleteMany({ where: { fullName: repo } });
+  await prisma?.secret.deleteMany({ where: { scope: `repository:${repo}` } });
   await prisma?.$disconnect();
   await gh?.stop();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
 /** Runs the wire stage on a new revision and returns what it stored. */
-async function wired(): Promise<RevisionWiring> {
+async function wired(of: EnvironmentWithRepository = env): Promise<RevisionWiring> {
   generation += 1;
-  await prisma.environment.update({ where: { id: env.id }, data: { generation } });
+  await prisma.environment.update({ where: { id: of.id }, data: { generation } });
+  const environment = { ...of, generation };
   const revision = await prisma.revision.create({
-    data: { environmentId: env.id, generation, headSha: env.headSha, configSnapshot: {} },
+    data: { environmentId: of.id, generation, headSha: of.headSha, configSnapshot: {} },
   });
   await wire.run({
-    job: { environmentId: env.id, generation, stage: 'wire' },
+    job: { environmentId: of.id, generation, stage: 'wire' },
     attempt: 1,
-    environment: env,
+    environment,
     revision,
     logger: pino({ level: 'silent' }),
     assertCurrent: async () => undefined,
@@ -160,5 +182,38 @@ describe('operator policy over the pull request', () => {
     const wiring = await wired();
     expect(Object.keys(wiring.spec.services)).toEqual(['docs']);
     expect(wiring.public).toBe(false);
+  });
+
+  it('gives a fork PR generated secrets only, until the operator allows its layers', async () => {
+    const operatorKey = `sk_op_${randomBytes(10).toString('hex')}`;
+    await settings.update(repo, { composePath: 'deploy/secrets.yml' });
+    await new ScopedSecretStore(prisma, masterKey).set(
+      'repository',
+      { repository: repo },
+      'api_key',
+      { value: operatorKey },
+    );
+    const fork = await prisma.environment.create({
+      data: {
+        repositoryId: env.repositoryId,
+        prNumber: env.prNumber + 1000,
+        headSha: env.headSha,
+        branch: 'fork-feat',
+        baseBranch: 'main',
+        isFork: true,
+      },
+      include: { repository: true },
+    });
+    const apiKeyOf = async (of: EnvironmentWithRepository) => {
+      await wired(of);
+      return (await secrets.read({ ...of, generation }))?.['api_key'];
+    };
+    expect(await apiKeyOf(env)).toBe(operatorKey);
+    const generated = await apiKeyOf(fork);
+    expect(generated).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(generated).not.toBe(operatorKey);
+
+    await settings.update(repo, { forkSecrets: true });
+    expect(await apiKeyOf(fork)).toBe(operatorKey);
   });
 });
