@@ -63,7 +63,9 @@ describe('PreviewSecrets', () => {
     const repository = env.repository.fullName;
     const target = { repository, prNumber: env.prNumber };
     // `acme`'s installation layer is shared by every spec's repositories: gone whatever happens.
-    onTestFinished(() => prisma.secret.deleteMany({ where: { scope: 'installation:acme' } }));
+    onTestFinished(async () => {
+      await prisma.secret.deleteMany({ where: { scope: 'installation:acme' } });
+    });
     await layers.set('installation', target, 'api_key', { value: 'from-installation' });
     await layers.set('installation', target, 'sentry', { value: 'dsn-installation' });
     await layers.set('repository', target, 'api_key', { value: 'from-repository' });
