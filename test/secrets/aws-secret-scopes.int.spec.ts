@@ -6,9 +6,11 @@
 // seconds later (AWS still deleting the old secret) gets its secrets again; a production-tagged
 // secret or a production host fails the wire stage and its value appears nowhere.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { createPrismaClient, type PrismaClient } from '@berth/db';
+import { secretFilesDir } from '@berth/providers';
 import {
   ControlPlane,
   oneServiceCompose,
@@ -20,7 +22,7 @@ import {
   waitFor,
 } from '@berth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeByLabel, serviceContainer, uniqueRepoName } from '../e2e/preview-session.js';
+import { execIn, removeByLabel, serviceContainer, uniqueRepoName } from '../e2e/preview-session.js';
 import { testServices } from '../support/test-services.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -43,7 +45,7 @@ function compose(extraEnv: Record<string, string> = {}): string {
   return (
     oneServiceCompose().replace(
       '    healthcheck:',
-      `    environment:\n${lines.join('\n')}\n    healthcheck:`,
+      `    environment:\n${lines.join('\n')}\n    secrets: [api_key]\n    healthcheck:`,
     ) +
     [
       '  secrets: [db_password, api_key, stripe]',
@@ -51,6 +53,9 @@ function compose(extraEnv: Record<string, string> = {}): string {
       "    SHOP_API_KEY: '{{ secrets.api_key }}'",
       "    SHOP_DB_PASSWORD: '{{ secrets.db_password }}'",
       "    SHOP_STRIPE: '{{ secrets.stripe }}'",
+      // The same key as a file too: compose's own `secrets:`, from the scope, on tmpfs.
+      'secrets:',
+      '  api_key: { external: true }',
       '',
     ].join('\n')
   );
@@ -200,6 +205,9 @@ describe('preview secrets in AWS Secrets Manager', { timeout: 180_000 }, () => {
       DB_PASSWORD: password,
       STRIPE_KEY: STRIPE_TEST,
     });
+    const web = await serviceContainer(repository, pr.number, 'web');
+    expect(await execIn(web.Id, ['cat', '/run/secrets/api_key'])).toBe(API_KEY);
+    expect(existsSync(secretFilesDir(web.Names[0]?.slice(1) ?? ''))).toBe(true);
     const said = await everythingSaid(pr, env.id);
     for (const value of [API_KEY, STRIPE_TEST, password]) expect(said).not.toContain(value);
 
@@ -224,12 +232,15 @@ describe('preview secrets in AWS Secrets Manager', { timeout: 180_000 }, () => {
 
   it('deletes the secret at close with no recovery window, and a PR reopened seconds later gets its secrets again', async () => {
     const before = await plane.environment(repository, pr.number);
+    const webContainer =
+      (await serviceContainer(repository, pr.number, 'web')).Names[0]?.slice(1) ?? '';
     await plane.github.closePullRequest(pr);
     await plane.waitForState(repository, pr.number, 'destroyed');
     const old = aws.secret(scopeName(pr.number, before?.generation ?? 0), 'eu-west-1');
     expect(old?.deleted).toBe(true);
     const host = new URL(before?.urls?.['web'] ?? 'http://none').hostname;
     expect(dnsRecords().has(`${host}.|A`)).toBe(false);
+    expect(existsSync(secretFilesDir(webContainer))).toBe(false);
     expect(dnsRecords().has(`_berth.${host}.|TXT`)).toBe(false);
     const deletes = aws.requestLog.filter(
       (e) => e.operation === 'DeleteSecret' && e.status === 200,

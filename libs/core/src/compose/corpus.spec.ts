@@ -241,7 +241,7 @@ const REFUSED: Record<string, Array<[string, RegExp]>> = {
     ['services.runner.network_mode', /`network_mode: host` is refused/],
     ['services.runner.env_file', /`runner.env` does not exist in the repository/],
     ['services.runner.secrets[0]', /secret `gh_token` is not declared/],
-    ['secrets.gh_token', /only file-backed secrets .* secret scopes, later/],
+    ['secrets.gh_token.environment', /never hands its own environment to a preview/],
     ['networks.shared.external', /external networks are refused/],
   ],
 };

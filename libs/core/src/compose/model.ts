@@ -74,7 +74,13 @@ export type ServiceMount =
       source: string;
       target: string;
       readOnly: boolean;
-    };
+    }
+  /**
+   * A compose secret without `file:`: the value `name` of the preview's secret scope, as a
+   * read-only file at `target` on tmpfs. `content` is set by the wire stage (a marker replicate
+   * swaps for the value), never by the compose file.
+   */
+  | { type: 'scope-secret'; name: string; target: string; content?: string };
 
 export interface PortSpec {
   port: number;

@@ -527,6 +527,24 @@ volumes:
     expect(spec.volumes.data).toEqual({ name: 'data', labels: { team: 'web' } });
   });
 
+  it('reads a secret without `file:` as a file from the preview’s secret scope', () => {
+    const { spec } = parse(`
+services:
+  a:
+    image: x
+    secrets: [api_key, { source: stripe, target: /etc/stripe.key }, { source: db, target: db.pw }]
+secrets:
+  api_key: { external: true }
+  stripe: { name: stripe_test }
+  db: { external: true, name: db_password }
+`);
+    expect(spec.services.a?.mounts).toEqual([
+      { type: 'scope-secret', name: 'api_key', target: '/run/secrets/api_key' },
+      { type: 'scope-secret', name: 'stripe_test', target: '/etc/stripe.key' },
+      { type: 'scope-secret', name: 'db_password', target: '/run/secrets/db.pw' },
+    ]);
+  });
+
   it('reads the short limit keys; deploy wins', () => {
     const { spec } = parse(`
 services:
@@ -589,8 +607,9 @@ describe('parseCompose: top-level volumes and x-berth', () => {
     ['volumes: { v: { size: 1 } }', 'volumes.v.size', /unknown volume key/],
     ['volumes: [v]', 'volumes', /mapping of volume name/],
     ['secrets: { s: { file: ./s } }', 'secrets.s.file', /`s` does not exist in the repository/],
-    ['secrets: { s: { environment: TOKEN } }', 'secrets.s', /secret scopes/],
-    ['secrets: { s: { external: true } }', 'secrets.s', /secret scopes/],
+    ['secrets: { s: { environment: TOKEN } }', 'secrets.s.environment', /berth secret set/],
+    ['secrets: { S-1: { external: true } }', 'secrets.S-1', /not a secret scope name/],
+    ['secrets: { s: { external: true, driver: x } }', 'secrets.s.driver', /unknown key/],
     ['configs: { c: { file: /etc/passwd } }', 'configs.c.file', /is absolute/],
     ['networks: { n: { external: true } }', 'networks.n.external', /external networks are refused/],
     ['networks: { n: { driver: host } }', 'networks.n.driver', /bridge/],

@@ -10,10 +10,14 @@ import type { RepoFileReader } from './load-tree.js';
 import { type ServiceMount } from './model.js';
 import { type ProblemList, childPath } from './problems.js';
 
-/** A top-level `configs`/`secrets` entry: the repository file it is read from. */
-export interface RepoFileEntry {
-  file: string;
-}
+/**
+ * A top-level `configs`/`secrets` entry: the repository file it is read from, or (secrets only)
+ * the name of a value in the preview's secret scope (decision 0016).
+ */
+export type RepoFileEntry = { file: string } | { scope: string };
+
+/** A scope secret's name: the same rule as `x-berth.secrets` entries. */
+const SCOPE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 
 export type RepoFileKind = 'configs' | 'secrets';
 
@@ -59,12 +63,15 @@ export function parseRepoFileEntries(
       continue;
     }
     if (entry.file === undefined) {
-      problems.add(
-        at,
-        kind === 'secrets'
-          ? 'only file-backed secrets are supported (`file: ./path`, read from the repository, public like any file in git); secrets from the environment or an external store come with per-repository secret scopes, later'
-          : 'only file-backed configs are supported: `file: ./path` in the repository',
-      );
+      if (kind === 'configs') {
+        problems.add(
+          at,
+          'only file-backed configs are supported: `file: ./path` in the repository',
+        );
+        continue;
+      }
+      const scope = scopeSecret(name, entry, at, problems);
+      if (scope !== undefined) out.set(name, { scope });
       continue;
     }
     for (const key of Object.keys(entry)) {
@@ -112,7 +119,7 @@ export function parseServiceRepoFiles(
     if (!entry) {
       problems.add(
         at,
-        `${kind === 'configs' ? 'config' : 'secret'} \`${source}\` is not declared (with \`file:\`) under top-level \`${kind}:\``,
+        `${kind === 'configs' ? 'config' : 'secret'} \`${source}\` is not declared under top-level \`${kind}:\``,
       );
       return;
     }
@@ -130,6 +137,10 @@ export function parseServiceRepoFiles(
         problems.add(childPath(at, 'target'), 'a config target must be an absolute path');
         return;
       }
+    }
+    if ('scope' in entry) {
+      out.push({ type: 'scope-secret', name: entry.scope, target });
+      return;
     }
     out.push({
       type: 'repo',
@@ -181,4 +192,38 @@ export function readEnvFiles(
     Object.assign(out, parseDotenv(text));
   });
   return out;
+}
+
+/**
+ * A top-level secret without `file:`: a value of the preview's secret scope, by its `name:` or
+ * its key (`external: true` is how compose says "not from a file"). Never the host's environment.
+ */
+function scopeSecret(
+  key: string,
+  entry: Record<string, unknown>,
+  at: string,
+  problems: ProblemList,
+): string | undefined {
+  if (entry.environment !== undefined) {
+    problems.add(
+      childPath(at, 'environment'),
+      "Berth never hands its own environment to a preview: drop `environment:` and set the value with `berth secret set` (the preview's secret scope)",
+    );
+    return undefined;
+  }
+  for (const field of Object.keys(entry)) {
+    if (field !== 'external' && field !== 'name' && field !== 'labels') {
+      problems.add(childPath(at, field), 'unknown key; known: file, name, external');
+    }
+  }
+  const name = entry.name === undefined ? key : scalar(entry.name, childPath(at, 'name'), problems);
+  if (name === undefined) return undefined;
+  if (!SCOPE_NAME.test(name)) {
+    problems.add(
+      entry.name === undefined ? at : childPath(at, 'name'),
+      `\`${name}\` is not a secret scope name: lowercase letters, digits and _, starting with a letter (as in \`berth secret set\`); give one with \`name:\``,
+    );
+    return undefined;
+  }
+  return name;
 }

@@ -278,6 +278,15 @@ function containerSpec(
   const tmpfs = Object.fromEntries(
     service.mounts.flatMap((m) => (m.type === 'tmpfs' ? [[m.target, '']] : [])),
   );
+  const secretFiles = service.mounts.flatMap((m) => {
+    if (m.type !== 'scope-secret') return [];
+    if (m.content === undefined) {
+      throw new Error(
+        `services.${service.name}.secrets: ${m.name} has no value in this revision's wiring; redeploy to wire it again`,
+      );
+    }
+    return [{ target: m.target, content: m.content }];
+  });
   const capAdd = [
     ...new Set([...(options.baselineCapabilities ?? BASELINE_CAPABILITIES), ...service.capAdd]),
   ].sort();
@@ -313,6 +322,7 @@ function containerSpec(
       })),
     ],
     ...(Object.keys(tmpfs).length ? { tmpfs } : {}),
+    ...(secretFiles.length ? { secretFiles } : {}),
     limits,
     capAdd,
     ...(service.readOnly ? { readonlyRootfs: true } : {}),

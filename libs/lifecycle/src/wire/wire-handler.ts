@@ -72,6 +72,16 @@ async function runWire(
     return secretMarkers(refs);
   });
   const { spec, file } = loaded;
+  // Compose `secrets:` without `file:` read the same scope, delivered as files (decision 0016):
+  // their names join the scope, and their mounts carry a marker replicate swaps for the value.
+  const fileSecrets = Object.values(spec.services).flatMap((service) =>
+    service.mounts.flatMap((m) => (m.type === 'scope-secret' ? [m] : [])),
+  );
+  for (const mount of fileSecrets) {
+    if (!refs.names.includes(mount.name)) refs.names.push(mount.name);
+  }
+  const markers = secretMarkers(refs);
+  for (const mount of fileSecrets) mount.content = markers[mount.name];
 
   const pick = <T>(all: Record<string, T>) =>
     Object.fromEntries(spec.berth.expose.map((s) => [s, all[s] as T]));
@@ -84,7 +94,7 @@ async function runWire(
       branch: environment.branch,
       headSha: checkout.sha,
       urls,
-      secrets: secretMarkers(refs),
+      secrets: markers,
     });
   } catch (error) {
     if (error instanceof TemplateError) {

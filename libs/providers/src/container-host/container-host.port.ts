@@ -173,7 +173,18 @@ export interface ContainerSpec {
   readonlyRootfs?: boolean;
   /** tmpfs mounts (path → options), handy with a read-only root filesystem. */
   tmpfs?: Readonly<Record<string, string>>;
+  /**
+   * Files from the preview's secret scope (compose `secrets:` without `file:`), each read-only at
+   * its target and kept in memory on the engine host (tmpfs), never in the image or on disk.
+   */
+  secretFiles?: readonly SecretFile[];
   restart?: RestartPolicy;
+}
+
+export interface SecretFile {
+  /** Absolute path in the container, e.g. `/run/secrets/api_key`. */
+  target: string;
+  content: string;
 }
 
 export interface RunResult {

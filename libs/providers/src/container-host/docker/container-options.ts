@@ -1,6 +1,7 @@
 // ContainerSpec → Docker Engine create options, with the security floor applied. Pure.
 
 import { createHash } from 'node:crypto';
+import { secretFileMounts, secretFilesDigest } from './docker-secret-files.js';
 import type Docker from 'dockerode';
 import { ContainerSpecError } from '../container-host.errors.js';
 import {
@@ -81,28 +82,31 @@ export function containerCreateOptions(
       MemorySwap: Math.round(limits.memoryBytes), // no swap on top of the memory limit
       NanoCpus: Math.round(limits.cpus * 1e9),
       PidsLimit: Math.round(limits.pids),
-      Mounts: (spec.mounts ?? []).map((m) => {
-        if (m.file === undefined) {
+      Mounts: [
+        ...(spec.mounts ?? []).map((m) => {
+          if (m.file === undefined) {
+            return {
+              Type: 'volume' as const,
+              Source: m.volume,
+              Target: m.target,
+              ReadOnly: m.readOnly ?? false,
+            };
+          }
+          // One file of a Berth volume: bound from the volume's own directory on the engine's
+          // host (never a path a compose file named), so it can be read-only like compose's.
+          const mountpoint = mountpoints[m.volume];
+          if (!mountpoint) {
+            throw new ContainerSpecError('mounts', `no mount point known for volume ${m.volume}`);
+          }
           return {
-            Type: 'volume' as const,
-            Source: m.volume,
+            Type: 'bind' as const,
+            Source: `${mountpoint}/${m.file}`,
             Target: m.target,
             ReadOnly: m.readOnly ?? false,
           };
-        }
-        // One file of a Berth volume: bound from the volume's own directory on the engine's
-        // host (never a path a compose file named), so it can be read-only like compose's.
-        const mountpoint = mountpoints[m.volume];
-        if (!mountpoint) {
-          throw new ContainerSpecError('mounts', `no mount point known for volume ${m.volume}`);
-        }
-        return {
-          Type: 'bind' as const,
-          Source: `${mountpoint}/${m.file}`,
-          Target: m.target,
-          ReadOnly: m.readOnly ?? false,
-        };
-      }),
+        }),
+        ...secretFileMounts(spec),
+      ],
       Tmpfs: spec.tmpfs ? { ...spec.tmpfs } : undefined,
       RestartPolicy: { Name: spec.restart ?? 'no' },
       // Bounded logs: a chatty preview must not fill the host's disk.
@@ -118,11 +122,13 @@ export function containerCreateOptions(
     name: n.name,
     aliases: [...(n.aliases ?? [])],
   }));
+  const secrets = secretFilesDigest(spec);
   const configHash = hashOf({
     options,
     imageId,
     labels: spec.labels,
     ...(extraNetworks.length ? { extraNetworks } : {}),
+    ...(secrets ? { secrets } : {}),
   });
   options.Labels = { ...managedLabels(spec.labels), [CONFIG_HASH_LABEL]: configHash };
   return { options, configHash };

@@ -1,6 +1,7 @@
 // Containers: idempotent run, inspect, logs, removal.
 
 import type Docker from 'dockerode';
+import { clearSecretFiles, secretFileCount, writeSecretFiles } from './docker-secret-files.js';
 import { ContainerSpecError } from '../container-host.errors.js';
 import { type ContainerSpec, type ContainerState, type RunResult } from '../container-host.port.js';
 import {
@@ -74,6 +75,8 @@ export async function runContainer(
   });
 
   if (existing && existing.Config.Labels?.[CONFIG_HASH_LABEL] === configHash) {
+    // Written again even when reused: after a host reboot /dev/shm is empty.
+    await writeSecretFiles(docker, spec);
     const s = existing.State;
     // A one-shot job that already succeeded is done; anything else stopped is started again.
     const oneShotDone =
@@ -83,6 +86,8 @@ export async function runContainer(
     return result('started', existing.Id);
   }
   if (existing) await removeContainer(docker, spec.name);
+  // After the old container's removal, which clears its secret files.
+  await writeSecretFiles(docker, spec);
   try {
     const created = await docker.createContainer(options);
     try {
@@ -127,9 +132,18 @@ export async function containerLogs(docker: Docker, name: string, tail = 100): P
 }
 
 export async function removeContainer(docker: Docker, name: string): Promise<void> {
+  // Its secret files go with it (they are on the engine host's tmpfs, outside the container).
+  const info = await docker
+    .getContainer(name)
+    .inspect()
+    .catch(() => undefined);
+  const secretFiles = info ? secretFileCount(info) : 0;
   for (let i = 0; i < 50; i++) {
     try {
       await docker.getContainer(name).remove({ force: true, v: true });
+      if (info && secretFiles > 0) {
+        await clearSecretFiles(docker, name, info.Config.Image, secretFiles);
+      }
       return;
     } catch (err) {
       if (isNotFound(err)) return;
