@@ -60,3 +60,52 @@ export async function seedEnvironment(
   }
   return { env, revision: revisions.at(-1)!, revisions };
 }
+
+/** What the rows of a pull request need from the GitHub emulator holding it. */
+export interface EmulatedRepository {
+  installationId: number;
+  cloneUrl(fullName: string): string;
+}
+
+/**
+ * The repository row (a random provider id: the test database is shared) and the environment of
+ * one of its pull requests, as the command path would have written them.
+ */
+export async function seedPullRequestRows(
+  prisma: PrismaClient,
+  gh: EmulatedRepository,
+  pr: {
+    fullName: string;
+    number: number;
+    headSha: string;
+    branch: string;
+    state?: EnvironmentState;
+    generation?: number;
+    labelNotes?: object[];
+  },
+) {
+  const [owner, name] = pr.fullName.split('/') as [string, string];
+  const repository = await prisma.repository.create({
+    data: {
+      providerId: BigInt(randomInt(1, 2 ** 47)),
+      fullName: pr.fullName,
+      owner,
+      name,
+      installationId: BigInt(gh.installationId),
+      cloneUrl: gh.cloneUrl(pr.fullName),
+    },
+  });
+  return prisma.environment.create({
+    data: {
+      repositoryId: repository.id,
+      prNumber: pr.number,
+      headSha: pr.headSha,
+      branch: pr.branch,
+      baseBranch: 'main',
+      ...(pr.state ? { state: pr.state } : {}),
+      ...(pr.generation !== undefined ? { generation: pr.generation } : {}),
+      ...(pr.labelNotes ? { labelNotes: pr.labelNotes } : {}),
+    },
+    include: { repository: true },
+  });
+}

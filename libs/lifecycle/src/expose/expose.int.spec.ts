@@ -17,6 +17,7 @@ import type { RevisionWiring } from '../pipeline/revision-outputs.js';
 import type { EnvironmentWithRepository, StageInput } from '../pipeline/stage-handler.js';
 import { createExposeHandler } from './expose-handler.js';
 import { GitHubStatusReporter } from './github-status-reporter.js';
+import { seedPullRequestRows } from '../commands/commands.int-support.js';
 
 const databaseUrl =
   process.env['TEST_DATABASE_URL'] ?? 'postgresql://berth:berth@127.0.0.1:5432/berth_test';
@@ -72,29 +73,15 @@ function wiringFor(hostnames: Record<string, string>, isPublic = false): Revisio
 }
 
 async function environment(wiring: RevisionWiring, pr = prNumber) {
-  const repository = await prisma.repository.create({
-    data: {
-      providerId: BigInt(randomInt(1, 2 ** 47)),
-      fullName,
-      owner: 'acme',
-      name: repoName,
-      installationId: BigInt(gh.installationId),
-      cloneUrl: gh.cloneUrl(fullName),
-    },
-  });
-  const env = await prisma.environment.create({
-    data: {
-      repositoryId: repository.id,
-      prNumber: pr,
-      headSha,
-      branch: 'feat/x',
-      baseBranch: 'main',
-      state: 'building',
-      labelNotes: [
-        { label: 'db:branch', message: '`db:branch` is not yet supported; using db:fresh' },
-      ],
-    },
-    include: { repository: true },
+  const env = await seedPullRequestRows(prisma, gh, {
+    fullName,
+    number: pr,
+    headSha,
+    branch: 'feat/x',
+    state: 'building',
+    labelNotes: [
+      { label: 'db:branch', message: '`db:branch` is not yet supported; using db:fresh' },
+    ],
   });
   const revision = await prisma.revision.create({
     data: {

@@ -2,7 +2,7 @@
 // database and Redis: one check run per head, edited in place; edits spaced by the interval with
 // the last state landing; a 429's retry-after and a 5xx handled without a stage lock; the head a
 // push replaced is cancelled; a closed PR's unfinished check is cancelled.
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createPrismaClient, type LifecycleEvent, type PrismaClient } from '@berth/db';
 import { OctokitGitHub } from '@berth/providers';
 import { closeRedis, createRedis, redisLock, type SinkJobData } from '@berth/queue';
@@ -11,6 +11,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckRunSink } from './check-run-sink.js';
 import { SinkDelivery } from './sink-delivery.js';
+import { seedPullRequestRows } from '../commands/commands.int-support.js';
 
 const databaseUrl =
   process.env['TEST_DATABASE_URL'] ?? 'postgresql://berth:berth@127.0.0.1:5432/berth_test';
@@ -72,26 +73,13 @@ async function environment() {
     title: 'x',
     changes: { 'x.txt': randomBytes(4).toString('hex') },
   });
-  const repository = await prisma.repository.create({
-    data: {
-      providerId: BigInt(randomInt(1, 2 ** 47)),
-      fullName,
-      owner: 'acme',
-      name: repoName,
-      installationId: BigInt(gh.installationId),
-      cloneUrl: gh.cloneUrl(fullName),
-    },
-  });
-  const env = await prisma.environment.create({
-    data: {
-      repositoryId: repository.id,
-      prNumber: pr.number,
-      headSha: pr.headSha,
-      branch: pr.headRef,
-      baseBranch: 'main',
-      state: 'building',
-      generation: 1,
-    },
+  const env = await seedPullRequestRows(prisma, gh, {
+    fullName,
+    number: pr.number,
+    headSha: pr.headSha,
+    branch: pr.headRef,
+    state: 'building',
+    generation: 1,
   });
   const revision = await prisma.revision.create({
     data: {

@@ -5,7 +5,7 @@
 // environment's secret scope, and must appear in none of their printed forms (raw, Basic auth,
 // base64, JSON, URL-encoded) on the pull request, nor in what is stored for later display.
 
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   environmentIdentity,
   LABEL_ENV,
@@ -26,7 +26,7 @@ import { type DockerContainerHost, OctokitGitHub, STICKY_COMMENT_MARKER } from '
 import { type GitHubEmulator, startGitHubEmulator } from '@berth/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commandsOver } from '../commands/commands.int-support.js';
+import { commandsOver, seedPullRequestRows } from '../commands/commands.int-support.js';
 import { GitHubStatusReporter } from '../expose/github-status-reporter.js';
 import { SinkDelivery } from '../notify/sink-delivery.js';
 import { StageRunner } from '../pipeline/stage-runner.js';
@@ -91,25 +91,12 @@ describe('secret values printed by the app', () => {
       changes: { 'x.txt': 'x\n' },
     });
 
-    const repository = await prisma.repository.create({
-      data: {
-        providerId: BigInt(randomInt(1, 2 ** 47)),
-        fullName,
-        owner: 'acme',
-        name: repoName,
-        installationId: BigInt(gh.installationId),
-        cloneUrl: gh.cloneUrl(fullName),
-      },
-    });
-    const env = await prisma.environment.create({
-      data: {
-        repositoryId: repository.id,
-        prNumber: pr.number,
-        headSha: pr.headSha,
-        branch: 'feat/logs',
-        baseBranch: 'main',
-        state: 'provisioning',
-      },
+    const env = await seedPullRequestRows(prisma, gh, {
+      fullName,
+      number: pr.number,
+      headSha: pr.headSha,
+      branch: 'feat/logs',
+      state: 'provisioning',
     });
     // The operator's layer and the environment's scope, as the wire stage materialises them.
     await new ScopedSecretStore(prisma, masterKey).set(
@@ -125,10 +112,7 @@ describe('secret values printed by the app', () => {
       rules: NO_PRODUCTION_RULES,
       prefix: 'berth/preview',
     });
-    const environment = (await prisma.environment.findUniqueOrThrow({
-      where: { id: env.id },
-      include: { repository: true },
-    })) as EnvironmentWithRepository;
+    const environment: EnvironmentWithRepository = env;
     const refs = newSecretRefs(['db_password', 'upstream']);
     const scope = await previewSecrets.materialise({
       environment,

@@ -2,7 +2,7 @@
 // test container on the preview's own network reaches its service by name; exit 0 makes
 // `Berth / e2e` green, a failure red with the (masked) log tail and the preview left alone; a
 // new push cancels a running test; a retried job reuses its check run.
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   type ComposeSpec,
   environmentIdentity,
@@ -16,6 +16,7 @@ import { type GitHubEmulator, startGitHubEmulator } from '@berth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { E2eDelivery } from './e2e-delivery.js';
 import { E2eRunner, type E2eRunInput } from './e2e-runner.js';
+import { seedPullRequestRows } from '../commands/commands.int-support.js';
 
 const NODE_IMAGE = 'berth-fixture/node:24';
 const PASSWORD = 'E2e-db-pa55word-never-shown';
@@ -171,26 +172,13 @@ describe('the e2e job', () => {
       process.env['TEST_DATABASE_URL'] ?? 'postgresql://berth:berth@127.0.0.1:5432/berth_test';
     const prisma = createPrismaClient(databaseUrl, { maxConnections: 2 });
     try {
-      const repository = await prisma.repository.create({
-        data: {
-          providerId: BigInt(randomInt(1, 2 ** 47)),
-          fullName,
-          owner: 'acme',
-          name: repoName,
-          installationId: BigInt(gh.installationId),
-          cloneUrl: gh.cloneUrl(fullName),
-        },
-      });
-      const env = await prisma.environment.create({
-        data: {
-          repositoryId: repository.id,
-          prNumber: pr,
-          headSha,
-          branch: 'feat/e2e',
-          baseBranch: 'main',
-          state: 'ready',
-          generation: 1,
-        },
+      const env = await seedPullRequestRows(prisma, gh, {
+        fullName,
+        number: pr,
+        headSha,
+        branch: 'feat/e2e',
+        state: 'ready',
+        generation: 1,
       });
       const tests = { image: NODE_IMAGE, command: ['node', '-e', 'process.exit(0)'] };
       const wiringOf = (withTests: boolean) => ({
