@@ -85,6 +85,7 @@ describe('berth repo', () => {
       allowedVariables: ['SHOP_NODE_IMAGE', 'SHOP_REDIS_IMAGE'],
       accessModes: [],
       ipAllowlist: [],
+      forkSecrets: false,
       bypassTokenSet: false,
       configured: true,
     });

@@ -40,6 +40,7 @@ describe('/admin/v1/repositories', () => {
       allowedVariables: [],
       accessModes: [],
       ipAllowlist: [],
+      forkSecrets: false,
       bypassTokenSet: false,
       configured: false,
     });
@@ -67,6 +68,7 @@ describe('/admin/v1/repositories', () => {
       allowedVariables: ['IMAGE'],
       accessModes: [],
       ipAllowlist: [],
+      forkSecrets: false,
       bypassTokenSet: false,
       configured: true,
     });

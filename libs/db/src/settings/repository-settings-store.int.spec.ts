@@ -24,6 +24,7 @@ describe('RepositorySettingsStore', () => {
       accessMode: 'private',
       accessModes: [],
       ipAllowlist: [],
+      forkSecrets: false,
       allowedVariables: [],
       stored: false,
     });
@@ -46,6 +47,7 @@ describe('RepositorySettingsStore', () => {
       accessMode: 'public',
       accessModes: [],
       ipAllowlist: [],
+      forkSecrets: false,
       maxMemoryMb: 2048,
       maxCpus: 1.5,
       defaultTtlHours: 24,
