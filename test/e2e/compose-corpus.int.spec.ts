@@ -453,7 +453,7 @@ describe('compose corpus through the pipeline', { timeout: READY_TIMEOUT_MS + 30
         'services.runner.network_mode': 7,
         'services.runner.env_file': 9,
         'services.runner.secrets[0]': 8,
-        'secrets.gh_token': 14,
+        'secrets.gh_token.environment': 15,
         'networks.shared.external': 18,
       },
     ],
