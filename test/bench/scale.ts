@@ -5,11 +5,20 @@
 //   provision_p95_s          webhook sent → ready, 95th percentile across the PRs (p50, max too)
 //   control_plane_rss_mb     api + worker + gateway resident memory with every preview live
 // then closes every PR and waits for teardown. Progress goes to stderr. Cleans up on failure.
+// BENCH_SCALE_DNS=route53: the worker writes every preview host to a Route 53 emulator that
+// throttles above 5 requests/s (AWS's documented rate) plus injected Throttling and
+// PriorRequestNotComplete answers; the result adds the records live at peak and after teardown.
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { ControlPlane, DEBIAN_FIXTURE_IMAGE, httpRequest, oneServiceCompose } from '@berth/testing';
+import {
+  ControlPlane,
+  DEBIAN_FIXTURE_IMAGE,
+  httpRequest,
+  oneServiceCompose,
+  startRoute53Emulator,
+} from '@berth/testing';
 import Docker from 'dockerode';
 
 // Compiled to dist/test/bench/: the repository root is three levels up.
@@ -158,13 +167,42 @@ if (
   process.exit(1);
 }
 
+const route53 =
+  process.env['BENCH_SCALE_DNS'] === 'route53'
+    ? await startRoute53Emulator({ ratePerSecond: 5 })
+    : undefined;
+const zoneId = route53?.createZone('localhost');
+if (route53) {
+  route53.faults.add('ChangeResourceRecordSets', 'throttle', 5);
+  route53.faults.add('ChangeResourceRecordSets', 'prior-request-not-complete', 3);
+}
+/** Berth's records in the zone: the hosts' A records and their ownership TXT records. */
+const dnsRecords = () =>
+  route53 && zoneId
+    ? route53.records(zoneId).filter((r) => r.type === 'A' || r.name.startsWith('_berth.')).length
+    : null;
 const plane = await ControlPlane.start({
   root,
   databaseUrl: process.env['DATABASE_URL'] ?? 'postgresql://berth:berth@127.0.0.1:5432/berth',
   redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
   logLevel: 'warn',
   // Stages mostly wait on the engine: a few more at once keeps 120 PRs from queueing behind two.
-  appEnv: { worker: { WORKER_CONCURRENCY: process.env['BENCH_SCALE_CONCURRENCY'] ?? '6' } },
+  appEnv: {
+    worker: {
+      WORKER_CONCURRENCY: process.env['BENCH_SCALE_CONCURRENCY'] ?? '6',
+      ...(route53 && zoneId
+        ? {
+            DNS_PROVIDER: 'route53',
+            ROUTE53_HOSTED_ZONE_ID: zoneId,
+            DNS_TARGET: '127.0.0.1',
+            AWS_ENDPOINT_URL_ROUTE_53: route53.url,
+            AWS_REGION: 'us-east-1',
+            AWS_ACCESS_KEY_ID: 'AKIDBERTHBENCH',
+            AWS_SECRET_ACCESS_KEY: 'berth-bench-secret',
+          }
+        : {}),
+    },
+  },
 });
 const opened: Awaited<ReturnType<typeof plane.github.openPullRequest>>[] = [];
 let exitCode = 0;
@@ -219,6 +257,7 @@ try {
     await Promise.all(plane.apps.map(async (a) => [a.name, await rssMb(a.child.pid)] as const)),
   );
   const live = await leftovers();
+  const dnsLive = dnsRecords();
   const subnets = new Set(
     live.networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet)).filter(Boolean),
   );
@@ -262,6 +301,19 @@ try {
       networks: after.networks.length,
       volumes: after.volumes.length,
     },
+    ...(route53
+      ? {
+          dns: {
+            records_live: dnsLive,
+            records_expected: PRS * 2,
+            records_after_teardown: dnsRecords(),
+            change_calls: route53.requestLog.filter(
+              (e) => e.operation === 'ChangeResourceRecordSets',
+            ).length,
+            throttled: route53.requestLog.filter((e) => e.errorCode === 'Throttling').length,
+          },
+        }
+      : {}),
     worker_concurrency: Number(process.env['BENCH_SCALE_CONCURRENCY'] ?? 6),
     machine: { cores: cpus().length, node: process.version },
   };
@@ -283,6 +335,7 @@ try {
     ).catch((error: unknown) => log(`teardown did not finish: ${(error as Error).message}`));
   }
   await plane.stop();
+  await route53?.close();
   await forceClean();
 }
 process.exit(exitCode);
