@@ -118,6 +118,14 @@ describe('PreviewSecrets', () => {
     expect(rows).toMatchObject([{ kind: 'secret', provider: 'secrets_local', state: 'created' }]);
   });
 
+  it('keeps no scope for a preview that asks for no secret', async () => {
+    const env = await environment();
+    const none = await secrets.materialise({ environment: env, names: [], layersAllowed: true });
+    expect(none).toMatchObject({ values: {}, scope: '' });
+    expect(await prisma.resource.count({ where: { environmentId: env.id } })).toBe(0);
+    expect(await secrets.read(env)).toBeUndefined();
+  });
+
   it('refuses production by prefix and by name, reading nothing, and names a missing reference', async () => {
     const env = await environment();
     const target = { repository: env.repository.fullName };

@@ -37,7 +37,7 @@ export interface MaterialisedSecrets {
   reused: string[];
   /** Names taken from an operator layer, and which. */
   fromLayers: { name: string; layer: SecretLayer }[];
-  /** The scope's name in its provider. */
+  /** The scope's name in its provider; empty when the revision asks for no secret. */
   scope: string;
 }
 
@@ -58,6 +58,10 @@ export class PreviewSecrets {
     legacy?: ReadonlyArray<Readonly<Record<string, string>>>;
   }): Promise<MaterialisedSecrets> {
     const { environment, names } = input;
+    // Nothing asked for, nothing held: no scope at all (a Secrets Manager secret costs money).
+    if (names.length === 0 && !(await this.liveRow(environment.id))) {
+      return { values: {}, generated: [], reused: [], fromLayers: [], scope: '' };
+    }
     const row = await this.scopeRow(environment);
     const ref = this.refOf(environment, row.name);
     const previous = (await this.deps.scopes.read(ref)) ?? {};
