@@ -2,7 +2,7 @@
 // ContainerHost, skipped when the tag exists), its wiring, and an environment + revision row in
 // the test database. Stands in for the build and wire stages, which other code owns.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -150,7 +150,8 @@ export async function createTestEnvironment(
   const name = `shop-${randomBytes(4).toString('hex')}`;
   const repository = await prisma.repository.create({
     data: {
-      providerId: BigInt(Date.now()) * 1000n + BigInt(randomBytes(2).readUInt16BE() % 1000),
+      // 2^47 values: 45 rows made in one millisecond (a spec's burst) never collide.
+      providerId: BigInt(randomInt(1, 2 ** 47)),
       fullName: `berth-it/${name}`,
       owner: 'berth-it',
       name,
