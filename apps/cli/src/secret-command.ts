@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isGitHubLogin } from '@berth/core';
 import type { AdminClient, SecretEntryView, SecretTarget } from './admin-client.js';
 import type { CliIo } from './berth.js';
 import { UsageError } from './repo-flags.js';
@@ -97,7 +98,7 @@ function targetAndName(
   if (owner !== undefined) {
     const [name, ...extra] = positionals;
     if (!name || extra.length) throw new UsageError('with --owner, give only the secret name');
-    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/.test(owner)) {
+    if (!isGitHubLogin(owner)) {
       throw new UsageError(
         `--owner must be a GitHub login such as acme, got ${JSON.stringify(owner)}`,
       );

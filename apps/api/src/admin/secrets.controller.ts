@@ -1,5 +1,5 @@
 import type { ApiConfig } from '@berth/config';
-import { isRepositoryFullName, MasterKeyring, type SecretLayer } from '@berth/core';
+import { MasterKeyring, type SecretLayer } from '@berth/core';
 import {
   rotateMasterKey,
   type RotationReport,
@@ -27,6 +27,7 @@ import {
 } from '@nestjs/common';
 import { API_CONFIG, STORES } from '../tokens.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
+import { ownerParam, pullRequestParam, repositoryParam } from './route-params.js';
 
 /** An entry as listed: never its value (values are write-only). */
 export interface SecretEntryView {
@@ -36,8 +37,6 @@ export interface SecretEntryView {
   reference?: string;
   updatedAt: string;
 }
-
-const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 
 /**
  * The operator's secret layers (`berth secret set|rm|ls|rotate-key`, decision 0016): the
@@ -79,10 +78,8 @@ export class SecretsAdminController {
     @Param('secret') secret: string,
     @Body() body: unknown,
   ) {
-    if (!OWNER.test(owner))
-      throw new BadRequestException(`owner must be a GitHub login, got ${JSON.stringify(owner)}`);
     // The installation layer is keyed by owner; any repository name of it addresses it.
-    return this.set('installation', { repository: `${owner}/-` }, secret, body);
+    return this.set('installation', { repository: `${ownerParam(owner)}/-` }, secret, body);
   }
 
   @Put('repositories/:owner/:name/:secret')
@@ -109,9 +106,7 @@ export class SecretsAdminController {
   @Delete('installations/:owner/:secret')
   @HttpCode(200)
   removeInstallation(@Param('owner') owner: string, @Param('secret') secret: string) {
-    if (!OWNER.test(owner))
-      throw new BadRequestException(`owner must be a GitHub login, got ${JSON.stringify(owner)}`);
-    return this.remove('installation', { repository: `${owner}/-` }, secret);
+    return this.remove('installation', { repository: `${ownerParam(owner)}/-` }, secret);
   }
 
   @Delete('repositories/:owner/:name/:secret')
@@ -201,19 +196,8 @@ function noMasterKey(): ConflictException {
 }
 
 function targetOf(owner: string, name: string, pr?: string) {
-  const repository = `${owner}/${name}`;
-  if (!isRepositoryFullName(repository)) {
-    throw new BadRequestException(
-      `repository must be owner/name as GitHub spells it (e.g. acme/shop), got ${JSON.stringify(repository)}`,
-    );
-  }
-  if (pr === undefined) return { repository };
-  if (!/^[1-9]\d{0,9}$/.test(pr)) {
-    throw new BadRequestException(
-      `pr must be a pull request number such as 12, got ${JSON.stringify(pr)}`,
-    );
-  }
-  return { repository, prNumber: Number(pr) };
+  const repository = repositoryParam(owner, name);
+  return pr === undefined ? { repository } : { repository, prNumber: pullRequestParam(pr) };
 }
 
 /** `{ "value": "…" }` or `{ "reference": "shop/stripe-test#key" }`, exactly one. */

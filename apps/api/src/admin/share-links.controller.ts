@@ -1,11 +1,5 @@
 import type { ApiConfig } from '@berth/config';
-import {
-  isRepositoryFullName,
-  parseShareLinkRequest,
-  readWiring,
-  shareLink,
-  signShareToken,
-} from '@berth/core';
+import { parseShareLinkRequest, readWiring, shareLink, signShareToken } from '@berth/core';
 import { type ShareLink, ShareLinkStore } from '@berth/db';
 import type { Stores } from '@berth/runtime';
 import {
@@ -25,6 +19,7 @@ import {
 } from '@nestjs/common';
 import { API_CONFIG, STORES } from '../tokens.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
+import { pullRequestParam, repositoryParam } from './route-params.js';
 import { GatewayNotifications } from './gateway-notifications.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -145,18 +140,8 @@ export class ShareLinksAdminController {
   }
 
   private async environment(owner: string, name: string, pr: string) {
-    const repository = `${owner}/${name}`;
-    if (!isRepositoryFullName(repository)) {
-      throw new BadRequestException(
-        `repository must be owner/name as GitHub spells it (e.g. acme/shop), got ${JSON.stringify(repository)}`,
-      );
-    }
-    if (!/^[1-9]\d{0,9}$/.test(pr)) {
-      throw new BadRequestException(
-        `pr must be a pull request number such as 12, got ${JSON.stringify(pr)}`,
-      );
-    }
-    const environment = await this.links.environmentOf(repository, Number(pr));
+    const repository = repositoryParam(owner, name);
+    const environment = await this.links.environmentOf(repository, pullRequestParam(pr));
     if (!environment) throw new NotFoundException(`Berth has no preview for ${repository}#${pr}`);
     return environment;
   }

@@ -1,6 +1,11 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { WorkerConfig } from '@berth/config';
-import { MasterKeyring, parseProductionRules, type PreviewScopes } from '@berth/core';
+import {
+  MasterKeyring,
+  parseHostRules,
+  parseProductionRules,
+  type PreviewScopes,
+} from '@berth/core';
 import {
   PostgresPreviewScopes,
   type PrismaClient,
@@ -53,16 +58,14 @@ export function previewSecrets(
     }),
     prefix: config.PREVIEW_SECRET_PREFIX,
   });
-  const list = (value: string | undefined) =>
-    (value ?? '')
-      .split(',')
-      .map((h) => h.trim())
-      .filter((h) => h !== '');
   return {
     secrets,
     drivers,
     ring,
-    hostRules: { production: list(config.PRODUCTION_HOSTS), staging: list(config.STAGING_HOSTS) },
+    hostRules: parseHostRules({
+      production: config.PRODUCTION_HOSTS,
+      staging: config.STAGING_HOSTS,
+    }),
     close: () => secretsManager?.destroy(),
   };
 }

@@ -9,6 +9,7 @@ export {
   DB_MODES,
   type DbModeSetting,
   defaultRepositorySettings,
+  isGitHubLogin,
   isRepositoryFullName,
   parseRepositorySettingsPatch,
   type RepositorySettings,

@@ -97,6 +97,10 @@ export function isRepositoryFullName(value: string): boolean {
   return FULL_NAME.test(value);
 }
 
+export function isGitHubLogin(value: string): boolean {
+  return GITHUB_LOGIN.test(value);
+}
+
 /** A repository-relative path: no absolute paths, no `..`, no backslashes. */
 const relativePath = z
   .string()

@@ -34,6 +34,7 @@ export {
   hostMatches,
   type HostRules,
   NO_PRODUCTION_RULES,
+  parseHostRules,
   parseProductionRules,
   productionRuleFor,
   type ProductionRules,

@@ -26,11 +26,6 @@ export function parseProductionRules(input: {
   prefixes?: string;
   names?: string;
 }): ProductionRules {
-  const list = (value: string | undefined) =>
-    (value ?? '')
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== '');
   const tags = list(input.tags).map((pair) => {
     const eq = pair.indexOf('=');
     if (eq <= 0 || eq === pair.length - 1) {
@@ -41,6 +36,21 @@ export function parseProductionRules(input: {
     return { key: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim() };
   });
   return { tags, prefixes: list(input.prefixes), names: list(input.names) };
+}
+
+/** From operator settings: PRODUCTION_HOSTS and STAGING_HOSTS, comma-separated patterns. */
+export function parseHostRules(input: {
+  production?: string | undefined;
+  staging?: string | undefined;
+}): HostRules {
+  return { production: list(input.production), staging: list(input.staging) };
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 /** What a secret looks like to the rules: its name or ARN, and its tags when it has them. */
