@@ -122,6 +122,25 @@ export interface VolumeFill {
   labels: Labels;
 }
 
+export interface VolumeCopy {
+  /** An existing volume; no running container may use it (a copy of live files is torn). */
+  from: string;
+  /** Created with `labels` when missing; an existing one must be empty (never merged into). */
+  to: string;
+  labels: Labels;
+  /**
+   * The image the two never-started helper containers are created from: the service's own
+   * image (already on the host), so nothing else is needed and no shell or `cp` in it either.
+   */
+  image: string;
+}
+
+export interface VolumeCopyResult {
+  /** Size of the archive streamed from one volume into the other. */
+  bytes: number;
+  ms: number;
+}
+
 export interface HealthcheckSpec {
   /** `['CMD', 'pg_isready']`, `['CMD-SHELL', 'curl -f …']`, or a string (run with CMD-SHELL). */
   test: readonly string[] | string;
@@ -277,6 +296,13 @@ export interface ContainerHost {
    * volume, done by creating a container that never starts). A volume with content is kept.
    */
   fillVolume(spec: VolumeFill): Promise<void>;
+  /**
+   * Copies the whole content of volume `from` into volume `to` (a database branch from a base),
+   * keeping every file's owner, group and mode, the volume root's included. Throws when `from`
+   * is missing or used by a running container, or when `to` already has content. A `to` this
+   * call created is removed again when the copy fails, so a retry starts clean.
+   */
+  copyVolume(spec: VolumeCopy): Promise<VolumeCopyResult>;
 
   imageExists(tag: string): Promise<boolean>;
   /** Always builds (use noCache for `preview:rebuild`). Throws ImageBuildError naming the step. */
@@ -311,6 +337,13 @@ export interface ContainerHost {
   inspectContainer(name: string): Promise<ContainerState | null>;
   /** Force-removes (with its anonymous volumes); missing = ok. */
   removeContainer(name: string): Promise<void>;
+  /**
+   * Stops a container (SIGTERM or its stop signal, then SIGKILL after `timeoutS`, default the
+   * container's own stop timeout); missing or already stopped = ok.
+   */
+  stopContainer(name: string, timeoutS?: number): Promise<void>;
+  /** Starts an existing stopped container; already running = ok; throws when it is missing. */
+  startContainer(name: string): Promise<void>;
 
   /** Everything on this host carrying all the given labels (teardown, reconciler). */
   listByLabels(labels: Labels): Promise<LabelledResources>;

@@ -22,6 +22,8 @@ import {
   type PullSpec,
   type ResourceLimits,
   type RunResult,
+  type VolumeCopy,
+  type VolumeCopyResult,
   type VolumeRef,
   type VolumeFill,
   type VolumeSpec,
@@ -38,6 +40,7 @@ import { ExecProber } from './exec-probe.js';
 import * as images from './docker-images.js';
 import { pullImage } from './docker-pull.js';
 import * as resources from './docker-resources.js';
+import { copyVolume } from './docker-volume-copy.js';
 import { waitForContainer } from './wait-for-container.js';
 
 export interface DockerContainerHostOptions extends DockerClientOptions {
@@ -157,6 +160,10 @@ export class DockerContainerHost implements ContainerHost {
     return this.guard(resources.fillVolume(this.docker, spec));
   }
 
+  copyVolume(spec: VolumeCopy): Promise<VolumeCopyResult> {
+    return this.guard(copyVolume(this.docker, spec));
+  }
+
   async imageExists(tag: string): Promise<boolean> {
     return (await this.guard(images.imageId(this.docker, tag))) !== null;
   }
@@ -243,6 +250,14 @@ export class DockerContainerHost implements ContainerHost {
 
   removeContainer(name: string): Promise<void> {
     return this.guard(containers.removeContainer(this.docker, name));
+  }
+
+  stopContainer(name: string, timeoutS?: number): Promise<void> {
+    return this.guard(containers.stopContainer(this.docker, name, timeoutS));
+  }
+
+  startContainer(name: string): Promise<void> {
+    return this.guard(containers.startContainer(this.docker, name));
   }
 
   listByLabels(labels: Labels): Promise<LabelledResources> {

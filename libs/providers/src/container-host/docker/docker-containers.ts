@@ -119,6 +119,45 @@ async function start(docker: Docker, id: string): Promise<void> {
   }
 }
 
+/** Stops by exact name; missing (404) and already stopped (304) are both fine. */
+export async function stopContainer(
+  docker: Docker,
+  name: string,
+  timeoutS?: number,
+): Promise<void> {
+  if (timeoutS !== undefined && !(Number.isInteger(timeoutS) && timeoutS >= 0)) {
+    throw new ContainerSpecError(
+      'timeoutS',
+      `must be a whole number of seconds >= 0, not ${timeoutS}`,
+    );
+  }
+  const info = await inspectRaw(docker, name);
+  if (!info) return;
+  try {
+    await docker.getContainer(info.Id).stop(timeoutS === undefined ? {} : { t: timeoutS });
+  } catch (err) {
+    if (!isNotFound(err) && !isNotModified(err)) throw err;
+  }
+}
+
+/** Starts an existing container by exact name; already running (304) is fine. */
+export async function startContainer(docker: Docker, name: string): Promise<void> {
+  const info = await inspectRaw(docker, name);
+  if (!info) {
+    throw new Error(
+      `No container named ${name} on this Docker host to start: create it first (runContainer)`,
+    );
+  }
+  try {
+    await start(docker, info.Id);
+  } catch (err) {
+    if (isNotFound(err)) {
+      throw new Error(`Container ${name} was removed while it was being started`);
+    }
+    throw err;
+  }
+}
+
 export async function containerLogs(docker: Docker, name: string, tail = 100): Promise<string> {
   try {
     const buf = await docker
