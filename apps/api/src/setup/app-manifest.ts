@@ -14,7 +14,7 @@ export const APP_PERMISSIONS = {
  * Events the App subscribes to. `installation` and `installation_repositories` are not listed:
  * GitHub sends them to every App without a subscription (and refuses them in a manifest).
  */
-export const APP_EVENTS = ['pull_request', 'issue_comment', 'check_run'] as const;
+export const APP_EVENTS = ['pull_request', 'issue_comment', 'check_run', 'push'] as const;
 
 export interface ManifestInput {
   /** The api's public root, e.g. https://berth.example.com. */

@@ -49,7 +49,7 @@ describe('App manifest', () => {
         checks: 'write',
         metadata: 'read',
       },
-      default_events: ['pull_request', 'issue_comment', 'check_run'],
+      default_events: ['pull_request', 'issue_comment', 'check_run', 'push'],
     });
   });
 

@@ -4,6 +4,7 @@ import {
   notOurRerun,
   parseCheckRunEvent,
   parsePullRequestEvent,
+  parsePushEvent,
   PayloadError,
 } from '@berth/core';
 import { type IncomingDelivery, WebhookInbox } from '@berth/db';
@@ -135,6 +136,7 @@ export class WebhooksController {
     payload: unknown,
   ): IncomingDelivery {
     if (event === 'check_run') return this.classifyCheckRun(base, payload);
+    if (event === 'push') return this.classifyPush(base, payload);
     if (event !== 'pull_request') {
       return {
         ...base,
@@ -165,6 +167,28 @@ export class WebhooksController {
     } catch (error) {
       if (!(error instanceof PayloadError)) throw error;
       return { ...base, action, outcome: 'rejected', detail: error.message };
+    }
+  }
+
+  /**
+   * `push` to the default branch: the base environment's new head (issue 10), queued in its own
+   * order like a pull request's deliveries (key `pr:<repository>:0`). Other branches are ignored.
+   */
+  private classifyPush(
+    base: Omit<IncomingDelivery, 'outcome'>,
+    payload: unknown,
+  ): IncomingDelivery {
+    try {
+      const push = parsePushEvent(payload, Date.now());
+      if (push.kind === 'ignored') return { ...base, outcome: 'ignored', detail: push.reason };
+      return {
+        ...base,
+        orderingKey: `pr:${push.event.repository.providerId}:${push.event.prNumber}`,
+        outcome: 'received',
+      };
+    } catch (error) {
+      if (!(error instanceof PayloadError)) throw error;
+      return { ...base, outcome: 'rejected', detail: error.message };
     }
   }
 

@@ -14,3 +14,9 @@ export {
   parseCheckRunEvent,
   parseCheckRunExternalId,
 } from './check-run-event.js';
+export {
+  BASE_ENVIRONMENT_PR,
+  isBaseEnvironment,
+  parsePushEvent,
+  type PushDecision,
+} from './push-event.js';

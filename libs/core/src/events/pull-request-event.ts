@@ -25,7 +25,8 @@ const SHA = /^([0-9a-f]{40}|[0-9a-f]{64})$/i;
 const id = z.number().int().positive();
 const text = z.string().min(1);
 
-const repositorySchema = z.object({
+/** The repository object every App webhook carries (the fields Berth reads). */
+export const repositorySchema = z.object({
   id,
   full_name: text,
   name: text,
@@ -35,7 +36,7 @@ const repositorySchema = z.object({
 });
 
 // Only the fields Berth uses are validated; GitHub's payloads carry many more.
-const sha = z.string().regex(SHA, 'must be a full 40- or 64-hex commit SHA');
+export const sha = z.string().regex(SHA, 'must be a full 40- or 64-hex commit SHA');
 
 const payloadSchema = z.object({
   action: z.enum(HANDLED_ACTIONS),

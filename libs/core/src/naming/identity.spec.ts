@@ -39,7 +39,11 @@ describe('environmentKey', () => {
     expect(environmentKey('acme/shop', 12)).toBe(environmentKey('ACME/SHOP', 12));
   });
 
-  it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60])('rejects PR %s', (pr) => {
+  it("takes 0 for the repository's base environment", () => {
+    expect(environmentKey('acme/shop', 0)).toBe('acme/shop#0');
+  });
+
+  it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60])('rejects PR %s', (pr) => {
     expect(() => environmentKey('acme/shop', pr)).toThrow(/positive integer/);
   });
 });

@@ -29,9 +29,12 @@ export function parseRepositoryFullName(fullName: string): RepositoryRef {
   return { owner, name, fullName: `${owner}/${name}`.toLowerCase() };
 }
 
+/** A pull request's number, or 0: the repository's base environment (BASE_ENVIRONMENT_PR). */
 export function assertPrNumber(pr: number): void {
-  if (!Number.isSafeInteger(pr) || pr < 1) {
-    throw new Error(`pull request number must be a positive integer, got ${String(pr)}`);
+  if (!Number.isSafeInteger(pr) || pr < 0) {
+    throw new Error(
+      `pull request number must be a positive integer (or 0, the base environment), got ${String(pr)}`,
+    );
   }
 }
 

@@ -23,6 +23,6 @@ describe('resourceLabels', () => {
   });
 
   it('rejects a corrupted identity', () => {
-    expect(() => resourceLabels({ ...id, pr: 0 })).toThrow(/positive integer/);
+    expect(() => resourceLabels({ ...id, pr: -1 })).toThrow(/positive integer/);
   });
 });

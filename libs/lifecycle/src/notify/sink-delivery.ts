@@ -2,7 +2,7 @@
 // job with its own retries, run outside every stage and lease. A sink renders from the rows as
 // they are now, so a retried or late delivery converges instead of rewinding.
 
-import type { CheckRunEvent } from '@berth/core';
+import { type CheckRunEvent, isBaseEnvironment } from '@berth/core';
 import {
   EnvironmentQueries,
   type LifecycleEvent,
@@ -64,6 +64,10 @@ export class SinkDelivery {
     const { reporter, lock } = this.deps;
     const event = await this.events.find(job.eventId);
     if (!event) return 'gone';
+    // The base environment has no pull request to comment on, and its head is the default
+    // branch's: no PR-facing sink speaks for it (the console and the API show it).
+    const owner = await this.environments.find(event.environmentId);
+    if (!owner || isBaseEnvironment(owner)) return 'gone';
     if (job.sink === 'check') return this.check(event);
     // A newer event of the same environment (for the status: of the same revision) will render
     // the newer truth; delivering this one now could only rewind what the PR shows.

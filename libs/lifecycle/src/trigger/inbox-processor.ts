@@ -7,10 +7,12 @@
 import {
   type CheckRunWebhook,
   type DecisionFacts,
+  isBaseEnvironment,
   notOurRerun,
   orderEvent,
   parseCheckRunEvent,
   parsePullRequestEvent,
+  parsePushEvent,
   PayloadError,
   type PullRequestEvent,
   type PullRequestNow,
@@ -103,7 +105,18 @@ export class InboxProcessor {
     if (delivery.event === 'check_run') return this.processRerun(delivery, log);
     let event: PullRequestEvent;
     try {
-      event = parsePullRequestEvent(JSON.parse(delivery.payload));
+      const payload: unknown = JSON.parse(delivery.payload);
+      if (delivery.event === 'push') {
+        // A push to the default branch moves the base environment (issue 10); others are noise.
+        const push = parsePushEvent(payload, delivery.receivedAt.getTime());
+        if (push.kind === 'ignored') {
+          await this.settleAlone(delivery.deliveryId, 'ignored', push.reason);
+          return true;
+        }
+        event = push.event;
+      } else {
+        event = parsePullRequestEvent(payload);
+      }
     } catch (error) {
       const detail =
         error instanceof PayloadError
@@ -252,6 +265,9 @@ export class InboxProcessor {
   }
 
   private async confirm(event: PullRequestEvent, lastChance: boolean): Promise<PullRequestNow> {
+    // The base environment has no pull request to ask about: a push's own payload is the fact
+    // (two pushes to one branch in one second, neither the other's successor, is the gap).
+    if (isBaseEnvironment(event)) return { state: 'open', headSha: event.headSha };
     try {
       return await this.deps.github.pullRequest(repoRef(event), event.prNumber);
     } catch (error) {

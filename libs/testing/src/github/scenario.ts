@@ -107,6 +107,13 @@ export class Scenario {
     const sha = await commitChanges(record.gitDir, parent, changes, message);
     await updateRef(record.gitDir, `refs/heads/${branch}`, sha);
     record.pushedAt = this.state.clock.now();
+    // As on GitHub: every branch update is a `push` delivery to the installed App.
+    if (record.installationId !== undefined) {
+      await this.webhooks.emit(
+        'push',
+        this.webhooks.pushEvent(record, `refs/heads/${branch}`, parent ?? '0'.repeat(40), sha),
+      );
+    }
     return sha;
   }
 

@@ -9,7 +9,7 @@ import {
 import { sendWebhook, type WebhookResponse } from '../webhooks/send.js';
 import { checkRunJson, labelJson, pullRequestJson, repositoryJson, userJson } from './shapes.js';
 import type { EmulatorState } from './state.js';
-import type { AccountRecord, CheckRunRecord, PullRecord } from './types.js';
+import type { AccountRecord, CheckRunRecord, PullRecord, RepoRecord } from './types.js';
 
 export interface WebhookTarget {
   url: string;
@@ -64,6 +64,42 @@ export class WebhookEmitter {
       ...(extras.before ? { before: extras.before } : {}),
       ...(extras.after ? { after: extras.after } : {}),
     });
+  }
+
+  /**
+   * The `push` payload GitHub sends when `ref` of `repo` moves from `before` to `after` (the
+   * fields Berth reads, as GitHub spells them: `repository.pushed_at` is Unix seconds here).
+   */
+  pushEvent(
+    repo: RepoRecord,
+    ref: string,
+    before: string,
+    after: string,
+    sender?: AccountRecord,
+  ): Record<string, unknown> {
+    const shapes = this.state.shapeContext();
+    if (repo.installationId === undefined) {
+      throw new Error(`repository ${repo.fullName} has no installation; webhooks need one`);
+    }
+    const pusher = sender ?? this.state.account('octocat');
+    return {
+      ref,
+      before,
+      after,
+      created: /^0+$/.test(before),
+      deleted: /^0+$/.test(after),
+      forced: false,
+      compare: `${shapes.baseUrl}/repos/${repo.fullName}/compare/${before.slice(0, 12)}...${after.slice(0, 12)}`,
+      commits: [],
+      head_commit: null,
+      repository: {
+        ...(repositoryJson(shapes, repo) as Record<string, unknown>),
+        pushed_at: Math.floor(Date.parse(repo.pushedAt) / 1000),
+      },
+      pusher: { name: pusher.login, email: null },
+      installation: { id: repo.installationId, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u' },
+      sender: userJson(shapes, pusher),
+    };
   }
 
   /**
