@@ -16,3 +16,4 @@ export * from './policy/index.js';
 export * from './images/index.js';
 export * from './resources/index.js';
 export * from './dns/index.js';
+export * from './database/index.js';

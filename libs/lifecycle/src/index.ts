@@ -36,6 +36,7 @@ export {
   type MemoryAdmissionDetails,
 } from './replicate/memory-admission.js';
 export { containerEndpoint, type EnvironmentRef } from './replicate/container-endpoint.js';
+export { BASE_STATES_KEPT, BaseStates } from './replicate/base-states.js';
 export { BASELINE_CAPABILITIES, replicatePlan } from './replicate/container-plan.js';
 export { SubnetLedger } from '@berth/db';
 export { SubnetAllocator, SubnetPoolExhaustedError } from './replicate/subnet-allocator.js';

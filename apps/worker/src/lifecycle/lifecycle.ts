@@ -1,5 +1,6 @@
 import type { WorkerConfig } from '@berth/config';
 import {
+  BaseStates,
   createBuildHandler,
   createExposeHandler,
   createReplicateHandler,
@@ -146,6 +147,12 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
   // Previews wait in line for this host's memory (admission_waits): /metrics counts them and a
   // teardown wakes them.
   const hostMemory = hostMemoryAdmission(prisma, containerHost, config, logger);
+  // The base environment's database copies, for db:branch previews (issue 10).
+  const baseStates = new BaseStates({
+    host: containerHost,
+    ledger,
+    environments: new EnvironmentStore(prisma),
+  });
   // ioredis' publish(channel, message) is the RoutePublisher the gateway listens to.
   const handlers = [
     createBuildHandler({
@@ -166,6 +173,8 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
       repositorySettings,
       secrets: scopes.secrets,
       hostRules: scopes.hostRules,
+      baseStates,
+      ledger,
     }),
     createReplicateHandler({
       containerHost,
@@ -176,6 +185,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
       ceilingsFor: repositoryCeilings(repositorySettings, config),
       hostMemory,
       secrets: scopes.secrets,
+      baseStates,
     }),
     createExposeHandler({ prisma, ledger, containerHost, publisher: redis, dns: dns.dns }),
     createTeardownHandler({

@@ -102,10 +102,12 @@ describe('decide', () => {
   });
 
   it('keeps unknown and unsupported labels as notes', () => {
-    const d = processed(decide(fresh, event({ labels: ['preview:foo', 'db:branch'] })));
+    const d = processed(
+      decide(fresh, event({ labels: ['preview:foo', 'db:seed-from-production'] })),
+    );
     expect(d.update.labelNotes).toEqual([
       expect.objectContaining({ label: 'preview:foo', kind: 'problem' }),
-      expect.objectContaining({ label: 'db:branch', kind: 'unsupported' }),
+      expect.objectContaining({ label: 'db:seed-from-production', kind: 'unsupported' }),
     ]);
   });
 

@@ -11,7 +11,8 @@ export function configDifferences(previous: PreviewConfig, next: PreviewConfig):
   const changed: string[] = [];
   if (previous.skip !== next.skip) changed.push('skip');
   if (previous.mode !== next.mode) changed.push('mode');
-  if (previous.database !== next.database) changed.push('database');
+  if (previous.database !== next.database || previous.databaseFromLabel !== next.databaseFromLabel)
+    changed.push('database');
   if (!previous.rebuild && next.rebuild) changed.push('rebuild');
   return changed;
 }

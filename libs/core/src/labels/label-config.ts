@@ -16,6 +16,11 @@ export interface PreviewConfig {
   /** `preview:approved` is present (whether it covers the head SHA is `approvalState`'s call). */
   approved: boolean;
   database: DatabaseMode;
+  /**
+   * A `db:*` label chose `database`. Without one, the preview branches from the repository's base
+   * state when there is one, else starts fresh (decided where the base is known: the wire stage).
+   */
+  databaseFromLabel: boolean;
   ttlMs: number;
 }
 
@@ -43,6 +48,7 @@ export const SUPPORTED_LABEL_OPTIONS: ReadonlySet<LabelOption> = new Set<LabelOp
   'preview:rebuild',
   'preview:approved',
   'db:fresh',
+  'db:branch',
   'ttl',
 ]);
 
@@ -56,5 +62,6 @@ export const DEFAULT_CONFIG: Readonly<PreviewConfig> = Object.freeze({
   rebuild: false,
   approved: false,
   database: 'fresh',
+  databaseFromLabel: false,
   ttlMs: TTL_DEFAULT_MS,
 });

@@ -28,6 +28,7 @@ describe('parseLabels', () => {
       rebuild: true,
       approved: true,
       database: 'branch',
+      databaseFromLabel: true,
       ttlMs: 24 * 3_600_000,
     });
   });
@@ -50,19 +51,27 @@ describe('parseLabels', () => {
 
   it('reports options not built yet as unsupported, and uses defaults instead of faking them', () => {
     const { config, problems, unsupported } = parseLabels([
-      'db:branch',
       'db:seed-from-production',
       'preview:frontend-only',
     ]);
     expect(problems).toEqual([]);
     expect(config.database).toBe('fresh');
+    expect(config.databaseFromLabel).toBe(false);
     expect(config.mode).toBe('full-stack');
     expect(unsupported.map((u) => u.label)).toEqual([
-      'db:branch',
       'db:seed-from-production',
       'preview:frontend-only',
     ]);
     expect(unsupported[0]?.message).toMatch(/not yet supported; using db:fresh/);
+  });
+
+  it('reads db:branch, and says when no db label chose the mode', () => {
+    expect(parseLabels(['db:branch']).config).toMatchObject({
+      database: 'branch',
+      databaseFromLabel: true,
+    });
+    expect(parseLabels(['db:fresh']).config.databaseFromLabel).toBe(true);
+    expect(parseLabels([]).config.databaseFromLabel).toBe(false);
   });
 
   it('lets the supported set grow', () => {

@@ -127,6 +127,7 @@ export function parseLabels(
 
   config.mode = pick(modes, MODE_PRECEDENCE, config.mode, problems, 'preview mode');
   config.database = pick(databases, DB_PRECEDENCE, config.database, problems, 'database mode');
+  config.databaseFromLabel = databases.length > 0;
   if (ttls.length > 0) {
     const shortest = ttls.reduce((a, b) => (b.ms < a.ms ? b : a));
     config.ttlMs = shortest.ms;

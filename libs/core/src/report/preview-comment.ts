@@ -60,6 +60,8 @@ export interface PreviewCommentInput {
   event?: PreviewEvent;
   /** Things the preview got that differ from what it asked for (limits clamped to ceilings). */
   notices?: readonly string[];
+  /** What the database holds this generation: kept, branched from a base, or empty (issue 10). */
+  database?: string;
   /** Values that must never appear in the comment (generated credentials); also pattern-redacted. */
   secrets?: readonly string[];
 }
@@ -243,6 +245,8 @@ export function renderPreviewComment(input: PreviewCommentInput): string {
     if (input.state === 'ready') sections.push(urlsSection(input));
     sections.push(servicesSection(input.services));
     sections.push(noticesSection(input.notices));
+    if (input.database)
+      sections.push(['#### Data', '', `- ${cell(truncate(input.database, 400))}`]);
   }
   if (input.state !== 'held' && input.state !== 'skipped') {
     sections.push(stagesSection(input.stages));

@@ -65,7 +65,21 @@ export function readWiring(json: unknown): WiringRead {
     public: w['public'] === true,
     secrets: stringsOf(w['secrets']),
     ...secretRefsOf(w['secretRefs']),
+    ...databaseOf(w['database']),
   };
+}
+
+/** The wire stage wrote it whole (RevisionWiring.database); anything else is not trusted. */
+function databaseOf(value: unknown): Pick<RevisionWiring, 'database'> {
+  if (
+    !isRecord(value) ||
+    typeof value['service'] !== 'string' ||
+    typeof value['action'] !== 'string' ||
+    !Array.isArray(value['volumes'])
+  ) {
+    return {};
+  }
+  return { database: value as unknown as NonNullable<RevisionWiring['database']> };
 }
 
 function secretRefsOf(value: unknown): Pick<RevisionWiring, 'secretRefs'> {

@@ -1,3 +1,4 @@
+import type { DatabasePlan } from '../database/database-mode.js';
 import type { ComposeSpec } from '../compose/model.js';
 
 /**
@@ -59,4 +60,12 @@ export interface RevisionWiring {
    * them once (a database initialised with a password keeps working) and to redact them.
    */
   secrets?: Record<string, string>;
+  /**
+   * The database service's data for this revision (issue 10): kept, branched from a base state
+   * or started empty, decided by the wire stage; replicate carries it out.
+   */
+  database?: DatabasePlan & {
+    /** Its state volumes (name, compose key, mount target). */
+    volumes: { name: string; key: string; target: string }[];
+  };
 }

@@ -79,6 +79,13 @@ export class ResourceLedger {
     });
   }
 
+  /** Merges keys into a row's metadata (what a resource holds now, e.g. where its data came from). */
+  async mergeMetadata(id: string, patch: Record<string, unknown>): Promise<void> {
+    await this.prisma.$executeRaw`
+      UPDATE resources SET metadata = metadata || ${JSON.stringify(patch)}::jsonb, updated_at = now()
+      WHERE id = ${id}::uuid`;
+  }
+
   /** Everything an environment may still hold (any state but deleted), oldest first. */
   async live(environmentId: string): Promise<Resource[]> {
     return this.prisma.resource.findMany({

@@ -91,6 +91,15 @@ export function clampNotices(runs: readonly StageRun[]): string[] {
   return Array.isArray(clamped) ? clamped.filter((c): c is string => typeof c === 'string') : [];
 }
 
+/** What happened to the database's data this generation (the wire stage's decision). */
+export function databaseNote(runs: readonly StageRun[]): string | undefined {
+  const run = [...runs]
+    .filter((r) => r.stage === 'wire' && r.status === 'succeeded')
+    .sort((a, b) => b.attempt - a.attempt)[0];
+  const note = (run?.details as { database?: { note?: unknown } } | null)?.database?.note;
+  return typeof note === 'string' ? note : undefined;
+}
+
 function fallbackStatus(state: PreviewCommentState): string {
   switch (state) {
     case 'ready':
@@ -156,6 +165,7 @@ export function commentInput(
     services: serviceRows(revision, state, runs),
     stages: stageRows(runs),
     notices: clampNotices(runs),
+    ...(databaseNote(runs) ? { database: databaseNote(runs) } : {}),
     labelNotes: labelNotes(environment.labelNotes),
     event,
     secrets: context.secrets ?? wiringSecrets(wiring),

@@ -357,6 +357,29 @@ function serviceLimits(
   return clampLimits(service.name, requested, defaults, options.ceilings);
 }
 
+/**
+ * The writable volumes a service keeps its state in (named and anonymous, never repository
+ * mounts): for the database service, what `db:branch` copies and a base state captures.
+ */
+export function stateVolumes(
+  id: EnvironmentIdentity,
+  service: ServiceSpec,
+): { name: string; key: string; target: string }[] {
+  return service.mounts.flatMap((m, i) =>
+    m.type === 'volume' && !m.readOnly
+      ? [{ name: volumeName(id, m.source), key: m.source, target: m.target }]
+      : m.type === 'anonymous' && !m.readOnly
+        ? [
+            {
+              name: volumeName(id, `${service.name}-anon${i}`),
+              key: `${service.name}#anon${i}`,
+              target: m.target,
+            },
+          ]
+        : [],
+  );
+}
+
 /** The port only mounts named volumes: an anonymous one becomes a per-service named volume. */
 function anonymousVolumes(id: EnvironmentIdentity, service: ServiceSpec) {
   return service.mounts.flatMap((m, i) =>

@@ -5,6 +5,7 @@
 import {
   describeClamp,
   environmentIdentity,
+  isBaseEnvironment,
   redactSecrets,
   type RuntimeCeilings,
 } from '@berth/core';
@@ -33,6 +34,8 @@ import { replaceIfStuck } from './replace-stuck.js';
 import type { PreviewSecrets } from '../secrets/preview-secrets.js';
 import { resolveSecretRefs } from '../secrets/secret-refs.js';
 import { type Readiness, waitReady } from './wait-ready.js';
+import type { BaseStates } from './base-states.js';
+import { type DatabaseVolumeOutcome, prepareDatabaseVolume } from './database-volumes.js';
 import {
   admitToHost,
   type HostMemoryAdmission,
@@ -59,6 +62,8 @@ export interface ReplicateDeps extends PlanOptions {
   hostMemory?: HostMemoryAdmission;
   /** The environment's secret scope, whose values replace the wiring's markers (issue 9). */
   secrets?: Pick<PreviewSecrets, 'read'>;
+  /** Where the base environment's database is captured after each ready generation (issue 10). */
+  baseStates?: BaseStates;
 }
 
 export interface ServiceOutcome {
@@ -91,6 +96,17 @@ export interface ReplicateDetails {
   /** Limits lowered to the repository's ceilings, one line each (the PR comment shows them). */
   clamped: string[];
   admission?: MemoryAdmissionDetails;
+  /** The database service's data this generation: what the wire stage decided, as carried out. */
+  database?: {
+    service: string;
+    mode: string;
+    action: string;
+    note: string;
+    baseSha?: string;
+    volumes: DatabaseVolumeOutcome[];
+    /** The base environment only: the base state captured from this generation. */
+    captured?: { sha: string; volumes: string[]; ms: number };
+  };
 }
 
 const READY_STATE = { 'exited-0': 'completed', healthy: 'healthy', running: 'running' } as const;
@@ -152,7 +168,27 @@ async function replicate(
     logger,
   });
 
+  const database = wiring.database;
+  const databaseService = database ? plan.services[database.service] : undefined;
+  const databaseVolumes = new Set(database?.volumes.map((v) => v.name) ?? []);
+  const prepared: DatabaseVolumeOutcome[] = [];
   for (const volume of plan.volumes) {
+    if (database && databaseService && databaseVolumes.has(volume.name)) {
+      prepared.push(
+        await prepareDatabaseVolume({
+          host,
+          ledger,
+          environmentId: environment.id,
+          generation: input.job.generation,
+          database,
+          volume,
+          container: databaseService.container.name,
+          image: databaseService.container.image,
+          logger,
+        }),
+      );
+      continue;
+    }
     const row = await ledger.plan({
       ...owned,
       kind: 'volume',
@@ -231,6 +267,30 @@ async function replicate(
   const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failure) throw failure.reason;
 
+  // The base environment, migrated and seeded at the base branch's head: its database is
+  // copied (stopped for the copy, then started and awaited again) for db:branch previews.
+  let captured: NonNullable<ReplicateDetails['database']>['captured'];
+  if (isBaseEnvironment(environment) && database && databaseService && deps.baseStates) {
+    await input.assertCurrent();
+    const startedAt = Date.now();
+    const state = await deps.baseStates.capture({
+      environment,
+      generation: input.job.generation,
+      sha: revision.headSha,
+      service: database.service,
+      container: databaseService.container.name,
+      image: databaseService.container.image,
+      volumes: database.volumes,
+      logger,
+    });
+    await waitFor(host, databaseService, databaseService.ready, false, secrets);
+    captured = {
+      sha: state.sha,
+      volumes: Object.values(state.volumes),
+      ms: Date.now() - startedAt,
+    };
+  }
+
   // Read-only repository mounts of an older checkout: their containers were just replaced.
   removed.push(...(await removeStaleRepoVolumes(host, ledger, environment.id, plan, logger)));
 
@@ -250,6 +310,19 @@ async function replicate(
     removed: [...removed, ...networks.removed],
     clamped,
     ...(admission ? { admission } : {}),
+    ...(database
+      ? {
+          database: {
+            service: database.service,
+            mode: database.mode,
+            action: database.action,
+            note: database.note,
+            ...(database.base ? { baseSha: database.base.sha } : {}),
+            volumes: prepared,
+            ...(captured ? { captured } : {}),
+          },
+        }
+      : {}),
   };
   return { details: details as unknown as Record<string, unknown> };
 }

@@ -35,6 +35,8 @@ export interface MaterialisedSecrets {
   values: Record<string, string>;
   generated: string[];
   reused: string[];
+  /** Names whose value came from the base environment (a branched database's credentials). */
+  inherited: string[];
   /** Names taken from an operator layer, and which. */
   fromLayers: { name: string; layer: SecretLayer }[];
   /** The scope's name in its provider; empty when the revision asks for no secret. */
@@ -56,11 +58,16 @@ export class PreviewSecrets {
     layersAllowed: boolean;
     /** Values an older Berth kept in Revision.wiring, reused once so a database keeps working. */
     legacy?: ReadonlyArray<Readonly<Record<string, string>>>;
+    /**
+     * Values that must replace this scope's own: a database copied from the base environment
+     * holds the base's credentials, so the names it was initialised with take the base's values.
+     */
+    inherit?: Readonly<Record<string, string>>;
   }): Promise<MaterialisedSecrets> {
     const { environment, names } = input;
     // Nothing asked for, nothing held: no scope at all (a Secrets Manager secret costs money).
     if (names.length === 0 && !(await this.liveRow(environment.id))) {
-      return { values: {}, generated: [], reused: [], fromLayers: [], scope: '' };
+      return { values: {}, generated: [], reused: [], inherited: [], fromLayers: [], scope: '' };
     }
     const row = await this.scopeRow(environment);
     const ref = this.refOf(environment, row.name);
@@ -78,6 +85,7 @@ export class PreviewSecrets {
       values: {},
       generated: [],
       reused: [],
+      inherited: [],
       fromLayers: [],
       scope: row.name,
     };
@@ -86,6 +94,12 @@ export class PreviewSecrets {
       if (entry) {
         out.values[name] = await this.layerValue(entry);
         out.fromLayers.push({ name, layer: entry.layer });
+        continue;
+      }
+      const inherited = input.inherit?.[name];
+      if (inherited !== undefined) {
+        out.values[name] = inherited;
+        out.inherited.push(name);
         continue;
       }
       const earlier = previous[name] ?? input.legacy?.map((k) => k[name]).find((v) => !!v);

@@ -15,7 +15,12 @@ import {
   type RevisionWiring,
   TemplateError,
 } from '@berth/core';
-import { type PrismaClient, RepositorySettingsStore, RevisionStore } from '@berth/db';
+import {
+  type PrismaClient,
+  RepositorySettingsStore,
+  ResourceLedger,
+  RevisionStore,
+} from '@berth/db';
 import { ComposeFileError } from '../compose/load-compose.js';
 import {
   type RevisionSourceDeps,
@@ -28,7 +33,9 @@ import {
   type StageInput,
   type StageOutcome,
 } from '../pipeline/stage-handler.js';
+import type { BaseStates } from '../replicate/base-states.js';
 import type { PreviewSecrets } from '../secrets/preview-secrets.js';
+import { planRevisionDatabase } from './database-plan.js';
 import {
   newSecretRefs,
   resolveSecretRefs,
@@ -44,6 +51,10 @@ export interface WireHandlerDeps extends RevisionSourceDeps {
   hostRules?: HostRules;
   /** The operator's policy per repository; default: read from the state store. */
   repositorySettings?: Pick<RepositorySettingsStore, 'forRepository'>;
+  /** Where `db:branch` copies come from (issue 10); unset: every database starts empty. */
+  baseStates?: BaseStates;
+  /** Defaults to a ledger over `prisma`. */
+  ledger?: ResourceLedger;
 }
 
 export function createWireHandler(deps: WireHandlerDeps): StageHandler {
@@ -105,6 +116,19 @@ async function runWire(
     throw error;
   }
 
+  const wired = await planRevisionDatabase(
+    {
+      ledger: deps.ledger ?? new ResourceLedger(deps.prisma),
+      ...(deps.baseStates ? { baseStates: deps.baseStates } : {}),
+      secrets: deps.secrets,
+    },
+    environment,
+    spec,
+    rendered,
+    markers,
+  );
+  const database = wired && 'database' in wired ? wired : undefined;
+
   // Fork PRs get generated values only, even approved, unless the operator allows more.
   const layersAllowed = !environment.isFork || policy.forkSecrets === true;
   const secrets = await deps.secrets.materialise({
@@ -112,6 +136,7 @@ async function runWire(
     names: refs.names,
     layersAllowed,
     legacy: await legacySecrets(revisions, environment.id, revision.generation),
+    ...(database ? { inherit: database.inherit } : {}),
   });
 
   const hosts = findDeclaredHosts(
@@ -128,6 +153,7 @@ async function runWire(
   const warnings = [
     ...loaded.warnings.map((w) => `${w.path}: ${w.message}`),
     ...hosts.map((h) => `${describeHost(h)} (staging: previews should use their own services)`),
+    ...(wired && !('database' in wired) ? [wired.warning] : []),
   ];
 
   const wiring: RevisionWiring = {
@@ -138,6 +164,7 @@ async function runWire(
     ports: { ...spec.berth.ports },
     public: isPublic,
     secretRefs: refs,
+    ...(database ? { database: database.database } : {}),
   };
   await revisions.saveWiring(revision.id, wiring);
   if (spec.berth.public && !isPublic) {
@@ -149,6 +176,7 @@ async function runWire(
     secretScope: secrets.scope,
     generatedSecrets: secrets.generated,
     reusedSecrets: secrets.reused,
+    inheritedSecrets: secrets.inherited,
     layeredSecrets: secrets.fromLayers.map((s) => `${s.name} (${s.layer})`),
   };
   logger.info({ exposed: spec.berth.expose, ...secretFacts }, 'revision wired');
@@ -159,6 +187,17 @@ async function runWire(
       urls,
       public: isPublic,
       ...secretFacts,
+      ...(database
+        ? {
+            database: {
+              service: database.database.service,
+              mode: database.database.mode,
+              action: database.database.action,
+              note: database.database.note,
+              ...(database.database.base ? { baseSha: database.database.base.sha } : {}),
+            },
+          }
+        : {}),
       warnings,
     },
   };

@@ -1,0 +1,108 @@
+// The wire stage's half of issue 10: which data the database service starts from this
+// generation (planDatabase in core decides; this reads the facts), and which of its secret
+// values must be the base environment's because a copied database holds them.
+
+import {
+  type DatabasePlan,
+  type DatabaseRecord,
+  type DatabaseStart,
+  environmentIdentity,
+  isBaseEnvironment,
+  planDatabase,
+  type PreviewConfig,
+  type RevisionWiring,
+  storedConfig,
+} from '@berth/core';
+import type { ComposeSpec } from '@berth/core';
+import type { ResourceLedger } from '@berth/db';
+import type { EnvironmentWithRepository } from '../pipeline/stage-handler.js';
+import type { BaseStates } from '../replicate/base-states.js';
+import { stateVolumes } from '../replicate/container-plan.js';
+import type { PreviewSecrets } from '../secrets/preview-secrets.js';
+
+export type RevisionDatabase = NonNullable<RevisionWiring['database']>;
+
+export interface DatabasePlanDeps {
+  ledger: ResourceLedger;
+  baseStates?: BaseStates;
+  secrets: Pick<PreviewSecrets, 'read'>;
+}
+
+export interface WiredDatabase {
+  database: RevisionDatabase;
+  /** Secret values the copy was initialised with (the base's), by name. */
+  inherit: Record<string, string>;
+}
+
+export async function planRevisionDatabase(
+  deps: DatabasePlanDeps,
+  environment: EnvironmentWithRepository,
+  spec: ComposeSpec,
+  rendered: Record<string, Record<string, string>>,
+  markers: Record<string, string>,
+): Promise<WiredDatabase | { warning: string } | undefined> {
+  const service = spec.berth.database?.service;
+  const serviceSpec = service ? spec.services[service] : undefined;
+  if (!service || !serviceSpec) return undefined;
+  const id = environmentIdentity(environment.repository.fullName, environment.prNumber);
+  const volumes = stateVolumes(id, serviceSpec);
+  if (volumes.length === 0) {
+    return {
+      warning: `x-berth.database: \`${service}\` keeps its data in no volume, so db:branch has nothing to copy; mount one at its data directory (e.g. \`db-data:/var/lib/postgresql/data\`)`,
+    };
+  }
+
+  const config: PreviewConfig = storedConfig(environment.config);
+  const base = isBaseEnvironment(environment);
+  // The base environment builds its own data: migrations and seed, never a copy of itself.
+  const labelled: DatabaseStart | undefined = base
+    ? 'fresh'
+    : config.databaseFromLabel && config.database !== 'seed-from-production'
+      ? config.database
+      : undefined;
+  const baseEnvironment =
+    base || !deps.baseStates
+      ? undefined
+      : await deps.baseStates.baseEnvironment(environment.repository);
+  const newest =
+    baseEnvironment && deps.baseStates
+      ? await deps.baseStates.newest(baseEnvironment.id, service)
+      : undefined;
+
+  const names = new Set(volumes.map((v) => v.name));
+  const live = (await deps.ledger.live(environment.id)).filter(
+    (row) => row.kind === 'volume' && row.state === 'created' && names.has(row.name),
+  );
+  // A volume made before issue 10 has no record: it was started empty.
+  const current: DatabaseRecord | undefined =
+    live.length === 0
+      ? undefined
+      : ((live[0]?.metadata as { database?: DatabaseRecord } | null)?.database ?? {
+          mode: 'fresh',
+        });
+
+  const plan: DatabasePlan = planDatabase({
+    service,
+    ...(labelled ? { labelled } : {}),
+    baseBranch: environment.baseBranch,
+    ...(newest ? { base: newest } : {}),
+    ...(current ? { current } : {}),
+  });
+
+  const inherit: Record<string, string> = {};
+  if (plan.base && baseEnvironment && (plan.action === 'branched' || plan.action === 'restored')) {
+    // The names the database service was configured with: the copy's users and passwords.
+    const own = Object.values(rendered[service] ?? {});
+    const used = Object.entries(markers).filter(([, marker]) =>
+      own.some((v) => v.includes(marker)),
+    );
+    if (used.length > 0) {
+      const values = (await deps.secrets.read(baseEnvironment)) ?? {};
+      for (const [name] of used) {
+        const value = values[name];
+        if (value !== undefined) inherit[name] = value;
+      }
+    }
+  }
+  return { database: { ...plan, volumes }, inherit };
+}

@@ -1,0 +1,196 @@
+// db:branch on the shop, through the whole control plane (issue 10): a push to the default
+// branch keeps a base environment, migrated at the base head, whose database is captured while
+// stopped; a PR labelled `db:branch` (and one with no db label, whose default is branch once a
+// base exists) starts from a copy of it, with the base's database credentials. Writes in a PR
+// never reach the base or the other PR; closing a PR removes its volumes; the base states stay.
+import { fileURLToPath } from 'node:url';
+import Docker from 'dockerode';
+import { createPrismaClient, type PrismaClient } from '@berth/db';
+import { ControlPlane, type PullRecord } from '@berth/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testServices } from '../support/test-services.js';
+import {
+  composeVariablesFile,
+  execIn,
+  removeByLabel,
+  serviceContainer,
+  uniqueRepoName,
+} from '../e2e/preview-session.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const owner = 'acme';
+const name = uniqueRepoName();
+const repository = `${owner}/${name}`;
+const docker = new Docker();
+let plane: ControlPlane;
+let prisma: PrismaClient;
+const opened: PullRecord[] = [];
+
+beforeAll(async () => {
+  const { databaseUrl, redisUrl } = testServices();
+  prisma = createPrismaClient(databaseUrl);
+  plane = await ControlPlane.start({
+    root,
+    databaseUrl,
+    redisUrl,
+    composeVariablesFile: composeVariablesFile(root),
+    logLevel: 'info',
+    echoLogs: process.env['BERTH_E2E_LOGS'] === '1',
+  });
+  await plane.github.createRepository({ owner, name, fromDirectory: `${root}examples/shop` });
+}, 120_000);
+
+afterAll(async () => {
+  for (const pr of opened.filter((p) => p.state === 'open')) {
+    await plane.github.closePullRequest(pr, { merged: false }).catch(() => undefined);
+  }
+  for (const pr of opened) {
+    await plane
+      ?.waitForState(repository, pr.number, 'destroyed', { timeoutMs: 60_000 })
+      .catch(() => undefined);
+  }
+  // The base environment lives until the repository is disabled: the sweep removes it here.
+  await removeByLabel(`berth.repo=${repository}`);
+  await plane?.stop();
+  await prisma?.$disconnect();
+}, 300_000);
+
+/** Runs SQL in a preview's database container (the shop's user and database). */
+async function sql(pr: number, query: string): Promise<string> {
+  const db = await serviceContainer(repository, pr, 'db');
+  return (
+    await execIn(db.Id, ['psql', '-h', '127.0.0.1', '-U', 'shop', '-d', 'shop', '-Atc', query])
+  ).trim();
+}
+
+async function items(pr: number): Promise<string[]> {
+  const out = await sql(pr, 'SELECT item FROM orders ORDER BY id');
+  return out === '' ? [] : out.split('\n');
+}
+
+/** The newest successful run's details of a stage of a PR's environment. */
+async function stageDetails(pr: number, stage: 'wire' | 'replicate'): Promise<unknown> {
+  const run = await prisma.stageRun.findFirst({
+    where: {
+      stage,
+      status: 'succeeded',
+      revision: { environment: { repository: { fullName: repository }, prNumber: pr } },
+    },
+    orderBy: { createdAt: 'desc' },
+  });
+  return run?.details;
+}
+
+async function baseStateVolumes(): Promise<string[]> {
+  const rows = await prisma.resource.findMany({
+    where: {
+      kind: 'volume',
+      state: 'created',
+      environment: { repository: { fullName: repository }, prNumber: 0 },
+    },
+  });
+  return rows
+    .filter((r) => (r.metadata as { baseState?: unknown }).baseState !== undefined)
+    .map((r) => r.name);
+}
+
+async function volumesOf(pr: number): Promise<string[]> {
+  const { Volumes } = await docker.listVolumes({
+    filters: JSON.stringify({ label: [`berth.repo=${repository}`, `berth.pr=${pr}`] }),
+  });
+  return (Volumes ?? []).map((v) => v.Name);
+}
+
+describe('db:branch', { timeout: 600_000 }, () => {
+  let prOne: PullRecord;
+  let prTwo: PullRecord;
+
+  it('keeps a base environment at the default branch head and captures its database', async () => {
+    await plane.github.commitToBranch(repository, 'main', { 'BASE.md': 'one\n' });
+    const first = await plane.waitForState(repository, 0, 'ready', { timeoutMs: 300_000 });
+    expect(first.prNumber).toBe(0);
+    expect(await stageDetails(0, 'wire')).toMatchObject({
+      database: { service: 'db', mode: 'fresh', action: 'created' },
+    });
+    expect(await stageDetails(0, 'replicate')).toMatchObject({
+      database: { action: 'created', captured: { sha: first.headSha } },
+    });
+    // Data the base has at its head: an order placed on it, captured by the next push.
+    await sql(0, "INSERT INTO orders (item, quantity, email) VALUES ('base-order', 1, 'b@x.test')");
+    const head = await plane.github.commitToBranch(repository, 'main', { 'BASE.md': 'two\n' });
+    const second = await plane.waitForState(repository, 0, 'ready', {
+      generation: first.generation + 1,
+      timeoutMs: 300_000,
+    });
+    expect(second.headSha).toBe(head);
+    // The base keeps its own data across pushes (migrations run on top), and one capture per head.
+    expect(await items(0)).toEqual(['base-order']);
+    expect((await baseStateVolumes()).length).toBe(2);
+  });
+
+  it('starts a db:branch PR from a copy of the base, with the base’s credentials', async () => {
+    prOne = await plane.github.openPullRequest({
+      repo: repository,
+      branch: 'feat/one',
+      title: 'one',
+      labels: ['db:branch'],
+    });
+    opened.push(prOne);
+    // No db label: branch is the default once the repository has a base state.
+    prTwo = await plane.github.openPullRequest({
+      repo: repository,
+      branch: 'feat/two',
+      title: 'two',
+    });
+    opened.push(prTwo);
+    await plane.waitForState(repository, prOne.number, 'ready', { timeoutMs: 300_000 });
+    await plane.waitForState(repository, prTwo.number, 'ready', { timeoutMs: 300_000 });
+
+    // Ready means the migrate job and the api connected: the copy's password is the PR's own.
+    expect(await items(prOne.number)).toEqual(['base-order']);
+    expect(await items(prTwo.number)).toEqual(['base-order']);
+    const comment = plane.github.comments(repository, prOne.number).at(-1)?.body ?? '';
+    expect(comment).toMatch(/#### Data/);
+    expect(comment).toMatch(/a copy of main at [0-9a-f]{7} \(db:branch\)/);
+    // The base environment speaks on no pull request.
+    expect(plane.github.comments(repository, 0)).toEqual([]);
+  });
+
+  it('keeps every PR’s writes its own: the base and the other PR never see them', async () => {
+    await sql(
+      prOne.number,
+      "INSERT INTO orders (item, quantity, email) VALUES ('pr-one', 2, 'a@x.test')",
+    );
+    await sql(
+      prTwo.number,
+      "INSERT INTO orders (item, quantity, email) VALUES ('pr-two', 3, 'c@x.test')",
+    );
+    expect(await items(prOne.number)).toEqual(['base-order', 'pr-one']);
+    expect(await items(prTwo.number)).toEqual(['base-order', 'pr-two']);
+    expect(await items(0)).toEqual(['base-order']);
+  });
+
+  it('keeps the PR’s data across a push', async () => {
+    const pushed = await plane.github.pushToPullRequest(prOne, { 'changes/more.md': 'more\n' });
+    const env = await plane.waitForState(repository, prOne.number, 'ready', {
+      generation: 2,
+      timeoutMs: 300_000,
+    });
+    expect(env.headSha).toBe(pushed);
+    expect(await items(prOne.number)).toEqual(['base-order', 'pr-one']);
+    const comment = plane.github.comments(repository, prOne.number).at(-1)?.body ?? '';
+    expect(comment).toMatch(/data kept \(db:branch, branched from main at [0-9a-f]{7}\)/);
+  });
+
+  it('removes a closed PR’s volumes and keeps the base states', async () => {
+    expect((await volumesOf(prOne.number)).length).toBeGreaterThan(0);
+    await plane.github.closePullRequest(prOne, { merged: true });
+    await plane.waitForState(repository, prOne.number, 'destroyed', { timeoutMs: 120_000 });
+    expect(await volumesOf(prOne.number)).toEqual([]);
+    const states = await baseStateVolumes();
+    expect(states.length).toBe(2);
+    const { Volumes } = await docker.listVolumes();
+    const names = new Set((Volumes ?? []).map((v) => v.Name));
+    for (const state of states) expect(names.has(state)).toBe(true);
+  });
+});
