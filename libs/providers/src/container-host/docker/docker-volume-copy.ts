@@ -56,13 +56,14 @@ export async function copyVolume(docker: Docker, spec: VolumeCopy): Promise<Volu
   let copied = false;
   try {
     await removeHelpers(); // leftovers of an interrupted run
-    await createHelper(docker, src, spec.from, true, spec.image, spec.labels);
-    await createHelper(docker, dst, spec.to, false, spec.image, spec.labels);
-    if (!created && (await hasContent(docker, dst))) {
-      throw new Error(
-        `Volume ${spec.to} already has content: copyVolume never merges into it; remove it ` +
-          `(removeVolume ${spec.to}) or copy into a new volume`,
-      );
+    if (!created) {
+      await createHelper(docker, dst, spec.to, false, spec.image, spec.labels);
+      if (await hasContent(docker, dst)) {
+        throw new Error(
+          `Volume ${spec.to} already has content: copyVolume never merges into it; remove it ` +
+            `(removeVolume ${spec.to}) or copy into a new volume`,
+        );
+      }
     }
     // The engine host's own copy when the image has a shell and cp: no tar through the API, and
     // a reflink (instant) where the filesystem has them. Otherwise the archive stream below.
@@ -71,6 +72,8 @@ export async function copyVolume(docker: Docker, spec: VolumeCopy): Promise<Volu
       copied = true;
       return { bytes: local, ms: Date.now() - started };
     }
+    await createHelper(docker, src, spec.from, true, spec.image, spec.labels);
+    if (created) await createHelper(docker, dst, spec.to, false, spec.image, spec.labels);
     const archive = await docker.getContainer(src).getArchive({ path: MOUNT });
     let bytes = 0;
     const counted = new Transform({
@@ -107,25 +110,33 @@ async function copyInPlace(
   name: string,
   spec: VolumeCopy,
 ): Promise<number | undefined> {
-  const container = await docker.createContainer({
-    name,
-    Image: spec.image,
-    Entrypoint: ['sh', '-c', COPY_SCRIPT],
-    Cmd: [],
-    User: '0:0',
-    Labels: { ...managedLabels(spec.labels), [VOLUME_COPY_HELPER_LABEL]: 'volume-copy' },
-    NetworkDisabled: true,
-    HostConfig: {
-      NetworkMode: 'none',
-      CapDrop: ['ALL'],
-      CapAdd: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER'],
-      SecurityOpt: ['no-new-privileges'],
-      Mounts: [
-        { Type: 'volume', Source: spec.from, Target: FROM, ReadOnly: true },
-        { Type: 'volume', Source: spec.to, Target: TO, ReadOnly: false },
-      ],
-    },
-  });
+  const container = await docker
+    .createContainer({
+      name,
+      Image: spec.image,
+      Entrypoint: ['sh', '-c', COPY_SCRIPT],
+      Cmd: [],
+      User: '0:0',
+      Labels: { ...managedLabels(spec.labels), [VOLUME_COPY_HELPER_LABEL]: 'volume-copy' },
+      NetworkDisabled: true,
+      HostConfig: {
+        NetworkMode: 'none',
+        CapDrop: ['ALL'],
+        CapAdd: ['CHOWN', 'DAC_OVERRIDE', 'FOWNER'],
+        SecurityOpt: ['no-new-privileges'],
+        Mounts: [
+          { Type: 'volume', Source: spec.from, Target: FROM, ReadOnly: true },
+          { Type: 'volume', Source: spec.to, Target: TO, ReadOnly: false },
+        ],
+      },
+    })
+    .catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
+      throw new Error(
+        `Copying volume ${spec.from} needs the image ${spec.image} on this Docker host ` +
+          `(${engineMessage(err)}): pull or build it first`,
+      );
+    });
   try {
     await container.start();
   } catch (err) {
