@@ -138,6 +138,12 @@ export interface VolumeSpec {
   labels: Record<string, string>;
 }
 
+export interface DatabaseExtension {
+  service: string;
+  /** Run once in `service` after everything is up, only when the database started empty. */
+  seed?: { service: string; command: string[] };
+}
+
 export interface BerthExtension {
   /** Services reachable through the gateway at a preview URL. */
   expose: string[];
@@ -145,8 +151,11 @@ export interface BerthExtension {
   ports: Record<string, number>;
   /** No access control in front of the preview URLs (an explicit per-repository choice). */
   public: boolean;
-  /** The Postgres service whose data Berth manages per PR (mode from the `db:*` labels). */
-  database?: { service: string };
+  /**
+   * The stateful service whose data Berth manages per PR (mode from the `db:*` labels): branched
+   * from the base, or empty and then seeded by `seed` (a command run in a running service).
+   */
+  database?: DatabaseExtension;
   /** Interpolation variables rendered per environment from templates (`{{ urls.api }}`). */
   variables: Record<string, string>;
   /** Names of per-environment generated secrets, usable as `{{ secrets.<name> }}`. */

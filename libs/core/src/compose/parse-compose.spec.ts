@@ -621,6 +621,26 @@ describe('parseCompose: top-level volumes and x-berth', () => {
     ['x-berth: { public: "yes" }', 'x-berth.public', /true or false/],
     ['x-berth: { database: { service: ghost } }', 'x-berth.database.service', /unknown service/],
     ['x-berth: { database: db }', 'x-berth.database', /mapping like/],
+    [
+      'x-berth: { database: { service: worker, seed: { service: ghost, command: [x] } } }',
+      'x-berth.database.seed.service',
+      /unknown service `ghost`/,
+    ],
+    [
+      'x-berth: { database: { service: worker, seed: { service: web } } }',
+      'x-berth.database.seed.command',
+      /is required/,
+    ],
+    [
+      'x-berth: { database: { service: worker, seed: [x] } }',
+      'x-berth.database.seed',
+      /mapping like/,
+    ],
+    [
+      'x-berth: { database: { service: worker, template: x } }',
+      'x-berth.database.template',
+      /known: service, seed/,
+    ],
     ['x-berth: { secrets: [Bad-Name] }', 'x-berth.secrets[0]', /must match/],
     ['x-berth: { variables: { 1X: a } }', 'x-berth.variables.1X', /variable name/],
     ['x-berth: { exposed: [web] }', 'x-berth.exposed', /unknown x-berth key/],
@@ -628,6 +648,23 @@ describe('parseCompose: top-level volumes and x-berth', () => {
   ])('%j → %s', (extra, path, message) => {
     const text = `services:\n  web: { image: x, ports: ['3000', '9229'] }\n  worker: { image: x }\n${extra}\n`;
     expect(problemsOf(text)).toContainEqual({ path, message: expect.stringMatching(message) });
+  });
+
+  it('reads the database seed: a list as it is, a string through sh -c', () => {
+    const of = (seed: string) => {
+      const result = parseCompose(
+        `services:\n  web: { image: x, ports: ['3000'] }\n  db: { image: x }\nx-berth:\n  database: { service: db, seed: ${seed} }\n`,
+      );
+      return result.ok ? result.spec.berth.database : result.problems;
+    };
+    expect(of('{ service: web, command: [npm, run, seed] }')).toEqual({
+      service: 'db',
+      seed: { service: 'web', command: ['npm', 'run', 'seed'] },
+    });
+    expect(of("{ service: web, command: 'npm run seed && echo done' }")).toEqual({
+      service: 'db',
+      seed: { service: 'web', command: ['sh', '-c', 'npm run seed && echo done'] },
+    });
   });
 
   it('exposes every service with a TCP port by default, on its first port', () => {

@@ -1,6 +1,6 @@
 import { isMap, scalar, stringList, typeName } from './fields.js';
 import { type E2eTestSpec, parseE2eTests } from './x-berth-tests.js';
-import { type BerthExtension, type ServiceSpec } from './model.js';
+import { type BerthExtension, type DatabaseExtension, type ServiceSpec } from './model.js';
 import { isNonHttpPort } from './non-http-ports.js';
 import { type ProblemList, childPath } from './problems.js';
 
@@ -16,8 +16,11 @@ import { type ProblemList, childPath } from './problems.js';
  *   ports: { web: 3000 }      # container port the gateway routes to; default: the service's first
  *                             #   HTTP-capable port, else its first port
  *   public: false             # true = no access control in front of the URLs; default false
- *   database:                 # optional: the Postgres service whose data Berth manages per PR
- *     service: db             #   (how it starts comes from the `db:*` labels)
+ *   database:                 # optional: the service whose data Berth manages per PR (how it
+ *     service: db             #   starts comes from the `db:*` labels: a copy of the base, or empty)
+ *     seed:                   # optional: fills an empty database (db:fresh, first base), never a copy
+ *       service: api          #   a running service to run it in, once everything is up
+ *       command: [npm, run, seed]   # a list, or a string run with `sh -c`
  *   secrets: [db_password]    # generated once per environment; use as {{ secrets.db_password }}
  *   variables:                # interpolation variables, rendered per environment
  *     API_PUBLIC_URL: '{{ urls.api }}'
@@ -35,7 +38,7 @@ export interface RawBerthExtension {
   expose?: string[];
   ports: Record<string, number>;
   public: boolean;
-  database?: { service: string };
+  database?: DatabaseExtension;
   variables: Record<string, string>;
   secrets: string[];
   tests?: E2eTestSpec;
@@ -78,10 +81,12 @@ export function parseBerthExtension(value: unknown, problems: ProblemList): RawB
       problems.add(at, `expected a mapping like { service: db }, got ${typeName(value.database)}`);
     else {
       for (const key of Object.keys(value.database)) {
-        if (key !== 'service') problems.add(childPath(at, key), 'unknown key; known: service');
+        if (key !== 'service' && key !== 'seed')
+          problems.add(childPath(at, key), 'unknown key; known: service, seed');
       }
       const service = scalar(value.database.service, childPath(at, 'service'), problems);
-      if (service !== undefined) ext.database = { service };
+      const seed = parseSeed(value.database.seed, childPath(at, 'seed'), problems);
+      if (service !== undefined) ext.database = { service, ...(seed ? { seed } : {}) };
     }
   }
   if (value.secrets !== undefined) {
@@ -159,6 +164,13 @@ export function resolveBerthExtension(
   if (raw.database && !services[raw.database.service]) {
     problems.add('x-berth.database.service', `unknown service \`${raw.database.service}\``);
   }
+  const seedService = raw.database?.seed?.service;
+  if (seedService !== undefined && !services[seedService]) {
+    problems.add(
+      'x-berth.database.seed.service',
+      `unknown service \`${seedService}\`; services: ${Object.keys(services).join(', ')}`,
+    );
+  }
   const ext: BerthExtension = {
     expose: expose.filter((name) => ports[name] !== undefined),
     ports,
@@ -169,4 +181,37 @@ export function resolveBerthExtension(
   if (raw.database) ext.database = raw.database;
   if (raw.tests) ext.tests = raw.tests;
   return ext;
+}
+
+/** `seed: { service, command }`: command as a list, or a string for `sh -c`. */
+function parseSeed(
+  value: unknown,
+  at: string,
+  problems: ProblemList,
+): DatabaseExtension['seed'] | undefined {
+  if (value === undefined) return undefined;
+  if (!isMap(value)) {
+    problems.add(
+      at,
+      `expected a mapping like { service: api, command: [npm, run, seed] }, got ${typeName(value)}`,
+    );
+    return undefined;
+  }
+  for (const key of Object.keys(value)) {
+    if (key !== 'service' && key !== 'command')
+      problems.add(childPath(at, key), 'unknown key; known: service, command');
+  }
+  const service = scalar(value.service, childPath(at, 'service'), problems);
+  const raw = value.command;
+  let command: string[] | undefined;
+  if (typeof raw === 'string' && raw.trim() !== '') command = ['sh', '-c', raw];
+  else if (Array.isArray(raw) && raw.length > 0) {
+    command = stringList(raw, childPath(at, 'command'), problems);
+  } else {
+    problems.add(
+      childPath(at, 'command'),
+      'is required: a list like [npm, run, seed], or a string',
+    );
+  }
+  return service !== undefined && command && command.length > 0 ? { service, command } : undefined;
 }

@@ -36,6 +36,7 @@ import { resolveSecretRefs } from '../secrets/secret-refs.js';
 import { type Readiness, waitReady } from './wait-ready.js';
 import type { BaseStates } from './base-states.js';
 import { type DatabaseVolumeOutcome, prepareDatabaseVolume } from './database-volumes.js';
+import { runSeed, type SeedOutcome } from './database-seed.js';
 import {
   admitToHost,
   type HostMemoryAdmission,
@@ -104,6 +105,8 @@ export interface ReplicateDetails {
     note: string;
     baseSha?: string;
     volumes: DatabaseVolumeOutcome[];
+    /** The seed command's run, when the database started empty and declares one. */
+    seeded?: SeedOutcome;
     /** The base environment only: the base state captured from this generation. */
     captured?: { sha: string; volumes: string[]; ms: number };
   };
@@ -267,6 +270,22 @@ async function replicate(
   const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failure) throw failure.reason;
 
+  // An empty database (db:fresh, a reset, the base's first) gets the seed, once everything is up.
+  const seeded =
+    database && (database.action === 'created' || database.action === 'reset')
+      ? await runSeed({
+          host,
+          ledger,
+          environmentId: environment.id,
+          generation: input.job.generation,
+          spec: wiring.spec.berth.database?.seed,
+          plan,
+          volumes: database.volumes.map((v) => v.name),
+          secrets,
+          logger,
+        })
+      : undefined;
+
   // The base environment, migrated and seeded at the base branch's head: its database is
   // copied (stopped for the copy, then started and awaited again) for db:branch previews.
   let captured: NonNullable<ReplicateDetails['database']>['captured'];
@@ -319,6 +338,7 @@ async function replicate(
             note: database.note,
             ...(database.base ? { baseSha: database.base.sha } : {}),
             volumes: prepared,
+            ...(seeded ? { seeded } : {}),
             ...(captured ? { captured } : {}),
           },
         }
