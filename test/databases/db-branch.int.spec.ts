@@ -3,10 +3,11 @@
 // stopped; a PR labelled `db:branch` (and one with no db label, whose default is branch once a
 // base exists) starts from a copy of it, with the base's database credentials. Writes in a PR
 // never reach the base or the other PR; closing a PR removes its volumes; the base states stay.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { createPrismaClient, type PrismaClient } from '@berth/db';
-import { ControlPlane, type PullRecord } from '@berth/testing';
+import { ControlPlane, type PullRecord, waitFor } from '@berth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServices } from '../support/test-services.js';
 import {
@@ -25,6 +26,22 @@ const docker = new Docker();
 let plane: ControlPlane;
 let prisma: PrismaClient;
 const opened: PullRecord[] = [];
+
+/** What the base holds once captured: its seed, then an order placed on it. */
+const BASE = ['seeded-order', 'base-order'];
+
+/** The shop with a seed: one demo order, written only into an empty database. */
+const SEED = [
+  'node',
+  '-e',
+  "const { Client } = require('pg'); const c = new Client({ connectionString: process.env.DATABASE_URL });" +
+    " c.connect().then(() => c.query(\"INSERT INTO orders (item, quantity, email) SELECT 'seeded-order', 1, 's@x.test'" +
+    ' WHERE NOT EXISTS (SELECT 1 FROM orders)")).then(() => c.end()).catch((e) => { console.error(e.message); process.exit(1); })',
+];
+const seededCompose = readFileSync(`${root}examples/shop/docker-compose.yml`, 'utf8').replace(
+  '  database: { service: db }',
+  `  database:\n    service: db\n    seed: { service: api, command: ${JSON.stringify(SEED)} }`,
+);
 
 beforeAll(async () => {
   const { databaseUrl, redisUrl } = testServices();
@@ -68,6 +85,18 @@ async function items(pr: number): Promise<string[]> {
   return out === '' ? [] : out.split('\n');
 }
 
+/** The PR's sticky comment once it matches: a sink delivers it shortly after the state moves. */
+function commentMatching(pr: number, pattern: RegExp): Promise<string> {
+  return waitFor(
+    `#${pr}'s comment to match ${pattern}`,
+    async () => {
+      const body = plane.github.comments(repository, pr).at(-1)?.body ?? '';
+      return pattern.test(body) ? body : undefined;
+    },
+    60_000,
+  );
+}
+
 /** The newest successful run's details of a stage of a PR's environment. */
 async function stageDetails(pr: number, stage: 'wire' | 'replicate'): Promise<unknown> {
   const run = await prisma.stageRun.findFirst({
@@ -106,15 +135,20 @@ describe('db:branch', { timeout: 600_000 }, () => {
   let prTwo: PullRecord;
 
   it('keeps a base environment at the default branch head and captures its database', async () => {
-    await plane.github.commitToBranch(repository, 'main', { 'BASE.md': 'one\n' });
+    expect(seededCompose).toContain('seed: { service: api');
+    await plane.github.commitToBranch(repository, 'main', {
+      'BASE.md': 'one\n',
+      'docker-compose.yml': seededCompose,
+    });
     const first = await plane.waitForState(repository, 0, 'ready', { timeoutMs: 300_000 });
     expect(first.prNumber).toBe(0);
     expect(await stageDetails(0, 'wire')).toMatchObject({
       database: { service: 'db', mode: 'fresh', action: 'created' },
     });
     expect(await stageDetails(0, 'replicate')).toMatchObject({
-      database: { action: 'created', captured: { sha: first.headSha } },
+      database: { action: 'created', seeded: { service: 'api' }, captured: { sha: first.headSha } },
     });
+    expect(await items(0)).toEqual(['seeded-order']);
     // Data the base has at its head: an order placed on it, captured by the next push.
     await sql(0, "INSERT INTO orders (item, quantity, email) VALUES ('base-order', 1, 'b@x.test')");
     const head = await plane.github.commitToBranch(repository, 'main', { 'BASE.md': 'two\n' });
@@ -123,8 +157,9 @@ describe('db:branch', { timeout: 600_000 }, () => {
       timeoutMs: 300_000,
     });
     expect(second.headSha).toBe(head);
-    // The base keeps its own data across pushes (migrations run on top), and one capture per head.
-    expect(await items(0)).toEqual(['base-order']);
+    // The base keeps its own data across pushes (migrations run on top, no second seed), and
+    // one capture per head.
+    expect(await items(0)).toEqual(['seeded-order', 'base-order']);
     expect((await baseStateVolumes()).length).toBe(2);
   });
 
@@ -147,9 +182,9 @@ describe('db:branch', { timeout: 600_000 }, () => {
     await plane.waitForState(repository, prTwo.number, 'ready', { timeoutMs: 300_000 });
 
     // Ready means the migrate job and the api connected: the copy's password is the PR's own.
-    expect(await items(prOne.number)).toEqual(['base-order']);
-    expect(await items(prTwo.number)).toEqual(['base-order']);
-    const comment = plane.github.comments(repository, prOne.number).at(-1)?.body ?? '';
+    expect(await items(prOne.number)).toEqual([...BASE]);
+    expect(await items(prTwo.number)).toEqual([...BASE]);
+    const comment = await commentMatching(prOne.number, /✅/);
     expect(comment).toMatch(/#### Data/);
     expect(comment).toMatch(/a copy of main at [0-9a-f]{7} \(db:branch\)/);
     // The base environment speaks on no pull request.
@@ -165,9 +200,26 @@ describe('db:branch', { timeout: 600_000 }, () => {
       prTwo.number,
       "INSERT INTO orders (item, quantity, email) VALUES ('pr-two', 3, 'c@x.test')",
     );
-    expect(await items(prOne.number)).toEqual(['base-order', 'pr-one']);
-    expect(await items(prTwo.number)).toEqual(['base-order', 'pr-two']);
-    expect(await items(0)).toEqual(['base-order']);
+    expect(await items(prOne.number)).toEqual([...BASE, 'pr-one']);
+    expect(await items(prTwo.number)).toEqual([...BASE, 'pr-two']);
+    expect(await items(0)).toEqual([...BASE]);
+  });
+
+  it('starts a db:fresh PR empty, migrated and seeded, even with a base to branch from', async () => {
+    const fresh = await plane.github.openPullRequest({
+      repo: repository,
+      branch: 'feat/fresh',
+      title: 'fresh',
+      labels: ['db:fresh'],
+    });
+    opened.push(fresh);
+    await plane.waitForState(repository, fresh.number, 'ready', { timeoutMs: 300_000 });
+    expect(await items(fresh.number)).toEqual(['seeded-order']);
+    expect(await stageDetails(fresh.number, 'replicate')).toMatchObject({
+      database: { mode: 'fresh', action: 'created', seeded: { service: 'api' } },
+    });
+    await plane.github.closePullRequest(fresh, { merged: false });
+    await plane.waitForState(repository, fresh.number, 'destroyed', { timeoutMs: 120_000 });
   });
 
   it('keeps the PR’s data across a push', async () => {
@@ -177,9 +229,37 @@ describe('db:branch', { timeout: 600_000 }, () => {
       timeoutMs: 300_000,
     });
     expect(env.headSha).toBe(pushed);
-    expect(await items(prOne.number)).toEqual(['base-order', 'pr-one']);
-    const comment = plane.github.comments(repository, prOne.number).at(-1)?.body ?? '';
+    expect(await items(prOne.number)).toEqual([...BASE, 'pr-one']);
+    const comment = await commentMatching(prOne.number, /✅[\s\S]*generation 2 · Berth/);
     expect(comment).toMatch(/data kept \(db:branch, branched from main at [0-9a-f]{7}\)/);
+  });
+
+  it('fails a migration visibly and leaves the last good revision serving', async () => {
+    const api = await serviceContainer(repository, prTwo.number, 'api');
+    await plane.github.pushToPullRequest(prTwo, {
+      'migrate/migrations/003_broken.sql':
+        'ALTER TABLE orders ADD COLUMN total numeric;\nSELECT 1 / 0;\n',
+    });
+    const failed = await plane.waitForState(repository, prTwo.number, 'failed', {
+      generation: 2,
+      timeoutMs: 300_000,
+    });
+    expect(failed.generation).toBe(2);
+    const comment = await commentMatching(prTwo.number, /did not become/);
+    expect(comment).toMatch(/one-shot service migrate did not become exited-0/);
+    expect(comment).toMatch(/division by zero/);
+    // The api of generation 1 was never replaced: same container, still up, same data, and the
+    // broken migration's transaction left no column behind.
+    const still = await serviceContainer(repository, prTwo.number, 'api');
+    expect(still.Id).toBe(api.Id);
+    expect(still.State).toBe('running');
+    expect(await items(prTwo.number)).toEqual([...BASE, 'pr-two']);
+    expect(
+      await sql(
+        prTwo.number,
+        "SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'total'",
+      ),
+    ).toBe('0');
   });
 
   it('removes a closed PR’s volumes and keeps the base states', async () => {
