@@ -74,6 +74,11 @@ describe('parseBuild', () => {
     [{ network: 'host' }, 'services.api.build.network', /host network/],
     [{ dockerfile_inline: 'FROM x' }, 'services.api.build.dockerfile_inline', /not supported yet/],
     [{ ssh: ['default'] }, 'services.api.build.ssh', /not supported/],
+    [
+      { secrets: ['npm_token'] },
+      'services.api.build.secrets',
+      /without BuildKit.*never passes a secret as a build arg.*x-berth\.secrets/,
+    ],
     [{ contxt: '.' }, 'services.api.build.contxt', /unknown build key/],
     [42, 'services.api.build', /context path or a mapping/],
   ])('%j → problem at %s', (value, path, message) => {

@@ -60,10 +60,16 @@ export function parseBuild(
       else problems.warn(at, 'ignored: builds use Docker’s default build network');
     } else if (key === 'dockerfile_inline') {
       problems.add(at, 'not supported yet: commit the Dockerfile and point `dockerfile` at it');
+    } else if (key === 'secrets') {
+      // Build secrets need BuildKit's secret mounts; the classic builder only has build args,
+      // which stay in the image's history (decision 0016). Never faked as args.
+      problems.add(
+        at,
+        '`build.secrets` is not supported: this Docker host builds without BuildKit, and Berth never passes a secret as a build arg (it would stay in the image history); fetch it at run time instead, e.g. `x-berth.secrets` or compose `secrets:` read by the container',
+      );
     } else if (
       key === 'extra_hosts' ||
       key === 'ssh' ||
-      key === 'secrets' ||
       key === 'additional_contexts' ||
       key === 'privileged' ||
       key === 'entitlements'
