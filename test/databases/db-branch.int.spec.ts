@@ -2,7 +2,9 @@
 // branch keeps a base environment, migrated at the base head, whose database is captured while
 // stopped; a PR labelled `db:branch` (and one with no db label, whose default is branch once a
 // base exists) starts from a copy of it, with the base's database credentials. Writes in a PR
-// never reach the base or the other PR; closing a PR removes its volumes; the base states stay.
+// never reach the base or the other PR; closing a PR removes its volumes; the base states stay
+// until the repository is disabled. db:fresh starts empty and seeded; a failed migration fails
+// the PR visibly while the last good revision keeps running.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
@@ -133,6 +135,7 @@ async function volumesOf(pr: number): Promise<string[]> {
 describe('db:branch', { timeout: 600_000 }, () => {
   let prOne: PullRecord;
   let prTwo: PullRecord;
+  let fresh: PullRecord;
 
   it('keeps a base environment at the default branch head and captures its database', async () => {
     expect(seededCompose).toContain('seed: { service: api');
@@ -178,6 +181,14 @@ describe('db:branch', { timeout: 600_000 }, () => {
       title: 'two',
     });
     opened.push(prTwo);
+    // Opened now so the three provision side by side (checked in its own test below).
+    fresh = await plane.github.openPullRequest({
+      repo: repository,
+      branch: 'feat/fresh',
+      title: 'fresh',
+      labels: ['db:fresh'],
+    });
+    opened.push(fresh);
     await plane.waitForState(repository, prOne.number, 'ready', { timeoutMs: 300_000 });
     await plane.waitForState(repository, prTwo.number, 'ready', { timeoutMs: 300_000 });
 
@@ -206,13 +217,6 @@ describe('db:branch', { timeout: 600_000 }, () => {
   });
 
   it('starts a db:fresh PR empty, migrated and seeded, even with a base to branch from', async () => {
-    const fresh = await plane.github.openPullRequest({
-      repo: repository,
-      branch: 'feat/fresh',
-      title: 'fresh',
-      labels: ['db:fresh'],
-    });
-    opened.push(fresh);
     await plane.waitForState(repository, fresh.number, 'ready', { timeoutMs: 300_000 });
     expect(await items(fresh.number)).toEqual(['seeded-order']);
     expect(await stageDetails(fresh.number, 'replicate')).toMatchObject({
@@ -272,5 +276,22 @@ describe('db:branch', { timeout: 600_000 }, () => {
     const { Volumes } = await docker.listVolumes();
     const names = new Set((Volumes ?? []).map((v) => v.Name));
     for (const state of states) expect(names.has(state)).toBe(true);
+  });
+
+  it('removes the base environment and its base states once the repository is disabled', async () => {
+    const states = await baseStateVolumes();
+    const res = await fetch(`${plane.apiUrl}/admin/v1/repositories/${repository}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${plane.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ enabled: false }),
+    });
+    expect(res.status, await res.text()).toBe(200);
+    await plane.github.commitToBranch(repository, 'main', { 'BASE.md': 'three\n' });
+    await plane.waitForState(repository, 0, 'destroyed', { timeoutMs: 120_000 });
+    expect(await baseStateVolumes()).toEqual([]);
+    const { Volumes } = await docker.listVolumes();
+    const names = new Set((Volumes ?? []).map((v) => v.Name));
+    for (const state of states) expect(names.has(state)).toBe(false);
+    expect(await volumesOf(0)).toEqual([]);
   });
 });

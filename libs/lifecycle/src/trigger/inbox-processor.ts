@@ -131,7 +131,12 @@ export class InboxProcessor {
       // tears down a preview made before the operator removed the repository.
       if (event.action !== 'closed') {
         const admission = await this.deps.admission.admit(event.repository.fullName);
-        if (!admission.admitted) {
+        if (!admission.admitted && isBaseEnvironment(event)) {
+          // A disabled repository keeps no base environment: its next push closes it (and with
+          // it the base states), the way a close tears down a PR made before the operator said no.
+          log.info({ reason: admission.reason }, 'repository not admitted: closing its base');
+          event = { ...event, action: 'closed', merged: false };
+        } else if (!admission.admitted) {
           log.info({ reason: admission.reason }, 'delivery ignored: repository not admitted');
           await this.settleAlone(delivery.deliveryId, 'ignored', admission.reason);
           return true;
