@@ -213,6 +213,44 @@ describe('POST /webhooks/github: the inbox (the whole request path)', () => {
     expect(row.detail).toMatch(/updated_at/);
   });
 
+  it('queues a push to the default branch under the base environment, ignores other refs, and names a bad field', async () => {
+    const repository = makeRepository();
+    const push = (ref: string, extra: Record<string, unknown> = {}) => ({
+      ref,
+      before: sha(),
+      after: sha(),
+      repository: { ...repository, pushed_at: 1_796_000_000 },
+      installation: { id: 1 },
+      sender: { login: 'octocat' },
+      ...extra,
+    });
+    const queued = await send('push', push('refs/heads/main'));
+    expect(queued.status).toBe(202);
+    expect(queued.body).toMatchObject({ status: 'queued' });
+    expect(
+      await api.stores.prisma.webhookDelivery.findUniqueOrThrow({
+        where: { deliveryId: queued.deliveryId },
+      }),
+    ).toMatchObject({ event: 'push', outcome: 'received', orderingKey: `pr:${repository.id}:0` });
+
+    const other = await send('push', push('refs/heads/feature/x'));
+    expect(other.body).toMatchObject({
+      status: 'ignored',
+      detail: 'push to feature/x: only the default branch (main) keeps a base environment',
+    });
+    const tag = await send('push', push('refs/tags/v1'));
+    expect(tag.body).toMatchObject({
+      status: 'ignored',
+      detail: 'push to refs/tags/v1: not a branch',
+    });
+
+    const bad = await send('push', push('refs/heads/main', { after: 'HEAD' }));
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toMatch(
+      /invalid push payload: after: must be a full 40- or 64-hex commit SHA/,
+    );
+  });
+
   it('accepts any event name GitHub sends, digits included, and stores it as ignored', async () => {
     for (const event of ['projects_v2_item', 'projects_v2', 'merge_group']) {
       const response = await send(event, { action: 'edited' });
