@@ -54,12 +54,15 @@ export async function planRevisionDatabase(
 
   const config: PreviewConfig = storedConfig(environment.config);
   const base = isBaseEnvironment(environment);
-  // The base environment builds its own data: migrations and seed, never a copy of itself.
-  const labelled: DatabaseStart | undefined = base
-    ? 'fresh'
-    : config.databaseFromLabel && config.database !== 'seed-from-production'
-      ? config.database
-      : undefined;
+  // The base environment builds its own data: migrations and seed, never a copy of itself. A
+  // fork's author is not trusted with what the base holds (anything staff wrote to it): fresh.
+  const fork = !base && environment.isFork;
+  const labelled: DatabaseStart | undefined =
+    base || fork
+      ? 'fresh'
+      : config.databaseFromLabel && config.database !== 'seed-from-production'
+        ? config.database
+        : undefined;
   const baseEnvironment =
     base || !deps.baseStates
       ? undefined
@@ -81,13 +84,18 @@ export async function planRevisionDatabase(
           mode: 'fresh',
         });
 
-  const plan: DatabasePlan = planDatabase({
+  const planned: DatabasePlan = planDatabase({
     service,
     ...(labelled ? { labelled } : {}),
     baseBranch: environment.baseBranch,
     ...(newest ? { base: newest } : {}),
     ...(current ? { current } : {}),
   });
+
+  const plan: DatabasePlan =
+    fork && config.databaseFromLabel && config.database === 'branch'
+      ? { ...planned, note: `${planned.note} — a fork PR never gets a copy of the base's data` }
+      : planned;
 
   const inherit: Record<string, string> = {};
   if (plan.base && baseEnvironment && (plan.action === 'branched' || plan.action === 'restored')) {
