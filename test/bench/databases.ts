@@ -1,13 +1,15 @@
 // Suite `databases`: how long a PR's database branch takes. A base database (Postgres and
 // MariaDB fixtures) is filled with about BENCH_DB_BASE_MB of table rows in a real container,
 // which is then stopped: its volume is the base. Each run copies the base volume into a fresh PR
-// volume with the driver's copyVolume (two never-started helpers, a tar stream between them),
-// starts a database container on the copy and waits until it answers a real query
-// (TCP connect to its address, then `SELECT count(*)` through docker exec). Prints one JSON
-// object on stdout:
+// volume with the driver's copyVolume (cp on the engine host; an archive stream for images
+// without a shell), starts a database container on the copy and waits until it answers a real
+// query (TCP connect to its address, then `SELECT count(*)` through docker exec). Then the same
+// through the whole control plane on the shop (support/databases-through-berth.ts). Prints one
+// JSON object on stdout:
 //   db_branch_s / db_branch_mysql_s            copy start → query answered, median of the runs
 //   db_branch_copy_s / db_branch_mysql_copy_s  copyVolume alone, median
-//   base_bytes / base_bytes_mysql              bytes streamed per copy (the whole base volume)
+//   base_bytes / base_bytes_mysql              bytes copied (the whole base volume)
+//   db_fresh_s, db_branch_berth_s, base_refresh_s   through Berth, on the shop (see that file)
 //   postgres, mariadb                          every run; the base's rows, table size and
 //                                              write-ahead/redo log size (copied along)
 // Progress goes to stderr. Everything it creates carries berth.bench=<run id> and is removed at
@@ -17,8 +19,13 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { BASELINE_CAPABILITIES } from '@berth/core';
 import { type ContainerSpec, DockerContainerHost } from '@berth/providers';
+import { throughBerth } from './support/databases-through-berth.js';
+
+// Compiled to dist/test/bench/: the repository root is three levels up.
+const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 const num = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
@@ -308,6 +315,7 @@ try {
   const loadBefore = (await readFile('/proc/loadavg', 'utf8')).trim();
   const pg = await benchEngine(POSTGRES);
   const my = await benchEngine(MARIADB);
+  const berth = await throughBerth(root, log);
   const result = {
     db_branch_s: pg.branch_s,
     db_branch_copy_s: pg.copy_s,
@@ -315,6 +323,11 @@ try {
     db_branch_mysql_s: my.branch_s,
     db_branch_mysql_copy_s: my.copy_s,
     base_bytes_mysql: my.base_bytes,
+    db_fresh_s: berth.db_fresh_s,
+    db_branch_berth_s: berth.db_branch_berth_s,
+    base_refresh_s: berth.base_refresh_s,
+    // Not built yet (issue 10): db_snapshot_restore_s.
+    through_berth: berth.detail,
     postgres: pg.detail,
     mariadb: my.detail,
     runs: RUNS,
