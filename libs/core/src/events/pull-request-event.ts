@@ -104,12 +104,7 @@ export interface PullRequestEvent {
 export function parsePullRequestEvent(payload: unknown): PullRequestEvent {
   const result = payloadSchema.safeParse(payload);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const path = issue.path.map(String).join('.') || '(root)';
-      const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
-      return `${path}: ${missing ? 'is required' : issue.message}`;
-    });
-    throw new PayloadError(`invalid pull_request payload: ${problems.join('; ')}`);
+    throw payloadError('pull_request', result.error);
   }
   const p = result.data;
   const pr = p.pull_request;
@@ -134,14 +129,32 @@ export function parsePullRequestEvent(payload: unknown): PullRequestEvent {
     updatedAt: Date.parse(pr.updated_at),
     ...(p.before ? { before: p.before.toLowerCase() } : {}),
     sender: p.sender.login,
-    repository: {
-      providerId: p.repository.id,
-      fullName: p.repository.full_name,
-      owner: p.repository.owner.login,
-      name: p.repository.name,
-      cloneUrl: p.repository.clone_url,
-      defaultBranch: p.repository.default_branch,
-      installationId: p.installation.id,
-    },
+    repository: repositoryOf(p.repository, p.installation.id),
+  };
+}
+
+/** A PayloadError naming every bad field of a `kind` delivery (missing ones "is required"). */
+export function payloadError(kind: string, error: z.ZodError): PayloadError {
+  const problems = error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.') || '(root)';
+    const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+    return `${path}: ${missing ? 'is required' : issue.message}`;
+  });
+  return new PayloadError(`invalid ${kind} payload: ${problems.join('; ')}`);
+}
+
+/** The repository as events carry it, from a validated `repository` and the installation. */
+export function repositoryOf(
+  repository: z.infer<typeof repositorySchema>,
+  installationId: number,
+): PullRequestEvent['repository'] {
+  return {
+    providerId: repository.id,
+    fullName: repository.full_name,
+    owner: repository.owner.login,
+    name: repository.name,
+    cloneUrl: repository.clone_url,
+    defaultBranch: repository.default_branch,
+    installationId,
   };
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import {
-  PayloadError,
+  payloadError,
   type PullRequestEvent,
+  repositoryOf,
   repositorySchema,
   sha,
 } from './pull-request-event.js';
@@ -45,12 +46,7 @@ export type PushDecision =
 export function parsePushEvent(payload: unknown, receivedAt: number): PushDecision {
   const result = pushSchema.safeParse(payload);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const path = issue.path.map(String).join('.') || '(root)';
-      const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
-      return `${path}: ${missing ? 'is required' : issue.message}`;
-    });
-    throw new PayloadError(`invalid push payload: ${problems.join('; ')}`);
+    throw payloadError('push', result.error);
   }
   const p = result.data;
   const branch = p.ref.startsWith('refs/heads/') ? p.ref.slice('refs/heads/'.length) : undefined;
@@ -79,15 +75,7 @@ export function parsePushEvent(payload: unknown, receivedAt: number): PushDecisi
       updatedAt: p.repository.pushed_at ? p.repository.pushed_at * 1000 : receivedAt,
       ...(p.before && !ZERO_SHA.test(p.before) ? { before: p.before.toLowerCase() } : {}),
       sender: p.sender.login,
-      repository: {
-        providerId: p.repository.id,
-        fullName: p.repository.full_name,
-        owner: p.repository.owner.login,
-        name: p.repository.name,
-        cloneUrl: p.repository.clone_url,
-        defaultBranch: p.repository.default_branch,
-        installationId: p.installation.id,
-      },
+      repository: repositoryOf(p.repository, p.installation.id),
     },
   };
 }
