@@ -64,10 +64,6 @@ export class SinkDelivery {
     const { reporter, lock } = this.deps;
     const event = await this.events.find(job.eventId);
     if (!event) return 'gone';
-    // The base environment has no pull request to comment on, and its head is the default
-    // branch's: no PR-facing sink speaks for it (the console and the API show it).
-    const owner = await this.environments.find(event.environmentId);
-    if (!owner || isBaseEnvironment(owner)) return 'gone';
     if (job.sink === 'check') return this.check(event);
     // A newer event of the same environment (for the status: of the same revision) will render
     // the newer truth; delivering this one now could only rewind what the PR shows.
@@ -85,7 +81,8 @@ export class SinkDelivery {
     try {
       const environment = await this.environments.find(event.environmentId);
       const revision = await this.revisions.find(event.environmentId, event.generation);
-      if (!environment || !revision) return 'gone';
+      // The base environment has no pull request: no PR-facing sink speaks for it.
+      if (!environment || !revision || isBaseEnvironment(environment)) return 'gone';
       const runs = await this.stageRuns.ofRevision(revision.id);
       await reporter.report(environment, revision, reported, runs, job.sink);
       return 'delivered';
@@ -110,7 +107,7 @@ export class SinkDelivery {
     if (!reported) return 'gone';
     const environment = await this.environments.find(event.environmentId);
     const revision = await this.revisions.find(event.environmentId, event.generation);
-    if (!environment || !revision) return 'gone';
+    if (!environment || !revision || isBaseEnvironment(environment)) return 'gone';
     if (environment.generation > event.generation && !TERMINAL_KINDS.includes(event.kind)) {
       return 'superseded';
     }

@@ -128,7 +128,9 @@ export class BaseStates {
   private async prune(environmentId: string, service: string, logger: Logger): Promise<void> {
     const rows = await this.rows(environmentId, service);
     const keep = new Set(
-      (await this.captures(environmentId, service)).slice(0, BASE_STATES_KEPT).map((c) => c.key),
+      captures(rows)
+        .slice(0, BASE_STATES_KEPT)
+        .map((c) => c.key),
     );
     for (const { row, meta } of rows) {
       if (keep.has(captureKey(meta))) continue;
@@ -147,26 +149,29 @@ export class BaseStates {
     });
   }
 
-  /** Complete captures, newest first. */
-  private async captures(
-    environmentId: string,
-    service: string,
-  ): Promise<(BaseStateRef & { key: string })[]> {
-    const groups = new Map<string, BaseStateRef & { key: string }>();
-    for (const { row, meta } of await this.rows(environmentId, service)) {
-      const key = captureKey(meta);
-      const group = groups.get(key) ?? {
-        key,
-        sha: meta.sha,
-        generation: meta.generation,
-        capturedAt: meta.capturedAt,
-        volumes: {},
-      };
-      group.volumes[meta.target] = row.name;
-      groups.set(key, group);
-    }
-    return [...groups.values()].sort((a, b) => b.capturedAt.localeCompare(a.capturedAt));
+  private async captures(environmentId: string, service: string) {
+    return captures(await this.rows(environmentId, service));
   }
+}
+
+/** Complete captures, newest first. */
+function captures(
+  rows: readonly { row: { name: string }; meta: BaseStateMeta }[],
+): (BaseStateRef & { key: string })[] {
+  const groups = new Map<string, BaseStateRef & { key: string }>();
+  for (const { row, meta } of rows) {
+    const key = captureKey(meta);
+    const group = groups.get(key) ?? {
+      key,
+      sha: meta.sha,
+      generation: meta.generation,
+      capturedAt: meta.capturedAt,
+      volumes: {},
+    };
+    group.volumes[meta.target] = row.name;
+    groups.set(key, group);
+  }
+  return [...groups.values()].sort((a, b) => b.capturedAt.localeCompare(a.capturedAt));
 }
 
 function captureKey(meta: BaseStateMeta): string {
