@@ -9,6 +9,11 @@
 //   db_branch_s / db_branch_mysql_s            copy start → query answered, median of the runs
 //   db_branch_copy_s / db_branch_mysql_copy_s  copyVolume alone, median
 //   base_bytes / base_bytes_mysql              bytes copied (the whole base volume)
+//   db_snapshot_restore_s                      db:snapshot: a pg_dump -Fc (uncompressed) of the
+//                                              Postgres base restored into a new database the way
+//                                              the replicate stage does (server ready over TCP,
+//                                              pg_restore through execWithInput), start → query
+//                                              answered, median; snapshot_dump_bytes its size
 //   db_fresh_s, db_branch_berth_s, base_refresh_s   through Berth, on the shop (see that file)
 //   postgres, mariadb                          every run; the base's rows, table size and
 //                                              write-ahead/redo log size (copied along)
@@ -16,11 +21,16 @@
 // the end, on failure and on SIGINT/SIGTERM. Env: BENCH_DB_RUNS (5), BENCH_DB_BASE_MB (50),
 // BENCH_DB_POSTGRES_IMAGE, BENCH_DB_MARIADB_IMAGE (the fixtures).
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { connect } from 'node:net';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { BASELINE_CAPABILITIES } from '@berth/core';
+import { BASELINE_CAPABILITIES, restoreCommand, serverReadyCommand } from '@berth/core';
+import tar from 'tar-stream';
 import { type ContainerSpec, DockerContainerHost } from '@berth/providers';
 import { throughBerth } from './support/databases-through-berth.js';
 
@@ -267,7 +277,9 @@ async function benchEngine(engine: Engine) {
   const base = await buildBase(engine);
   const runs: BranchRun[] = [];
   for (let i = 0; i < RUNS; i++) runs.push(await branchOnce(engine, base, i));
+  const snapshot = engine.key === 'postgres' ? await benchSnapshot(base) : undefined;
   return {
+    snapshot,
     branch_s: round(median(runs.map((r) => r.branch_s))),
     copy_s: round(median(runs.map((r) => r.copy_s))),
     base_bytes: runs[0]?.bytes ?? 0,
@@ -281,6 +293,99 @@ async function benchEngine(engine: Engine) {
       runs,
     },
   };
+}
+
+/** A `pg_dump -Fc -Z0` of the base, taken from a copy of it, saved on this host. */
+async function dumpBase(base: BaseInfo, dir: string): Promise<string> {
+  const volume = `${run}-postgres-dumpsrc`;
+  const container = `${run}-postgres-dumpsrc`;
+  await host.copyVolume({ from: base.volume, to: volume, labels, image: POSTGRES.image });
+  await host.runContainer(containerSpec(POSTGRES, container, volume));
+  await untilAnswering(POSTGRES, container);
+  await exec(container, [
+    'sh',
+    '-c',
+    'pg_dump -Fc -Z0 --no-owner --no-privileges -U app -d app -f /tmp/base.dump',
+  ]);
+  const file = join(dir, 'base.dump');
+  const archive = await host.docker.getContainer(container).getArchive({ path: '/tmp/base.dump' });
+  const extract = tar.extract();
+  const written = new Promise<void>((resolve, reject) => {
+    extract.on('entry', (_header, stream, next) => {
+      pipeline(stream, createWriteStream(file)).then(() => next(), reject);
+    });
+    extract.on('finish', resolve);
+    extract.on('error', reject);
+  });
+  archive.pipe(extract);
+  await written;
+  await host.removeContainer(container);
+  await host.removeVolume(volume);
+  return file;
+}
+
+interface RestoreRun {
+  restore_s: number;
+  start_to_ready_s: number;
+  pg_restore_s: number;
+}
+
+async function restoreOnce(dump: string, rows: number, index: number): Promise<RestoreRun> {
+  const volume = `${run}-postgres-snap${index}`;
+  const container = `${run}-postgres-snap${index}`;
+  const t0 = performance.now();
+  await host.ensureVolume({ name: volume, labels });
+  await host.runContainer(containerSpec(POSTGRES, container, volume));
+  for (;;) {
+    const ready = await host.probeHealth(container, ['CMD', ...serverReadyCommand('postgres')], {
+      timeoutMs: 5_000,
+    });
+    if (ready.outcome === 'passed') break;
+    if (performance.now() - t0 > READY_TIMEOUT_MS) throw new Error(`${container} never ready`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const t1 = performance.now();
+  const restored = await host.execWithInput(container, {
+    cmd: restoreCommand('postgres', 'pg-custom'),
+    input: createReadStream(dump),
+    timeoutMs: 600_000,
+  });
+  if (restored.exitCode !== 0) {
+    throw new Error(`pg_restore in ${container} exited ${restored.exitCode}: ${restored.output}`);
+  }
+  const count = await untilAnswering(POSTGRES, container);
+  const t2 = performance.now();
+  if (count !== rows) throw new Error(`${container} answered ${count} rows, the dump has ${rows}`);
+  await host.removeContainer(container);
+  await host.removeVolume(volume);
+  const result = {
+    restore_s: seconds(t2 - t0),
+    start_to_ready_s: seconds(t1 - t0),
+    pg_restore_s: seconds(t2 - t1),
+  };
+  log(
+    `postgres snapshot run ${index + 1}/${RUNS}: ${result.restore_s} s ` +
+      `(server ready ${result.start_to_ready_s} s, restore → answer ${result.pg_restore_s} s)`,
+  );
+  return result;
+}
+
+async function benchSnapshot(base: BaseInfo) {
+  const dir = await mkdtemp(join(tmpdir(), 'berth-dbbench-'));
+  try {
+    const dump = await dumpBase(base, dir);
+    const bytes = (await stat(dump)).size;
+    log(`postgres snapshot: dump of ${(bytes / 1024 / 1024).toFixed(1)} MB (pg_dump -Fc -Z0)`);
+    const runs: RestoreRun[] = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await restoreOnce(dump, base.rows, i));
+    return {
+      restore_s: round(median(runs.map((r) => r.restore_s))),
+      dump_bytes: bytes,
+      runs,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 let cleaned = false;
@@ -326,7 +431,9 @@ try {
     db_fresh_s: berth.db_fresh_s,
     db_branch_berth_s: berth.db_branch_berth_s,
     base_refresh_s: berth.base_refresh_s,
-    // Not built yet (issue 10): db_snapshot_restore_s.
+    db_snapshot_restore_s: pg.snapshot?.restore_s,
+    snapshot_dump_bytes: pg.snapshot?.dump_bytes,
+    snapshot_runs: pg.snapshot?.runs,
     through_berth: berth.detail,
     postgres: pg.detail,
     mariadb: my.detail,

@@ -157,6 +157,7 @@ beforeAll(async () => {
     SUBNET_POOL,
     ALLOWED_OWNERS: 'acme',
     BERTH_ETC_DIR: envDir,
+    BERTH_SNAPSHOT_DIR: envDir,
     DOCKER_HOST_NAME: project,
     LOG_LEVEL: 'info',
   };

@@ -8,6 +8,7 @@ import { AdminTokenGuard } from './admin/admin-token.guard.js';
 import { RepositoriesAdminController } from './admin/repositories.controller.js';
 import { SecretsAdminController } from './admin/secrets.controller.js';
 import { SessionsAdminController } from './admin/sessions.controller.js';
+import { SnapshotsAdminController } from './admin/snapshots.controller.js';
 import { ShareLinksAdminController } from './admin/share-links.controller.js';
 import { BearerTokenGuard } from './environments/bearer-token.guard.js';
 import { EnvironmentsController } from './environments/environments.controller.js';
@@ -47,6 +48,7 @@ export class ApiModule {
         RepositoriesAdminController,
         SecretsAdminController,
         SessionsAdminController,
+        SnapshotsAdminController,
         ShareLinksAdminController,
         SetupController,
       ],

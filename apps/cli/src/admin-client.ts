@@ -66,6 +66,20 @@ export class ApiError extends Error {
 }
 
 /** The admin REST API (/admin/v1) with the operator's token. */
+/** A registered db:snapshot dump as the api lists it. */
+export interface SnapshotView {
+  name: string;
+  repository: string;
+  engine: string;
+  format: string;
+  file: string;
+  sanitized: boolean;
+  maskSql?: string;
+  registeredAt: string;
+  /** Size of the file in the api's SNAPSHOT_DIR; null when it is not there. */
+  bytes: number | null;
+}
+
 export class AdminClient {
   constructor(
     private readonly apiUrl: string,
@@ -135,6 +149,28 @@ export class AdminClient {
 
   rotateMasterKey(): Promise<{ rewrapped: number; current: number; unreadable: string[] }> {
     return this.request('POST', '/admin/v1/secrets/rotate-key');
+  }
+
+  snapshots(): Promise<{ snapshots: SnapshotView[] }> {
+    return this.request('GET', '/admin/v1/snapshots');
+  }
+
+  registerSnapshot(
+    name: string,
+    body: {
+      repository: string;
+      engine: string;
+      format: string;
+      file: string;
+      sanitized: boolean;
+      maskSql?: string;
+    },
+  ): Promise<SnapshotView> {
+    return this.request('PUT', `/admin/v1/snapshots/${encodeURIComponent(name)}`, body);
+  }
+
+  removeSnapshot(name: string): Promise<{ name: string; removed: true }> {
+    return this.request('DELETE', `/admin/v1/snapshots/${encodeURIComponent(name)}`);
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {

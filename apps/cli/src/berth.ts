@@ -4,6 +4,7 @@ import { repoSetPatch, type RepoSetValues, UsageError } from './repo-flags.js';
 import { SHARE_USAGE, shareCommand } from './share-command.js';
 import { SESSIONS_USAGE, sessionsCommand } from './sessions-command.js';
 import { SECRET_USAGE, secretCommand } from './secret-command.js';
+import { SNAPSHOT_USAGE, snapshotCommand } from './snapshot-command.js';
 import { SSO_SET_OPTIONS, SSO_USAGE } from './sso-flags.js';
 
 // `berth`: the operator's command line. Node's own argument parser (node:util parseArgs) is
@@ -26,7 +27,7 @@ const USAGE = `usage: berth <command>
       --base-branch <branch>                branch base images and data come from
       --access-mode <private|public>        public: no access control in front of the URLs
       --ttl <24h|3d|hours>                  default time to live of a preview
-      --db-mode <fresh|branch|seed-from-production>
+      --db-mode <fresh|branch|snapshot>
       --max-memory <512m|2g>                memory ceiling per service
       --max-cpus <n>                        CPU ceiling per service
       --max-pids <n>                        process ceiling per service
@@ -46,6 +47,7 @@ ${SSO_USAGE}
 ${SHARE_USAGE}
 ${SESSIONS_USAGE}
 ${SECRET_USAGE}
+${SNAPSHOT_USAGE}
 
 environment:
   BERTH_API_URL       the api, default http://127.0.0.1:3000
@@ -122,6 +124,9 @@ async function dispatch(
   }
   if (group === 'secret') {
     return secretCommand(command, rest, () => new AdminClient(apiUrl(env), adminToken(env)), io);
+  }
+  if (group === 'snapshot') {
+    return snapshotCommand(command, rest, () => new AdminClient(apiUrl(env), adminToken(env)), io);
   }
   if (group === 'share') {
     return shareCommand(

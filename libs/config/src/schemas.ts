@@ -91,6 +91,17 @@ function githubAppSource(
   }
 }
 
+/** db:snapshot dumps: the worker restores from here; the api checks registrations against it. */
+const snapshots = {
+  SNAPSHOT_DIR: z
+    .string()
+    .min(1)
+    .default('.cache/berth/snapshots')
+    .describe(
+      'directory of the database dumps operators register for db:snapshot; default .cache/berth/snapshots',
+    ),
+};
+
 const previewLinks = {
   PREVIEW_LINK_SECRET: secret(
     32,
@@ -100,6 +111,7 @@ const previewLinks = {
 
 const apiFields = z.object({
   ...common,
+  ...snapshots,
   API_HOST: host('127.0.0.1'),
   API_PORT: port(3000),
   GITHUB_WEBHOOK_SECRET: secret(
@@ -263,6 +275,7 @@ const workerFields = z.object({
   ...secretSettings,
   ...dnsSettings,
   ...previewLinks,
+  ...snapshots,
   BASE_DOMAIN: hostname(
     'localhost',
     'preview URLs are <service>-pr-<n>-<repo>.<BASE_DOMAIN>; default localhost',

@@ -93,3 +93,4 @@ export {
   SsoStore,
   type SsoTarget,
 } from './sso/sso-store.js';
+export { type SnapshotRegistration, SnapshotStore } from './snapshots/snapshot-store.js';

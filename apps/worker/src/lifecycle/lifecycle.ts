@@ -54,6 +54,7 @@ import {
   PostgresSecretStore,
   RepositorySettingsStore,
   ShareLinkStore,
+  SnapshotStore,
   WebhookInbox,
 } from '@berth/db';
 import { hostname } from 'node:os';
@@ -148,6 +149,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
   // teardown wakes them.
   const hostMemory = hostMemoryAdmission(prisma, containerHost, config, logger);
   // The base environment's database copies, for db:branch previews (issue 10).
+  const snapshots = new SnapshotStore(prisma);
   const baseStates = new BaseStates({
     host: containerHost,
     ledger,
@@ -174,6 +176,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
       secrets: scopes.secrets,
       hostRules: scopes.hostRules,
       baseStates,
+      snapshots,
       ledger,
     }),
     createReplicateHandler({
@@ -186,6 +189,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
       hostMemory,
       secrets: scopes.secrets,
       baseStates,
+      snapshots: { snapshots, dir: config.SNAPSHOT_DIR },
     }),
     createExposeHandler({ prisma, ledger, containerHost, publisher: redis, dns: dns.dns }),
     createTeardownHandler({

@@ -60,4 +60,53 @@ describe('planDatabase', () => {
     expect(plan).toMatchObject({ mode: 'fresh', action: 'kept' });
     expect(plan.note).toMatch(/no base state of main yet/);
   });
+
+  describe('db:snapshot', () => {
+    const snapshot = {
+      name: 'prod-2026-12',
+      engine: 'postgres' as const,
+      format: 'pg-custom' as const,
+      registeredAt: '2026-12-01T08:00:00.000Z',
+      masked: true,
+    };
+
+    it('restores the chosen snapshot into a new database', () => {
+      const plan = planDatabase({ ...common, labelled: 'snapshot', snapshot, base });
+      expect(plan).toMatchObject({ mode: 'snapshot', action: 'created', snapshot });
+      expect(plan.base).toBeUndefined();
+      expect(plan.note).toBe(
+        '`db`: restored from snapshot `prod-2026-12` (sanitized, masked, registered 2026-12-01) (db:snapshot)',
+      );
+    });
+
+    it('replaces a branched database when the label asks for the snapshot', () => {
+      const current = { mode: 'branch' as const, baseSha: base.sha };
+      const plan = planDatabase({ ...common, labelled: 'snapshot', snapshot, current, base });
+      expect(plan).toMatchObject({ mode: 'snapshot', action: 'reset', snapshot });
+      expect(plan.note).toMatch(/replaced with snapshot `prod-2026-12`/);
+    });
+
+    it('keeps a restored database across pushes, saying where it came from', () => {
+      const current = { mode: 'snapshot' as const, snapshot: 'prod-2026-11' };
+      const plan = planDatabase({ ...common, labelled: 'snapshot', snapshot, current });
+      expect(plan).toMatchObject({ mode: 'snapshot', action: 'kept' });
+      expect(plan.note).toBe(
+        '`db`: data kept (db:snapshot, restored from snapshot `prod-2026-11`)',
+      );
+    });
+
+    it('takes the operator’s default mode when no label chooses', () => {
+      expect(planDatabase({ ...common, defaultMode: 'snapshot', snapshot, base })).toMatchObject({
+        mode: 'snapshot',
+        action: 'created',
+      });
+      expect(planDatabase({ ...common, defaultMode: 'fresh', base })).toMatchObject({
+        mode: 'fresh',
+      });
+      // A label still beats the operator's default.
+      expect(
+        planDatabase({ ...common, defaultMode: 'snapshot', labelled: 'branch', snapshot, base }),
+      ).toMatchObject({ mode: 'branch' });
+    });
+  });
 });

@@ -6,10 +6,13 @@
  * - A database that exists keeps its data unless a label asks for a different mode: a new base
  *   state, or a default that changed, never wipes what a PR's reviewers were looking at.
  * - `branch` with no base state yet starts empty, and says how to get one.
+ * - `snapshot` starts empty and the replicate stage restores the chosen registered dump into it
+ *   (then masks it) before any other service starts.
  */
 
-/** The modes Berth builds today; `seed-from-production` is still answered "not yet supported". */
-export type DatabaseStart = 'branch' | 'fresh';
+import type { SnapshotRef } from './snapshot.js';
+
+export type DatabaseStart = 'branch' | 'fresh' | 'snapshot';
 
 /** One captured base: the base environment's database volumes at a base-branch head. */
 export interface BaseStateRef {
@@ -28,6 +31,8 @@ export interface DatabaseRecord {
   mode: DatabaseStart;
   /** For `branch`: the base head it was copied from. */
   baseSha?: string;
+  /** For `snapshot`: the registered snapshot it was restored from. */
+  snapshot?: string;
 }
 
 export type DatabaseAction =
@@ -48,6 +53,8 @@ export interface DatabasePlan {
   action: DatabaseAction;
   /** The base state copied from (branched or restored). */
   base?: BaseStateRef;
+  /** The registered snapshot restored into the new, empty database (`snapshot`). */
+  snapshot?: SnapshotRef;
   /** One line for the PR comment: what happened to the data, and why. */
   note: string;
 }
@@ -61,11 +68,15 @@ export interface DatabaseInput {
   base?: BaseStateRef;
   /** The PR's database as it is, when it exists. */
   current?: DatabaseRecord;
+  /** The operator's default mode for the repository (its settings), used without a label. */
+  defaultMode?: DatabaseStart;
+  /** For `snapshot`: the registered snapshot chosen for the repository (wire stage). */
+  snapshot?: SnapshotRef;
 }
 
 export function planDatabase(input: DatabaseInput): DatabasePlan {
   const { service, labelled, base, current } = input;
-  const wanted: DatabaseStart = labelled ?? (base ? 'branch' : 'fresh');
+  const wanted: DatabaseStart = labelled ?? input.defaultMode ?? (base ? 'branch' : 'fresh');
   const short = (sha: string) => sha.slice(0, 7);
   const noBase = `no base state of ${input.baseBranch} yet, so it started empty (a push to ${input.baseBranch} captures one)`;
 
@@ -75,7 +86,9 @@ export function planDatabase(input: DatabaseInput): DatabasePlan {
     const from =
       current.mode === 'branch' && current.baseSha
         ? `, branched from ${input.baseBranch} at ${short(current.baseSha)}`
-        : '';
+        : current.mode === 'snapshot' && current.snapshot
+          ? `, restored from snapshot \`${current.snapshot}\``
+          : '';
     return {
       service,
       mode: current.mode,
@@ -84,6 +97,17 @@ export function planDatabase(input: DatabaseInput): DatabasePlan {
     };
   }
   const replacing = current !== undefined;
+  const snapshot = input.snapshot;
+  if (wanted === 'snapshot' && snapshot) {
+    const masked = snapshot.masked ? ', masked' : '';
+    return {
+      service,
+      mode: 'snapshot',
+      action: replacing ? 'reset' : 'created',
+      snapshot,
+      note: `\`${service}\`: ${replacing ? 'replaced with' : 'restored from'} snapshot \`${snapshot.name}\` (sanitized${masked}, registered ${snapshot.registeredAt.slice(0, 10)}) (db:snapshot)`,
+    };
+  }
   if (wanted === 'branch' && base) {
     return {
       service,

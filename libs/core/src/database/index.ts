@@ -7,3 +7,18 @@ export {
   type DatabaseStart,
   planDatabase,
 } from './database-mode.js';
+export {
+  chooseSnapshot,
+  engineOfImage,
+  type RegisteredSnapshot,
+  restoreCommand,
+  serverReadyCommand,
+  SNAPSHOT_ENGINES,
+  SNAPSHOT_FORMATS,
+  type SnapshotChoice,
+  type SnapshotEngine,
+  type SnapshotFormat,
+  snapshotCovers,
+  snapshotProblem,
+  type SnapshotRef,
+} from './snapshot.js';

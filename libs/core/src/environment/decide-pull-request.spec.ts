@@ -102,12 +102,10 @@ describe('decide', () => {
   });
 
   it('keeps unknown and unsupported labels as notes', () => {
-    const d = processed(
-      decide(fresh, event({ labels: ['preview:foo', 'db:seed-from-production'] })),
-    );
+    const d = processed(decide(fresh, event({ labels: ['preview:foo', 'preview:frontend-only'] })));
     expect(d.update.labelNotes).toEqual([
       expect.objectContaining({ label: 'preview:foo', kind: 'problem' }),
-      expect.objectContaining({ label: 'db:seed-from-production', kind: 'unsupported' }),
+      expect.objectContaining({ label: 'preview:frontend-only', kind: 'unsupported' }),
     ]);
   });
 

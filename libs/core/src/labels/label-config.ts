@@ -4,8 +4,11 @@
  */
 
 export type PreviewMode = 'full-stack' | 'frontend-only';
-/** `fresh`: empty + migrations + seed; `branch`: clone of a template DB; `seed-from-production`: restore an anonymised dump. */
-export type DatabaseMode = 'fresh' | 'branch' | 'seed-from-production';
+/**
+ * `fresh`: empty + migrations + seed; `branch`: a copy of the repository's base state;
+ * `snapshot`: an operator-registered sanitized dump (`db:seed-from-production` is its alias).
+ */
+export type DatabaseMode = 'fresh' | 'branch' | 'snapshot';
 
 export interface PreviewConfig {
   /** `preview:skip`: no environment for this PR (an existing one is torn down). */
@@ -33,6 +36,7 @@ export const LABEL_OPTIONS = [
   'preview:approved',
   'db:fresh',
   'db:branch',
+  'db:snapshot',
   'db:seed-from-production',
   'ttl',
 ] as const;
@@ -49,6 +53,8 @@ export const SUPPORTED_LABEL_OPTIONS: ReadonlySet<LabelOption> = new Set<LabelOp
   'preview:approved',
   'db:fresh',
   'db:branch',
+  'db:snapshot',
+  'db:seed-from-production',
   'ttl',
 ]);
 

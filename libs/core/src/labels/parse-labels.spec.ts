@@ -50,19 +50,19 @@ describe('parseLabels', () => {
   });
 
   it('reports options not built yet as unsupported, and uses defaults instead of faking them', () => {
-    const { config, problems, unsupported } = parseLabels([
-      'db:seed-from-production',
-      'preview:frontend-only',
-    ]);
+    const { config, problems, unsupported } = parseLabels(['preview:frontend-only']);
     expect(problems).toEqual([]);
-    expect(config.database).toBe('fresh');
-    expect(config.databaseFromLabel).toBe(false);
     expect(config.mode).toBe('full-stack');
-    expect(unsupported.map((u) => u.label)).toEqual([
-      'db:seed-from-production',
-      'preview:frontend-only',
-    ]);
-    expect(unsupported[0]?.message).toMatch(/not yet supported; using db:fresh/);
+    expect(unsupported.map((u) => u.label)).toEqual(['preview:frontend-only']);
+    expect(unsupported[0]?.message).toMatch(/not yet supported; using full-stack/);
+  });
+
+  it('reads db:snapshot, and db:seed-from-production as its older name', () => {
+    for (const label of ['db:snapshot', 'db:seed-from-production']) {
+      const { config, problems, unsupported } = parseLabels([label]);
+      expect(config).toMatchObject({ database: 'snapshot', databaseFromLabel: true });
+      expect([...problems, ...unsupported]).toEqual([]);
+    }
   });
 
   it('reads db:branch, and says when no db label chose the mode', () => {
@@ -105,7 +105,7 @@ describe('parseLabels', () => {
       }
     });
 
-    it('db: fresh beats branch beats seed-from-production', () => {
+    it('db: fresh beats branch beats snapshot (seed-from-production)', () => {
       for (const labels of orders(['db:seed-from-production', 'db:branch', 'db:fresh'])) {
         const { config, problems } = parseLabels(labels, { supported: ALL });
         expect(config.database).toBe('fresh');

@@ -35,11 +35,11 @@ const KNOWN_LIST = `${KNOWN_FLAGS.join(', ')}, ttl:<duration>`;
 /**
  * Conflict resolution is deterministic and independent of label order:
  * - `preview:full-stack` beats `preview:frontend-only` (complete is the product's promise);
- * - among `db:*`, the mode exposing least data wins: fresh, then branch, then seed-from-production;
+ * - among `db:*`, the mode exposing least data wins: fresh, then branch, then snapshot;
  * - among several `ttl:*`, the shortest wins (cost-safe).
  */
 const MODE_PRECEDENCE: readonly PreviewMode[] = ['full-stack', 'frontend-only'];
-const DB_PRECEDENCE: readonly DatabaseMode[] = ['fresh', 'branch', 'seed-from-production'];
+const DB_PRECEDENCE: readonly DatabaseMode[] = ['fresh', 'branch', 'snapshot'];
 
 export function parseLabels(
   labels: readonly string[],
@@ -113,8 +113,12 @@ export function parseLabels(
         break;
       case 'db:fresh':
       case 'db:branch':
+      case 'db:snapshot':
       case 'db:seed-from-production': {
-        const mode = key.slice('db:'.length) as DatabaseMode;
+        // The older name of `db:snapshot`, kept working.
+        const mode = (
+          key === 'db:seed-from-production' ? 'snapshot' : key.slice(3)
+        ) as DatabaseMode;
         if (isSupported(key as LabelOption, label, `using db:${DEFAULT_CONFIG.database}`)) {
           databases.push({ mode, label });
         }

@@ -7,7 +7,7 @@ import { TTL_MAX_MS, TTL_MIN_MS } from '../labels/label-config.js';
 
 export const ACCESS_MODES = ['private', 'public'] as const;
 export type AccessModeSetting = (typeof ACCESS_MODES)[number];
-export const DB_MODES = ['fresh', 'branch', 'seed-from-production'] as const;
+export const DB_MODES = ['fresh', 'branch', 'snapshot'] as const;
 export type DbModeSetting = (typeof DB_MODES)[number];
 /**
  * Ways into a private preview besides a Berth cookie (decision 0013); any one admits a request.
@@ -144,7 +144,13 @@ export const repositorySettingsPatchSchema = z
         `must be at least ${Math.ceil(TTL_MIN_MS / 3_600_000)} (hours)`,
       ),
     ),
-    defaultDbMode: clearable(z.enum(DB_MODES, { error: `must be one of ${DB_MODES.join(', ')}` })),
+    // `seed-from-production` is the older name of `snapshot`.
+    defaultDbMode: clearable(
+      z.preprocess(
+        (v) => (v === 'seed-from-production' ? 'snapshot' : v),
+        z.enum(DB_MODES, { error: `must be one of ${DB_MODES.join(', ')}` }),
+      ),
+    ),
     maxMemoryMb: clearable(whole('MiB', 1_048_576)),
     maxCpus: clearable(positive('CPUs', 1024)),
     maxPids: clearable(whole('processes', 4_194_304)),

@@ -103,7 +103,12 @@ function fromRow(row: Row): RepositorySettings {
     ...optional('composePath', row.composePath),
     ...optional('baseBranch', row.baseBranch),
     ...optional('defaultTtlHours', row.defaultTtlHours),
-    ...optional('defaultDbMode', row.defaultDbMode as RepositorySettings['defaultDbMode'] | null),
+    ...optional(
+      'defaultDbMode',
+      // Stored before `seed-from-production` was renamed `snapshot`.
+      (row.defaultDbMode === 'seed-from-production' ? 'snapshot' : row.defaultDbMode) as
+        RepositorySettings['defaultDbMode'] | null,
+    ),
     ...optional('maxMemoryMb', row.maxMemoryMb),
     ...optional('maxCpus', row.maxCpus),
     ...optional('maxPids', row.maxPids),

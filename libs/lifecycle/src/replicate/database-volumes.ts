@@ -115,7 +115,8 @@ export async function prepareDatabaseVolume(input: {
 
 function record(database: RevisionDatabase, generation: number, copied: boolean): PreparedRecord {
   return {
-    mode: copied ? 'branch' : database.mode,
+    // A snapshot's volume is empty until the restore records it (a failed one is not "kept").
+    mode: copied ? 'branch' : database.mode === 'snapshot' ? 'fresh' : database.mode,
     ...(copied && database.base ? { baseSha: database.base.sha } : {}),
     generation,
   };

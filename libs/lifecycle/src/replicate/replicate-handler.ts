@@ -38,6 +38,12 @@ import type { BaseStates } from './base-states.js';
 import { type DatabaseVolumeOutcome, prepareDatabaseVolume } from './database-volumes.js';
 import { runSeed, type SeedOutcome } from './database-seed.js';
 import {
+  type RestoreOutcome,
+  restorePending,
+  restoreSnapshot,
+  type SnapshotRestoreDeps,
+} from './database-restore.js';
+import {
   admitToHost,
   type HostMemoryAdmission,
   type MemoryAdmissionDetails,
@@ -65,6 +71,8 @@ export interface ReplicateDeps extends PlanOptions {
   secrets?: Pick<PreviewSecrets, 'read'>;
   /** Where the base environment's database is captured after each ready generation (issue 10). */
   baseStates?: BaseStates;
+  /** The registered dumps and SNAPSHOT_DIR (`db:snapshot`); unset: that mode fails. */
+  snapshots?: SnapshotRestoreDeps;
 }
 
 export interface ServiceOutcome {
@@ -107,6 +115,8 @@ export interface ReplicateDetails {
     volumes: DatabaseVolumeOutcome[];
     /** The seed command's run, when the database started empty and declares one. */
     seeded?: SeedOutcome;
+    /** `db:snapshot`: the registered dump restored (and masked) into the new database. */
+    restored?: RestoreOutcome;
     /** The base environment only: the base state captured from this generation. */
     captured?: { sha: string; volumes: string[]; ms: number };
   };
@@ -213,6 +223,47 @@ async function replicate(
   const readiness: Promise<void>[] = [];
   // Probe output and logs can echo the environment's generated credentials.
   const secrets = [...wiringSecrets(wiring), ...secretValues];
+
+  // db:snapshot: the dump goes in (and is masked) while the database runs alone, before the
+  // layers start anything that could read it.
+  let restored: RestoreOutcome | undefined;
+  const firstVolume = database?.volumes[0]?.name;
+  if (
+    database?.snapshot &&
+    databaseService &&
+    firstVolume &&
+    (await restorePending(ledger, environment.id, firstVolume, input.job.generation))
+  ) {
+    await input.assertCurrent();
+    for (const other of Object.values(plan.services)) {
+      if (other !== databaseService) await host.stopContainer(other.container.name);
+    }
+    const row = await ledger.plan({
+      ...owned,
+      kind: 'container',
+      name: databaseService.container.name,
+      metadata: {
+        service: database.service,
+        image: databaseService.container.image,
+        memoryBytes: databaseService.container.limits?.memoryBytes,
+      },
+    });
+    const run = await recorded(ledger, row.id, () => host.runContainer(databaseService.container));
+    await ledger.markCreated(row.id, run.id);
+    restored = await restoreSnapshot({
+      deps: deps.snapshots,
+      host,
+      ledger,
+      environmentId: environment.id,
+      generation: input.job.generation,
+      snapshot: database.snapshot,
+      container: databaseService.container.name,
+      volume: firstVolume,
+      readyTimeoutMs: databaseService.timeoutMs,
+      secrets,
+      logger,
+    });
+  }
   for (const layer of plan.layers) {
     await input.assertCurrent();
     await Promise.all(
@@ -272,7 +323,9 @@ async function replicate(
 
   // An empty database (db:fresh, a reset, the base's first) gets the seed, once everything is up.
   const seeded =
-    database && (database.action === 'created' || database.action === 'reset')
+    database &&
+    database.mode !== 'snapshot' &&
+    (database.action === 'created' || database.action === 'reset')
       ? await runSeed({
           host,
           ledger,
@@ -339,6 +392,7 @@ async function replicate(
             ...(database.base ? { baseSha: database.base.sha } : {}),
             volumes: prepared,
             ...(seeded ? { seeded } : {}),
+            ...(restored ? { restored } : {}),
             ...(captured ? { captured } : {}),
           },
         }

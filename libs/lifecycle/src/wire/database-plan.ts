@@ -3,18 +3,22 @@
 // values must be the base environment's because a copied database holds them.
 
 import {
+  chooseSnapshot,
   type DatabasePlan,
   type DatabaseRecord,
   type DatabaseStart,
+  engineOfImage,
   environmentIdentity,
   isBaseEnvironment,
   planDatabase,
   type PreviewConfig,
   type RevisionWiring,
+  type SnapshotRef,
   storedConfig,
 } from '@berth/core';
 import type { ComposeSpec } from '@berth/core';
-import type { ResourceLedger } from '@berth/db';
+import type { ResourceLedger, SnapshotStore } from '@berth/db';
+import { PermanentStageError } from '../pipeline/stage-handler.js';
 import type { EnvironmentWithRepository } from '../pipeline/stage-handler.js';
 import type { BaseStates } from '../replicate/base-states.js';
 import { stateVolumes } from '../replicate/container-plan.js';
@@ -26,6 +30,10 @@ export interface DatabasePlanDeps {
   ledger: ResourceLedger;
   baseStates?: BaseStates;
   secrets: Pick<PreviewSecrets, 'read'>;
+  /** The operator's registered dumps (`db:snapshot`); unset: that mode is refused. */
+  snapshots?: Pick<SnapshotStore, 'list'>;
+  /** The repository's default mode (its operator settings), used when no label chooses. */
+  defaultMode?: DatabaseStart;
 }
 
 export interface WiredDatabase {
@@ -57,12 +65,10 @@ export async function planRevisionDatabase(
   // The base environment builds its own data: migrations and seed, never a copy of itself. A
   // fork's author is not trusted with what the base holds (anything staff wrote to it): fresh.
   const fork = !base && environment.isFork;
+  // Neither a fork nor the base itself gets a snapshot (fork: untrusted with any data).
   const labelled: DatabaseStart | undefined =
-    base || fork
-      ? 'fresh'
-      : config.databaseFromLabel && config.database !== 'seed-from-production'
-        ? config.database
-        : undefined;
+    base || fork ? 'fresh' : config.databaseFromLabel ? config.database : undefined;
+  const defaultMode = base || fork ? undefined : deps.defaultMode;
   const baseEnvironment =
     base || !deps.baseStates
       ? undefined
@@ -84,9 +90,18 @@ export async function planRevisionDatabase(
           mode: 'fresh',
         });
 
+  const wanted = labelled ?? defaultMode;
+  const keeps = current?.mode === 'snapshot' && (wanted === undefined || wanted === 'snapshot');
+  const snapshot =
+    wanted === 'snapshot' && !keeps
+      ? await chosenSnapshot(deps, environment.repository.fullName, serviceSpec.image)
+      : undefined;
+
   const planned: DatabasePlan = planDatabase({
     service,
     ...(labelled ? { labelled } : {}),
+    ...(defaultMode ? { defaultMode } : {}),
+    ...(snapshot ? { snapshot } : {}),
     baseBranch: environment.baseBranch,
     ...(newest ? { base: newest } : {}),
     ...(current ? { current } : {}),
@@ -113,4 +128,37 @@ export async function planRevisionDatabase(
     }
   }
   return { database: { ...plan, volumes }, inherit };
+}
+
+/**
+ * The registered snapshot this repository restores; a refusal (none registered, none sanitized,
+ * another engine) fails the stage with the reason: reviewers asked for realistic data, an empty
+ * database in its place would mislead them.
+ */
+async function chosenSnapshot(
+  deps: DatabasePlanDeps,
+  repository: string,
+  image: string | undefined,
+): Promise<SnapshotRef> {
+  if (!deps.snapshots) {
+    throw new PermanentStageError(
+      'db:snapshot: this worker has no snapshot registry (SNAPSHOT_DIR is unset); ask the operator to configure one, or use db:branch or db:fresh',
+    );
+  }
+  const choice = chooseSnapshot(
+    await deps.snapshots.list(),
+    repository,
+    image ? engineOfImage(image) : undefined,
+  );
+  if ('refusal' in choice) {
+    throw new PermanentStageError(`${choice.refusal}, or use db:branch or db:fresh`);
+  }
+  const { snapshot } = choice;
+  return {
+    name: snapshot.name,
+    engine: snapshot.engine,
+    format: snapshot.format,
+    registeredAt: snapshot.registeredAt,
+    masked: snapshot.maskSql !== undefined,
+  };
 }

@@ -20,6 +20,7 @@ import {
   RepositorySettingsStore,
   ResourceLedger,
   RevisionStore,
+  type SnapshotStore,
 } from '@berth/db';
 import { ComposeFileError } from '../compose/load-compose.js';
 import {
@@ -53,6 +54,8 @@ export interface WireHandlerDeps extends RevisionSourceDeps {
   repositorySettings?: Pick<RepositorySettingsStore, 'forRepository'>;
   /** Where `db:branch` copies come from (issue 10); unset: every database starts empty. */
   baseStates?: BaseStates;
+  /** The operator's registered dumps (`db:snapshot`); unset: that mode is refused. */
+  snapshots?: Pick<SnapshotStore, 'list'>;
   /** Defaults to a ledger over `prisma`. */
   ledger?: ResourceLedger;
 }
@@ -120,6 +123,8 @@ async function runWire(
     {
       ledger: deps.ledger ?? new ResourceLedger(deps.prisma),
       ...(deps.baseStates ? { baseStates: deps.baseStates } : {}),
+      ...(deps.snapshots ? { snapshots: deps.snapshots } : {}),
+      ...(policy.defaultDbMode ? { defaultMode: policy.defaultDbMode } : {}),
       secrets: deps.secrets,
     },
     environment,

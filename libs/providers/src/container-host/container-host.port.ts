@@ -2,6 +2,8 @@
 // a driver to this port. Every method is idempotent: the lifecycle is at-least-once, so running a
 // step twice must converge on the same resources (DESIGN.md, "The spine").
 
+import type { Readable } from 'node:stream';
+
 /** Labels are plain strings; drivers always add `berth.managed=true` to what they create. */
 export type Labels = Readonly<Record<string, string>>;
 
@@ -234,6 +236,25 @@ export interface ProbeResult {
   output: string;
 }
 
+export interface ExecInput {
+  /** argv, run as the container's user in its working directory. */
+  cmd: readonly string[];
+  /** Streamed to the command's stdin, which is closed at its end. */
+  input: Readable;
+  /** The whole run, input included. */
+  timeoutMs: number;
+}
+
+export interface ExecResult {
+  /** null when it did not finish within the timeout. */
+  exitCode: number | null;
+  /** Combined stdout/stderr, last 8 KiB. */
+  output: string;
+  timedOut: boolean;
+  /** Reading the input failed (it ended early): the reason. */
+  inputError?: string;
+}
+
 export interface ProbeOptions {
   /** How long this one run may take (the healthcheck's `timeout`). */
   timeoutMs: number;
@@ -332,6 +353,12 @@ export interface ContainerHost {
     test: HealthcheckSpec['test'],
     options: ProbeOptions,
   ): Promise<ProbeResult>;
+  /**
+   * Runs a command in a running container with `input` on its stdin (a dump into the database's
+   * own client). Never throws for the command's failure: the exit code says; throws when the
+   * container is not running.
+   */
+  execWithInput(name: string, spec: ExecInput): Promise<ExecResult>;
   containerLogs(name: string, options?: { tail?: number }): Promise<string>;
   /** null when there is no such container. */
   inspectContainer(name: string): Promise<ContainerState | null>;

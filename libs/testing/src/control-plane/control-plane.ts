@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type GitHubEmulator, startGitHubEmulator } from '../github/emulator.js';
@@ -81,6 +81,7 @@ export class ControlPlane {
     const adminToken = randomBytes(24).toString('hex');
     const linkSecret = randomBytes(32).toString('hex');
     const workDir = await mkdtemp(join(tmpdir(), 'berth-cp-'));
+    await mkdir(join(workDir, 'snapshots'));
     const github = await startGitHubEmulator({
       webhook: { url: `http://127.0.0.1:${apiPort}/webhooks/github`, secret: webhookSecret },
       // Test runs share one state store: each plane's repositories are new to Berth.
@@ -106,6 +107,7 @@ export class ControlPlane {
           BERTH_MASTER_KEY: TEST_MASTER_KEY,
           // Share links are minted by the api on demand (`berth share create`, decision 0013).
           PREVIEW_LINK_SECRET: linkSecret,
+          SNAPSHOT_DIR: join(workDir, 'snapshots'),
         },
         apiPort,
       ],
@@ -124,6 +126,7 @@ export class ControlPlane {
           PREVIEW_URL_PORT: String(gatewayPort),
           GITHUB_WRITE_INTERVAL_MS: '0',
           WORK_DIR: workDir,
+          SNAPSHOT_DIR: join(workDir, 'snapshots'),
           // Every repository the emulator serves gets previews (the tests make many owners);
           // the allowlist itself is tested in test/trigger.
           ALLOWED_OWNERS: '*',
@@ -184,6 +187,11 @@ export class ControlPlane {
       throw error;
     }
     return plane;
+  }
+
+  /** SNAPSHOT_DIR of the api and the worker: where a test puts dumps it registers. */
+  get snapshotDir(): string {
+    return join(this.workDir, 'snapshots');
   }
 
   private async waitReady(name: string): Promise<void> {

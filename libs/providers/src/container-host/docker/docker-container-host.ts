@@ -10,6 +10,8 @@ import {
   type ContainerSpec,
   type ContainerState,
   type EnsuredImage,
+  type ExecInput,
+  type ExecResult,
   type HealthcheckSpec,
   type LabelledResources,
   type Labels,
@@ -41,6 +43,7 @@ import * as images from './docker-images.js';
 import { pullImage } from './docker-pull.js';
 import * as resources from './docker-resources.js';
 import { copyVolume } from './docker-volume-copy.js';
+import { execWithInput } from './docker-exec-input.js';
 import { waitForContainer } from './wait-for-container.js';
 
 export interface DockerContainerHostOptions extends DockerClientOptions {
@@ -229,6 +232,10 @@ export class DockerContainerHost implements ContainerHost {
 
   waitForContainer(name: string, options: WaitOptions): Promise<ContainerState> {
     return this.guard(waitForContainer(this.docker, name, options));
+  }
+
+  execWithInput(name: string, spec: ExecInput): Promise<ExecResult> {
+    return this.guard(execWithInput(this.docker, name, spec));
   }
 
   probeHealth(

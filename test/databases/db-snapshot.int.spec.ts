@@ -1,0 +1,202 @@
+// db:snapshot on the shop, through the whole control plane (issue 10): a PR asking for a snapshot
+// is refused, with the reason on the PR, while none is registered for its repository and while
+// the only one is not registered as sanitized. Once a sanitized dump with masking SQL is
+// registered, a push restores it into the PR's own new database, masked before the app starts,
+// and migrations run on top. Berth never connects to the "production" database: the dump is a
+// file in SNAPSHOT_DIR.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { createPrismaClient, type PrismaClient } from '@berth/db';
+import { ControlPlane, type PullRecord, waitFor } from '@berth/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testServices } from '../support/test-services.js';
+import {
+  composeVariablesFile,
+  execIn,
+  serviceContainer,
+  uniqueRepoName,
+} from '../e2e/preview-session.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const owner = 'acme';
+const name = uniqueRepoName();
+const repository = `${owner}/${name}`;
+const suffix = name.slice(-8).replace(/[^a-z0-9]/g, '');
+let plane: ControlPlane;
+let prisma: PrismaClient;
+const opened: PullRecord[] = [];
+
+beforeAll(async () => {
+  const { databaseUrl, redisUrl } = testServices();
+  prisma = createPrismaClient(databaseUrl);
+  plane = await ControlPlane.start({
+    root,
+    databaseUrl,
+    redisUrl,
+    composeVariablesFile: composeVariablesFile(root),
+    logLevel: 'info',
+    echoLogs: process.env['BERTH_E2E_LOGS'] === '1',
+  });
+  await plane.github.createRepository({ owner, name, fromDirectory: `${root}examples/shop` });
+}, 120_000);
+
+afterAll(async () => {
+  for (const pr of opened.filter((p) => p.state === 'open')) {
+    await plane.github.closePullRequest(pr, { merged: false }).catch(() => undefined);
+  }
+  for (const pr of opened) {
+    await plane
+      ?.waitForState(repository, pr.number, 'destroyed', { timeoutMs: 120_000 })
+      .catch(() => undefined);
+  }
+  await prisma?.databaseSnapshot.deleteMany({ where: { repository } });
+  await plane?.stop();
+  await prisma?.$disconnect();
+}, 300_000);
+
+async function sql(pr: number, query: string): Promise<string> {
+  const db = await serviceContainer(repository, pr, 'db');
+  return (
+    await execIn(db.Id, ['psql', '-h', '127.0.0.1', '-U', 'shop', '-d', 'shop', '-Atc', query])
+  ).trim();
+}
+
+function commentMatching(pr: number, pattern: RegExp): Promise<string> {
+  return waitFor(
+    `#${pr}'s comment to match ${pattern}`,
+    async () => {
+      const body = plane.github.comments(repository, pr).at(-1)?.body ?? '';
+      return pattern.test(body) ? body : undefined;
+    },
+    60_000,
+  );
+}
+
+async function register(snapshot: string, body: Record<string, unknown>): Promise<Response> {
+  return fetch(`${plane.apiUrl}/admin/v1/snapshots/${snapshot}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${plane.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ repository, engine: 'postgres', ...body }),
+  });
+}
+
+describe('db:snapshot', { timeout: 600_000 }, () => {
+  let source: PullRecord;
+  let pr: PullRecord;
+  const raw = `raw-${suffix}`;
+  const sanitized = `prod-${suffix}`;
+
+  it('refuses db:snapshot while no snapshot is registered for the repository', async () => {
+    pr = await plane.github.openPullRequest({
+      repo: repository,
+      branch: 'feat/snapshot',
+      title: 'snapshot',
+      labels: ['db:snapshot'],
+    });
+    opened.push(pr);
+    // The "production" data: another preview's database, with personal-looking emails.
+    source = await plane.github.openPullRequest({
+      repo: repository,
+      branch: 'feat/source',
+      title: 'source',
+      labels: ['db:fresh'],
+    });
+    opened.push(source);
+    await plane.waitForState(repository, pr.number, 'failed', { timeoutMs: 300_000 });
+    const comment = await commentMatching(pr.number, /no snapshot is registered/);
+    expect(comment).toContain(`db:snapshot: no snapshot is registered for ${repository}`);
+    expect(comment).toContain('berth snapshot add');
+  });
+
+  it('refuses a snapshot that is not registered as sanitized', async () => {
+    await plane.waitForState(repository, source.number, 'ready', { timeoutMs: 300_000 });
+    await sql(
+      source.number,
+      "INSERT INTO orders (item, quantity, email) VALUES ('lamp', 1, 'alice@real.example'), ('desk', 2, 'bob@real.example')",
+    );
+    const db = await serviceContainer(repository, source.number, 'db');
+    const dump = await execIn(db.Id, [
+      'pg_dump',
+      '-h',
+      '127.0.0.1',
+      '-U',
+      'shop',
+      '-d',
+      'shop',
+      '--no-owner',
+      '--no-privileges',
+    ]);
+    expect(dump).toContain('alice@real.example');
+    await writeFile(join(plane.snapshotDir, 'shop.sql.gz'), gzipSync(dump));
+
+    // The api checks the file is there and names the field when it is not.
+    const missing = await register(raw, {
+      format: 'sql.gz',
+      file: 'nope.sql.gz',
+      sanitized: false,
+    });
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toMatch(/file: nope\.sql\.gz is not a file in SNAPSHOT_DIR/);
+    const unsanitized = await register(raw, {
+      format: 'sql.gz',
+      file: 'shop.sql.gz',
+      sanitized: false,
+    });
+    expect(unsanitized.status, await unsanitized.text()).toBe(200);
+
+    await plane.github.pushToPullRequest(pr, { 'changes/one.md': 'one\n' });
+    await plane.waitForState(repository, pr.number, 'failed', {
+      generation: 2,
+      timeoutMs: 300_000,
+    });
+    const comment = await commentMatching(pr.number, /not registered as sanitized/);
+    expect(comment).toContain(`\`${raw}\` is not registered as sanitized`);
+  });
+
+  it('restores the newest sanitized snapshot, masked before the app sees it', async () => {
+    const res = await register(sanitized, {
+      format: 'sql.gz',
+      file: 'shop.sql.gz',
+      sanitized: true,
+      maskSql: "UPDATE orders SET email = 'user' || id || '@masked.test';",
+    });
+    expect(res.status, await res.text()).toBe(200);
+
+    await plane.github.pushToPullRequest(pr, { 'changes/two.md': 'two\n' });
+    await plane.waitForState(repository, pr.number, 'ready', { generation: 3, timeoutMs: 300_000 });
+    // Migrations ran on top (the api is up, and it needs the migrated schema); the data is the
+    // source's, masked.
+    expect(await sql(pr.number, 'SELECT item FROM orders ORDER BY id')).toBe('lamp\ndesk');
+    expect(
+      await sql(pr.number, "SELECT count(*) FROM orders WHERE email LIKE '%@real.example'"),
+    ).toBe('0');
+    expect(await sql(pr.number, 'SELECT email FROM orders ORDER BY id LIMIT 1')).toMatch(
+      /^user\d+@masked\.test$/,
+    );
+    const comment = await commentMatching(pr.number, /✅/);
+    expect(comment).toMatch(
+      new RegExp(`restored from snapshot \`${sanitized}\` \\(sanitized, masked`),
+    );
+    // The source was never touched.
+    expect(
+      await sql(source.number, "SELECT count(*) FROM orders WHERE email LIKE '%@real.example'"),
+    ).toBe('2');
+  });
+
+  it('keeps the restored data across a push, and writes stay the PR’s own', async () => {
+    await sql(
+      pr.number,
+      "INSERT INTO orders (item, quantity, email) VALUES ('chair', 1, 'c@x.test')",
+    );
+    await plane.github.pushToPullRequest(pr, { 'changes/three.md': 'three\n' });
+    await plane.waitForState(repository, pr.number, 'ready', { generation: 4, timeoutMs: 300_000 });
+    expect(await sql(pr.number, 'SELECT item FROM orders ORDER BY id')).toBe('lamp\ndesk\nchair');
+    const comment = await commentMatching(pr.number, /✅[\s\S]*generation 4 · Berth/);
+    expect(comment).toMatch(
+      new RegExp(`data kept \\(db:snapshot, restored from snapshot \`${sanitized}\`\\)`),
+    );
+    expect(await sql(source.number, 'SELECT item FROM orders ORDER BY id')).toBe('lamp\ndesk');
+  });
+});
