@@ -50,6 +50,8 @@ async function appEnv(app: 'api' | 'worker' | 'gateway') {
         // once instead of hanging on a network this machine does not have.
         QUEUE_PREFIX: `berth-boot-${randomBytes(4).toString('hex')}`,
         GITHUB_API_URL: 'http://127.0.0.1:9',
+        // A shared engine: no scheduled reconciler (decision 0018).
+        RECONCILE_INTERVAL_S: '0',
       },
       ops: port,
     };
@@ -92,6 +94,8 @@ describe.each(['api', 'worker', 'gateway'] as const)('%s process', (app) => {
       /berth_http_requests_total\{.*route="\/readyz".*status="200".*\} 1/,
     );
     expect(metrics.body).toContain('berth_process_cpu_seconds_total');
+    // The worker's sweep role runs the reconciler (decision 0018), here on demand only.
+    if (app === 'worker') expect(metrics.body).toContain('berth_reconcile_runs_total');
 
     // Every stdout line is one JSON object carrying level, time and service.
     const lines = proc.stdout().trim().split('\n');

@@ -159,6 +159,9 @@ beforeAll(async () => {
     BERTH_ETC_DIR: envDir,
     BERTH_SNAPSHOT_DIR: envDir,
     DOCKER_HOST_NAME: project,
+    // The engine is shared with other runs, whose environments this plane's database does not
+    // know: no scheduled reconciler (decision 0018), or it would take their objects for orphans.
+    RECONCILE_INTERVAL_S: '0',
     LOG_LEVEL: 'info',
   };
   await writeFile(

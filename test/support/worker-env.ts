@@ -22,6 +22,9 @@ export async function workerEnv(
     QUEUE_PREFIX: `berth-spawned-${randomBytes(4).toString('hex')}`,
     // No internet here: a GitHub call must fail at once, never hang the worker's shutdown.
     GITHUB_API_URL: 'http://127.0.0.1:9',
+    // The engine is shared with other runs whose environments live in other databases: no
+    // scheduled reconciler (decision 0018), or it would take their objects for orphans.
+    RECONCILE_INTERVAL_S: '0',
     ...extra,
   };
 }

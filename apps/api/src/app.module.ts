@@ -5,6 +5,7 @@ import { PostgresSecretStore } from '@berth/db';
 import { GitHubAppCredentials, type Stores } from '@berth/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AdminTokenGuard } from './admin/admin-token.guard.js';
+import { ReconcileAdminController } from './admin/reconcile.controller.js';
 import { RepositoriesAdminController } from './admin/repositories.controller.js';
 import { SecretsAdminController } from './admin/secrets.controller.js';
 import { SessionsAdminController } from './admin/sessions.controller.js';
@@ -46,6 +47,7 @@ export class ApiModule {
         WebhooksController,
         EnvironmentsController,
         RepositoriesAdminController,
+        ReconcileAdminController,
         SecretsAdminController,
         SessionsAdminController,
         SnapshotsAdminController,

@@ -26,6 +26,7 @@ import {
 import { githubReportingSettings } from './github-reporting-settings.js';
 import { imageSettings } from './image-settings.js';
 import { runtimeSettings } from './runtime-settings.js';
+import { maintenanceSettings } from './maintenance-settings.js';
 import { previousMasterKeys, secretSettings } from './secret-settings.js';
 import { dnsSettings, dnsSource } from './dns-settings.js';
 import { ssoSettings } from './sso-settings.js';
@@ -270,6 +271,7 @@ const workerFields = z.object({
   ...subnets,
   ...imageSettings,
   ...runtimeSettings,
+  ...maintenanceSettings,
   ...githubApp,
   ...githubReportingSettings,
   ...secretSettings,

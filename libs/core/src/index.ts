@@ -17,3 +17,4 @@ export * from './images/index.js';
 export * from './resources/index.js';
 export * from './dns/index.js';
 export * from './database/index.js';
+export * from './reconcile/index.js';

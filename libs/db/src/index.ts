@@ -60,6 +60,13 @@ export { LifecycleEventStore } from './events/lifecycle-event-store.js';
 export { type PlannedResource, ResourceLedger } from './ledger/resource-ledger.js';
 export { type SubnetClaim, SubnetLedger } from './ledger/subnet-ledger.js';
 export {
+  type ReconciledKind,
+  type ReconcileEnvironmentRow,
+  type ReconcileNote,
+  ReconcileQueries,
+  type ReconcileRow,
+} from './ledger/reconcile-queries.js';
+export {
   type AdmissionFacts,
   type AdmissionWaitRow,
   HostMemoryLedger,

@@ -38,7 +38,7 @@ export {
 export { containerEndpoint, type EnvironmentRef } from './replicate/container-endpoint.js';
 export { BASE_STATES_KEPT, BaseStates } from './replicate/base-states.js';
 export { BASELINE_CAPABILITIES, replicatePlan } from './replicate/container-plan.js';
-export { SubnetLedger } from '@berth/db';
+export { ReconcileQueries, SubnetLedger } from '@berth/db';
 export { SubnetAllocator, SubnetPoolExhaustedError } from './replicate/subnet-allocator.js';
 export {
   createTeardownHandler,
@@ -64,3 +64,11 @@ export {
   type SweepResult,
 } from './converge/convergence-sweep.js';
 export * from './verify/index.js';
+export {
+  Reconciler,
+  type ReconcileFailure,
+  type ReconcileInventory,
+  type ReconcilerDeps,
+  type ReconcileReport,
+  summary as reconcileSummary,
+} from './reconcile/reconciler.js';

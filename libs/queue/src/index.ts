@@ -27,3 +27,14 @@ export {
   type StageJobData,
 } from './lifecycle-queue.js';
 export { redisLock, type ShortLock } from './redis-lock.js';
+export {
+  createMaintenanceQueue,
+  MAINTENANCE_JOB_OPTIONS,
+  type MaintenanceJobName,
+  type MaintenanceQueue,
+  maintenanceQueueName,
+  RECONCILE_SCHEDULER_ID,
+  type ReconcileJobData,
+  requestReconcile,
+  scheduleReconcile,
+} from './maintenance-queue.js';

@@ -68,6 +68,7 @@ import { registerWorkerMetrics } from './worker-metrics.js';
 import { checkSubnetPool } from './subnet-pool-check.js';
 import { previewSecrets } from './preview-secrets.js';
 import { previewDns } from './preview-dns.js';
+import { startReconcile } from './reconcile.js';
 
 /** Pull requests whose deliveries one worker processes at once. */
 export const INBOX_CONCURRENCY = 4;
@@ -348,6 +349,18 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
   const sweepTimer = roles.has('sweep')
     ? setInterval(() => void sweep.sweep().catch(() => undefined), SWEEP_EVERY_MS)
     : undefined;
+  // The reconciler (zero orphans, decision 0018): on this host's maintenance queue, scheduled
+  // every RECONCILE_INTERVAL_S and run on demand by POST /admin/v1/reconcile.
+  const reconcile = roles.has('sweep')
+    ? startReconcile({
+        config,
+        prisma,
+        redis,
+        containerHost,
+        lock,
+        logger: logger.child({ component: 'reconcile' }),
+      })
+    : undefined;
   logger.info({ roles: [...roles] }, 'worker roles');
   const checks: ReadinessCheck[] = [
     { name: 'docker', check: () => containerHost.ping() },
@@ -360,12 +373,14 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
       outbox,
       worker,
       admission: hostMemory.ledger,
+      ...(reconcile ? { reconcile: reconcile.metrics } : {}),
     }),
     // Bounded step by step (about 6 s at worst): run-service gives the whole process 10 s.
     close: async () => {
       clearInterval(sweepTimer);
-      await shutdownStep(logger, 'inbox, outbox relay and LISTEN', 1_500, () =>
-        Promise.all([inboxProcessor.stop(), relay.stop(), listener.close()]),
+      if (reconcile) await shutdownStep(logger, 'reconciler', 1_500, () => reconcile.close());
+      await shutdownStep(logger, 'inbox, outbox relay, LISTEN and reconciler', 1_500, () =>
+        Promise.all([inboxProcessor.stop(), relay.stop(), listener.close(), reconcile?.close()]),
       );
       // Give running stages a moment, then stop without them: a stage cut off here stalls and
       // another worker re-runs it (handlers are safe to run twice; the lease expires).

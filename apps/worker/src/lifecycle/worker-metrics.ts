@@ -2,6 +2,7 @@ import type { HostMemoryLedger, Outbox, WebhookInbox } from '@berth/db';
 import type { LifecycleJobData, LifecycleJobName } from '@berth/queue';
 import type { Worker } from 'bullmq';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { ReconcileMetrics } from './reconcile-metrics.js';
 
 export interface WorkerMetricSources {
   inbox: WebhookInbox;
@@ -10,6 +11,8 @@ export interface WorkerMetricSources {
   worker: Worker<LifecycleJobData, unknown, LifecycleJobName> | undefined;
   /** The host's memory line (environments queued for admission). */
   admission?: Pick<HostMemoryLedger, 'waiting' | 'host'>;
+  /** The reconciler's runs, on workers with the `sweep` role. */
+  reconcile?: Pick<ReconcileMetrics, 'register'>;
 }
 
 /**
@@ -67,5 +70,6 @@ export function registerWorkerMetrics(sources: WorkerMetricSources) {
       registers: [registry],
     });
     sources.worker?.on('failed', (job) => failures.inc({ name: job?.name ?? 'unknown' }));
+    sources.reconcile?.register(registry);
   };
 }

@@ -281,6 +281,8 @@ export interface ListedContainer {
   image: string;
   state: string;
   labels: Labels;
+  /** When the engine created it (ISO 8601, whole seconds): the reconciler's grace period. */
+  createdAt?: string;
 }
 
 export interface ListedNetwork {
@@ -289,11 +291,26 @@ export interface ListedNetwork {
   labels: Labels;
   /** IPAM subnets (CIDR), IPv4 and IPv6 alike. */
   subnets: string[];
+  /** When the engine created it (ISO 8601). */
+  createdAt?: string;
 }
 
 export interface ListedVolume {
   name: string;
   labels: Labels;
+  /** When the engine created it (ISO 8601); absent when the volume driver does not say. */
+  createdAt?: string;
+}
+
+export interface ListedImage {
+  /** Image id (sha256:…). */
+  id: string;
+  /** `repo:tag` references; empty for an untagged (dangling) image. */
+  tags: string[];
+  labels: Labels;
+  /** When it was built (ISO 8601, whole seconds). */
+  createdAt?: string;
+  sizeBytes: number;
 }
 
 export interface LabelledResources {
@@ -374,6 +391,8 @@ export interface ContainerHost {
 
   /** Everything on this host carrying all the given labels (teardown, reconciler). */
   listByLabels(labels: Labels): Promise<LabelledResources>;
+  /** Images on this host carrying all the given labels (built images carry Berth's). */
+  listImagesByLabels(labels: Labels): Promise<ListedImage[]>;
   /** Every network on the host, Berth's or not (the subnet pool's startup check). */
   listNetworks(): Promise<ListedNetwork[]>;
 }

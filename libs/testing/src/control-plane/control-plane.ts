@@ -134,6 +134,10 @@ export class ControlPlane {
           // `local`, many never torn down: no commitment, so a run's leftovers cannot hold up a
           // later spec. Admission has its own specs (a test passes appEnv to set one).
           HOST_MEMORY_COMMIT_MB: String(1024 * 1024 * 1024),
+          // Planes share one engine with other test runs and the demo, whose environments live in
+          // other databases: a scheduled reconciler here would take their objects for orphans.
+          // On demand only (POST /admin/v1/reconcile); a test passes appEnv to schedule it.
+          RECONCILE_INTERVAL_S: '0',
           ...(options.composeVariablesFile
             ? {
                 COMPOSE_VARIABLES_FILE: options.composeVariablesFile,

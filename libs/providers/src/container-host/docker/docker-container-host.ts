@@ -15,6 +15,7 @@ import {
   type HealthcheckSpec,
   type LabelledResources,
   type Labels,
+  type ListedImage,
   type ListedNetwork,
   type NetworkRef,
   type NetworkSpec,
@@ -269,6 +270,10 @@ export class DockerContainerHost implements ContainerHost {
 
   listByLabels(labels: Labels): Promise<LabelledResources> {
     return this.guard(resources.listByLabels(this.docker, labels));
+  }
+
+  listImagesByLabels(labels: Labels): Promise<ListedImage[]> {
+    return this.guard(resources.listImagesByLabels(this.docker, labels));
   }
 
   listNetworks(): Promise<ListedNetwork[]> {

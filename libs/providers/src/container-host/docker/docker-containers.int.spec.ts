@@ -264,6 +264,12 @@ describe('inventory and removal', () => {
       expect.arrayContaining([env.name('db'), env.name('healthy'), env.name('probe')]),
     );
     for (const c of found.containers) expect(c.labels['berth.env']).toBe(env.id);
+    // Creation times, for the reconciler's grace period: all made by this file, minutes ago.
+    for (const made of [...found.containers, ...found.networks, ...found.volumes]) {
+      const age = Date.now() - Date.parse(made.createdAt ?? '');
+      expect(age, made.name).toBeGreaterThanOrEqual(-5_000);
+      expect(age, made.name).toBeLessThan(30 * 60_000);
+    }
     const other = await env.host.listByLabels({ 'berth.env': `${env.id}-other` });
     expect(other).toEqual({ containers: [], networks: [], volumes: [] });
 

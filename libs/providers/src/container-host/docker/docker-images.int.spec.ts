@@ -86,6 +86,22 @@ describe('images', () => {
 
     const inspect = await env.host.docker.getImage(tag).inspect();
     expect(inspect.Config.Labels).toMatchObject({ 'berth.managed': 'true', 'berth.env': env.id });
+    // The reconciler's image inventory: by label, with the tag, size and build time.
+    const listed = await env.host.listImagesByLabels({
+      'berth.env': env.id,
+      'berth.managed': 'true',
+    });
+    expect(listed).toEqual([
+      {
+        id: first.id,
+        tags: [tag],
+        labels: expect.objectContaining({ 'berth.env': env.id }),
+        sizeBytes: expect.any(Number),
+        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      },
+    ]);
+    expect(Date.now() - Date.parse(listed[0]!.createdAt!)).toBeLessThan(10 * 60_000);
+    expect(await env.host.listImagesByLabels({ 'berth.env': `${env.id}-other` })).toEqual([]);
 
     lines.length = 0;
     const second = await env.host.ensureImage(spec);

@@ -9,6 +9,7 @@ import {
 import {
   type LabelledResources,
   type Labels,
+  type ListedImage,
   type ListedNetwork,
   type NetworkRef,
   type NetworkSpec,
@@ -140,12 +141,30 @@ export async function removeVolume(docker: Docker, name: string): Promise<void> 
   }
 }
 
-export async function listByLabels(docker: Docker, labels: Labels): Promise<LabelledResources> {
+function labelFilters(labels: Labels): { label: string[] } {
   const selector = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
   if (!selector.length) {
-    throw new Error('listByLabels needs at least one label, e.g. { "berth.managed": "true" }');
+    throw new Error('listing by labels needs at least one label, e.g. { "berth.managed": "true" }');
   }
-  const filters = { label: selector };
+  return { label: selector };
+}
+
+/** The engine reports containers' and images' creation in Unix seconds. */
+function fromUnixSeconds(seconds: number | undefined): string | undefined {
+  return typeof seconds === 'number' && seconds > 0
+    ? new Date(seconds * 1000).toISOString()
+    : undefined;
+}
+
+/** Networks and volumes carry an RFC 3339 time (nanoseconds, any offset). */
+function fromEngineTime(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value.replace(/(\.\d{3})\d+/, '$1'));
+  return Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : undefined;
+}
+
+export async function listByLabels(docker: Docker, labels: Labels): Promise<LabelledResources> {
+  const filters = labelFilters(labels);
   const [containers, networks, volumes] = await Promise.all([
     docker.listContainers({ all: true, filters }),
     docker.listNetworks({ filters }),
@@ -158,10 +177,30 @@ export async function listByLabels(docker: Docker, labels: Labels): Promise<Labe
       image: c.Image,
       state: c.State,
       labels: c.Labels ?? {},
+      ...optional('createdAt', fromUnixSeconds(c.Created)),
     })),
     networks: networks.map(toListedNetwork),
-    volumes: (volumes.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} })),
+    volumes: (volumes.Volumes ?? []).map((v) => ({
+      name: v.Name,
+      labels: v.Labels ?? {},
+      ...optional('createdAt', fromEngineTime((v as { CreatedAt?: string }).CreatedAt)),
+    })),
   };
+}
+
+export async function listImagesByLabels(docker: Docker, labels: Labels): Promise<ListedImage[]> {
+  const images = await docker.listImages({ all: false, filters: labelFilters(labels) });
+  return images.map((i) => ({
+    id: i.Id,
+    tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+    labels: i.Labels ?? {},
+    sizeBytes: i.Size,
+    ...optional('createdAt', fromUnixSeconds(i.Created)),
+  }));
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
 }
 
 export async function listNetworks(docker: Docker): Promise<ListedNetwork[]> {
@@ -169,7 +208,13 @@ export async function listNetworks(docker: Docker): Promise<ListedNetwork[]> {
 }
 
 function toListedNetwork(n: Docker.NetworkInspectInfo): ListedNetwork {
-  return { id: n.Id, name: n.Name, labels: n.Labels ?? {}, subnets: subnetsOf(n) };
+  return {
+    id: n.Id,
+    name: n.Name,
+    labels: n.Labels ?? {},
+    subnets: subnetsOf(n),
+    ...optional('createdAt', fromEngineTime(n.Created)),
+  };
 }
 
 /**

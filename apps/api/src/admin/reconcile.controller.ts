@@ -1,0 +1,186 @@
+import type { ApiConfig } from '@berth/config';
+import {
+  createMaintenanceQueue,
+  type MaintenanceQueue,
+  type ReconcileJobData,
+  requestReconcile,
+} from '@berth/queue';
+import type { Stores } from '@berth/runtime';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  type OnModuleDestroy,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { Job } from 'bullmq';
+import { API_CONFIG, STORES } from '../tokens.js';
+import { AdminTokenGuard } from './admin-token.guard.js';
+
+/** Same rule as the worker's DOCKER_HOST_NAME. */
+const HOST = /^[a-z0-9][a-z0-9.-]{0,62}$/;
+const DEFAULT_WAIT_S = 60;
+const POLL_MS = 200;
+
+/** One run as the api shows it: the worker's report once it finished. */
+export interface ReconcileRunView {
+  jobId: string;
+  host: string;
+  dryRun: boolean;
+  requestedBy: string;
+  state: string;
+  requestedAt: string;
+  finishedAt: string | null;
+  /** The reconciler's report (ReconcileReport in @berth/lifecycle) once the run completed. */
+  report: unknown;
+  error: string | null;
+}
+
+interface ResponseLike {
+  status(code: number): unknown;
+}
+
+/**
+ * The reconciler on demand (decision 0018). The api never touches Docker: it puts a run on the
+ * Docker host's maintenance queue, where a worker with the `sweep` role does it, and waits for
+ * the report. `GET /admin/v1/reconcile` is a dry run (nothing changes); `POST` removes the
+ * orphans it lists. A run that takes longer than `wait` seconds answers 202 with its job id;
+ * `GET /admin/v1/reconcile/runs/:id` shows it later, `GET /admin/v1/reconcile/runs` the recent
+ * runs (scheduled ones too).
+ */
+@Controller('admin/v1/reconcile')
+@UseGuards(AdminTokenGuard)
+export class ReconcileAdminController implements OnModuleDestroy {
+  private readonly queues = new Map<string, MaintenanceQueue>();
+
+  constructor(
+    @Inject(STORES) private readonly stores: Stores,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  @Get()
+  dryRun(
+    @Query('host') host: string | undefined,
+    @Query('wait') wait: string | undefined,
+    @Res({ passthrough: true }) response: ResponseLike,
+  ): Promise<ReconcileRunView> {
+    return this.request(host, wait, true, response);
+  }
+
+  @Post()
+  @HttpCode(200)
+  run(
+    @Query('host') host: string | undefined,
+    @Query('wait') wait: string | undefined,
+    @Res({ passthrough: true }) response: ResponseLike,
+  ): Promise<ReconcileRunView> {
+    return this.request(host, wait, false, response);
+  }
+
+  @Get('runs')
+  async runs(@Query('host') host: string | undefined): Promise<{ runs: ReconcileRunView[] }> {
+    const queue = this.queue(host);
+    const jobs = await queue.getJobs(['active', 'waiting', 'completed', 'failed'], 0, 19);
+    const views = await Promise.all(jobs.map((job) => view(queue, job)));
+    views.sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
+    return { runs: views };
+  }
+
+  @Get('runs/:id')
+  async runById(
+    @Param('id') id: string,
+    @Query('host') host: string | undefined,
+  ): Promise<ReconcileRunView> {
+    const queue = this.queue(host);
+    const job = await Job.fromId<ReconcileJobData, unknown, 'reconcile'>(queue, id);
+    if (!job) throw new NotFoundException(`no reconcile run ${id} on host ${queue.name}`);
+    return view(queue, job);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    // The queues share the api's Redis connection, which the stores close.
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+  }
+
+  private async request(
+    host: string | undefined,
+    wait: string | undefined,
+    dryRun: boolean,
+    response: ResponseLike,
+  ): Promise<ReconcileRunView> {
+    const waitS = wait === undefined ? DEFAULT_WAIT_S : Number(wait);
+    if (!Number.isInteger(waitS) || waitS < 0 || waitS > 300) {
+      throw new BadRequestException('wait must be a whole number of seconds from 0 to 300');
+    }
+    const queue = this.queue(host);
+    const id = await requestReconcile(queue, { dryRun, requestedBy: 'admin' });
+    const deadline = Date.now() + waitS * 1000;
+    for (;;) {
+      const job = await Job.fromId<ReconcileJobData, unknown, 'reconcile'>(queue, id);
+      const current = job ? await view(queue, job) : undefined;
+      if (current && (current.state === 'completed' || current.state === 'failed')) return current;
+      if (Date.now() >= deadline) {
+        response.status(202);
+        return (
+          current ?? {
+            jobId: id,
+            host: hostOf(queue),
+            dryRun,
+            requestedBy: 'admin',
+            state: 'unknown',
+            requestedAt: new Date().toISOString(),
+            finishedAt: null,
+            report: null,
+            error: null,
+          }
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  private queue(host: string | undefined): MaintenanceQueue {
+    const name = host ?? 'local';
+    if (!HOST.test(name)) {
+      throw new BadRequestException(
+        'host must be a Docker host name as the worker records it (DOCKER_HOST_NAME), e.g. local',
+      );
+    }
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = createMaintenanceQueue(this.stores.redis, this.config.QUEUE_PREFIX, name);
+      queue.on('error', () => undefined);
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+}
+
+function hostOf(queue: MaintenanceQueue): string {
+  return queue.name.replace(/^maintenance-/, '');
+}
+
+async function view(
+  queue: MaintenanceQueue,
+  job: Job<ReconcileJobData, unknown, 'reconcile'>,
+): Promise<ReconcileRunView> {
+  const state = await job.getState();
+  return {
+    jobId: job.id ?? '',
+    host: hostOf(queue),
+    dryRun: job.data.dryRun,
+    requestedBy: job.data.requestedBy,
+    state,
+    requestedAt: new Date(job.timestamp).toISOString(),
+    finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+    report: state === 'completed' ? (job.returnvalue ?? null) : null,
+    error: state === 'failed' ? (job.failedReason ?? 'failed') : null,
+  };
+}

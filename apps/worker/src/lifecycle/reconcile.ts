@@ -1,0 +1,99 @@
+import type { WorkerConfig } from '@berth/config';
+import { ReconcileQueries, Reconciler, type ReconcileReport } from '@berth/lifecycle';
+import type { PrismaClient } from '@berth/db';
+import type { ContainerHost, Labels } from '@berth/providers';
+import {
+  closeRedis,
+  createMaintenanceQueue,
+  createRedis,
+  maintenanceQueueName,
+  type MaintenanceJobName,
+  type ReconcileJobData,
+  scheduleReconcile,
+  type ShortLock,
+} from '@berth/queue';
+import { type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { ReconcileMetrics } from './reconcile-metrics.js';
+
+export interface ReconcileDeps {
+  config: Pick<
+    WorkerConfig,
+    'REDIS_URL' | 'QUEUE_PREFIX' | 'DOCKER_HOST_NAME' | 'RECONCILE_INTERVAL_S' | 'RECONCILE_GRACE_S'
+  >;
+  prisma: PrismaClient;
+  redis: Redis;
+  containerHost: ContainerHost;
+  lock: ShortLock;
+  logger: Logger;
+  /** Tests on a shared engine: only objects carrying these labels too (see ReconcilerDeps). */
+  scope?: Labels;
+}
+
+/**
+ * The reconciler on a worker with the `sweep` role: a BullMQ consumer of this Docker host's
+ * maintenance queue (one run at a time here; the Redis lock makes it one per host across
+ * workers) and the job scheduler that enqueues a run every RECONCILE_INTERVAL_S.
+ */
+export function startReconcile(deps: ReconcileDeps) {
+  const { config, logger } = deps;
+  const metrics = new ReconcileMetrics();
+  const reconciler = new Reconciler({
+    host: deps.containerHost,
+    queries: new ReconcileQueries(deps.prisma, config.DOCKER_HOST_NAME),
+    graceMs: config.RECONCILE_GRACE_S * 1000,
+    lock: deps.lock,
+    ...(deps.scope ? { scope: deps.scope } : {}),
+    logger,
+    onReport: (report) => metrics.record(report),
+  });
+  const queue = createMaintenanceQueue(deps.redis, config.QUEUE_PREFIX, config.DOCKER_HOST_NAME);
+  queue.on('error', (error) => logger.warn({ err: error }, 'maintenance queue error'));
+  // Not awaited: a Redis that is down at boot must not hold the worker's start (it reports
+  // unready instead); the scheduler is upserted once Redis answers, retried every 30 s.
+  let retry: NodeJS.Timeout | undefined;
+  const schedule = (): void => {
+    scheduleReconcile(queue, config.RECONCILE_INTERVAL_S).catch((error: unknown) => {
+      logger.warn({ err: error }, 'could not schedule the reconciler; retrying in 30 s');
+      retry = setTimeout(schedule, 30_000);
+    });
+  };
+  schedule();
+  // BullMQ workers block on their connection: never share it.
+  const connection = createRedis(config.REDIS_URL, 'berth-worker-maintenance');
+  const worker = new Worker<ReconcileJobData, ReconcileReport, MaintenanceJobName>(
+    maintenanceQueueName(config.DOCKER_HOST_NAME),
+    async (job: Job<ReconcileJobData, ReconcileReport, MaintenanceJobName>) => {
+      try {
+        return await reconciler.run({ dryRun: job.data.dryRun });
+      } catch (error) {
+        metrics.recordError(job.data.dryRun);
+        throw error;
+      }
+    },
+    { connection, prefix: config.QUEUE_PREFIX, concurrency: 1 },
+  );
+  worker.on('failed', (job, error) =>
+    logger.error({ jobId: job?.id, err: error }, 'reconcile run failed'),
+  );
+  worker.on('error', (error) => logger.error({ err: error }, 'maintenance worker error'));
+  logger.info(
+    {
+      host: config.DOCKER_HOST_NAME,
+      intervalS: config.RECONCILE_INTERVAL_S,
+      graceS: config.RECONCILE_GRACE_S,
+    },
+    config.RECONCILE_INTERVAL_S > 0 ? 'reconciler scheduled' : 'reconciler on demand only',
+  );
+  return {
+    reconciler,
+    metrics,
+    close: async () => {
+      clearTimeout(retry);
+      await worker.close();
+      await queue.close();
+      await closeRedis(connection);
+    },
+  };
+}

@@ -1,0 +1,380 @@
+// The reconciler (issue 11, "zero orphans"): observe what one Docker host holds under Berth's
+// marks and what the ledger records there → compare (reconcilePlan in @berth/core) → remove what
+// no live environment owns and mark stale rows deleted → record every act in the ledger and the
+// run in a report. A dry run stops after the compare and reports the same plan.
+// docs/decisions/0018-reconciler.md.
+
+import {
+  type ImageInventory,
+  imageInventory,
+  LABEL_ENV,
+  LABEL_MANAGED,
+  ownerStatus,
+  type PlannedRemoval,
+  type ReconcileEnvironment,
+  type ReconcileKind,
+  type ReconcileObject,
+  type ReconcilePlan,
+  reconcilePlan,
+  RECONCILE_ORDER,
+  type StaleRow,
+} from '@berth/core';
+import type { ReconcileQueries, ReconcileRow } from '@berth/db';
+import type { ContainerHost, Labels, LabelledResources } from '@berth/providers';
+import type { ShortLock } from '@berth/queue';
+import type { Logger } from 'pino';
+
+export interface ReconcilerDeps {
+  host: ContainerHost;
+  /** Over this host's ledger rows (DOCKER_HOST_NAME). */
+  queries: ReconcileQueries;
+  /** Nothing made or touched more recently is removed or marked (RECONCILE_GRACE_S). */
+  graceMs: number;
+  /**
+   * One real run per host at a time across every worker (a Redis lock). Without it runs are
+   * still safe (every act is conditional and idempotent), only possibly doubled.
+   */
+  lock?: ShortLock;
+  /** How long the lock is held at most (a crashed worker's lock lapses); default 10 minutes. */
+  lockTtlMs?: number;
+  /**
+   * Labels every object must carry besides `berth.managed=true`. Production leaves it empty;
+   * tests and benchmarks on a shared engine scope the reconciler to what they made.
+   */
+  scope?: Labels;
+  /** Docker removals in flight at once, per kind; default 4. */
+  concurrency?: number;
+  logger: Logger;
+  now?: () => Date;
+  /** Called with the report of every run that looked (metrics). */
+  onReport?: (report: ReconcileReport) => void;
+}
+
+export interface ReconcileInventory {
+  containers: number;
+  volumes: number;
+  networks: number;
+  /** Subnet rows of this host not deleted. */
+  subnets: number;
+  /** Base-state volumes of base environments (ledger rows with metadata.baseState). */
+  baseStates: number;
+  /** Ledger rows of this host the reconciler compared (Docker objects and subnets). */
+  ledgerRows: number;
+  /** Reported only: image retention belongs to the image GC, not to the reconciler. */
+  images: ImageInventory;
+}
+
+export interface ReconcileFailure {
+  kind: ReconcileKind;
+  name: string;
+  error: string;
+}
+
+export interface ReconcileReport {
+  dryRun: boolean;
+  /** The Docker host (ledger host) reconciled. */
+  host: string;
+  startedAt: string;
+  durationMs: number;
+  graceSeconds: number;
+  /** Set when nothing was done: another worker held this host's reconcile lock. */
+  skipped?: string;
+  inventory: ReconcileInventory;
+  /** A dry run: what a real run would remove now. A real run: what it removed. */
+  removals: PlannedRemoval[];
+  /** Ledger rows whose object is gone: marked deleted (a dry run: would be). */
+  staleRows: StaleRow[];
+  kept: ReconcilePlan['kept'];
+  /** Objects a live environment's label claims that no ledger row records. */
+  unrecorded: number;
+  /** Planned removals not made: the owner came back to life, or a row changed meanwhile. */
+  deferred: PlannedRemoval[];
+  failures: ReconcileFailure[];
+  /** Orphans the plan found that are still on the host after this run (a dry run: all). */
+  orphansLeft: number;
+}
+
+interface Observation {
+  listed: LabelledResources;
+  objects: ReconcileObject[];
+  rows: ReconcileRow[];
+  environments: ReconcileEnvironment[];
+  plan: ReconcilePlan;
+  inventory: ReconcileInventory;
+}
+
+export class Reconciler {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: ReconcilerDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  get host(): string {
+    return this.deps.queries.host;
+  }
+
+  /** Lists, compares and reports; changes nothing. */
+  dryRun(): Promise<ReconcileReport> {
+    return this.run({ dryRun: true });
+  }
+
+  async run(options: { dryRun?: boolean } = {}): Promise<ReconcileReport> {
+    const dryRun = options.dryRun ?? false;
+    const started = performance.now();
+    const startedAt = this.now();
+    const lockKey = `reconcile-${this.host}`;
+    const token =
+      !dryRun && this.deps.lock
+        ? await this.deps.lock.acquire(lockKey, this.deps.lockTtlMs ?? 10 * 60_000)
+        : undefined;
+    if (!dryRun && this.deps.lock && token === undefined) {
+      return this.finish(
+        emptyReport(dryRun, this.host, startedAt, this.deps.graceMs, started),
+        'another worker is reconciling this host',
+      );
+    }
+    try {
+      const seen = await this.observe(startedAt);
+      const report: ReconcileReport = {
+        ...emptyReport(dryRun, this.host, startedAt, this.deps.graceMs, started),
+        inventory: seen.inventory,
+        kept: seen.plan.kept,
+        unrecorded: seen.plan.unrecorded,
+      };
+      if (dryRun) {
+        report.removals = seen.plan.remove;
+        report.staleRows = seen.plan.markStale;
+        report.orphansLeft = seen.plan.remove.length;
+      } else {
+        await this.act(seen, report);
+        report.orphansLeft = seen.plan.remove.length - report.removals.length;
+      }
+      report.durationMs = Math.round(performance.now() - started);
+      return this.finish(report);
+    } finally {
+      if (token !== undefined) await this.deps.lock?.release(lockKey, token).catch(() => undefined);
+    }
+  }
+
+  private finish(report: ReconcileReport, skipped?: string): ReconcileReport {
+    if (skipped) report.skipped = skipped;
+    const acted = report.removals.length + report.staleRows.length + report.failures.length;
+    const log = { ...summary(report), host: report.host, dryRun: report.dryRun };
+    if (report.failures.length > 0) {
+      this.deps.logger.warn({ ...log, failures: report.failures }, 'reconcile left orphans');
+    } else if (!report.dryRun && acted > 0) {
+      this.deps.logger.info(log, 'reconciled the host');
+    } else {
+      this.deps.logger.debug(log, 'reconcile run');
+    }
+    if (!skipped) this.deps.onReport?.(report);
+    return report;
+  }
+
+  private async observe(now: Date): Promise<Observation> {
+    const selector = { ...this.deps.scope, [LABEL_MANAGED]: 'true' };
+    const [listed, images, hostNetworks, imageTags] = await Promise.all([
+      this.deps.host.listByLabels(selector),
+      this.deps.host.listImagesByLabels(selector),
+      this.deps.host.listNetworks(),
+      this.deps.queries.imageTags(),
+    ]);
+    const objects: ReconcileObject[] = [
+      ...listed.containers.map((c) => toObject('container', c.name, c.labels, c.createdAt)),
+      ...listed.volumes.map((v) => toObject('volume', v.name, v.labels, v.createdAt)),
+      ...listed.networks.map((n) => toObject('network', n.name, n.labels, n.createdAt)),
+    ];
+    const rows = await this.deps.queries.rows(objects);
+    const environments = await this.deps.queries.environments(
+      rows.flatMap((r) => (r.environmentId ? [r.environmentId] : [])),
+      objects.flatMap((o) => (o.envLabel ? [o.envLabel] : [])),
+    );
+    const plan = reconcilePlan({
+      ledger: rows,
+      objects,
+      hostNetworks,
+      environments,
+      now,
+      graceMs: this.deps.graceMs,
+    });
+    const live = rows.filter((r) => r.state !== 'deleted');
+    return {
+      listed,
+      objects,
+      rows,
+      environments,
+      plan,
+      inventory: {
+        containers: listed.containers.length,
+        volumes: listed.volumes.length,
+        networks: listed.networks.length,
+        subnets: live.filter((r) => r.kind === 'subnet').length,
+        baseStates: live.filter((r) => r.baseState).length,
+        ledgerRows: live.length,
+        images: imageInventory(images, imageTags),
+      },
+    };
+  }
+
+  private async act(seen: Observation, report: ReconcileReport): Promise<void> {
+    const { queries } = this.deps;
+    const at = this.now().toISOString();
+    const rows = new Map(seen.rows.map((r) => [r.id, r]));
+
+    // A stage may have started since the look: ask again, right before touching anything.
+    const owners = await queries.environments(
+      seen.plan.remove.flatMap((r) => (r.environmentId ? [r.environmentId] : [])),
+      seen.plan.remove.flatMap((r) => (r.envLabel ? [r.envLabel] : [])),
+    );
+    const byId = new Map(owners.map((e) => [e.id, e]));
+    const byLabel = new Map(owners.map((e) => [e.envLabel, e]));
+    const stillOrphan = (r: PlannedRemoval) =>
+      [
+        r.environmentId ? byId.get(r.environmentId) : undefined,
+        r.envLabel ? byLabel.get(r.envLabel) : undefined,
+      ].every((e) => e === undefined || ownerStatus(e) === 'closed');
+
+    for (const kind of RECONCILE_ORDER) {
+      const batch = seen.plan.remove.filter((r) => r.kind === kind);
+      await eachLimited(batch, this.deps.concurrency ?? 4, async (removal) => {
+        if (!stillOrphan(removal)) {
+          report.deferred.push(removal);
+          return;
+        }
+        const note = { at, note: `orphan removed (${removal.reason})` };
+        const row = removal.ledgerId ? rows.get(removal.ledgerId) : undefined;
+        let id: string | undefined;
+        if (kind === 'subnet') {
+          // Nothing on the host: the range is free once its row is deleted.
+          const marked = row
+            ? await queries.markDeleted([row], { at, note: `range released (${removal.reason})` })
+            : [];
+          if (marked.length === 1) report.removals.push(removal);
+          else report.deferred.push(removal);
+          return;
+        }
+        if (row) {
+          if (await queries.claimForRemoval(row.id, row.updatedAt, note)) id = row.id;
+        } else {
+          id = await queries.recordOrphan(kind, removal.name, {
+            ...note,
+            ...(removal.envLabel ? { envLabel: removal.envLabel } : {}),
+          });
+        }
+        if (id === undefined) {
+          report.deferred.push(removal);
+          return;
+        }
+        try {
+          await removeObject(this.deps.host, kind, removal.name);
+          await queries.removed(id);
+          report.removals.push(removal);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          report.failures.push({ kind, name: removal.name, error: message });
+          await queries.removalFailed(id, message).catch(() => undefined);
+        }
+      });
+    }
+
+    const stale = new Map(seen.plan.markStale.map((s) => [s.id, s]));
+    const marked = await queries.markDeleted(
+      seen.plan.markStale.flatMap((s) => {
+        const row = rows.get(s.id);
+        return row ? [row] : [];
+      }),
+      { at, note: 'object gone from the host' },
+    );
+    report.staleRows = marked.flatMap((id) => {
+      const s = stale.get(id);
+      return s ? [s] : [];
+    });
+    report.removals.sort(
+      (a, b) =>
+        RECONCILE_ORDER.indexOf(a.kind) - RECONCILE_ORDER.indexOf(b.kind) ||
+        a.name.localeCompare(b.name),
+    );
+  }
+}
+
+function toObject(
+  kind: ReconcileObject['kind'],
+  name: string,
+  labels: Labels,
+  createdAt: string | undefined,
+): ReconcileObject {
+  const envLabel = labels[LABEL_ENV];
+  return {
+    kind,
+    name,
+    ...(envLabel ? { envLabel } : {}),
+    ...(createdAt ? { createdAt: new Date(createdAt) } : {}),
+  };
+}
+
+function removeObject(host: ContainerHost, kind: ReconcileKind, name: string): Promise<void> {
+  if (kind === 'container') return host.removeContainer(name);
+  if (kind === 'volume') return host.removeVolume(name);
+  return host.removeNetwork(name);
+}
+
+function emptyReport(
+  dryRun: boolean,
+  host: string,
+  startedAt: Date,
+  graceMs: number,
+  started: number,
+): ReconcileReport {
+  return {
+    dryRun,
+    host,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - started),
+    graceSeconds: Math.round(graceMs / 1000),
+    inventory: {
+      containers: 0,
+      volumes: 0,
+      networks: 0,
+      subnets: 0,
+      baseStates: 0,
+      ledgerRows: 0,
+      images: { total: 0, recorded: 0, unrecorded: 0, bytes: 0 },
+    },
+    removals: [],
+    staleRows: [],
+    kept: { live: 0, busy: 0, young: 0, held: 0 },
+    unrecorded: 0,
+    deferred: [],
+    failures: [],
+    orphansLeft: 0,
+  };
+}
+
+/** Counts for logs and metrics. */
+export function summary(report: ReconcileReport) {
+  return {
+    removed: report.removals.length,
+    stale: report.staleRows.length,
+    deferred: report.deferred.length,
+    failed: report.failures.length,
+    orphansLeft: report.orphansLeft,
+    kept: report.kept,
+    durationMs: report.durationMs,
+  };
+}
+
+async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}

@@ -1,0 +1,247 @@
+// Suite `maintenance`: the reconciler (decision 0018) over a ledger of 1,000 rows and a host
+// holding 300 objects under Berth's marks, 50 of them orphans. On the real engine and Postgres:
+//   - 125 live environments (ready), each a container (created, never started) and a volume,
+//     recorded, and a subnet row: 250 objects and 375 rows the reconciler must keep;
+//   - 10 closed environments whose teardown crashed halfway: 10 containers, 20 volumes and 10
+//     networks (each on its own subnet, 10 subnet rows) still on the host with their rows left
+//     created or deleting, and 575 rows whose object is already gone;
+//   - 10 orphans nobody recorded (the label of an environment that no longer exists, or none).
+// A dry run, then a timed real run, then a second dry run that must find nothing. Prints:
+//   reconcile_s        the real run, observe → compare → act → record (control-plane time)
+//   dry_run_s          the dry run before it
+//   orphans_left       orphans the follow-up dry run still finds (must be 0)
+//   removed, stale_rows_marked, subnets_released, live_kept, ledger_rows, provider_objects
+//   dry_run_matches    the dry run listed exactly what the real run removed
+// Everything it creates carries berth.bench=<run> (the reconciler's scope, so nothing else on
+// the engine is looked at) and sits on ledger host <run>; all of it is removed at the end, on
+// failure and on SIGINT/SIGTERM. Env: BENCH_RECONCILE_IMAGE (berth-fixture/debian:bookworm).
+import { randomBytes, randomInt } from 'node:crypto';
+import { LABEL_ENV, LABEL_MANAGED } from '@berth/core';
+import { createPrismaClient, ReconcileQueries } from '@berth/db';
+import { Reconciler } from '@berth/lifecycle';
+import { DockerContainerHost } from '@berth/providers';
+import { pino } from 'pino';
+
+const databaseUrl = process.env['DATABASE_URL'] ?? 'postgresql://berth:berth@127.0.0.1:5432/berth';
+const IMAGE = process.env['BENCH_RECONCILE_IMAGE'] ?? 'berth-fixture/debian:bookworm';
+const LIVE = 125;
+const CLOSED = 10;
+const STALE_ROWS = 575;
+const GRACE_MS = 1_000;
+const NET = `10.253.${randomInt(1, 250)}`;
+
+const run = `rcbench${randomBytes(3).toString('hex')}`;
+const scope = { 'berth.bench': run };
+const log = (line: string) => console.error(`berth: [maintenance] ${line}`);
+const seconds = (ms: number) => Math.round(ms) / 1000;
+const host = new DockerContainerHost();
+const prisma = createPrismaClient(databaseUrl);
+const repoName = `acme/${run}`;
+const labels = (pr?: number) => ({
+  ...scope,
+  [LABEL_MANAGED]: 'true',
+  ...(pr === undefined ? {} : { [LABEL_ENV]: `${repoName}#${pr}` }),
+});
+
+async function limited<T>(items: readonly T[], n: number, fn: (item: T) => Promise<unknown>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) await fn(items[next++] as T);
+    }),
+  );
+}
+
+async function cleanup(): Promise<void> {
+  const left = await host.listByLabels(scope).catch(() => undefined);
+  await limited(left?.containers ?? [], 8, (c) => host.removeContainer(c.name).catch(() => 0));
+  await limited(left?.volumes ?? [], 8, (v) => host.removeVolume(v.name).catch(() => 0));
+  await limited(left?.networks ?? [], 4, (n) => host.removeNetwork(n.name).catch(() => 0));
+  await prisma.resource.deleteMany({ where: { host: run } }).catch(() => 0);
+  const repo = await prisma.repository.findFirst({ where: { fullName: repoName } });
+  if (repo) {
+    await prisma.environment.deleteMany({ where: { repositoryId: repo.id } }).catch(() => 0);
+    await prisma.repository.delete({ where: { id: repo.id } }).catch(() => 0);
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+type Row = {
+  kind: 'container' | 'volume' | 'network' | 'subnet';
+  name: string;
+  environmentId: string | null;
+  state: 'created' | 'deleting';
+};
+
+let exitCode = 0;
+try {
+  await host.ping();
+  if (!(await host.imageExists(IMAGE))) {
+    throw new Error(`${IMAGE} is not on the engine: run scripts/bootstrap/all.sh first`);
+  }
+  log(`seeding ${LIVE} live and ${CLOSED} closed environments (${repoName})`);
+  const repository = await prisma.repository.create({
+    data: {
+      providerId: BigInt(randomInt(1, 2 ** 47)),
+      fullName: repoName,
+      owner: 'acme',
+      name: run,
+      installationId: 1n,
+      cloneUrl: `http://127.0.0.1:1/${repoName}.git`,
+    },
+  });
+  const prs = Array.from({ length: LIVE + CLOSED + 1 }, (_, i) => i + 1);
+  await prisma.environment.createMany({
+    data: prs.map((pr) => ({
+      repositoryId: repository.id,
+      prNumber: pr,
+      headSha: 'a'.repeat(40),
+      branch: `b${pr}`,
+      baseBranch: 'main',
+      state: pr <= LIVE ? ('ready' as const) : ('destroyed' as const),
+    })),
+  });
+  const envs = await prisma.environment.findMany({ where: { repositoryId: repository.id } });
+  const envOf = new Map(envs.map((e) => [e.prNumber, e.id]));
+  // The last one's row goes: its objects point at an environment that no longer exists.
+  const vanished = LIVE + CLOSED + 1;
+  await prisma.environment.delete({ where: { id: envOf.get(vanished)! } });
+
+  const rows: Row[] = [];
+  const containers: { name: string; pr?: number }[] = [];
+  const volumes: { name: string; pr?: number }[] = [];
+  const networks: { name: string; pr: number; cidr: string }[] = [];
+  for (let pr = 1; pr <= LIVE; pr++) {
+    const id = envOf.get(pr)!;
+    containers.push({ name: `${run}-pr${pr}-app`, pr });
+    volumes.push({ name: `${run}-pr${pr}-data`, pr });
+    rows.push({
+      kind: 'container',
+      name: `${run}-pr${pr}-app`,
+      environmentId: id,
+      state: 'created',
+    });
+    rows.push({ kind: 'volume', name: `${run}-pr${pr}-data`, environmentId: id, state: 'created' });
+    rows.push({ kind: 'subnet', name: `10.252.${pr}.0/26`, environmentId: id, state: 'created' });
+  }
+  for (let i = 0; i < CLOSED; i++) {
+    const pr = LIVE + 1 + i;
+    const id = envOf.get(pr)!;
+    const cidr = `${NET}.${i * 16}/28`;
+    containers.push({ name: `${run}-pr${pr}-app`, pr });
+    volumes.push({ name: `${run}-pr${pr}-data`, pr }, { name: `${run}-pr${pr}-cache`, pr });
+    networks.push({ name: `${run}-pr${pr}-net`, pr, cidr });
+    rows.push(
+      { kind: 'container', name: `${run}-pr${pr}-app`, environmentId: id, state: 'deleting' },
+      { kind: 'volume', name: `${run}-pr${pr}-data`, environmentId: id, state: 'created' },
+      { kind: 'volume', name: `${run}-pr${pr}-cache`, environmentId: id, state: 'deleting' },
+      { kind: 'network', name: `${run}-pr${pr}-net`, environmentId: id, state: 'created' },
+      { kind: 'subnet', name: cidr, environmentId: id, state: 'created' },
+    );
+  }
+  for (let i = 0; i < STALE_ROWS; i++) {
+    const pr = LIVE + 1 + (i % CLOSED);
+    rows.push({
+      kind: i % 3 === 0 ? 'container' : 'volume',
+      name: `${run}-pr${pr}-gone${i}`,
+      environmentId: envOf.get(pr)!,
+      state: i % 2 ? 'created' : 'deleting',
+    });
+  }
+  // Unrecorded orphans: 5 of the vanished environment, 5 with no environment label at all.
+  for (let i = 0; i < 5; i++) {
+    volumes.push({ name: `${run}-ghost${i}`, pr: vanished });
+    volumes.push({ name: `${run}-bare${i}` });
+  }
+  await prisma.resource.createMany({
+    data: rows.map((r) => ({
+      kind: r.kind,
+      provider: 'docker' as const,
+      name: r.name,
+      environmentId: r.environmentId,
+      host: run,
+      state: r.state,
+    })),
+  });
+
+  log(`creating ${containers.length + volumes.length + networks.length} objects on the engine`);
+  await limited(networks, 4, (n) =>
+    host.ensureNetwork({ name: n.name, labels: labels(n.pr), subnet: { cidr: n.cidr } }),
+  );
+  await limited(volumes, 8, (v) => host.ensureVolume({ name: v.name, labels: labels(v.pr) }));
+  await limited(containers, 6, (c) =>
+    host.docker.createContainer({
+      name: c.name,
+      Image: IMAGE,
+      Cmd: ['true'],
+      Labels: labels(c.pr),
+      HostConfig: { NetworkMode: 'none' },
+    }),
+  );
+  const objects = containers.length + volumes.length + networks.length;
+  await new Promise((r) => setTimeout(r, GRACE_MS + 1_100)); // all older than the grace period
+
+  const reconciler = new Reconciler({
+    host,
+    queries: new ReconcileQueries(prisma, run),
+    graceMs: GRACE_MS,
+    scope,
+    logger: pino({ level: 'silent' }),
+  });
+  // Warm the connections (the first Prisma query pays for its pool).
+  await prisma.$queryRaw`SELECT 1`;
+
+  log('dry run');
+  let t = performance.now();
+  const dry = await reconciler.dryRun();
+  const dryMs = performance.now() - t;
+  log(`dry run lists ${dry.removals.length} removals, ${dry.staleRows.length} stale rows`);
+
+  log('real run');
+  t = performance.now();
+  const real = await reconciler.run();
+  const realMs = performance.now() - t;
+  const after = await reconciler.dryRun();
+  const onHost = await host.listByLabels(scope);
+  const liveLeft =
+    onHost.containers.filter((c) => containers.some((x) => x.name === c.name && x.pr! <= LIVE))
+      .length + onHost.volumes.filter((v) => /-pr\d+-data$/.test(v.name)).length;
+  const key = (r: { kind: string; name: string }) => `${r.kind}:${r.name}`;
+  const result = {
+    suite: 'maintenance',
+    reconcile_s: seconds(realMs),
+    dry_run_s: seconds(dryMs),
+    orphans_left: after.removals.length + after.staleRows.length,
+    removed: real.removals.filter((r) => r.kind !== 'subnet').length,
+    subnets_released: real.removals.filter((r) => r.kind === 'subnet').length,
+    stale_rows_marked: real.staleRows.length,
+    live_kept: liveLeft,
+    failures: real.failures.length,
+    dry_run_matches:
+      JSON.stringify(dry.removals.map(key)) === JSON.stringify(real.removals.map(key)) &&
+      JSON.stringify(dry.staleRows.map((s) => s.id)) ===
+        JSON.stringify(real.staleRows.map((s) => s.id)),
+    ledger_rows: rows.length,
+    provider_objects: objects,
+    injected_orphans: objects - LIVE * 2,
+    inventory: real.inventory,
+  };
+  if (result.orphans_left !== 0 || result.live_kept !== LIVE * 2 || !result.dry_run_matches) {
+    exitCode = 1;
+    log(`FAILED: ${JSON.stringify({ after: after.removals, failures: real.failures })}`);
+  }
+  console.log(JSON.stringify(result, null, 2));
+} catch (error) {
+  exitCode = 1;
+  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+} finally {
+  log('cleaning up');
+  await cleanup();
+  await prisma.$disconnect();
+}
+process.exit(exitCode);
