@@ -7,6 +7,7 @@ import {
 import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
 import { previewSetCookies } from './access/preview-set-cookie.js';
+import { mapBorrowedOrigin } from './borrowed-origin.js';
 import { forwardHttp, UpstreamTimeout } from './http-forward.js';
 import type { GatewayRoute } from './routes/gateway-route.js';
 
@@ -84,13 +85,19 @@ export function createPreviewProxy(options: PreviewProxyOptions): PreviewProxy {
   });
   return {
     web: (req, res, route) => {
+      const mapBack = route.originMap ? mapBorrowedOrigin(req.headers, route.originMap) : null;
       forwardHttp(req, res, {
         host: route.targetHost,
         port: route.targetPort,
         agent,
         connectTimeoutMs,
         responseTimeoutMs,
-        onResponseHeaders: restrictSetCookies,
+        onResponseHeaders: mapBack
+          ? (headers) => {
+              mapBack(headers);
+              restrictSetCookies(headers);
+            }
+          : restrictSetCookies,
         onError: (error, timedOut) => {
           options.onUpstreamError({
             route,

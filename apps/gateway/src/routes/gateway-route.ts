@@ -19,6 +19,8 @@ export interface GatewayRoute {
   targetHost: string;
   targetPort: number;
   accessMode: 'private' | 'public';
+  /** A frontend-only preview's route to the base environment: the PR's origins → the base's. */
+  originMap?: Record<string, string> | null;
   /** Loaded with the route from the repository's settings; absent = cookies only. */
   access?: RouteAccess;
 }

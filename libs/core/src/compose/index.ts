@@ -27,3 +27,4 @@ export {
   E2E_MIN_TIMEOUT_S,
   type E2eTestSpec,
 } from './x-berth-tests.js';
+export { applyShape, type ShapedSpec, type StackShape } from './stack-shape.js';

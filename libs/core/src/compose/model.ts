@@ -162,4 +162,6 @@ export interface BerthExtension {
   secrets: string[];
   /** End-to-end tests run against the ready preview (`Berth / e2e`). */
   tests?: E2eTestSpec;
+  /** Stack shapes by name (`frontend-only`) → the services a PR of that shape runs itself. */
+  shapes?: Record<string, string[]>;
 }

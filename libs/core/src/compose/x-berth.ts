@@ -27,10 +27,14 @@ import { type ProblemList, childPath } from './problems.js';
  *     SHOP_DB_PASSWORD: '{{ secrets.db_password }}'
  *   tests:                    # optional: end-to-end tests run against the ready preview
  *     image: shop-e2e:1       #   (x-berth-tests.ts)
+ *   shapes:                   # optional: stack shapes a label picks (`preview:frontend-only`);
+ *     frontend-only: [web]    #   the services the PR runs; the rest is the base environment's
  * ```
  */
 
-const KNOWN = ['expose', 'ports', 'public', 'database', 'secrets', 'variables', 'tests'];
+const KNOWN = ['expose', 'ports', 'public', 'database', 'secrets', 'variables', 'tests', 'shapes'];
+/** The shapes a label can pick; `full-stack` (everything) needs no declaration. */
+const SHAPES = ['frontend-only'];
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SECRET = /^[a-z][a-z0-9_]{0,62}$/;
 
@@ -42,12 +46,19 @@ export interface RawBerthExtension {
   variables: Record<string, string>;
   secrets: string[];
   tests?: E2eTestSpec;
+  shapes: Record<string, string[]>;
 }
 
 /** Shape checks that need no services. */
 export function parseBerthExtension(value: unknown, problems: ProblemList): RawBerthExtension {
   const path = 'x-berth';
-  const ext: RawBerthExtension = { ports: {}, public: false, variables: {}, secrets: [] };
+  const ext: RawBerthExtension = {
+    ports: {},
+    public: false,
+    variables: {},
+    secrets: [],
+    shapes: {},
+  };
   if (value === undefined || value === null) return ext;
   if (!isMap(value)) {
     problems.add(path, `expected a mapping, got ${typeName(value)}`);
@@ -117,6 +128,28 @@ export function parseBerthExtension(value: unknown, problems: ProblemList): RawB
   }
   const tests = parseE2eTests(value.tests, problems);
   if (tests) ext.tests = tests;
+  if (value.shapes !== undefined) {
+    const at = childPath(path, 'shapes');
+    if (!isMap(value.shapes)) {
+      problems.add(
+        at,
+        `expected a mapping like { frontend-only: [web] }, got ${typeName(value.shapes)}`,
+      );
+    } else {
+      for (const [shape, services] of Object.entries(value.shapes)) {
+        if (!SHAPES.includes(shape)) {
+          problems.add(
+            childPath(at, shape),
+            `unknown shape; known: ${SHAPES.join(', ')} (full-stack runs every service)`,
+          );
+          continue;
+        }
+        const list = [...new Set(stringList(services, childPath(at, shape), problems))];
+        if (list.length === 0) problems.add(childPath(at, shape), 'name at least one service');
+        else ext.shapes[shape] = list;
+      }
+    }
+  }
   return ext;
 }
 
@@ -171,12 +204,23 @@ export function resolveBerthExtension(
       `unknown service \`${seedService}\`; services: ${Object.keys(services).join(', ')}`,
     );
   }
+  for (const [shape, list] of Object.entries(raw.shapes)) {
+    list.forEach((name, index) => {
+      if (!services[name]) {
+        problems.add(
+          `x-berth.shapes.${shape}[${index}]`,
+          `unknown service \`${name}\`; services: ${Object.keys(services).join(', ')}`,
+        );
+      }
+    });
+  }
   const ext: BerthExtension = {
     expose: expose.filter((name) => ports[name] !== undefined),
     ports,
     public: raw.public,
     variables: raw.variables,
     secrets: raw.secrets,
+    ...(Object.keys(raw.shapes).length > 0 ? { shapes: raw.shapes } : {}),
   };
   if (raw.database) ext.database = raw.database;
   if (raw.tests) ext.tests = raw.tests;

@@ -101,12 +101,12 @@ describe('decide', () => {
     expect(ttl.jobs).toEqual([]);
   });
 
-  it('keeps unknown and unsupported labels as notes', () => {
+  it('keeps unknown labels as notes, and reads the ones it knows', () => {
     const d = processed(decide(fresh, event({ labels: ['preview:foo', 'preview:frontend-only'] })));
     expect(d.update.labelNotes).toEqual([
       expect.objectContaining({ label: 'preview:foo', kind: 'problem' }),
-      expect.objectContaining({ label: 'preview:frontend-only', kind: 'unsupported' }),
     ]);
+    expect(d.update.config.mode).toBe('frontend-only');
   });
 
   describe('forks', () => {

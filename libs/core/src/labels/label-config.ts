@@ -48,6 +48,7 @@ export type LabelOption = (typeof LABEL_OPTIONS)[number];
  */
 export const SUPPORTED_LABEL_OPTIONS: ReadonlySet<LabelOption> = new Set<LabelOption>([
   'preview:full-stack',
+  'preview:frontend-only',
   'preview:skip',
   'preview:rebuild',
   'preview:approved',

@@ -62,6 +62,8 @@ export interface PreviewCommentInput {
   notices?: readonly string[];
   /** What the database holds this generation: kept, branched from a base, or empty (issue 10). */
   database?: string;
+  /** A stack shape other than the full stack: which services are the PR's, which borrowed. */
+  shape?: string;
   /** Values that must never appear in the comment (generated credentials); also pattern-redacted. */
   secrets?: readonly string[];
 }
@@ -245,6 +247,7 @@ export function renderPreviewComment(input: PreviewCommentInput): string {
     if (input.state === 'ready') sections.push(urlsSection(input));
     sections.push(servicesSection(input.services));
     sections.push(noticesSection(input.notices));
+    if (input.shape) sections.push(['#### Stack', '', `- ${cell(truncate(input.shape, 600))}`]);
     if (input.database)
       sections.push(['#### Data', '', `- ${cell(truncate(input.database, 400))}`]);
   }

@@ -66,7 +66,23 @@ export function readWiring(json: unknown): WiringRead {
     secrets: stringsOf(w['secrets']),
     ...secretRefsOf(w['secretRefs']),
     ...databaseOf(w['database']),
+    ...shapeOf(w['shape']),
   };
+}
+
+/** The wire stage wrote it whole (RevisionWiring.shape); anything else is not trusted. */
+function shapeOf(value: unknown): Pick<RevisionWiring, 'shape'> {
+  if (
+    !isRecord(value) ||
+    typeof value['name'] !== 'string' ||
+    !Array.isArray(value['own']) ||
+    !Array.isArray(value['borrowed']) ||
+    !isRecord(value['base']) ||
+    typeof value['base']['environmentId'] !== 'string'
+  ) {
+    return {};
+  }
+  return { shape: value as unknown as NonNullable<RevisionWiring['shape']> };
 }
 
 /** The wire stage wrote it whole (RevisionWiring.database); anything else is not trusted. */

@@ -1,3 +1,4 @@
+import type { StackShape } from '../compose/stack-shape.js';
 import type { DatabasePlan } from '../database/database-mode.js';
 import type { ComposeSpec } from '../compose/model.js';
 
@@ -67,5 +68,12 @@ export interface RevisionWiring {
   database?: DatabasePlan & {
     /** Its state volumes (name, compose key, mount target). */
     volumes: { name: string; key: string; target: string }[];
+  };
+  /**
+   * A stack shape other than the full stack (`preview:frontend-only`): the PR runs `own`; the
+   * URLs of `borrowed` services lead to the base environment's containers.
+   */
+  shape?: StackShape & {
+    base: { environmentId: string; headSha: string; branch: string };
   };
 }

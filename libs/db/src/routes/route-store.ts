@@ -1,5 +1,12 @@
 import type { PreviewAccessMode } from '@berth/core';
-import type { AccessMode, EnvironmentState, PrismaClient, Resource, Route } from '../generated.js';
+import {
+  type AccessMode,
+  type EnvironmentState,
+  Prisma,
+  type PrismaClient,
+  type Resource,
+  type Route,
+} from '../generated.js';
 import { accessModesOf } from '../settings/repository-settings-store.js';
 
 /** What the gateway needs from a route: where a hostname goes and who may open it. */
@@ -10,6 +17,10 @@ export interface RouteTarget {
   targetHost: string;
   targetPort: number;
   accessMode: AccessMode;
+  /** A frontend-only preview's route to a base environment's service: that environment. */
+  borrowedFrom?: string | null;
+  /** Borrowed routes: the PR's origins → the base's (see the Route model). */
+  originMap?: Record<string, string> | null;
 }
 
 /** The repository's access settings, loaded with its routes (decision 0013). */
@@ -38,17 +49,21 @@ export class RouteStore {
 
   /** The gateway's read: by the unique hostname, only the fields it routes on. */
   target(hostname: string): Promise<RouteTarget | null> {
-    return this.prisma.route.findUnique({
-      where: { hostname },
-      select: {
-        hostname: true,
-        environmentId: true,
-        service: true,
-        targetHost: true,
-        targetPort: true,
-        accessMode: true,
-      },
-    });
+    return this.prisma.route
+      .findUnique({
+        where: { hostname },
+        select: {
+          hostname: true,
+          environmentId: true,
+          service: true,
+          targetHost: true,
+          targetPort: true,
+          accessMode: true,
+          borrowedFrom: true,
+          originMap: true,
+        },
+      })
+      .then((row) => (row ? withOriginMap(row) : null));
   }
 
   /**
@@ -68,11 +83,14 @@ export class RouteStore {
         targetHost: true,
         targetPort: true,
         accessMode: true,
+        borrowedFrom: true,
+        originMap: true,
         environment: { select: { repository: { select: { fullName: true } } } },
       },
     });
     if (!row) return null;
-    const { environment, ...target } = row;
+    const { environment, ...rest } = row;
+    const target = withOriginMap(rest);
     const repository = environment.repository.fullName.toLowerCase();
     const settings = await this.prisma.repositorySettings.findUnique({
       where: { fullName: repository },
@@ -146,12 +164,33 @@ export class RouteStore {
   }
 
   upsert(route: RouteTarget): Promise<Route> {
-    const { hostname, ...data } = route;
+    const { hostname, originMap, borrowedFrom, ...rest } = route;
+    const data = {
+      ...rest,
+      borrowedFrom: borrowedFrom ?? null,
+      originMap: originMap ?? Prisma.DbNull,
+    };
     return this.prisma.route.upsert({
       where: { hostname },
       create: { hostname, ...data },
       update: data,
     });
+  }
+
+  /** Routes of other environments borrowing a service of this one (frontend-only previews). */
+  borrowersOf(environmentId: string, service: string): Promise<Route[]> {
+    return this.prisma.route.findMany({ where: { borrowedFrom: environmentId, service } });
+  }
+
+  /** Points borrowed routes at the lender's new container; the hostnames that changed. */
+  async retarget(routes: readonly Route[], targetHost: string, targetPort: number) {
+    const moved = routes.filter((r) => r.targetHost !== targetHost || r.targetPort !== targetPort);
+    if (moved.length === 0) return [];
+    await this.prisma.route.updateMany({
+      where: { id: { in: moved.map((r) => r.id) } },
+      data: { targetHost, targetPort },
+    });
+    return moved.map((r) => r.hostname);
   }
 
   /** Idempotent, like `remove`: teardown knows routes by hostname (the ledger row's name). */
@@ -163,4 +202,20 @@ export class RouteStore {
   async remove(id: string): Promise<void> {
     await this.prisma.route.deleteMany({ where: { id } });
   }
+}
+
+/** The JSON column as the gateway uses it: a map of strings, or nothing. */
+function withOriginMap<T extends { originMap: unknown }>(
+  row: T,
+): Omit<T, 'originMap'> & { originMap: Record<string, string> | null } {
+  const raw = row.originMap;
+  const map =
+    raw && typeof raw === 'object' && !Array.isArray(raw)
+      ? Object.fromEntries(
+          Object.entries(raw as Record<string, unknown>).filter(
+            (e): e is [string, string] => typeof e[1] === 'string',
+          ),
+        )
+      : null;
+  return { ...row, originMap: map };
 }

@@ -8,11 +8,13 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
+  applyShape,
   type ComposeSpec,
   type EnvironmentIdentity,
   type RevisionImages,
   imageTag,
   repoSlug,
+  storedConfig,
 } from '@berth/core';
 import { type PrismaClient, RevisionStore } from '@berth/db';
 import {
@@ -79,9 +81,12 @@ async function runBuild(
   const checkoutMs = Math.round(performance.now() - started);
 
   const nonce = randomBytes(6).toString('hex');
-  const { spec, file } = await loadRevisionCompose(deps, environment, checkout, (names) =>
+  const loaded = await loadRevisionCompose(deps, environment, checkout, (names) =>
     secretMarkers(names, nonce),
   );
+  const { file } = loaded;
+  // preview:frontend-only builds only the PR's own services (the wire stage decides the same).
+  const { spec } = applyShape(loaded.spec, storedConfig(environment.config).mode);
   const leaks = secretsInBuilds(spec, nonce);
   if (leaks.length) throw new ComposeFileError(file, leaks);
 

@@ -100,6 +100,17 @@ export function databaseNote(runs: readonly StageRun[]): string | undefined {
   return typeof note === 'string' ? note : undefined;
 }
 
+/** Which services are the PR's own and which the base environment's (a deliberate, labelled choice). */
+export function shapeNote(shape: NonNullable<ReturnType<typeof readWiring>['shape']>): string {
+  const list = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(', ');
+  return (
+    `preview:${shape.name}: ${list(shape.own)} ${shape.own.length === 1 ? 'runs' : 'run'} in this preview; ` +
+    `${list(shape.borrowed)} ${shape.borrowed.length === 1 ? 'is' : 'are'} the base environment's ` +
+    `(${shape.base.branch} at ${shape.base.headSha.slice(0, 7)}), shared with every frontend-only preview: ` +
+    `what you write there, they see`
+  );
+}
+
 function fallbackStatus(state: PreviewCommentState): string {
   switch (state) {
     case 'ready':
@@ -166,6 +177,7 @@ export function commentInput(
     stages: stageRows(runs),
     notices: clampNotices(runs),
     ...(databaseNote(runs) ? { database: databaseNote(runs) } : {}),
+    ...(wiring.shape ? { shape: shapeNote(wiring.shape) } : {}),
     labelNotes: labelNotes(environment.labelNotes),
     event,
     secrets: context.secrets ?? wiringSecrets(wiring),

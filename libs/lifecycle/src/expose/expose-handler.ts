@@ -1,10 +1,15 @@
-import { type PreviewDns, readWiring } from '@berth/core';
+import { isBaseEnvironment, type PreviewDns, readWiring, type WiringRead } from '@berth/core';
 import { type AccessMode, type PrismaClient, type Route, RouteStore } from '@berth/db';
 import type { RoutePublisher } from '../pipeline/route-publisher.js';
 import type { ContainerHost } from '@berth/providers';
 import { ROUTES_CHANNEL } from '@berth/queue';
 import { ResourceLedger } from '@berth/db';
-import type { StageHandler, StageInput, StageOutcome } from '../pipeline/stage-handler.js';
+import {
+  PermanentStageError,
+  type StageHandler,
+  type StageInput,
+  type StageOutcome,
+} from '../pipeline/stage-handler.js';
 import { containerEndpoint } from '../replicate/container-endpoint.js';
 
 export interface ExposeDeps {
@@ -23,7 +28,11 @@ export interface ExposeDetails {
     target: string;
     access: AccessMode;
     action: 'created' | 'updated' | 'unchanged';
+    /** A frontend-only preview's route to the base environment's service. */
+    borrowed?: true;
   }[];
+  /** The base environment: frontend-only previews' routes moved to its new containers. */
+  lent?: string[];
   /** Hostnames of services no longer exposed, removed. */
   removed: string[];
   /** DNS records written (per-host DNS only), and removed with their service. */
@@ -36,6 +45,8 @@ interface DesiredRoute {
   targetHost: string;
   targetPort: number;
   accessMode: AccessMode;
+  borrowedFrom?: string;
+  originMap?: Record<string, string>;
 }
 
 /**
@@ -64,11 +75,25 @@ async function expose(
   }
   const accessMode: AccessMode = wiring.public ? 'public' : 'private';
 
-  // Observe: where each exposed service's container is now.
+  // Observe: where each exposed service's container is now (a borrowed one: the base's).
+  const lender = wiring.shape ? await lenderRoutes(routes, wiring) : undefined;
   const desired: DesiredRoute[] = [];
   for (const [service, hostname] of Object.entries(wiring.hostnames).sort(([a], [b]) =>
     a.localeCompare(b),
   )) {
+    const borrowed = lender?.routes.get(service);
+    if (lender && borrowed) {
+      desired.push({
+        hostname,
+        service,
+        targetHost: borrowed.targetHost,
+        targetPort: borrowed.targetPort,
+        accessMode,
+        borrowedFrom: lender.environmentId,
+        originMap: lender.originMap,
+      });
+      continue;
+    }
     const port = wiring.ports[service];
     if (port === undefined) {
       throw new Error(`wiring exposes service ${service} (${hostname}) but has no port for it`);
@@ -93,7 +118,17 @@ async function expose(
       target: `${route.targetHost}:${route.targetPort}`,
       access: route.accessMode,
       action,
+      ...(route.borrowedFrom ? { borrowed: true as const } : {}),
     });
+  }
+  // The base environment's containers were (maybe) replaced: routes borrowing them follow.
+  const lent: string[] = [];
+  if (isBaseEnvironment(environment)) {
+    for (const route of desired) {
+      const borrowers = await routes.borrowersOf(environment.id, route.service);
+      lent.push(...(await routes.retarget(borrowers, route.targetHost, route.targetPort)));
+    }
+    if (lent.length > 0) details.lent = lent;
   }
 
   const wanted = new Set(desired.map((r) => r.hostname));
@@ -108,11 +143,15 @@ async function expose(
 
   // Always announce, even when nothing changed: a crash between the write and the publish of
   // an earlier attempt must not leave a gateway serving its cached, outdated target.
-  for (const hostname of [...wanted, ...details.removed]) {
+  for (const hostname of [...wanted, ...details.removed, ...lent]) {
     await deps.publisher.publish(ROUTES_CHANNEL, hostname);
   }
   input.logger.info(
-    { routes: details.routes.map((r) => `${r.hostname} ${r.action}`), removed: details.removed },
+    {
+      routes: details.routes.map((r) => `${r.hostname} ${r.action}`),
+      removed: details.removed,
+      ...(lent.length > 0 ? { lent } : {}),
+    },
     'routes exposed',
   );
   return { details: details as unknown as Record<string, unknown> };
@@ -140,7 +179,9 @@ async function upsertRoute(
     current.service === route.service &&
     current.targetHost === route.targetHost &&
     current.targetPort === route.targetPort &&
-    current.accessMode === route.accessMode;
+    current.accessMode === route.accessMode &&
+    (current.borrowedFrom ?? undefined) === route.borrowedFrom &&
+    JSON.stringify(current.originMap ?? null) === JSON.stringify(route.originMap ?? null);
   if (same && record?.state === 'created' && record.environmentId === environmentId) {
     return 'unchanged';
   }
@@ -166,6 +207,41 @@ async function removeRoute(routes: RouteStore, ledger: ResourceLedger, route: Ro
   if (record) await ledger.markDeleting(record.id);
   await routes.remove(route.id);
   if (record) await ledger.markDeleted(record.id);
+}
+
+/**
+ * A frontend-only preview's lender: the base environment's routes by service, and its origins
+ * for the PR's (so the base backend's CORS sees its own frontend). A borrowed service the base
+ * does not route yet fails the stage with the fix.
+ */
+async function lenderRoutes(routes: RouteStore, wiring: WiringRead) {
+  const shape = wiring.shape as NonNullable<WiringRead['shape']>;
+  const base = (await routes.ofEnvironment(shape.base.environmentId)).filter(
+    (r) => r.borrowedFrom === null,
+  );
+  const byService = new Map(base.map((r) => [r.service, r]));
+  const borrowed = new Map<string, Route>();
+  for (const service of shape.borrowed) {
+    if (wiring.hostnames[service] === undefined) continue;
+    const route = byService.get(service);
+    if (!route) {
+      throw new PermanentStageError(
+        `preview:${shape.name}: the base environment of ${shape.base.branch} has no route for \`${service}\` yet (it is still starting, or failed): push to ${shape.base.branch} or wait for it, then push again`,
+      );
+    }
+    borrowed.set(service, route);
+  }
+  const originMap: Record<string, string> = {};
+  for (const service of shape.own) {
+    const url = wiring.urls[service];
+    const theirs = byService.get(service);
+    if (!url || !theirs) continue;
+    const own = new URL(url);
+    const mapped = new URL(url);
+    mapped.hostname = theirs.hostname;
+    originMap[own.origin] = mapped.origin;
+  }
+  return { environmentId: shape.base.environmentId, routes: borrowed, originMap };
 }
 
 /**

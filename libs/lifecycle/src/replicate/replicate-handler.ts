@@ -3,6 +3,7 @@
 // Safe to run twice: every step is idempotent by deterministic name.
 
 import {
+  type ComposeSpec,
   describeClamp,
   environmentIdentity,
   isBaseEnvironment,
@@ -356,6 +357,15 @@ async function replicate(
       logger,
     });
     await waitFor(host, databaseService, databaseService.ready, false, secrets);
+    // The database restarted under its clients; an app that does not survive that (a pool
+    // without an error handler exits) would leave the base down for frontend-only previews.
+    for (const name of clientsOf(wiring.spec, database.service)) {
+      const client = plan.services[name];
+      if (!client || client.oneShot) continue;
+      await host.stopContainer(client.container.name);
+      await host.startContainer(client.container.name);
+      await waitFor(host, client, client.ready, false, secrets);
+    }
     captured = {
       sha: state.sha,
       volumes: Object.values(state.volumes),
@@ -399,6 +409,23 @@ async function replicate(
       : {}),
   };
   return { details: details as unknown as Record<string, unknown> };
+}
+
+/** Long-running or not, every service that depends on `service`, directly or through others. */
+function clientsOf(spec: ComposeSpec, service: string): string[] {
+  const clients = new Set<string>();
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [name, s] of Object.entries(spec.services)) {
+      if (clients.has(name) || name === service) continue;
+      if (Object.keys(s.dependsOn).some((d) => d === service || clients.has(d))) {
+        clients.add(name);
+        grew = true;
+      }
+    }
+  }
+  return [...clients].sort();
 }
 
 /**

@@ -8,11 +8,14 @@
 // and layers only).
 
 import {
+  applyShape,
   findDeclaredHosts,
   type HostFinding,
   type HostRules,
   renderServiceEnvironments,
   type RevisionWiring,
+  type StackShape,
+  storedConfig,
   TemplateError,
 } from '@berth/core';
 import {
@@ -29,6 +32,7 @@ import {
   loadRevisionCompose,
 } from '../compose/revision-source.js';
 import {
+  type EnvironmentWithRepository,
   PermanentStageError,
   type StageHandler,
   type StageInput,
@@ -85,7 +89,11 @@ async function runWire(
     refs = newSecretRefs(names);
     return secretMarkers(refs);
   });
-  const { spec, file } = loaded;
+  const { file } = loaded;
+  // preview:frontend-only: only the PR's own services run; the rest is the base environment's.
+  const shaped = applyShape(loaded.spec, storedConfig(environment.config).mode);
+  const { spec } = shaped;
+  const shape = shaped.shape ? await shapeWithBase(deps, environment, shaped.shape) : undefined;
   // Compose `secrets:` without `file:` read the same scope, delivered as files (decision 0016):
   // their names join the scope, and their mounts carry a marker replicate swaps for the value.
   const fileSecrets = Object.values(spec.services).flatMap((service) =>
@@ -159,6 +167,7 @@ async function runWire(
     ...loaded.warnings.map((w) => `${w.path}: ${w.message}`),
     ...hosts.map((h) => `${describeHost(h)} (staging: previews should use their own services)`),
     ...(wired && !('database' in wired) ? [wired.warning] : []),
+    ...(shaped.warning ? [shaped.warning] : []),
   ];
 
   const wiring: RevisionWiring = {
@@ -170,6 +179,7 @@ async function runWire(
     public: isPublic,
     secretRefs: refs,
     ...(database ? { database: database.database } : {}),
+    ...(shape ? { shape } : {}),
   };
   await revisions.saveWiring(revision.id, wiring);
   if (spec.berth.public && !isPublic) {
@@ -192,6 +202,7 @@ async function runWire(
       urls,
       public: isPublic,
       ...secretFacts,
+      ...(shape ? { shape } : {}),
       ...(database
         ? {
             database: {
@@ -205,6 +216,29 @@ async function runWire(
         : {}),
       warnings,
     },
+  };
+}
+
+/**
+ * The base environment a shaped preview borrows from. Without one there is nothing to borrow:
+ * the stage fails with the fix (a labelled choice should not silently become the full stack).
+ */
+async function shapeWithBase(
+  deps: WireHandlerDeps,
+  environment: EnvironmentWithRepository,
+  shape: StackShape,
+): Promise<NonNullable<RevisionWiring['shape']>> {
+  const base = deps.baseStates
+    ? await deps.baseStates.baseEnvironment(environment.repository)
+    : undefined;
+  if (!base || base.state === 'destroyed' || base.state === 'destroying' || !base.headSha) {
+    throw new PermanentStageError(
+      `preview:${shape.name} borrows ${shape.borrowed.join(', ')} from the base environment of ${environment.baseBranch}, which is not running yet: push to ${environment.baseBranch} to start it, or remove the label for a full-stack preview`,
+    );
+  }
+  return {
+    ...shape,
+    base: { environmentId: base.id, headSha: base.headSha, branch: base.branch },
   };
 }
 
