@@ -197,7 +197,10 @@ describe('db:branch', { timeout: 600_000 }, () => {
     expect(await items(prTwo.number)).toEqual([...BASE]);
     const comment = await commentMatching(prOne.number, /✅/);
     expect(comment).toMatch(/#### Data/);
-    expect(comment).toMatch(/a copy of main at [0-9a-f]{7} \(db:branch\)/);
+    // Cut from the newest head, which has a base state: that copy, and the comment says so.
+    expect(comment).toMatch(
+      /a copy of main at [0-9a-f]{7}, where this PR was cut from \(db:branch\)/,
+    );
     // The base environment speaks on no pull request.
     expect(plane.github.comments(repository, 0)).toEqual([]);
   });

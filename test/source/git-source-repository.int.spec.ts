@@ -112,4 +112,23 @@ describe('GitSourceRepository', () => {
     expect(removed).toHaveLength(1);
     expect(await readdir(join(workDir, 'checkouts', 'acme--shop'))).toHaveLength(1);
   });
+
+  it('finds where a PR was cut from its base branch, once the branch is fetched', async () => {
+    const { token } = gh.createInstallationToken();
+    const ref = { cacheKey: 'acme--shop', sha: mainSha };
+    expect(await source.mergeBase(ref, 'release')).toBeNull(); // never fetched
+    const cut = await source.fetchBranch({
+      cacheKey: 'acme--shop',
+      cloneUrl,
+      token,
+      branch: 'main',
+    });
+    // The base branch moves on after the PR was cut: the PR still shares the older commit.
+    const moved = await gh.commitToBranch('acme/shop', 'main', { 'MAIN.md': 'later\n' });
+    expect(
+      await source.fetchBranch({ cacheKey: 'acme--shop', cloneUrl, token, branch: 'main' }),
+    ).toBe(moved);
+    expect(await source.mergeBase(ref, 'main')).toBe(cut);
+    expect(await source.mergeBase(ref, 'refs/heads/main')).toBe(cut);
+  });
 });

@@ -16,6 +16,15 @@ describe('planDatabase', () => {
     expect(plan.note).toBe('`db`: a copy of main at abcdef0 (db:branch)');
   });
 
+  it('says whether the copy is of the base the PR was cut from or the newest kept', () => {
+    expect(planDatabase({ ...common, base, cutFrom: base.sha }).note).toBe(
+      '`db`: a copy of main at abcdef0, where this PR was cut from (db:branch)',
+    );
+    expect(planDatabase({ ...common, base, cutFrom: '1234567'.padEnd(40, '0') }).note).toBe(
+      '`db`: a copy of main at abcdef0, the newest kept (this PR was cut from 1234567, which has no base state) (db:branch)',
+    );
+  });
+
   it('starts empty without a base, and says how to get one when db:branch asked', () => {
     expect(planDatabase(common)).toMatchObject({ mode: 'fresh', action: 'created' });
     const asked = planDatabase({ ...common, labelled: 'branch' });

@@ -64,8 +64,13 @@ export interface DatabaseInput {
   /** The `db:*` label's mode, when the PR has one Berth builds. */
   labelled?: DatabaseStart;
   baseBranch: string;
-  /** The newest base state of the repository, when there is one. */
+  /**
+   * The base state to branch from, when there is one: the one at `cutFrom` if it is still kept,
+   * else the newest.
+   */
   base?: BaseStateRef;
+  /** Where the PR was cut from the base branch (or last merged it), when known. */
+  cutFrom?: string;
   /** The PR's database as it is, when it exists. */
   current?: DatabaseRecord;
   /** The operator's default mode for the repository (its settings), used without a label. */
@@ -114,7 +119,7 @@ export function planDatabase(input: DatabaseInput): DatabasePlan {
       mode: 'branch',
       action: replacing ? 'restored' : 'branched',
       base,
-      note: `\`${service}\`: ${replacing ? `replaced with a copy` : 'a copy'} of ${input.baseBranch} at ${short(base.sha)} (db:branch)`,
+      note: `\`${service}\`: ${replacing ? `replaced with a copy` : 'a copy'} of ${input.baseBranch} at ${short(base.sha)}${whichBase(base, input.cutFrom)} (db:branch)`,
     };
   }
   const why = wanted === 'branch' ? ` — ${noBase}` : '';
@@ -125,4 +130,11 @@ export function planDatabase(input: DatabaseInput): DatabasePlan {
     action: replacing ? 'reset' : 'created',
     note: `\`${service}\`: ${replacing ? 'reset to an empty database' : 'an empty database'}, then migrations and seed (db:${wanted})${why}`,
   };
+}
+
+/** Says whether the copy is of the base the PR was cut from, or the newest kept instead. */
+function whichBase(base: BaseStateRef, cutFrom: string | undefined): string {
+  if (!cutFrom) return '';
+  if (cutFrom === base.sha) return ', where this PR was cut from';
+  return `, the newest kept (this PR was cut from ${cutFrom.slice(0, 7)}, which has no base state)`;
 }

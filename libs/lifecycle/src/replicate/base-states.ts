@@ -56,6 +56,18 @@ export class BaseStates {
     return ref;
   }
 
+  /** The base state captured at `sha` (the base a PR was cut from), when it is still kept. */
+  async atSha(
+    baseEnvironmentId: string,
+    service: string,
+    sha: string,
+  ): Promise<BaseStateRef | undefined> {
+    const found = (await this.captures(baseEnvironmentId, service)).find((c) => c.sha === sha);
+    if (!found) return undefined;
+    const { key: _key, ...ref } = found;
+    return ref;
+  }
+
   /**
    * Copies the base environment's database volumes while its container is stopped (the only
    * engine-agnostic consistent copy), then starts it again. Idempotent per generation: a

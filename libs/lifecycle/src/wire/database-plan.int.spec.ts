@@ -120,6 +120,42 @@ describe('planRevisionDatabase', () => {
     expect(wired.inherit).toEqual({ db_password: values?.['db_password'] });
   });
 
+  it('branches from the base the PR was cut from while it is kept, else the newest, and says so', async () => {
+    const { pr, base, volume } = await repositoryWithBase(true);
+    if (!base) throw new Error('no base');
+    // A newer capture, after the PR was cut at the first one ('b…').
+    const newer = await ledger.plan({
+      kind: 'volume',
+      provider: 'docker',
+      name: `${volume}-newer`,
+      environmentId: base.id,
+    });
+    await ledger.markCreated(newer.id);
+    await ledger.mergeMetadata(newer.id, {
+      baseState: {
+        service: 'db',
+        target: '/var/lib/postgresql/data',
+        sha: 'c'.repeat(40),
+        generation: 2,
+        capturedAt: new Date(Date.now() + 1_000).toISOString(),
+        bytes: 1,
+      },
+    });
+    const cut = await planRevisionDatabase(deps, pr, spec, rendered, markers, 'b'.repeat(40));
+    expect(cut && 'database' in cut && cut.database).toMatchObject({
+      action: 'branched',
+      base: { sha: 'b'.repeat(40), volumes: { '/var/lib/postgresql/data': volume } },
+      note: expect.stringMatching(/at bbbbbbb, where this PR was cut from \(db:branch\)/),
+    });
+    const gone = await planRevisionDatabase(deps, pr, spec, rendered, markers, 'd'.repeat(40));
+    expect(gone && 'database' in gone && gone.database).toMatchObject({
+      base: { sha: 'c'.repeat(40) },
+      note: expect.stringMatching(
+        /the newest kept \(this PR was cut from ddddddd, which has no base state\)/,
+      ),
+    });
+  });
+
   it('never gives a fork the base’s data, even labelled db:branch', async () => {
     const { pr } = await repositoryWithBase(true);
     await prisma.environment.update({

@@ -48,6 +48,8 @@ export async function planRevisionDatabase(
   spec: ComposeSpec,
   rendered: Record<string, Record<string, string>>,
   markers: Record<string, string>,
+  /** Where the PR was cut from its base branch (`git merge-base`), when known. */
+  cutFrom?: string,
 ): Promise<WiredDatabase | { warning: string } | undefined> {
   const service = spec.berth.database?.service;
   const serviceSpec = service ? spec.services[service] : undefined;
@@ -73,10 +75,16 @@ export async function planRevisionDatabase(
     base || !deps.baseStates
       ? undefined
       : await deps.baseStates.baseEnvironment(environment.repository);
-  const newest =
-    baseEnvironment && deps.baseStates
-      ? await deps.baseStates.newest(baseEnvironment.id, service)
+  // The base the PR was cut from (or last merged) when it is still kept, else the newest.
+  const atCut =
+    baseEnvironment && deps.baseStates && cutFrom
+      ? await deps.baseStates.atSha(baseEnvironment.id, service, cutFrom)
       : undefined;
+  const newest =
+    atCut ??
+    (baseEnvironment && deps.baseStates
+      ? await deps.baseStates.newest(baseEnvironment.id, service)
+      : undefined);
 
   const names = new Set(volumes.map((v) => v.name));
   const live = (await deps.ledger.live(environment.id)).filter(
@@ -104,6 +112,7 @@ export async function planRevisionDatabase(
     ...(snapshot ? { snapshot } : {}),
     baseBranch: environment.baseBranch,
     ...(newest ? { base: newest } : {}),
+    ...(cutFrom && newest ? { cutFrom } : {}),
     ...(current ? { current } : {}),
   });
 

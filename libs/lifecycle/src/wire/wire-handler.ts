@@ -139,6 +139,8 @@ async function runWire(
     spec,
     rendered,
     markers,
+    // The build stage fetched the base branch into the mirror; nothing is fetched here.
+    (await deps.source.mergeBase(checkout, environment.baseBranch)) ?? undefined,
   );
   const database = wired && 'database' in wired ? wired : undefined;
 

@@ -284,6 +284,30 @@ export class GitSourceRepository implements SourceRepository {
     }
   }
 
+  mergeBase(ref: SourceRef, branch: string): Promise<string | null> {
+    checkKey(ref.cacheKey);
+    checkSha(ref.sha);
+    const name = branch.replace(/^refs\/heads\//, '');
+    if (!BRANCH.test(name) || name.includes('..')) return Promise.resolve(null);
+    return this.chain.run(ref.cacheKey, async () => {
+      try {
+        const { stdout } = await git([
+          '--git-dir',
+          this.mirrorOf(ref.cacheKey),
+          'merge-base',
+          ref.sha,
+          `refs/berth/heads/${name}`,
+        ]);
+        const sha = stdout.trim();
+        return /^[0-9a-f]{40}$/.test(sha) ? sha : null;
+      } catch (error) {
+        // Exit 1: no common ancestor; 128: the branch (or the commit) is not in the mirror.
+        if (error instanceof GitCommandError) return null;
+        throw error;
+      }
+    });
+  }
+
   private mirrorGit(ref: SourceRef, args: string[]) {
     return git(['--git-dir', this.mirrorOf(ref.cacheKey), ...args]).catch((error: unknown) => {
       if (error instanceof GitCommandError) {

@@ -66,6 +66,11 @@ export interface SourceRepository {
    * tip's SHA, so `listFiles`/`readFile` can read that commit. Null when the branch does not exist.
    */
   fetchBranch(request: BranchRequest): Promise<string | null>;
+  /**
+   * The newest commit `ref` shares with `branch` as last fetched (fetchBranch): where the PR was
+   * cut from the base, or last merged it. Null when the branch was never fetched, or none.
+   */
+  mergeBase(ref: SourceRef, branch: string): Promise<string | null>;
   /** Removes all but the `keep` most recently used checkouts of a repository. */
   prune(cacheKey: string, keep: number): Promise<string[]>;
 }
