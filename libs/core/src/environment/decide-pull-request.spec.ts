@@ -300,4 +300,70 @@ describe('prUpdatedAt', () => {
     expect(at(T0 + 5_000)).toBe(T0 + 5_000);
     expect(at(T0 - 5_000)).toBe(T0);
   });
+
+  describe('after a TTL expiry (decision 0020)', () => {
+    const expired: EnvironmentSnapshot = {
+      ...fresh,
+      state: 'destroyed',
+      generation: 4,
+      expired: true,
+      config: { ...DEFAULT_CONFIG, ttlMs: 60_000 },
+      prUpdatedAt: T0,
+    };
+    const later = { updatedAt: T0 + 1_000, labels: ['ttl:1m'] };
+
+    it('a push starts a new generation from destroyed: the reopen edge, not ignored', () => {
+      const d = processed(decide(expired, event({ action: 'synchronize', headSha: B, ...later })));
+      expect(d.update).toMatchObject({ state: 'building', generation: 5, headSha: B });
+      expect(d.update.ttlLabelMs).toBe(60_000);
+      expect(d.newRevision).toBe(true);
+      expect(d.jobs).toEqual([{ kind: 'stage', stage: 'build' }]);
+    });
+
+    it("a change to Berth's labels brings it back on the same head", () => {
+      for (const [action, label, labels] of [
+        ['unlabeled', 'ttl:1m', []],
+        ['labeled', 'ttl:2h', ['ttl:1m', 'ttl:2h']],
+        ['labeled', 'preview:rebuild', ['ttl:1m', 'preview:rebuild']],
+      ] as const) {
+        const d = processed(
+          decide(expired, event({ action, label, labels: [...labels], updatedAt: T0 + 1_000 })),
+        );
+        expect(d.update).toMatchObject({ state: 'building', generation: 5, headSha: A });
+        expect(d.detail).toMatch(/generation 5/);
+      }
+      const removed = processed(
+        decide(expired, event({ action: 'unlabeled', label: 'ttl:1m', updatedAt: T0 + 1_000 })),
+      );
+      expect(removed.update.ttlLabelMs).toBeNull();
+    });
+
+    it('other labels, and a destroyed preview that did not expire, stay as they are', () => {
+      const team = processed(
+        decide(
+          expired,
+          event({ action: 'labeled', label: 'bug', ...later, labels: ['ttl:1m', 'bug'] }),
+        ),
+      );
+      expect(team.update).toMatchObject({ state: 'destroyed', generation: 4 });
+      expect(team.newRevision).toBe(false);
+      const skippedAndGone = { ...expired, expired: false };
+      const ttl = processed(
+        decide(skippedAndGone, event({ action: 'labeled', label: 'ttl:2h', ...later })),
+      );
+      expect(ttl.update).toMatchObject({ state: 'destroyed', generation: 4 });
+    });
+
+    it('a TTL label change on a live preview is bookkeeping: same generation, new ttlLabelMs', () => {
+      const ready = { ...building, state: 'ready' as const };
+      const d = processed(
+        decide(
+          ready,
+          event({ action: 'labeled', label: 'ttl:1m', labels: ['ttl:1m'], updatedAt: T0 + 1 }),
+        ),
+      );
+      expect(d.update).toMatchObject({ state: 'ready', generation: 1, ttlLabelMs: 60_000 });
+      expect(d.jobs).toEqual([]);
+    });
+  });
 });

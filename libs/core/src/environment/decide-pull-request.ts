@@ -23,6 +23,11 @@ export interface EnvironmentSnapshot {
   closed: boolean;
   /** The newest `pull_request.updated_at` applied (ms), null before the first. */
   prUpdatedAt: number | null;
+  /**
+   * Its TTL ran out and it was torn down while the PR stayed open (decision 0020): a push or a
+   * change to Berth's labels brings it back.
+   */
+  expired?: boolean;
 }
 
 /** What the caller learned from GitHub before deciding (the decision itself stays pure). */
@@ -57,6 +62,8 @@ export interface EnvironmentUpdate {
   forgetComment?: true;
   /** The newest `pull_request.updated_at` applied, this event's included. */
   prUpdatedAt: number;
+  /** What the `ttl:` label asks for; null without one (the repository's default applies). */
+  ttlLabelMs: number | null;
 }
 
 export type TriggerDecision =
@@ -72,6 +79,7 @@ export type TriggerDecision =
     };
 
 const APPROVAL_LABEL = 'preview:approved';
+const BERTH_LABEL = /^(preview|db|ttl):/i;
 const isApprovalLabel = (label: string | undefined) =>
   label?.trim().toLowerCase() === APPROVAL_LABEL;
 
@@ -153,6 +161,7 @@ export function decide(
     approvedSha,
     config,
     labelNotes,
+    ttlLabelMs: parsed.ttlFromLabel ? config.ttlMs : null,
   };
   const gateFor = (headSha: string): StartGate =>
     startGate({
@@ -242,7 +251,13 @@ export function decide(
     event.action === 'opened' || event.action === 'reopened' || event.action === 'synchronize';
   const headSha = movesHead ? event.headSha : current.headSha;
   const headShaChanged = headSha !== current.headSha;
-  const labelsBump = configChanged(current.config, config);
+  // An expired preview comes back on a push or on any change to Berth's labels (decision 0020).
+  const revived =
+    current.expired === true &&
+    (current.state === 'destroyed' || current.state === 'destroying') &&
+    (event.action === 'labeled' || event.action === 'unlabeled') &&
+    BERTH_LABEL.test(event.label?.trim() ?? '');
+  const labelsBump = configChanged(current.config, config) || revived;
   const generation = nextGeneration(current.generation, {
     headShaChanged,
     configChanged: labelsBump,
@@ -261,7 +276,11 @@ export function decide(
           : 'config_changed';
     const result = transition(current.state, { type, gate } as EnvironmentEvent);
     if (!result.ok) return { outcome: 'ignored', detail: result.error.message };
-    const why = headShaChanged ? `new head ${headSha.slice(0, 7)}` : 'labels changed';
+    const why = headShaChanged
+      ? `new head ${headSha.slice(0, 7)}`
+      : revived
+        ? 'labels changed after expiry'
+        : 'labels changed';
     return {
       outcome: 'processed',
       detail: `generation ${generation}: ${why}, ${gate}`,

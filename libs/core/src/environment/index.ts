@@ -40,3 +40,20 @@ export {
   type PullRequestNow,
 } from './ordering.js';
 export { decideRerun, type RerunDecision, type RerunRequest } from './rerun.js';
+export {
+  decideTtl,
+  DEFAULT_TTL_POLICY,
+  effectiveTtl,
+  extendTtl,
+  TTL_EXTEND_MAX_MS,
+  TTL_EXTEND_MIN_MS,
+  TTL_WARN_LEAD_MAX_MS,
+  type TtlExtension,
+  type TtlFacts,
+  type TtlPolicy,
+  type TtlSource,
+  type TtlTerms,
+  ttlTerms,
+  type TtlVerdict,
+  warnLeadMs,
+} from './ttl.js';

@@ -57,4 +57,17 @@ describe('decideRerun', () => {
       outcome: 'ignored',
     });
   });
+
+  it('brings back a preview whose TTL ran out while the PR is open (decision 0020)', () => {
+    const expired = { ...ready, state: 'destroyed' as const, expired: true };
+    expect(decideRerun(expired, { headSha: A, isFork: false })).toEqual({
+      outcome: 'rerun',
+      state: 'building',
+      generation: 4,
+    });
+    expect(decideRerun({ ...expired, closed: true }, { headSha: A, isFork: false })).toMatchObject({
+      outcome: 'ignored',
+      reason: 'the pull request is closed',
+    });
+  });
 });

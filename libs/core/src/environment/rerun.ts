@@ -24,7 +24,15 @@ export function decideRerun(current: EnvironmentSnapshot, request: RerunRequest)
   if (current.generation === 0) {
     return { outcome: 'ignored', reason: 'Berth has no preview for this pull request' };
   }
-  if (current.closed || current.state === 'destroying' || current.state === 'destroyed') {
+  // An expired preview of an open PR (decision 0020) comes back on a re-run like on a push.
+  const revives =
+    current.expired === true &&
+    !current.closed &&
+    (current.state === 'destroying' || current.state === 'destroyed');
+  if (
+    !revives &&
+    (current.closed || current.state === 'destroying' || current.state === 'destroyed')
+  ) {
     return { outcome: 'ignored', reason: 'the pull request is closed' };
   }
   if (request.headSha !== current.headSha) {
@@ -49,7 +57,10 @@ export function decideRerun(current: EnvironmentSnapshot, request: RerunRequest)
       reason: 'a maintainer must approve this fork first (label preview:approved)',
     };
   }
-  const result = transition(current.state, { type: 'config_changed', gate });
+  const result = transition(
+    current.state,
+    revives ? { type: 'reopened', gate } : { type: 'config_changed', gate },
+  );
   if (!result.ok) return { outcome: 'ignored', reason: result.error.message };
   return { outcome: 'rerun', state: result.state, generation: current.generation + 1 };
 }

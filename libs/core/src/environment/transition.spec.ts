@@ -24,6 +24,7 @@ const ALL_EVENTS: EnvironmentEvent[] = [
     { type: 'stage_failed' as const, stage },
   ]),
   { type: 'closed' },
+  { type: 'expired' },
   { type: 'destroyed' },
 ];
 
@@ -161,6 +162,29 @@ describe('transition', () => {
       const result = transition(state, { type: 'closed' });
       expect(result.ok && ['destroying', 'destroyed'].includes(result.state)).toBe(true);
     }
+  });
+
+  it('expired tears down every open state but skipped, and is a no-op on the way out', () => {
+    for (const state of [
+      'pending',
+      'held',
+      'building',
+      'provisioning',
+      'ready',
+      'failed',
+    ] as const) {
+      expect(transition(state, { type: 'expired' })).toEqual({
+        ok: true,
+        state: 'destroying',
+        changed: true,
+      });
+    }
+    for (const state of ['skipped', 'destroying', 'destroyed'] as const) {
+      expect(transition(state, { type: 'expired' })).toEqual({ ok: true, state, changed: false });
+    }
+    // An expired preview comes back like a skipped one whose teardown ran: the reopen edge.
+    expect(next('ready', { type: 'expired' }, { type: 'destroyed' })).toBe('destroyed');
+    expect(next('destroyed', { type: 'reopened', gate: 'proceed' })).toBe('building');
   });
 
   it('rejects pushes and labels after close, but allows reopening', () => {

@@ -17,6 +17,8 @@ export type EnvironmentEvent =
   | { type: 'stage_succeeded'; stage: PipelineStage }
   | { type: 'stage_failed'; stage: PipelineStage }
   | { type: 'closed' }
+  /** The TTL ran out (decision 0020): torn down like a close, while the PR stays open. */
+  | { type: 'expired' }
   /** Teardown removed everything in the ledger. */
   | { type: 'destroyed' };
 
@@ -139,6 +141,13 @@ export function transition(state: EnvironmentState, event: EnvironmentEvent): Tr
 
     case 'closed':
       if (state === 'destroyed') return ok(state, state);
+      return ok(state, 'destroying');
+
+    case 'expired':
+      // Already on its way out (closed, skipped) or gone: nothing more to do.
+      if (state === 'destroyed' || state === 'destroying' || state === 'skipped') {
+        return ok(state, state);
+      }
       return ok(state, 'destroying');
 
     case 'destroyed':

@@ -15,5 +15,6 @@ export {
   type ParseLabelsOptions,
   type ParsedLabels,
   parseLabels,
+  TTL_LABEL_MIN_MS,
 } from './parse-labels.js';
 export { configChanged, configDifferences } from './config-changed.js';

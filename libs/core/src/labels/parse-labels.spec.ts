@@ -6,13 +6,23 @@ const ALL = new Set<LabelOption>(LABEL_OPTIONS);
 
 describe('parseLabels', () => {
   it('gives the defaults with no labels: full stack, fresh DB, 72 h', () => {
-    expect(parseLabels([])).toEqual({ config: DEFAULT_CONFIG, problems: [], unsupported: [] });
+    expect(parseLabels([])).toEqual({
+      config: DEFAULT_CONFIG,
+      problems: [],
+      unsupported: [],
+      ttlFromLabel: false,
+    });
     expect(DEFAULT_CONFIG.ttlMs).toBe(72 * 3_600_000);
   });
 
   it('ignores labels outside Berth namespaces', () => {
     const result = parseLabels(['bug', 'preview', 'dbx:fresh', 'Priority: high', 'ttl', 'TTLs:1d']);
-    expect(result).toEqual({ config: DEFAULT_CONFIG, problems: [], unsupported: [] });
+    expect(result).toEqual({
+      config: DEFAULT_CONFIG,
+      problems: [],
+      unsupported: [],
+      ttlFromLabel: false,
+    });
   });
 
   it('reads every known label when all are supported', () => {
@@ -146,12 +156,23 @@ describe('parseLabels', () => {
     );
 
     it('clamps out-of-range TTLs to the bounds and says so', () => {
-      const low = parseLabels(['ttl:5m']);
-      expect(low.config.ttlMs).toBe(15 * 60_000);
-      expect(low.problems[0]?.message).toMatch(/between 15m and 14d; using 15m/);
+      const low = parseLabels(['ttl:0m']);
+      expect(low.config.ttlMs).toBe(60_000);
+      expect(low.problems[0]?.message).toMatch(/between 1m and 14d; using 1m/);
       const high = parseLabels(['ttl:30d']);
       expect(high.config.ttlMs).toBe(14 * 86_400_000);
       expect(high.problems[0]?.message).toMatch(/using 14d/);
+    });
+
+    it('accepts one minute (decision 0020: a quick look, and tests) and says the label set it', () => {
+      const { config, problems, ttlFromLabel } = parseLabels(['ttl:1m']);
+      expect(config.ttlMs).toBe(60_000);
+      expect(problems).toEqual([]);
+      expect(ttlFromLabel).toBe(true);
+      expect(parseLabels(['ttl:5m']).config.ttlMs).toBe(5 * 60_000);
+      expect(parseLabels(['preview:rebuild']).ttlFromLabel).toBe(false);
+      // A broken ttl label sets nothing: the repository's default applies.
+      expect(parseLabels(['ttl:forever']).ttlFromLabel).toBe(false);
     });
 
     it('accepts the bounds themselves', () => {

@@ -8,8 +8,14 @@ import {
   type PreviewMode,
   SUPPORTED_LABEL_OPTIONS,
   TTL_MAX_MS,
-  TTL_MIN_MS,
 } from './label-config.js';
+
+/**
+ * The shortest `ttl:` label: 1 minute (a PR that only needs a quick look, and tests). The
+ * operator's TTL_MAX_HOURS caps the longest where it is applied (decision 0020); TTL_MAX_MS is
+ * the parser's own bound.
+ */
+export const TTL_LABEL_MIN_MS = 60_000;
 
 export interface LabelProblem {
   label: string;
@@ -22,6 +28,8 @@ export interface ParsedLabels {
   problems: LabelProblem[];
   /** Known options this Berth does not build yet; their defaults were used instead. */
   unsupported: LabelProblem[];
+  /** A `ttl:` label set `config.ttlMs` (without one the repository's default applies). */
+  ttlFromLabel: boolean;
 }
 
 export interface ParseLabelsOptions {
@@ -81,11 +89,11 @@ export function parseLabels(
         problems.push({ label, message: (error as Error).message });
         continue;
       }
-      if (ms < TTL_MIN_MS || ms > TTL_MAX_MS) {
-        const bound = ms < TTL_MIN_MS ? TTL_MIN_MS : TTL_MAX_MS;
+      if (ms < TTL_LABEL_MIN_MS || ms > TTL_MAX_MS) {
+        const bound = ms < TTL_LABEL_MIN_MS ? TTL_LABEL_MIN_MS : TTL_MAX_MS;
         problems.push({
           label,
-          message: `TTL must be between ${formatDuration(TTL_MIN_MS)} and ${formatDuration(TTL_MAX_MS)}; using ${formatDuration(bound)}`,
+          message: `TTL must be between ${formatDuration(TTL_LABEL_MIN_MS)} and ${formatDuration(TTL_MAX_MS)}; using ${formatDuration(bound)}`,
         });
         ms = bound;
       }
@@ -145,7 +153,7 @@ export function parseLabels(
       }
     }
   }
-  return { config, problems, unsupported };
+  return { config, problems, unsupported, ttlFromLabel: ttls.length > 0 };
 }
 
 function pick<T extends string>(

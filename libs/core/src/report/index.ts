@@ -16,6 +16,7 @@ export {
   renderPreviewComment,
 } from './preview-comment.js';
 export { redactSecrets, truncate, truncateLines } from './redact.js';
+export { expiredHeader, expiringSection, type PreviewCommentExpiry } from './expiry-notice.js';
 export {
   encodedForms,
   MIN_MASKED_LENGTH,

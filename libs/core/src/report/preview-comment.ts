@@ -1,4 +1,5 @@
 import type { PreviewEvent } from './commit-status.js';
+import { expiredHeader, expiringSection, type PreviewCommentExpiry } from './expiry-notice.js';
 import { redactSecrets, truncate, truncateLines } from './redact.js';
 
 /** Hidden first line of Berth's sticky comment: how it is found again after a restart. */
@@ -66,6 +67,8 @@ export interface PreviewCommentInput {
   shape?: string;
   /** Values that must never appear in the comment (generated credentials); also pattern-redacted. */
   secrets?: readonly string[];
+  /** The TTL's warning or expiry (decision 0020). */
+  expiry?: PreviewCommentExpiry;
 }
 
 /**
@@ -241,7 +244,7 @@ const SHOWS_ENVIRONMENT: ReadonlySet<PreviewCommentState> = new Set([
  * the hidden marker; never contains wiring secrets (errors are redacted and truncated).
  */
 export function renderPreviewComment(input: PreviewCommentInput): string {
-  const sections: string[][] = [header(input)];
+  const sections: string[][] = [expiredHeader(input) ?? header(input), expiringSection(input)];
   if (SHOWS_ENVIRONMENT.has(input.state)) {
     // URLs only once something serves them: a URL shown while building would 404.
     if (input.state === 'ready') sections.push(urlsSection(input));

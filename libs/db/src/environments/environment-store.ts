@@ -27,6 +27,13 @@ export interface EnvironmentWrite {
   labelNotes?: Record<string, unknown>[];
   prUpdatedAt?: Date;
   expiresAt?: Date;
+  /** TTL facts (decision 0020). */
+  ttlStartedAt?: Date;
+  ttlLabelMs?: number | null;
+  ttlMs?: number;
+  ttlExtendedUntil?: Date | null;
+  ttlWarnedFor?: Date | null;
+  expiredAt?: Date | null;
   closedAt?: Date | null;
   destroyedAt?: Date | null;
   readyAt?: Date | null;

@@ -6,6 +6,12 @@ import {
   type CheckRunWebhook,
   decide,
   decideRerun,
+  decideTtl,
+  extendTtl,
+  formatDuration,
+  type TtlFacts,
+  type TtlPolicy,
+  ttlTerms,
   type DecisionFacts,
   type EnvironmentEvent,
   orderEvent,
@@ -61,7 +67,12 @@ export type LifecycleEventKind =
   | 'destroyed'
   | 'held'
   | 'skipped'
+  /** The TTL runs out soon (decision 0020): the PR is told how to keep the preview. */
   | 'expiring'
+  /** The TTL ran out: teardown follows, the PR stays open. */
+  | 'expired'
+  /** An operator moved expiry (`berth env extend`). */
+  | 'extended'
   | 'asleep';
 
 export type PullRequestOutcome =
@@ -82,6 +93,38 @@ export type StageWrite = { ok: true; state: string } | { ok: false; reason: stri
 
 export interface PullRequestDelivery {
   deliveryId: string;
+}
+
+/** What a TTL command needs besides the row: the operator's policy and the repository's default. */
+export interface TtlContext {
+  policy: TtlPolicy;
+  repositoryDefaultTtlHours: number | null;
+}
+
+export type TtlOutcome =
+  | { status: 'warned' | 'expired' | 'extended'; expiresAt: Date; generation: number }
+  /** Another worker (or a push, a label, an extension) got there first: nothing written. */
+  | { status: 'skipped'; reason: string }
+  | { status: 'refused'; reason: string }
+  | { status: 'gone' };
+
+/** The TTL facts of a locked environment row (decision 0020). */
+export function ttlFactsOf(
+  env: EnvironmentRow,
+  repositoryDefaultTtlHours: number | null,
+): TtlFacts {
+  return {
+    prNumber: env.prNumber,
+    state: env.state,
+    closed: env.closedAt !== null,
+    createdAt: env.createdAt.getTime(),
+    ttlStartedAt: env.ttlStartedAt.getTime(),
+    readyAt: env.readyAt?.getTime() ?? null,
+    labelTtlMs: env.ttlLabelMs,
+    repositoryDefaultTtlHours,
+    extendedUntil: env.ttlExtendedUntil?.getTime() ?? null,
+    warnedFor: env.ttlWarnedFor?.getTime() ?? null,
+  };
 }
 
 export class EnvironmentCommands {
@@ -130,6 +173,7 @@ export class EnvironmentCommands {
         approvedSha: env.approvedSha,
         closed: env.closedAt !== null,
         prUpdatedAt: env.prUpdatedAt?.getTime() ?? null,
+        expired: env.expiredAt !== null,
       };
       const order = orderEvent(event, snapshot, facts.now);
       if (order.verdict === 'stale') return ignore(order.reason);
@@ -153,9 +197,9 @@ export class EnvironmentCommands {
         config: { ...update.config },
         labelNotes: update.labelNotes.map((n) => ({ ...n })),
         prUpdatedAt: new Date(update.prUpdatedAt),
-        ...(decision.newRevision
-          ? { expiresAt: new Date(now.getTime() + update.config.ttlMs) }
-          : {}),
+        ttlLabelMs: update.ttlLabelMs,
+        // A new generation restarts the TTL clock (decision 0020); the sweep shows the expiry.
+        ...(decision.newRevision ? { ttlStartedAt: now, expiredAt: null } : {}),
         ...(update.closure === 'closed' ? { closedAt: now } : {}),
         ...(update.closure === 'reopened'
           ? { closedAt: null, destroyedAt: null, readyAt: null }
@@ -217,6 +261,7 @@ export class EnvironmentCommands {
           approvedSha: env.approvedSha,
           closed: env.closedAt !== null,
           prUpdatedAt: env.prUpdatedAt?.getTime() ?? null,
+          expired: env.expiredAt !== null,
         },
         { headSha: event.headSha, isFork: env.isFork },
       );
@@ -225,7 +270,8 @@ export class EnvironmentCommands {
       await store.write(tx, env.id, {
         state: decision.state,
         generation,
-        expiresAt: new Date(this.now().getTime() + config.ttlMs),
+        ttlStartedAt: this.now(),
+        expiredAt: null,
       });
       await store.createRevision(tx, {
         environmentId: env.id,
@@ -335,6 +381,117 @@ export class EnvironmentCommands {
       (env, tx) =>
         this.emit(tx, env.id, job.generation, 'failed', { stage: job.stage, detail: error }),
     );
+  }
+
+  /**
+   * TTL (decision 0020), step one: the warning, once per expiry. Decided again under the row
+   * lock, so a push, a label or an extension that landed since the sweep looked wins, and a
+   * second worker finds the warning already written.
+   */
+  async ttlWarn(environmentId: string, context: TtlContext): Promise<TtlOutcome> {
+    const { store } = this.deps;
+    return store.transaction(async (tx) => {
+      const env = await store.lock(tx, environmentId);
+      if (!env) return { status: 'gone' };
+      const now = this.now();
+      const verdict = decideTtl(
+        ttlFactsOf(env, context.repositoryDefaultTtlHours),
+        now.getTime(),
+        context.policy,
+      );
+      if (verdict.action !== 'warn') {
+        return { status: 'skipped', reason: verdict.action === 'none' ? verdict.reason : 'due' };
+      }
+      const expiresAt = new Date(verdict.expiresAt);
+      await store.write(tx, env.id, {
+        state: env.state,
+        generation: env.generation,
+        ttlWarnedFor: expiresAt,
+        expiresAt,
+        ttlMs: verdict.terms.ttlMs,
+        ...(verdict.extendedUntil ? { ttlExtendedUntil: new Date(verdict.extendedUntil) } : {}),
+      });
+      const detail = `expires at ${expiresAt.toISOString()} (TTL ${formatDuration(verdict.terms.ttlMs)}, ${verdict.terms.source})`;
+      await this.emit(tx, env.id, env.generation, 'expiring', { detail }, ['comment']);
+      return { status: 'warned', expiresAt, generation: env.generation };
+    });
+  }
+
+  /**
+   * TTL, step two: the expiry it warned about has passed. Torn down like a close (a new
+   * generation supersedes whatever still runs; teardown walks the ledger), but the PR stays
+   * open: a push, a label change or a re-run brings it back.
+   */
+  async ttlExpire(environmentId: string, context: TtlContext): Promise<TtlOutcome> {
+    const { store } = this.deps;
+    return store.transaction(async (tx) => {
+      const env = await store.lock(tx, environmentId);
+      if (!env) return { status: 'gone' };
+      const now = this.now();
+      const verdict = decideTtl(
+        ttlFactsOf(env, context.repositoryDefaultTtlHours),
+        now.getTime(),
+        context.policy,
+      );
+      if (verdict.action !== 'expire') {
+        return {
+          status: 'skipped',
+          reason: verdict.action === 'none' ? verdict.reason : 'not warned yet',
+        };
+      }
+      const result = transition(env.state, { type: 'expired' });
+      if (!result.ok || !result.changed) {
+        return { status: 'skipped', reason: `the environment is ${env.state}` };
+      }
+      const generation = env.generation + 1;
+      const expiresAt = new Date(verdict.terms.expiresAt);
+      await store.write(tx, env.id, {
+        state: result.state,
+        generation,
+        expiredAt: now,
+        expiresAt,
+        ttlMs: verdict.terms.ttlMs,
+      });
+      await store.createRevision(tx, {
+        environmentId: env.id,
+        generation,
+        headSha: env.headSha,
+        config: { ...storedConfig(env.config) },
+      });
+      const detail = `TTL ${formatDuration(verdict.terms.ttlMs)} (${verdict.terms.source}) ran out at ${expiresAt.toISOString()}`;
+      await this.emit(tx, env.id, generation, 'expired', { detail }, ['comment']);
+      await this.emitJobs(tx, env.id, generation, [{ kind: 'stage', stage: 'teardown' }]);
+      return { status: 'expired', expiresAt, generation };
+    });
+  }
+
+  /** An operator's extension (`berth env extend … --by 24h`, through the admin api). */
+  async ttlExtend(
+    environmentId: string,
+    byMs: number,
+    requestedBy: string,
+    context: TtlContext,
+  ): Promise<TtlOutcome> {
+    const { store } = this.deps;
+    return store.transaction(async (tx) => {
+      const env = await store.lock(tx, environmentId);
+      if (!env) return { status: 'gone' };
+      const facts = ttlFactsOf(env, context.repositoryDefaultTtlHours);
+      const extension = extendTtl(facts, byMs, this.now().getTime(), context.policy);
+      if (!extension.ok) return { status: 'refused', reason: extension.reason };
+      const terms = ttlTerms({ ...facts, extendedUntil: extension.extendedUntil }, context.policy);
+      const expiresAt = new Date(extension.expiresAt);
+      await store.write(tx, env.id, {
+        state: env.state,
+        generation: env.generation,
+        ttlExtendedUntil: new Date(extension.extendedUntil),
+        expiresAt,
+        ...(terms ? { ttlMs: terms.ttlMs } : {}),
+      });
+      const detail = `extended by ${formatDuration(byMs)} by ${requestedBy}: expires at ${expiresAt.toISOString()}`;
+      await this.emit(tx, env.id, env.generation, 'extended', { detail }, ['comment']);
+      return { status: 'extended', expiresAt, generation: env.generation };
+    });
   }
 
   /**

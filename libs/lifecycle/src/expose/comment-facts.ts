@@ -1,5 +1,7 @@
 import {
+  formatDuration,
   PIPELINE_STAGES,
+  type PreviewCommentExpiry,
   type PreviewCommentInput,
   type PreviewCommentNote,
   type PreviewCommentService,
@@ -27,6 +29,9 @@ export function commentState(state: EnvironmentState, event: ReportedEvent): Pre
   switch (event.kind) {
     case 'queued':
       return 'provisioning';
+    case 'ttl':
+      // A TTL change re-renders what the row says now (decision 0020).
+      return state;
     case 'started':
       return event.stage === 'teardown'
         ? 'destroying'
@@ -179,7 +184,49 @@ export function commentInput(
     ...(databaseNote(runs) ? { database: databaseNote(runs) } : {}),
     ...(wiring.shape ? { shape: shapeNote(wiring.shape) } : {}),
     labelNotes: labelNotes(environment.labelNotes),
-    event,
+    ...(event.kind === 'ttl' ? {} : { event }),
+    ...(expiryFacts(environment) ? { expiry: expiryFacts(environment) } : {}),
     secrets: context.secrets ?? wiringSecrets(wiring),
+  };
+}
+
+/**
+ * The TTL's part of the comment (decision 0020), from the row: a warning while the announced
+ * expiry is still the current one, or the expiry of a preview torn down for age on an open PR.
+ */
+export function expiryFacts(
+  environment: Pick<
+    EnvironmentWithRepository,
+    | 'state'
+    | 'closedAt'
+    | 'expiresAt'
+    | 'expiredAt'
+    | 'ttlWarnedFor'
+    | 'ttlMs'
+    | 'ttlLabelMs'
+    | 'ttlExtendedUntil'
+  >,
+): PreviewCommentExpiry | undefined {
+  const { expiresAt, ttlWarnedFor, ttlLabelMs, ttlExtendedUntil } = environment;
+  if (!expiresAt || environment.closedAt !== null) return undefined;
+  const gone = environment.state === 'destroying' || environment.state === 'destroyed';
+  let phase: PreviewCommentExpiry['phase'];
+  if (environment.expiredAt !== null && gone) phase = 'expired';
+  else if (
+    !gone &&
+    environment.expiredAt === null &&
+    ttlWarnedFor?.getTime() === expiresAt.getTime()
+  ) {
+    phase = 'warning';
+  } else return undefined;
+  const ttlMs = environment.ttlMs ?? ttlLabelMs;
+  const extended = ttlExtendedUntil !== null && ttlExtendedUntil.getTime() >= expiresAt.getTime();
+  return {
+    phase,
+    expiresAt: expiresAt.toISOString(),
+    ttl: ttlMs === null ? 'its TTL' : formatDuration(ttlMs),
+    source: extended ? 'extension' : ttlLabelMs !== null ? 'label' : 'default',
+    ...(ttlLabelMs !== null ? { labelled: true } : {}),
+    ...(ttlLabelMs !== null && ttlMs !== null && ttlMs < ttlLabelMs ? { capped: true } : {}),
   };
 }

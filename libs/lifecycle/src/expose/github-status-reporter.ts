@@ -70,7 +70,8 @@ export class GitHubStatusReporter implements StatusReporter {
       }
     }
 
-    const status = statusFor(event, secrets);
+    // A TTL change is the comment's alone (decision 0020): the commit's status stays.
+    const status = event.kind === 'ttl' ? null : statusFor(event, secrets);
     if (status && only !== 'comment') {
       const targetUrl = links['web'] ?? Object.values(links).sort()[0];
       await this.deps.github.setCommitStatus(repo, revision.headSha, {

@@ -18,7 +18,7 @@ afterAll(async () => {
 
 const sha = () => randomBytes(20).toString('hex');
 
-/** An environment at generation 2 with events: started(g1), ready(g1), started(g2), expiring(g2). */
+/** An environment at generation 2 with events: started(g1), ready(g1), started(g2), asleep(g2). */
 async function seed() {
   const providerId = randomInt(1, 2 ** 47);
   const repository = await prisma.repository.create({
@@ -65,8 +65,8 @@ async function seed() {
   const started1 = await event(1, 'started', 'build');
   const ready1 = await event(1, 'ready');
   const started2 = await event(2, 'started', 'build');
-  const expiring2 = await event(2, 'expiring');
-  return { env, first, started1, ready1, started2, expiring2 };
+  const asleep2 = await event(2, 'asleep');
+  return { env, first, started1, ready1, started2, asleep2 };
 }
 
 const job = (event: LifecycleEvent, sink: SinkName): SinkJobData => ({
@@ -112,8 +112,8 @@ describe('SinkDelivery', () => {
   });
 
   it("a check-only event (requested) never hides the comment's or the status's newest event", async () => {
-    const { env, expiring2, started2 } = await seed();
-    await prisma.lifecycleEvent.delete({ where: { id: expiring2.id } });
+    const { env, asleep2, started2 } = await seed();
+    await prisma.lifecycleEvent.delete({ where: { id: asleep2.id } });
     await prisma.lifecycleEvent.create({
       data: { environmentId: env.id, generation: 2, kind: 'requested' },
     });
@@ -126,13 +126,30 @@ describe('SinkDelivery', () => {
   });
 
   it('answers gone for an unknown event or one with no PR rendering, busy while the comment is locked', async () => {
-    const { expiring2, started2 } = await seed();
+    const { asleep2, started2 } = await seed();
     expect(
       await harness().sinks.deliver({ ...job(started2, 'comment'), eventId: '999999999999' }),
     ).toBe('gone');
-    expect(await harness().sinks.deliver(job(expiring2, 'comment'))).toBe('gone');
-    // With expiring(g2) gone, started(g2) is the newest event: only the comment lock stops it.
-    await prisma.lifecycleEvent.delete({ where: { id: expiring2.id } });
+    expect(await harness().sinks.deliver(job(asleep2, 'comment'))).toBe('gone');
+    // With asleep(g2) gone, started(g2) is the newest event: only the comment lock stops it.
+    await prisma.lifecycleEvent.delete({ where: { id: asleep2.id } });
     expect(await harness(true).sinks.deliver(job(started2, 'comment'))).toBe('busy');
+  });
+
+  it('a TTL event (decision 0020) re-renders the comment only, and never hides a status', async () => {
+    const { env, asleep2, started2 } = await seed();
+    await prisma.lifecycleEvent.delete({ where: { id: asleep2.id } });
+    const expiring2 = await prisma.lifecycleEvent.create({
+      data: { environmentId: env.id, generation: 2, kind: 'expiring', detail: 'expires at …' },
+    });
+    const { reports, sinks } = harness();
+    expect(await sinks.deliver(job(expiring2, 'comment'))).toBe('delivered');
+    expect(reports[0]?.[2]).toEqual({ kind: 'ttl', change: 'expiring' });
+    expect(await sinks.deliver(job(expiring2, 'status'))).toBe('gone');
+    expect(await sinks.deliver(job(expiring2, 'check'))).toBe('gone');
+    // The older started(g2) still reaches the status; for the comment the warning is newer.
+    expect(await sinks.deliver(job(started2, 'status'))).toBe('delivered');
+    expect(await sinks.deliver(job(started2, 'comment'))).toBe('superseded');
+    expect(reports).toHaveLength(2);
   });
 });

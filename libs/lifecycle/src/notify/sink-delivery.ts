@@ -33,6 +33,8 @@ export type SinkResult = 'delivered' | 'superseded' | 'gone' | 'busy' | { laterM
 
 /** Events only the check sink renders: they must not hide a comment or status from the rest. */
 const CHECK_ONLY_KINDS = ['requested'];
+/** Events only the comment renders (TTL, decision 0020): they must not hide a status either. */
+const COMMENT_ONLY_KINDS = ['expiring', 'expired', 'extended'];
 /** Events that end a generation's check run; older generations' other events would rewind it. */
 const TERMINAL_KINDS = ['ready', 'failed', 'skipped', 'destroyed'];
 
@@ -67,11 +69,15 @@ export class SinkDelivery {
     if (job.sink === 'check') return this.check(event);
     // A newer event of the same environment (for the status: of the same revision) will render
     // the newer truth; delivering this one now could only rewind what the PR shows.
-    if (await this.events.hasNewer(event, job.sink === 'status', CHECK_ONLY_KINDS)) {
+    const unseen =
+      job.sink === 'status' ? [...CHECK_ONLY_KINDS, ...COMMENT_ONLY_KINDS] : CHECK_ONLY_KINDS;
+    if (await this.events.hasNewer(event, job.sink === 'status', unseen)) {
       return 'superseded';
     }
     const reported = reportedEvent(event.kind, event.stage, event.detail);
     if (!reported) return 'gone';
+    // The TTL's events are the comment's alone.
+    if (reported.kind === 'ttl' && job.sink !== 'comment') return 'gone';
 
     const token =
       job.sink === 'comment'
@@ -99,12 +105,13 @@ export class SinkDelivery {
   private async check(event: LifecycleEvent): Promise<SinkResult> {
     const checks = this.deps.checks;
     if (!checks) return 'gone';
-    if (await this.events.hasNewer(event, true)) return 'superseded';
-    const reported: CheckRunEvent | undefined =
+    if (await this.events.hasNewer(event, true, COMMENT_ONLY_KINDS)) return 'superseded';
+    const found: ReportedEvent | CheckRunEvent | undefined =
       event.kind === 'requested'
         ? { kind: 'requested' }
         : reportedEvent(event.kind, event.stage, event.detail);
-    if (!reported) return 'gone';
+    if (!found || found.kind === 'ttl') return 'gone';
+    const reported: CheckRunEvent = found;
     const environment = await this.environments.find(event.environmentId);
     const revision = await this.revisions.find(event.environmentId, event.generation);
     if (!environment || !revision || isBaseEnvironment(environment)) return 'gone';
@@ -137,8 +144,12 @@ function reportedEvent(
     case 'held':
     case 'skipped':
       return { kind };
+    case 'expiring':
+    case 'expired':
+    case 'extended':
+      return { kind: 'ttl', change: kind };
     default:
-      // expiring / asleep: no PR-facing rendering yet.
+      // asleep: no PR-facing rendering yet.
       return undefined;
   }
 }

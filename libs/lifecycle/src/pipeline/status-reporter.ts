@@ -11,7 +11,14 @@ export type ReportedEvent =
   | { kind: 'destroyed' }
   /** Fork PR waiting for `preview:approved` on its head SHA; `skipped`: `preview:skip`. */
   | { kind: 'held' }
-  | { kind: 'skipped' };
+  | { kind: 'skipped' }
+  /**
+   * The TTL moved (decision 0020): a warning, the expiry, an extension. The comment is rendered
+   * again from the row (its expiry facts); commit status and check run are not touched.
+   */
+  | { kind: 'ttl'; change: TtlChange };
+
+export type TtlChange = 'expiring' | 'expired' | 'extended';
 
 /**
  * Tells the pull request what happened (sticky comment, commit status; later Slack). Called by

@@ -1,0 +1,180 @@
+import type { ApiConfig } from '@berth/config';
+import { parseTtl, TTL_EXTEND_MAX_MS, TTL_EXTEND_MIN_MS } from '@berth/core';
+import { TtlQueries } from '@berth/db';
+import {
+  createTtlQueue,
+  requestTtlExtension,
+  type TtlJobData,
+  type TtlJobName,
+  type TtlQueue,
+} from '@berth/queue';
+import type { Stores } from '@berth/runtime';
+import {
+  BadRequestException,
+  Body,
+  ConflictException,
+  Controller,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  type OnModuleDestroy,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { Job } from 'bullmq';
+import { API_CONFIG, STORES } from '../tokens.js';
+import { AdminTokenGuard } from './admin-token.guard.js';
+import { pullRequestParam, repositoryParam } from './route-params.js';
+
+const DEFAULT_WAIT_S = 30;
+const POLL_MS = 100;
+
+/** The answer of `POST …/pulls/:pr/extend`. */
+export interface TtlExtensionView {
+  repository: string;
+  pr: number;
+  environmentId: string;
+  jobId: string;
+  /** `extended`, or `waiting` when no worker answered within `wait` (202). */
+  status: string;
+  by: string;
+  expiresAt: string | null;
+  previousExpiresAt: string | null;
+}
+
+interface ResponseLike {
+  status(code: number): unknown;
+}
+
+/**
+ * `berth env extend <owner/name>#<pr> --by 24h` (decision 0020). An extension changes an
+ * environment, so it is a command: the api puts it on the environment's Docker host's TTL queue,
+ * where a worker with the `sweep` role runs it through the one command path, and waits for the
+ * answer. 409 when the preview cannot be extended (destroyed, closed, the base), with the reason.
+ */
+@Controller('admin/v1')
+@UseGuards(AdminTokenGuard)
+export class TtlAdminController implements OnModuleDestroy {
+  private readonly queues = new Map<string, TtlQueue>();
+  private readonly environments: TtlQueries;
+
+  constructor(
+    @Inject(STORES) private readonly stores: Stores,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {
+    this.environments = new TtlQueries(stores.prisma);
+  }
+
+  @Post('repositories/:owner/:name/pulls/:pr/extend')
+  @HttpCode(200)
+  async extend(
+    @Param('owner') owner: string,
+    @Param('name') name: string,
+    @Param('pr') pr: string,
+    @Body() body: unknown,
+    @Query('wait') wait: string | undefined,
+    @Res({ passthrough: true }) response: ResponseLike,
+  ): Promise<TtlExtensionView> {
+    const repository = repositoryParam(owner, name);
+    const number = pullRequestParam(pr);
+    const { by, byMs, requestedBy } = extensionRequest(body);
+    const waitS = wait === undefined ? DEFAULT_WAIT_S : Number(wait);
+    if (!Number.isInteger(waitS) || waitS < 0 || waitS > 300) {
+      throw new BadRequestException('wait must be a whole number of seconds from 0 to 300');
+    }
+    const environment = await this.environments.locate(repository, number);
+    if (!environment)
+      throw new NotFoundException(`Berth has no preview for ${repository}#${number}`);
+    const queue = this.queue(environment.dockerHost);
+    const jobId = await requestTtlExtension(queue, {
+      environmentId: environment.id,
+      byMs,
+      requestedBy,
+    });
+    const view: TtlExtensionView = {
+      repository,
+      pr: number,
+      environmentId: environment.id,
+      jobId,
+      status: 'waiting',
+      by,
+      expiresAt: null,
+      previousExpiresAt: null,
+    };
+    const deadline = Date.now() + waitS * 1000;
+    for (;;) {
+      const job = await Job.fromId<TtlJobData, unknown, TtlJobName>(queue, jobId);
+      const state = job ? await job.getState() : 'unknown';
+      if (job && state === 'completed') {
+        const result = job.returnvalue as
+          | { status: 'extended'; expiresAt: string; previousExpiresAt: string | null }
+          | { status: 'refused'; reason: string }
+          | { status: 'gone' };
+        if (result.status === 'refused') {
+          throw new ConflictException(`${repository}#${number}: ${result.reason}`);
+        }
+        if (result.status === 'gone') {
+          throw new NotFoundException(`Berth has no preview for ${repository}#${number}`);
+        }
+        return {
+          ...view,
+          status: 'extended',
+          expiresAt: result.expiresAt,
+          previousExpiresAt: result.previousExpiresAt,
+        };
+      }
+      if (job && state === 'failed') {
+        throw new ConflictException(
+          `${repository}#${number}: the extension failed: ${job.failedReason ?? 'unknown error'}`,
+        );
+      }
+      if (Date.now() >= deadline) {
+        response.status(202);
+        return view;
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+  }
+
+  private queue(host: string): TtlQueue {
+    let queue = this.queues.get(host);
+    if (!queue) {
+      queue = createTtlQueue(this.stores.redis, this.config.QUEUE_PREFIX, host);
+      queue.on('error', () => undefined);
+      this.queues.set(host, queue);
+    }
+    return queue;
+  }
+}
+
+/** `{ "by": "24h", "requestedBy"?: "alice" }`: 1m to 14d, in the `ttl:` label's units. */
+export function extensionRequest(body: unknown): { by: string; byMs: number; requestedBy: string } {
+  const { by, requestedBy } = (body ?? {}) as { by?: unknown; requestedBy?: unknown };
+  if (typeof by !== 'string' || by.trim() === '') {
+    throw new BadRequestException('by is required: how much longer, e.g. {"by": "24h"}');
+  }
+  let byMs: number;
+  try {
+    byMs = parseTtl(by);
+  } catch (error) {
+    throw new BadRequestException(`by: ${(error as Error).message}`);
+  }
+  if (byMs < TTL_EXTEND_MIN_MS || byMs > TTL_EXTEND_MAX_MS) {
+    throw new BadRequestException(`by: an extension is from 1m to 14d, got ${JSON.stringify(by)}`);
+  }
+  if (requestedBy !== undefined && (typeof requestedBy !== 'string' || requestedBy.length > 100)) {
+    throw new BadRequestException('requestedBy must be a short string (who asks)');
+  }
+  return {
+    by: by.trim(),
+    byMs,
+    requestedBy: (requestedBy as string | undefined)?.trim() || 'admin',
+  };
+}
