@@ -16,6 +16,8 @@ function driver(key: GitHubAppKey): GitHubPort {
     updateCheckRun: fail,
     checkRuns: fail,
     pullRequest: fail,
+    listOpenPullRequests: fail,
+    getPullRequest: fail,
     permission: fail,
   };
 }

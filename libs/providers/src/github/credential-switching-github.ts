@@ -3,7 +3,9 @@ import type {
   CheckRunWrite,
   CommitState,
   GitHubPort,
+  OpenPullRequests,
   PermissionLevel,
+  PullRequestSnapshot,
   PullRequestState,
   RepositoryCoordinates,
 } from './github.port.js';
@@ -96,6 +98,20 @@ export class CredentialSwitchingGitHub implements GitHubPort {
 
   async pullRequest(repo: RepositoryCoordinates, prNumber: number): Promise<PullRequestState> {
     return (await this.github()).pullRequest(repo, prNumber);
+  }
+
+  async listOpenPullRequests(
+    repo: RepositoryCoordinates,
+    validator?: string,
+  ): Promise<OpenPullRequests> {
+    return (await this.github()).listOpenPullRequests(repo, validator);
+  }
+
+  async getPullRequest(
+    repo: RepositoryCoordinates,
+    prNumber: number,
+  ): Promise<PullRequestSnapshot> {
+    return (await this.github()).getPullRequest(repo, prNumber);
   }
 
   async permission(repo: RepositoryCoordinates, login: string): Promise<PermissionLevel> {

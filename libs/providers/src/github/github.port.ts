@@ -17,6 +17,50 @@ export interface PullRequestState {
   updatedAt: string;
 }
 
+/**
+ * A pull request as GitHub's REST API returns it (GET …/pulls and …/pulls/{n}), in the fields a
+ * `pull_request` webhook payload carries that Berth reads: what the resync with GitHub builds
+ * its synthetic deliveries from (decision 0022).
+ */
+export interface PullRequestSnapshot {
+  number: number;
+  state: 'open' | 'closed';
+  /** False on the list endpoint, which does not say (an open PR is never merged). */
+  merged: boolean;
+  headSha: string;
+  headRef: string;
+  /** null when the head repository (a fork) was deleted. */
+  headRepoId: number | null;
+  baseRef: string;
+  /** The repository the PR targets, as GitHub names it now (a rename shows here). */
+  baseRepo: {
+    id: number;
+    fullName: string;
+    owner: string;
+    name: string;
+    cloneUrl: string;
+    defaultBranch: string;
+  };
+  labels: string[];
+  /** Login of the PR's author. */
+  author: string;
+  /** ISO-8601, GitHub's pull_request.updated_at (whole seconds): the ordering fact. */
+  updatedAt: string;
+}
+
+/**
+ * The open PRs of a repository, every page, or `not-modified` when GitHub answered 304 to the
+ * conditional request made with `validator` (a 304 costs no rate limit).
+ */
+export type OpenPullRequests =
+  | {
+      status: 'modified';
+      pulls: PullRequestSnapshot[];
+      /** Opaque: pass it back to ask "changed since?" (the ETag of every page). */
+      validator: string;
+    }
+  | { status: 'not-modified' };
+
 export type CheckRunStatus = 'queued' | 'in_progress' | 'completed';
 export type CheckRunConclusion =
   'success' | 'failure' | 'cancelled' | 'skipped' | 'neutral' | 'timed_out';
@@ -94,6 +138,14 @@ export interface GitHubPort {
   checkRuns(repo: RepositoryCoordinates, sha: string, name: string): Promise<CheckRunState[]>;
   /** The PR's current state on GitHub (GET /repos/{o}/{r}/pulls/{n}); a 404 is an error. */
   pullRequest(repo: RepositoryCoordinates, prNumber: number): Promise<PullRequestState>;
+  /**
+   * Every open PR of the repository (GET /repos/{o}/{r}/pulls?state=open, 100 a page, following
+   * the Link header). With `validator` from an earlier answer every page is asked with
+   * If-None-Match first: when all answer 304 the result is `not-modified`.
+   */
+  listOpenPullRequests(repo: RepositoryCoordinates, validator?: string): Promise<OpenPullRequests>;
+  /** One PR in full (GET /repos/{o}/{r}/pulls/{n}); a 404 is an error. */
+  getPullRequest(repo: RepositoryCoordinates, prNumber: number): Promise<PullRequestSnapshot>;
   /**
    * The user's permission on the repository (GET /repos/{o}/{r}/collaborators/{u}/permission;
    * prefer role_name, fall back to permission). A 404 (not a collaborator / no such user) is

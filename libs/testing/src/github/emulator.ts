@@ -1,6 +1,6 @@
 // startGitHubEmulator: an HTTP server on loopback that speaks GitHub's REST API (the subset
 // Berth uses) and git smart HTTP, backed by in-memory state and real bare repositories.
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -63,6 +63,23 @@ const ROUTES: Route[] = [
   ...statusRoutes,
   ...checkRunRoutes,
 ];
+
+/** A weak ETag over what the response says (the body and its Link header), like GitHub's. */
+function etagOf(body: unknown, link: string | undefined): string {
+  const hash = createHash('sha256')
+    .update(JSON.stringify(body ?? null))
+    .update(link ?? '')
+    .digest('hex');
+  return `W/"${hash.slice(0, 40)}"`;
+}
+
+/** If-None-Match holds this ETag (a list; weak comparison, as GitHub does; `*` matches any). */
+function matchesEtag(header: string | string[] | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const weak = (tag: string) => tag.trim().replace(/^W\//, '');
+  const wanted = (Array.isArray(header) ? header.join(',') : header).split(',');
+  return wanted.some((tag) => tag.trim() === '*' || weak(tag) === weak(etag));
+}
 
 export type GitHubEmulator = Awaited<ReturnType<typeof startGitHubEmulator>>;
 
@@ -184,6 +201,24 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}) {
         entry.body,
         req.headers.authorization,
       );
+      // GitHub's conditional requests: every 200 GET carries a (weak) ETag of its content; the
+      // same If-None-Match answers 304 with no body, and a 304 costs no rate limit.
+      if (method === 'GET' && result.status === 200) {
+        const etag = etagOf(result.body, result.headers?.link);
+        if (matchesEtag(req.headers['if-none-match'], etag)) {
+          rateWindow.used.set(installation ?? 0, used - 1);
+          entry.status = 304;
+          res
+            .writeHead(304, {
+              ...standardHeaders(Math.max(0, 5000 - used + 1), rateWindow.resetAt),
+              etag,
+              vary: 'Accept, Authorization, Cookie, X-GitHub-OTP',
+            })
+            .end();
+          return;
+        }
+        result.headers = { ...result.headers, etag };
+      }
       entry.status = result.status;
       sendJson(res, result.status, result.body, { ...headers, ...result.headers });
     } catch (error) {

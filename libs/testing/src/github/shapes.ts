@@ -210,6 +210,29 @@ export function pullRequestJson(ctx: ShapeContext, pr: PullRecord): Json {
   };
 }
 
+/** Fields only GET …/pulls/{n} has: the list endpoint returns GitHub's "simple" pull request. */
+const FULL_ONLY = [
+  'merged',
+  'mergeable',
+  'rebaseable',
+  'mergeable_state',
+  'merged_by',
+  'comments',
+  'review_comments',
+  'maintainer_can_modify',
+  'commits',
+  'additions',
+  'deletions',
+  'changed_files',
+];
+
+/** A pull request as GET /repos/:o/:r/pulls lists it (no `merged`: read `merged_at`). */
+export function simplePullRequestJson(ctx: ShapeContext, pr: PullRecord): Json {
+  const json = pullRequestJson(ctx, pr);
+  for (const key of FULL_ONLY) delete json[key];
+  return json;
+}
+
 export function commentJson(ctx: ShapeContext, comment: CommentRecord): Json {
   const api = `${ctx.baseUrl}/repos/${comment.repo}`;
   return {

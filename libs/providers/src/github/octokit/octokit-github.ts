@@ -9,7 +9,9 @@ import {
   type CheckRunWrite,
   type CommitState,
   type GitHubPort,
+  type OpenPullRequests,
   type PermissionLevel,
+  type PullRequestSnapshot,
   type PullRequestState,
   type RepositoryCoordinates,
   STATUS_CONTEXT,
@@ -17,7 +19,17 @@ import {
 } from '../github.port.js';
 import { GitHubApiError, httpStatus } from './github-api-error.js';
 import { KeyedChain } from '../../shared/keyed-chain.js';
-import { checkRunState, permissionLevel, pullRequestState } from './read-shapes.js';
+import {
+  checkRunState,
+  permissionLevel,
+  pullRequestSnapshot,
+  pullRequestState,
+} from './read-shapes.js';
+
+/** The most GitHub lists per page (…/pulls): fewer pages, fewer requests. */
+const PULLS_PER_PAGE = 100;
+/** A repository with more open PRs than this is listed in part (and says so). */
+const MAX_PULL_PAGES = 50;
 
 /** GitHub takes at most 50 annotations per request; the rest go in further updates. */
 const ANNOTATIONS_PER_REQUEST = 50;
@@ -42,6 +54,8 @@ export interface OctokitGitHubOptions {
   notificationIntervalMs?: number;
   /** An installation token is renewed when less than this is left; default 5 min. */
   tokenRefreshMarginMs?: number;
+  /** Open PRs asked per page when listing (GitHub's most: 100, the default). */
+  pullsPerPage?: number;
   /** Octokit's logger (debug/info/warn/error); default: warnings and errors to the console. */
   log?: OctokitLog;
 }
@@ -79,6 +93,7 @@ export class OctokitGitHub implements GitHubPort {
   private readonly app: App<{ Octokit: typeof RetryingOctokit }>;
   private readonly comments = new KeyedChain();
   private readonly refreshMarginMs: number;
+  private readonly pullsPerPage: number;
 
   constructor(options: OctokitGitHubOptions) {
     if (!Number.isSafeInteger(options.appId) || options.appId <= 0) {
@@ -92,6 +107,7 @@ export class OctokitGitHub implements GitHubPort {
       );
     }
     this.refreshMarginMs = options.tokenRefreshMarginMs ?? 5 * 60_000;
+    this.pullsPerPage = options.pullsPerPage ?? PULLS_PER_PAGE;
     const rateLimitRetries = options.rateLimitRetries ?? 3;
     const maxWait = options.maxRateLimitWaitSeconds ?? 300;
     const onLimit = (
@@ -290,6 +306,95 @@ export class OctokitGitHub implements GitHubPort {
     return pullRequestState(answer.data, `GET pull request ${target}`);
   }
 
+  async listOpenPullRequests(
+    repo: RepositoryCoordinates,
+    validator?: string,
+  ): Promise<OpenPullRequests> {
+    const target = `${repo.owner}/${repo.repo}`;
+    const etags = parseValidator(validator);
+    // Every page asked "changed since?" first: a 304 costs no rate limit, and a close on page 2
+    // changes page 2 only (the list is newest first), so each page must be asked.
+    if (etags.length > 0) {
+      let unchanged = true;
+      for (const [index, etag] of etags.entries()) {
+        const answer = await this.pullsPage(repo, target, index + 1, etag);
+        if (answer !== 'not-modified') {
+          unchanged = false;
+          break;
+        }
+      }
+      if (unchanged) return { status: 'not-modified' };
+    }
+    const pulls: PullRequestSnapshot[] = [];
+    const pageEtags: string[] = [];
+    for (let page = 1; page <= MAX_PULL_PAGES; page += 1) {
+      const answer = await this.pullsPage(repo, target, page, undefined);
+      if (answer === 'not-modified') throw new Error(`GitHub answered 304 unasked for ${target}`);
+      pulls.push(
+        ...answer.items.map((item) => pullRequestSnapshot(item, `GET pull requests of ${target}`)),
+      );
+      pageEtags.push(answer.etag ?? '');
+      if (!answer.next) break;
+    }
+    // Without an ETag on every page nothing can be asked conditionally next time.
+    const validatorOut = pageEtags.every((e) => e !== '') ? JSON.stringify(pageEtags) : '';
+    return { status: 'modified', pulls, validator: validatorOut };
+  }
+
+  async getPullRequest(
+    repo: RepositoryCoordinates,
+    prNumber: number,
+  ): Promise<PullRequestSnapshot> {
+    const target = `${repo.owner}/${repo.repo}#${prNumber}`;
+    const answer = await this.call(
+      repo.installationId,
+      'read the pull request',
+      target,
+      (octokit) =>
+        octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+          owner: repo.owner,
+          repo: repo.repo,
+          pull_number: prNumber,
+        }),
+    );
+    return pullRequestSnapshot(answer.data, `GET pull request ${target}`);
+  }
+
+  /** One page of open PRs; with `etag`, conditional (`not-modified` on GitHub's 304). */
+  private async pullsPage(
+    repo: RepositoryCoordinates,
+    target: string,
+    page: number,
+    etag: string | undefined,
+  ): Promise<{ items: unknown[]; etag: string | undefined; next: boolean } | 'not-modified'> {
+    try {
+      const answer = await this.call(
+        repo.installationId,
+        'list open pull requests',
+        `${target} (page ${page})`,
+        (octokit) =>
+          octokit.request('GET /repos/{owner}/{repo}/pulls', {
+            owner: repo.owner,
+            repo: repo.repo,
+            state: 'open',
+            per_page: this.pullsPerPage,
+            page,
+            ...(etag ? { headers: { 'if-none-match': etag } } : {}),
+          }),
+      );
+      const link = typeof answer.headers.link === 'string' ? answer.headers.link : '';
+      return {
+        items: answer.data as unknown[],
+        etag: typeof answer.headers.etag === 'string' ? answer.headers.etag : undefined,
+        next: /rel="next"/.test(link),
+      };
+    } catch (error) {
+      // @octokit/request throws on 304 (its RequestError "Not modified"); neither plugin retries it.
+      if (etag && error instanceof GitHubApiError && error.status === 304) return 'not-modified';
+      throw error;
+    }
+  }
+
   async permission(repo: RepositoryCoordinates, login: string): Promise<PermissionLevel> {
     const target = `${repo.owner}/${repo.repo} (user ${login})`;
     try {
@@ -451,6 +556,19 @@ export class OctokitGitHub implements GitHubPort {
     const cached = await request(forceRefresh);
     if (Date.parse(cached.expiresAt) - Date.now() > this.refreshMarginMs) return cached;
     return forceRefresh ? cached : request(true);
+  }
+}
+
+/** The ETags of an earlier listing (JSON array), or none when absent or unreadable. */
+function parseValidator(validator: string | undefined): string[] {
+  if (!validator) return [];
+  try {
+    const parsed: unknown = JSON.parse(validator);
+    return Array.isArray(parsed) && parsed.every((e) => typeof e === 'string' && e !== '')
+      ? (parsed as string[])
+      : [];
+  } catch {
+    return [];
   }
 }
 

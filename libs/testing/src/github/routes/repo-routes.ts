@@ -2,7 +2,12 @@
 import { GitHubHttpError } from '../http-util.js';
 import { paginate } from '../pagination.js';
 import { compilePattern } from '../route-match.js';
-import { fullRepositoryJson, labelJson, pullRequestJson } from '../shapes.js';
+import {
+  fullRepositoryJson,
+  labelJson,
+  pullRequestJson,
+  simplePullRequestJson,
+} from '../shapes.js';
 import { bodyObject, intParam, ok, paged, type Route } from './route.js';
 
 export const repoRoutes: Route[] = [
@@ -29,7 +34,7 @@ export const repoRoutes: Route[] = [
         .filter((p) => !head || `${state.repo(p.headRepo).owner.login}:${p.headRef}` === head)
         .sort((a, b) => b.number - a.number);
       const page = paginate(pulls, query, pageUrl);
-      return paged({ ...page, items: page.items.map((p) => pullRequestJson(shapes, p)) });
+      return paged({ ...page, items: page.items.map((p) => simplePullRequestJson(shapes, p)) });
     },
   },
   {

@@ -1,0 +1,162 @@
+import type { ApiConfig } from '@berth/config';
+import {
+  createResyncQueue,
+  requestResync,
+  type ResyncJobData,
+  type ResyncQueue,
+} from '@berth/queue';
+import type { Stores } from '@berth/runtime';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  type OnModuleDestroy,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { Job } from 'bullmq';
+import { API_CONFIG, STORES } from '../tokens.js';
+import { AdminTokenGuard } from './admin-token.guard.js';
+
+const REPOSITORY = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
+const DEFAULT_WAIT_S = 60;
+const POLL_MS = 200;
+
+/** One resync run as the api shows it: the worker's report once it finished. */
+export interface ResyncRunView {
+  jobId: string;
+  requestedBy: string;
+  repository: string | null;
+  installationId: number | null;
+  state: string;
+  requestedAt: string;
+  finishedAt: string | null;
+  /** The run's report (ResyncReport in @berth/lifecycle) once it completed. */
+  report: unknown;
+  error: string | null;
+}
+
+interface ResponseLike {
+  status(code: number): unknown;
+}
+
+/**
+ * The resync with GitHub on demand (decision 0022). The api only enqueues: a worker with the
+ * `sweep` role lists the open PRs, and each difference goes to the webhook inbox as the delivery
+ * GitHub would have sent. `POST /admin/v1/resync` (`?repository=owner/name`,
+ * `?installation=id`, `?wait=` seconds; 202 with the job id when it takes longer),
+ * `GET /admin/v1/resync/runs[/:id]` shows recent runs, scheduled ones too.
+ */
+@Controller('admin/v1/resync')
+@UseGuards(AdminTokenGuard)
+export class ResyncAdminController implements OnModuleDestroy {
+  private queueInstance: ResyncQueue | undefined;
+
+  constructor(
+    @Inject(STORES) private readonly stores: Stores,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  async run(
+    @Query('repository') repository: string | undefined,
+    @Query('installation') installation: string | undefined,
+    @Query('wait') wait: string | undefined,
+    @Res({ passthrough: true }) response: ResponseLike,
+  ): Promise<ResyncRunView> {
+    const waitS = wait === undefined ? DEFAULT_WAIT_S : Number(wait);
+    if (!Number.isInteger(waitS) || waitS < 0 || waitS > 300) {
+      throw new BadRequestException('wait must be a whole number of seconds from 0 to 300');
+    }
+    if (repository !== undefined && !REPOSITORY.test(repository)) {
+      throw new BadRequestException('repository must be owner/name, e.g. acme/shop');
+    }
+    const installationId = installation === undefined ? undefined : Number(installation);
+    if (
+      installationId !== undefined &&
+      (!Number.isSafeInteger(installationId) || installationId <= 0)
+    ) {
+      throw new BadRequestException('installation must be a GitHub App installation id');
+    }
+    const data: ResyncJobData = {
+      requestedBy: 'admin',
+      ...(repository ? { repository } : {}),
+      ...(installationId !== undefined ? { installationId } : {}),
+    };
+    const queue = this.queue();
+    const id = await requestResync(queue, data);
+    const deadline = Date.now() + waitS * 1000;
+    for (;;) {
+      const job = await Job.fromId<ResyncJobData, unknown, 'resync'>(queue, id);
+      const current = job ? await view(job) : undefined;
+      if (current && (current.state === 'completed' || current.state === 'failed')) return current;
+      if (Date.now() >= deadline) {
+        response.status(202);
+        return (
+          current ?? {
+            jobId: id,
+            requestedBy: 'admin',
+            repository: repository ?? null,
+            installationId: installationId ?? null,
+            state: 'unknown',
+            requestedAt: new Date().toISOString(),
+            finishedAt: null,
+            report: null,
+            error: null,
+          }
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  @Get('runs')
+  async runs(): Promise<{ runs: ResyncRunView[] }> {
+    const jobs = await this.queue().getJobs(['active', 'waiting', 'completed', 'failed'], 0, 19);
+    const views = await Promise.all(jobs.map((job) => view(job)));
+    views.sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
+    return { runs: views };
+  }
+
+  @Get('runs/:id')
+  async runById(@Param('id') id: string): Promise<ResyncRunView> {
+    const job = await Job.fromId<ResyncJobData, unknown, 'resync'>(this.queue(), id);
+    if (!job) throw new NotFoundException(`no resync run ${id}`);
+    return view(job);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    // The queue shares the api's Redis connection, which the stores close.
+    await this.queueInstance?.close().catch(() => undefined);
+  }
+
+  private queue(): ResyncQueue {
+    if (!this.queueInstance) {
+      this.queueInstance = createResyncQueue(this.stores.redis, this.config.QUEUE_PREFIX);
+      this.queueInstance.on('error', () => undefined);
+    }
+    return this.queueInstance;
+  }
+}
+
+async function view(job: Job<ResyncJobData, unknown, 'resync'>): Promise<ResyncRunView> {
+  const state = await job.getState();
+  return {
+    jobId: job.id ?? '',
+    requestedBy: job.data.requestedBy,
+    repository: job.data.repository ?? null,
+    installationId: job.data.installationId ?? null,
+    state,
+    requestedAt: new Date(job.timestamp).toISOString(),
+    finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+    report: state === 'completed' ? (job.returnvalue ?? null) : null,
+    error: state === 'failed' ? (job.failedReason ?? 'failed') : null,
+  };
+}
