@@ -43,6 +43,10 @@ beforeAll(async () => {
       DOCKER_HOST_NAME: run,
       RECONCILE_INTERVAL_S: 0,
       RECONCILE_GRACE_S: 1,
+      // Image retention has its own spec (image-retention.int.spec.ts).
+      IMAGE_RETENTION_H: 0,
+      IMAGE_KEEP_PER_SERVICE: 1,
+      IMAGE_BUDGET_MB: 0,
     },
     prisma,
     redis,

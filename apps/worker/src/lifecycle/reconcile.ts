@@ -20,7 +20,14 @@ import { ReconcileMetrics } from './reconcile-metrics.js';
 export interface ReconcileDeps {
   config: Pick<
     WorkerConfig,
-    'REDIS_URL' | 'QUEUE_PREFIX' | 'DOCKER_HOST_NAME' | 'RECONCILE_INTERVAL_S' | 'RECONCILE_GRACE_S'
+    | 'REDIS_URL'
+    | 'QUEUE_PREFIX'
+    | 'DOCKER_HOST_NAME'
+    | 'RECONCILE_INTERVAL_S'
+    | 'RECONCILE_GRACE_S'
+    | 'IMAGE_RETENTION_H'
+    | 'IMAGE_KEEP_PER_SERVICE'
+    | 'IMAGE_BUDGET_MB'
   >;
   prisma: PrismaClient;
   redis: Redis;
@@ -47,6 +54,16 @@ export function startReconcile(deps: ReconcileDeps) {
     ...(deps.scope ? { scope: deps.scope } : {}),
     logger,
     onReport: (report) => metrics.record(report),
+    // IMAGE_RETENTION_H=0: images are reported, never removed.
+    ...(config.IMAGE_RETENTION_H > 0
+      ? {
+          images: {
+            retentionMs: config.IMAGE_RETENTION_H * 3_600_000,
+            keepPerService: config.IMAGE_KEEP_PER_SERVICE,
+            budgetBytes: config.IMAGE_BUDGET_MB * 1_048_576,
+          },
+        }
+      : {}),
   });
   const queue = createMaintenanceQueue(deps.redis, config.QUEUE_PREFIX, config.DOCKER_HOST_NAME);
   queue.on('error', (error) => logger.warn({ err: error }, 'maintenance queue error'));

@@ -18,3 +18,11 @@ export {
   reconcilePlan,
   type StaleRow,
 } from './reconcile-plan.js';
+export {
+  type ImageRemoval,
+  type ImageRemovalReason,
+  type ImageRetentionInput,
+  type ImageRetentionPlan,
+  planImageRetention,
+  type RetainedImage,
+} from './image-retention.js';

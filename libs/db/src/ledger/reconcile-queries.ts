@@ -70,6 +70,40 @@ export class ReconcileQueries {
     return new Set(rows.map((r) => r.name));
   }
 
+  /** This host's image rows (not deleted): when a build last used each, and the base mark. */
+  async imageRows(): Promise<{ id: string; tag: string; usedAt: Date; base: boolean }[]> {
+    return this.prisma.$queryRaw<{ id: string; tag: string; usedAt: Date; base: boolean }[]>`
+      SELECT id::text AS id, name AS tag, updated_at AS "usedAt", (metadata ? 'base') AS base
+      FROM resources
+      WHERE host = ${this.host} AND provider = 'docker' AND kind = 'image' AND state <> 'deleted'`;
+  }
+
+  /**
+   * Image tags the newest revision of every environment not destroyed runs (a building one's
+   * too: its replicate stage is about to start them), whichever host it is on.
+   */
+  async liveImageTags(): Promise<Set<string>> {
+    const rows = await this.prisma.$queryRaw<{ tag: string | null }[]>`
+      SELECT DISTINCT image.value->>'tag' AS tag
+      FROM environments e
+      JOIN revisions r ON r.environment_id = e.id AND r.generation = e.generation
+      CROSS JOIN LATERAL jsonb_each(
+        CASE WHEN jsonb_typeof(r.images) = 'object' THEN r.images ELSE '{}'::jsonb END
+      ) AS image
+      WHERE e.state <> 'destroyed'`;
+    return new Set(rows.flatMap((r) => (r.tag ? [r.tag] : [])));
+  }
+
+  /** Marks image rows deleted once their image left the host. */
+  async imagesRemoved(ids: readonly string[], note: ReconcileNote): Promise<void> {
+    if (ids.length === 0) return;
+    await this.prisma.$executeRaw`
+      UPDATE resources
+      SET state = 'deleted', deleted_at = now(), updated_at = now(),
+          metadata = metadata || jsonb_build_object('reconciler', ${JSON.stringify(note)}::jsonb)
+      WHERE id = ANY(${[...ids]}::uuid[]) AND state <> 'deleted'`;
+  }
+
   /** Environments by id or by `berth.env` label (`owner/repo#pr`); unknown ones are absent. */
   async environments(
     ids: readonly string[],

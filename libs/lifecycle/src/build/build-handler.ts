@@ -57,6 +57,8 @@ export interface BuildHandlerDeps extends RevisionSourceDeps {
   ledger: ResourceLedger;
   /** Services built at once (the ContainerHost caps builds per host too). Default 2. */
   concurrency?: number;
+  /** Source checkouts kept per repository (CHECKOUTS_KEPT); older ones go after each build. */
+  checkoutsKept?: number;
 }
 
 export const IMAGE_INPUT_HASH_LABEL = 'berth.input-hash';
@@ -79,6 +81,14 @@ async function runBuild(
   const started = performance.now();
   const checkout = await checkoutRevision(deps, environment, revision);
   const checkoutMs = Math.round(performance.now() - started);
+  // A checkout per pushed SHA would fill the disk: the most recently used few stay.
+  const pruned = await deps.source
+    .prune(checkout.cacheKey, deps.checkoutsKept ?? 5)
+    .catch((error: unknown) => {
+      logger.warn({ err: error }, 'could not prune old source checkouts');
+      return [] as string[];
+    });
+  if (pruned.length > 0) logger.info({ pruned: pruned.length }, 'removed old source checkouts');
 
   const nonce = randomBytes(6).toString('hex');
   const loaded = await loadRevisionCompose(deps, environment, checkout, (names) =>

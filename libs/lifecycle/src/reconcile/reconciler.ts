@@ -7,6 +7,9 @@
 import {
   type ImageInventory,
   imageInventory,
+  type ImageRemoval,
+  type ImageRetentionPlan,
+  planImageRetention,
   LABEL_ENV,
   LABEL_MANAGED,
   ownerStatus,
@@ -20,7 +23,7 @@ import {
   type StaleRow,
 } from '@berth/core';
 import type { ReconcileQueries, ReconcileRow } from '@berth/db';
-import type { ContainerHost, Labels, LabelledResources } from '@berth/providers';
+import type { ContainerHost, Labels, LabelledResources, ListedImage } from '@berth/providers';
 import type { ShortLock } from '@berth/queue';
 import type { Logger } from 'pino';
 
@@ -48,6 +51,17 @@ export interface ReconcilerDeps {
   now?: () => Date;
   /** Called with the report of every run that looked (metrics). */
   onReport?: (report: ReconcileReport) => void;
+  /** Built images' retention (disk stays bounded); unset: images are only reported. */
+  images?: ImageRetentionSettings;
+}
+
+export interface ImageRetentionSettings {
+  /** Unused this long: removed (IMAGE_RETENTION_H). */
+  retentionMs: number;
+  /** Newest kept per repository and service, used or not (IMAGE_KEEP_PER_SERVICE). */
+  keepPerService: number;
+  /** Total bytes of Berth's images to stay under (IMAGE_BUDGET_MB); 0: none. */
+  budgetBytes: number;
 }
 
 export interface ReconcileInventory {
@@ -65,7 +79,7 @@ export interface ReconcileInventory {
 }
 
 export interface ReconcileFailure {
-  kind: ReconcileKind;
+  kind: ReconcileKind | 'image';
   name: string;
   error: string;
 }
@@ -92,6 +106,10 @@ export interface ReconcileReport {
   failures: ReconcileFailure[];
   /** Orphans the plan found that are still on the host after this run (a dry run: all). */
   orphansLeft: number;
+  /** Built images let go (a dry run: would be), when image retention is on. */
+  imageRemovals: ImageRemoval[];
+  /** Bytes of Berth's images left on the host (a dry run: that would be). */
+  imageBytesKept: number;
 }
 
 interface Observation {
@@ -101,6 +119,7 @@ interface Observation {
   environments: ReconcileEnvironment[];
   plan: ReconcilePlan;
   inventory: ReconcileInventory;
+  images?: { plan: ImageRetentionPlan; rowsByTag: Map<string, string[]> };
 }
 
 export class Reconciler {
@@ -142,12 +161,18 @@ export class Reconciler {
         kept: seen.plan.kept,
         unrecorded: seen.plan.unrecorded,
       };
+      report.imageBytesKept = seen.inventory.images.bytes;
       if (dryRun) {
         report.removals = seen.plan.remove;
         report.staleRows = seen.plan.markStale;
         report.orphansLeft = seen.plan.remove.length;
+        if (seen.images) {
+          report.imageRemovals = seen.images.plan.remove;
+          report.imageBytesKept = seen.images.plan.keptBytes;
+        }
       } else {
         await this.act(seen, report);
+        if (seen.images) await this.collectImages(seen.images, report);
         report.orphansLeft = seen.plan.remove.length - report.removals.length;
       }
       report.durationMs = Math.round(performance.now() - started);
@@ -199,7 +224,11 @@ export class Reconciler {
       graceMs: this.deps.graceMs,
     });
     const live = rows.filter((r) => r.state !== 'deleted');
+    const retention = this.deps.images
+      ? await this.imageRetention(this.deps.images, images, listed, now)
+      : undefined;
     return {
+      ...(retention ? { images: retention } : {}),
       listed,
       objects,
       rows,
@@ -215,6 +244,82 @@ export class Reconciler {
         images: imageInventory(images, imageTags),
       },
     };
+  }
+
+  /** Which built images can go: unused past retention, or over the budget (core decides). */
+  private async imageRetention(
+    settings: ImageRetentionSettings,
+    images: readonly ListedImage[],
+    listed: LabelledResources,
+    now: Date,
+  ): Promise<ReconcilerImages> {
+    const [rows, liveTags] = await Promise.all([
+      this.deps.queries.imageRows(),
+      this.deps.queries.liveImageTags(),
+    ]);
+    const rowsByTag = new Map<string, string[]>();
+    const usedAt = new Map<string, number>();
+    const base = new Set<string>();
+    for (const row of rows) {
+      rowsByTag.set(row.tag, [...(rowsByTag.get(row.tag) ?? []), row.id]);
+      usedAt.set(row.tag, Math.max(usedAt.get(row.tag) ?? 0, row.usedAt.getTime()));
+      if (row.base) base.add(row.tag);
+    }
+    const inUse = new Set([...liveTags, ...listed.containers.map((c) => c.image)]);
+    const plan = planImageRetention({
+      images: images.map((image) => {
+        const used = Math.max(0, ...image.tags.map((t) => usedAt.get(t) ?? 0));
+        const created = image.createdAt ? new Date(image.createdAt) : undefined;
+        const repository = image.labels['berth.repo'];
+        const service = image.labels['berth.service'];
+        return {
+          id: image.id,
+          tags: image.tags,
+          ...(repository ? { repository } : {}),
+          ...(service ? { service } : {}),
+          sizeBytes: image.sizeBytes,
+          ...(created ? { createdAt: created } : {}),
+          ...(used > 0 ? { lastUsedAt: new Date(used) } : created ? { lastUsedAt: created } : {}),
+          base: image.tags.some((t) => base.has(t)),
+        };
+      }),
+      inUse,
+      now,
+      retentionMs: settings.retentionMs,
+      graceMs: this.deps.graceMs,
+      keepPerService: settings.keepPerService,
+      budgetBytes: settings.budgetBytes,
+    });
+    return { plan, rowsByTag };
+  }
+
+  private async collectImages(images: ReconcilerImages, report: ReconcileReport): Promise<void> {
+    // A build may have picked one up since the look: ask again right before removing.
+    const live = await this.deps.queries.liveImageTags();
+    const at = this.now().toISOString();
+    let removedBytes = 0;
+    for (const removal of images.plan.remove) {
+      if (removal.tags.some((t) => live.has(t))) continue;
+      try {
+        for (const tag of removal.tags.length > 0 ? removal.tags : [removal.id]) {
+          await this.deps.host.removeImage(tag);
+        }
+        await this.deps.queries.imagesRemoved(
+          removal.tags.flatMap((t) => images.rowsByTag.get(t) ?? []),
+          { at, note: `image removed (${removal.reason})` },
+        );
+        report.imageRemovals.push(removal);
+        removedBytes += removal.sizeBytes;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        report.failures.push({
+          kind: 'image',
+          name: removal.tags[0] ?? removal.id,
+          error: message,
+        });
+      }
+    }
+    report.imageBytesKept = report.inventory.images.bytes - removedBytes;
   }
 
   private async act(seen: Observation, report: ReconcileReport): Promise<void> {
@@ -298,6 +403,11 @@ export class Reconciler {
   }
 }
 
+export interface ReconcilerImages {
+  plan: ImageRetentionPlan;
+  rowsByTag: Map<string, string[]>;
+}
+
 function toObject(
   kind: ReconcileObject['kind'],
   name: string,
@@ -342,6 +452,8 @@ function emptyReport(
       images: { total: 0, recorded: 0, unrecorded: 0, bytes: 0 },
     },
     removals: [],
+    imageRemovals: [],
+    imageBytesKept: 0,
     staleRows: [],
     kept: { live: 0, busy: 0, young: 0, held: 0 },
     unrecorded: 0,

@@ -156,8 +156,22 @@ export class GitSourceRepository implements SourceRepository {
       for (const n of names.filter((n) => n.startsWith(TMP_PREFIX))) {
         await rm(join(root, n), { recursive: true, force: true });
       }
+      if (removed.length > 0) await this.packMirror(cacheKey);
       return removed;
     });
+  }
+
+  /**
+   * Every fetch leaves a pack and every checkout a ref (git's own auto gc is off: it must not run
+   * under a checkout). Once refs were dropped: git's auto gc thresholds, with what those refs
+   * alone held pruned after an hour instead of two weeks, so the mirror does not only grow.
+   */
+  private async packMirror(cacheKey: string): Promise<void> {
+    const mirror = this.mirrorOf(cacheKey);
+    if (!(await exists(join(mirror, 'HEAD')))) return;
+    await git(['--git-dir', mirror, 'gc', '--auto', '--quiet'], {
+      config: { 'gc.auto': '6700', 'gc.autoPackLimit': '20', 'gc.pruneExpire': '1.hour.ago' },
+    }).catch(() => undefined);
   }
 
   private async checkoutLocked(request: CheckoutRequest): Promise<Checkout> {

@@ -1,0 +1,123 @@
+// Real engine + test database: built images nobody uses are removed once unused past the
+// retention period (their ledger rows marked deleted), while the newest of a service, the newest
+// base image, an image a container uses and an image without Berth's marks all stay. The dry run
+// lists exactly what the real run removes. Everything carries berth.image-it=<run>.
+
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LABEL_MANAGED } from '@berth/core';
+import { type PrismaClient, ReconcileQueries, ResourceLedger } from '@berth/db';
+import type { DockerContainerHost } from '@berth/providers';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEBIAN_IMAGE, testDatabase, testHost } from '../replicate/shop-fixture.int-support.js';
+import { Reconciler } from './reconciler.js';
+
+const run = `imgit${randomBytes(3).toString('hex')}`;
+const SCOPE = { 'berth.image-it': run };
+const H = 3_600_000;
+
+let host: DockerContainerHost;
+let prisma: PrismaClient;
+let ledger: ResourceLedger;
+let context: string;
+const tag = (what: string) => `berth-it/${run}-${what}:1`;
+
+/** A tiny image (no RUN step) with Berth's labels, or none, and its ledger row aged `hours`. */
+async function image(what: string, hours: number | null, extra: Record<string, string> = {}) {
+  await writeFile(join(context, 'Dockerfile'), `FROM ${DEBIAN_IMAGE}\nLABEL it.what=${what}\n`);
+  const managed = hours !== null;
+  await host.buildImage({
+    contextDir: context,
+    tag: tag(what),
+    labels: managed
+      ? { ...SCOPE, [LABEL_MANAGED]: 'true', 'berth.repo': 'acme/shop', ...extra }
+      : { ...SCOPE },
+  });
+  if (!managed) return;
+  const row = await ledger.plan({
+    kind: 'image',
+    provider: 'docker',
+    name: tag(what),
+    environmentId: null,
+    metadata: extra['it.base'] ? { base: { branch: 'main', sha: 'a'.repeat(40) } } : {},
+  });
+  await ledger.markCreated(row.id);
+  await prisma.$executeRaw`UPDATE resources SET updated_at = now() - make_interval(hours => ${hours}) WHERE id = ${row.id}::uuid`;
+}
+
+beforeAll(async () => {
+  host = await testHost();
+  prisma = testDatabase();
+  ledger = new ResourceLedger(prisma, run);
+  context = await mkdtemp(join(tmpdir(), 'berth-image-it-'));
+  await image('api-old', 200, { 'berth.service': 'api' });
+  await image('api-used', 300, { 'berth.service': 'api' });
+  await image('api-new', 100, { 'berth.service': 'api' });
+  await image('web-base', 400, { 'berth.service': 'web', 'it.base': '1' });
+  await image('web-old', 150, { 'berth.service': 'web' });
+  await image('web-new', 90, { 'berth.service': 'web' });
+  await image('unmarked', null);
+  // A container (never started) runs one of the old images: it stays.
+  await host.docker.createContainer({
+    name: `${run}-uses`,
+    Image: tag('api-used'),
+    Labels: { ...SCOPE, [LABEL_MANAGED]: 'true' },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await host?.removeContainer(`${run}-uses`).catch(() => undefined);
+  for (const what of [
+    'api-old',
+    'api-used',
+    'api-new',
+    'web-base',
+    'web-old',
+    'web-new',
+    'unmarked',
+  ]) {
+    await host?.removeImage(tag(what)).catch(() => undefined);
+  }
+  await prisma?.resource.deleteMany({ where: { host: run } });
+  if (context) await rm(context, { recursive: true, force: true });
+});
+
+function reconciler() {
+  return new Reconciler({
+    host,
+    queries: new ReconcileQueries(prisma, run),
+    graceMs: 1_000,
+    scope: SCOPE,
+    logger: pino({ level: 'silent' }),
+    images: { retentionMs: 72 * H, keepPerService: 1, budgetBytes: 0 },
+  });
+}
+
+describe('image retention', () => {
+  it('removes only images unused past retention; the dry run says exactly which', async () => {
+    const dry = await reconciler().run({ dryRun: true });
+    const planned = dry.imageRemovals.flatMap((r) => r.tags).sort();
+    expect(planned).toEqual([tag('api-old'), tag('web-old')]);
+
+    const real = await reconciler().run();
+    expect(real.failures).toEqual([]);
+    expect(real.imageRemovals.flatMap((r) => r.tags).sort()).toEqual(planned);
+    for (const what of ['api-old', 'web-old']) {
+      expect(await host.imageExists(tag(what))).toBe(false);
+    }
+    for (const what of ['api-used', 'api-new', 'web-base', 'web-new', 'unmarked']) {
+      expect(await host.imageExists(tag(what))).toBe(true);
+    }
+    const rows = await prisma.resource.findMany({ where: { host: run, kind: 'image' } });
+    const state = Object.fromEntries(rows.map((r) => [r.name, r.state]));
+    expect(state[tag('api-old')]).toBe('deleted');
+    expect(state[tag('api-new')]).toBe('created');
+
+    // Nothing more to do.
+    const again = await reconciler().run();
+    expect(again.imageRemovals).toEqual([]);
+  });
+});
