@@ -12,15 +12,38 @@
 //   orphans_left       orphans the follow-up dry run still finds (must be 0)
 //   removed, stale_rows_marked, subnets_released, live_kept, ledger_rows, provider_objects
 //   dry_run_matches    the dry run listed exactly what the real run removed
+// Then disk growth over open/push/close cycles of the shop (support/disk-growth.ts; decision 0023).
+// Then the TTL sweep (decision 0020) over 1,000 environments of open PRs on ledger host <run>:
+// 800 not yet due, 100 inside their warning window, 100 warned and past expiry. One timed sweep
+// through the real command path (row lock, decision, write, event), then a second that must find
+// nothing to do. Prints:
+//   ttl_sweep_s        the sweep: read 1,000, decide, warn 100 and expire 100 (each a command)
+//   ttl_warned, ttl_expired, ttl_second_sweep_acted (must be 0), ttl_environments
+// Its outbox rows are written already dispatched, so no relay of a control plane sharing this
+// database acts on them.
 // Everything it creates carries berth.bench=<run> (the reconciler's scope, so nothing else on
 // the engine is looked at) and sits on ledger host <run>; all of it is removed at the end, on
 // failure and on SIGINT/SIGTERM. Env: BENCH_RECONCILE_IMAGE (berth-fixture/debian:bookworm).
 import { randomBytes, randomInt } from 'node:crypto';
 import { LABEL_ENV, LABEL_MANAGED } from '@berth/core';
-import { createPrismaClient, ReconcileQueries } from '@berth/db';
-import { Reconciler } from '@berth/lifecycle';
+import {
+  createPrismaClient,
+  EnvironmentLeases,
+  EnvironmentStore,
+  type OutboxEntry,
+  Outbox,
+  ReconcileQueries,
+  type Tx,
+  WebhookInbox,
+} from '@berth/db';
+import { EnvironmentCommands, Reconciler, TtlQueries, TtlSweep } from '@berth/lifecycle';
 import { DockerContainerHost } from '@berth/providers';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import { diskGrowth } from './support/disk-growth.js';
+
+// Compiled to dist/test/bench/: the repository root is three levels up.
+const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 const databaseUrl = process.env['DATABASE_URL'] ?? 'postgresql://berth:berth@127.0.0.1:5432/berth';
 const IMAGE = process.env['BENCH_RECONCILE_IMAGE'] ?? 'berth-fixture/debian:bookworm';
@@ -37,6 +60,10 @@ const seconds = (ms: number) => Math.round(ms) / 1000;
 const host = new DockerContainerHost();
 const prisma = createPrismaClient(databaseUrl);
 const repoName = `acme/${run}`;
+const ttlRepoName = `acme/${run}-ttl`;
+const TTL_ENVIRONMENTS = 1_000;
+const TTL_WARN = 100;
+const TTL_EXPIRE = 100;
 const labels = (pr?: number) => ({
   ...scope,
   [LABEL_MANAGED]: 'true',
@@ -58,8 +85,14 @@ async function cleanup(): Promise<void> {
   await limited(left?.volumes ?? [], 8, (v) => host.removeVolume(v.name).catch(() => 0));
   await limited(left?.networks ?? [], 4, (n) => host.removeNetwork(n.name).catch(() => 0));
   await prisma.resource.deleteMany({ where: { host: run } }).catch(() => 0);
-  const repo = await prisma.repository.findFirst({ where: { fullName: repoName } });
-  if (repo) {
+  for (const fullName of [repoName, ttlRepoName]) {
+    const repo = await prisma.repository.findFirst({ where: { fullName } });
+    if (!repo) continue;
+    const ids = (
+      await prisma.environment.findMany({ where: { repositoryId: repo.id }, select: { id: true } })
+    ).map((e) => e.id);
+    await prisma.$executeRaw`
+      DELETE FROM outbox_jobs WHERE data->>'environmentId' = ANY(${ids}::text[])`.catch(() => 0);
     await prisma.environment.deleteMany({ where: { repositoryId: repo.id } }).catch(() => 0);
     await prisma.repository.delete({ where: { id: repo.id } }).catch(() => 0);
   }
@@ -235,6 +268,16 @@ try {
     exitCode = 1;
     log(`FAILED: ${JSON.stringify({ after: after.removals, failures: real.failures })}`);
   }
+  const ttl = await ttlSweepBench();
+  Object.assign(result, ttl);
+  if (ttl.ttl_second_sweep_acted !== 0 || ttl.ttl_failures !== 0) {
+    exitCode = 1;
+    log(`FAILED: the TTL sweep ${JSON.stringify(ttl)}`);
+  }
+  // BENCH_DISK_CYCLES=0 skips the (long) disk half.
+  if (process.env['BENCH_DISK_CYCLES'] !== '0') {
+    Object.assign(result, await diskGrowth(root, log));
+  }
   console.log(JSON.stringify(result, null, 2));
 } catch (error) {
   exitCode = 1;
@@ -245,3 +288,99 @@ try {
   await prisma.$disconnect();
 }
 process.exit(exitCode);
+
+/** 1,000 environments on host <run>; one timed sweep, then one that must do nothing. */
+async function ttlSweepBench() {
+  log(`seeding ${TTL_ENVIRONMENTS} environments for the TTL sweep (${ttlRepoName})`);
+  const repository = await prisma.repository.create({
+    data: {
+      providerId: BigInt(randomInt(1, 2 ** 47)),
+      fullName: ttlRepoName,
+      owner: 'acme',
+      name: `${run}-ttl`,
+      installationId: 1n,
+      cloneUrl: `http://127.0.0.1:1/${ttlRepoName}.git`,
+    },
+  });
+  const now = Date.now();
+  const HOUR = 3_600_000;
+  await prisma.environment.createMany({
+    data: Array.from({ length: TTL_ENVIRONMENTS }, (_, i) => {
+      const pr = i + 1;
+      // Expire: a 1 h label, started 2 h ago, warned for that expiry. Warn: 1 h label, 55 min
+      // in. The rest: the default 72 h, started now.
+      const expire = i < TTL_EXPIRE;
+      const warn = !expire && i < TTL_EXPIRE + TTL_WARN;
+      const started = expire ? now - 2 * HOUR : warn ? now - 55 * 60_000 : now;
+      return {
+        repositoryId: repository.id,
+        prNumber: pr,
+        headSha: 'a'.repeat(40),
+        branch: `b${pr}`,
+        baseBranch: 'main',
+        state: (['ready', 'failed', 'held', 'building'] as const)[i % 4],
+        generation: 1,
+        dockerHost: run,
+        createdAt: new Date(started),
+        ttlStartedAt: new Date(started),
+        ttlLabelMs: expire || warn ? HOUR : null,
+        ...(expire ? { ttlWarnedFor: new Date(started + HOUR) } : {}),
+      };
+    }),
+  });
+  const envs = await prisma.environment.findMany({
+    where: { repositoryId: repository.id },
+    select: { id: true },
+  });
+  await prisma.revision.createMany({
+    data: envs.map((e) => ({
+      environmentId: e.id,
+      generation: 1,
+      headSha: 'a'.repeat(40),
+      configSnapshot: {},
+    })),
+  });
+  // The real command path; its outbox rows are written dispatched (see the header).
+  const outbox = new Outbox(prisma);
+  outbox.add = async (tx: Tx, entries: OutboxEntry[]) => {
+    if (entries.length === 0) return;
+    await tx.outboxJob.createMany({
+      data: entries.map((e) => ({
+        name: e.name,
+        jobId: e.jobId,
+        data: e.data as object,
+        dispatchedAt: new Date(),
+      })),
+    });
+  };
+  const commands = new EnvironmentCommands({
+    store: new EnvironmentStore(prisma),
+    outbox,
+    inbox: new WebhookInbox(prisma),
+    leases: new EnvironmentLeases(prisma),
+    dockerHost: run,
+  });
+  const sweep = new TtlSweep({
+    queries: new TtlQueries(prisma),
+    commands,
+    policy: { defaultMs: 72 * HOUR, maxMs: 14 * 24 * HOUR },
+    dockerHost: run,
+    logger: pino({ level: 'silent' }),
+  });
+  log('TTL sweep');
+  const t = performance.now();
+  const first = await sweep.sweep();
+  const ms = performance.now() - t;
+  const second = await sweep.sweep();
+  log(`TTL sweep: ${JSON.stringify(first)}`);
+  return {
+    ttl_sweep_s: seconds(ms),
+    ttl_environments: first.checked,
+    ttl_warned: first.warned,
+    ttl_expired: first.expired,
+    ttl_display_updated: first.displayUpdated,
+    ttl_failures: first.failures + second.failures,
+    ttl_second_sweep_acted: second.warned + second.expired,
+    ttl_second_sweep_s: seconds(second.durationMs),
+  };
+}

@@ -25,6 +25,8 @@ export async function workerEnv(
     // The engine is shared with other runs whose environments live in other databases: no
     // scheduled reconciler (decision 0018), or it would take their objects for orphans.
     RECONCILE_INTERVAL_S: '0',
+    // Likewise the resync with GitHub (decision 0022): on demand only.
+    RESYNC_INTERVAL_S: '0',
     ...extra,
   };
 }

@@ -6,11 +6,13 @@ import { GitHubAppCredentials, type Stores } from '@berth/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AdminTokenGuard } from './admin/admin-token.guard.js';
 import { ReconcileAdminController } from './admin/reconcile.controller.js';
+import { ResyncAdminController } from './admin/resync.controller.js';
 import { RepositoriesAdminController } from './admin/repositories.controller.js';
 import { SecretsAdminController } from './admin/secrets.controller.js';
 import { SessionsAdminController } from './admin/sessions.controller.js';
 import { SnapshotsAdminController } from './admin/snapshots.controller.js';
 import { ShareLinksAdminController } from './admin/share-links.controller.js';
+import { TtlAdminController } from './admin/ttl.controller.js';
 import { BearerTokenGuard } from './environments/bearer-token.guard.js';
 import { EnvironmentsController } from './environments/environments.controller.js';
 import { OctokitManifestConversion } from './setup/manifest-conversion.js';
@@ -48,10 +50,12 @@ export class ApiModule {
         EnvironmentsController,
         RepositoriesAdminController,
         ReconcileAdminController,
+        ResyncAdminController,
         SecretsAdminController,
         SessionsAdminController,
         SnapshotsAdminController,
         ShareLinksAdminController,
+        TtlAdminController,
         SetupController,
       ],
       providers: [

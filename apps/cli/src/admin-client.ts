@@ -60,6 +60,18 @@ export interface ShareLinkView {
   status: 'active' | 'expired' | 'revoked';
 }
 
+/** `POST …/pulls/:pr/extend`: the new expiry, or `waiting` when no worker answered in time. */
+export interface TtlExtensionView {
+  repository: string;
+  pr: number;
+  environmentId: string;
+  jobId: string;
+  status: string;
+  by: string;
+  expiresAt: string | null;
+  previousExpiresAt: string | null;
+}
+
 /** The api answered with an error; the message is ready to print. */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -167,6 +179,15 @@ export class AdminClient {
     },
   ): Promise<SnapshotView> {
     return this.request('PUT', `/admin/v1/snapshots/${encodeURIComponent(name)}`, body);
+  }
+
+  /** `berth env extend` (decision 0020): answered by a worker through the command path. */
+  extendTtl(
+    repository: string,
+    pr: number,
+    body: { by: string; requestedBy?: string },
+  ): Promise<TtlExtensionView> {
+    return this.request('POST', `${repositoryPath(repository)}/pulls/${pr}/extend?wait=10`, body);
   }
 
   removeSnapshot(name: string): Promise<{ name: string; removed: true }> {

@@ -5,6 +5,7 @@ import { SHARE_USAGE, shareCommand } from './share-command.js';
 import { SESSIONS_USAGE, sessionsCommand } from './sessions-command.js';
 import { SECRET_USAGE, secretCommand } from './secret-command.js';
 import { SNAPSHOT_USAGE, snapshotCommand } from './snapshot-command.js';
+import { ENV_USAGE, envCommand } from './env-command.js';
 import { SSO_SET_OPTIONS, SSO_USAGE } from './sso-flags.js';
 
 // `berth`: the operator's command line. Node's own argument parser (node:util parseArgs) is
@@ -48,6 +49,7 @@ ${SHARE_USAGE}
 ${SESSIONS_USAGE}
 ${SECRET_USAGE}
 ${SNAPSHOT_USAGE}
+${ENV_USAGE}
 
 environment:
   BERTH_API_URL       the api, default http://127.0.0.1:3000
@@ -127,6 +129,15 @@ async function dispatch(
   }
   if (group === 'snapshot') {
     return snapshotCommand(command, rest, () => new AdminClient(apiUrl(env), adminToken(env)), io);
+  }
+  if (group === 'env') {
+    return envCommand(
+      command,
+      rest,
+      () => new AdminClient(apiUrl(env), adminToken(env)),
+      env,
+      io.out,
+    );
   }
   if (group === 'share') {
     return shareCommand(

@@ -41,3 +41,39 @@ describe('reconciler settings', () => {
     );
   });
 });
+
+describe('TTL settings', () => {
+  it('sweeps every minute, 72 h by default, labels capped at 14 days', () => {
+    expect(load({})).toMatchObject({
+      TTL_SWEEP_INTERVAL_S: 60,
+      TTL_DEFAULT_HOURS: 72,
+      TTL_MAX_HOURS: 336,
+    });
+  });
+
+  it('takes a fast sweep (tests), 0 for none, and a tighter policy', () => {
+    expect(load({ TTL_SWEEP_INTERVAL_S: '1' }).TTL_SWEEP_INTERVAL_S).toBe(1);
+    expect(load({ TTL_SWEEP_INTERVAL_S: '0' }).TTL_SWEEP_INTERVAL_S).toBe(0);
+    expect(load({ TTL_DEFAULT_HOURS: '24', TTL_MAX_HOURS: '48' })).toMatchObject({
+      TTL_DEFAULT_HOURS: 24,
+      TTL_MAX_HOURS: 48,
+    });
+  });
+
+  it('refuses nonsense, saying what is allowed', () => {
+    expect(() => load({ TTL_SWEEP_INTERVAL_S: '1m' })).toThrow(
+      /TTL_SWEEP_INTERVAL_S: must be a number of seconds/,
+    );
+    expect(() => load({ TTL_SWEEP_INTERVAL_S: '-1' })).toThrow(/TTL_SWEEP_INTERVAL_S: must be 0/);
+    expect(() => load({ TTL_MAX_HOURS: '0' })).toThrow(/TTL_MAX_HOURS: must be at least 1 hour/);
+    expect(() => load({ TTL_MAX_HOURS: '1000' })).toThrow(
+      /TTL_MAX_HOURS: must be at most 336 hours/,
+    );
+    expect(() => load({ TTL_DEFAULT_HOURS: '2.5' })).toThrow(
+      /TTL_DEFAULT_HOURS: must be a whole number of hours/,
+    );
+    expect(() => load({ TTL_DEFAULT_HOURS: '72', TTL_MAX_HOURS: '24' })).toThrow(
+      /TTL_DEFAULT_HOURS: must not exceed TTL_MAX_HOURS \(24\)/,
+    );
+  });
+});

@@ -26,7 +26,8 @@ import {
 import { githubReportingSettings } from './github-reporting-settings.js';
 import { imageSettings } from './image-settings.js';
 import { runtimeSettings } from './runtime-settings.js';
-import { maintenanceSettings } from './maintenance-settings.js';
+import { diskSettings } from './disk-settings.js';
+import { maintenanceSettings, ttlDefaultWithinMax, ttlSettings } from './maintenance-settings.js';
 import { previousMasterKeys, secretSettings } from './secret-settings.js';
 import { dnsSettings, dnsSource } from './dns-settings.js';
 import { ssoSettings } from './sso-settings.js';
@@ -272,6 +273,8 @@ const workerFields = z.object({
   ...imageSettings,
   ...runtimeSettings,
   ...maintenanceSettings,
+  ...diskSettings,
+  ...ttlSettings,
   ...githubApp,
   ...githubReportingSettings,
   ...secretSettings,
@@ -327,6 +330,7 @@ export const workerConfigSchema = workerFields.superRefine((config, ctx) => {
   githubAppSource(config, ctx);
   secretBackendSource(config, ctx);
   dnsSource(config, ctx);
+  ttlDefaultWithinMax(config, ctx);
 });
 
 /** Preview secrets are sealed under the master key in Postgres, or kept in AWS. */

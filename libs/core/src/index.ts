@@ -18,3 +18,4 @@ export * from './resources/index.js';
 export * from './dns/index.js';
 export * from './database/index.js';
 export * from './reconcile/index.js';
+export * from './resync/index.js';

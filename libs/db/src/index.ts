@@ -44,6 +44,12 @@ export {
 export { listen } from './notify/pg-listener.js';
 export { ConvergenceQueries, type StuckEnvironment } from './environments/convergence-queries.js';
 export {
+  type ResyncRepository,
+  type ResyncRepositoryFilter,
+  ResyncQueries,
+} from './resync/resync-queries.js';
+export { type ExpiryDisplay, type TtlCandidate, TtlQueries } from './environments/ttl-queries.js';
+export {
   type EnvironmentFilter,
   EnvironmentQueries,
   type RevisionWithRuns,

@@ -20,6 +20,9 @@ export {
   type PullRequestOutcome,
   staleReason,
   type StageWrite,
+  type TtlContext,
+  ttlFactsOf,
+  type TtlOutcome,
 } from './commands/environment-commands.js';
 export { type ReportedEvent, type StatusReporter } from './pipeline/status-reporter.js';
 export { type RevisionImages, type RevisionWiring } from './pipeline/revision-outputs.js';
@@ -65,6 +68,14 @@ export {
 } from './converge/convergence-sweep.js';
 export * from './verify/index.js';
 export {
+  candidateFacts,
+  type TtlExtendResult,
+  TtlSweep,
+  type TtlSweepDeps,
+  type TtlSweepReport,
+} from './ttl/ttl-sweep.js';
+export { TtlQueries } from '@berth/db';
+export {
   Reconciler,
   type ReconcileFailure,
   type ReconcileInventory,
@@ -72,3 +83,12 @@ export {
   type ReconcileReport,
   summary as reconcileSummary,
 } from './reconcile/reconciler.js';
+export {
+  GitHubResync,
+  type GitHubResyncDeps,
+  type ResyncCache,
+  type ResyncDeliveryReport,
+  type ResyncReport,
+  type ResyncRepositoryReport,
+} from './resync/github-resync.js';
+export { ResyncQueries } from '@berth/db';

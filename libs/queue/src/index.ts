@@ -38,3 +38,28 @@ export {
   requestReconcile,
   scheduleReconcile,
 } from './maintenance-queue.js';
+export {
+  createTtlQueue,
+  requestTtlExtension,
+  scheduleTtlSweep,
+  TTL_EXTEND_JOB_OPTIONS,
+  TTL_SCHEDULER_ID,
+  TTL_SWEEP_JOB_OPTIONS,
+  type TtlExtendJobData,
+  type TtlJobData,
+  type TtlJobName,
+  type TtlQueue,
+  ttlQueueName,
+  type TtlSweepJobData,
+} from './ttl-queue.js';
+export {
+  createResyncQueue,
+  requestResync,
+  RESYNC_JOB_OPTIONS,
+  RESYNC_QUEUE,
+  RESYNC_SCHEDULER_ID,
+  type ResyncJobData,
+  type ResyncJobName,
+  type ResyncQueue,
+  scheduleResync,
+} from './resync-queue.js';

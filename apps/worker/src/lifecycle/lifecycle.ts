@@ -69,6 +69,8 @@ import { checkSubnetPool } from './subnet-pool-check.js';
 import { previewSecrets } from './preview-secrets.js';
 import { previewDns } from './preview-dns.js';
 import { startReconcile } from './reconcile.js';
+import { startTtl } from './ttl.js';
+import { startResync } from './resync.js';
 
 /** Pull requests whose deliveries one worker processes at once. */
 export const INBOX_CONCURRENCY = 4;
@@ -166,6 +168,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
       github,
       settings,
       composeSettings,
+      checkoutsKept: config.CHECKOUTS_KEPT,
     }),
     createWireHandler({
       prisma,
@@ -361,6 +364,28 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
         logger: logger.child({ component: 'reconcile' }),
       })
     : undefined;
+  // TTL with warnings (decision 0020): on this host's ttl queue, swept every
+  // TTL_SWEEP_INTERVAL_S; extensions (berth env extend) arrive there from the api.
+  const ttl = roles.has('sweep')
+    ? startTtl({ config, prisma, redis, commands, logger: logger.child({ component: 'ttl' }) })
+    : undefined;
+  // The resync with GitHub (decision 0022): lost webhooks, and time Berth was down, become the
+  // deliveries GitHub would have sent, written to the inbox (RESYNC_INTERVAL_S, POST /admin/v1/resync).
+  const resync = roles.has('sweep')
+    ? startResync({
+        config,
+        prisma,
+        redis,
+        github,
+        inbox,
+        admission: new RepositoryAdmission(
+          parseAllowlist(config.ALLOWED_OWNERS, config.ALLOWED_REPOSITORIES),
+          repositorySettings,
+        ),
+        lock,
+        logger: logger.child({ component: 'resync' }),
+      })
+    : undefined;
   logger.info({ roles: [...roles] }, 'worker roles');
   const checks: ReadinessCheck[] = [
     { name: 'docker', check: () => containerHost.ping() },
@@ -378,7 +403,11 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     // Bounded step by step (about 6 s at worst): run-service gives the whole process 10 s.
     close: async () => {
       clearInterval(sweepTimer);
-      if (reconcile) await shutdownStep(logger, 'reconciler', 1_500, () => reconcile.close());
+      if (reconcile || ttl || resync) {
+        await shutdownStep(logger, 'reconciler and TTL sweep', 1_500, () =>
+          Promise.all([reconcile?.close(), ttl?.close(), resync?.close()]),
+        );
+      }
       await shutdownStep(logger, 'inbox, outbox relay, LISTEN and reconciler', 1_500, () =>
         Promise.all([inboxProcessor.stop(), relay.stop(), listener.close(), reconcile?.close()]),
       );

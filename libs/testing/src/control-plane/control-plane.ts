@@ -138,6 +138,12 @@ export class ControlPlane {
           // other databases: a scheduled reconciler here would take their objects for orphans.
           // On demand only (POST /admin/v1/reconcile); a test passes appEnv to schedule it.
           RECONCILE_INTERVAL_S: '0',
+          // Likewise the TTL sweep: it would warn about and expire other runs' leftovers on host
+          // `local`. A test passes appEnv (its own DOCKER_HOST_NAME and a short interval).
+          TTL_SWEEP_INTERVAL_S: '0',
+          // And the resync with GitHub: it walks every repository in the (shared) state store,
+          // most of them other planes'. On demand (POST /admin/v1/resync?repository=…).
+          RESYNC_INTERVAL_S: '0',
           ...(options.composeVariablesFile
             ? {
                 COMPOSE_VARIABLES_FILE: options.composeVariablesFile,
@@ -191,6 +197,11 @@ export class ControlPlane {
       throw error;
     }
     return plane;
+  }
+
+  /** The worker's WORK_DIR (source mirrors and checkouts): benchmarks measure it. */
+  get workDirectory(): string {
+    return this.workDir;
   }
 
   /** SNAPSHOT_DIR of the api and the worker: where a test puts dumps it registers. */
