@@ -23,6 +23,7 @@ import {
 import { Job } from 'bullmq';
 import { API_CONFIG, STORES } from '../tokens.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
+import { pollJob, waitSeconds } from './queued-job.js';
 
 /** Same rule as the worker's DOCKER_HOST_NAME. */
 const HOST = /^[a-z0-9][a-z0-9.-]{0,62}$/;
@@ -115,35 +116,33 @@ export class ReconcileAdminController implements OnModuleDestroy {
     dryRun: boolean,
     response: ResponseLike,
   ): Promise<ReconcileRunView> {
-    const waitS = wait === undefined ? DEFAULT_WAIT_S : Number(wait);
-    if (!Number.isInteger(waitS) || waitS < 0 || waitS > 300) {
-      throw new BadRequestException('wait must be a whole number of seconds from 0 to 300');
-    }
+    const waitS = waitSeconds(wait, DEFAULT_WAIT_S);
     const queue = this.queue(host);
     const id = await requestReconcile(queue, { dryRun, requestedBy: 'admin' });
-    const deadline = Date.now() + waitS * 1000;
-    for (;;) {
-      const job = await Job.fromId<ReconcileJobData, unknown, 'reconcile'>(queue, id);
-      const current = job ? await view(queue, job) : undefined;
-      if (current && (current.state === 'completed' || current.state === 'failed')) return current;
-      if (Date.now() >= deadline) {
-        response.status(202);
-        return (
-          current ?? {
-            jobId: id,
-            host: hostOf(queue),
-            dryRun,
-            requestedBy: 'admin',
-            state: 'unknown',
-            requestedAt: new Date().toISOString(),
-            finishedAt: null,
-            report: null,
-            error: null,
-          }
-        );
+    const { value, final } = await pollJob(
+      async () => {
+        const job = await Job.fromId<ReconcileJobData, unknown, 'reconcile'>(queue, id);
+        return job ? view(queue, job) : undefined;
+      },
+      (run) => run.state === 'completed' || run.state === 'failed',
+      waitS,
+      POLL_MS,
+    );
+    if (final && value) return value;
+    response.status(202);
+    return (
+      value ?? {
+        jobId: id,
+        host: hostOf(queue),
+        dryRun,
+        requestedBy: 'admin',
+        state: 'unknown',
+        requestedAt: new Date().toISOString(),
+        finishedAt: null,
+        report: null,
+        error: null,
       }
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
+    );
   }
 
   private queue(host: string | undefined): MaintenanceQueue {

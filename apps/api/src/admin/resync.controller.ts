@@ -23,6 +23,7 @@ import {
 import { Job } from 'bullmq';
 import { API_CONFIG, STORES } from '../tokens.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
+import { pollJob, waitSeconds } from './queued-job.js';
 
 const REPOSITORY = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
 const DEFAULT_WAIT_S = 60;
@@ -71,10 +72,7 @@ export class ResyncAdminController implements OnModuleDestroy {
     @Query('wait') wait: string | undefined,
     @Res({ passthrough: true }) response: ResponseLike,
   ): Promise<ResyncRunView> {
-    const waitS = wait === undefined ? DEFAULT_WAIT_S : Number(wait);
-    if (!Number.isInteger(waitS) || waitS < 0 || waitS > 300) {
-      throw new BadRequestException('wait must be a whole number of seconds from 0 to 300');
-    }
+    const waitS = waitSeconds(wait, DEFAULT_WAIT_S);
     if (repository !== undefined && !REPOSITORY.test(repository)) {
       throw new BadRequestException('repository must be owner/name, e.g. acme/shop');
     }
@@ -92,29 +90,30 @@ export class ResyncAdminController implements OnModuleDestroy {
     };
     const queue = this.queue();
     const id = await requestResync(queue, data);
-    const deadline = Date.now() + waitS * 1000;
-    for (;;) {
-      const job = await Job.fromId<ResyncJobData, unknown, 'resync'>(queue, id);
-      const current = job ? await view(job) : undefined;
-      if (current && (current.state === 'completed' || current.state === 'failed')) return current;
-      if (Date.now() >= deadline) {
-        response.status(202);
-        return (
-          current ?? {
-            jobId: id,
-            requestedBy: 'admin',
-            repository: repository ?? null,
-            installationId: installationId ?? null,
-            state: 'unknown',
-            requestedAt: new Date().toISOString(),
-            finishedAt: null,
-            report: null,
-            error: null,
-          }
-        );
+    const { value, final } = await pollJob(
+      async () => {
+        const job = await Job.fromId<ResyncJobData, unknown, 'resync'>(queue, id);
+        return job ? view(job) : undefined;
+      },
+      (run) => run.state === 'completed' || run.state === 'failed',
+      waitS,
+      POLL_MS,
+    );
+    if (final && value) return value;
+    response.status(202);
+    return (
+      value ?? {
+        jobId: id,
+        requestedBy: 'admin',
+        repository: repository ?? null,
+        installationId: installationId ?? null,
+        state: 'unknown',
+        requestedAt: new Date().toISOString(),
+        finishedAt: null,
+        report: null,
+        error: null,
       }
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
+    );
   }
 
   @Get('runs')

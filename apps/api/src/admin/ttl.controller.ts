@@ -27,6 +27,7 @@ import {
 import { Job } from 'bullmq';
 import { API_CONFIG, STORES } from '../tokens.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
+import { pollJob, waitSeconds } from './queued-job.js';
 import { pullRequestParam, repositoryParam } from './route-params.js';
 
 const DEFAULT_WAIT_S = 30;
@@ -81,10 +82,7 @@ export class TtlAdminController implements OnModuleDestroy {
     const repository = repositoryParam(owner, name);
     const number = pullRequestParam(pr);
     const { by, byMs, requestedBy } = extensionRequest(body);
-    const waitS = wait === undefined ? DEFAULT_WAIT_S : Number(wait);
-    if (!Number.isInteger(waitS) || waitS < 0 || waitS > 300) {
-      throw new BadRequestException('wait must be a whole number of seconds from 0 to 300');
-    }
+    const waitS = waitSeconds(wait, DEFAULT_WAIT_S);
     const environment = await this.environments.locate(repository, number);
     if (!environment)
       throw new NotFoundException(`Berth has no preview for ${repository}#${number}`);
@@ -104,39 +102,40 @@ export class TtlAdminController implements OnModuleDestroy {
       expiresAt: null,
       previousExpiresAt: null,
     };
-    const deadline = Date.now() + waitS * 1000;
-    for (;;) {
-      const job = await Job.fromId<TtlJobData, unknown, TtlJobName>(queue, jobId);
-      const state = job ? await job.getState() : 'unknown';
-      if (job && state === 'completed') {
-        const result = job.returnvalue as
-          | { status: 'extended'; expiresAt: string; previousExpiresAt: string | null }
-          | { status: 'refused'; reason: string }
-          | { status: 'gone' };
-        if (result.status === 'refused') {
-          throw new ConflictException(`${repository}#${number}: ${result.reason}`);
-        }
-        if (result.status === 'gone') {
-          throw new NotFoundException(`Berth has no preview for ${repository}#${number}`);
-        }
-        return {
-          ...view,
-          status: 'extended',
-          expiresAt: result.expiresAt,
-          previousExpiresAt: result.previousExpiresAt,
-        };
-      }
-      if (job && state === 'failed') {
-        throw new ConflictException(
-          `${repository}#${number}: the extension failed: ${job.failedReason ?? 'unknown error'}`,
-        );
-      }
-      if (Date.now() >= deadline) {
-        response.status(202);
-        return view;
-      }
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    const { value: job, final } = await pollJob(
+      async () => {
+        const found = await Job.fromId<TtlJobData, unknown, TtlJobName>(queue, jobId);
+        return found ? { found, state: await found.getState() } : undefined;
+      },
+      ({ state }) => state === 'completed' || state === 'failed',
+      waitS,
+      POLL_MS,
+    );
+    if (!final || !job) {
+      response.status(202);
+      return view;
     }
+    if (job.state === 'failed') {
+      throw new ConflictException(
+        `${repository}#${number}: the extension failed: ${job.found.failedReason ?? 'unknown error'}`,
+      );
+    }
+    const result = job.found.returnvalue as
+      | { status: 'extended'; expiresAt: string; previousExpiresAt: string | null }
+      | { status: 'refused'; reason: string }
+      | { status: 'gone' };
+    if (result.status === 'refused') {
+      throw new ConflictException(`${repository}#${number}: ${result.reason}`);
+    }
+    if (result.status === 'gone') {
+      throw new NotFoundException(`Berth has no preview for ${repository}#${number}`);
+    }
+    return {
+      ...view,
+      status: 'extended',
+      expiresAt: result.expiresAt,
+      previousExpiresAt: result.previousExpiresAt,
+    };
   }
 
   async onModuleDestroy(): Promise<void> {
