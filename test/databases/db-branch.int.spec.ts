@@ -9,13 +9,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { createPrismaClient, type PrismaClient } from '@berth/db';
-import { ControlPlane, type PullRecord, waitFor } from '@berth/testing';
+import type { ControlPlane, PullRecord } from '@berth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServices } from '../support/test-services.js';
 import {
-  composeVariablesFile,
+  commentMatching,
   execIn,
   removeByLabel,
+  startPlane,
   serviceContainer,
   uniqueRepoName,
 } from '../e2e/preview-session.js';
@@ -26,6 +27,7 @@ const name = uniqueRepoName();
 const repository = `${owner}/${name}`;
 const docker = new Docker();
 let plane: ControlPlane;
+const commentOf = (pr: number, pattern: RegExp) => commentMatching(plane, repository, pr, pattern);
 let prisma: PrismaClient;
 const opened: PullRecord[] = [];
 
@@ -46,16 +48,8 @@ const seededCompose = readFileSync(`${root}examples/shop/docker-compose.yml`, 'u
 );
 
 beforeAll(async () => {
-  const { databaseUrl, redisUrl } = testServices();
-  prisma = createPrismaClient(databaseUrl);
-  plane = await ControlPlane.start({
-    root,
-    databaseUrl,
-    redisUrl,
-    composeVariablesFile: composeVariablesFile(root),
-    logLevel: 'info',
-    echoLogs: process.env['BERTH_E2E_LOGS'] === '1',
-  });
+  prisma = createPrismaClient(testServices().databaseUrl);
+  plane = await startPlane(root);
   await plane.github.createRepository({ owner, name, fromDirectory: `${root}examples/shop` });
 }, 120_000);
 
@@ -85,18 +79,6 @@ async function sql(pr: number, query: string): Promise<string> {
 async function items(pr: number): Promise<string[]> {
   const out = await sql(pr, 'SELECT item FROM orders ORDER BY id');
   return out === '' ? [] : out.split('\n');
-}
-
-/** The PR's sticky comment once it matches: a sink delivers it shortly after the state moves. */
-function commentMatching(pr: number, pattern: RegExp): Promise<string> {
-  return waitFor(
-    `#${pr}'s comment to match ${pattern}`,
-    async () => {
-      const body = plane.github.comments(repository, pr).at(-1)?.body ?? '';
-      return pattern.test(body) ? body : undefined;
-    },
-    60_000,
-  );
 }
 
 /** The newest successful run's details of a stage of a PR's environment. */
@@ -195,7 +177,7 @@ describe('db:branch', { timeout: 600_000 }, () => {
     // Ready means the migrate job and the api connected: the copy's password is the PR's own.
     expect(await items(prOne.number)).toEqual([...BASE]);
     expect(await items(prTwo.number)).toEqual([...BASE]);
-    const comment = await commentMatching(prOne.number, /✅/);
+    const comment = await commentOf(prOne.number, /✅/);
     expect(comment).toMatch(/#### Data/);
     // Cut from the newest head, which has a base state: that copy, and the comment says so.
     expect(comment).toMatch(
@@ -237,7 +219,7 @@ describe('db:branch', { timeout: 600_000 }, () => {
     });
     expect(env.headSha).toBe(pushed);
     expect(await items(prOne.number)).toEqual([...BASE, 'pr-one']);
-    const comment = await commentMatching(prOne.number, /✅[\s\S]*generation 2 · Berth/);
+    const comment = await commentOf(prOne.number, /✅[\s\S]*generation 2 · Berth/);
     expect(comment).toMatch(/data kept \(db:branch, branched from main at [0-9a-f]{7}\)/);
   });
 
@@ -252,7 +234,7 @@ describe('db:branch', { timeout: 600_000 }, () => {
       timeoutMs: 300_000,
     });
     expect(failed.generation).toBe(2);
-    const comment = await commentMatching(prTwo.number, /did not become/);
+    const comment = await commentOf(prTwo.number, /did not become/);
     expect(comment).toMatch(/one-shot service migrate did not become exited-0/);
     expect(comment).toMatch(/division by zero/);
     // The api of generation 1 was never replaced: same container, still up, same data, and the

@@ -9,13 +9,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { createPrismaClient, type PrismaClient } from '@berth/db';
-import { ControlPlane, type PullRecord, waitFor } from '@berth/testing';
+import type { ControlPlane, PullRecord } from '@berth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServices } from '../support/test-services.js';
 import {
-  composeVariablesFile,
+  commentMatching,
   execIn,
   serviceContainer,
+  startPlane,
   uniqueRepoName,
 } from '../e2e/preview-session.js';
 
@@ -25,20 +26,13 @@ const name = uniqueRepoName();
 const repository = `${owner}/${name}`;
 const suffix = name.slice(-8).replace(/[^a-z0-9]/g, '');
 let plane: ControlPlane;
+const commentOf = (pr: number, pattern: RegExp) => commentMatching(plane, repository, pr, pattern);
 let prisma: PrismaClient;
 const opened: PullRecord[] = [];
 
 beforeAll(async () => {
-  const { databaseUrl, redisUrl } = testServices();
-  prisma = createPrismaClient(databaseUrl);
-  plane = await ControlPlane.start({
-    root,
-    databaseUrl,
-    redisUrl,
-    composeVariablesFile: composeVariablesFile(root),
-    logLevel: 'info',
-    echoLogs: process.env['BERTH_E2E_LOGS'] === '1',
-  });
+  prisma = createPrismaClient(testServices().databaseUrl);
+  plane = await startPlane(root);
   await plane.github.createRepository({ owner, name, fromDirectory: `${root}examples/shop` });
 }, 120_000);
 
@@ -61,17 +55,6 @@ async function sql(pr: number, query: string): Promise<string> {
   return (
     await execIn(db.Id, ['psql', '-h', '127.0.0.1', '-U', 'shop', '-d', 'shop', '-Atc', query])
   ).trim();
-}
-
-function commentMatching(pr: number, pattern: RegExp): Promise<string> {
-  return waitFor(
-    `#${pr}'s comment to match ${pattern}`,
-    async () => {
-      const body = plane.github.comments(repository, pr).at(-1)?.body ?? '';
-      return pattern.test(body) ? body : undefined;
-    },
-    60_000,
-  );
 }
 
 async function register(snapshot: string, body: Record<string, unknown>): Promise<Response> {
@@ -105,7 +88,7 @@ describe('db:snapshot', { timeout: 600_000 }, () => {
     });
     opened.push(source);
     await plane.waitForState(repository, pr.number, 'failed', { timeoutMs: 300_000 });
-    const comment = await commentMatching(pr.number, /no snapshot is registered/);
+    const comment = await commentOf(pr.number, /no snapshot is registered/);
     expect(comment).toContain(`db:snapshot: no snapshot is registered for ${repository}`);
     expect(comment).toContain('berth snapshot add');
   });
@@ -151,7 +134,7 @@ describe('db:snapshot', { timeout: 600_000 }, () => {
       generation: 2,
       timeoutMs: 300_000,
     });
-    const comment = await commentMatching(pr.number, /not registered as sanitized/);
+    const comment = await commentOf(pr.number, /not registered as sanitized/);
     expect(comment).toContain(`\`${raw}\` is not registered as sanitized`);
   });
 
@@ -175,7 +158,7 @@ describe('db:snapshot', { timeout: 600_000 }, () => {
     expect(await sql(pr.number, 'SELECT email FROM orders ORDER BY id LIMIT 1')).toMatch(
       /^user\d+@masked\.test$/,
     );
-    const comment = await commentMatching(pr.number, /✅/);
+    const comment = await commentOf(pr.number, /✅/);
     expect(comment).toMatch(
       new RegExp(`restored from snapshot \`${sanitized}\` \\(sanitized, masked`),
     );
@@ -193,7 +176,7 @@ describe('db:snapshot', { timeout: 600_000 }, () => {
     await plane.github.pushToPullRequest(pr, { 'changes/three.md': 'three\n' });
     await plane.waitForState(repository, pr.number, 'ready', { generation: 4, timeoutMs: 300_000 });
     expect(await sql(pr.number, 'SELECT item FROM orders ORDER BY id')).toBe('lamp\ndesk\nchair');
-    const comment = await commentMatching(pr.number, /✅[\s\S]*generation 4 · Berth/);
+    const comment = await commentOf(pr.number, /✅[\s\S]*generation 4 · Berth/);
     expect(comment).toMatch(
       new RegExp(`data kept \\(db:snapshot, restored from snapshot \`${sanitized}\`\\)`),
     );

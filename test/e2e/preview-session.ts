@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { SHARE_TOKEN_PARAM, shareLink } from '@berth/core';
-import { type ControlPlane, type EnvironmentView, httpRequest } from '@berth/testing';
+import { ControlPlane, type EnvironmentView, httpRequest, waitFor } from '@berth/testing';
 import Docker from 'dockerode';
+import { testServices } from '../support/test-services.js';
 
 const docker = new Docker();
 
@@ -157,4 +158,37 @@ export async function removeByLabel(label: string): Promise<void> {
       .remove()
       .catch(() => undefined);
   }
+}
+
+/**
+ * A control plane over the test services with the shop's fixture images, logging at info
+ * (BERTH_E2E_LOGS=1 echoes the apps' logs), as the end-to-end specs start it.
+ */
+export function startPlane(root: string): Promise<ControlPlane> {
+  const { databaseUrl, redisUrl } = testServices();
+  return ControlPlane.start({
+    root,
+    databaseUrl,
+    redisUrl,
+    composeVariablesFile: composeVariablesFile(root),
+    logLevel: 'info',
+    echoLogs: process.env['BERTH_E2E_LOGS'] === '1',
+  });
+}
+
+/** A PR's sticky comment once it matches: a sink delivers it shortly after the state moves. */
+export function commentMatching(
+  plane: ControlPlane,
+  repository: string,
+  pr: number,
+  pattern: RegExp,
+): Promise<string> {
+  return waitFor(
+    `#${pr}'s comment to match ${pattern}`,
+    async () => {
+      const body = plane.github.comments(repository, pr).at(-1)?.body ?? '';
+      return pattern.test(body) ? body : undefined;
+    },
+    60_000,
+  );
 }

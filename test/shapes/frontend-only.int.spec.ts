@@ -7,17 +7,17 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ControlPlane, type PullRecord, waitFor } from '@berth/testing';
+import type { ControlPlane, PullRecord } from '@berth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testServices } from '../support/test-services.js';
 import {
   apiUrlFromPage,
-  composeVariablesFile,
+  commentMatching,
   containersOf,
   envUrl,
   execIn,
   PreviewBrowser,
   removeByLabel,
+  startPlane,
   serviceContainer,
   uniqueRepoName,
 } from '../e2e/preview-session.js';
@@ -27,19 +27,12 @@ const owner = 'acme';
 const name = uniqueRepoName();
 const repository = `${owner}/${name}`;
 let plane: ControlPlane;
+const commentOf = (pr: number, pattern: RegExp) => commentMatching(plane, repository, pr, pattern);
 let source: string;
 const opened: PullRecord[] = [];
 
 beforeAll(async () => {
-  const { databaseUrl, redisUrl } = testServices();
-  plane = await ControlPlane.start({
-    root,
-    databaseUrl,
-    redisUrl,
-    composeVariablesFile: composeVariablesFile(root),
-    logLevel: 'info',
-    echoLogs: process.env['BERTH_E2E_LOGS'] === '1',
-  });
+  plane = await startPlane(root);
   // The shop, declaring its frontend-only shape.
   source = await mkdtemp(join(tmpdir(), 'berth-shop-'));
   await cp(`${root}examples/shop`, source, { recursive: true });
@@ -66,17 +59,6 @@ afterAll(async () => {
   await plane?.stop();
   if (source) await rm(source, { recursive: true, force: true });
 }, 300_000);
-
-function commentMatching(pr: number, pattern: RegExp): Promise<string> {
-  return waitFor(
-    `#${pr}'s comment to match ${pattern}`,
-    async () => {
-      const body = plane.github.comments(repository, pr).at(-1)?.body ?? '';
-      return pattern.test(body) ? body : undefined;
-    },
-    60_000,
-  );
-}
 
 async function services(pr: number): Promise<string[]> {
   return (await containersOf(repository, pr)).map((c) => c.Labels['berth.service'] ?? '').sort();
@@ -110,7 +92,7 @@ describe('preview:frontend-only', { timeout: 600_000 }, () => {
     });
     opened.push(pr);
     await plane.waitForState(repository, pr.number, 'failed', { timeoutMs: 300_000 });
-    const comment = await commentMatching(pr.number, /not running yet/);
+    const comment = await commentOf(pr.number, /not running yet/);
     expect(comment).toMatch(/borrows api, .* from the base environment of main/);
     expect(comment).toMatch(/push to main to start it, or remove the label/);
   });
@@ -143,7 +125,7 @@ describe('preview:frontend-only', { timeout: 600_000 }, () => {
     expect(created.headers['access-control-allow-origin']).toBe(origin);
     expect(await baseItems()).toContain('from-frontend-only');
 
-    const comment = await commentMatching(pr.number, /✅[\s\S]*#### Stack/);
+    const comment = await commentOf(pr.number, /✅[\s\S]*#### Stack/);
     expect(comment).toMatch(
       /preview:frontend-only: `web` runs in this preview; `api`, .* are the base environment's \(main at [0-9a-f]{7}\)/,
     );
@@ -172,7 +154,7 @@ describe('preview:frontend-only', { timeout: 600_000 }, () => {
     await plane.github.removeLabel(pr, 'preview:frontend-only');
     await plane.waitForState(repository, pr.number, 'ready', { generation: 3, timeoutMs: 300_000 });
     expect(await services(pr.number)).toEqual(['api', 'db', 'migrate', 'redis', 'web', 'worker']);
-    const comment = await commentMatching(pr.number, /✅[\s\S]*generation 3 · Berth/);
+    const comment = await commentOf(pr.number, /✅[\s\S]*generation 3 · Berth/);
     expect(comment).not.toMatch(/#### Stack/);
   });
 });
