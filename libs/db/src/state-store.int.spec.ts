@@ -63,6 +63,7 @@ describe('migrations', () => {
     expect(tables.map((row) => row.table_name)).toEqual([
       '_prisma_migrations',
       'admission_waits',
+      'database_snapshots',
       'environments',
       'lifecycle_events',
       'outbox_jobs',
