@@ -7,11 +7,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LABEL_MANAGED } from '@berth/core';
+import { LABEL_ENV, LABEL_MANAGED } from '@berth/core';
 import { type PrismaClient, ReconcileQueries, ResourceLedger } from '@berth/db';
 import type { DockerContainerHost } from '@berth/providers';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedEnvironment } from '../commands/commands.int-support.js';
 import { DEBIAN_IMAGE, testDatabase, testHost } from '../replicate/shop-fixture.int-support.js';
 import { Reconciler } from './reconciler.js';
 
@@ -60,11 +61,14 @@ beforeAll(async () => {
   await image('web-old', 150, { 'berth.service': 'web' });
   await image('web-new', 90, { 'berth.service': 'web' });
   await image('unmarked', null);
-  // A container (never started) runs one of the old images: it stays.
+  // A container (never started) of a ready preview runs one of the old images: both stay (an
+  // unowned container would be an orphan, removed first, and its image after it).
+  const { env } = await seedEnvironment(prisma, { state: 'ready' });
+  const repo = await prisma.repository.findUniqueOrThrow({ where: { id: env.repositoryId } });
   await host.docker.createContainer({
     name: `${run}-uses`,
     Image: tag('api-used'),
-    Labels: { ...SCOPE, [LABEL_MANAGED]: 'true' },
+    Labels: { ...SCOPE, [LABEL_MANAGED]: 'true', [LABEL_ENV]: `${repo.fullName}#1` },
   });
 }, 120_000);
 
@@ -116,8 +120,10 @@ describe('image retention', () => {
     expect(state[tag('api-old')]).toBe('deleted');
     expect(state[tag('api-new')]).toBe('created');
 
-    // Nothing more to do.
+    // Nothing more to do, however long after: the live preview's container keeps its image.
+    await new Promise((r) => setTimeout(r, 1_500));
     const again = await reconciler().run();
     expect(again.imageRemovals).toEqual([]);
+    expect(await host.imageExists(tag('api-used'))).toBe(true);
   });
 });
