@@ -172,8 +172,16 @@ describe('TTL with warnings', { timeout: 600_000 }, () => {
     expect(stored.ttlExtendedUntil?.getTime()).toBe(expiresAt);
     expect(stored.expiresAt?.getTime()).toBe(expiresAt);
 
-    // Past the label's minute (and its warning window), the sweep leaves it alone.
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, previous - Date.now()) + 5_000));
+    // Past the label's minute (and its warning window), the sweep leaves it alone. The sweep
+    // decides from the stored facts, so the clock's start is moved five minutes back instead of
+    // waiting a minute (the first test waits in real time); three sweeps (1 s apart) follow.
+    await prisma.$executeRaw`
+      UPDATE environments
+      SET created_at = created_at - interval '5 minutes',
+          ttl_started_at = ttl_started_at - interval '5 minutes',
+          ready_at = ready_at - interval '5 minutes'
+      WHERE id = ${stored.id}::uuid`;
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
     const still = await row();
     expect(still.state).toBe('ready');
     expect(still.generation).toBe(back.generation);
