@@ -220,13 +220,17 @@ describe('Reconciler', () => {
     });
     unlabelled.containers.push(name('plain-c'));
 
-    // Younger than the grace period: orphans, but not yet.
+    // Younger than the grace period: orphans, but not yet. Both runs look at the clock the
+    // young objects were made by: on a loaded machine the runs may start seconds later, and
+    // the young would have aged into orphans between the dry run and the real one.
     await sleep(GRACE_MS + 1_200);
+    const youngAt = Date.now();
     kept.add(`volume:${await volume('young-v', closed.label)}`);
     kept.add(`container:${await container('young-c')}`);
+    const clock = () => new Date(youngAt + 1_000);
 
-    dry = await reconciler().dryRun();
-    real = await reconciler().run();
+    dry = await reconciler({ now: clock }).dryRun();
+    real = await reconciler({ now: clock }).run();
   }, 120_000);
 
   it('the dry run lists exactly what the real run removes, and changes nothing', () => {
