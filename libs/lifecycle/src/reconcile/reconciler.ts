@@ -383,7 +383,6 @@ export class Reconciler {
       });
     }
 
-    const stale = new Map(seen.plan.markStale.map((s) => [s.id, s]));
     const marked = await queries.markDeleted(
       seen.plan.markStale.flatMap((s) => {
         const row = rows.get(s.id);
@@ -391,10 +390,10 @@ export class Reconciler {
       }),
       { at, note: 'object gone from the host' },
     );
-    report.staleRows = marked.flatMap((id) => {
-      const s = stale.get(id);
-      return s ? [s] : [];
-    });
+    // In the plan's order (the database returns marked ids in any order): a real run reports
+    // its stale rows exactly as the dry run listed them.
+    const markedIds = new Set(marked);
+    report.staleRows = seen.plan.markStale.filter((s) => markedIds.has(s.id));
     report.removals.sort(
       (a, b) =>
         RECONCILE_ORDER.indexOf(a.kind) - RECONCILE_ORDER.indexOf(b.kind) ||
