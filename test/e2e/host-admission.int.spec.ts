@@ -32,7 +32,7 @@ const repository = `acme/${uniqueRepoName()}`;
 const [owner, name] = repository.split('/') as [string, string];
 const DOCKER_HOST_NAME = `e2e-admission-${randomBytes(3).toString('hex')}`;
 // No other spec uses this range; four /26 networks are plenty for two previews.
-const SUBNET_POOL = '10.217.0.0/24';
+const SUBNET_POOL = '10.218.0.0/24';
 
 const FILES = {
   // One 200 MB container per preview: two do not fit in 300 MB.
