@@ -1,9 +1,10 @@
 // The resync with GitHub (decision 0022) through the whole control plane (real api, worker and
 // gateway processes, Postgres, Redis, the Docker engine) with the GitHub emulator as GitHub:
-// webhooks that never arrived — delivery broken, a push whose webhook was lost, a close while
-// the control plane was down — become the deliveries GitHub would have sent, and the inbox,
-// ordering and command path do the rest. Runs are asked for through POST /admin/v1/resync,
-// scoped to this file's repository (the state store is shared with other planes).
+// webhooks that never arrived — delivery broken, a push whose webhook was lost (to a PR, and to
+// the default branch), a close while the control plane was down — become the deliveries GitHub
+// would have sent, and the inbox, ordering and command path do the rest. Runs are asked for
+// through POST /admin/v1/resync, scoped to this file's repository (the state store is shared
+// with other planes).
 import { fileURLToPath } from 'node:url';
 import {
   ControlPlane,
@@ -137,24 +138,55 @@ describe('resync with GitHub', { timeout: 600_000 }, () => {
     expect(env.generation).toBe(before.generation + 1);
   });
 
+  it('catches the base environment up with a push to the default branch that was lost', async () => {
+    // Berth holds a base environment once a push to main was delivered.
+    await plane.github.commitToBranch(repository, 'main', { 'BASE.md': 'one\n' });
+    const base = await plane.waitForState(repository, 0, 'ready', { timeoutMs: READY_MS });
+
+    const target = plane.github.webhookTarget!;
+    plane.github.setWebhookTarget({ url: 'http://127.0.0.1:9/webhooks/github', secret: 'x' });
+    const head = await plane.github.commitToBranch(repository, 'main', { 'BASE.md': 'two\n' });
+    plane.github.setWebhookTarget(target);
+    expect(plane.github.deliveries.at(-1)?.error).toBeDefined();
+
+    const run = await resync();
+    expect(ours(run)).toMatchObject({ base: 'modified' });
+    expect(ours(run).deliveries).toMatchObject([
+      { prNumber: 0, action: 'push', reason: 'push', stored: 'stored' },
+    ]);
+    const env = await plane.waitForState(repository, 0, 'ready', {
+      generation: base.generation + 1,
+      timeoutMs: READY_MS,
+    });
+    expect(env.headSha).toBe(head);
+  });
+
   it('changes nothing when run again, and asks GitHub conditionally (304) once nothing changed', async () => {
     const generations = async () =>
       Promise.all(
         prs.map(async (pr) => (await plane.environment(repository, pr.number))!.generation),
       );
-    const before = await generations();
+    const before = [...(await generations()), (await plane.environment(repository, 0))!.generation];
     plane.github.clearRequests();
     const again = await resync();
     expect(ours(again).deliveries).toEqual([]);
     const third = await resync();
-    expect(ours(third)).toMatchObject({ listing: 'not-modified', deliveries: [], open: 2 });
+    expect(ours(third)).toMatchObject({
+      listing: 'not-modified',
+      base: 'not-modified',
+      deliveries: [],
+      open: 2,
+    });
     const lists = plane.github.requests.filter(
       (r) => r.method === 'GET' && r.path === `/repos/${repository}/pulls`,
     );
     expect(lists.at(-1)?.status).toBe(304);
     expect(lists.at(-1)?.headers['if-none-match']).toBeDefined();
     await new Promise((r) => setTimeout(r, 2_000));
-    expect(await generations()).toEqual(before);
+    expect([
+      ...(await generations()),
+      (await plane.environment(repository, 0))!.generation,
+    ]).toEqual(before);
   });
 
   it('tears down a PR closed while the control plane was down', async () => {

@@ -1,7 +1,7 @@
 import type { ReconcileReport } from '@berth/lifecycle';
 import { Counter, Gauge, type Registry } from 'prom-client';
 
-const KINDS = ['container', 'volume', 'network', 'subnet'] as const;
+const KINDS = ['container', 'volume', 'network', 'subnet', 'dns_record', 'secret'] as const;
 
 /**
  * The reconciler's numbers on the worker's /metrics. Runs are recorded as they finish (a run can
@@ -12,6 +12,7 @@ export class ReconcileMetrics {
   private readonly removed = new Map<string, number>();
   private readonly failed = new Map<string, number>();
   private stale = 0;
+  private sighted = 0;
   private last: ReconcileReport | undefined;
   private lastReal: ReconcileReport | undefined;
 
@@ -25,6 +26,7 @@ export class ReconcileMetrics {
     for (const r of report.removals) bump(this.removed, r.kind, 1);
     for (const f of report.failures) bump(this.failed, f.kind, 1);
     this.stale += report.staleRows.length;
+    this.sighted += report.sightings.length;
   }
 
   /** A run that threw (Docker or Postgres unreachable): counted, nothing else known. */
@@ -39,6 +41,7 @@ export class ReconcileMetrics {
       removed: this.removed,
       failed: this.failed,
       stale: () => this.stale,
+      sighted: () => this.sighted,
       last: () => this.last,
       lastReal: () => this.lastReal,
     };
@@ -84,6 +87,28 @@ export class ReconcileMetrics {
         this.inc(self.stale());
       },
     });
+    new Counter({
+      name: 'berth_reconcile_sightings_total',
+      help: 'Objects of unknown age (Route 53 records) under Berth’s marks that no ledger row recorded, recorded on first sight.',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(self.sighted());
+      },
+    });
+    new Gauge({
+      name: 'berth_reconcile_last_run_removals',
+      help: 'Orphans the last reconciler run removed (a dry run: would remove), by kind and mode.',
+      labelNames: ['kind', 'mode'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        const last = self.last();
+        if (!last) return;
+        const mode = last.dryRun ? 'dry' : 'real';
+        for (const kind of KINDS) this.set({ kind, mode }, last.removalsByKind[kind] ?? 0);
+      },
+    });
     new Gauge({
       name: 'berth_reconcile_orphans_left',
       help: 'Orphans the last real reconciler run found but did not remove (alert when > 0).',
@@ -112,7 +137,7 @@ export class ReconcileMetrics {
     });
     new Gauge({
       name: 'berth_reconcile_inventory',
-      help: "What the last reconciler run found under Berth's marks on its host, by kind.",
+      help: "What the last reconciler run found under Berth's marks on its host (and in Route 53 and Secrets Manager), by kind.",
       labelNames: ['kind'] as const,
       registers: [registry],
       collect() {
@@ -123,6 +148,8 @@ export class ReconcileMetrics {
         this.set({ kind: 'network' }, inventory.networks);
         this.set({ kind: 'subnet' }, inventory.subnets);
         this.set({ kind: 'base_state' }, inventory.baseStates);
+        this.set({ kind: 'dns_record' }, inventory.dnsRecords);
+        this.set({ kind: 'secret' }, inventory.secrets);
         this.set({ kind: 'image' }, inventory.images.total);
       },
     });

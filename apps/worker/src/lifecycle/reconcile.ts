@@ -1,5 +1,11 @@
 import type { WorkerConfig } from '@berth/config';
-import { ReconcileQueries, Reconciler, type ReconcileReport } from '@berth/lifecycle';
+import type { PreviewDns, PreviewScopes } from '@berth/core';
+import {
+  type CloudReconcile,
+  ReconcileQueries,
+  Reconciler,
+  type ReconcileReport,
+} from '@berth/lifecycle';
 import type { PrismaClient } from '@berth/db';
 import type { ContainerHost, Labels } from '@berth/providers';
 import {
@@ -36,6 +42,35 @@ export interface ReconcileDeps {
   logger: Logger;
   /** Tests on a shared engine: only objects carrying these labels too (see ReconcilerDeps). */
   scope?: Labels;
+  /** Route 53 records and Secrets Manager secrets, when Berth writes them (reconcileCloud). */
+  cloud?: CloudReconcile;
+  /** The reconciler's clock (tests move it past the grace period instead of waiting). */
+  now?: () => Date;
+}
+
+/**
+ * What the reconciler lists beyond the Docker host: Route 53 records under BASE_DOMAIN when
+ * DNS_PROVIDER=route53, Secrets Manager scopes under PREVIEW_SECRET_PREFIX when
+ * SECRET_BACKEND=aws. Undefined when Berth writes neither (wildcard DNS, Postgres scopes).
+ */
+export function reconcileCloud(
+  config: Pick<WorkerConfig, 'BASE_DOMAIN' | 'PREVIEW_SECRET_PREFIX'>,
+  dns: PreviewDns,
+  secretScopes: Partial<Record<PreviewScopes['provider'], PreviewScopes>>,
+): CloudReconcile | undefined {
+  const secrets = secretScopes.secrets_aws;
+  const cloud: CloudReconcile = {
+    ...(dns.provider === 'route53' ? { dns: { driver: dns, domain: config.BASE_DOMAIN } } : {}),
+    ...(secrets
+      ? {
+          secrets: {
+            driver: secrets,
+            namePrefix: `${config.PREVIEW_SECRET_PREFIX.replace(/\/+$/, '')}/`,
+          },
+        }
+      : {}),
+  };
+  return cloud.dns || cloud.secrets ? cloud : undefined;
 }
 
 /**
@@ -52,6 +87,8 @@ export function startReconcile(deps: ReconcileDeps) {
     graceMs: config.RECONCILE_GRACE_S * 1000,
     lock: deps.lock,
     ...(deps.scope ? { scope: deps.scope } : {}),
+    ...(deps.cloud ? { cloud: deps.cloud } : {}),
+    ...(deps.now ? { now: deps.now } : {}),
     logger,
     onReport: (report) => metrics.record(report),
     // IMAGE_RETENTION_H=0: images are reported, never removed.

@@ -26,7 +26,7 @@ export interface ResyncDeps {
   config: Pick<WorkerConfig, 'REDIS_URL' | 'QUEUE_PREFIX' | 'RESYNC_INTERVAL_S'>;
   prisma: PrismaClient;
   redis: Redis;
-  github: Pick<GitHubPort, 'listOpenPullRequests' | 'getPullRequest'>;
+  github: Pick<GitHubPort, 'listOpenPullRequests' | 'getPullRequest' | 'defaultBranchHead'>;
   inbox: Pick<WebhookInbox, 'store'>;
   admission: RepositoryGate;
   lock: ShortLock;

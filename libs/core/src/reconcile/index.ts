@@ -1,4 +1,6 @@
+export { type BaseStateCapture } from './base-state-retention.js';
 export {
+  DOCKER_OBJECT_KINDS,
   type HostNetwork,
   type ImageInventory,
   imageInventory,
@@ -16,6 +18,7 @@ export {
   type ReconcileObjectKind,
   type ReconcilePlan,
   reconcilePlan,
+  type Sighting,
   type StaleRow,
 } from './reconcile-plan.js';
 export {

@@ -230,6 +230,160 @@ describe('reconcilePlan', () => {
   });
 });
 
+describe('reconcilePlan: Route 53 records and Secrets Manager secrets', () => {
+  const secret = (name: string, envId?: string, createdAt: Date | undefined = OLD) =>
+    ({
+      kind: 'secret',
+      name,
+      ...(envId ? { envId } : {}),
+      ...(createdAt ? { createdAt } : {}),
+    }) as const;
+  const record = (host: string, envId?: string) =>
+    ({ kind: 'dns_record', name: host, ...(envId ? { envId } : {}) }) as const;
+  const cloud = ['container', 'volume', 'network', 'dns_record', 'secret'] as const;
+
+  it('claims by the environment id a tag or an ownership TXT names, like a label', () => {
+    const p = plan({
+      listed: cloud,
+      environments: [env('1', 'ready'), env('2', 'destroyed'), env('3', 'building')],
+      ledger: [
+        row('r1', 'secret', 'berth/preview/acme/shop/pr-1/g1', '1'),
+        row('r2', 'dns_record', 'web.pr-2.example.com', '2', { state: 'deleting' }),
+      ],
+      objects: [
+        secret('berth/preview/acme/shop/pr-1/g1', '1'),
+        secret('berth/preview/acme/shop/pr-2/g1', '2'),
+        secret('berth/preview/acme/shop/pr-3/g1', '3'),
+        secret('berth/preview/acme/shop/pr-9/g1', '9'),
+        record('web.pr-2.example.com', '2'),
+        record('web.pr-1.example.com', '1'),
+      ],
+    });
+    expect(names(p)).toEqual([
+      'dns_record:web.pr-2.example.com',
+      'secret:berth/preview/acme/shop/pr-2/g1',
+      'secret:berth/preview/acme/shop/pr-9/g1',
+    ]);
+    expect(p.remove.map((r) => [r.reason, r.environmentId])).toEqual([
+      ['environment-closed', '2'],
+      ['environment-closed', '2'],
+      ['environment-gone', null],
+    ]);
+    expect(p.kept).toMatchObject({ live: 2, busy: 1 });
+    expect(p.unrecorded).toBe(1); // the live record no row records
+    expect(p.sight).toEqual([]);
+  });
+
+  it('times an object of unknown age with no row from its first sighting', () => {
+    const p = plan({
+      listed: cloud,
+      environments: [env('2', 'destroyed')],
+      ledger: [
+        row('r1', 'dns_record', 'old.example.com', null),
+        row('r2', 'dns_record', 'fresh.example.com', null, { updatedAt: YOUNG }),
+      ],
+      objects: [
+        record('old.example.com'),
+        record('fresh.example.com'),
+        record('new.example.com', '2'),
+        record('bare.example.com'),
+      ],
+    });
+    expect(names(p)).toEqual(['dns_record:old.example.com']);
+    expect(p.sight).toEqual([
+      { kind: 'dns_record', name: 'new.example.com', envId: '2' },
+      { kind: 'dns_record', name: 'bare.example.com' },
+    ]);
+    expect(p.kept.young).toBe(3);
+  });
+
+  it('marks rows stale only for the kinds listed this run', () => {
+    const ledger = [
+      row('s', 'secret', 'berth/preview/x/g1', '2'),
+      row('d', 'dns_record', 'gone.example.com', '2'),
+      row('v', 'volume', 'gone-v', '2'),
+    ];
+    const environments = [env('2', 'destroyed')];
+    expect(plan({ ledger, environments }).markStale.map((r) => r.id)).toEqual(['v']);
+    expect(
+      plan({ ledger, environments, listed: cloud }).markStale.map((r) => `${r.kind}:${r.id}`),
+    ).toEqual(['volume:v', 'dns_record:d', 'secret:s']);
+  });
+});
+
+describe('reconcilePlan: base states', () => {
+  const capture = (sha: string, at: string, service = 'db') => ({
+    baseState: true,
+    capture: { service, sha, generation: 1, capturedAt: `2026-11-${at}T00:00:00Z` },
+  });
+  const baseVolume = (name: string): ReconcileObject => ({
+    ...object('volume', name, 'acme/shop#0'),
+    baseState: true,
+  });
+  const base = { ...env('0', 'ready'), envLabel: 'acme/shop#0' };
+
+  it('keeps the newest kept captures per service, removes older ones and untracked copies', () => {
+    const p = plan({
+      baseStatesKept: 2,
+      environments: [base],
+      ledger: [
+        row('a', 'volume', 'db-base-a', '0', capture('a', '01')),
+        row('b', 'volume', 'db-base-b', '0', capture('b', '02')),
+        row('c', 'volume', 'db-base-c', '0', capture('c', '03')),
+        row('q', 'volume', 'q-base-a', '0', capture('a', '01', 'queue')),
+        row('f', 'volume', 'db-base-f', '0', { state: 'failed', baseState: true }),
+        row('g', 'volume', 'db-base-gone', '0', capture('g', '04')),
+        row('x', 'volume', 'db-data', '0'),
+      ],
+      objects: [
+        ...['db-base-a', 'db-base-b', 'db-base-c', 'q-base-a', 'db-base-f', 'db-base-lost'].map(
+          baseVolume,
+        ),
+        object('volume', 'db-data', 'acme/shop#0'),
+      ],
+    });
+    expect(p.remove.map((r) => `${r.name}:${r.reason}`)).toEqual([
+      'db-base-a:base-state-surplus',
+      'db-base-f:base-state-untracked',
+      'db-base-lost:base-state-untracked',
+    ]);
+    expect(p.remove.every((r) => r.baseState)).toBe(true);
+    expect(p.remove[2]).toMatchObject({ environmentId: '0', envLabel: 'acme/shop#0' });
+    expect(p.kept.live).toBe(4); // b, c, the queue's only capture, the database's own volume
+    expect(p.markStale).toEqual([
+      {
+        id: 'g',
+        kind: 'volume',
+        name: 'db-base-gone',
+        state: 'created',
+        environmentId: '0',
+        baseState: true,
+      },
+    ]);
+  });
+
+  it('leaves every base state alone while the base environment is busy, or young', () => {
+    const p = plan({
+      baseStatesKept: 1,
+      environments: [{ ...base, state: 'provisioning' }],
+      ledger: [
+        row('a', 'volume', 'db-base-a', '0', capture('a', '01')),
+        row('b', 'volume', 'db-base-b', '0', capture('b', '02')),
+      ],
+      objects: ['db-base-a', 'db-base-b', 'db-base-new'].map(baseVolume),
+    });
+    expect(p.remove).toEqual([]);
+    expect(p.kept.busy).toBe(3);
+    const young = plan({
+      baseStatesKept: 1,
+      environments: [base],
+      objects: [{ ...baseVolume('db-base-new'), createdAt: YOUNG }],
+    });
+    expect(young.remove).toEqual([]);
+    expect(young.kept.young).toBe(1);
+  });
+});
+
 describe('imageInventory', () => {
   it('counts images by whether a ledger row records one of their tags', () => {
     expect(

@@ -1,21 +1,35 @@
-// Pure: what the reconciler removes from one Docker host and which ledger rows it marks stale,
-// from what the host holds under Berth's marks, what the ledger records and which environments
-// are live. No I/O: the Reconciler (libs/lifecycle/src/reconcile) observes, this decides, the
-// Reconciler acts, and a dry run prints this very plan. See docs/decisions/0018-reconciler.md.
+// Pure: what the reconciler removes from one Docker host (and from the cloud providers: Route 53
+// records, Secrets Manager secrets) and which ledger rows it marks stale, from what the
+// providers hold under Berth's marks, what the ledger records and which environments are live.
+// No I/O: the Reconciler (libs/lifecycle/src/reconcile) observes, this decides, the Reconciler
+// acts, and a dry run prints this very plan. See docs/decisions/0018-reconciler.md.
 
 import { type Cidr, cidrsOverlap, parseCidr } from '../network/cidr.js';
+import { baseStateRetention, type BaseStateCapture } from './base-state-retention.js';
 
-/** Docker objects the reconciler lists and may remove. */
-export type ReconcileObjectKind = 'container' | 'volume' | 'network';
-/** What it may remove: Docker objects, and subnet rows (the range goes back to SUBNET_POOL). */
+/** Objects the reconciler lists and may remove: Docker's, a preview host's DNS records, a PR scope's secret. */
+export type ReconcileObjectKind = 'container' | 'volume' | 'network' | 'dns_record' | 'secret';
+/** What it may remove: those objects, and subnet rows (the range goes back to SUBNET_POOL). */
 export type ReconcileKind = ReconcileObjectKind | 'subnet';
 
-/** Removal order: containers hold volumes and network endpoints; a range is free once no network uses it. */
+/**
+ * Removal order: containers hold volumes and network endpoints; a range is free once no network
+ * uses it. DNS records and secrets depend on nothing on the host: they go last.
+ */
 export const RECONCILE_ORDER: readonly ReconcileKind[] = [
   'container',
   'volume',
   'network',
   'subnet',
+  'dns_record',
+  'secret',
+];
+
+/** The Docker kinds, listed on every run. */
+export const DOCKER_OBJECT_KINDS: readonly ReconcileObjectKind[] = [
+  'container',
+  'volume',
+  'network',
 ];
 
 export type LedgerRowState = 'planned' | 'created' | 'deleting' | 'deleted' | 'failed';
@@ -31,16 +45,28 @@ export interface ReconcileLedgerRow {
   updatedAt: Date;
   /** A base state of the base environment (metadata.baseState): listed apart in the report. */
   baseState?: boolean;
+  /** A complete base-state capture (state created, metadata.baseState): kept newest first. */
+  capture?: BaseStateCapture;
 }
 
-/** An object on the host carrying `berth.managed=true`. */
+/**
+ * An object carrying Berth's marks: `berth.managed=true` on Docker, the `berth:managed=true` tag
+ * on a secret, an ownership TXT with `heritage=berth` beside a DNS record.
+ */
 export interface ReconcileObject {
   kind: ReconcileObjectKind;
   name: string;
   /** Its `berth.env` label (`owner/repo#pr`), if any. */
   envLabel?: string;
-  /** When the engine made it; unknown age is never old enough to remove. */
+  /** The environment id its mark names (a secret's `berth:environment` tag, a TXT's owner). */
+  envId?: string;
+  /**
+   * When it was made (or last changed); unknown for DNS records. An object of unknown age with
+   * no ledger row is timed from the run that first sees it (`sight`): it gets a row then.
+   */
   createdAt?: Date;
+  /** A copy of a base environment's database volume (label `berth.volume=base-state`). */
+  baseState?: boolean;
 }
 
 /** A network on the host, Berth's or not: which address ranges are in use. */
@@ -65,6 +91,13 @@ export interface ReconcileEnvironment {
 export interface ReconcileInput {
   ledger: readonly ReconcileLedgerRow[];
   objects: readonly ReconcileObject[];
+  /**
+   * The kinds whose inventory was taken: only their rows can be stale. Default: the Docker kinds
+   * (a provider not configured, or not listed this run, says nothing about its rows).
+   */
+  listed?: readonly ReconcileObjectKind[];
+  /** Base-state captures kept per base environment and database service (BASE_STATES_KEPT); unset: all. */
+  baseStatesKept?: number;
   /** Every network on the host (for subnet rows); defaults to the labelled ones in `objects`. */
   hostNetworks?: readonly HostNetwork[];
   environments: readonly ReconcileEnvironment[];
@@ -80,7 +113,11 @@ export type OrphanReason =
   /** It points at an environment that no longer exists. */
   | 'environment-gone'
   /** Nothing points at it: no ledger row with an owner, no `berth.env` label. */
-  | 'unowned';
+  | 'unowned'
+  /** A base-state volume of a live base environment that no complete capture row records. */
+  | 'base-state-untracked'
+  /** A complete base state older than the newest BASE_STATES_KEPT of its service. */
+  | 'base-state-surplus';
 
 export interface PlannedRemoval {
   kind: ReconcileKind;
@@ -90,6 +127,8 @@ export interface PlannedRemoval {
   ledgerId?: string;
   environmentId: string | null;
   envLabel?: string;
+  /** The environment its tag or ownership TXT names. */
+  envId?: string;
   baseState?: boolean;
 }
 
@@ -99,6 +138,15 @@ export interface StaleRow {
   name: string;
   state: LedgerRowState;
   environmentId: string | null;
+  baseState?: boolean;
+}
+
+/** An object of unknown age that no row records: recorded now (owner null), timed from now. */
+export interface Sighting {
+  kind: ReconcileObjectKind;
+  name: string;
+  envLabel?: string;
+  envId?: string;
 }
 
 /** How an environment stands for the reconciler. */
@@ -107,8 +155,10 @@ export type OwnerStatus = 'busy' | 'live' | 'closed' | 'gone';
 export interface ReconcilePlan {
   /** In RECONCILE_ORDER. */
   remove: PlannedRemoval[];
-  /** Rows (not deleted) whose Docker object is gone: marked deleted. */
+  /** Rows (not deleted) whose object is gone: marked deleted. */
   markStale: StaleRow[];
+  /** First sightings of objects of unknown age: recorded, removed a grace period later if still orphans. */
+  sight: Sighting[];
   /** Objects (and subnet rows) left alone, by why. */
   kept: {
     /** A live environment owns it. */
@@ -127,7 +177,6 @@ export interface ReconcilePlan {
 const BUSY_STATES = new Set(['building', 'provisioning']);
 /** Closed: the PR is gone or skipped; nothing of it should outlive the grace period. */
 const CLOSED_STATES = new Set(['destroying', 'destroyed', 'skipped']);
-const OBJECT_KINDS = new Set<string>(['container', 'volume', 'network']);
 
 export function ownerStatus(environment: ReconcileEnvironment | undefined): OwnerStatus {
   if (!environment) return 'gone';
@@ -161,52 +210,77 @@ export function reconcilePlan(input: ReconcileInput): ReconcilePlan {
   const plan: ReconcilePlan = {
     remove: [],
     markStale: [],
+    sight: [],
     kept: { live: 0, busy: 0, young: 0, held: 0 },
     unrecorded: 0,
   };
   const old = (at: Date | undefined) => at !== undefined && at.getTime() <= cutoff;
+  const present = new Set(input.objects.map((o) => key(o.kind, o.name)));
+  const retention = baseStateRetention(
+    [...rows.values()].filter((r) => r.kind === 'volume' && present.has(key(r.kind, r.name))),
+    input.baseStatesKept,
+  );
 
-  // Objects on the host.
-  const present = new Set<string>();
+  // Objects the providers hold.
   const removedNetworks = new Set<string>();
   for (const object of input.objects) {
-    const k = key(object.kind, object.name);
-    present.add(k);
-    const row = rows.get(k);
+    const row = rows.get(key(object.kind, object.name));
     const rowOwner = row?.environmentId ? byId.get(row.environmentId) : undefined;
     const labelOwner = object.envLabel ? byLabel.get(object.envLabel) : undefined;
+    const markOwner = object.envId ? byId.get(object.envId) : undefined;
     const claims: OwnerStatus[] = [];
     if (row?.environmentId) claims.push(ownerStatus(rowOwner));
     if (object.envLabel) claims.push(ownerStatus(labelOwner));
+    if (object.envId) claims.push(ownerStatus(markOwner));
     const status = strongest(claims);
     if (status === 'busy') {
       plan.kept.busy += 1;
       continue;
     }
+    const baseState = object.baseState === true || row?.baseState === true;
+    let reason: OrphanReason | undefined;
     if (status === 'live') {
-      plan.kept.live += 1;
-      if (!row || row.state === 'deleted') plan.unrecorded += 1;
+      // A live base environment owns its complete, kept captures, not every copy it labelled.
+      reason = baseState ? retention.reasonFor(row) : undefined;
+      if (!reason) {
+        plan.kept.live += 1;
+        if (!row || row.state === 'deleted') plan.unrecorded += 1;
+        continue;
+      }
+    }
+    if (object.createdAt === undefined && !row) {
+      // Nothing says how old it is: the run that first sees it records it, and times it.
+      plan.kept.young += 1;
+      plan.sight.push({
+        kind: object.kind,
+        name: object.name,
+        ...(object.envLabel ? { envLabel: object.envLabel } : {}),
+        ...(object.envId ? { envId: object.envId } : {}),
+      });
       continue;
     }
-    if (!old(object.createdAt) || (row && !old(row.updatedAt))) {
+    const made = object.createdAt === undefined || old(object.createdAt);
+    if (!made || (row && !old(row.updatedAt))) {
       plan.kept.young += 1;
       continue;
     }
     plan.remove.push({
       kind: object.kind,
       name: object.name,
-      reason: reasonFor(status),
+      reason: reason ?? reasonFor(status),
       ...(row ? { ledgerId: row.id } : {}),
-      environmentId: row ? row.environmentId : (labelOwner?.id ?? null),
+      environmentId: row ? row.environmentId : (labelOwner?.id ?? markOwner?.id ?? null),
       ...(object.envLabel ? { envLabel: object.envLabel } : {}),
-      ...(row?.baseState ? { baseState: true } : {}),
+      ...(object.envId ? { envId: object.envId } : {}),
+      ...(baseState ? { baseState: true } : {}),
     });
     if (object.kind === 'network') removedNetworks.add(object.name);
   }
 
-  // Ledger rows of Docker objects the host no longer has.
+  // Ledger rows of objects the providers no longer hold (only kinds listed this run).
+  const listed = new Set<string>(input.listed ?? DOCKER_OBJECT_KINDS);
   for (const row of rows.values()) {
-    if (!OBJECT_KINDS.has(row.kind) || row.state === 'deleted') continue;
+    if (!listed.has(row.kind) || row.state === 'deleted') continue;
     if (present.has(key(row.kind, row.name))) continue;
     const owner = row.environmentId ? byId.get(row.environmentId) : undefined;
     if (row.environmentId && ownerStatus(owner) === 'busy') continue;
@@ -217,6 +291,7 @@ export function reconcilePlan(input: ReconcileInput): ReconcilePlan {
       name: row.name,
       state: row.state,
       environmentId: row.environmentId,
+      ...(row.baseState ? { baseState: true } : {}),
     });
   }
 

@@ -1,4 +1,11 @@
 export {
+  basePushPayload,
+  type BasePushDelivery,
+  type BasePushInput,
+  planBasePush,
+  type ResyncBranchHead,
+} from './base-push.js';
+export {
   closedCandidates,
   planResync,
   type ResyncDelivery,

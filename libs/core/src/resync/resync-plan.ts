@@ -40,7 +40,8 @@ export interface ResyncEnvironment {
   config: PreviewConfig;
 }
 
-export type ResyncReason = 'missing' | 'closed' | 'reopened' | 'head' | 'labels';
+/** `push`: the default branch moved and the base environment (PR 0) did not (base-push.ts). */
+export type ResyncReason = 'missing' | 'closed' | 'reopened' | 'head' | 'labels' | 'push';
 
 /** One synthetic delivery: the webhook GitHub would have sent. */
 export interface ResyncDelivery {

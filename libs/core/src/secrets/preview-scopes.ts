@@ -22,6 +22,9 @@ export interface PreviewScopeInventoryItem {
   repository?: string;
   /** AWS deletes asynchronously: a scope it still lists as scheduled for deletion. */
   deleting: boolean;
+  /** When the provider made it, and last changed it (the reconciler's grace period). */
+  createdAt?: Date;
+  changedAt?: Date;
 }
 
 export interface PreviewScopes {
@@ -33,8 +36,11 @@ export interface PreviewScopes {
   write(ref: PreviewScopeRef, values: Readonly<Record<string, string>>): Promise<string>;
   /** Removes it at once (no recovery window); a scope already gone counts as removed. */
   remove(name: string): Promise<void>;
-  /** Every scope this driver holds under Berth's marks. */
-  inventory(): Promise<PreviewScopeInventoryItem[]>;
+  /**
+   * Every scope this driver holds under Berth's marks; with `namePrefix`, only names under it
+   * (PREVIEW_SECRET_PREFIX: an account may hold other installations' scopes).
+   */
+  inventory(options?: { namePrefix?: string }): Promise<PreviewScopeInventoryItem[]>;
 }
 
 /** Operator entries that point at a secret held elsewhere (Secrets Manager). */

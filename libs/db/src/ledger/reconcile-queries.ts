@@ -3,11 +3,19 @@
 // still being what the reconciler observed (its `updated_at`), so a stage that touched a row in
 // between wins and the row is left for the next run.
 
-import type { PrismaClient, ResourceKind, ResourceState } from '../generated.js';
+import type { PrismaClient, ResourceKind, ResourceProvider, ResourceState } from '../generated.js';
 
 /** The kinds the reconciler compares with a Docker host's inventory. */
 const HOST_KINDS = ['container', 'volume', 'network', 'subnet'] as const;
-export type ReconciledKind = (typeof HOST_KINDS)[number];
+/** The kinds it compares with a cloud provider's inventory (Route 53, Secrets Manager). */
+export type CloudKind = 'dns_record' | 'secret';
+export type ReconciledKind = (typeof HOST_KINDS)[number] | CloudKind;
+
+/** Where a cloud provider's rows live in the ledger: e.g. route53 on host `dns`, secrets_aws on `aws`. */
+export interface LedgerTarget {
+  provider: ResourceProvider;
+  host: string;
+}
 
 export interface ReconcileRow {
   id: string;
@@ -17,8 +25,10 @@ export interface ReconcileRow {
   state: ResourceState;
   createdAt: Date;
   updatedAt: Date;
-  /** A base state of a base environment (metadata.baseState). */
+  /** A base state of a base environment (metadata.baseState, or planned as one). */
   baseState: boolean;
+  /** A complete capture's metadata.baseState (service, sha, generation, capturedAt). */
+  capture?: { service: string; sha: string; generation: number; capturedAt: string };
 }
 
 export interface ReconcileEnvironmentRow {
@@ -50,15 +60,36 @@ export class ReconcileQueries {
    */
   async rows(present: readonly { kind: string; name: string }[]): Promise<ReconcileRow[]> {
     const names = [...new Set(present.map((p) => p.name))];
-    const rows = await this.prisma.$queryRaw<ReconcileRow[]>`
+    const rows = await this.prisma.$queryRaw<RawRow[]>`
       SELECT id::text AS id, kind::text AS kind, name, environment_id::text AS "environmentId",
              state::text AS state, created_at AS "createdAt", updated_at AS "updatedAt",
-             (metadata ? 'baseState') AS "baseState"
+             (metadata ? 'baseState' OR metadata->>'volume' = 'base-state') AS "baseState",
+             metadata->'baseState' AS capture
       FROM resources
       WHERE host = ${this.host} AND provider = 'docker'
         AND kind::text = ANY(${[...HOST_KINDS]}::text[])
         AND (state <> 'deleted' OR name = ANY(${names}::text[]))`;
-    return rows;
+    return rows.map(toRow);
+  }
+
+  /**
+   * A cloud provider's rows of one kind that are not deleted, plus deleted rows of the objects
+   * named (an object still there whose row says it is gone).
+   */
+  async cloudRows(
+    target: LedgerTarget,
+    kind: CloudKind,
+    present: readonly string[],
+  ): Promise<ReconcileRow[]> {
+    const rows = await this.prisma.$queryRaw<RawRow[]>`
+      SELECT id::text AS id, kind::text AS kind, name, environment_id::text AS "environmentId",
+             state::text AS state, created_at AS "createdAt", updated_at AS "updatedAt",
+             false AS "baseState", NULL::jsonb AS capture
+      FROM resources
+      WHERE host = ${target.host} AND provider = ${target.provider}::resource_provider
+        AND kind = ${kind}::resource_kind
+        AND (state <> 'deleted' OR name = ANY(${[...new Set(present)]}::text[]))`;
+    return rows.map(toRow);
   }
 
   /** Tags of the images this host's ledger records (not deleted). */
@@ -166,11 +197,37 @@ export class ReconcileQueries {
     kind: ReconciledKind,
     name: string,
     note: ReconcileNote & Record<string, unknown>,
+    target: LedgerTarget = { provider: 'docker', host: this.host },
+  ): Promise<string | undefined> {
+    return this.insertUnowned(kind, name, 'deleting', note, target);
+  }
+
+  /**
+   * Records an object of unknown age (a DNS record) that no row knows, owner null and state
+   * created: its row's `updated_at` is when the reconciler first saw it, the age a later run
+   * compares with the grace period. Undefined when a row appeared meanwhile.
+   */
+  async recordSighting(
+    kind: ReconciledKind,
+    name: string,
+    note: ReconcileNote & Record<string, unknown>,
+    target: LedgerTarget,
+  ): Promise<string | undefined> {
+    return this.insertUnowned(kind, name, 'created', note, target);
+  }
+
+  private async insertUnowned(
+    kind: ReconciledKind,
+    name: string,
+    state: 'created' | 'deleting',
+    note: ReconcileNote & Record<string, unknown>,
+    target: LedgerTarget,
   ): Promise<string | undefined> {
     const rows = await this.prisma.$queryRaw<{ id: string }[]>`
       INSERT INTO resources (id, kind, provider, name, environment_id, host, state, metadata, updated_at)
-      VALUES (gen_random_uuid(), ${kind}::resource_kind, 'docker', ${name}, NULL, ${this.host},
-              'deleting', jsonb_build_object('reconciler', ${json(note)}::jsonb), now())
+      VALUES (gen_random_uuid(), ${kind}::resource_kind, ${target.provider}::resource_provider,
+              ${name}, NULL, ${target.host}, ${state}::resource_state,
+              jsonb_build_object('reconciler', ${json(note)}::jsonb), now())
       ON CONFLICT (provider, host, kind, name) DO NOTHING
       RETURNING id::text AS id`;
     return rows[0]?.id;
@@ -191,6 +248,31 @@ export class ReconcileQueries {
           metadata = metadata || jsonb_build_object('reconcilerError', ${error}::text)
       WHERE id = ${id}::uuid AND state = 'deleting'`;
   }
+}
+
+type RawRow = Omit<ReconcileRow, 'capture'> & { capture: unknown };
+
+/** A capture's metadata as BaseStates writes it; anything else is not a complete capture. */
+function toRow({ capture, ...row }: RawRow): ReconcileRow {
+  const c = capture as Partial<NonNullable<ReconcileRow['capture']>> | null;
+  const complete =
+    c !== null &&
+    typeof c === 'object' &&
+    typeof c.service === 'string' &&
+    typeof c.sha === 'string' &&
+    typeof c.generation === 'number' &&
+    typeof c.capturedAt === 'string';
+  return complete
+    ? {
+        ...row,
+        capture: {
+          service: c.service as string,
+          sha: c.sha as string,
+          generation: c.generation as number,
+          capturedAt: c.capturedAt as string,
+        },
+      }
+    : row;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

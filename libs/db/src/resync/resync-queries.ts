@@ -1,4 +1,9 @@
-import { type ResyncEnvironment, storedConfig } from '@berth/core';
+import {
+  BASE_ENVIRONMENT_PR,
+  type EnvironmentState,
+  type ResyncEnvironment,
+  storedConfig,
+} from '@berth/core';
 import type { PrismaClient } from '../generated.js';
 
 /** A repository Berth knows, as the resync with GitHub walks them (decision 0022). */
@@ -68,14 +73,30 @@ export class ResyncQueries {
     }));
   }
 
-  /** PR numbers of the repository with deliveries the inbox processor has not settled yet. */
+  /** The repository's base environment (PR 0), if it has one: the default branch's mirror. */
+  async baseEnvironment(
+    repositoryId: string,
+  ): Promise<{ headSha: string; state: EnvironmentState; closed: boolean } | undefined> {
+    const row = await this.prisma.environment.findFirst({
+      where: { repositoryId, prNumber: BASE_ENVIRONMENT_PR },
+      select: { headSha: true, state: true, closedAt: true },
+    });
+    return row
+      ? { headSha: row.headSha, state: row.state, closed: row.closedAt !== null }
+      : undefined;
+  }
+
+  /**
+   * PR numbers of the repository with deliveries the inbox processor has not settled yet (0: the
+   * base environment's pushes).
+   */
   async waitingPullRequests(providerId: number): Promise<Set<number>> {
     const rows = await this.prisma.$queryRaw<{ key: string }[]>`
       SELECT DISTINCT ordering_key AS key FROM webhook_deliveries
       WHERE outcome = 'received' AND ordering_key LIKE ${`pr:${providerId}:%`}`;
     const numbers = rows
       .map((r) => Number(r.key.split(':')[2]))
-      .filter((n) => Number.isInteger(n) && n > 0);
+      .filter((n) => Number.isInteger(n) && n >= 0);
     return new Set(numbers);
   }
 }

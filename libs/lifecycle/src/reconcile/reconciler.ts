@@ -1,7 +1,8 @@
 // The reconciler (issue 11, "zero orphans"): observe what one Docker host holds under Berth's
-// marks and what the ledger records there → compare (reconcilePlan in @berth/core) → remove what
-// no live environment owns and mark stale rows deleted → record every act in the ledger and the
-// run in a report. A dry run stops after the compare and reports the same plan.
+// marks (and what Route 53 and Secrets Manager hold under them, when configured) and what the
+// ledger records there → compare (reconcilePlan in @berth/core) → remove what no live
+// environment owns and mark stale rows deleted → record every act in the ledger and the run in a
+// report. A dry run stops after the compare and reports the same plan.
 // docs/decisions/0018-reconciler.md.
 
 import {
@@ -20,12 +21,22 @@ import {
   type ReconcilePlan,
   reconcilePlan,
   RECONCILE_ORDER,
+  type Sighting,
   type StaleRow,
+  DOCKER_OBJECT_KINDS,
 } from '@berth/core';
-import type { ReconcileQueries, ReconcileRow } from '@berth/db';
+import type { LedgerTarget, ReconcileQueries, ReconcileRow } from '@berth/db';
 import type { ContainerHost, Labels, LabelledResources, ListedImage } from '@berth/providers';
 import type { ShortLock } from '@berth/queue';
 import type { Logger } from 'pino';
+import { BASE_STATE_LABEL, BASE_STATES_KEPT } from '../replicate/base-states.js';
+import {
+  type CloudObservation,
+  type CloudReconcile,
+  cloudTarget,
+  observeCloud,
+  removeCloudObject,
+} from './cloud-inventory.js';
 
 export interface ReconcilerDeps {
   host: ContainerHost;
@@ -53,6 +64,14 @@ export interface ReconcilerDeps {
   onReport?: (report: ReconcileReport) => void;
   /** Built images' retention (disk stays bounded); unset: images are only reported. */
   images?: ImageRetentionSettings;
+  /**
+   * Route 53 records and Secrets Manager secrets under Berth's marks. They belong to no Docker
+   * host: a real run reconciles them under one more lock (`reconcile-cloud`), so with several
+   * hosts one run at a time does; a run that does not get it leaves them for the next.
+   */
+  cloud?: CloudReconcile;
+  /** Base-state captures kept per base environment and service; default BASE_STATES_KEPT. */
+  baseStatesKept?: number;
 }
 
 export interface ImageRetentionSettings {
@@ -72,6 +91,10 @@ export interface ReconcileInventory {
   subnets: number;
   /** Base-state volumes of base environments (ledger rows with metadata.baseState). */
   baseStates: number;
+  /** Preview hosts in Route 53 under Berth's ownership TXT (0: not listed this run). */
+  dnsRecords: number;
+  /** Secrets Manager secrets tagged berth:managed=true (0: not listed this run). */
+  secrets: number;
   /** Ledger rows of this host the reconciler compared (Docker objects and subnets). */
   ledgerRows: number;
   /** Reported only: image retention belongs to the image GC, not to the reconciler. */
@@ -93,9 +116,18 @@ export interface ReconcileReport {
   graceSeconds: number;
   /** Set when nothing was done: another worker held this host's reconcile lock. */
   skipped?: string;
+  /** Set when Route 53 and Secrets Manager were left out: another worker was reconciling them. */
+  cloudSkipped?: string;
   inventory: ReconcileInventory;
   /** A dry run: what a real run would remove now. A real run: what it removed. */
   removals: PlannedRemoval[];
+  /** `removals` counted per kind. */
+  removalsByKind: Partial<Record<ReconcileKind, number>>;
+  /**
+   * Objects of unknown age (DNS records) no row recorded, first seen now: a real run records them
+   * (owner null) and removes them a grace period later if nothing claims them (a dry run: would).
+   */
+  sightings: Sighting[];
   /** Ledger rows whose object is gone: marked deleted (a dry run: would be). */
   staleRows: StaleRow[];
   kept: ReconcilePlan['kept'];
@@ -114,6 +146,7 @@ export interface ReconcileReport {
 
 interface Observation {
   listed: LabelledResources;
+  cloud?: CloudObservation;
   objects: ReconcileObject[];
   rows: ReconcileRow[];
   environments: ReconcileEnvironment[];
@@ -153,18 +186,33 @@ export class Reconciler {
         'another worker is reconciling this host',
       );
     }
+    let cloudToken: string | undefined;
     try {
-      const seen = await this.observe(startedAt);
+      // The cloud's objects belong to no host: one real run at a time takes them on.
+      cloudToken =
+        !dryRun && this.deps.cloud && this.deps.lock
+          ? await this.deps.lock.acquire(CLOUD_LOCK, this.deps.lockTtlMs ?? 10 * 60_000)
+          : undefined;
+      const withCloud =
+        this.deps.cloud !== undefined && (dryRun || !this.deps.lock || cloudToken !== undefined);
+      const seen = await this.observe(startedAt, withCloud);
       const report: ReconcileReport = {
         ...emptyReport(dryRun, this.host, startedAt, this.deps.graceMs, started),
         inventory: seen.inventory,
         kept: seen.plan.kept,
         unrecorded: seen.plan.unrecorded,
       };
+      if (this.deps.cloud && !withCloud) {
+        report.cloudSkipped = 'another worker is reconciling Route 53 and Secrets Manager';
+      }
+      for (const { kind, error } of seen.cloud?.errors ?? []) {
+        report.failures.push({ kind, name: '(listing)', error });
+      }
       report.imageBytesKept = seen.inventory.images.bytes;
       if (dryRun) {
         report.removals = seen.plan.remove;
         report.staleRows = seen.plan.markStale;
+        report.sightings = seen.plan.sight;
         report.orphansLeft = seen.plan.remove.length;
         if (seen.images) {
           report.imageRemovals = seen.images.plan.remove;
@@ -175,9 +223,13 @@ export class Reconciler {
         if (seen.images) await this.collectImages(seen.images, report);
         report.orphansLeft = seen.plan.remove.length - report.removals.length;
       }
+      report.removalsByKind = byKind(report.removals);
       report.durationMs = Math.round(performance.now() - started);
       return this.finish(report);
     } finally {
+      if (cloudToken !== undefined) {
+        await this.deps.lock?.release(CLOUD_LOCK, cloudToken).catch(() => undefined);
+      }
       if (token !== undefined) await this.deps.lock?.release(lockKey, token).catch(() => undefined);
     }
   }
@@ -197,31 +249,40 @@ export class Reconciler {
     return report;
   }
 
-  private async observe(now: Date): Promise<Observation> {
+  private async observe(now: Date, withCloud: boolean): Promise<Observation> {
     const selector = { ...this.deps.scope, [LABEL_MANAGED]: 'true' };
-    const [listed, images, hostNetworks, imageTags] = await Promise.all([
+    const [listed, images, hostNetworks, imageTags, cloud] = await Promise.all([
       this.deps.host.listByLabels(selector),
       this.deps.host.listImagesByLabels(selector),
       this.deps.host.listNetworks(),
       this.deps.queries.imageTags(),
+      withCloud && this.deps.cloud
+        ? observeCloud(this.deps.cloud, this.deps.queries)
+        : Promise.resolve(undefined),
     ]);
-    const objects: ReconcileObject[] = [
+    const hostObjects: ReconcileObject[] = [
       ...listed.containers.map((c) => toObject('container', c.name, c.labels, c.createdAt)),
       ...listed.volumes.map((v) => toObject('volume', v.name, v.labels, v.createdAt)),
       ...listed.networks.map((n) => toObject('network', n.name, n.labels, n.createdAt)),
     ];
-    const rows = await this.deps.queries.rows(objects);
+    const objects = [...hostObjects, ...(cloud?.objects ?? [])];
+    const rows = [...(await this.deps.queries.rows(hostObjects)), ...(cloud?.rows ?? [])];
     const environments = await this.deps.queries.environments(
-      rows.flatMap((r) => (r.environmentId ? [r.environmentId] : [])),
+      [
+        ...rows.flatMap((r) => (r.environmentId ? [r.environmentId] : [])),
+        ...objects.flatMap((o) => (o.envId ? [o.envId] : [])),
+      ],
       objects.flatMap((o) => (o.envLabel ? [o.envLabel] : [])),
     );
     const plan = reconcilePlan({
       ledger: rows,
       objects,
+      listed: [...DOCKER_OBJECT_KINDS, ...(cloud?.listed ?? [])],
       hostNetworks,
       environments,
       now,
       graceMs: this.deps.graceMs,
+      baseStatesKept: this.deps.baseStatesKept ?? BASE_STATES_KEPT,
     });
     const live = rows.filter((r) => r.state !== 'deleted');
     const retention = this.deps.images
@@ -229,6 +290,7 @@ export class Reconciler {
       : undefined;
     return {
       ...(retention ? { images: retention } : {}),
+      ...(cloud ? { cloud } : {}),
       listed,
       objects,
       rows,
@@ -240,6 +302,8 @@ export class Reconciler {
         networks: listed.networks.length,
         subnets: live.filter((r) => r.kind === 'subnet').length,
         baseStates: live.filter((r) => r.baseState).length,
+        dnsRecords: cloud?.counts.dnsRecords ?? 0,
+        secrets: cloud?.counts.secrets ?? 0,
         ledgerRows: live.length,
         images: imageInventory(images, imageTags),
       },
@@ -329,20 +393,35 @@ export class Reconciler {
 
     // A stage may have started since the look: ask again, right before touching anything.
     const owners = await queries.environments(
-      seen.plan.remove.flatMap((r) => (r.environmentId ? [r.environmentId] : [])),
+      seen.plan.remove.flatMap((r) => [
+        ...(r.environmentId ? [r.environmentId] : []),
+        ...(r.envId ? [r.envId] : []),
+      ]),
       seen.plan.remove.flatMap((r) => (r.envLabel ? [r.envLabel] : [])),
     );
     const byId = new Map(owners.map((e) => [e.id, e]));
     const byLabel = new Map(owners.map((e) => [e.envLabel, e]));
-    const stillOrphan = (r: PlannedRemoval) =>
-      [
+    const stillOrphan = (r: PlannedRemoval) => {
+      const claims = [
         r.environmentId ? byId.get(r.environmentId) : undefined,
+        r.envId ? byId.get(r.envId) : undefined,
         r.envLabel ? byLabel.get(r.envLabel) : undefined,
-      ].every((e) => e === undefined || ownerStatus(e) === 'closed');
+      ];
+      // A base state its live base environment no longer keeps goes unless a stage is at work
+      // (a capture or a prune of its own); anything else only once every owner is closed.
+      return r.reason === 'base-state-untracked' || r.reason === 'base-state-surplus'
+        ? claims.every((e) => e === undefined || ownerStatus(e) !== 'busy')
+        : claims.every((e) => e === undefined || ownerStatus(e) === 'closed');
+    };
 
-    for (const kind of RECONCILE_ORDER) {
+    const removeKind = async (kind: ReconcileKind) => {
       const batch = seen.plan.remove.filter((r) => r.kind === kind);
-      await eachLimited(batch, this.deps.concurrency ?? 4, async (removal) => {
+      const target = this.targetOf(kind);
+      // Route 53 removals all at once: the driver coalesces them into a few ChangeBatches per
+      // zone (one in flight at a time) and retries throttling; one call per host keeps each
+      // host's outcome its own.
+      const lanes = kind === 'dns_record' ? DNS_REMOVALS_AT_ONCE : (this.deps.concurrency ?? 4);
+      await eachLimited(batch, lanes, async (removal) => {
         if (!stillOrphan(removal)) {
           report.deferred.push(removal);
           return;
@@ -362,17 +441,23 @@ export class Reconciler {
         if (row) {
           if (await queries.claimForRemoval(row.id, row.updatedAt, note)) id = row.id;
         } else {
-          id = await queries.recordOrphan(kind, removal.name, {
-            ...note,
-            ...(removal.envLabel ? { envLabel: removal.envLabel } : {}),
-          });
+          id = await queries.recordOrphan(
+            kind,
+            removal.name,
+            {
+              ...note,
+              ...(removal.envLabel ? { envLabel: removal.envLabel } : {}),
+              ...(removal.envId ? { envId: removal.envId } : {}),
+            },
+            target,
+          );
         }
         if (id === undefined) {
           report.deferred.push(removal);
           return;
         }
         try {
-          await removeObject(this.deps.host, kind, removal.name);
+          await this.removeObject(seen, kind, removal.name);
           await queries.removed(id);
           report.removals.push(removal);
         } catch (error) {
@@ -381,7 +466,16 @@ export class Reconciler {
           await queries.removalFailed(id, message).catch(() => undefined);
         }
       });
-    }
+    };
+    // The host's kinds in RECONCILE_ORDER (each frees what the next needs); DNS records and
+    // secrets depend on nothing there, so they go meanwhile.
+    const hostKinds = RECONCILE_ORDER.filter((k) => !CLOUD_KINDS.has(k));
+    await Promise.all([
+      (async () => {
+        for (const kind of hostKinds) await removeKind(kind);
+      })(),
+      ...RECONCILE_ORDER.filter((k) => CLOUD_KINDS.has(k)).map(removeKind),
+    ]);
 
     const marked = await queries.markDeleted(
       seen.plan.markStale.flatMap((s) => {
@@ -389,6 +483,27 @@ export class Reconciler {
         return row ? [row] : [];
       }),
       { at, note: 'object gone from the host' },
+    );
+    // First sightings: a row (owner null) whose updated_at times the object from now on.
+    await eachLimited(seen.plan.sight, this.deps.concurrency ?? 4, async (sighting) => {
+      const id = await queries.recordSighting(
+        sighting.kind,
+        sighting.name,
+        {
+          at,
+          note: 'seen under Berth’s marks with no ledger row; timed from now',
+          ...(sighting.envLabel ? { envLabel: sighting.envLabel } : {}),
+          ...(sighting.envId ? { envId: sighting.envId } : {}),
+        },
+        this.targetOf(sighting.kind),
+      );
+      if (id !== undefined) report.sightings.push(sighting);
+    });
+    const sightingOrder = new Map(seen.plan.sight.map((x, i) => [`${x.kind}:${x.name}`, i]));
+    report.sightings.sort(
+      (a, b) =>
+        (sightingOrder.get(`${a.kind}:${a.name}`) ?? 0) -
+        (sightingOrder.get(`${b.kind}:${b.name}`) ?? 0),
     );
     // In the plan's order (the database returns marked ids in any order): a real run reports
     // its stale rows exactly as the dry run listed them.
@@ -400,6 +515,37 @@ export class Reconciler {
         a.name.localeCompare(b.name),
     );
   }
+
+  /** The ledger provider and host of a kind's rows (Docker's on this host, the cloud's on theirs). */
+  private targetOf(kind: ReconcileKind): LedgerTarget {
+    if ((kind === 'dns_record' || kind === 'secret') && this.deps.cloud) {
+      return cloudTarget(this.deps.cloud, kind);
+    }
+    return { provider: 'docker', host: this.host };
+  }
+
+  private removeObject(seen: Observation, kind: ReconcileKind, name: string): Promise<void> {
+    const { host } = this.deps;
+    if (kind === 'container') return host.removeContainer(name);
+    if (kind === 'volume') return host.removeVolume(name);
+    if (kind === 'network') return host.removeNetwork(name);
+    if ((kind === 'dns_record' || kind === 'secret') && this.deps.cloud && seen.cloud) {
+      return removeCloudObject(this.deps.cloud, seen.cloud, kind, name);
+    }
+    return Promise.reject(new Error(`the reconciler cannot remove a ${kind} here`));
+  }
+}
+
+/** The lock a real run takes to reconcile Route 53 and Secrets Manager (they span every host). */
+const CLOUD_LOCK = 'reconcile-cloud';
+const CLOUD_KINDS = new Set<ReconcileKind>(['dns_record', 'secret']);
+/** Route 53 removals in flight at once, for the driver to coalesce. */
+const DNS_REMOVALS_AT_ONCE = 100;
+
+function byKind(removals: readonly PlannedRemoval[]): Partial<Record<ReconcileKind, number>> {
+  const counts: Partial<Record<ReconcileKind, number>> = {};
+  for (const r of removals) counts[r.kind] = (counts[r.kind] ?? 0) + 1;
+  return counts;
 }
 
 export interface ReconcilerImages {
@@ -414,18 +560,14 @@ function toObject(
   createdAt: string | undefined,
 ): ReconcileObject {
   const envLabel = labels[LABEL_ENV];
+  const [labelKey, labelValue] = BASE_STATE_LABEL;
   return {
     kind,
     name,
     ...(envLabel ? { envLabel } : {}),
     ...(createdAt ? { createdAt: new Date(createdAt) } : {}),
+    ...(kind === 'volume' && labels[labelKey] === labelValue ? { baseState: true } : {}),
   };
-}
-
-function removeObject(host: ContainerHost, kind: ReconcileKind, name: string): Promise<void> {
-  if (kind === 'container') return host.removeContainer(name);
-  if (kind === 'volume') return host.removeVolume(name);
-  return host.removeNetwork(name);
 }
 
 function emptyReport(
@@ -447,10 +589,14 @@ function emptyReport(
       networks: 0,
       subnets: 0,
       baseStates: 0,
+      dnsRecords: 0,
+      secrets: 0,
       ledgerRows: 0,
       images: { total: 0, recorded: 0, unrecorded: 0, bytes: 0 },
     },
     removals: [],
+    removalsByKind: {},
+    sightings: [],
     imageRemovals: [],
     imageBytesKept: 0,
     staleRows: [],
@@ -466,7 +612,9 @@ function emptyReport(
 export function summary(report: ReconcileReport) {
   return {
     removed: report.removals.length,
+    removedByKind: report.removalsByKind,
     stale: report.staleRows.length,
+    sighted: report.sightings.length,
     deferred: report.deferred.length,
     failed: report.failures.length,
     orphansLeft: report.orphansLeft,

@@ -18,6 +18,9 @@ import type { EnvironmentWithRepository } from '../pipeline/stage-handler.js';
 /** Base-branch heads kept per repository: a PR cut from a recent base can still match it. */
 export const BASE_STATES_KEPT = 3;
 
+/** The label (key, value) on every base-state volume: the reconciler tells copies by it. */
+export const BASE_STATE_LABEL = ['berth.volume', 'base-state'] as const;
+
 interface BaseStateMeta {
   service: string;
   target: string;
@@ -110,7 +113,7 @@ export class BaseStates {
             from: volume.name,
             to: name,
             image: input.image,
-            labels: { ...baseLabels(environment), 'berth.volume': 'base-state' },
+            labels: { ...baseLabels(environment), [BASE_STATE_LABEL[0]]: BASE_STATE_LABEL[1] },
           });
           const meta: BaseStateMeta = {
             service,

@@ -3,12 +3,16 @@
 // one run at a time: list each known repository's open PRs (conditionally: an unchanged list is
 // a 304, free of rate limit), ask for the PRs Berth holds open that the list lacks, compare with
 // the environments (planResync, pure), and write each difference to the webhook inbox as the
-// `pull_request` delivery GitHub would have sent. The inbox processor does the rest, in order,
-// through the one command path; nothing here writes environment state.
+// `pull_request` delivery GitHub would have sent. The default branch's head is compared with
+// the base environment's the same way (a lost `push`). The inbox processor does the rest, in
+// order, through the one command path; nothing here writes environment state.
 
 import {
+  BASE_ENVIRONMENT_PR,
   closedCandidates,
+  planBasePush,
   planResync,
+  type ResyncBranchHead,
   type ResyncPullRequest,
   type ResyncReason,
 } from '@berth/core';
@@ -30,8 +34,11 @@ export interface ResyncCache {
 }
 
 export interface GitHubResyncDeps {
-  github: Pick<GitHubPort, 'listOpenPullRequests' | 'getPullRequest'>;
-  queries: Pick<ResyncQueries, 'repositories' | 'environments' | 'waitingPullRequests'>;
+  github: Pick<GitHubPort, 'listOpenPullRequests' | 'getPullRequest' | 'defaultBranchHead'>;
+  queries: Pick<
+    ResyncQueries,
+    'repositories' | 'environments' | 'waitingPullRequests' | 'baseEnvironment'
+  >;
   inbox: Pick<WebhookInbox, 'store'>;
   /** The allowlist: a repository outside it is only checked for closes of what it still holds. */
   admission: RepositoryGate;
@@ -59,6 +66,11 @@ export interface ResyncRepositoryReport {
   open: number;
   /** PRs asked for one by one (open in Berth, missing from the list). */
   fetched: number;
+  /**
+   * The default branch against the base environment (PR 0): `not-modified` (GitHub's 304, the
+   * cached head compared), `modified`, `failed`; absent when there is no live base environment.
+   */
+  base?: 'modified' | 'not-modified' | 'failed';
   deliveries: ResyncDeliveryReport[];
   error?: string;
 }
@@ -82,6 +94,11 @@ const CACHE_TTL_MS = 24 * 3_600_000;
 interface CachedListing {
   validator: string;
   pulls: ResyncPullRequest[];
+}
+
+interface CachedHead {
+  validator: string;
+  head: ResyncBranchHead;
 }
 
 export class GitHubResync {
@@ -207,6 +224,9 @@ export class GitHubResync {
           log.info({ prNumber: d.prNumber, action: d.action, reason: d.reason }, 'resync delivery');
         }
       }
+      const baseHead = admitted
+        ? await this.basePush(repo, coordinates, waiting, deliveries)
+        : undefined;
       // Only once every difference is in the inbox: a run cut short lists in full next time.
       if (listing) {
         await this.deps.cache
@@ -222,12 +242,84 @@ export class GitHubResync {
         listing: listing ? 'modified' : 'not-modified',
         open: open.length,
         fetched: fetched.length,
+        ...(baseHead ? { base: baseHead } : {}),
         deliveries,
       };
     } catch (error) {
       log.warn({ err: error }, 'resync of a repository failed');
       return { ...base, error: (error as Error).message };
     }
+  }
+
+  /**
+   * A lost push to the default branch: its head against the live base environment's (decision
+   * 0017). The repository is asked conditionally (its ETag cached like a PR listing): a 304 means
+   * nothing was pushed since, and the cached head is compared. A failure is logged and reported;
+   * the pull requests' deliveries stand.
+   */
+  private async basePush(
+    repo: ResyncRepository,
+    coordinates: RepositoryCoordinates,
+    waiting: ReadonlySet<number>,
+    deliveries: ResyncDeliveryReport[],
+  ): Promise<ResyncRepositoryReport['base']> {
+    const log = this.deps.logger.child({ repository: repo.fullName });
+    try {
+      const base = await this.deps.queries.baseEnvironment(repo.id);
+      if (!base || base.closed || base.state === 'destroyed') return undefined;
+      const cacheKey = `resync-base:${repo.providerId}`;
+      const cached = parseCachedHead(await this.deps.cache.get(cacheKey).catch(() => undefined));
+      const answer = await this.deps.github.defaultBranchHead(coordinates, cached?.validator);
+      const head = answer.status === 'modified' ? answer.head : cached?.head;
+      if (!head) throw new Error('GitHub answered 304 to a request Berth did not make conditional');
+      // A renamed or replaced repository: its id is not the one Berth knows; never act on it.
+      if (head.repository.id !== repo.providerId) return answer.status;
+      const push = planBasePush({
+        installationId: repo.installationId,
+        base,
+        head,
+        waiting: waiting.has(BASE_ENVIRONMENT_PR),
+      });
+      if (push) {
+        const stored = await this.deps.inbox.store({
+          deliveryId: push.deliveryId,
+          event: push.event,
+          orderingKey: push.orderingKey,
+          payload: JSON.stringify(push.payload),
+          outcome: 'received',
+          detail: `resync: ${push.reason}`,
+        });
+        deliveries.push({
+          prNumber: push.prNumber,
+          action: 'push',
+          reason: push.reason,
+          deliveryId: push.deliveryId,
+          stored,
+        });
+        if (stored === 'stored') log.info({ sha: head.sha }, 'resync delivery: a lost push');
+      }
+      if (answer.status === 'modified' && answer.validator) {
+        await this.deps.cache
+          .set(cacheKey, JSON.stringify({ validator: answer.validator, head }), CACHE_TTL_MS)
+          .catch((error: unknown) => log.warn({ err: error }, 'resync could not cache a head'));
+      }
+      return answer.status;
+    } catch (error) {
+      log.warn({ err: error }, 'resync of the default branch failed');
+      return 'failed';
+    }
+  }
+}
+
+function parseCachedHead(raw: string | undefined): CachedHead | undefined {
+  if (!raw) return undefined;
+  try {
+    const value = JSON.parse(raw) as Partial<CachedHead>;
+    if (typeof value.validator !== 'string' || typeof value.head?.sha !== 'string')
+      return undefined;
+    return { validator: value.validator, head: value.head };
+  } catch {
+    return undefined;
   }
 }
 

@@ -39,7 +39,9 @@ export function planRemoval(
       plan.foreign.push({ host });
       continue;
     }
-    if (claimed.environmentId !== owner.environmentId) {
+    // A mark naming no environment (never Berth's own writing) is removed by the reconciler as
+    // the owner '' (an orphan nobody claims).
+    if ((claimed.environmentId ?? '') !== owner.environmentId) {
       plan.foreign.push({ host, owner: claimed });
       continue;
     }

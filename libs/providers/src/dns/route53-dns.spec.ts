@@ -146,6 +146,21 @@ describe('Route53Dns', () => {
     expect(r53.record(zoneId, `legacy.${ZONE}`, 'CNAME')).toBeDefined();
   });
 
+  it('removes a Berth mark that names no environment only for the owner nobody is', async () => {
+    const host = `nameless.${ZONE}`;
+    await seed(client, zoneId, [
+      create(host, 'CNAME', GATEWAY),
+      create(`_berth.${host}`, 'TXT', '"heritage=berth"'),
+    ]);
+    const error = await dns.remove(owner(), [host]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DnsOwnershipError);
+    expect(r53.record(zoneId, host, 'CNAME')).toBeDefined();
+    // The reconciler's orphan without an owner.
+    await dns.remove({ environmentId: '', repository: '' }, [host]);
+    expect(r53.record(zoneId, host, 'CNAME')).toBeUndefined();
+    expect(r53.record(zoneId, `_berth.${host}`, 'TXT')).toBeUndefined();
+  });
+
   it('counts a host already gone as removed, without a change request', async () => {
     r53.clearRequests();
     await dns.remove(owner(), hostsOf(404));

@@ -19,6 +19,7 @@ function driver(key: GitHubAppKey): GitHubPort {
     listOpenPullRequests: fail,
     getPullRequest: fail,
     permission: fail,
+    defaultBranchHead: fail,
   };
 }
 

@@ -2,6 +2,7 @@ import type {
   CheckRunState,
   CheckRunWrite,
   CommitState,
+  DefaultBranchAnswer,
   GitHubPort,
   OpenPullRequests,
   PermissionLevel,
@@ -116,5 +117,12 @@ export class CredentialSwitchingGitHub implements GitHubPort {
 
   async permission(repo: RepositoryCoordinates, login: string): Promise<PermissionLevel> {
     return (await this.github()).permission(repo, login);
+  }
+
+  async defaultBranchHead(
+    repo: RepositoryCoordinates,
+    validator?: string,
+  ): Promise<DefaultBranchAnswer> {
+    return (await this.github()).defaultBranchHead(repo, validator);
   }
 }

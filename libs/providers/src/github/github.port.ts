@@ -61,6 +61,36 @@ export type OpenPullRequests =
     }
   | { status: 'not-modified' };
 
+/**
+ * A repository's default branch as GitHub has it now: what the resync compares with the base
+ * environment (PR 0) to write a `push` delivery GitHub failed to deliver (decision 0022).
+ */
+export interface DefaultBranchHead {
+  /** The repository as GET /repos/{o}/{r} names it now. */
+  repository: {
+    id: number;
+    fullName: string;
+    owner: string;
+    name: string;
+    cloneUrl: string;
+    defaultBranch: string;
+    /** ISO-8601, the repository's last push (any branch): read before the head, see below. */
+    pushedAt: string | null;
+  };
+  /** The default branch's head commit, read after `pushedAt`. */
+  sha: string;
+}
+
+/** The default branch's head, or `not-modified` when the repository answered 304 to `validator`. */
+export type DefaultBranchAnswer =
+  | {
+      status: 'modified';
+      head: DefaultBranchHead;
+      /** Opaque: the repository's ETag, to ask "pushed since?" next time. */
+      validator?: string;
+    }
+  | { status: 'not-modified' };
+
 export type CheckRunStatus = 'queued' | 'in_progress' | 'completed';
 export type CheckRunConclusion =
   'success' | 'failure' | 'cancelled' | 'skipped' | 'neutral' | 'timed_out';
@@ -146,6 +176,14 @@ export interface GitHubPort {
   listOpenPullRequests(repo: RepositoryCoordinates, validator?: string): Promise<OpenPullRequests>;
   /** One PR in full (GET /repos/{o}/{r}/pulls/{n}); a 404 is an error. */
   getPullRequest(repo: RepositoryCoordinates, prNumber: number): Promise<PullRequestSnapshot>;
+  /**
+   * The default branch's head: GET /repos/{o}/{r} first (its `pushed_at` is then never later
+   * than the head read, so a push landing between the two reads is dated before GitHub's own
+   * delivery of it, which wins), then GET /repos/{o}/{r}/branches/{default}. With
+   * `validator`, the repository is asked with If-None-Match first: a 304 (nothing pushed or
+   * changed since; free of rate limit) answers `not-modified` without the second request.
+   */
+  defaultBranchHead(repo: RepositoryCoordinates, validator?: string): Promise<DefaultBranchAnswer>;
   /**
    * The user's permission on the repository (GET /repos/{o}/{r}/collaborators/{u}/permission;
    * prefer role_name, fall back to permission). A 404 (not a collaborator / no such user) is

@@ -5,6 +5,8 @@ export {
   type CheckRunStatus,
   type CheckRunWrite,
   type CommitState,
+  type DefaultBranchAnswer,
+  type DefaultBranchHead,
   type GitHubPort,
   type OpenPullRequests,
   type PermissionLevel,

@@ -85,18 +85,31 @@ export class AwsPreviewScopes implements PreviewScopes {
     }
   }
 
-  async inventory(): Promise<PreviewScopeInventoryItem[]> {
+  /**
+   * ListSecrets filtered server-side by the managed tag's key (and the name prefix), every page,
+   * secrets scheduled for deletion included (flagged `deleting`), each with its creation and
+   * last-change dates. Filters are prefix matches: the exact tag is checked here.
+   */
+  async inventory(options: { namePrefix?: string } = {}): Promise<PreviewScopeInventoryItem[]> {
     const items: PreviewScopeInventoryItem[] = [];
     const pages = paginateListSecrets(
       { client: this.client },
-      { Filters: [{ Key: 'tag-key', Values: [TAG_MANAGED] }], IncludePlannedDeletion: true },
+      {
+        Filters: [
+          { Key: 'tag-key', Values: [TAG_MANAGED] },
+          ...(options.namePrefix ? [{ Key: 'name' as const, Values: [options.namePrefix] }] : []),
+        ],
+        IncludePlannedDeletion: true,
+        MaxResults: 100,
+      },
     );
     for await (const page of pages) {
       for (const secret of page.SecretList ?? []) {
         if (!secret.Name || !secret.ARN) continue;
         const tag = (key: string) => secret.Tags?.find((t) => t.Key === key)?.Value;
-        // The tag-key filter is a prefix match on some implementations: keep exact ones only.
+        // The tag-key filter is a prefix match (`berth:managed-by` would pass): exact ones only.
         if (tag(TAG_MANAGED) !== 'true') continue;
+        if (options.namePrefix && !secret.Name.startsWith(options.namePrefix)) continue;
         const environmentId = tag(TAG_ENVIRONMENT);
         const repository = tag(TAG_REPOSITORY);
         items.push({
@@ -105,6 +118,8 @@ export class AwsPreviewScopes implements PreviewScopes {
           ...(environmentId ? { environmentId } : {}),
           ...(repository ? { repository } : {}),
           deleting: secret.DeletedDate !== undefined,
+          ...(secret.CreatedDate ? { createdAt: secret.CreatedDate } : {}),
+          ...(secret.LastChangedDate ? { changedAt: secret.LastChangedDate } : {}),
         });
       }
     }

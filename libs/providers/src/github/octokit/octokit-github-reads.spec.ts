@@ -151,3 +151,31 @@ describe('OctokitGitHub.permission', () => {
     expect((error as GitHubApiError).status).toBe(403);
   });
 });
+
+describe('OctokitGitHub.defaultBranchHead', () => {
+  it('reads the repository then its default branch, and asks conditionally after', async () => {
+    const github = driver();
+    const first = await github.defaultBranchHead(repo);
+    if (first.status !== 'modified') throw new Error('expected a full answer');
+    expect(first.head.repository).toMatchObject({
+      fullName: 'acme/shop',
+      owner: 'acme',
+      name: 'shop',
+      defaultBranch: 'main',
+      pushedAt: expect.any(String),
+    });
+    expect(first.head.sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(first.validator).toBeDefined();
+
+    gh.clearRequests();
+    expect(await github.defaultBranchHead(repo, first.validator)).toEqual({
+      status: 'not-modified',
+    });
+    expect(gh.requests.map((r) => `${r.path} ${r.status}`)).toEqual(['/repos/acme/shop 304']);
+
+    gh.advanceTime(5);
+    const moved = await gh.commitToBranch('acme/shop', 'main', { 'MOVED.md': 'moved\n' });
+    const after = await github.defaultBranchHead(repo, first.validator);
+    expect(after).toMatchObject({ status: 'modified', head: { sha: moved } });
+  });
+});

@@ -8,6 +8,7 @@ import {
   type CheckRunState,
   type CheckRunWrite,
   type CommitState,
+  type DefaultBranchAnswer,
   type GitHubPort,
   type OpenPullRequests,
   type PermissionLevel,
@@ -20,10 +21,12 @@ import {
 import { GitHubApiError, httpStatus } from './github-api-error.js';
 import { KeyedChain } from '../../shared/keyed-chain.js';
 import {
+  branchHeadSha,
   checkRunState,
   permissionLevel,
   pullRequestSnapshot,
   pullRequestState,
+  repositorySnapshot,
 } from './read-shapes.js';
 
 /** The most GitHub lists per page (…/pulls): fewer pages, fewer requests. */
@@ -358,6 +361,50 @@ export class OctokitGitHub implements GitHubPort {
         }),
     );
     return pullRequestSnapshot(answer.data, `GET pull request ${target}`);
+  }
+
+  async defaultBranchHead(
+    repo: RepositoryCoordinates,
+    validator?: string,
+  ): Promise<DefaultBranchAnswer> {
+    const target = `${repo.owner}/${repo.repo}`;
+    let answer;
+    try {
+      answer = await this.call(repo.installationId, 'read the repository', target, (octokit) =>
+        octokit.request('GET /repos/{owner}/{repo}', {
+          owner: repo.owner,
+          repo: repo.repo,
+          ...(validator ? { headers: { 'if-none-match': validator } } : {}),
+        }),
+      );
+    } catch (error) {
+      // @octokit/request throws on 304; neither plugin retries it.
+      if (validator && error instanceof GitHubApiError && error.status === 304) {
+        return { status: 'not-modified' };
+      }
+      throw error;
+    }
+    const repository = repositorySnapshot(answer.data, `GET repository ${target}`);
+    const branch = await this.call(
+      repo.installationId,
+      'read the default branch',
+      `${target}@${repository.defaultBranch}`,
+      (octokit) =>
+        octokit.request('GET /repos/{owner}/{repo}/branches/{branch}', {
+          owner: repo.owner,
+          repo: repo.repo,
+          branch: repository.defaultBranch,
+        }),
+    );
+    const etag = typeof answer.headers.etag === 'string' ? answer.headers.etag : undefined;
+    return {
+      status: 'modified',
+      head: {
+        repository,
+        sha: branchHeadSha(branch.data, `GET branch ${target}@${repository.defaultBranch}`),
+      },
+      ...(etag ? { validator: etag } : {}),
+    };
   }
 
   /** One page of open PRs; with `etag`, conditional (`not-modified` on GitHub's 304). */

@@ -3,6 +3,7 @@
 // destructive or trust decisions on these values.
 import type {
   CheckRunState,
+  DefaultBranchHead,
   PermissionLevel,
   PullRequestSnapshot,
   PullRequestState,
@@ -153,4 +154,45 @@ export function pullRequestSnapshot(body: unknown, what: string): PullRequestSna
     author: typeof pr.user?.login === 'string' ? pr.user.login : 'ghost',
     updatedAt: pr.updated_at,
   };
+}
+
+/** GET /repos/{o}/{r}: the repository half of a default branch's head (its sha comes next). */
+export function repositorySnapshot(body: unknown, what: string): DefaultBranchHead['repository'] {
+  const repo = (body ?? {}) as {
+    id?: unknown;
+    full_name?: unknown;
+    name?: unknown;
+    owner?: { login?: unknown } | null;
+    clone_url?: unknown;
+    default_branch?: unknown;
+    pushed_at?: unknown;
+  };
+  if (
+    typeof repo.id !== 'number' ||
+    typeof repo.full_name !== 'string' ||
+    typeof repo.name !== 'string' ||
+    typeof repo.owner?.login !== 'string' ||
+    typeof repo.clone_url !== 'string' ||
+    typeof repo.default_branch !== 'string'
+  ) {
+    throw new Error(
+      `GitHub answered ${what} without id, full_name, owner, clone_url or default_branch`,
+    );
+  }
+  return {
+    id: repo.id,
+    fullName: repo.full_name,
+    owner: repo.owner.login,
+    name: repo.name,
+    cloneUrl: repo.clone_url,
+    defaultBranch: repo.default_branch,
+    pushedAt: typeof repo.pushed_at === 'string' ? repo.pushed_at : null,
+  };
+}
+
+/** GET /repos/{o}/{r}/branches/{b}: the head commit's SHA. */
+export function branchHeadSha(body: unknown, what: string): string {
+  const sha = (body as { commit?: { sha?: unknown } | null } | null)?.commit?.sha;
+  if (typeof sha !== 'string') throw new Error(`GitHub answered ${what} without commit.sha`);
+  return sha;
 }

@@ -1,4 +1,5 @@
 // Repositories, pull requests and the labels on a PR.
+import { resolveCommit } from '../git.js';
 import { GitHubHttpError } from '../http-util.js';
 import { paginate } from '../pagination.js';
 import { compilePattern } from '../route-match.js';
@@ -17,6 +18,34 @@ export const repoRoutes: Route[] = [
     auth: 'installation-token',
     handle: ({ state, shapes, token, params }) =>
       ok(fullRepositoryJson(shapes, state.repoFor(token, params.owner ?? '', params.repo ?? ''))),
+  },
+  {
+    // A branch and its head commit (the fields Berth reads, in GitHub's shape).
+    method: 'GET',
+    pattern: compilePattern('/repos/:owner/:repo/branches/:branch'),
+    auth: 'installation-token',
+    handle: async ({ state, shapes, token, params }) => {
+      const repo = state.repoFor(token, params.owner ?? '', params.repo ?? '');
+      const branch = params.branch ?? '';
+      const sha = await resolveCommit(repo.gitDir, `refs/heads/${branch}`);
+      if (!sha) throw new GitHubHttpError(404, 'Branch not found');
+      const api = `${shapes.baseUrl}/repos/${repo.fullName}`;
+      return ok({
+        name: branch,
+        commit: {
+          sha,
+          node_id: `C_${sha.slice(0, 12)}`,
+          url: `${api}/commits/${sha}`,
+          html_url: `${shapes.baseUrl}/${repo.fullName}/commit/${sha}`,
+        },
+        _links: {
+          self: `${api}/branches/${encodeURIComponent(branch)}`,
+          html: `${shapes.baseUrl}/${repo.fullName}/tree/${branch}`,
+        },
+        protected: false,
+        protection_url: `${api}/branches/${encodeURIComponent(branch)}/protection`,
+      });
+    },
   },
   {
     method: 'GET',
