@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { environmentTarget, extensionMs } from './env-command.js';
+import { environmentTarget, extensionMs, sleepLine } from './env-command.js';
 import { UsageError } from './repo-flags.js';
 
 describe('berth env extend arguments', () => {
@@ -19,5 +19,34 @@ describe('berth env extend arguments', () => {
     expect(extensionMs('1m')).toBe(60_000);
     expect(() => extensionMs('15d')).toThrow(UsageError);
     expect(() => extensionMs('1.5h')).toThrow(/--by: TTL/);
+  });
+});
+
+describe('berth env sleep|wake answers', () => {
+  it('describes a sleep, a wake, a job no worker took, and the rest', () => {
+    expect(
+      sleepLine('sleep', 'acme/shop#12', { status: 'asleep', jobId: '1', containers: ['a', 'b'] }),
+    ).toBe(
+      'acme/shop#12 is asleep: 2 container(s) stopped, data kept; the first request through the gateway wakes it',
+    );
+    expect(
+      sleepLine('wake', 'acme/shop#12', {
+        status: 'woken',
+        jobId: '1',
+        containers: ['a'],
+        ms: 2400,
+      }),
+    ).toBe('acme/shop#12 is awake: 1 container(s) ready in 2.4 s');
+    expect(
+      sleepLine('sleep', 'acme/shop#12', { status: 'queued', jobId: '7', containers: [] }),
+    ).toMatch(/sleep queued \(job 7\); no worker answered yet/);
+    expect(
+      sleepLine('wake', 'acme/shop#12', {
+        status: 'waiting',
+        jobId: '1',
+        containers: [],
+        detail: 'the preview is building a new deploy',
+      }),
+    ).toBe('acme/shop#12: waiting (the preview is building a new deploy)');
   });
 });

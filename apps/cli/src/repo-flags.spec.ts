@@ -36,6 +36,10 @@ describe('berth repo set flags', () => {
       defaultTtlHours: 24,
       maxMemoryMb: 512,
     });
+    expect(repoSetPatch({ 'idle-sleep': '4h' })).toEqual({ idleSleepHours: 4 });
+    expect(repoSetPatch({ 'idle-sleep': '2d' })).toEqual({ idleSleepHours: 48 });
+    expect(repoSetPatch({ 'idle-sleep': 'never' })).toEqual({ idleSleepHours: 0 });
+    expect(repoSetPatch({ unset: ['idle-sleep'] })).toEqual({ idleSleepHours: null });
   });
 
   it('names the flag and the fix for each mistake', () => {
@@ -43,6 +47,10 @@ describe('berth repo set flags', () => {
       /--access-mode: unknown access mode "world"; use private .* or public/,
     );
     expect(() => repoSetPatch({ ttl: '90m' })).toThrow(/--ttl: must be whole hours/);
+    expect(() => repoSetPatch({ 'idle-sleep': '90m' })).toThrow(
+      /--idle-sleep: must be whole hours/,
+    );
+    expect(() => repoSetPatch({ 'idle-sleep': '15d' })).toThrow(/--idle-sleep: /);
     expect(() => repoSetPatch({ 'max-memory': 'lots' })).toThrow(/--max-memory/);
     expect(() => repoSetPatch({ 'max-pids': '1.5' })).toThrow(/--max-pids: must be a whole number/);
     expect(() => repoSetPatch({ unset: ['access-mode'] })).toThrow(/--unset access-mode/);

@@ -18,6 +18,8 @@ import { unavailablePage, upstreamErrorPage } from './pages/upstream-error-page.
 import type { PreviewProxy, UpstreamFailure } from './preview-proxy.js';
 import type { GatewayRoute } from './routes/gateway-route.js';
 import type { SsoFrontDoor } from './sso/sso-front-door.js';
+import { WAKE_RETRY_S, wakingPage } from './pages/waking-page.js';
+import type { WakeDoor } from './wake/wake-door.js';
 
 export interface FrontDoorOptions {
   baseDomain: string;
@@ -34,6 +36,8 @@ export interface FrontDoorOptions {
   sso?: SsoFrontDoor;
   /** Called for every request let through to a preview (access telemetry). */
   onAccess?: (route: GatewayRoute) => void;
+  /** Sleeping previews (decision 0024): asks for their wake and holds requests a moment. */
+  wake?: Pick<WakeDoor, 'ask' | 'hold'>;
   logger?: Pick<Logger, 'warn' | 'error'>;
   now?: () => Date;
 }
@@ -112,7 +116,7 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
       if (options.sso && host === options.sso.signInHost) {
         return options.sso.serveSignInHost(req, res);
       }
-      const route = await lookup(host);
+      let route = await lookup(host);
       if (route instanceof Error) return sendPage(req, res, 503, unavailablePage(host), 'error');
       if (!route)
         return sendPage(req, res, 404, notFoundPage(host, options.baseDomain), 'no-route');
@@ -123,7 +127,7 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
       ) {
         return options.sso.serveCallback(req, res, route, host);
       }
-      const decision = decide(route, req, host, false);
+      let decision = decide(route, req, host, false);
       const signIn =
         decision.action === 'deny'
           ? options.sso?.signInLocation(route, req, host, false)
@@ -154,6 +158,14 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
         });
         return res.end();
       }
+      // Asleep (decision 0024): only now, past access control, is a wake asked for.
+      if (route.asleep) {
+        const awake = await options.wake?.hold(route, host);
+        const again = awake ? decide(awake, req, host, false) : undefined;
+        if (!awake || again?.action !== 'proxy') return answerWaking(req, res, host);
+        route = awake;
+        decision = again;
+      }
       prepareUpstreamRequest(req, decision, options.scheme);
       options.onAccess?.(route);
       options.proxy.web(req, res, route);
@@ -173,6 +185,11 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
       if (!route) return rejectUpgrade(socket, 404, 'Not Found');
       const decision = decide(route, req, host, true);
       if (decision.action !== 'proxy') return rejectUpgrade(socket, 401, 'Unauthorized');
+      if (route.asleep) {
+        // A socket is not held: the page that opens it is, and reconnects once it is awake.
+        options.wake?.ask(route.asleep);
+        return rejectUpgrade(socket, 503, 'Service Unavailable');
+      }
       prepareUpstreamRequest(req, decision, options.scheme);
       options.onAccess?.(route);
       options.proxy.ws(req, socket, head, route);
@@ -232,6 +249,27 @@ function prepareUpstreamRequest(
   req.headers['x-forwarded-host'] = req.headers.host ?? '';
   req.headers['x-forwarded-proto'] = scheme;
   req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+}
+
+/**
+ * 503 while a preview wakes: a page that reloads itself for a browser, a short text with
+ * Retry-After for anything else (an API call, a script).
+ */
+function answerWaking(req: IncomingMessage, res: ServerResponse, host: string): void {
+  const accept = header(req, 'accept') ?? '';
+  if (/\btext\/html\b/i.test(accept)) {
+    res.setHeader('retry-after', String(WAKE_RETRY_S));
+    return sendPage(req, res, 503, wakingPage(host), 'waking');
+  }
+  const body = `This preview is waking up: retry in ${WAKE_RETRY_S} s.\n`;
+  res.writeHead(503, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    'retry-after': String(WAKE_RETRY_S),
+    'x-berth-gateway': 'waking',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 function sendPage(

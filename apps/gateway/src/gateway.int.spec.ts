@@ -11,7 +11,13 @@ import { gatewayConfigSchema } from '@berth/config';
 import { signShareToken } from '@berth/core';
 import { createPrismaClient, type PrismaClient } from '@berth/db';
 import { createLogger, type RunningService } from '@berth/observability';
-import { closeRedis, createRedis, ROUTES_CHANNEL } from '@berth/queue';
+import {
+  closeRedis,
+  createRedis,
+  createSleepQueue,
+  ROUTES_CHANNEL,
+  type SleepQueue,
+} from '@berth/queue';
 import { freePort, httpRequest, type HttpResult } from '@berth/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +38,11 @@ const HOSTS = {
   publicB: host('docs', 2),
   down: host('down', 1),
   late: host('late', 1),
+  sleepy: host('web', 3),
+  drowsy: host('web', 4),
 };
+/** Environments 3 and 4 sleep (decision 0024) on a Docker host of its own: wakes queue up here. */
+const SLEEPY_HOST = `gw${run}`;
 
 interface Echo {
   upstream: string;
@@ -106,6 +116,9 @@ let gatewayPort: number;
 let upstreams: Array<{ server: Server; port: number }>;
 let envA: string;
 let envB: string;
+let envC: string;
+let envD: string;
+let wakeQueue: SleepQueue;
 let downPort: number;
 
 const inAnHour = () => new Date(Date.now() + 3_600_000);
@@ -237,12 +250,30 @@ beforeAll(async () => {
     });
   envA = (await env(1)).id;
   envB = (await env(2)).id;
+  const sleeping = (prNumber: number) =>
+    prisma.environment.create({
+      data: {
+        repositoryId: repo.id,
+        prNumber,
+        headSha: 'a'.repeat(40),
+        branch: `feature-${prNumber}`,
+        baseBranch: 'main',
+        state: 'ready',
+        dockerHost: SLEEPY_HOST,
+        sleptAt: new Date(),
+      },
+    });
+  envC = (await sleeping(3)).id;
+  envD = (await sleeping(4)).id;
+  wakeQueue = createSleepQueue(publisher, 'berth', SLEEPY_HOST);
   const [one, two] = [upstreams[0]!, upstreams[1]!];
   await addRoute(HOSTS.webA, envA, 'web', one.port);
   await addRoute(HOSTS.apiA, envA, 'api', two.port);
   await addRoute(HOSTS.webB, envB, 'web', two.port);
   await addRoute(HOSTS.publicB, envB, 'docs', one.port, 'public');
   await addRoute(HOSTS.down, envA, 'worker-ui', downPort);
+  await addRoute(HOSTS.sleepy, envC, 'web', one.port);
+  await addRoute(HOSTS.drowsy, envD, 'web', one.port);
 
   gatewayPort = await freePort();
   const config = gatewayConfigSchema.parse({
@@ -254,6 +285,8 @@ beforeAll(async () => {
     BASE_DOMAIN,
     PREVIEW_LINK_SECRET: SECRET,
     PREVIEW_URL_SCHEME: 'http',
+    // A request to a sleeping preview is held this long for its wake (decision 0024).
+    WAKE_HOLD_MS: '1500',
   });
   gateway = await startGateway(config, createLogger('berth-gateway', 'warn'));
 });
@@ -264,8 +297,14 @@ afterAll(async () => {
   await Promise.all(
     (upstreams ?? []).map((u) => new Promise((resolve) => u.server.close(resolve))),
   );
+  if (wakeQueue) {
+    await wakeQueue.obliterate({ force: true }).catch(() => undefined);
+    await wakeQueue.close();
+  }
   if (prisma) {
-    await prisma.route.deleteMany({ where: { environmentId: { in: [envA, envB] } } });
+    await prisma.route.deleteMany({
+      where: { environmentId: { in: [envA, envB, envC, envD] } },
+    });
     await prisma.$disconnect();
   }
   if (publisher) await closeRedis(publisher);
@@ -575,6 +614,79 @@ describe('gateway: private by default', () => {
     expect(echoOf(res)).toMatchObject({ upstream: 'one', url: '/docs' });
   });
 });
+
+describe('gateway: sleeping previews (decision 0024)', () => {
+  const wakesOf = async (environmentId: string) =>
+    (await wakeQueue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed'])).filter(
+      (job) =>
+        job.name === 'wake' &&
+        'environmentId' in job.data &&
+        job.data.environmentId === environmentId,
+    );
+
+  it('answers a request without access as ever (401), and asks for no wake', async () => {
+    const res = await get(HOSTS.drowsy, '/', { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(401);
+    expect(res.body).toContain('This preview is private');
+    expect(await openSocket(HOSTS.drowsy, '/live')).toEqual({ status: 401 });
+    expect(await wakesOf(envD)).toEqual([]);
+  });
+
+  it('asks for one wake, then answers a browser "waking up" and an API call 503 + Retry-After', async () => {
+    const cookie = cookieFor(envD);
+    const page = await get(HOSTS.drowsy, '/orders', {
+      headers: { cookie, accept: 'text/html,application/xhtml+xml' },
+    });
+    expect(page.status).toBe(503);
+    expect(page.headers['x-berth-gateway']).toBe('waking');
+    expect(page.headers['retry-after']).toBe('2');
+    expect(page.body).toContain('This preview is waking up');
+    expect(page.body).toContain('<meta http-equiv="refresh" content="2">');
+    const api = await get(HOSTS.drowsy, '/orders', {
+      headers: { cookie, accept: 'application/json' },
+    });
+    expect(api.status).toBe(503);
+    expect(api.headers['retry-after']).toBe('2');
+    expect(api.headers['content-type']).toContain('text/plain');
+    expect(await openSocket(HOSTS.drowsy, '/live', { cookie })).toEqual({ status: 503 });
+    // Three requests, one wake: the same sleep is asked for once per window.
+    const asked = await wakesOf(envD);
+    expect(asked).toHaveLength(1);
+    expect(asked[0]?.data).toEqual({ environmentId: envD, requestedBy: 'gateway' });
+    // Nothing reached the app, so nothing counts as an access.
+    const row = await prisma.environment.findUniqueOrThrow({ where: { id: envD } });
+    expect(row.accessCount).toBe(0);
+    expect(row.lastAccessAt).toBeNull();
+  });
+
+  it('holds a request while the preview wakes, and lets it through once the wake is announced', async () => {
+    const cookie = cookieFor(envC);
+    const held = get(HOSTS.sleepy, '/cart', { headers: { cookie, accept: 'text/html' } });
+    // The request is held once its wake is asked for; then a worker wakes the preview.
+    await waitFor(async () => (await wakesOf(envC)).length === 1);
+    await prisma.environment.update({ where: { id: envC }, data: { sleptAt: null } });
+    await publish(HOSTS.sleepy);
+    const res = await held;
+    expect(res.status).toBe(200);
+    expect(echoOf(res)).toMatchObject({ upstream: 'one', url: '/cart' });
+    // The request that got through counts: at once, being the first of its interval.
+    await waitFor(
+      async () =>
+        (await prisma.environment.findUniqueOrThrow({ where: { id: envC } })).accessCount === 1,
+    );
+    const row = await prisma.environment.findUniqueOrThrow({ where: { id: envC } });
+    expect(row.lastAccessAt).toBeInstanceOf(Date);
+  });
+});
+
+/** Polls `check` every 20 ms; a bounded wait for something another process does. */
+async function waitFor(check: () => Promise<boolean>, withinMs = 5_000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within ${withinMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 describe('gateway: overhead', () => {
   it('reports median latency of 200 sequential requests, direct vs through the gateway', async () => {

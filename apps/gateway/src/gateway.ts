@@ -2,7 +2,14 @@ import { once } from 'node:events';
 import type { GatewayConfig } from '@berth/config';
 import type { RunningService } from '@berth/observability';
 import { RouteStore, ShareLinkStore } from '@berth/db';
-import { closeRedis, createRedis } from '@berth/queue';
+import {
+  closeRedis,
+  createRedis,
+  createSleepQueue,
+  requestWake,
+  type SleepQueue,
+  WAKE_ASK_INTERVAL_MS,
+} from '@berth/queue';
 import { openStores } from '@berth/runtime';
 import { NestFactory } from '@nestjs/core';
 import type { Logger as PinoLogger } from 'pino';
@@ -20,6 +27,7 @@ import { storeRouteLoader } from './routes/store-route-loader.js';
 import { subscribeToRouteChanges } from './routes/route-invalidation.js';
 import { RouteTable } from './routes/route-table.js';
 import { startSso } from './sso/start-sso.js';
+import { WakeDoor } from './wake/wake-door.js';
 
 /** Start-up does not wait longer than this for Redis: /readyz reports it if it is down. */
 const SUBSCRIBE_WAIT_MS = 3_000;
@@ -41,10 +49,37 @@ export async function startGateway(
 
   const routeStore = new RouteStore(stores.prisma);
   const routes = new RouteTable({ load: storeRouteLoader(routeStore) });
+  // Sleeping previews (decision 0024): a wake is a job on the environment's host's sleep queue.
+  const sleepQueues = new Map<string, SleepQueue>();
+  const sleepQueue = (host: string) => {
+    let queue = sleepQueues.get(host);
+    if (!queue) {
+      queue = createSleepQueue(stores.redis, config.QUEUE_PREFIX, host);
+      queue.on('error', (error) => logger.warn({ err: error }, 'sleep queue error'));
+      sleepQueues.set(host, queue);
+    }
+    return queue;
+  };
+  const wakes = new WakeDoor({
+    request: (sleep) =>
+      requestWake(sleepQueue(sleep.dockerHost), {
+        environmentId: sleep.environmentId,
+        requestedBy: 'gateway',
+        sleptAt: sleep.sleptAt,
+      }),
+    lookup: (host) => routes.lookup(host),
+    holdMs: config.WAKE_HOLD_MS,
+    askEveryMs: WAKE_ASK_INTERVAL_MS,
+    onError: (error, sleep) =>
+      logger.warn({ err: error, environmentId: sleep.environmentId }, 'could not ask for a wake'),
+  });
   const subscriber = createRedis(config.REDIS_URL, 'berth-gateway-routes');
   const subscribed = subscribeToRouteChanges({
     subscriber,
-    invalidate: (host) => routes.invalidate(host),
+    invalidate: (host) => {
+      routes.invalidate(host);
+      wakes.notify(host);
+    },
   }).catch((error: unknown) => logger.error({ err: error }, 'cannot subscribe to route changes'));
   // Revoked share links live in memory (no Postgres read per request); until the first read
   // succeeds every share link is refused.
@@ -62,7 +97,7 @@ export async function startGateway(
   ]);
 
   const lastAccess = new LastAccessRecorder({
-    write: (environmentId, at) => routeStore.recordAccess(environmentId, at),
+    write: (environmentId, at, count) => routeStore.recordAccess(environmentId, at, count),
     onError: (error, environmentId) =>
       logger.warn({ err: error, environmentId }, 'could not record last access'),
   });
@@ -81,6 +116,7 @@ export async function startGateway(
     proxy,
     sso: sso.frontDoor,
     onAccess: (route) => lastAccess.touch(route.environmentId),
+    wake: wakes,
     logger,
   });
   frontDoor.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
@@ -99,6 +135,9 @@ export async function startGateway(
       frontDoor.closeAllConnections();
       revocations.stop();
       proxy.close();
+      // The counts of the last interval go out before the connections close.
+      await Promise.race([lastAccess.close(), new Promise((r) => setTimeout(r, 2_000))]);
+      await Promise.allSettled([...sleepQueues.values()].map((queue) => queue.close()));
       await ops.close();
       await sso.close();
       await Promise.allSettled([closeRedis(subscriber), stores.close()]);

@@ -18,6 +18,11 @@ export interface EnvironmentSummary {
   closedAt: string | null;
   destroyedAt: string | null;
   expiresAt: string | null;
+  /** Asleep since (decision 0024): its containers are stopped until a request wakes it. */
+  sleptAt: string | null;
+  /** The newest request a gateway let through, and how many it let through ever. */
+  lastAccessAt: string | null;
+  accessCount: number;
 }
 
 export interface StageView {
@@ -65,6 +70,9 @@ export function environmentSummary(env: EnvironmentRow): EnvironmentSummary {
     closedAt: iso(env.closedAt),
     destroyedAt: iso(env.destroyedAt),
     expiresAt: iso(env.expiresAt),
+    sleptAt: iso(env.sleptAt),
+    lastAccessAt: iso(env.lastAccessAt),
+    accessCount: env.accessCount,
   };
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { notFoundPage } from '../not-found-page.js';
 import { privatePage } from './private-page.js';
 import { unavailablePage, upstreamErrorPage } from './upstream-error-page.js';
+import { WAKE_RETRY_S, wakingPage } from './waking-page.js';
 
 const EVIL = '<script>alert(1)</script>';
 
@@ -12,6 +13,7 @@ describe('gateway pages', () => {
       privatePage(EVIL, 'no-credentials'),
       upstreamErrorPage(EVIL, EVIL, false),
       unavailablePage(EVIL),
+      wakingPage(EVIL),
     ];
     for (const page of pages) {
       expect(page).toMatch(/^<!doctype html>/);
@@ -34,5 +36,11 @@ describe('gateway pages', () => {
     expect(page).toContain('<code>api</code> service is not answering');
     expect(page).toContain('may be starting');
     expect(upstreamErrorPage('h', 'api', true)).toContain('did not answer in time');
+  });
+
+  it('waking page says the preview is waking up and reloads itself', () => {
+    const page = wakingPage('web-pr-1-shop.localhost');
+    expect(page).toContain('This preview is waking up');
+    expect(page).toContain(`<meta http-equiv="refresh" content="${WAKE_RETRY_S}">`);
   });
 });

@@ -11,6 +11,17 @@ export interface RouteAccess {
   bypassTokenHash: string | null;
 }
 
+/**
+ * The route's containers are asleep (decision 0024): the environment to wake (its own, or the
+ * base environment a borrowed route points at), where it lives, and since when.
+ */
+export interface RouteSleep {
+  environmentId: string;
+  dockerHost: string;
+  /** ms since the epoch. */
+  sleptAt: number;
+}
+
 /** What the gateway needs from a `Route` row: where a hostname goes and who may open it. */
 export interface GatewayRoute {
   hostname: string;
@@ -23,6 +34,8 @@ export interface GatewayRoute {
   originMap?: Record<string, string> | null;
   /** Loaded with the route from the repository's settings; absent = cookies only. */
   access?: RouteAccess;
+  /** Set while its containers sleep: answered "waking up", after access control, never proxied. */
+  asleep?: RouteSleep | null;
 }
 
 /** Finds the route for a hostname; null when there is none. Throws when the store is down. */

@@ -179,6 +179,24 @@ describe('RouteTable', () => {
     expect(await table.lookup('a.localhost')).not.toBeNull();
   });
 
+  it('trusts a sleeping route only briefly: a lost wake announcement costs seconds, not a minute', async () => {
+    const db = store();
+    let now = 0;
+    const asleep = { environmentId: 'env-1', dockerHost: 'local', sleptAt: 1 };
+    db.rows.set('a.localhost', { ...route('a.localhost'), asleep });
+    const table = new RouteTable({ load: db.load, asleepTtlMs: 2_000, now: () => now });
+    expect((await table.lookup('a.localhost'))?.asleep).toEqual(asleep);
+    db.rows.set('a.localhost', route('a.localhost'));
+    now = 1_999;
+    expect((await table.lookup('a.localhost'))?.asleep).toEqual(asleep);
+    expect(db.queries).toBe(1);
+    now = 2_000;
+    await table.lookup('a.localhost'); // answered from memory while one refresh runs
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await table.lookup('a.localhost'))?.asleep).toBeUndefined();
+    expect(db.queries).toBe(2);
+  });
+
   it('keeps at most maxEntries hostnames (Host headers are attacker-controlled)', async () => {
     const table = new RouteTable({ load: async () => null, maxEntries: 3 });
     for (let i = 0; i < 10; i += 1) await table.lookup(`probe-${i}.localhost`);

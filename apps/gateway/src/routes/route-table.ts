@@ -11,6 +11,11 @@ export interface RouteTableOptions {
    * no request waits on Postgres because a timer ran out (an invalidation still drops it at once).
    */
   positiveTtlMs?: number;
+  /**
+   * How long a sleeping route is trusted (decision 0024): its wake is announced over Redis, and
+   * a missed announcement must not leave a woken preview answering "waking up" for a minute.
+   */
+  asleepTtlMs?: number;
   /** Cap on remembered hostnames: Host headers are attacker-controlled. */
   maxEntries?: number;
   now?: () => number;
@@ -32,6 +37,7 @@ export class RouteTable {
   private readonly load: RouteLoader;
   private readonly negativeTtlMs: number;
   private readonly positiveTtlMs: number;
+  private readonly asleepTtlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
 
@@ -39,6 +45,7 @@ export class RouteTable {
     this.load = options.load;
     this.negativeTtlMs = options.negativeTtlMs ?? 2_000;
     this.positiveTtlMs = options.positiveTtlMs ?? 60_000;
+    this.asleepTtlMs = options.asleepTtlMs ?? 2_000;
     this.maxEntries = options.maxEntries ?? 10_000;
     this.now = options.now ?? Date.now;
   }
@@ -109,7 +116,11 @@ export class RouteTable {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.entries.delete(oldest.value);
     }
-    const ttl = route ? this.positiveTtlMs : this.negativeTtlMs;
+    const ttl = !route
+      ? this.negativeTtlMs
+      : route.asleep
+        ? Math.min(this.asleepTtlMs, this.positiveTtlMs)
+        : this.positiveTtlMs;
     this.entries.set(hostname, { route, expiresAt: this.now() + ttl });
   }
 }

@@ -57,3 +57,18 @@ export {
   type TtlVerdict,
   warnLeadMs,
 } from './ttl.js';
+export {
+  decideIdleSleep,
+  decideSleep,
+  decideWake,
+  effectiveIdleHours,
+  IDLE_SLEEP_MAX_HOURS,
+  type IdleFacts,
+  type IdlePolicy,
+  idleSince,
+  type IdleVerdict,
+  isIdleSleepHours,
+  type SleepFacts,
+  type SleepVerdict,
+  type WakeVerdict,
+} from './sleep.js';

@@ -92,6 +92,28 @@ describe('repository settings', () => {
   });
 });
 
+describe('idle sleep setting', () => {
+  it('takes whole hours from 0 (never) to 336, and null for the operator default', () => {
+    expect(parseRepositorySettingsPatch({ idleSleepHours: 0 })).toEqual({
+      ok: true,
+      patch: { idleSleepHours: 0 },
+    });
+    expect(parseRepositorySettingsPatch({ idleSleepHours: null })).toEqual({
+      ok: true,
+      patch: { idleSleepHours: null },
+    });
+    for (const [value, message] of [
+      [1.5, /whole number/],
+      [-1, /0 \(never\)/],
+      [337, /at most 336/],
+    ] as const) {
+      const parsed = parseRepositorySettingsPatch({ idleSleepHours: value });
+      expect(parsed.ok).toBe(false);
+      if (!parsed.ok) expect(parsed.problems[0]?.message).toMatch(message);
+    }
+  });
+});
+
 describe('access mode settings', () => {
   it('accepts access modes in a fixed order without duplicates, and CIDRs in canonical form', () => {
     const parsed = parseRepositorySettingsPatch({

@@ -38,6 +38,9 @@ export interface EnvironmentWrite {
   destroyedAt?: Date | null;
   readyAt?: Date | null;
   commentId?: null;
+  /** Sleep and wake (decision 0024): asleep since, null = awake; the last wake. */
+  sleptAt?: Date | null;
+  wokeAt?: Date;
 }
 
 export interface LifecycleEventWrite {
@@ -138,6 +141,16 @@ export class EnvironmentStore {
         ...(config ? { config: config as object } : {}),
         ...(labelNotes ? { labelNotes: labelNotes as object[] } : {}),
       },
+    });
+  }
+
+  /**
+   * How many routes of other environments point at this one's containers (frontend-only
+   * previews borrowing the base environment, decision 0021): the base sleeps only at 0.
+   */
+  async borrowers(tx: Tx, environmentId: string): Promise<number> {
+    return tx.route.count({
+      where: { borrowedFrom: environmentId, NOT: { environmentId } },
     });
   }
 

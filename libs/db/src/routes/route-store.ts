@@ -23,6 +23,18 @@ export interface RouteTarget {
   originMap?: Record<string, string> | null;
 }
 
+/**
+ * A route whose containers are asleep (decision 0024): its own environment's, or, for a borrowed
+ * route, the lender's (the base environment). The gateway asks this environment to wake.
+ */
+export interface RouteSleep {
+  environmentId: string;
+  /** Where the environment's containers live: the wake goes to that host's queue. */
+  dockerHost: string;
+  /** ms since the epoch: names the wake request of this sleep. */
+  sleptAt: number;
+}
+
 /** The repository's access settings, loaded with its routes (decision 0013). */
 export interface RouteAccess {
   /** owner/name, lowercased. */
@@ -73,7 +85,7 @@ export class RouteStore {
    */
   async targetWithAccess(
     hostname: string,
-  ): Promise<(RouteTarget & { access: RouteAccess }) | null> {
+  ): Promise<(RouteTarget & { access: RouteAccess; asleep: RouteSleep | null }) | null> {
     const row = await this.prisma.route.findUnique({
       where: { hostname },
       select: {
@@ -85,13 +97,20 @@ export class RouteStore {
         accessMode: true,
         borrowedFrom: true,
         originMap: true,
-        environment: { select: { repository: { select: { fullName: true } } } },
+        environment: {
+          select: {
+            sleptAt: true,
+            dockerHost: true,
+            repository: { select: { fullName: true } },
+          },
+        },
       },
     });
     if (!row) return null;
     const { environment, ...rest } = row;
     const target = withOriginMap(rest);
     const repository = environment.repository.fullName.toLowerCase();
+    const asleep = await this.sleepOf(row.environmentId, environment, row.borrowedFrom);
     const settings = await this.prisma.repositorySettings.findUnique({
       where: { fullName: repository },
       select: { accessModes: true, ipAllowlist: true, bypassTokenHash: true },
@@ -104,7 +123,47 @@ export class RouteStore {
         ipAllowlist: settings?.ipAllowlist ?? [],
         bypassTokenHash: settings?.bypassTokenHash ?? null,
       },
+      asleep,
     };
+  }
+
+  /**
+   * Whose sleep a route waits for: its own environment's, else (a borrowed route) the lender's,
+   * read only for borrowed routes, so every other route costs no extra query.
+   */
+  private async sleepOf(
+    environmentId: string,
+    own: { sleptAt: Date | null; dockerHost: string },
+    borrowedFrom: string | null,
+  ): Promise<RouteSleep | null> {
+    if (own.sleptAt) {
+      return { environmentId, dockerHost: own.dockerHost, sleptAt: own.sleptAt.getTime() };
+    }
+    if (!borrowedFrom) return null;
+    const lender = await this.prisma.environment.findUnique({
+      where: { id: borrowedFrom },
+      select: { sleptAt: true, dockerHost: true },
+    });
+    return lender?.sleptAt
+      ? {
+          environmentId: borrowedFrom,
+          dockerHost: lender.dockerHost,
+          sleptAt: lender.sleptAt.getTime(),
+        }
+      : null;
+  }
+
+  /**
+   * The hostnames gateways must read again when an environment falls asleep or wakes: its own
+   * routes and the routes borrowing it.
+   */
+  async hostnamesOfEnvironment(environmentId: string): Promise<string[]> {
+    const rows = await this.prisma.route.findMany({
+      where: { OR: [{ environmentId }, { borrowedFrom: environmentId }] },
+      select: { hostname: true },
+      orderBy: { hostname: 'asc' },
+    });
+    return rows.map((row) => row.hostname);
   }
 
   /** Hostnames routed to a repository's environments: what a settings change invalidates. */
@@ -118,12 +177,18 @@ export class RouteStore {
     return rows.map((row) => row.hostname);
   }
 
-  /** Last access of a preview, for idle detection; a deleted environment is not an error. */
-  async recordAccess(environmentId: string, at: Date): Promise<void> {
-    await this.prisma.environment.updateMany({
-      where: { id: environmentId },
-      data: { lastAccessAt: at },
-    });
+  /**
+   * Access telemetry, batched by the gateway (decision 0024): the newest access (never moved
+   * back by a slower gateway's older batch) and `count` more requests. A deleted environment is
+   * not an error. `updated_at` is left alone: the convergence sweep reads it as "last touched by
+   * a command", and a request is not one.
+   */
+  async recordAccess(environmentId: string, at: Date, count = 1): Promise<void> {
+    await this.prisma.$executeRaw`
+      UPDATE environments
+      SET last_access_at = GREATEST(last_access_at, ${at}::timestamptz),
+        access_count = access_count + ${count}
+      WHERE id = ${environmentId}::uuid`;
   }
 
   find(hostname: string): Promise<Route | null> {

@@ -65,8 +65,10 @@ async function seed() {
   const started1 = await event(1, 'started', 'build');
   const ready1 = await event(1, 'ready');
   const started2 = await event(2, 'started', 'build');
-  const asleep2 = await event(2, 'asleep');
-  return { env, first, started1, ready1, started2, asleep2 };
+  // A kind no sink renders (an event of a later Berth, say).
+  // A kind no sink renders (one a later Berth writes, say).
+  const unrendered2 = await event(2, 'unrendered');
+  return { env, first, started1, ready1, started2, unrendered2 };
 }
 
 const job = (event: LifecycleEvent, sink: SinkName): SinkJobData => ({
@@ -112,8 +114,8 @@ describe('SinkDelivery', () => {
   });
 
   it("a check-only event (requested) never hides the comment's or the status's newest event", async () => {
-    const { env, asleep2, started2 } = await seed();
-    await prisma.lifecycleEvent.delete({ where: { id: asleep2.id } });
+    const { env, unrendered2, started2 } = await seed();
+    await prisma.lifecycleEvent.delete({ where: { id: unrendered2.id } });
     await prisma.lifecycleEvent.create({
       data: { environmentId: env.id, generation: 2, kind: 'requested' },
     });
@@ -126,19 +128,19 @@ describe('SinkDelivery', () => {
   });
 
   it('answers gone for an unknown event or one with no PR rendering, busy while the comment is locked', async () => {
-    const { asleep2, started2 } = await seed();
+    const { unrendered2, started2 } = await seed();
     expect(
       await harness().sinks.deliver({ ...job(started2, 'comment'), eventId: '999999999999' }),
     ).toBe('gone');
-    expect(await harness().sinks.deliver(job(asleep2, 'comment'))).toBe('gone');
-    // With asleep(g2) gone, started(g2) is the newest event: only the comment lock stops it.
-    await prisma.lifecycleEvent.delete({ where: { id: asleep2.id } });
+    expect(await harness().sinks.deliver(job(unrendered2, 'comment'))).toBe('gone');
+    // With unrendered(g2) gone, started(g2) is the newest event: only the comment lock stops it.
+    await prisma.lifecycleEvent.delete({ where: { id: unrendered2.id } });
     expect(await harness(true).sinks.deliver(job(started2, 'comment'))).toBe('busy');
   });
 
   it('a TTL event (decision 0020) re-renders the comment only, and never hides a status', async () => {
-    const { env, asleep2, started2 } = await seed();
-    await prisma.lifecycleEvent.delete({ where: { id: asleep2.id } });
+    const { env, unrendered2, started2 } = await seed();
+    await prisma.lifecycleEvent.delete({ where: { id: unrendered2.id } });
     const expiring2 = await prisma.lifecycleEvent.create({
       data: { environmentId: env.id, generation: 2, kind: 'expiring', detail: 'expires at …' },
     });
@@ -151,5 +153,26 @@ describe('SinkDelivery', () => {
     expect(await sinks.deliver(job(started2, 'status'))).toBe('delivered');
     expect(await sinks.deliver(job(started2, 'comment'))).toBe('superseded');
     expect(reports).toHaveLength(2);
+  });
+
+  it('a sleep event (decision 0024) re-renders the comment only, and never hides a status', async () => {
+    const { env, unrendered2, started2 } = await seed();
+    await prisma.lifecycleEvent.delete({ where: { id: unrendered2.id } });
+    const asleep2 = await prisma.lifecycleEvent.create({
+      data: { environmentId: env.id, generation: 2, kind: 'asleep', detail: 'put to sleep' },
+    });
+    const { reports, sinks } = harness();
+    expect(await sinks.deliver(job(asleep2, 'comment'))).toBe('delivered');
+    expect(reports[0]?.[2]).toEqual({ kind: 'sleep', change: 'asleep' });
+    expect(await sinks.deliver(job(asleep2, 'status'))).toBe('gone');
+    expect(await sinks.deliver(job(asleep2, 'check'))).toBe('gone');
+    expect(await sinks.deliver(job(started2, 'status'))).toBe('delivered');
+    expect(await sinks.deliver(job(started2, 'comment'))).toBe('superseded');
+    const awake2 = await prisma.lifecycleEvent.create({
+      data: { environmentId: env.id, generation: 2, kind: 'awake', detail: 'woken' },
+    });
+    expect(await sinks.deliver(job(asleep2, 'comment'))).toBe('superseded');
+    expect(await sinks.deliver(job(awake2, 'comment'))).toBe('delivered');
+    expect(reports.at(-1)?.[2]).toEqual({ kind: 'sleep', change: 'awake' });
   });
 });

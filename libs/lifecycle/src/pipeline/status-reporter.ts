@@ -16,9 +16,12 @@ export type ReportedEvent =
    * The TTL moved (decision 0020): a warning, the expiry, an extension. The comment is rendered
    * again from the row (its expiry facts); commit status and check run are not touched.
    */
-  | { kind: 'ttl'; change: TtlChange };
+  | { kind: 'ttl'; change: TtlChange }
+  /** Put to sleep or woken (decision 0024): the comment only, rendered again from the row. */
+  | { kind: 'sleep'; change: SleepChange };
 
 export type TtlChange = 'expiring' | 'expired' | 'extended';
+export type SleepChange = 'asleep' | 'awake';
 
 /**
  * Tells the pull request what happened (sticky comment, commit status; later Slack). Called by

@@ -431,8 +431,9 @@ function clientsOf(spec: ComposeSpec, service: string): string[] {
 /**
  * A service's wait, with an error that names the service before the driver's detail and logs,
  * secret values removed. The driver's error (raw logs) stays behind: only redacted text leaves.
+ * Also a wake's wait (sleep/environment-sleep.ts): readiness is judged the same way.
  */
-async function waitFor(
+export async function waitFor(
   host: ContainerHost,
   service: ServicePlan,
   until: WaitCondition,
@@ -520,8 +521,13 @@ async function recorded<T>(ledger: ResourceLedger, rowId: string, create: () => 
   }
 }
 
-/** The wiring with its secret markers replaced by the environment's secret scope. */
-async function withSecretValues<W extends { secretRefs?: { nonce: string; names: string[] } }>(
+/**
+ * The wiring with its secret markers replaced by the environment's secret scope (a wake builds
+ * the same containers, so the same config hashes, from it).
+ */
+export async function withSecretValues<
+  W extends { secretRefs?: { nonce: string; names: string[] } },
+>(
   deps: ReplicateDeps,
   environment: EnvironmentWithRepository,
   wiring: W,
