@@ -27,6 +27,8 @@ export async function workerEnv(
     RECONCILE_INTERVAL_S: '0',
     // Likewise the resync with GitHub (decision 0022): on demand only.
     RESYNC_INTERVAL_S: '0',
+    // And usage sampling (decision 0025): it would read other runs' containers on host `local`.
+    COST_SAMPLE_INTERVAL_S: '0',
     ...extra,
   };
 }

@@ -3,6 +3,7 @@ import type { LifecycleJobData, LifecycleJobName } from '@berth/queue';
 import type { Worker } from 'bullmq';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { ReconcileMetrics } from './reconcile-metrics.js';
+import type { CostMetrics } from './cost-metrics.js';
 
 export interface WorkerMetricSources {
   inbox: WebhookInbox;
@@ -13,6 +14,8 @@ export interface WorkerMetricSources {
   admission?: Pick<HostMemoryLedger, 'waiting' | 'host'>;
   /** The reconciler's runs, on workers with the `sweep` role. */
   reconcile?: Pick<ReconcileMetrics, 'register'>;
+  /** Cost telemetry's passes and usage (decision 0025), on workers with the `sweep` role. */
+  cost?: Pick<CostMetrics, 'register'>;
 }
 
 /**
@@ -71,5 +74,6 @@ export function registerWorkerMetrics(sources: WorkerMetricSources) {
     });
     sources.worker?.on('failed', (job) => failures.inc({ name: job?.name ?? 'unknown' }));
     sources.reconcile?.register(registry);
+    sources.cost?.register(registry);
   };
 }

@@ -319,6 +319,32 @@ export interface LabelledResources {
   volumes: ListedVolume[];
 }
 
+/**
+ * One reading of a running container's counters (cost telemetry, decision 0025): Docker stats,
+ * read once, and the start of the current run from inspect. Counters are since that start.
+ */
+export interface ContainerUsage {
+  id: string;
+  /** When the current run started (ISO 8601): a new value means the container was restarted. */
+  startedAt: string;
+  /** When the engine read the counters (ISO 8601, ms). */
+  readAt: string;
+  /** CPU time since the run started, in nanoseconds. */
+  cpuNs: number;
+  /** Memory in use as `docker stats` shows it: usage minus the inactive page cache. */
+  memoryBytes: number;
+  /** Received plus sent on every interface since the run started. */
+  networkBytes: number;
+}
+
+/** Docker's disk usage report (`docker system df -v`), the parts cost telemetry prices. */
+export interface DiskUsage {
+  volumes: { name: string; labels: Labels; sizeBytes: number }[];
+  images: { id: string; sizeBytes: number }[];
+  /** Every container, running or not, with the image it runs and its writable layer. */
+  containers: { id: string; labels: Labels; imageId: string; writableBytes: number }[];
+}
+
 export interface ContainerHost {
   /** Throws ContainerHostUnreachableError naming the endpoint and how to fix it. */
   ping(): Promise<void>;
@@ -395,4 +421,12 @@ export interface ContainerHost {
   listImagesByLabels(labels: Labels): Promise<ListedImage[]>;
   /** Every network on the host, Berth's or not (the subnet pool's startup check). */
   listNetworks(): Promise<ListedNetwork[]>;
+
+  /**
+   * A running container's counters, read once (no stream, no second sample); null when it is
+   * gone or not running (a stopped container uses nothing).
+   */
+  containerUsage(id: string): Promise<ContainerUsage | null>;
+  /** The disk held by volumes, images and containers' writable layers (one engine-wide walk). */
+  diskUsage(): Promise<DiskUsage>;
 }

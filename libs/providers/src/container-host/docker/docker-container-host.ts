@@ -9,6 +9,8 @@ import {
   type ContainerHost,
   type ContainerSpec,
   type ContainerState,
+  type ContainerUsage,
+  type DiskUsage,
   type EnsuredImage,
   type ExecInput,
   type ExecResult,
@@ -44,6 +46,7 @@ import * as images from './docker-images.js';
 import { pullImage } from './docker-pull.js';
 import * as resources from './docker-resources.js';
 import { copyVolume } from './docker-volume-copy.js';
+import * as usage from './docker-usage.js';
 import { execWithInput } from './docker-exec-input.js';
 import { waitForContainer } from './wait-for-container.js';
 
@@ -278,6 +281,14 @@ export class DockerContainerHost implements ContainerHost {
 
   listNetworks(): Promise<ListedNetwork[]> {
     return this.guard(resources.listNetworks(this.docker));
+  }
+
+  containerUsage(id: string): Promise<ContainerUsage | null> {
+    return this.guard(usage.containerUsage(this.docker, id));
+  }
+
+  diskUsage(): Promise<DiskUsage> {
+    return this.guard(usage.diskUsage(this.docker));
   }
 
   /** One build with the operator's limits; its pids cgroup lives exactly as long as the build. */
