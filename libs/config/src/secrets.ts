@@ -11,6 +11,7 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'BERTH_ADMIN_TOKEN',
   'GITHUB_APP_CLIENT_SECRET',
   'OIDC_CLIENT_SECRET',
+  'SLACK_BOT_TOKEN',
 ]);
 
 /** A copy safe to log: secret values replaced, URLs keep only scheme, host and port. */

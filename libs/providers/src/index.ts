@@ -3,3 +3,4 @@ export * from './github/index.js';
 export * from './source/index.js';
 export * from './secrets/index.js';
 export * from './dns/index.js';
+export * from './chat/index.js';

@@ -91,6 +91,19 @@ describe('/admin/v1/repositories', () => {
     expect((await request(api.url).get(path).set(admin)).body.configured).toBe(false);
   });
 
+  it("keeps the repository's Slack channel (decision 0028): set, cleared with null, a bad one refused", async () => {
+    const set = await request(api.url).patch(path).set(admin).send({ slackChannel: 'previews' });
+    expect(set.status).toBe(200);
+    expect(set.body.slackChannel).toBe('#previews');
+    expect((await request(api.url).get(path).set(admin)).body.slackChannel).toBe('#previews');
+    const bad = await request(api.url).patch(path).set(admin).send({ slackChannel: '#Two Words' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toContain('slackChannel: must be a channel id');
+    const cleared = await request(api.url).patch(path).set(admin).send({ slackChannel: null });
+    expect(cleared.body.slackChannel).toBeUndefined();
+    await request(api.url).delete(path).set(admin);
+  });
+
   it('refuses a malformed repository name', async () => {
     const response = await request(api.url).get('/admin/v1/repositories/a%20b/c').set(admin);
     expect(response.status).toBe(400);

@@ -17,3 +17,4 @@ export {
   repositorySettingsPatchSchema,
   type SettingsProblem,
 } from './repository-settings.js';
+export { normaliseSlackChannel, SLACK_CHANNEL_FORM } from './slack-channel.js';

@@ -108,9 +108,14 @@ describe('StageRunner', () => {
     expect(after.state).toBe('ready');
     expect(after.readyAt).toBeInstanceOf(Date);
     expect(await events(env.id)).toEqual(['ready']);
-    // Every event goes to every sink, each its own job: comment, status and check run.
+    // Every event goes to every sink, each its own job: comment, status, check run and Slack.
     const sinkJobs = (await outboxJobs(env.id)).filter((id) => id.startsWith('sink-'));
-    expect(sinkJobs.map((id) => id.split('-')[1]).sort()).toEqual(['check', 'comment', 'status']);
+    expect(sinkJobs.map((id) => id.split('-')[1]).sort()).toEqual([
+      'check',
+      'comment',
+      'slack',
+      'status',
+    ]);
   });
 
   it('drops a job of an older generation without acting and records it as superseded', async () => {
