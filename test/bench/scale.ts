@@ -57,7 +57,8 @@ interface Summary {
 
 async function listEnvironments(plane: ControlPlane): Promise<Summary[]> {
   const res = await httpRequest(
-    `${plane.apiUrl}/api/v1/environments?repository=${encodeURIComponent(repository)}`,
+    // One page of up to 200 (decision 0029): BENCH_SCALE_PRS stays within it.
+    `${plane.apiUrl}/api/v1/environments?repository=${encodeURIComponent(repository)}&limit=200`,
     { headers: { authorization: `Bearer ${plane.apiToken}` }, timeoutMs: 30_000 },
   );
   if (res.status !== 200) throw new Error(`GET /api/v1/environments: ${res.status} ${res.body}`);

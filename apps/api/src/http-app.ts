@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from './app.module.js';
+import { serveOpenApi } from './v1/index.js';
 
 /** Webhook bodies stay raw bytes: the signature covers them exactly, and JSON is parsed after it. */
 const isWebhook = (req: { url?: string }) => (req.url ?? '').startsWith('/webhooks/');
@@ -25,5 +26,7 @@ export async function createApiApp(
   });
   app.useLogger(app.get(Logger));
   app.useBodyParser('raw', { type: isWebhook, limit: WEBHOOK_LIMIT });
+  // The REST API's OpenAPI document and its browsable page (decision 0029).
+  serveOpenApi(app);
   return app;
 }

@@ -15,6 +15,8 @@ export {
 } from '../../../prisma/generated/client/client.js';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- generated code lives in prisma/generated, outside every Nx project
 export type {
+  ApiAuditEntry,
+  ApiToken,
   Environment,
   LifecycleEvent,
   OutboxJob,

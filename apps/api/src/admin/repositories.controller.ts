@@ -1,12 +1,4 @@
-import {
-  generateBypassToken,
-  hashBypassToken,
-  isRepositoryFullName,
-  parseRepositorySettingsPatch,
-  type RepositorySettings,
-} from '@berth/core';
-import { RepositorySettingsStore } from '@berth/db';
-import type { Stores } from '@berth/runtime';
+import { generateBypassToken, hashBypassToken, isRepositoryFullName } from '@berth/core';
 import {
   BadRequestException,
   Body,
@@ -21,20 +13,16 @@ import {
   Post,
   UseGuards,
 } from '@nestjs/common';
-import { STORES } from '../tokens.js';
+import type { RepositorySettingsStore } from '@berth/db';
 import { AdminTokenGuard } from './admin-token.guard.js';
-import { GatewayNotifications } from './gateway-notifications.js';
+import type { GatewayNotifications } from './gateway-notifications.js';
+import {
+  RepositorySettingsService,
+  type RepositorySettingsView,
+  settingsView as view,
+} from './repository-settings.service.js';
 
-/** A repository's operator settings as the admin API shows them. */
-export interface RepositorySettingsView extends Omit<
-  RepositorySettings,
-  'stored' | 'bypassTokenHash'
-> {
-  /** False: nothing is stored, every value is Berth's default. */
-  configured: boolean;
-  /** Whether a bypass secret exists (`berth repo rotate-bypass`); the secret is never shown again. */
-  bypassTokenSet: boolean;
-}
+export type { RepositorySettingsView } from './repository-settings.service.js';
 
 /**
  * `/admin/v1/repositories`: the operator's policy per repository (what `berth repo show|set`
@@ -47,14 +35,16 @@ export class RepositoriesAdminController {
   private readonly settings: RepositorySettingsStore;
   private readonly notify: GatewayNotifications;
 
-  constructor(@Inject(STORES) stores: Stores) {
-    this.settings = new RepositorySettingsStore(stores.prisma);
-    this.notify = new GatewayNotifications(stores);
+  constructor(
+    @Inject(RepositorySettingsService) private readonly service: RepositorySettingsService,
+  ) {
+    this.settings = service.settings;
+    this.notify = service.notify;
   }
 
   @Get()
   async list(): Promise<{ repositories: RepositorySettingsView[] }> {
-    return { repositories: (await this.settings.list()).map(view) };
+    return { repositories: await this.service.list() };
   }
 
   @Get(':owner/:name')
@@ -62,7 +52,7 @@ export class RepositoriesAdminController {
     @Param('owner') owner: string,
     @Param('name') name: string,
   ): Promise<RepositorySettingsView> {
-    return view(await this.settings.forRepository(fullName(owner, name)));
+    return this.service.show(fullName(owner, name));
   }
 
   @Patch(':owner/:name')
@@ -71,28 +61,7 @@ export class RepositoriesAdminController {
     @Param('name') name: string,
     @Body() body: unknown,
   ): Promise<RepositorySettingsView> {
-    const repository = fullName(owner, name);
-    const parsed = parseRepositorySettingsPatch(body ?? {});
-    if (!parsed.ok) {
-      throw new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: `invalid settings for ${repository}: ${parsed.problems
-          .map((p) => `${p.field}: ${p.message}`)
-          .join('; ')}`,
-        problems: parsed.problems,
-      });
-    }
-    const updated = await this.settings.update(repository, parsed.patch);
-    // Gateways cache routes with their repository's access settings: drop them now.
-    await this.notify.repositoryAccessChanged(repository);
-    // Which fields changed, never their values' secrets (settings hold none, but stay terse).
-    this.logger.log({
-      msg: 'repository settings changed',
-      repository,
-      fields: Object.keys(parsed.patch),
-    });
-    return view(updated);
+    return this.service.update(fullName(owner, name), body);
   }
 
   /**
@@ -139,9 +108,4 @@ function fullName(owner: string, name: string): string {
     );
   }
   return value;
-}
-
-function view(settings: RepositorySettings): RepositorySettingsView {
-  const { stored, bypassTokenHash, ...rest } = settings;
-  return { ...rest, configured: stored, bypassTokenSet: bypassTokenHash !== undefined };
 }

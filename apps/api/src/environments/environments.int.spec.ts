@@ -105,7 +105,8 @@ describe('/api/v1 authentication', () => {
     for (const path of ['/api/v1/environments', `/api/v1/environments/${environmentId}`]) {
       const response = await request(api.url).get(path).set(headers);
       expect(response.status).toBe(401);
-      expect(response.body.message).toMatch(/bearer token/);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body.detail).toMatch(/Bearer <token>|unknown token/);
     }
   });
 });
@@ -142,7 +143,10 @@ describe('GET /api/v1/environments', () => {
       .query({ state: 'on-fire' })
       .set(auth);
     expect(badState.status).toBe(400);
-    expect(badState.body.message).toMatch(/state must be one of pending, /);
+    expect(badState.body.detail).toMatch(/query\.state: must be one of pending, /);
+    expect(badState.body.errors).toEqual([
+      { field: 'query.state', message: expect.stringMatching(/^must be one of pending, /) },
+    ]);
     const badRepo = await request(api.url)
       .get('/api/v1/environments')
       .query({ repository: 'nope' })
@@ -180,11 +184,11 @@ describe('GET /api/v1/environments/:id', () => {
     expect(text).not.toContain('DATABASE_PASSWORD');
   });
 
-  it('answers 404 with a JSON message for unknown and invalid ids', async () => {
+  it('answers 404 problem details for unknown and invalid ids', async () => {
     for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid']) {
       const response = await request(api.url).get(`/api/v1/environments/${id}`).set(auth);
       expect(response.status).toBe(404);
-      expect(response.body.message).toBe(`no environment with id ${id}`);
+      expect(response.body.detail).toBe(`no environment with id ${id}`);
     }
   });
 });

@@ -15,6 +15,8 @@ export const ADMIN_TOKEN = 'admin-token-int-test-0123456789abcdef012';
 export interface ApiHarness {
   url: string;
   stores: Stores;
+  /** This api's QUEUE_PREFIX (its queues and rate-limit counters are its own). */
+  queuePrefix: string;
   stop: () => Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function startApi(env: Record<string, string | undefined> = {}): Pr
   return {
     url: `http://127.0.0.1:${port}`,
     stores,
+    queuePrefix: config.QUEUE_PREFIX,
     stop: async () => {
       await stores.queue.obliterate({ force: true }).catch(() => undefined);
       await app.close();

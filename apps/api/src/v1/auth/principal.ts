@@ -1,0 +1,30 @@
+import type { ApiScope } from '@berth/core';
+
+/** Who a /api/v1 request acts as, set on the request by ApiAuthGuard. */
+export interface Principal {
+  /** The token's id, or `bootstrap:admin` (BERTH_ADMIN_TOKEN) / `bootstrap:api` (API_TOKEN). */
+  id: string;
+  /** The token's name: the audit log's actor. */
+  name: string;
+  scope: ApiScope;
+  /** `owner/name`, `owner/*`, or null for every repository. */
+  restriction: string | null;
+}
+
+export interface V1Request {
+  headers: Record<string, string | string[] | undefined>;
+  method: string;
+  originalUrl?: string;
+  url: string;
+  params?: Record<string, string>;
+  body?: unknown;
+  route?: { path?: string };
+  principal?: Principal;
+  /** What an audited action acted on, when the route's `:id` does not say (e.g. a new token). */
+  auditTarget?: string;
+}
+
+export function principalOf(request: V1Request): Principal {
+  if (!request.principal) throw new Error('ApiAuthGuard did not run on this route');
+  return request.principal;
+}
