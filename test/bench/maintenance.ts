@@ -5,7 +5,10 @@
 //   - 10 closed environments whose teardown crashed halfway: 10 containers, 20 volumes and 10
 //     networks (each on its own subnet, 10 subnet rows) still on the host with their rows left
 //     created or deleting, and 575 rows whose object is already gone;
-//   - 10 orphans nobody recorded (the label of an environment that no longer exists, or none).
+//   - 10 orphans nobody recorded (the label of an environment that no longer exists, or none);
+//   - Route 53 and Secrets Manager on their emulators (support/reconcile-cloud.ts): 160 live
+//     records and secrets, 20 orphans; their rows are taken from the stale ones, so the ledger
+//     still holds 1,000 rows (provider objects: 300 on the engine + 180 in the cloud).
 // A dry run, then a timed real run, then a second dry run that must find nothing. Prints:
 //   reconcile_s        the real run, observe → compare → act → record (control-plane time)
 //   dry_run_s          the dry run before it
@@ -21,6 +24,10 @@
 //   ttl_warned, ttl_expired, ttl_second_sweep_acted (must be 0), ttl_environments
 // Its outbox rows are written already dispatched, so no relay of a control plane sharing this
 // database acts on them.
+// Then the wake of the shop from sleep (support/wake.ts; decision 0024): `wake_s`, sleep → first
+// 200 through the gateway (target ≤ 5 s); BENCH_WAKE=0 skips it.
+// Then cost telemetry's usage sampler over BENCH_COST_CONTAINERS running containers (default
+// 40; 0 skips it; support/cost-sample.ts, decision 0025): cost_sample_s, one steady pass.
 // Everything it creates carries berth.bench=<run> (the reconciler's scope, so nothing else on
 // the engine is looked at) and sits on ledger host <run>; all of it is removed at the end, on
 // failure and on SIGINT/SIGTERM. Env: BENCH_RECONCILE_IMAGE (berth-fixture/debian:bookworm).
@@ -41,6 +48,9 @@ import { DockerContainerHost } from '@berth/providers';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { diskGrowth } from './support/disk-growth.js';
+import { wakeBench } from './support/wake.js';
+import { costSampleBench } from './support/cost-sample.js';
+import { CLOUD_ROWS, type CloudSeed, seedReconcileCloud } from './support/reconcile-cloud.js';
 
 // Compiled to dist/test/bench/: the repository root is three levels up.
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -49,7 +59,7 @@ const databaseUrl = process.env['DATABASE_URL'] ?? 'postgresql://berth:berth@127
 const IMAGE = process.env['BENCH_RECONCILE_IMAGE'] ?? 'berth-fixture/debian:bookworm';
 const LIVE = 125;
 const CLOSED = 10;
-const STALE_ROWS = 575;
+const STALE_ROWS = 575 - CLOUD_ROWS;
 const GRACE_MS = 1_000;
 const NET = `10.253.${randomInt(1, 250)}`;
 
@@ -79,7 +89,10 @@ async function limited<T>(items: readonly T[], n: number, fn: (item: T) => Promi
   );
 }
 
+let cloudSeed: CloudSeed | undefined;
+
 async function cleanup(): Promise<void> {
+  await cloudSeed?.close().catch(() => undefined);
   const left = await host.listByLabels(scope).catch(() => undefined);
   await limited(left?.containers ?? [], 8, (c) => host.removeContainer(c.name).catch(() => 0));
   await limited(left?.volumes ?? [], 8, (v) => host.removeVolume(v.name).catch(() => 0));
@@ -216,6 +229,15 @@ try {
       HostConfig: { NetworkMode: 'none' },
     }),
   );
+  log('seeding Route 53 records and Secrets Manager secrets on their emulators');
+  cloudSeed = await seedReconcileCloud({
+    prisma,
+    run,
+    repository: repoName,
+    envOf,
+    livePrs: prs.filter((pr) => pr <= LIVE),
+    closedPrs: prs.filter((pr) => pr > LIVE && pr <= LIVE + CLOSED),
+  });
   const objects = containers.length + volumes.length + networks.length;
   await new Promise((r) => setTimeout(r, GRACE_MS + 1_100)); // all older than the grace period
 
@@ -224,6 +246,7 @@ try {
     queries: new ReconcileQueries(prisma, run),
     graceMs: GRACE_MS,
     scope,
+    cloud: cloudSeed.reconcile,
     logger: pino({ level: 'silent' }),
   });
   // Warm the connections (the first Prisma query pays for its pool).
@@ -239,6 +262,7 @@ try {
   t = performance.now();
   const real = await reconciler.run();
   const realMs = performance.now() - t;
+  log(`real run: ${seconds(realMs)} s, ${JSON.stringify(real.removalsByKind)}`);
   const after = await reconciler.dryRun();
   const onHost = await host.listByLabels(scope);
   const liveLeft =
@@ -259,12 +283,20 @@ try {
       JSON.stringify(dry.removals.map(key)) === JSON.stringify(real.removals.map(key)) &&
       JSON.stringify(dry.staleRows.map((s) => s.id)) ===
         JSON.stringify(real.staleRows.map((s) => s.id)),
-    ledger_rows: rows.length,
-    provider_objects: objects,
-    injected_orphans: objects - LIVE * 2,
+    ledger_rows: rows.length + cloudSeed.rows,
+    provider_objects: objects + cloudSeed.objects,
+    injected_orphans: objects - LIVE * 2 + cloudSeed.orphans,
+    removed_by_kind: real.removalsByKind,
+    cloud: cloudSeed.check(),
     inventory: real.inventory,
   };
-  if (result.orphans_left !== 0 || result.live_kept !== LIVE * 2 || !result.dry_run_matches) {
+  if (
+    result.orphans_left !== 0 ||
+    result.live_kept !== LIVE * 2 ||
+    !result.dry_run_matches ||
+    result.cloud.orphansLeft !== 0 ||
+    result.cloud.liveKept !== result.cloud.liveExpected
+  ) {
     exitCode = 1;
     log(`FAILED: ${JSON.stringify({ after: after.removals, failures: real.failures })}`);
   }
@@ -274,6 +306,16 @@ try {
     exitCode = 1;
     log(`FAILED: the TTL sweep ${JSON.stringify(ttl)}`);
   }
+  // Cost telemetry's usage sampler over running containers (support/cost-sample.ts).
+  if (process.env['BENCH_COST_CONTAINERS'] !== '0') {
+    const cost = await costSampleBench({ prisma, host, run, scope, image: IMAGE, log });
+    Object.assign(result, cost);
+    if (cost.cost_sample_unreadable !== 0) {
+      exitCode = 1;
+      log(`FAILED: the usage sampler ${JSON.stringify(cost)}`);
+    }
+  }
+  if (process.env['BENCH_WAKE'] !== '0') Object.assign(result, await wakeBench(root, log));
   // BENCH_DISK_CYCLES=0 skips the (long) disk half.
   if (process.env['BENCH_DISK_CYCLES'] !== '0') {
     Object.assign(result, await diskGrowth(root, log));

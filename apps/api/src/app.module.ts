@@ -5,19 +5,22 @@ import { PostgresSecretStore } from '@berth/db';
 import { GitHubAppCredentials, type Stores } from '@berth/runtime';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AdminTokenGuard } from './admin/admin-token.guard.js';
+import { CostsAdminController } from './admin/costs.controller.js';
 import { ReconcileAdminController } from './admin/reconcile.controller.js';
 import { ResyncAdminController } from './admin/resync.controller.js';
 import { RepositoriesAdminController } from './admin/repositories.controller.js';
+import { RepositorySettingsService } from './admin/repository-settings.service.js';
+import { ShareLinkService } from './admin/share-link.service.js';
 import { SecretsAdminController } from './admin/secrets.controller.js';
 import { SessionsAdminController } from './admin/sessions.controller.js';
 import { SnapshotsAdminController } from './admin/snapshots.controller.js';
 import { ShareLinksAdminController } from './admin/share-links.controller.js';
 import { TtlAdminController } from './admin/ttl.controller.js';
-import { BearerTokenGuard } from './environments/bearer-token.guard.js';
-import { EnvironmentsController } from './environments/environments.controller.js';
+import { SleepAdminController } from './admin/sleep.controller.js';
 import { OctokitManifestConversion } from './setup/manifest-conversion.js';
 import { SetupController } from './setup/setup.controller.js';
 import { API_CONFIG, GITHUB_APP, MANIFEST_CONVERSION, STORES } from './tokens.js';
+import { restApiControllers, restApiProviders } from './v1/index.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 
 export { API_CONFIG, STORES } from './tokens.js';
@@ -47,15 +50,18 @@ export class ApiModule {
       ],
       controllers: [
         WebhooksController,
-        EnvironmentsController,
+        // REST API v1 (decision 0029): environments, actions, tokens, audit log.
+        ...restApiControllers,
         RepositoriesAdminController,
         ReconcileAdminController,
+        CostsAdminController,
         ResyncAdminController,
         SecretsAdminController,
         SessionsAdminController,
         SnapshotsAdminController,
         ShareLinksAdminController,
         TtlAdminController,
+        SleepAdminController,
         SetupController,
       ],
       providers: [
@@ -66,8 +72,10 @@ export class ApiModule {
           provide: MANIFEST_CONVERSION,
           useValue: new OctokitManifestConversion(config.GITHUB_API_URL),
         },
-        BearerTokenGuard,
         AdminTokenGuard,
+        RepositorySettingsService,
+        ShareLinkService,
+        ...restApiProviders,
       ],
     };
   }

@@ -1,6 +1,7 @@
 import type { RepositorySettingsPatch } from '@berth/core';
 import { FLAG_OF_FIELD } from './repo-flags.js';
 import type { SsoSessionView } from './sessions-command.js';
+import type { CostReport, PreviewCost, UnopenedReport } from './cost-command.js';
 
 /** A repository's settings as /admin/v1 returns them. */
 export interface RepositorySettingsView {
@@ -12,6 +13,7 @@ export interface RepositorySettingsView {
   composePath?: string;
   baseBranch?: string;
   defaultTtlHours?: number;
+  idleSleepHours?: number;
   defaultDbMode?: string;
   maxMemoryMb?: number;
   maxCpus?: number;
@@ -26,6 +28,19 @@ export interface RepositorySettingsView {
   ssoAllowedDomains?: string[];
   ssoAllowedGroups?: string[];
   forkSecrets?: boolean;
+  slackChannel?: string;
+}
+
+/** The answer of `POST …/pulls/:pr/sleep|wake` (apps/api/src/admin/sleep.controller.ts). */
+export interface SleepChangeView {
+  repository: string;
+  pr: number;
+  environmentId: string;
+  jobId: string;
+  status: string;
+  containers: string[];
+  ms?: number;
+  detail?: string;
 }
 
 /** One operator secret as /admin/v1/secrets lists it (never its value). */
@@ -188,6 +203,33 @@ export class AdminClient {
     body: { by: string; requestedBy?: string },
   ): Promise<TtlExtensionView> {
     return this.request('POST', `${repositoryPath(repository)}/pulls/${pr}/extend?wait=10`, body);
+  }
+
+  /** `berth env sleep|wake` (decision 0024): waits up to 10 s for a worker's answer. */
+  changeSleep(
+    command: 'sleep' | 'wake',
+    repository: string,
+    pr: number,
+    body: { requestedBy?: string },
+  ): Promise<SleepChangeView> {
+    return this.request(
+      'POST',
+      `${repositoryPath(repository)}/pulls/${pr}/${command}?wait=10`,
+      body,
+    );
+  }
+
+  /** `berth cost` (decision 0025): usage and cost over days, per preview, repository or day. */
+  costs(query: Record<string, string>): Promise<CostReport> {
+    return this.request('GET', `/admin/v1/costs?${new URLSearchParams(query).toString()}`);
+  }
+
+  previewCost(repository: string, pr: number): Promise<PreviewCost> {
+    return this.request('GET', `${repositoryPath(repository)}/pulls/${pr}/cost`);
+  }
+
+  unopenedCosts(query: Record<string, string>): Promise<UnopenedReport> {
+    return this.request('GET', `/admin/v1/costs/unopened?${new URLSearchParams(query).toString()}`);
   }
 
   removeSnapshot(name: string): Promise<{ name: string; removed: true }> {

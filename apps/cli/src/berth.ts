@@ -6,6 +6,9 @@ import { SESSIONS_USAGE, sessionsCommand } from './sessions-command.js';
 import { SECRET_USAGE, secretCommand } from './secret-command.js';
 import { SNAPSHOT_USAGE, snapshotCommand } from './snapshot-command.js';
 import { ENV_USAGE, envCommand } from './env-command.js';
+import { COST_USAGE, costCommand } from './cost-command.js';
+import { TOKEN_USAGE, tokenCommand } from './token-command.js';
+import { RestClient } from './rest-client.js';
 import { SSO_SET_OPTIONS, SSO_USAGE } from './sso-flags.js';
 
 // `berth`: the operator's command line. Node's own argument parser (node:util parseArgs) is
@@ -28,6 +31,8 @@ const USAGE = `usage: berth <command>
       --base-branch <branch>                branch base images and data come from
       --access-mode <private|public>        public: no access control in front of the URLs
       --ttl <24h|3d|hours>                  default time to live of a preview
+      --idle-sleep <4h|hours|never>         put its previews to sleep after that long
+                                            unopened (default: the operator's IDLE_SLEEP_HOURS)
       --db-mode <fresh|branch|snapshot>
       --max-memory <512m|2g>                memory ceiling per service
       --max-cpus <n>                        CPU ceiling per service
@@ -42,6 +47,8 @@ const USAGE = `usage: berth <command>
       --no-ip-allow                         clear the IP allowlist first
       --fork-secrets | --no-fork-secrets    fork PRs get the secret layers too (default: only
                                             values Berth generates for them)
+      --slack-channel <#name|C0123ABCD>     Slack channel for its previews' messages
+                                            (default: the operator's SLACK_CHANNEL)
 ${SSO_USAGE}
       --unset <flag-name>                   back to the default (e.g. --unset ttl)
   berth repo reset <owner/name>             forget every setting of a repository
@@ -50,10 +57,13 @@ ${SESSIONS_USAGE}
 ${SECRET_USAGE}
 ${SNAPSHOT_USAGE}
 ${ENV_USAGE}
+${COST_USAGE}
+${TOKEN_USAGE}
 
 environment:
   BERTH_API_URL       the api, default http://127.0.0.1:3000
-  BERTH_ADMIN_TOKEN   the api's admin token (required)`;
+  BERTH_ADMIN_TOKEN   the api's admin token (required)
+  BERTH_TOKEN         a REST API admin token for \`berth token\` (default: BERTH_ADMIN_TOKEN)`;
 
 const SET_OPTIONS = {
   enable: { type: 'boolean' },
@@ -62,6 +72,7 @@ const SET_OPTIONS = {
   'base-branch': { type: 'string' },
   'access-mode': { type: 'string' },
   ttl: { type: 'string' },
+  'idle-sleep': { type: 'string' },
   'db-mode': { type: 'string' },
   'max-memory': { type: 'string' },
   'max-cpus': { type: 'string' },
@@ -74,6 +85,7 @@ const SET_OPTIONS = {
   'no-ip-allow': { type: 'boolean' },
   'fork-secrets': { type: 'boolean' },
   'no-fork-secrets': { type: 'boolean' },
+  'slack-channel': { type: 'string' },
   ...SSO_SET_OPTIONS,
   unset: { type: 'string', multiple: true },
   json: { type: 'boolean' },
@@ -138,6 +150,20 @@ async function dispatch(
       env,
       io.out,
     );
+  }
+  if (group === 'token') {
+    // The REST API's tokens (decision 0029): BERTH_TOKEN (an unrestricted admin token), else
+    // the bootstrap BERTH_ADMIN_TOKEN.
+    return tokenCommand(
+      command,
+      rest,
+      () => new RestClient(apiUrl(env), env['BERTH_TOKEN']?.trim() || adminToken(env)),
+      io.out,
+    );
+  }
+  if (group === 'cost') {
+    // `berth cost`, `berth cost --by day`, `berth cost acme/shop#12`, `berth cost unopened`.
+    return costCommand(argv.slice(1), () => new AdminClient(apiUrl(env), adminToken(env)), io.out);
   }
   if (group === 'share') {
     return shareCommand(
@@ -280,6 +306,7 @@ export function describe(view: RepositorySettingsView): string {
     `  compose path:       ${dflt(view.composePath, 'discovered')}`,
     `  base branch:        ${dflt(view.baseBranch, 'repository default')}`,
     `  default TTL:        ${dflt(view.defaultTtlHours === undefined ? undefined : `${view.defaultTtlHours}h`, '72h')}`,
+    `  idle sleep:         ${dflt(view.idleSleepHours === undefined ? undefined : view.idleSleepHours === 0 ? 'never' : `after ${view.idleSleepHours}h unopened`, 'operator default')}`,
     `  default DB mode:    ${dflt(view.defaultDbMode, 'fresh')}`,
     `  max memory:         ${dflt(view.maxMemoryMb === undefined ? undefined : `${view.maxMemoryMb} MiB`, 'operator default')}`,
     `  max CPUs:           ${dflt(view.maxCpus, 'operator default')}`,
@@ -292,5 +319,6 @@ export function describe(view: RepositorySettingsView): string {
     `  SSO allowed (OIDC): ${[...(view.ssoAllowedEmails ?? []), ...(view.ssoAllowedDomains ?? []).map((d) => `@${d}`), ...(view.ssoAllowedGroups ?? []).map((g) => `group ${g}`)].join(', ') || 'nobody'}`,
     `  bypass secret:      ${view.bypassTokenSet ? 'set' : 'not set'}`,
     `  fork PR secrets:    ${view.forkSecrets ? 'secret layers too' : 'generated only (default)'}`,
+    `  Slack channel:      ${dflt(view.slackChannel, "operator's SLACK_CHANNEL")}`,
   ].join('\n');
 }

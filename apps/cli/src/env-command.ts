@@ -1,14 +1,17 @@
 import { parseArgs } from 'node:util';
 import { parseTtl, TTL_EXTEND_MAX_MS, TTL_EXTEND_MIN_MS } from '@berth/core';
-import type { AdminClient } from './admin-client.js';
+import type { AdminClient, SleepChangeView } from './admin-client.js';
 import { UsageError } from './repo-flags.js';
 
 export const ENV_USAGE = `  berth env extend <owner/name>#<pr> --by <1m..14d>
                                             keep a preview longer: expiry moves by that much
                                             past the later of its current expiry and now (its
-                                            TTL: the ttl: label, else the repository's default)`;
+                                            TTL: the ttl: label, else the repository's default)
+  berth env sleep <owner/name>#<pr>         stop a ready preview's containers (data kept); the
+                                            first request through the gateway wakes it
+  berth env wake <owner/name>#<pr>          start a sleeping preview again now`;
 
-/** `berth env extend` (decision 0020). */
+/** `berth env extend` (decision 0020), `berth env sleep|wake` (decision 0024). */
 export async function envCommand(
   command: string | undefined,
   args: readonly string[],
@@ -22,6 +25,18 @@ export async function envCommand(
     allowPositionals: true,
     strict: true,
   });
+  if (command === 'sleep' || command === 'wake') {
+    const [repository, pr] = environmentTarget(positionals);
+    if (values.by !== undefined) throw new UsageError(`--by is for \`env extend\` only`);
+    const requestedBy = env['USER']?.trim() || 'berth-cli';
+    const view = await client().changeSleep(command, repository, pr, { requestedBy });
+    if (values.json) {
+      out(JSON.stringify(view, null, 2));
+      return 0;
+    }
+    out(sleepLine(command, `${repository}#${pr}`, view));
+    return view.status === 'queued' ? 1 : 0;
+  }
   if (command !== 'extend') {
     throw new UsageError(`unknown command \`env ${command ?? ''}\`\n\n${ENV_USAGE}`);
   }
@@ -48,6 +63,31 @@ export async function envCommand(
       (view.previousExpiresAt ? ` (was ${view.previousExpiresAt})` : ''),
   );
   return 0;
+}
+
+/** The human answer of `berth env sleep|wake`. */
+export function sleepLine(
+  command: 'sleep' | 'wake',
+  target: string,
+  view: Pick<SleepChangeView, 'status' | 'jobId' | 'containers' | 'ms' | 'detail'>,
+): string {
+  switch (view.status) {
+    case 'asleep':
+      return (
+        `${target} is asleep: ${view.containers.length} container(s) stopped, data kept` +
+        (view.detail ? ` (${view.detail})` : '') +
+        '; the first request through the gateway wakes it'
+      );
+    case 'woken':
+      return `${target} is awake: ${view.containers.length} container(s) ready in ${((view.ms ?? 0) / 1000).toFixed(1)} s`;
+    case 'queued':
+      return (
+        `${target}: ${command} queued (job ${view.jobId}); no worker answered yet — is a worker ` +
+        'with the sweep role running?'
+      );
+    default:
+      return `${target}: ${view.status}${view.detail ? ` (${view.detail})` : ''}`;
+  }
 }
 
 /** `acme/shop#12`, or `acme/shop 12`. */

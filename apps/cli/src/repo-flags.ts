@@ -1,10 +1,13 @@
 import {
   ACCESS_MODES,
   DB_MODES,
+  IDLE_SLEEP_MAX_HOURS,
+  normaliseSlackChannel,
   parseByteSize,
   parseTtl,
   PREVIEW_ACCESS_MODES,
   type RepositorySettingsPatch,
+  SLACK_CHANNEL_FORM,
 } from '@berth/core';
 import {
   type CurrentSsoLists,
@@ -25,6 +28,7 @@ export const FLAG_OF_FIELD: Record<string, string> = {
   baseBranch: '--base-branch',
   accessMode: '--access-mode',
   defaultTtlHours: '--ttl',
+  idleSleepHours: '--idle-sleep',
   defaultDbMode: '--db-mode',
   maxMemoryMb: '--max-memory',
   maxCpus: '--max-cpus',
@@ -34,6 +38,7 @@ export const FLAG_OF_FIELD: Record<string, string> = {
   accessModes: '--access',
   ipAllowlist: '--ip-allow',
   forkSecrets: '--fork-secrets/--no-fork-secrets',
+  slackChannel: '--slack-channel',
   ...SSO_FLAG_OF_FIELD,
 };
 
@@ -44,6 +49,7 @@ export interface RepoSetValues extends SsoSetValues {
   'base-branch'?: string;
   'access-mode'?: string;
   ttl?: string;
+  'idle-sleep'?: string;
   'db-mode'?: string;
   'max-memory'?: string;
   'max-cpus'?: string;
@@ -56,6 +62,7 @@ export interface RepoSetValues extends SsoSetValues {
   'no-ip-allow'?: boolean;
   'fork-secrets'?: boolean;
   'no-fork-secrets'?: boolean;
+  'slack-channel'?: string;
   unset?: string[];
 }
 
@@ -80,6 +87,14 @@ export function repoSetPatch(
   if (values['no-fork-secrets']) patch['forkSecrets'] = false;
   if (values['compose-path'] !== undefined) patch['composePath'] = values['compose-path'];
   if (values['base-branch'] !== undefined) patch['baseBranch'] = values['base-branch'];
+  const slack = values['slack-channel'];
+  if (slack !== undefined) {
+    const channel = normaliseSlackChannel(slack);
+    if (channel === undefined) {
+      throw new UsageError(`--slack-channel: must be ${SLACK_CHANNEL_FORM}`);
+    }
+    patch['slackChannel'] = channel;
+  }
   const mode = values['access-mode'];
   if (mode !== undefined) {
     if (!(ACCESS_MODES as readonly string[]).includes(mode)) {
@@ -90,6 +105,7 @@ export function repoSetPatch(
     patch['accessMode'] = mode;
   }
   if (values.ttl !== undefined) patch['defaultTtlHours'] = ttlHours(values.ttl);
+  if (values['idle-sleep'] !== undefined) patch['idleSleepHours'] = idleHours(values['idle-sleep']);
   const db = values['db-mode'];
   if (db !== undefined) {
     if (!(DB_MODES as readonly string[]).includes(db)) {
@@ -133,7 +149,7 @@ export function repoSetPatch(
       ].includes(field)
     ) {
       throw new UsageError(
-        `--unset ${flag}: not a setting that can be unset; use one of compose-path, base-branch, ttl, db-mode, max-memory, max-cpus, max-pids, max-services, sso-github-org, sso-github-team`,
+        `--unset ${flag}: not a setting that can be unset; use one of compose-path, base-branch, ttl, idle-sleep, db-mode, max-memory, max-cpus, max-pids, max-services, slack-channel, sso-github-org, sso-github-team`,
       );
     }
     patch[field] = null;
@@ -160,16 +176,29 @@ function accessModes(input: string): string[] {
   return [...new Set(modes)];
 }
 
-function ttlHours(input: string): number {
+function ttlHours(input: string, flag = '--ttl'): number {
   const value = /^\d+$/.test(input.trim()) ? `${input.trim()}h` : input;
   let ms: number;
   try {
     ms = parseTtl(value);
   } catch (error) {
-    throw new UsageError(`--ttl: ${(error as Error).message}`);
+    throw new UsageError(`${flag}: ${(error as Error).message}`);
   }
-  if (ms % 3_600_000 !== 0) throw new UsageError(`--ttl: must be whole hours, such as 24h or 3d`);
+  if (ms % 3_600_000 !== 0) throw new UsageError(`${flag}: must be whole hours, such as 24h or 3d`);
   return ms / 3_600_000;
+}
+
+/** `--idle-sleep 4h` (or `4`, hours; `0` or `never`: never put its previews to sleep). */
+function idleHours(input: string): number {
+  const text = input.trim().toLowerCase();
+  if (text === 'never' || text === '0' || text === '0h') return 0;
+  const hours = ttlHours(text, '--idle-sleep');
+  if (hours > IDLE_SLEEP_MAX_HOURS) {
+    throw new UsageError(
+      `--idle-sleep: at most ${IDLE_SLEEP_MAX_HOURS}h (14 days), or 0 for never`,
+    );
+  }
+  return hours;
 }
 
 function memoryMb(input: string): number {

@@ -13,3 +13,4 @@ export {
 } from './schemas.js';
 export { oidcSettingsOf, type OidcSettings } from './sso-settings.js';
 export { dnsTarget } from './dns-settings.js';
+export { priceTableOf } from './cost-settings.js';

@@ -31,6 +31,10 @@ import { maintenanceSettings, ttlDefaultWithinMax, ttlSettings } from './mainten
 import { previousMasterKeys, secretSettings } from './secret-settings.js';
 import { dnsSettings, dnsSource } from './dns-settings.js';
 import { ssoSettings } from './sso-settings.js';
+import { restApiSettings } from './rest-api-settings.js';
+import { costSamplingSettings, priceSettings } from './cost-settings.js';
+import { sleepSettings, wakeSettings } from './sleep-settings.js';
+import { slackSettings } from './slack-settings.js';
 
 export const WORKER_ROLES = ['inbox', 'relay', 'stages', 'sweep'] as const;
 export type WorkerRole = (typeof WORKER_ROLES)[number];
@@ -141,6 +145,9 @@ const apiFields = z.object({
     "signs the share links `berth share create` mints; the same value as the gateway's (`openssl rand -hex 32`); unset = no share links",
   ).optional(),
   GITHUB_API_URL: httpUrl('e.g. https://api.github.com').default('https://api.github.com'),
+  // Cost reports (/admin/v1/costs) are priced with the same table as the worker's PR comments.
+  ...priceSettings,
+  ...restApiSettings,
 });
 
 /** The webhook secret comes from the env, or from the store (which needs the master key). */
@@ -275,8 +282,12 @@ const workerFields = z.object({
   ...maintenanceSettings,
   ...diskSettings,
   ...ttlSettings,
+  ...costSamplingSettings,
+  ...priceSettings,
+  ...sleepSettings,
   ...githubApp,
   ...githubReportingSettings,
+  ...slackSettings,
   ...secretSettings,
   ...dnsSettings,
   ...previewLinks,
@@ -371,6 +382,7 @@ export const gatewayConfigSchema = z.object({
   ),
   ...previewLinks,
   ...ssoSettings,
+  ...wakeSettings,
   PREVIEW_URL_SCHEME: z
     .enum(['http', 'https'])
     .default('https')

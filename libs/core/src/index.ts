@@ -19,3 +19,5 @@ export * from './dns/index.js';
 export * from './database/index.js';
 export * from './reconcile/index.js';
 export * from './resync/index.js';
+export * from './cost/index.js';
+export * from './api/index.js';

@@ -49,6 +49,7 @@ export {
   ResyncQueries,
 } from './resync/resync-queries.js';
 export { type ExpiryDisplay, type TtlCandidate, TtlQueries } from './environments/ttl-queries.js';
+export { type IdleCandidate, SleepQueries } from './environments/sleep-queries.js';
 export {
   type EnvironmentFilter,
   EnvironmentQueries,
@@ -57,6 +58,7 @@ export {
 export {
   type RouteAccess,
   type RouteOwner,
+  type RouteSleep,
   RouteStore,
   type RouteTarget,
 } from './routes/route-store.js';
@@ -66,6 +68,7 @@ export { LifecycleEventStore } from './events/lifecycle-event-store.js';
 export { type PlannedResource, ResourceLedger } from './ledger/resource-ledger.js';
 export { type SubnetClaim, SubnetLedger } from './ledger/subnet-ledger.js';
 export {
+  type LedgerTarget,
   type ReconciledKind,
   type ReconcileEnvironmentRow,
   type ReconcileNote,
@@ -92,6 +95,7 @@ export {
 } from './secrets/scoped-secret-store.js';
 export { PostgresPreviewScopes } from './secrets/postgres-preview-scopes.js';
 export { accessModesOf, RepositorySettingsStore } from './settings/repository-settings-store.js';
+export { type SlackMessageRow, SlackMessageStore } from './slack/slack-message-store.js';
 export {
   type NewShareLink,
   type ShareableEnvironment,
@@ -107,3 +111,26 @@ export {
   type SsoTarget,
 } from './sso/sso-store.js';
 export { type SnapshotRegistration, SnapshotStore } from './snapshots/snapshot-store.js';
+export {
+  type CursorAdvance,
+  type SampledEnvironment,
+  type UsageAddition,
+  type UsageBaseline,
+  UsageStore,
+} from './usage/usage-store.js';
+export {
+  CostQueries,
+  type DayUsageRow,
+  type EnvironmentUsageRow,
+  type RepositoryUsageRow,
+  type UsageFilter,
+  type UsageTotals,
+} from './usage/cost-queries.js';
+export { ApiTokenStore, type NewApiToken } from './api/api-token-store.js';
+export { type AuditFilter, AuditLogStore, type AuditWrite } from './api/audit-log-store.js';
+export { type IdempotencyClaim, IdempotencyStore } from './api/idempotency-store.js';
+export {
+  EnvironmentPages,
+  type EnvironmentPageQuery,
+  restrictionWhere,
+} from './api/environment-page.js';

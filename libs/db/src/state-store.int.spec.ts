@@ -63,7 +63,11 @@ describe('migrations', () => {
     expect(tables.map((row) => row.table_name)).toEqual([
       '_prisma_migrations',
       'admission_waits',
+      'api_audit_log',
+      'api_idempotency_keys',
+      'api_tokens',
       'database_snapshots',
+      'environment_usage',
       'environments',
       'lifecycle_events',
       'outbox_jobs',
@@ -77,6 +81,7 @@ describe('migrations', () => {
       'sso_codes',
       'sso_sessions',
       'stage_runs',
+      'usage_cursors',
       'webhook_deliveries',
     ]);
   });

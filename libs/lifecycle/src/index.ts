@@ -17,12 +17,15 @@ export {
   EnvironmentCommands,
   type EnvironmentCommandsDeps,
   type LifecycleEventKind,
+  type OperatorActionOutcome,
   type PullRequestOutcome,
+  type SleepOutcome,
   staleReason,
   type StageWrite,
   type TtlContext,
   ttlFactsOf,
   type TtlOutcome,
+  type WakeOutcome,
 } from './commands/environment-commands.js';
 export { type ReportedEvent, type StatusReporter } from './pipeline/status-reporter.js';
 export { type RevisionImages, type RevisionWiring } from './pipeline/revision-outputs.js';
@@ -60,6 +63,7 @@ export {
   CheckRunSink,
   type CheckRunSinkDeps,
 } from './notify/check-run-sink.js';
+export { type SlackDelivery, SlackSink, type SlackSinkDeps } from './notify/slack-sink.js';
 export { OutboxRelay, type OutboxRelayDeps } from './outbox/outbox-relay.js';
 export {
   ConvergenceSweep,
@@ -75,6 +79,8 @@ export {
   type TtlSweepReport,
 } from './ttl/ttl-sweep.js';
 export { TtlQueries } from '@berth/db';
+export * from './sleep/index.js';
+export { SleepQueries } from '@berth/db';
 export {
   Reconciler,
   type ReconcileFailure,
@@ -84,6 +90,11 @@ export {
   summary as reconcileSummary,
 } from './reconcile/reconciler.js';
 export {
+  type CloudReconcile,
+  DNS_LEDGER_HOST,
+  SECRETS_LEDGER_HOST,
+} from './reconcile/cloud-inventory.js';
+export {
   GitHubResync,
   type GitHubResyncDeps,
   type ResyncCache,
@@ -92,3 +103,11 @@ export {
   type ResyncRepositoryReport,
 } from './resync/github-resync.js';
 export { ResyncQueries } from '@berth/db';
+export {
+  type RepositoryUsage,
+  UsageSampler,
+  type UsageSamplerDeps,
+  type UsageSampleReport,
+} from './cost/usage-sampler.js';
+export { CostQueries, UsageStore } from '@berth/db';
+export { type PreviewCost, previewCost } from './cost/preview-cost.js';

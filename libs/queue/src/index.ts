@@ -63,3 +63,40 @@ export {
   type ResyncQueue,
   scheduleResync,
 } from './resync-queue.js';
+export {
+  createSleepQueue,
+  IDLE_SWEEP_JOB_OPTIONS,
+  IDLE_SWEEP_SCHEDULER_ID,
+  type IdleSweepJobData,
+  requestSleepChange,
+  requestWake,
+  scheduleIdleSweep,
+  SLEEP_JOB_OPTIONS,
+  type SleepJobData,
+  type SleepJobName,
+  type SleepQueue,
+  type SleepQueueJobData,
+  sleepQueueName,
+  GATEWAY_WAKE_JOB_OPTIONS,
+  WAKE_ASK_INTERVAL_MS,
+  type WakeJobData,
+} from './sleep-queue.js';
+export {
+  COST_JOB_OPTIONS,
+  COST_SCHEDULER_ID,
+  type CostJobName,
+  type CostQueue,
+  costQueueName,
+  type CostSampleJobData,
+  createCostQueue,
+  scheduleCostSampling,
+} from './cost-queue.js';
+export {
+  ACTION_JOB_OPTIONS,
+  type ActionJobData,
+  type ActionJobName,
+  type ActionQueue,
+  actionQueueName,
+  createActionQueue,
+  requestAction,
+} from './action-queue.js';

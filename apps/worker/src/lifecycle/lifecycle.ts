@@ -1,4 +1,4 @@
-import type { WorkerConfig } from '@berth/config';
+import { priceTableOf, type WorkerConfig } from '@berth/config';
 import {
   BaseStates,
   createBuildHandler,
@@ -8,6 +8,7 @@ import {
   createWireHandler,
   CheckRunSink,
   ConvergenceSweep,
+  CostQueries,
   EnvironmentCommands,
   E2eDelivery,
   E2eRunner,
@@ -17,6 +18,7 @@ import {
   InboxProcessor,
   OutboxRelay,
   operatorVariables,
+  previewCost,
   RepositoryAdmission,
   ResourceLedger,
   SinkDelivery,
@@ -68,9 +70,13 @@ import { registerWorkerMetrics } from './worker-metrics.js';
 import { checkSubnetPool } from './subnet-pool-check.js';
 import { previewSecrets } from './preview-secrets.js';
 import { previewDns } from './preview-dns.js';
-import { startReconcile } from './reconcile.js';
+import { reconcileCloud, startReconcile } from './reconcile.js';
 import { startTtl } from './ttl.js';
+import { startActions } from './actions.js';
+import { startSleep } from './sleep.js';
 import { startResync } from './resync.js';
+import { createSlackSink } from './slack.js';
+import { startCost } from './cost.js';
 
 /** Pull requests whose deliveries one worker processes at once. */
 export const INBOX_CONCURRENCY = 4;
@@ -158,6 +164,19 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     ledger,
     environments: new EnvironmentStore(prisma),
   });
+  // Replicate starts the containers; a wake (decision 0024) starts the same ones the same way.
+  const replicateDeps = {
+    containerHost,
+    prisma,
+    ledger,
+    subnets,
+    maxNetworks: config.MAX_NETWORKS,
+    ceilingsFor: repositoryCeilings(repositorySettings, config),
+    hostMemory,
+    secrets: scopes.secrets,
+    baseStates,
+    snapshots: { snapshots, dir: config.SNAPSHOT_DIR },
+  };
   // ioredis' publish(channel, message) is the RoutePublisher the gateway listens to.
   const handlers = [
     createBuildHandler({
@@ -183,18 +202,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
       snapshots,
       ledger,
     }),
-    createReplicateHandler({
-      containerHost,
-      prisma,
-      ledger,
-      subnets,
-      maxNetworks: config.MAX_NETWORKS,
-      ceilingsFor: repositoryCeilings(repositorySettings, config),
-      hostMemory,
-      secrets: scopes.secrets,
-      baseStates,
-      snapshots: { snapshots, dir: config.SNAPSHOT_DIR },
-    }),
+    createReplicateHandler(replicateDeps),
     createExposeHandler({ prisma, ledger, containerHost, publisher: redis, dns: dns.dns }),
     createTeardownHandler({
       containerHost,
@@ -209,6 +217,8 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     prisma,
     github,
     secretSources,
+    // The comment's "has cost $0.42 so far" (decision 0025), read when it is rendered.
+    cost: previewCost(new CostQueries(prisma), priceTableOf(config)),
   });
   const queue = createLifecycleQueue(redis, config.QUEUE_PREFIX);
   queue.on('error', (error) => logger.warn({ err: error }, 'lifecycle queue error'));
@@ -230,24 +240,29 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     sinks: SINKS.filter(
       (sink) =>
         (sink !== 'status' || config.GITHUB_COMMIT_STATUS) &&
-        (sink !== 'check' || config.GITHUB_CHECK_RUNS),
+        (sink !== 'check' || config.GITHUB_CHECK_RUNS) &&
+        (sink !== 'slack' || config.SLACK_BOT_TOKEN !== undefined),
     ),
   });
+  const owner = `${hostname()}:${process.pid}`;
   const runner = new StageRunner({
     prisma,
     commands,
     leases,
     handlers,
     logger,
-    owner: `${hostname()}:${process.pid}`,
+    owner,
     leaseTtlMs: config.STAGE_LEASE_S * 1000,
     secretSources,
   });
   const lock = redisLock(redis, config.QUEUE_PREFIX);
+  // Slack (decision 0028): off, with one line saying so, unless SLACK_BOT_TOKEN is set.
+  const slack = createSlackSink({ config, prisma, lock, secretSources, logger });
   const sinks = new SinkDelivery({
     prisma,
     reporter,
     lock,
+    ...(slack ? { slack } : {}),
     ...(config.GITHUB_CHECK_RUNS
       ? {
           checks: new CheckRunSink({
@@ -362,12 +377,47 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
         containerHost,
         lock,
         logger: logger.child({ component: 'reconcile' }),
+        // Route 53 records and Secrets Manager scopes too, when Berth writes them.
+        cloud: reconcileCloud(config, dns.dns, scopes.drivers),
       })
     : undefined;
   // TTL with warnings (decision 0020): on this host's ttl queue, swept every
   // TTL_SWEEP_INTERVAL_S; extensions (berth env extend) arrive there from the api.
   const ttl = roles.has('sweep')
     ? startTtl({ config, prisma, redis, commands, logger: logger.child({ component: 'ttl' }) })
+    : undefined;
+  // Cost telemetry (decision 0025): this host's running preview containers read every
+  // COST_SAMPLE_INTERVAL_S on its cost queue, usage summed per environment and day.
+  const cost = roles.has('sweep')
+    ? startCost({
+        config,
+        prisma,
+        redis,
+        containerHost,
+        lock,
+        logger: logger.child({ component: 'cost' }),
+      })
+    : undefined;
+  // Operator actions (decision 0029): redeploy, rebuild, destroy from the REST API, on this
+  // host's actions queue, each one command on the command path.
+  const actions = roles.has('sweep')
+    ? startActions({ config, commands, logger: logger.child({ component: 'actions' }) })
+    : undefined;
+  // Sleep and wake (decision 0024): on this host's sleep queue, idle previews swept every
+  // SLEEP_SWEEP_INTERVAL_S; wakes arrive there from gateways, sleeps and wakes from the api.
+  const sleep = roles.has('sweep')
+    ? startSleep({
+        config,
+        prisma,
+        redis,
+        replicate: replicateDeps,
+        commands,
+        leases,
+        publisher: redis,
+        owner,
+        leaseTtlMs: config.STAGE_LEASE_S * 1000,
+        logger: logger.child({ component: 'sleep' }),
+      })
     : undefined;
   // The resync with GitHub (decision 0022): lost webhooks, and time Berth was down, become the
   // deliveries GitHub would have sent, written to the inbox (RESYNC_INTERVAL_S, POST /admin/v1/resync).
@@ -399,13 +449,21 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
       worker,
       admission: hostMemory.ledger,
       ...(reconcile ? { reconcile: reconcile.metrics } : {}),
+      ...(cost ? { cost: cost.metrics } : {}),
     }),
     // Bounded step by step (about 6 s at worst): run-service gives the whole process 10 s.
     close: async () => {
       clearInterval(sweepTimer);
-      if (reconcile || ttl || resync) {
-        await shutdownStep(logger, 'reconciler and TTL sweep', 1_500, () =>
-          Promise.all([reconcile?.close(), ttl?.close(), resync?.close()]),
+      if (reconcile || ttl || resync || sleep || cost || actions) {
+        await shutdownStep(logger, 'reconciler, TTL and idle sweeps', 1_500, () =>
+          Promise.all([
+            reconcile?.close(),
+            ttl?.close(),
+            resync?.close(),
+            sleep?.close(),
+            cost?.close(),
+            actions?.close(),
+          ]),
         );
       }
       await shutdownStep(logger, 'inbox, outbox relay, LISTEN and reconciler', 1_500, () =>

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CIDR_FORM, normaliseCidr } from '../access/cidr.js';
+import { IDLE_SLEEP_MAX_HOURS } from '../environment/sleep.js';
 import { TTL_MAX_MS, TTL_MIN_MS } from '../labels/label-config.js';
+import { normaliseSlackChannel, SLACK_CHANNEL_FORM } from './slack-channel.js';
 
 // Operator-owned policy for one repository. It lives in the state store (set with `berth repo
 // set`), never in the pull request: x-berth describes the app's shape, these its limits.
@@ -31,6 +33,8 @@ export interface RepositorySettings {
   /** `public`: no access control in front of the previews. The only source of public access. */
   accessMode: AccessModeSetting;
   defaultTtlHours?: number;
+  /** Idle hours before its previews sleep (decision 0024); 0 = never; unset: IDLE_SLEEP_HOURS. */
+  idleSleepHours?: number;
   defaultDbMode?: DbModeSetting;
   maxMemoryMb?: number;
   maxCpus?: number;
@@ -54,6 +58,8 @@ export interface RepositorySettings {
   ssoAllowedGroups?: string[];
   /** Fork PRs get the operator's secret layers too (after approval); default: generated only. */
   forkSecrets: boolean;
+  /** Slack channel for its previews' messages (decision 0028); unset: SLACK_CHANNEL. */
+  slackChannel?: string;
   /** False when no row exists: every value above is a default. */
   stored: boolean;
 }
@@ -144,6 +150,13 @@ export const repositorySettingsPatchSchema = z
         `must be at least ${Math.ceil(TTL_MIN_MS / 3_600_000)} (hours)`,
       ),
     ),
+    idleSleepHours: clearable(
+      z
+        .number({ error: 'must be a number (hours)' })
+        .int('must be a whole number (hours)')
+        .min(0, 'must be 0 (never) or more (hours)')
+        .max(IDLE_SLEEP_MAX_HOURS, `must be at most ${IDLE_SLEEP_MAX_HOURS} (hours)`),
+    ),
     // `seed-from-production` is the older name of `snapshot`.
     defaultDbMode: clearable(
       z.preprocess(
@@ -217,6 +230,16 @@ export const repositorySettingsPatchSchema = z
       .transform((values) => [...new Set(values)])
       .optional(),
     forkSecrets: z.boolean({ error: 'must be true or false' }).optional(),
+    slackChannel: clearable(
+      z.string({ error: `must be ${SLACK_CHANNEL_FORM}` }).transform((value, ctx) => {
+        const channel = normaliseSlackChannel(value);
+        if (channel === undefined) {
+          ctx.addIssue({ code: 'custom', message: `must be ${SLACK_CHANNEL_FORM}` });
+          return z.NEVER;
+        }
+        return channel;
+      }),
+    ),
   })
   .strict();
 

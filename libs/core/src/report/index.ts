@@ -17,6 +17,7 @@ export {
 } from './preview-comment.js';
 export { redactSecrets, truncate, truncateLines } from './redact.js';
 export { expiredHeader, expiringSection, type PreviewCommentExpiry } from './expiry-notice.js';
+export { asleepHeader, type PreviewCommentSleep } from './sleep-notice.js';
 export {
   encodedForms,
   MIN_MASKED_LENGTH,
@@ -46,3 +47,18 @@ export {
   type E2eResult,
   renderE2eCheckRun,
 } from './e2e-check-run.js';
+export {
+  renderSlackMessage,
+  SLACK_REASON_MAX,
+  SLACK_REPLY_MAX,
+  SLACK_SECTION_MAX,
+  type SlackBlock,
+  slackEscape,
+  slackFailureReply,
+  type SlackMessageInput,
+  type SlackMessageView,
+  type SlackNotice,
+  slackNoticeReply,
+  type SlackPreviewState,
+  slackRedeployReply,
+} from './slack-message.js';

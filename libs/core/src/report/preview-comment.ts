@@ -1,6 +1,8 @@
 import type { PreviewEvent } from './commit-status.js';
 import { expiredHeader, expiringSection, type PreviewCommentExpiry } from './expiry-notice.js';
+import { asleepHeader, asleepServices, type PreviewCommentSleep } from './sleep-notice.js';
 import { redactSecrets, truncate, truncateLines } from './redact.js';
+import { costLine } from '../cost/pricing.js';
 
 /** Hidden first line of Berth's sticky comment: how it is found again after a restart. */
 export const PREVIEW_COMMENT_MARKER = '<!-- berth:preview -->';
@@ -69,6 +71,13 @@ export interface PreviewCommentInput {
   secrets?: readonly string[];
   /** The TTL's warning or expiry (decision 0020). */
   expiry?: PreviewCommentExpiry;
+  /**
+   * What the preview has cost so far at the operator's prices (decision 0025); the line waits
+   * for the first measurement. Shown on every render, so it follows the comment's own updates.
+   */
+  cost?: { total: number; measured: boolean };
+  /** Asleep since (decision 0024): a ready preview whose containers are stopped until opened. */
+  asleep?: PreviewCommentSleep;
 }
 
 /**
@@ -244,11 +253,14 @@ const SHOWS_ENVIRONMENT: ReadonlySet<PreviewCommentState> = new Set([
  * the hidden marker; never contains wiring secrets (errors are redacted and truncated).
  */
 export function renderPreviewComment(input: PreviewCommentInput): string {
-  const sections: string[][] = [expiredHeader(input) ?? header(input), expiringSection(input)];
+  const sections: string[][] = [
+    expiredHeader(input) ?? asleepHeader(input) ?? header(input),
+    expiringSection(input),
+  ];
   if (SHOWS_ENVIRONMENT.has(input.state)) {
     // URLs only once something serves them: a URL shown while building would 404.
     if (input.state === 'ready') sections.push(urlsSection(input));
-    sections.push(servicesSection(input.services));
+    sections.push(servicesSection(asleepServices(input)));
     sections.push(noticesSection(input.notices));
     if (input.shape) sections.push(['#### Stack', '', `- ${cell(truncate(input.shape, 600))}`]);
     if (input.database)
@@ -258,6 +270,10 @@ export function renderPreviewComment(input: PreviewCommentInput): string {
     sections.push(stagesSection(input.stages));
   }
   sections.push(notesSection(input.labelNotes));
+  const cost = input.cost
+    ? costLine(input.cost, input.state === 'destroyed' ? 'destroyed' : 'live')
+    : null;
+  if (cost) sections.push([cost]);
   sections.push([
     `<sub>${cell(input.repo)}#${input.pr} · commit \`${shortSha(input.headSha)}\` · generation ${input.generation} · Berth</sub>`,
   ]);

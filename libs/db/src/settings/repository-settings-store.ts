@@ -32,6 +32,7 @@ export class RepositorySettingsStore {
       ...(patch.baseBranch === undefined ? {} : { baseBranch: patch.baseBranch }),
       ...(patch.accessMode === undefined ? {} : { accessMode: patch.accessMode }),
       ...(patch.defaultTtlHours === undefined ? {} : { defaultTtlHours: patch.defaultTtlHours }),
+      ...(patch.idleSleepHours === undefined ? {} : { idleSleepHours: patch.idleSleepHours }),
       ...(patch.defaultDbMode === undefined ? {} : { defaultDbMode: patch.defaultDbMode }),
       ...(patch.maxMemoryMb === undefined ? {} : { maxMemoryMb: patch.maxMemoryMb }),
       ...(patch.maxCpus === undefined ? {} : { maxCpus: patch.maxCpus }),
@@ -43,6 +44,7 @@ export class RepositorySettingsStore {
       ...(patch.accessModes === undefined ? {} : { accessModes: patch.accessModes }),
       ...(patch.ipAllowlist === undefined ? {} : { ipAllowlist: patch.ipAllowlist }),
       ...(patch.forkSecrets === undefined ? {} : { forkSecrets: patch.forkSecrets }),
+      ...(patch.slackChannel === undefined ? {} : { slackChannel: patch.slackChannel }),
       ...ssoData(patch),
     };
     const row = await this.prisma.repositorySettings.upsert({
@@ -103,6 +105,8 @@ function fromRow(row: Row): RepositorySettings {
     ...optional('composePath', row.composePath),
     ...optional('baseBranch', row.baseBranch),
     ...optional('defaultTtlHours', row.defaultTtlHours),
+    ...optional('idleSleepHours', row.idleSleepHours),
+    ...optional('slackChannel', row.slackChannel),
     ...optional(
       'defaultDbMode',
       // Stored before `seed-from-production` was renamed `snapshot`.

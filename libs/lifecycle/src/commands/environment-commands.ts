@@ -1,12 +1,15 @@
 // The one command path: every change to an environment, whoever asks (webhook, stage runner,
-// convergence sweep; later TTL, REST, chat-ops, console), is lock → decide (libs/core's state
-// machine) → write → outbox, in one transaction. Nothing else writes environment state.
+// convergence sweep, TTL, sleep and wake; later REST, chat-ops, console), is lock → decide
+// (libs/core's state machine) → write → outbox, in one transaction. Nothing else writes
+// environment state.
 
 import {
   type CheckRunWebhook,
   decide,
   decideRerun,
+  decideSleep,
   decideTtl,
+  decideWake,
   extendTtl,
   formatDuration,
   type TtlFacts,
@@ -58,7 +61,10 @@ export interface EnvironmentCommandsDeps {
 
 /** The kinds on the lifecycle event stream (PR comment, commit status, … are sinks on it). */
 export type LifecycleEventKind =
-  /** A new generation will build: its head's check run shows it queued (check sink only). */
+  /**
+   * A new generation will build: its head's check run shows it queued, and Slack's message
+   * (decision 0028) says so (check and slack sinks only).
+   */
   | 'requested'
   | 'started'
   | 'queued'
@@ -73,7 +79,10 @@ export type LifecycleEventKind =
   | 'expired'
   /** An operator moved expiry (`berth env extend`). */
   | 'extended'
-  | 'asleep';
+  /** Put to sleep (decision 0024): containers stopped, data kept; a request wakes it. */
+  | 'asleep'
+  /** Woken: by a request through the gateway, or an operator. */
+  | 'awake';
 
 export type PullRequestOutcome =
   | { status: 'processed'; detail: string; environmentId: string; generation: number }
@@ -106,6 +115,24 @@ export type TtlOutcome =
   /** Another worker (or a push, a label, an extension) got there first: nothing written. */
   | { status: 'skipped'; reason: string }
   | { status: 'refused'; reason: string }
+  | { status: 'gone' };
+
+/** An operator's redeploy, rebuild or destroy through the REST API (decision 0029). */
+export type OperatorActionOutcome =
+  | { status: 'redeploying' | 'destroying'; generation: number }
+  | { status: 'refused'; reason: string }
+  | { status: 'gone' };
+
+export type SleepOutcome =
+  /** Marked asleep now, or (`already`) by an earlier run: its containers may be stopped. */
+  | { status: 'asleep'; sleptAt: Date; generation: number; already: boolean }
+  | { status: 'refused'; reason: string }
+  | { status: 'gone' };
+
+export type WakeOutcome =
+  | { status: 'woken'; generation: number }
+  /** Nothing written: already awake, a push's new generation will wake it, or the lease was lost. */
+  | { status: 'skipped'; reason: string }
   | { status: 'gone' };
 
 /** The TTL facts of a locked environment row (decision 0020). */
@@ -219,7 +246,7 @@ export class EnvironmentCommands {
         decision.newRevision &&
         decision.jobs.some((j) => j.kind === 'stage' && j.stage === 'build')
       ) {
-        await this.emit(tx, env.id, update.generation, 'requested', {}, ['check']);
+        await this.emit(tx, env.id, update.generation, 'requested', {}, ['check', 'slack']);
       }
       await inbox.settle(tx, delivery.deliveryId, 'processed', decision.detail);
       return {
@@ -280,7 +307,7 @@ export class EnvironmentCommands {
         config: { ...config },
       });
       await this.emitJobs(tx, env.id, generation, [{ kind: 'stage', stage: 'build' }]);
-      await this.emit(tx, env.id, generation, 'requested', {}, ['check']);
+      await this.emit(tx, env.id, generation, 'requested', {}, ['check', 'slack']);
       const detail = `generation ${generation}: re-run by ${event.sender}`;
       await inbox.settle(tx, delivery.deliveryId, 'processed', detail);
       return { status: 'processed', detail, environmentId: env.id, generation };
@@ -313,6 +340,7 @@ export class EnvironmentCommands {
           state,
           generation: env.generation,
           destroyedAt: this.now(),
+          ...(env.sleptAt ? { sleptAt: null } : {}),
         });
         await this.emit(tx, env.id, job.generation, 'destroyed');
       });
@@ -324,10 +352,12 @@ export class EnvironmentCommands {
       { type: 'stage_succeeded', stage },
       async (env, tx, state) => {
         if (state === 'ready') {
+          // A push to a sleeping preview redeployed it: ready is awake (decision 0024).
           await this.deps.store.write(tx, env.id, {
             state,
             generation: env.generation,
             readyAt: this.now(),
+            ...(env.sleptAt ? { sleptAt: null } : {}),
           });
           const eventId = await this.append(tx, env.id, job.generation, 'ready');
           if (this.deps.e2eTests) {
@@ -378,8 +408,17 @@ export class EnvironmentCommands {
       job,
       leaseToken,
       { type: 'stage_failed', stage: job.stage as PipelineStage },
-      (env, tx) =>
-        this.emit(tx, env.id, job.generation, 'failed', { stage: job.stage, detail: error }),
+      async (env, tx, state) => {
+        // A failed redeploy of a sleeping preview has nothing to wake: it shows as failed.
+        if (env.sleptAt && state === 'failed') {
+          await this.deps.store.write(tx, env.id, {
+            state,
+            generation: env.generation,
+            sleptAt: null,
+          });
+        }
+        await this.emit(tx, env.id, job.generation, 'failed', { stage: job.stage, detail: error });
+      },
     );
   }
 
@@ -412,7 +451,7 @@ export class EnvironmentCommands {
         ...(verdict.extendedUntil ? { ttlExtendedUntil: new Date(verdict.extendedUntil) } : {}),
       });
       const detail = `expires at ${expiresAt.toISOString()} (TTL ${formatDuration(verdict.terms.ttlMs)}, ${verdict.terms.source})`;
-      await this.emit(tx, env.id, env.generation, 'expiring', { detail }, ['comment']);
+      await this.emit(tx, env.id, env.generation, 'expiring', { detail }, ['comment', 'slack']);
       return { status: 'warned', expiresAt, generation: env.generation };
     });
   }
@@ -459,7 +498,7 @@ export class EnvironmentCommands {
         config: { ...storedConfig(env.config) },
       });
       const detail = `TTL ${formatDuration(verdict.terms.ttlMs)} (${verdict.terms.source}) ran out at ${expiresAt.toISOString()}`;
-      await this.emit(tx, env.id, generation, 'expired', { detail }, ['comment']);
+      await this.emit(tx, env.id, generation, 'expired', { detail }, ['comment', 'slack']);
       await this.emitJobs(tx, env.id, generation, [{ kind: 'stage', stage: 'teardown' }]);
       return { status: 'expired', expiresAt, generation };
     });
@@ -489,8 +528,204 @@ export class EnvironmentCommands {
         ...(terms ? { ttlMs: terms.ttlMs } : {}),
       });
       const detail = `extended by ${formatDuration(byMs)} by ${requestedBy}: expires at ${expiresAt.toISOString()}`;
-      await this.emit(tx, env.id, env.generation, 'extended', { detail }, ['comment']);
+      await this.emit(tx, env.id, env.generation, 'extended', { detail }, ['comment', 'slack']);
       return { status: 'extended', expiresAt, generation: env.generation };
+    });
+  }
+
+  /**
+   * An operator's redeploy (REST API, decision 0029): the current head again as a new
+   * generation, the check-run Re-run's decision (`decideRerun`: refused for a closed, held or
+   * skipped preview). `rebuild` also bypasses the build cache for that generation only: it is
+   * set on the revision's config snapshot, not on the environment's labels.
+   */
+  async operatorRedeploy(
+    environmentId: string,
+    requestedBy: string,
+    options: { rebuild: boolean },
+  ): Promise<OperatorActionOutcome> {
+    const { store } = this.deps;
+    return store.transaction(async (tx) => {
+      const env = await store.lock(tx, environmentId);
+      if (!env) return { status: 'gone' };
+      const config = storedConfig(env.config);
+      const decision = decideRerun(
+        {
+          state: env.state,
+          generation: env.generation,
+          headSha: env.headSha,
+          config,
+          approvedSha: env.approvedSha,
+          closed: env.closedAt !== null,
+          prUpdatedAt: env.prUpdatedAt?.getTime() ?? null,
+          expired: env.expiredAt !== null,
+        },
+        { headSha: env.headSha, isFork: env.isFork },
+      );
+      if (decision.outcome === 'ignored') return { status: 'refused', reason: decision.reason };
+      const { generation } = decision;
+      await store.write(tx, env.id, {
+        state: decision.state,
+        generation,
+        ttlStartedAt: this.now(),
+        expiredAt: null,
+      });
+      await store.createRevision(tx, {
+        environmentId: env.id,
+        generation,
+        headSha: env.headSha,
+        config: { ...config, ...(options.rebuild ? { rebuild: true } : {}) },
+      });
+      await this.emitJobs(tx, env.id, generation, [{ kind: 'stage', stage: 'build' }]);
+      const detail = `${options.rebuild ? 'rebuild' : 'redeploy'} requested by ${requestedBy}`;
+      await this.emit(tx, env.id, generation, 'requested', { detail }, ['check', 'slack']);
+      return { status: 'redeploying', generation };
+    });
+  }
+
+  /**
+   * An operator's destroy (REST API, decision 0029): torn down like a TTL expiry (the same
+   * `expired` edge, a new generation, the teardown job), so the PR stays open and a push, a
+   * label change or a redeploy brings it back. Refused for a closed PR (its close tears it
+   * down) and the base environment.
+   */
+  async operatorDestroy(
+    environmentId: string,
+    requestedBy: string,
+  ): Promise<OperatorActionOutcome> {
+    const { store } = this.deps;
+    return store.transaction(async (tx) => {
+      const env = await store.lock(tx, environmentId);
+      if (!env) return { status: 'gone' };
+      if (env.prNumber === 0) {
+        return { status: 'refused', reason: 'the base environment is not destroyed on request' };
+      }
+      if (env.closedAt !== null) {
+        return {
+          status: 'refused',
+          reason: 'the pull request is closed: its preview is torn down',
+        };
+      }
+      const result = transition(env.state, { type: 'expired' });
+      if (!result.ok) return { status: 'refused', reason: result.error.message };
+      if (!result.changed) return { status: 'refused', reason: `the preview is ${env.state}` };
+      const now = this.now();
+      const generation = env.generation + 1;
+      await store.write(tx, env.id, {
+        state: result.state,
+        generation,
+        expiredAt: now,
+        expiresAt: now,
+      });
+      await store.createRevision(tx, {
+        environmentId: env.id,
+        generation,
+        headSha: env.headSha,
+        config: { ...storedConfig(env.config) },
+      });
+      const detail = `destroyed on request by ${requestedBy}`;
+      await this.emit(tx, env.id, generation, 'expired', { detail }, ['comment', 'slack']);
+      await this.emitJobs(tx, env.id, generation, [{ kind: 'stage', stage: 'teardown' }]);
+      return { status: 'destroying', generation };
+    });
+  }
+
+  /**
+   * Sleep (decision 0024), step one, under the caller's lease on the environment: decided again
+   * under the row lock, it marks the preview asleep and tells the event stream, so gateways
+   * answer "waking up" before a container stops (the caller stops them next, then publishes).
+   * A second run finds it `already` asleep and only makes sure its containers are stopped.
+   */
+  async sleep(
+    environmentId: string,
+    leaseToken: string,
+    requestedBy: string,
+    why: string,
+  ): Promise<SleepOutcome> {
+    const { store, leases } = this.deps;
+    return store.transaction(async (tx) => {
+      const env = await store.lock(tx, environmentId);
+      if (!env) return { status: 'gone' };
+      if (!(await leases.holds(tx, env.id, leaseToken))) {
+        return { status: 'refused', reason: 'the lease on the environment was lost' };
+      }
+      const verdict = decideSleep({
+        prNumber: env.prNumber,
+        state: env.state,
+        closed: env.closedAt !== null,
+        sleptAt: env.sleptAt?.getTime() ?? null,
+        borrowers: await store.borrowers(tx, env.id),
+      });
+      if (verdict.action === 'refuse') return { status: 'refused', reason: verdict.reason };
+      if (verdict.action === 'already') {
+        const sleptAt = env.sleptAt as Date;
+        return { status: 'asleep', sleptAt, generation: env.generation, already: true };
+      }
+      const sleptAt = this.now();
+      await store.write(tx, env.id, { state: env.state, generation: env.generation, sleptAt });
+      const detail = `put to sleep by ${requestedBy}: ${why}`;
+      await this.emit(tx, env.id, env.generation, 'asleep', { detail }, ['comment', 'slack']);
+      return { status: 'asleep', sleptAt, generation: env.generation, already: false };
+    });
+  }
+
+  /**
+   * Wake, last step: its containers are started and ready again; the mark goes (gateways read
+   * the routes again once the caller publishes). Only the sleep it woke from is cleared: a push
+   * meanwhile (a new generation) is the pipeline's to finish, and its readiness clears it.
+   */
+  async woke(
+    environmentId: string,
+    leaseToken: string,
+    sleptAt: Date,
+    detail: string,
+  ): Promise<WakeOutcome> {
+    const { store, leases } = this.deps;
+    return store.transaction(async (tx) => {
+      const env = await store.lock(tx, environmentId);
+      if (!env) return { status: 'gone' };
+      if (!(await leases.holds(tx, env.id, leaseToken))) {
+        return { status: 'skipped', reason: 'the lease on the environment was lost' };
+      }
+      if (env.sleptAt?.getTime() !== sleptAt.getTime()) {
+        return { status: 'skipped', reason: 'already awake' };
+      }
+      const verdict = decideWake({ state: env.state, sleptAt: sleptAt.getTime(), closed: false });
+      if (verdict.action !== 'wake' || env.closedAt !== null) {
+        return { status: 'skipped', reason: `the preview is ${env.state}` };
+      }
+      await store.write(tx, env.id, {
+        state: env.state,
+        generation: env.generation,
+        sleptAt: null,
+        wokeAt: this.now(),
+      });
+      await this.emit(tx, env.id, env.generation, 'awake', { detail }, ['comment', 'slack']);
+      return { status: 'woken', generation: env.generation };
+    });
+  }
+
+  /**
+   * A sleep mark with nothing behind it to wake (the redeploy it waited for failed, or it was
+   * held): cleared, so gateways stop answering "waking up" and show what is there.
+   */
+  async unmarkSleep(environmentId: string): Promise<boolean> {
+    const { store } = this.deps;
+    return store.transaction(async (tx) => {
+      const env = await store.lock(tx, environmentId);
+      if (!env) return false;
+      const verdict = decideWake({
+        state: env.state,
+        sleptAt: env.sleptAt?.getTime() ?? null,
+        closed: env.closedAt !== null,
+      });
+      if (verdict.action !== 'unmark') return false;
+      await store.write(tx, env.id, {
+        state: env.state,
+        generation: env.generation,
+        sleptAt: null,
+      });
+      return true;
     });
   }
 

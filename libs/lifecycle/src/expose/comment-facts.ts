@@ -22,6 +22,8 @@ export interface CommentContext {
   links: Record<string, string>;
   /** Every secret value of the environment (`environmentSecretValues`); default: the wiring's. */
   secrets?: readonly string[];
+  /** What it has cost so far (decision 0025); no line without it. */
+  cost?: { total: number; measured: boolean };
 }
 
 /** Which comment to render: the event decides, except `started`, where the state store does. */
@@ -30,7 +32,8 @@ export function commentState(state: EnvironmentState, event: ReportedEvent): Pre
     case 'queued':
       return 'provisioning';
     case 'ttl':
-      // A TTL change re-renders what the row says now (decision 0020).
+    case 'sleep':
+      // A TTL change (decision 0020) or a sleep (0024) re-renders what the row says now.
       return state;
     case 'started':
       return event.stage === 'teardown'
@@ -184,8 +187,12 @@ export function commentInput(
     ...(databaseNote(runs) ? { database: databaseNote(runs) } : {}),
     ...(wiring.shape ? { shape: shapeNote(wiring.shape) } : {}),
     labelNotes: labelNotes(environment.labelNotes),
-    ...(event.kind === 'ttl' ? {} : { event }),
+    ...(event.kind === 'ttl' || event.kind === 'sleep' ? {} : { event }),
     ...(expiryFacts(environment) ? { expiry: expiryFacts(environment) } : {}),
+    ...(environment.sleptAt && state === 'ready'
+      ? { asleep: { since: environment.sleptAt.toISOString() } }
+      : {}),
+    ...(context.cost ? { cost: context.cost } : {}),
     secrets: context.secrets ?? wiringSecrets(wiring),
   };
 }

@@ -15,6 +15,11 @@ export interface GitHubStatusReporterDeps {
   now?: () => Date;
   /** Operator secrets to redact besides each environment's wiring (variables, registries). */
   secretSources?: Omit<SecretSources, 'prisma'>;
+  /**
+   * What a preview has cost so far (decision 0025), read on every comment render: the footer
+   * follows the comment's own updates instead of editing it on every usage sample.
+   */
+  cost?: (environmentId: string) => Promise<{ total: number; measured: boolean }>;
 }
 
 /**
@@ -53,9 +58,12 @@ export class GitHubStatusReporter implements StatusReporter {
     // its commit status still belongs on its own SHA.
     const stale = revision.generation < environment.generation && event.kind !== 'destroyed';
     if (!stale && only !== 'status') {
+      // A figure that cannot be read costs the comment its cost line, never the comment.
+      const cost = await this.deps.cost?.(environment.id).catch(() => undefined);
       const input = commentInput(environment, revision, event, stageRuns, {
         links: event.kind === 'ready' || environment.state === 'ready' ? links : {},
         secrets,
+        ...(cost ? { cost } : {}),
       });
       const body = renderPreviewComment(input);
       const known = environment.commentId === null ? undefined : Number(environment.commentId);
@@ -70,8 +78,9 @@ export class GitHubStatusReporter implements StatusReporter {
       }
     }
 
-    // A TTL change is the comment's alone (decision 0020): the commit's status stays.
-    const status = event.kind === 'ttl' ? null : statusFor(event, secrets);
+    // A TTL change (decision 0020) or a sleep (0024) is the comment's alone: the status stays.
+    const status =
+      event.kind === 'ttl' || event.kind === 'sleep' ? null : statusFor(event, secrets);
     if (status && only !== 'comment') {
       const targetUrl = links['web'] ?? Object.values(links).sort()[0];
       await this.deps.github.setCommitStatus(repo, revision.headSha, {

@@ -14,6 +14,7 @@ import {
 import type { ShortLock, SinkJobData } from '@berth/queue';
 import type { ReportedEvent, StatusReporter } from '../pipeline/status-reporter.js';
 import type { CheckRunSink } from './check-run-sink.js';
+import type { SlackSink } from './slack-sink.js';
 
 export interface SinkDeliveryDeps {
   prisma: PrismaClient;
@@ -22,6 +23,8 @@ export interface SinkDeliveryDeps {
   lock: ShortLock;
   /** The `Berth / preview` check run; check jobs are dropped without it (GITHUB_CHECK_RUNS). */
   checks?: CheckRunSink;
+  /** The pull request's Slack message (decision 0028); slack jobs are dropped without it. */
+  slack?: SlackSink;
 }
 
 /**
@@ -33,8 +36,11 @@ export type SinkResult = 'delivered' | 'superseded' | 'gone' | 'busy' | { laterM
 
 /** Events only the check sink renders: they must not hide a comment or status from the rest. */
 const CHECK_ONLY_KINDS = ['requested'];
-/** Events only the comment renders (TTL, decision 0020): they must not hide a status either. */
-const COMMENT_ONLY_KINDS = ['expiring', 'expired', 'extended'];
+/**
+ * Events only the comment renders (TTL, decision 0020; sleep, 0024): they must not hide a
+ * status either.
+ */
+const COMMENT_ONLY_KINDS = ['expiring', 'expired', 'extended', 'asleep', 'awake'];
 /** Events that end a generation's check run; older generations' other events would rewind it. */
 const TERMINAL_KINDS = ['ready', 'failed', 'skipped', 'destroyed'];
 
@@ -55,7 +61,7 @@ export class SinkDelivery {
     try {
       return await this.attempt(job);
     } catch (error) {
-      // GitHub said how long to wait (429 + retry-after): wait that long, then try again.
+      // GitHub or Slack said how long to wait (429 + retry-after): wait that long, then try again.
       const wait = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
       if (typeof wait === 'number') return { laterMs: Math.max(wait, 1_000) };
       throw error;
@@ -67,6 +73,7 @@ export class SinkDelivery {
     const event = await this.events.find(job.eventId);
     if (!event) return 'gone';
     if (job.sink === 'check') return this.check(event);
+    if (job.sink === 'slack') return this.deps.slack ? this.deps.slack.deliver(event) : 'gone';
     // A newer event of the same environment (for the status: of the same revision) will render
     // the newer truth; delivering this one now could only rewind what the PR shows.
     const unseen =
@@ -76,8 +83,10 @@ export class SinkDelivery {
     }
     const reported = reportedEvent(event.kind, event.stage, event.detail);
     if (!reported) return 'gone';
-    // The TTL's events are the comment's alone.
-    if (reported.kind === 'ttl' && job.sink !== 'comment') return 'gone';
+    // The TTL's and sleep's events are the comment's alone.
+    if ((reported.kind === 'ttl' || reported.kind === 'sleep') && job.sink !== 'comment') {
+      return 'gone';
+    }
 
     const token =
       job.sink === 'comment'
@@ -110,7 +119,7 @@ export class SinkDelivery {
       event.kind === 'requested'
         ? { kind: 'requested' }
         : reportedEvent(event.kind, event.stage, event.detail);
-    if (!found || found.kind === 'ttl') return 'gone';
+    if (!found || found.kind === 'ttl' || found.kind === 'sleep') return 'gone';
     const reported: CheckRunEvent = found;
     const environment = await this.environments.find(event.environmentId);
     const revision = await this.revisions.find(event.environmentId, event.generation);
@@ -148,8 +157,10 @@ function reportedEvent(
     case 'expired':
     case 'extended':
       return { kind: 'ttl', change: kind };
+    case 'asleep':
+    case 'awake':
+      return { kind: 'sleep', change: kind };
     default:
-      // asleep: no PR-facing rendering yet.
       return undefined;
   }
 }

@@ -104,6 +104,9 @@ export class ControlPlane {
           GITHUB_API_URL: github.url,
           API_TOKEN: apiToken,
           BERTH_ADMIN_TOKEN: adminToken,
+          // waitForState polls /api/v1 several times a second per PR: far above a real client's
+          // budget (decision 0029), and not what these specs measure.
+          API_RATE_LIMIT_PER_MINUTE: '1000000',
           BERTH_MASTER_KEY: TEST_MASTER_KEY,
           // Share links are minted by the api on demand (`berth share create`, decision 0013).
           PREVIEW_LINK_SECRET: linkSecret,
@@ -141,9 +144,14 @@ export class ControlPlane {
           // Likewise the TTL sweep: it would warn about and expire other runs' leftovers on host
           // `local`. A test passes appEnv (its own DOCKER_HOST_NAME and a short interval).
           TTL_SWEEP_INTERVAL_S: '0',
+          // And the idle sweep (decision 0024): it would put other runs' previews to sleep.
+          SLEEP_SWEEP_INTERVAL_S: '0',
           // And the resync with GitHub: it walks every repository in the (shared) state store,
           // most of them other planes'. On demand (POST /admin/v1/resync?repository=…).
           RESYNC_INTERVAL_S: '0',
+          // And usage sampling (decision 0025): every plane would read every running container of
+          // the shared database's host `local` each minute. A test passes appEnv to sample.
+          COST_SAMPLE_INTERVAL_S: '0',
           ...(options.composeVariablesFile
             ? {
                 COMPOSE_VARIABLES_FILE: options.composeVariablesFile,
@@ -204,6 +212,11 @@ export class ControlPlane {
     return this.workDir;
   }
 
+  /** QUEUE_PREFIX of every app: a test reads the plane's queues under it. */
+  get queuePrefix(): string {
+    return this.launch.get('api')?.env['QUEUE_PREFIX'] ?? 'berth';
+  }
+
   /** SNAPSHOT_DIR of the api and the worker: where a test puts dumps it registers. */
   get snapshotDir(): string {
     return join(this.workDir, 'snapshots');
@@ -262,7 +275,7 @@ export class ControlPlane {
   /** GET /api/v1/environments/:id, or the environment of a repository's PR. */
   async environment(repository: string, prNumber: number): Promise<EnvironmentView | undefined> {
     const res = await httpRequest(
-      `${this.apiUrl}/api/v1/environments?repository=${encodeURIComponent(repository)}`,
+      `${this.apiUrl}/api/v1/environments?repository=${encodeURIComponent(repository)}&pr=${prNumber}`,
       { headers: { authorization: `Bearer ${this.apiToken}` } },
     );
     if (res.status !== 200) throw new Error(`GET /api/v1/environments: ${res.status} ${res.body}`);
