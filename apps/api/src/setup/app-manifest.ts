@@ -3,7 +3,7 @@
 
 export const APP_PERMISSIONS = {
   pull_requests: 'write', // the sticky preview comment lives on the PR's conversation
-  issues: 'write', // …which GitHub files under issues for comments
+  issues: 'write', // …which GitHub files under issues for comments; and chat-op reactions (0026)
   contents: 'read', // clone the PR's head
   statuses: 'write', // berth/preview commit status
   checks: 'write', // check runs
@@ -11,7 +11,7 @@ export const APP_PERMISSIONS = {
 } as const;
 
 /**
- * Events the App subscribes to. `installation` and `installation_repositories` are not listed:
+ * Events the App subscribes to (`issue_comment`: PR chat-ops, decision 0026). `installation` and `installation_repositories` are not listed:
  * GitHub sends them to every App without a subscription (and refuses them in a manifest).
  */
 export const APP_EVENTS = ['pull_request', 'issue_comment', 'check_run', 'push'] as const;

@@ -1,8 +1,10 @@
 import type { ApiConfig } from '@berth/config';
 import {
   isHandledAction,
+  notOurChatCommand,
   notOurRerun,
   parseCheckRunEvent,
+  parseIssueCommentEvent,
   parsePullRequestEvent,
   parsePushEvent,
   PayloadError,
@@ -137,6 +139,7 @@ export class WebhooksController {
   ): IncomingDelivery {
     if (event === 'check_run') return this.classifyCheckRun(base, payload);
     if (event === 'push') return this.classifyPush(base, payload);
+    if (event === 'issue_comment') return this.classifyIssueComment(base, payload);
     if (event !== 'pull_request') {
       return {
         ...base,
@@ -230,6 +233,40 @@ export class WebhooksController {
     } catch (error) {
       if (!(error instanceof PayloadError)) throw error;
       return { ...base, action, outcome: 'rejected', detail: error.message };
+    }
+  }
+
+  /**
+   * `issue_comment` `created` on a pull request whose first line is `/berth …` (PR chat-ops,
+   * decision 0026): queued in the pull request's order. Edits, deletions, plain issues, other
+   * comments and bots' comments (Berth's own included) are stored as ignored.
+   */
+  private classifyIssueComment(
+    base: Omit<IncomingDelivery, 'outcome'>,
+    payload: unknown,
+  ): IncomingDelivery {
+    const action = (payload as { action?: unknown } | null)?.action;
+    if (typeof action === 'string' && action !== 'created') {
+      return {
+        ...base,
+        action,
+        outcome: 'ignored',
+        detail: `issue_comment ${action} is not handled`,
+      };
+    }
+    try {
+      const comment = parseIssueCommentEvent(payload);
+      const notOurs = notOurChatCommand(comment);
+      if (notOurs) return { ...base, action: comment.action, outcome: 'ignored', detail: notOurs };
+      return {
+        ...base,
+        action: comment.action,
+        orderingKey: `pr:${comment.repository.providerId}:${comment.prNumber}`,
+        outcome: 'received',
+      };
+    } catch (error) {
+      if (!(error instanceof PayloadError)) throw error;
+      return { ...base, outcome: 'rejected', detail: error.message };
     }
   }
 }

@@ -189,3 +189,17 @@ describe('renderPreviewComment', () => {
     expect(body).toMatchSnapshot();
   });
 });
+
+describe('renderPreviewComment: last command (decision 0026)', () => {
+  it('shows the last chat-op answer on one line, redacted, and nothing without one', () => {
+    expect(renderPreviewComment(base)).not.toContain('Last command');
+    const body = renderPreviewComment({
+      ...base,
+      lastCommand: '`@alice`: `/berth status` — the preview is ready\nwith s3cret-value',
+      secrets: ['s3cret-value'],
+    });
+    const line = body.split('\n').find((l) => l.startsWith('**Last command:**'));
+    expect(line).toContain('`@alice`: `/berth status` — the preview is ready');
+    expect(body).not.toContain('s3cret-value');
+  });
+});

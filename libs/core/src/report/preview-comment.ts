@@ -78,6 +78,8 @@ export interface PreviewCommentInput {
   cost?: { total: number; measured: boolean };
   /** Asleep since (decision 0024): a ready preview whose containers are stopped until opened. */
   asleep?: PreviewCommentSleep;
+  /** The last PR chat-op's answer (decision 0026): who, what, result. */
+  lastCommand?: string;
 }
 
 /**
@@ -274,6 +276,11 @@ export function renderPreviewComment(input: PreviewCommentInput): string {
     ? costLine(input.cost, input.state === 'destroyed' ? 'destroyed' : 'live')
     : null;
   if (cost) sections.push([cost]);
+  if (input.lastCommand) {
+    // User text (the command line) and our answer: one line, redacted like everything else.
+    const line = redactSecrets(cell(truncate(input.lastCommand, 600)), input.secrets ?? []);
+    sections.push([`**Last command:** ${line}`]);
+  }
   sections.push([
     `<sub>${cell(input.repo)}#${input.pr} · commit \`${shortSha(input.headSha)}\` · generation ${input.generation} · Berth</sub>`,
   ]);

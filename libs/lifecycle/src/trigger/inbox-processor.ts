@@ -7,6 +7,11 @@
 import {
   type CheckRunWebhook,
   type DecisionFacts,
+  type IssueCommentWebhook,
+  notOurChatCommand,
+  parseChatCommand,
+  parseIssueCommentEvent,
+  type TtlPolicy,
   isBaseEnvironment,
   notOurRerun,
   orderEvent,
@@ -42,6 +47,17 @@ export interface InboxProcessorDeps {
   maxAttempts?: number;
   /** Where a refused "Re-run" says why, on its check run (best effort). */
   checks?: Pick<GitHubPort, 'updateCheckRun'>;
+  /** PR chat-ops (decision 0026): the TTL policy for `/berth extend`, and the reaction. */
+  chatOps?: ChatOpsDeps;
+}
+
+export interface ChatOpsDeps {
+  /** The operator's TTL policy (TTL_DEFAULT_HOURS, TTL_MAX_HOURS): its maximum is the ceiling. */
+  ttlPolicy: TtlPolicy;
+  /** The repository's own default TTL (`berth repo set --ttl`), in hours; null: Berth's. */
+  repositoryDefaultTtlHours(fullName: string): Promise<number | null>;
+  /** Acknowledges the comment (best effort: the sticky comment carries the answer). */
+  reactions: Pick<GitHubPort, 'addCommentReaction'>;
 }
 
 const APPROVAL_LABEL = 'preview:approved';
@@ -103,6 +119,7 @@ export class InboxProcessor {
     const { inbox, logger } = this.deps;
     const log = logger.child({ deliveryId: delivery.deliveryId, key: delivery.orderingKey });
     if (delivery.event === 'check_run') return this.processRerun(delivery, log);
+    if (delivery.event === 'issue_comment') return this.processChatOp(delivery, log);
     let event: PullRequestEvent;
     try {
       const payload: unknown = JSON.parse(delivery.payload);
@@ -196,6 +213,88 @@ export class InboxProcessor {
       const outcome = await this.deps.commands.rerun(delivery, event);
       log.debug({ outcome }, 're-run processed');
       if (outcome.status === 'ignored') await this.noteRefusedRerun(event, outcome.detail, log);
+      return true;
+    } catch (error) {
+      const delayMs = Math.min(2_000 * 2 ** delivery.attempts, 10 * 60_000);
+      log.warn({ err: error, attempts: delivery.attempts + 1, delayMs }, 'delivery postponed');
+      await this.deps.inbox.postpone(
+        delivery.deliveryId,
+        `attempt ${delivery.attempts + 1}: ${(error as Error).message}`,
+        delayMs,
+      );
+      return false;
+    }
+  }
+
+  /**
+   * A `/berth …` PR comment (decision 0026), in the PR's order, through the command path. Who may
+   * command is asked of GitHub with the same check (and cache) as a fork's `preview:approved`:
+   * write access or more. The delivery is claimed with the action, so a replay acts once; the
+   * reaction follows the commit (`eyes` accepted, `confused` refused), best effort.
+   */
+  private async processChatOp(delivery: InboxDelivery, log: Logger): Promise<boolean> {
+    let event: IssueCommentWebhook;
+    try {
+      event = parseIssueCommentEvent(JSON.parse(delivery.payload));
+    } catch (error) {
+      const detail =
+        error instanceof PayloadError
+          ? error.message
+          : `unreadable payload: ${(error as Error).message}`;
+      await this.settleAlone(delivery.deliveryId, 'rejected', detail);
+      return true;
+    }
+    const notOurs = notOurChatCommand(event);
+    const chatOps = this.deps.chatOps;
+    if (notOurs || !chatOps) {
+      await this.settleAlone(delivery.deliveryId, 'ignored', notOurs ?? 'chat-ops are off');
+      return true;
+    }
+    try {
+      const admission = await this.deps.admission.admit(event.repository.fullName);
+      if (!admission.admitted) {
+        await this.settleAlone(delivery.deliveryId, 'ignored', admission.reason);
+        return true;
+      }
+      const parsed = parseChatCommand(event.body);
+      if (parsed.kind === 'none') throw new Error('unreachable: notOurChatCommand read it');
+      const repo = {
+        installationId: event.repository.installationId,
+        owner: event.repository.owner,
+        repo: event.repository.name,
+      };
+      // Asked first, even for a command that cannot be read: a non-writer learns only that.
+      const canWrite = await this.permissions.canApprove(repo, event.author);
+      const ttl = {
+        policy: chatOps.ttlPolicy,
+        repositoryDefaultTtlHours: await chatOps.repositoryDefaultTtlHours(
+          event.repository.fullName,
+        ),
+      };
+      const base = {
+        repositoryProviderId: event.repository.providerId,
+        prNumber: event.prNumber,
+        author: event.author,
+        text: parsed.text,
+        ttl,
+      };
+      const outcome = await this.deps.commands.chatOp(
+        delivery,
+        !canWrite
+          ? {
+              ...base,
+              refusal: `${event.author} does not have write access to ${event.repository.fullName}`,
+            }
+          : parsed.kind === 'invalid'
+            ? { ...base, refusal: parsed.reason }
+            : { ...base, command: parsed.command },
+      );
+      log.debug({ outcome }, 'chat-op processed');
+      if (outcome.status === 'answered') {
+        await chatOps.reactions
+          .addCommentReaction(repo, event.commentId, outcome.accepted ? 'eyes' : 'confused')
+          .catch((error: unknown) => log.warn({ err: error }, 'could not react to the comment'));
+      }
       return true;
     } catch (error) {
       const delayMs = Math.min(2_000 * 2 ** delivery.attempts, 10 * 60_000);

@@ -20,6 +20,7 @@ function driver(key: GitHubAppKey): GitHubPort {
     getPullRequest: fail,
     permission: fail,
     defaultBranchHead: fail,
+    addCommentReaction: fail,
   };
 }
 

@@ -5,6 +5,7 @@ import type {
   DefaultBranchAnswer,
   GitHubPort,
   OpenPullRequests,
+  CommentReaction,
   PermissionLevel,
   PullRequestSnapshot,
   PullRequestState,
@@ -117,6 +118,14 @@ export class CredentialSwitchingGitHub implements GitHubPort {
 
   async permission(repo: RepositoryCoordinates, login: string): Promise<PermissionLevel> {
     return (await this.github()).permission(repo, login);
+  }
+
+  async addCommentReaction(
+    repo: RepositoryCoordinates,
+    commentId: number,
+    content: CommentReaction,
+  ): Promise<void> {
+    return (await this.github()).addCommentReaction(repo, commentId, content);
   }
 
   async defaultBranchHead(

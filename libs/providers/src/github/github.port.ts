@@ -190,7 +190,20 @@ export interface GitHubPort {
    * 'none'. Any other failure throws: an outage must never read as "no permission" or as some.
    */
   permission(repo: RepositoryCoordinates, login: string): Promise<PermissionLevel>;
+  /**
+   * Reacts to an issue comment (POST /repos/{o}/{r}/issues/comments/{id}/reactions): how a PR
+   * chat-op is acknowledged (decision 0026). GitHub answers an existing identical reaction with
+   * 200, so reacting twice is harmless.
+   */
+  addCommentReaction(
+    repo: RepositoryCoordinates,
+    commentId: number,
+    content: CommentReaction,
+  ): Promise<void>;
 }
+
+/** The reactions Berth gives a chat-op comment: accepted (`eyes`) or refused (`confused`). */
+export type CommentReaction = 'eyes' | 'confused';
 
 /** Hidden marker that identifies Berth's sticky comment. */
 export const STICKY_COMMENT_MARKER = '<!-- berth:preview -->';

@@ -9,6 +9,7 @@ export {
   type DefaultBranchHead,
   type GitHubPort,
   type OpenPullRequests,
+  type CommentReaction,
   type PermissionLevel,
   type PullRequestSnapshot,
   type PullRequestState,

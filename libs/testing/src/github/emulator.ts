@@ -26,6 +26,7 @@ import {
 import { appRoutes } from './routes/app-routes.js';
 import { checkRunRoutes } from './routes/check-run-routes.js';
 import { collaboratorRoutes } from './routes/collaborator-routes.js';
+import { reactionRoutes } from './routes/reaction-routes.js';
 import { commentRoutes } from './routes/comment-routes.js';
 import { membershipRoutes } from './routes/membership-routes.js';
 import { repoRoutes } from './routes/repo-routes.js';
@@ -34,8 +35,8 @@ import { statusRoutes } from './routes/status-routes.js';
 import { Scenario } from './scenario.js';
 import { pullRequestJson, repositoryJson, userJson, type Json } from './shapes.js';
 import { EmulatorState } from './state.js';
-import type { AppRecord, CollaboratorPermission, RequestLogEntry } from './types.js';
-import { WebhookEmitter, type WebhookTarget } from './webhook-emitter.js';
+import type { AppRecord, CollaboratorPermission, CommentRecord, RequestLogEntry } from './types.js';
+import { type DeliveryRecord, WebhookEmitter, type WebhookTarget } from './webhook-emitter.js';
 
 export interface GitHubEmulatorOptions {
   appId?: number;
@@ -59,6 +60,7 @@ const ROUTES: Route[] = [
   ...appRoutes,
   ...repoRoutes,
   ...collaboratorRoutes,
+  ...reactionRoutes,
   ...commentRoutes,
   ...statusRoutes,
   ...checkRunRoutes,
@@ -428,6 +430,42 @@ export async function startGitHubEmulator(options: GitHubEmulatorOptions = {}) {
           options.sender ? state.account(options.sender) : undefined,
         ),
       );
+    },
+    /**
+     * `author` comments `body` on pull request `number` (as on github.com, not through the App's
+     * token): GitHub stores it and sends `issue_comment` `created`. `bot` marks the author an App.
+     */
+    commentOnPullRequest(
+      repo: string,
+      number: number,
+      body: string,
+      options: { author?: string; bot?: boolean } = {},
+    ) {
+      const pr = state.pull(state.repo(repo), number);
+      const now = state.clock.now();
+      const comment: CommentRecord = {
+        id: state.nextCommentId(),
+        repo: pr.baseRepo,
+        issueNumber: pr.number,
+        body,
+        user: state.account(options.author ?? 'octocat', options.bot ? 'Bot' : 'User'),
+        createdAt: now,
+        updatedAt: now,
+      };
+      state.comments.set(comment.id, comment);
+      const sent = webhooks.emit(
+        'issue_comment',
+        webhooks.issueCommentEvent('created', pr, comment),
+      );
+      return { comment, sent };
+    },
+    /** Sends an earlier delivery again with its own delivery id (GitHub's "Redeliver"). */
+    redeliver(delivery: DeliveryRecord) {
+      return webhooks.emit(delivery.event, delivery.payload, delivery.deliveryId);
+    },
+    /** The reactions on comment `commentId` (whoever gave them). */
+    reactions(commentId: number) {
+      return [...(state.comments.get(commentId)?.reactions ?? [])];
     },
     sendPing() {
       return webhooks.emit(

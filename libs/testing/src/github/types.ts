@@ -103,6 +103,15 @@ export interface CommentRecord {
   user: AccountRecord;
   createdAt: string;
   updatedAt: string;
+  /** Reactions on the comment (POST …/issues/comments/:id/reactions), oldest first. */
+  reactions?: ReactionRecord[];
+}
+
+export interface ReactionRecord {
+  id: number;
+  content: string;
+  user: AccountRecord;
+  createdAt: string;
 }
 
 export type CommitState = 'error' | 'failure' | 'pending' | 'success';

@@ -7,9 +7,22 @@ import {
   type PullRequestAction,
 } from '../webhooks/payloads.js';
 import { sendWebhook, type WebhookResponse } from '../webhooks/send.js';
-import { checkRunJson, labelJson, pullRequestJson, repositoryJson, userJson } from './shapes.js';
+import {
+  checkRunJson,
+  commentJson,
+  labelJson,
+  pullRequestJson,
+  repositoryJson,
+  userJson,
+} from './shapes.js';
 import type { EmulatorState } from './state.js';
-import type { AccountRecord, CheckRunRecord, PullRecord, RepoRecord } from './types.js';
+import type {
+  AccountRecord,
+  CheckRunRecord,
+  CommentRecord,
+  PullRecord,
+  RepoRecord,
+} from './types.js';
 
 export interface WebhookTarget {
   url: string;
@@ -153,7 +166,52 @@ export class WebhookEmitter {
     });
   }
 
-  async emit(event: string, payload: Record<string, unknown>): Promise<DeliveryRecord | undefined> {
+  /**
+   * The `issue_comment` payload GitHub sends for `action` on `comment` of pull request `pr`
+   * (`issue.pull_request` is what tells a PR's comment from a plain issue's).
+   */
+  issueCommentEvent(
+    action: 'created' | 'edited' | 'deleted',
+    pr: PullRecord,
+    comment: CommentRecord,
+  ): Record<string, unknown> {
+    const shapes = this.state.shapeContext();
+    const base = this.state.repo(pr.baseRepo);
+    if (base.installationId === undefined) {
+      throw new Error(`repository ${base.fullName} has no installation; webhooks need one`);
+    }
+    const json = pullRequestJson(shapes, pr) as Record<string, unknown>;
+    const api = `${shapes.baseUrl}/repos/${base.fullName}`;
+    return {
+      action,
+      issue: {
+        url: `${api}/issues/${pr.number}`,
+        id: json.id,
+        number: pr.number,
+        title: json.title,
+        user: json.user,
+        state: json.state,
+        body: json.body ?? null,
+        pull_request: {
+          url: `${api}/pulls/${pr.number}`,
+          html_url: json.html_url,
+          diff_url: `${String(json.html_url)}.diff`,
+          patch_url: `${String(json.html_url)}.patch`,
+        },
+      },
+      comment: commentJson(shapes, comment),
+      repository: repositoryJson(shapes, base),
+      installation: { id: base.installationId, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u' },
+      sender: userJson(shapes, comment.user),
+    };
+  }
+
+  /** Sends `event`; `deliveryId` repeats an earlier delivery (GitHub's "Redeliver" keeps it). */
+  async emit(
+    event: string,
+    payload: Record<string, unknown>,
+    deliveryId?: string,
+  ): Promise<DeliveryRecord | undefined> {
     if (!this.target) return undefined;
     const action = typeof payload.action === 'string' ? payload.action : undefined;
     let record: DeliveryRecord;
@@ -163,6 +221,7 @@ export class WebhookEmitter {
         secret: this.target.secret,
         event,
         payload,
+        ...(deliveryId ? { deliveryId } : {}),
       });
       record = {
         event,

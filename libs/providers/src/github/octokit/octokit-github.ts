@@ -7,6 +7,7 @@ import {
   type CheckRunAnnotation,
   type CheckRunState,
   type CheckRunWrite,
+  type CommentReaction,
   type CommitState,
   type DefaultBranchAnswer,
   type GitHubPort,
@@ -463,6 +464,25 @@ export class OctokitGitHub implements GitHubPort {
       if (error instanceof GitHubApiError && error.status === 404) return 'none';
       throw error;
     }
+  }
+
+  async addCommentReaction(
+    repo: RepositoryCoordinates,
+    commentId: number,
+    content: CommentReaction,
+  ): Promise<void> {
+    await this.call(
+      repo.installationId,
+      'react to the comment',
+      `${repo.owner}/${repo.repo} comment ${commentId}`,
+      (octokit) =>
+        octokit.rest.reactions.createForIssueComment({
+          owner: repo.owner,
+          repo: repo.repo,
+          comment_id: commentId,
+          content,
+        }),
+    );
   }
 
   private async upsertSerialised(

@@ -7,7 +7,7 @@ import type { EmulatorState } from '../state.js';
 import type { CommentRecord, TokenRecord } from '../types.js';
 import { bodyObject, intParam, ok, paged, requiredString, type Route } from './route.js';
 
-function commentFor(
+export function commentFor(
   state: EmulatorState,
   token: TokenRecord,
   params: Record<string, string>,
