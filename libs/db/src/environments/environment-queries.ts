@@ -46,6 +46,16 @@ export class EnvironmentQueries {
     });
   }
 
+  /** The environment's generations with their stage runs, newest first (stage history). */
+  revisionsWithRuns(environmentId: string, limit: number): Promise<RevisionWithRuns[]> {
+    return this.prisma.revision.findMany({
+      where: { environmentId },
+      orderBy: { generation: 'desc' },
+      take: limit,
+      include: { stageRuns: { orderBy: [{ createdAt: 'asc' }, { attempt: 'asc' }] } },
+    });
+  }
+
   async rememberComment(environmentId: string, commentId: number): Promise<void> {
     await this.prisma.environment.update({
       where: { id: environmentId },

@@ -13,10 +13,11 @@ import {
   type EnvironmentIdentity,
   type RevisionImages,
   imageTag,
+  LineTail,
   repoSlug,
   storedConfig,
 } from '@berth/core';
-import { type PrismaClient, RevisionStore } from '@berth/db';
+import { BuildLogStore, type PrismaClient, RevisionStore } from '@berth/db';
 import {
   BuildTimeoutError,
   type Checkout,
@@ -174,6 +175,8 @@ async function runBuild(
       cacheFrom,
       noCache: rebuild,
       repo: id.repository.fullName,
+      revisionId: revision.id,
+      services,
       ...(baseMark ? { base: baseMark } : {}),
       logger,
     });
@@ -255,8 +258,25 @@ async function buildOne(
     repo: string;
     base?: BaseMark;
     logger: Logger;
+    /** Where the build's output tail is kept (decision 0030), under each service it built. */
+    revisionId: string;
+    services: readonly string[];
   },
 ): Promise<boolean> {
+  const output = new LineTail();
+  // The tail is kept for `GET …/build-log`; keeping it never fails the build.
+  const keep = (succeeded: boolean) =>
+    Promise.all(
+      options.services.map((service) =>
+        new BuildLogStore(deps.prisma).record(options.revisionId, service, {
+          succeeded,
+          lines: output.lines,
+          droppedLines: output.dropped,
+        }),
+      ),
+    ).catch((error: unknown) =>
+      options.logger.warn({ err: error, service: plan.service }, 'build log not kept'),
+    );
   const row = await deps.ledger.plan(imageRow(plan, options.repo, options.base), {
     keepMetadata: ['base'],
   });
@@ -277,18 +297,24 @@ async function buildOne(
     },
     noCache: options.noCache,
     ...(options.cacheFrom.length ? { cacheFrom: options.cacheFrom } : {}),
-    onLog: (line: string) => options.logger.debug({ service: plan.service, line }, 'build output'),
+    onLog: (line: string) => {
+      output.push(line);
+      options.logger.debug({ service: plan.service, line }, 'build output');
+    },
   };
   try {
     if (options.noCache) {
       const image = await deps.containerHost.buildImage(spec);
       await deps.ledger.markCreated(row.id, image.id);
+      await keep(true);
       return true;
     }
     const image = await deps.containerHost.ensureImage(spec);
     await deps.ledger.markCreated(row.id, image.id);
+    if (image.built) await keep(true);
     return image.built;
   } catch (error) {
+    if (output.lines.length > 0) await keep(false);
     if (error instanceof ImageBuildError) {
       const tail = error.lastLines.slice(-10).join('\n');
       const message = `service \`${plan.service}\`: ${error.message}${tail ? `\n--- last build output ---\n${tail}` : ''}`;

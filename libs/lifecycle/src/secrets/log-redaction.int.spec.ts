@@ -17,6 +17,7 @@ import {
 } from '@berth/core';
 import {
   EnvironmentLeases,
+  FEED_ONLY_EVENT_KINDS,
   PostgresPreviewScopes,
   type PrismaClient,
   ResourceLedger,
@@ -197,8 +198,9 @@ services:
         secretSources,
       }),
     });
+    // The PR-facing events (a stage's feed-only event, decision 0030, carries no text).
     const [failed, ...more] = await prisma.lifecycleEvent.findMany({
-      where: { environmentId: env.id },
+      where: { environmentId: env.id, kind: { notIn: [...FEED_ONLY_EVENT_KINDS] } },
     });
     expect(more).toEqual([]);
     expect(failed).toMatchObject({ kind: 'failed', stage: 'replicate' });
