@@ -1,42 +1,23 @@
-import type { ApiConfig } from '@berth/config';
-import { MasterKeyring, type SecretLayer } from '@berth/core';
+import type { SecretLayer } from '@berth/core';
+import type { RotationReport } from '@berth/db';
 import {
-  rotateMasterKey,
-  type RotationReport,
-  ScopedSecretStore,
-  type ScopedEntryView,
-  type ScopedWrite,
-} from '@berth/db';
-import type { Stores } from '@berth/runtime';
-import {
-  BadRequestException,
   Body,
-  ConflictException,
   Controller,
   Delete,
   Get,
   HttpCode,
   Inject,
-  Logger,
-  NotFoundException,
   Param,
   Post,
   Put,
   Query,
   UseGuards,
 } from '@nestjs/common';
-import { API_CONFIG, STORES } from '../tokens.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { ownerParam, pullRequestParam, repositoryParam } from './route-params.js';
+import { SecretLayersService, type SecretEntryView } from './secret-layers.service.js';
 
-/** An entry as listed: never its value (values are write-only). */
-export interface SecretEntryView {
-  layer: SecretLayer;
-  name: string;
-  kind: 'value' | 'reference';
-  reference?: string;
-  updatedAt: string;
-}
+export type { SecretEntryView } from './secret-layers.service.js';
 
 /**
  * The operator's secret layers (`berth secret set|rm|ls|rotate-key`, decision 0016): the
@@ -47,19 +28,7 @@ export interface SecretEntryView {
 @Controller('admin/v1/secrets')
 @UseGuards(AdminTokenGuard)
 export class SecretsAdminController {
-  private readonly logger = new Logger('admin');
-  private readonly store: ScopedSecretStore | undefined;
-  private readonly ring: MasterKeyring | undefined;
-
-  constructor(
-    @Inject(STORES) private readonly stores: Stores,
-    @Inject(API_CONFIG) config: ApiConfig,
-  ) {
-    this.ring = config.BERTH_MASTER_KEY
-      ? new MasterKeyring(config.BERTH_MASTER_KEY, config.BERTH_MASTER_KEY_PREVIOUS)
-      : undefined;
-    this.store = this.ring ? new ScopedSecretStore(stores.prisma, this.ring) : undefined;
-  }
+  constructor(@Inject(SecretLayersService) private readonly service: SecretLayersService) {}
 
   @Get('repositories/:owner/:name')
   async list(
@@ -68,8 +37,7 @@ export class SecretsAdminController {
     @Query('pr') pr?: string,
   ): Promise<{ repository: string; secrets: SecretEntryView[] }> {
     const target = targetOf(owner, name, pr);
-    const entries = await this.secrets().list(target);
-    return { repository: target.repository, secrets: entries.map(view) };
+    return { repository: target.repository, secrets: await this.service.list(target) };
   }
 
   @Put('installations/:owner/:secret')
@@ -136,99 +104,29 @@ export class SecretsAdminController {
    */
   @Post('rotate-key')
   @HttpCode(200)
-  async rotateKey(): Promise<RotationReport> {
-    const ring = this.ring;
-    if (!ring) throw noMasterKey();
-    const report = await rotateMasterKey(this.stores.prisma, ring);
-    this.logger.log({ msg: 'master key rotation', ...report });
-    return report;
+  rotateKey(): Promise<RotationReport> {
+    return this.service.rotateKey();
   }
 
-  private async set(
+  private set(
     layer: SecretLayer,
     target: { repository: string; prNumber?: number },
     name: string,
     body: unknown,
-  ): Promise<{ layer: SecretLayer; name: string; kind: 'value' | 'reference' }> {
-    const write = writeOf(body);
-    try {
-      await this.secrets().set(layer, target, name, write);
-    } catch (error) {
-      if (error instanceof Error && /is invalid/.test(error.message)) {
-        throw new BadRequestException(error.message);
-      }
-      throw error;
-    }
-    const kind = 'reference' in write ? 'reference' : 'value';
-    this.logger.log({ msg: 'secret set', layer, target, name, kind });
-    return { layer, name, kind };
+  ) {
+    return this.service.set(layer, target, name, body);
   }
 
-  private async remove(
+  private remove(
     layer: SecretLayer,
     target: { repository: string; prNumber?: number },
     name: string,
-  ): Promise<{ layer: SecretLayer; name: string; removed: true }> {
-    let removed: boolean;
-    try {
-      removed = await this.secrets().remove(layer, target, name);
-    } catch (error) {
-      if (error instanceof Error && /is invalid/.test(error.message)) {
-        throw new BadRequestException(error.message);
-      }
-      throw error;
-    }
-    if (!removed) throw new NotFoundException(`no ${layer} secret named ${name}`);
-    this.logger.log({ msg: 'secret removed', layer, target, name });
-    return { layer, name, removed: true };
+  ) {
+    return this.service.remove(layer, target, name);
   }
-
-  private secrets(): ScopedSecretStore {
-    if (!this.store) throw noMasterKey();
-    return this.store;
-  }
-}
-
-function noMasterKey(): ConflictException {
-  return new ConflictException(
-    'secret layers are off: set BERTH_MASTER_KEY on the api and the worker (`openssl rand -base64 32`)',
-  );
 }
 
 function targetOf(owner: string, name: string, pr?: string) {
   const repository = repositoryParam(owner, name);
   return pr === undefined ? { repository } : { repository, prNumber: pullRequestParam(pr) };
-}
-
-/** `{ "value": "…" }` or `{ "reference": "shop/stripe-test#key" }`, exactly one. */
-function writeOf(body: unknown): ScopedWrite {
-  const b = (body ?? {}) as Record<string, unknown>;
-  const keys = Object.keys(b);
-  const unknown = keys.filter((k) => k !== 'value' && k !== 'reference');
-  if (unknown.length > 0) {
-    throw new BadRequestException(
-      `unknown field ${unknown.join(', ')}; give "value" or "reference"`,
-    );
-  }
-  if (typeof b['value'] === 'string' && b['reference'] === undefined) {
-    if (b['value'] === '') throw new BadRequestException('value must not be empty');
-    if (b['value'].length > 65_536) throw new BadRequestException('value must be at most 64 KiB');
-    return { value: b['value'] };
-  }
-  if (typeof b['reference'] === 'string' && b['value'] === undefined) {
-    return { reference: b['reference'] };
-  }
-  throw new BadRequestException(
-    'give exactly one of "value" (the secret, stored sealed and never shown again) or "reference" (a Secrets Manager secret name or ARN, optionally #jsonKey)',
-  );
-}
-
-function view(entry: ScopedEntryView): SecretEntryView {
-  return {
-    layer: entry.layer,
-    name: entry.name,
-    kind: entry.kind,
-    ...(entry.reference ? { reference: entry.reference } : {}),
-    updatedAt: entry.updatedAt.toISOString(),
-  };
 }

@@ -86,6 +86,39 @@ export class ScopedSecretStore {
     }));
   }
 
+  /**
+   * Every entry that can reach a repository's previews: its installation's, its own and each of
+   * its pull requests' (`pullRequest` set on those), names only: the REST API's secret list.
+   */
+  async listRepository(
+    repository: string,
+  ): Promise<(ScopedEntryView & { pullRequest?: number })[]> {
+    const target = { repository };
+    const fixed = scopesOf(target);
+    const prefix = `pull_request:${repository.toLowerCase()}#`;
+    const rows = await this.prisma.secret.findMany({
+      where: { OR: [{ scope: { in: [...fixed.keys()] } }, { scope: { startsWith: prefix } }] },
+      select: { scope: true, name: true, reference: true, updatedAt: true },
+      orderBy: [{ scope: 'asc' }, { name: 'asc' }],
+    });
+    return rows.flatMap((row) => {
+      const fixedLayer = fixed.get(row.scope);
+      const pr = row.scope.startsWith(prefix) ? Number(row.scope.slice(prefix.length)) : NaN;
+      if (!fixedLayer && !Number.isSafeInteger(pr)) return [];
+      return [
+        {
+          layer: fixedLayer ?? 'pull_request',
+          scope: row.scope,
+          name: row.name,
+          kind: row.reference ? ('reference' as const) : ('value' as const),
+          ...(row.reference ? { reference: row.reference } : {}),
+          updatedAt: row.updatedAt,
+          ...(fixedLayer ? {} : { pullRequest: pr }),
+        },
+      ];
+    });
+  }
+
   /** The entries for the wire stage, values opened; references stay references. */
   async entries(target: ScopeTarget): Promise<ScopedEntry[]> {
     const scopes = scopesOf(target);

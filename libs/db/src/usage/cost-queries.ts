@@ -3,6 +3,7 @@
 // nobody opened. Usage comes back as measured; pricing is core's (`priceUsage`), at read time.
 
 import { Prisma, type PrismaClient } from '../generated.js';
+import { restrictionSql } from '../api/restriction-sql.js';
 
 /** Summed usage; `diskBytes` is the largest footprint measured, not a sum. */
 export interface UsageTotals {
@@ -48,6 +49,8 @@ export interface UsageFilter {
   to: string;
   /** `owner/name`. */
   repository?: string;
+  /** A REST token's repository restriction (`owner/name`, `owner/*`); unset: every one. */
+  restriction?: string | null;
 }
 
 type RawTotals = Omit<UsageTotals, 'networkBytes' | 'diskBytes' | 'samples'> & {
@@ -91,6 +94,7 @@ export class CostQueries {
       JOIN repositories r ON r.id = e.repository_id
       WHERE u.day BETWEEN ${from}::date AND ${to}::date
         AND (${repository}::text IS NULL OR r.full_name = ${repository})
+        AND ${restrictionSql(filter.restriction ?? null)}
       GROUP BY e.id, r.full_name
       ORDER BY r.full_name, e.pr_number`;
     return rows.map((row) => ({ ...row, ...totals(row) }));
@@ -108,6 +112,7 @@ export class CostQueries {
       JOIN repositories r ON r.id = e.repository_id
       WHERE u.day BETWEEN ${from}::date AND ${to}::date
         AND (${repository}::text IS NULL OR r.full_name = ${repository})
+        AND ${restrictionSql(filter.restriction ?? null)}
       GROUP BY r.full_name
       ORDER BY r.full_name`;
     return rows.map((row) => ({
@@ -127,6 +132,7 @@ export class CostQueries {
       JOIN repositories r ON r.id = e.repository_id
       WHERE u.day BETWEEN ${from}::date AND ${to}::date
         AND (${repository}::text IS NULL OR r.full_name = ${repository})
+        AND ${restrictionSql(filter.restriction ?? null)}
       GROUP BY u.day
       ORDER BY u.day`;
     return rows.map((row) => ({
@@ -197,6 +203,7 @@ export class CostQueries {
     since: Date;
     repository?: string;
     dockerHost?: string;
+    restriction?: string | null;
   }): Promise<EnvironmentUsageRow[]> {
     const repository = filter.repository ?? null;
     const dockerHost = filter.dockerHost ?? null;
@@ -208,6 +215,7 @@ export class CostQueries {
       WHERE e.pr_number > 0 AND e.created_at >= ${filter.since.toISOString()}::timestamptz
         AND e.last_access_at IS NULL AND e.access_count = 0
         AND (${repository}::text IS NULL OR r.full_name = ${repository})
+        AND ${restrictionSql(filter.restriction ?? null)}
         AND (${dockerHost}::text IS NULL OR e.docker_host = ${dockerHost})
       GROUP BY e.id, r.full_name
       HAVING e.ready_at IS NOT NULL OR coalesce(sum(u.container_seconds), 0) > 0

@@ -1,5 +1,5 @@
-import { isRepositoryFullName, restrictionAllows } from '@berth/core';
-import { Body, Controller, Get, Inject, Param, Patch, Req } from '@nestjs/common';
+import { restrictionAllows } from '@berth/core';
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Req } from '@nestjs/common';
 import {
   ApiBody,
   ApiNotFoundResponse,
@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { RepositorySettingsService } from '../../admin/repository-settings.service.js';
-import { type Principal, principalOf, type V1Request } from '../auth/principal.js';
+import { principalOf, type V1Request } from '../auth/principal.js';
 import { RequireScope } from '../auth/scope.decorator.js';
 import {
   ProblemSchema,
@@ -17,7 +17,7 @@ import {
   RepositorySettingsListSchema,
   RepositorySettingsSchema,
 } from '../openapi/schemas.js';
-import { notFound } from '../problem/problem.js';
+import { visibleRepository as visible } from './visible-repository.js';
 
 /**
  * `/api/v1/repositories` (decision 0029): the operator's settings per repository, the admin
@@ -99,13 +99,60 @@ export class RepositoriesController {
     request.auditDetail = `changed ${Object.keys((body ?? {}) as object).join(', ')}`;
     return updated as RepositorySettingsBody;
   }
-}
 
-/** owner/name when the token may see it; else the same 404 as a repository Berth never saw. */
-function visible(principal: Principal, owner: string, name: string): string {
-  const repository = `${owner}/${name}`;
-  if (!isRepositoryFullName(repository) || !restrictionAllows(principal.restriction, repository)) {
-    throw notFound(`no repository ${repository}`);
+  /**
+   * `berth repo set --enable`'s change as its own action: the repository may get previews again
+   * (its next delivery builds; `POST /api/v1/deliveries/:id/redeliver` replays a missed one).
+   */
+  @Post(':owner/:name/enable')
+  @HttpCode(200)
+  @RequireScope('admin', { audited: true, idempotent: true })
+  @ApiOperation({ operationId: 'enableRepository', summary: 'Allow previews for a repository' })
+  @ApiOkResponse({ description: 'The settings now', standardSchema: RepositorySettingsSchema })
+  @ApiNotFoundResponse({
+    description: 'Not a repository the token may see',
+    standardSchema: ProblemSchema,
+  })
+  enable(
+    @Req() request: V1Request & { auditDetail?: string },
+    @Param('owner') owner: string,
+    @Param('name') name: string,
+  ): Promise<RepositorySettingsBody> {
+    return this.setEnabled(request, owner, name, true);
   }
-  return repository.toLowerCase();
+
+  /**
+   * `berth repo set --disable`'s change (decision 0007): the inbox ignores the repository's
+   * deliveries from now on, except closes, which still tear previews down through the command
+   * path; its next push closes its base environment. Running previews are not destroyed here
+   * (destroy each with `POST /environments/:id/destroy`), the same as the admin path.
+   */
+  @Post(':owner/:name/disable')
+  @HttpCode(200)
+  @RequireScope('admin', { audited: true, idempotent: true })
+  @ApiOperation({ operationId: 'disableRepository', summary: 'Refuse previews for a repository' })
+  @ApiOkResponse({ description: 'The settings now', standardSchema: RepositorySettingsSchema })
+  @ApiNotFoundResponse({
+    description: 'Not a repository the token may see',
+    standardSchema: ProblemSchema,
+  })
+  disable(
+    @Req() request: V1Request & { auditDetail?: string },
+    @Param('owner') owner: string,
+    @Param('name') name: string,
+  ): Promise<RepositorySettingsBody> {
+    return this.setEnabled(request, owner, name, false);
+  }
+
+  private async setEnabled(
+    request: V1Request & { auditDetail?: string },
+    owner: string,
+    name: string,
+    enabled: boolean,
+  ): Promise<RepositorySettingsBody> {
+    const repository = visible(principalOf(request), owner, name);
+    request.auditTarget = repository;
+    request.auditDetail = enabled ? 'enabled' : 'disabled';
+    return (await this.service.update(repository, { enabled })) as RepositorySettingsBody;
+  }
 }
