@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { AdminClient, ApiError, type RepositorySettingsView } from './admin-client.js';
+import { AdminClient, type RepositorySettingsView } from './admin-client.js';
 import { repoSetPatch, type RepoSetValues, UsageError } from './repo-flags.js';
 import { SHARE_USAGE, shareCommand } from './share-command.js';
 import { SESSIONS_USAGE, sessionsCommand } from './sessions-command.js';
@@ -10,16 +10,15 @@ import { COST_USAGE, costCommand } from './cost-command.js';
 import { TOKEN_USAGE, tokenCommand } from './token-command.js';
 import { RestClient } from './rest-client.js';
 import { SSO_SET_OPTIONS, SSO_USAGE } from './sso-flags.js';
+import type { CliIo } from './cli-context.js';
+import { exitCodeOf, RestApiError } from './exit-codes.js';
+import { restToken, runProgram } from './program.js';
 
-// `berth`: the operator's command line. Node's own argument parser (node:util parseArgs) is
-// enough for these few commands and adds no dependency to the control plane's images.
+// `berth`: the operator's command line. commander (program.ts, decision 0032) owns the command
+// tree, help and exit codes; the /admin/v1 commands below keep their node:util parseArgs flags
+// and are reached through it (`dispatch`).
 
-export interface CliIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  /** Standard input, whole (a secret's value, kept out of the shell's history). */
-  stdin?: () => Promise<string>;
-}
+export type { CliIo } from './cli-context.js';
 
 const USAGE = `usage: berth <command>
 
@@ -65,7 +64,7 @@ environment:
   BERTH_ADMIN_TOKEN   the api's admin token (required)
   BERTH_TOKEN         a REST API admin token for \`berth token\` (default: BERTH_ADMIN_TOKEN)`;
 
-const SET_OPTIONS = {
+export const SET_OPTIONS = {
   enable: { type: 'boolean' },
   disable: { type: 'boolean' },
   'compose-path': { type: 'string' },
@@ -92,22 +91,25 @@ const SET_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** Runs one command; returns the exit code (0 ok, 1 the api refused or failed, 2 usage). */
+/** Runs one command; returns the exit code (program.ts lists them: 0 ok … 5 unreachable). */
 export async function runCli(
   argv: readonly string[],
   env: Record<string, string | undefined>,
   io: CliIo,
 ): Promise<number> {
   try {
-    return await dispatch(argv, env, io);
+    return await runProgram(argv, {
+      ctx: { io, env, rest: () => restClient(env) },
+      apiUrl: () => apiUrl(env),
+      legacy: (args) => dispatch(args, env, io),
+      repo: { setOptions: SET_OPTIONS, describe },
+      repoUsage: USAGE,
+    });
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`berth: ${error.message}`);
-      return 2;
-    }
-    if (error instanceof ApiError) {
-      io.err(`berth: ${error.message}`);
-      return 1;
+    const code = exitCodeOf(error);
+    if (code !== undefined) {
+      io.err(`berth: ${(error as Error).message}`);
+      return code;
     }
     // parseArgs: unknown flags and missing values; its messages name the flag.
     if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -283,6 +285,17 @@ function apiUrl(env: Record<string, string | undefined>): string {
     );
   }
   return url;
+}
+
+function restClient(env: Record<string, string | undefined>): RestClient {
+  const token = restToken(env);
+  if (!token) {
+    throw new RestApiError(
+      'no token: export BERTH_TOKEN (from `berth token create`) or BERTH_ADMIN_TOKEN',
+      401,
+    );
+  }
+  return new RestClient(apiUrl(env), token);
 }
 
 function adminToken(env: Record<string, string | undefined>): string {

@@ -61,7 +61,8 @@ export async function migrateDeploy(
   return { durationMs, output };
 }
 
-function findProjectRoot(): string {
+/** The directory holding prisma.config.ts (and prisma/migrations): walks up from here, else cwd. */
+export function findProjectRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     if (existsSync(join(dir, 'prisma.config.ts'))) return dir;
