@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { ApiConfig } from '@berth/config';
 import { hashApiToken, looksLikeApiToken } from '@berth/core';
 import { ApiTokenStore } from '@berth/db';
@@ -74,9 +75,51 @@ export class ApiAccess {
       restriction: row.repository,
     };
   }
+
+  /**
+   * The same principal as `authenticate`, from the token's SHA-256 (hex) alone: a console
+   * session (decision 0033) keeps only that, so each request re-checks revocation and expiry,
+   * and rotating BERTH_ADMIN_TOKEN or API_TOKEN ends the sessions signed in with the old one.
+   */
+  async authenticateDigest(digest: string, now = new Date()): Promise<Principal> {
+    const admin = this.config.BERTH_ADMIN_TOKEN;
+    if (admin !== undefined && digestsMatch(digest, hashApiToken(admin))) {
+      return {
+        id: 'bootstrap:admin',
+        name: 'BERTH_ADMIN_TOKEN',
+        scope: 'admin',
+        restriction: null,
+      };
+    }
+    if (digestsMatch(digest, hashApiToken(this.config.API_TOKEN))) {
+      return { id: 'bootstrap:api', name: 'API_TOKEN', scope: 'read', restriction: null };
+    }
+    const row = /^[0-9a-f]{64}$/.test(digest) ? await this.tokens.byHash(digest) : null;
+    if (!row) throw unauthenticated("the console session's token no longer exists: sign in again");
+    if (row.revokedAt) {
+      throw unauthenticated(`token ${row.prefix}… (${row.name}) was revoked: sign in again`);
+    }
+    if (row.expiresAt && row.expiresAt <= now) {
+      throw unauthenticated(`token ${row.prefix}… (${row.name}) expired: sign in again`);
+    }
+    this.usage.used(row.id, now.getTime());
+    return {
+      id: row.id,
+      name: row.name,
+      scope: row.scope as Principal['scope'],
+      restriction: row.repository,
+    };
+  }
 }
 
-function unauthenticated(detail: string): ProblemException {
+/** Constant-time comparison of two SHA-256 hex digests. */
+function digestsMatch(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'utf8');
+  const right = Buffer.from(b, 'utf8');
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export function unauthenticated(detail: string): ProblemException {
   return new ProblemException('unauthenticated', 401, detail, {
     headers: { 'WWW-Authenticate': 'Bearer realm="berth"' },
   });

@@ -10,6 +10,7 @@ import { Reflector } from '@nestjs/core';
 import { AuditRecorder } from '../audit/audit-recorder.js';
 import { ProblemException } from '../problem/problem.js';
 import { ApiAccess } from './api-access.js';
+import { ConsoleSessions, requestPrincipal } from './console-session.js';
 import type { V1Request } from './principal.js';
 import { AUDITED, REQUIRED_SCOPE } from './route-metadata.js';
 
@@ -31,6 +32,7 @@ export class ApiAuthGuard implements CanActivate {
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(ApiAccess) private readonly access: ApiAccess,
     @Inject(AuditRecorder) private readonly audit: AuditRecorder,
+    @Inject(ConsoleSessions) private readonly sessions: ConsoleSessions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -39,8 +41,8 @@ export class ApiAuthGuard implements CanActivate {
     const audited = this.reflector.get<boolean>(AUDITED, context.getHandler()) ?? false;
     const request = context.switchToHttp().getRequest<V1Request>();
     const response = context.switchToHttp().getResponse<ResponseLike>();
-    const header = request.headers['authorization'];
-    const principal = await this.access.authenticate(Array.isArray(header) ? header[0] : header);
+    // A bearer token, or the admin console's session cookie (decision 0033).
+    const principal = await requestPrincipal(this.access, this.sessions, request);
     request.principal = principal;
     const refuse = async (error: ProblemException): Promise<never> => {
       if (audited) await this.audit.record(request, principal, error.getStatus(), error.message);
