@@ -17,6 +17,7 @@ import { SnapshotsAdminController } from './admin/snapshots.controller.js';
 import { ShareLinksAdminController } from './admin/share-links.controller.js';
 import { TtlAdminController } from './admin/ttl.controller.js';
 import { SleepAdminController } from './admin/sleep.controller.js';
+import { consoleControllers, consoleProviders } from './console/index.js';
 import { OctokitManifestConversion } from './setup/manifest-conversion.js';
 import { SetupController } from './setup/setup.controller.js';
 import { API_CONFIG, GITHUB_APP, MANIFEST_CONVERSION, STORES } from './tokens.js';
@@ -63,6 +64,8 @@ export class ApiModule {
         TtlAdminController,
         SleepAdminController,
         SetupController,
+        // The admin console's sign-in (decision 0033).
+        ...consoleControllers,
       ],
       providers: [
         { provide: API_CONFIG, useValue: config },
@@ -76,6 +79,7 @@ export class ApiModule {
         RepositorySettingsService,
         ShareLinkService,
         ...restApiProviders,
+        ...consoleProviders,
       ],
     };
   }

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { ApiModule } from './app.module.js';
+import { consoleDirectory, consoleMiddleware } from './console/index.js';
 import { serveOpenApi } from './v1/index.js';
 
 /** Webhook bodies stay raw bytes: the signature covers them exactly, and JSON is parsed after it. */
@@ -28,5 +29,7 @@ export async function createApiApp(
   app.useBodyParser('raw', { type: isWebhook, limit: WEBHOOK_LIMIT });
   // The REST API's OpenAPI document and its browsable page (decision 0029).
   serveOpenApi(app);
+  // The admin console's static files under /console (decision 0033).
+  app.use(consoleMiddleware(consoleDirectory()));
   return app;
 }

@@ -8,4 +8,8 @@ export const restApiSettings = {
     600,
     'requests per minute each REST API token may make (all api replicas together); default 600',
   ),
+  SSE_HEARTBEAT_S: positiveInt(
+    15,
+    'seconds between the comment lines that keep an idle /api/v1 event stream open through proxies; default 15',
+  ),
 };

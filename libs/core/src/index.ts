@@ -21,3 +21,4 @@ export * from './reconcile/index.js';
 export * from './resync/index.js';
 export * from './cost/index.js';
 export * from './api/index.js';
+export * from './chatops/index.js';

@@ -13,6 +13,7 @@ export {
   warmPool,
 } from './prisma-client.js';
 export { checkDatabase, DatabaseUnavailableError } from './check-database.js';
+export { migrationStatus, type MigrationStatus } from './migration-status.js';
 export {
   migrateDeploy,
   MigrationError,
@@ -64,7 +65,8 @@ export {
 } from './routes/route-store.js';
 export { RevisionStore } from './revisions/revision-store.js';
 export { StageRunStore, type StageRunWrite } from './revisions/stage-run-store.js';
-export { LifecycleEventStore } from './events/lifecycle-event-store.js';
+export { BuildLogStore, type BuildLogView } from './revisions/build-log-store.js';
+export { FEED_ONLY_EVENT_KINDS, LifecycleEventStore } from './events/lifecycle-event-store.js';
 export { type PlannedResource, ResourceLedger } from './ledger/resource-ledger.js';
 export { type SubnetClaim, SubnetLedger } from './ledger/subnet-ledger.js';
 export {
@@ -134,3 +136,12 @@ export {
   type EnvironmentPageQuery,
   restrictionWhere,
 } from './api/environment-page.js';
+export { restrictionSql } from './api/restriction-sql.js';
+export {
+  type DeliveryPageQuery,
+  DeliveryQueries,
+  type DeliveryRow,
+  redeliveryRoot,
+  type StoredDelivery,
+} from './inbox/delivery-queries.js';
+export { type HostUsage, HostUsageQueries } from './system/host-usage-queries.js';

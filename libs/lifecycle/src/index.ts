@@ -111,3 +111,5 @@ export {
 } from './cost/usage-sampler.js';
 export { CostQueries, UsageStore } from '@berth/db';
 export { type PreviewCost, previewCost } from './cost/preview-cost.js';
+export { FeedSink, type FeedSinkDeps } from './notify/feed-sink.js';
+export { LogRelay, type LogRelayDeps } from './logs/log-relay.js';

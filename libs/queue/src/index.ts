@@ -100,3 +100,19 @@ export {
   createActionQueue,
   requestAction,
 } from './action-queue.js';
+export {
+  FEED_MAX_ENTRIES,
+  type FeedEntry,
+  feedStreamKey,
+  LOG_FOLLOW_MAX_MS,
+  LOG_PING_MS,
+  LOG_TAIL_MAX,
+  logActiveKey,
+  logClaimKey,
+  type LogMessage,
+  type LogRequest,
+  logRequestChannel,
+  logStreamChannel,
+  type LogStreamName,
+} from './live-channels.js';
+export { berthQueueNames, type FailedJob, QueueInspector, type QueueDepth } from './queue-depth.js';

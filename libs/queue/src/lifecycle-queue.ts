@@ -35,9 +35,9 @@ export interface NotifyJobData {
 /**
  * Notification sinks on the lifecycle event stream; each delivers (and retries) on its own:
  * the sticky PR comment, the `berth/preview` commit status, the `Berth / preview` check run,
- * the pull request's Slack message (decision 0028).
+ * the pull request's Slack message (decision 0028), the REST API's change feed (decision 0030).
  */
-export const SINKS = ['comment', 'status', 'check', 'slack'] as const;
+export const SINKS = ['comment', 'status', 'check', 'slack', 'feed'] as const;
 export type SinkName = (typeof SINKS)[number];
 
 /** Deliver one lifecycle event (row id in `lifecycle_events`) to one sink. */

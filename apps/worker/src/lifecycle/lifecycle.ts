@@ -12,6 +12,7 @@ import {
   EnvironmentCommands,
   E2eDelivery,
   E2eRunner,
+  FeedSink,
   environmentSecretValues,
   type EnvironmentWithRepository,
   GitHubStatusReporter,
@@ -77,6 +78,7 @@ import { startSleep } from './sleep.js';
 import { startResync } from './resync.js';
 import { createSlackSink } from './slack.js';
 import { startCost } from './cost.js';
+import { startLogs } from './logs.js';
 
 /** Pull requests whose deliveries one worker processes at once. */
 export const INBOX_CONCURRENCY = 4;
@@ -263,6 +265,8 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     reporter,
     lock,
     ...(slack ? { slack } : {}),
+    // The REST API's change feed (decision 0030): a Redis stream every api replica relays.
+    feed: new FeedSink({ redis, prefix: config.QUEUE_PREFIX }),
     ...(config.GITHUB_CHECK_RUNS
       ? {
           checks: new CheckRunSink({
@@ -341,6 +345,15 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     logger: logger.child({ component: 'inbox' }),
     concurrency: INBOX_CONCURRENCY,
     checks: github,
+    chatOps: {
+      ttlPolicy: {
+        defaultMs: config.TTL_DEFAULT_HOURS * 3_600_000,
+        maxMs: config.TTL_MAX_HOURS * 3_600_000,
+      },
+      repositoryDefaultTtlHours: async (fullName) =>
+        (await repositorySettings.forRepository(fullName)).defaultTtlHours ?? null,
+      reactions: github,
+    },
   });
   const relay = new OutboxRelay({
     outbox,
@@ -436,6 +449,19 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
         logger: logger.child({ component: 'resync' }),
       })
     : undefined;
+  // Per-service logs for the REST API (decision 0030): on the workers that drive this host.
+  const logs = roles.has('stages')
+    ? await startLogs({
+        config,
+        prisma,
+        redis,
+        containerHost,
+        secrets: (environment) =>
+          environmentSecretValues({ ...secretSources, prisma }, environment),
+        owner,
+        logger: logger.child({ component: 'logs' }),
+      })
+    : undefined;
   logger.info({ roles: [...roles] }, 'worker roles');
   const checks: ReadinessCheck[] = [
     { name: 'docker', check: () => containerHost.ping() },
@@ -467,7 +493,13 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
         );
       }
       await shutdownStep(logger, 'inbox, outbox relay, LISTEN and reconciler', 1_500, () =>
-        Promise.all([inboxProcessor.stop(), relay.stop(), listener.close(), reconcile?.close()]),
+        Promise.all([
+          inboxProcessor.stop(),
+          relay.stop(),
+          listener.close(),
+          reconcile?.close(),
+          logs?.close(),
+        ]),
       );
       // Give running stages a moment, then stop without them: a stage cut off here stalls and
       // another worker re-runs it (handlers are safe to run twice; the lease expires).

@@ -62,3 +62,4 @@ export {
   type SlackPreviewState,
   slackRedeployReply,
 } from './slack-message.js';
+export { BUILD_LOG_MAX_LINE_CHARS, BUILD_LOG_MAX_LINES, LineTail } from './line-tail.js';

@@ -4,7 +4,10 @@
 // environment state.
 
 import {
+  type ChatCommand,
+  chatExtendRefusal,
   type CheckRunWebhook,
+  lastCommandLine,
   decide,
   decideRerun,
   decideSleep,
@@ -82,7 +85,14 @@ export type LifecycleEventKind =
   /** Put to sleep (decision 0024): containers stopped, data kept; a request wakes it. */
   | 'asleep'
   /** Woken: by a request through the gateway, or an operator. */
-  | 'awake';
+  | 'awake'
+  /**
+   * A stage started that the PR is not told about (wire, replicate, expose, retries): for the
+   * change feed only (decision 0030); every other sink's "is there a newer event" ignores it.
+   */
+  | 'stage'
+  /** A PR chat-op was answered (decision 0026): its detail is the comment's "last command" line. */
+  | 'command';
 
 export type PullRequestOutcome =
   | { status: 'processed'; detail: string; environmentId: string; generation: number }
@@ -323,7 +333,7 @@ export class EnvironmentCommands {
       (env, tx) =>
         announce
           ? this.emit(tx, env.id, job.generation, 'started', { stage: job.stage })
-          : Promise.resolve(),
+          : this.emit(tx, env.id, job.generation, 'stage', { stage: job.stage }, []),
     );
   }
 
@@ -515,22 +525,44 @@ export class EnvironmentCommands {
     return store.transaction(async (tx) => {
       const env = await store.lock(tx, environmentId);
       if (!env) return { status: 'gone' };
-      const facts = ttlFactsOf(env, context.repositoryDefaultTtlHours);
-      const extension = extendTtl(facts, byMs, this.now().getTime(), context.policy);
-      if (!extension.ok) return { status: 'refused', reason: extension.reason };
-      const terms = ttlTerms({ ...facts, extendedUntil: extension.extendedUntil }, context.policy);
-      const expiresAt = new Date(extension.expiresAt);
-      await store.write(tx, env.id, {
-        state: env.state,
-        generation: env.generation,
-        ttlExtendedUntil: new Date(extension.extendedUntil),
-        expiresAt,
-        ...(terms ? { ttlMs: terms.ttlMs } : {}),
-      });
-      const detail = `extended by ${formatDuration(byMs)} by ${requestedBy}: expires at ${expiresAt.toISOString()}`;
-      await this.emit(tx, env.id, env.generation, 'extended', { detail }, ['comment', 'slack']);
-      return { status: 'extended', expiresAt, generation: env.generation };
+      return this.extendLocked(tx, env, byMs, requestedBy, context);
     });
+  }
+
+  /**
+   * `ttlExtend` under the caller's row lock. `ceilingMs` (a PR's own `/berth extend`, decision
+   * 0026) refuses an expiry further than that from now: operator policy is not the PR's to loosen.
+   */
+  private async extendLocked(
+    tx: Tx,
+    env: EnvironmentRow,
+    byMs: number,
+    requestedBy: string,
+    context: TtlContext,
+    ceilingMs?: number,
+  ): Promise<TtlOutcome> {
+    const { store } = this.deps;
+    const facts = ttlFactsOf(env, context.repositoryDefaultTtlHours);
+    const now = this.now().getTime();
+    const extension = extendTtl(facts, byMs, now, context.policy);
+    if (!extension.ok) return { status: 'refused', reason: extension.reason };
+    const beyond =
+      ceilingMs === undefined
+        ? undefined
+        : chatExtendRefusal(byMs, extension.expiresAt, now, ceilingMs);
+    if (beyond) return { status: 'refused', reason: beyond };
+    const terms = ttlTerms({ ...facts, extendedUntil: extension.extendedUntil }, context.policy);
+    const expiresAt = new Date(extension.expiresAt);
+    await store.write(tx, env.id, {
+      state: env.state,
+      generation: env.generation,
+      ttlExtendedUntil: new Date(extension.extendedUntil),
+      expiresAt,
+      ...(terms ? { ttlMs: terms.ttlMs } : {}),
+    });
+    const detail = `extended by ${formatDuration(byMs)} by ${requestedBy}: expires at ${expiresAt.toISOString()}`;
+    await this.emit(tx, env.id, env.generation, 'extended', { detail }, ['comment', 'slack']);
+    return { status: 'extended', expiresAt, generation: env.generation };
   }
 
   /**
@@ -548,39 +580,50 @@ export class EnvironmentCommands {
     return store.transaction(async (tx) => {
       const env = await store.lock(tx, environmentId);
       if (!env) return { status: 'gone' };
-      const config = storedConfig(env.config);
-      const decision = decideRerun(
-        {
-          state: env.state,
-          generation: env.generation,
-          headSha: env.headSha,
-          config,
-          approvedSha: env.approvedSha,
-          closed: env.closedAt !== null,
-          prUpdatedAt: env.prUpdatedAt?.getTime() ?? null,
-          expired: env.expiredAt !== null,
-        },
-        { headSha: env.headSha, isFork: env.isFork },
-      );
-      if (decision.outcome === 'ignored') return { status: 'refused', reason: decision.reason };
-      const { generation } = decision;
-      await store.write(tx, env.id, {
-        state: decision.state,
-        generation,
-        ttlStartedAt: this.now(),
-        expiredAt: null,
-      });
-      await store.createRevision(tx, {
-        environmentId: env.id,
-        generation,
-        headSha: env.headSha,
-        config: { ...config, ...(options.rebuild ? { rebuild: true } : {}) },
-      });
-      await this.emitJobs(tx, env.id, generation, [{ kind: 'stage', stage: 'build' }]);
-      const detail = `${options.rebuild ? 'rebuild' : 'redeploy'} requested by ${requestedBy}`;
-      await this.emit(tx, env.id, generation, 'requested', { detail }, ['check', 'slack']);
-      return { status: 'redeploying', generation };
+      return this.redeployLocked(tx, env, requestedBy, options);
     });
+  }
+
+  /** `operatorRedeploy` under the caller's row lock. */
+  private async redeployLocked(
+    tx: Tx,
+    env: EnvironmentRow,
+    requestedBy: string,
+    options: { rebuild: boolean },
+  ): Promise<OperatorActionOutcome> {
+    const { store } = this.deps;
+    const config = storedConfig(env.config);
+    const decision = decideRerun(
+      {
+        state: env.state,
+        generation: env.generation,
+        headSha: env.headSha,
+        config,
+        approvedSha: env.approvedSha,
+        closed: env.closedAt !== null,
+        prUpdatedAt: env.prUpdatedAt?.getTime() ?? null,
+        expired: env.expiredAt !== null,
+      },
+      { headSha: env.headSha, isFork: env.isFork },
+    );
+    if (decision.outcome === 'ignored') return { status: 'refused', reason: decision.reason };
+    const { generation } = decision;
+    await store.write(tx, env.id, {
+      state: decision.state,
+      generation,
+      ttlStartedAt: this.now(),
+      expiredAt: null,
+    });
+    await store.createRevision(tx, {
+      environmentId: env.id,
+      generation,
+      headSha: env.headSha,
+      config: { ...config, ...(options.rebuild ? { rebuild: true } : {}) },
+    });
+    await this.emitJobs(tx, env.id, generation, [{ kind: 'stage', stage: 'build' }]);
+    const detail = `${options.rebuild ? 'rebuild' : 'redeploy'} requested by ${requestedBy}`;
+    await this.emit(tx, env.id, generation, 'requested', { detail }, ['check', 'slack']);
+    return { status: 'redeploying', generation };
   }
 
   /**
@@ -597,37 +640,151 @@ export class EnvironmentCommands {
     return store.transaction(async (tx) => {
       const env = await store.lock(tx, environmentId);
       if (!env) return { status: 'gone' };
-      if (env.prNumber === 0) {
-        return { status: 'refused', reason: 'the base environment is not destroyed on request' };
+      return this.destroyLocked(tx, env, requestedBy);
+    });
+  }
+
+  /** `operatorDestroy` under the caller's row lock. */
+  private async destroyLocked(
+    tx: Tx,
+    env: EnvironmentRow,
+    requestedBy: string,
+  ): Promise<OperatorActionOutcome> {
+    const { store } = this.deps;
+    if (env.prNumber === 0) {
+      return { status: 'refused', reason: 'the base environment is not destroyed on request' };
+    }
+    if (env.closedAt !== null) {
+      return {
+        status: 'refused',
+        reason: 'the pull request is closed: its preview is torn down',
+      };
+    }
+    const result = transition(env.state, { type: 'expired' });
+    if (!result.ok) return { status: 'refused', reason: result.error.message };
+    if (!result.changed) return { status: 'refused', reason: `the preview is ${env.state}` };
+    const now = this.now();
+    const generation = env.generation + 1;
+    await store.write(tx, env.id, {
+      state: result.state,
+      generation,
+      expiredAt: now,
+      expiresAt: now,
+    });
+    await store.createRevision(tx, {
+      environmentId: env.id,
+      generation,
+      headSha: env.headSha,
+      config: { ...storedConfig(env.config) },
+    });
+    const detail = `destroyed on request by ${requestedBy}`;
+    await this.emit(tx, env.id, generation, 'expired', { detail }, ['comment', 'slack']);
+    await this.emitJobs(tx, env.id, generation, [{ kind: 'stage', stage: 'teardown' }]);
+    return { status: 'destroying', generation };
+  }
+
+  /**
+   * A PR chat-op (`/berth …` in a PR comment, decision 0026), from the inbox like every delivery:
+   * the delivery is claimed in the same transaction as the action, so a replay acts once. The
+   * caller decided what the comment may do (parse, write permission); here the action runs on
+   * the locked row, and the answer becomes the sticky comment's "last command" line (an event
+   * for the comment sink alone). Without a preview the delivery is settled with nothing to say.
+   */
+  async chatOp(delivery: PullRequestDelivery, request: ChatOpRequest): Promise<ChatOpOutcome> {
+    const { store, inbox } = this.deps;
+    const found = await store.findByPullRequest(request.repositoryProviderId, request.prNumber);
+    return store.transaction(async (tx) => {
+      if (!(await inbox.claim(tx, delivery.deliveryId))) return { status: 'already-settled' };
+      const env = found ? await store.lock(tx, found.id) : undefined;
+      if (!env) {
+        const result = 'Berth has no preview for this pull request';
+        await inbox.settle(tx, delivery.deliveryId, 'ignored', result);
+        return { status: 'answered', accepted: false, result };
       }
-      if (env.closedAt !== null) {
+      const answer = await this.chatOpLocked(tx, env, request);
+      const line = lastCommandLine({
+        author: request.author,
+        text: request.text,
+        result: answer.result,
+      });
+      // The action may have moved the generation (redeploy, destroy): the answer renders with it.
+      const current = (await store.lock(tx, env.id)) ?? env;
+      await this.emit(tx, env.id, current.generation, 'command', { detail: line }, ['comment']);
+      const detail = `${request.text} by ${request.author}: ${answer.result}`;
+      await inbox.settle(
+        tx,
+        delivery.deliveryId,
+        answer.accepted ? 'processed' : 'ignored',
+        detail,
+      );
+      return { status: 'answered', environmentId: env.id, ...answer };
+    });
+  }
+
+  private async chatOpLocked(
+    tx: Tx,
+    env: EnvironmentRow,
+    request: ChatOpRequest,
+  ): Promise<{ accepted: boolean; result: string }> {
+    const refused = (reason: string) => ({ accepted: false, result: `refused: ${reason}` });
+    if (request.command === undefined) return refused(request.refusal);
+    const by = `${request.author} (PR comment)`;
+    const command = request.command;
+    switch (command.name) {
+      case 'redeploy':
+      case 'rebuild': {
+        const rebuild = command.name === 'rebuild';
+        const outcome = await this.redeployLocked(tx, env, by, { rebuild });
+        if (outcome.status !== 'redeploying') return refused(operatorReason(outcome));
         return {
-          status: 'refused',
-          reason: 'the pull request is closed: its preview is torn down',
+          accepted: true,
+          result: `${command.name} started (generation ${outcome.generation})`,
         };
       }
-      const result = transition(env.state, { type: 'expired' });
-      if (!result.ok) return { status: 'refused', reason: result.error.message };
-      if (!result.changed) return { status: 'refused', reason: `the preview is ${env.state}` };
-      const now = this.now();
-      const generation = env.generation + 1;
-      await store.write(tx, env.id, {
-        state: result.state,
-        generation,
-        expiredAt: now,
-        expiresAt: now,
-      });
-      await store.createRevision(tx, {
-        environmentId: env.id,
-        generation,
-        headSha: env.headSha,
-        config: { ...storedConfig(env.config) },
-      });
-      const detail = `destroyed on request by ${requestedBy}`;
-      await this.emit(tx, env.id, generation, 'expired', { detail }, ['comment', 'slack']);
-      await this.emitJobs(tx, env.id, generation, [{ kind: 'stage', stage: 'teardown' }]);
-      return { status: 'destroying', generation };
-    });
+      case 'destroy': {
+        const outcome = await this.destroyLocked(tx, env, by);
+        if (outcome.status !== 'destroying') return refused(operatorReason(outcome));
+        return {
+          accepted: true,
+          result: 'destroying the preview (push a commit or `/berth redeploy` to bring it back)',
+        };
+      }
+      case 'extend': {
+        const outcome = await this.extendLocked(
+          tx,
+          env,
+          command.byMs,
+          by,
+          request.ttl,
+          request.ttl.policy.maxMs,
+        );
+        if (outcome.status !== 'extended') {
+          return refused(
+            outcome.status === 'refused' || outcome.status === 'skipped'
+              ? outcome.reason
+              : 'the preview is gone',
+          );
+        }
+        return { accepted: true, result: `expires at ${outcome.expiresAt.toISOString()}` };
+      }
+      case 'status': {
+        const expires = env.expiresAt ? `, expires at ${env.expiresAt.toISOString()}` : '';
+        const asleep = env.sleptAt ? ', asleep' : '';
+        return {
+          accepted: true,
+          result: `the preview is ${env.state}${asleep} (generation ${env.generation}, commit \`${env.headSha.slice(0, 7)}\`${expires})`,
+        };
+      }
+      case 'link':
+        // Previews are private and a PR comment is public on a public repository: a share link
+        // is a credential and never goes there (decision 0013); it is minted where only the
+        // asker sees it.
+        return {
+          accepted: true,
+          result:
+            'share links are never posted in a pull request: mint one with `berth env link` or `POST /api/v1/environments/{id}/share-links`',
+        };
+    }
   }
 
   /**
@@ -811,13 +968,39 @@ export class EnvironmentCommands {
     only?: readonly SinkName[],
   ): Promise<string> {
     const id = await this.deps.store.recordEvent(tx, { environmentId, generation, kind, ...extra });
-    const sinks = (this.deps.sinks ?? SINKS).filter((sink) => !only || only.includes(sink));
+    // The change feed (decision 0030) shows every event, whichever sinks it is meant for.
+    const sinks = (this.deps.sinks ?? SINKS).filter(
+      (sink) => !only || only.includes(sink) || sink === 'feed',
+    );
     await this.deps.outbox.add(
       tx,
       sinks.map((sink) => sinkOutboxEntry({ eventId: id.toString(), environmentId, sink })),
     );
     return id.toString();
   }
+}
+
+/** A PR chat-op for `chatOp`: what was asked, by whom, and what the caller already refused. */
+export type ChatOpRequest = {
+  repositoryProviderId: number;
+  prNumber: number;
+  author: string;
+  /** The command line as written (shown back in the sticky comment). */
+  text: string;
+  /** The operator's TTL policy and the repository's default, for `extend`. */
+  ttl: TtlContext;
+} & (
+  | { command: ChatCommand; refusal?: undefined }
+  /** Not acted on: no write access, or a command that could not be read. */
+  | { command?: undefined; refusal: string }
+);
+
+export type ChatOpOutcome =
+  | { status: 'answered'; accepted: boolean; result: string; environmentId?: string }
+  | { status: 'already-settled' };
+
+function operatorReason(outcome: OperatorActionOutcome): string {
+  return outcome.status === 'refused' ? outcome.reason : 'the preview is gone';
 }
 
 /** Why a stage job of this generation must not write, or undefined when it is current. */

@@ -24,6 +24,8 @@ export interface CommentContext {
   secrets?: readonly string[];
   /** What it has cost so far (decision 0025); no line without it. */
   cost?: { total: number; measured: boolean };
+  /** The last PR chat-op's answer (decision 0026): who, what, result. */
+  lastCommand?: string;
 }
 
 /** Which comment to render: the event decides, except `started`, where the state store does. */
@@ -33,6 +35,7 @@ export function commentState(state: EnvironmentState, event: ReportedEvent): Pre
       return 'provisioning';
     case 'ttl':
     case 'sleep':
+    case 'command':
       // A TTL change (decision 0020) or a sleep (0024) re-renders what the row says now.
       return state;
     case 'started':
@@ -187,12 +190,15 @@ export function commentInput(
     ...(databaseNote(runs) ? { database: databaseNote(runs) } : {}),
     ...(wiring.shape ? { shape: shapeNote(wiring.shape) } : {}),
     labelNotes: labelNotes(environment.labelNotes),
-    ...(event.kind === 'ttl' || event.kind === 'sleep' ? {} : { event }),
+    ...(event.kind === 'ttl' || event.kind === 'sleep' || event.kind === 'command'
+      ? {}
+      : { event }),
     ...(expiryFacts(environment) ? { expiry: expiryFacts(environment) } : {}),
     ...(environment.sleptAt && state === 'ready'
       ? { asleep: { since: environment.sleptAt.toISOString() } }
       : {}),
     ...(context.cost ? { cost: context.cost } : {}),
+    ...(context.lastCommand ? { lastCommand: context.lastCommand } : {}),
     secrets: context.secrets ?? wiringSecrets(wiring),
   };
 }

@@ -1,5 +1,11 @@
 import { readWiring, renderPreviewComment, statusFor } from '@berth/core';
-import { EnvironmentQueries, type PrismaClient, type Revision, type StageRun } from '@berth/db';
+import {
+  EnvironmentQueries,
+  LifecycleEventStore,
+  type PrismaClient,
+  type Revision,
+  type StageRun,
+} from '@berth/db';
 import type { GitHubPort, RepositoryCoordinates } from '@berth/providers';
 import type { EnvironmentWithRepository } from '../pipeline/stage-handler.js';
 import type { ReportedEvent, StatusReporter } from '../pipeline/status-reporter.js';
@@ -29,9 +35,11 @@ export interface GitHubStatusReporterDeps {
  */
 export class GitHubStatusReporter implements StatusReporter {
   private readonly environments: EnvironmentQueries;
+  private readonly events: LifecycleEventStore;
 
   constructor(private readonly deps: GitHubStatusReporterDeps) {
     this.environments = new EnvironmentQueries(deps.prisma);
+    this.events = new LifecycleEventStore(deps.prisma);
   }
 
   async report(
@@ -60,10 +68,13 @@ export class GitHubStatusReporter implements StatusReporter {
     if (!stale && only !== 'status') {
       // A figure that cannot be read costs the comment its cost line, never the comment.
       const cost = await this.deps.cost?.(environment.id).catch(() => undefined);
+      // The last chat-op's answer stays on every render until the next one (decision 0026).
+      const lastCommand = await this.events.latestDetail(environment.id, 'command');
       const input = commentInput(environment, revision, event, stageRuns, {
         links: event.kind === 'ready' || environment.state === 'ready' ? links : {},
         secrets,
         ...(cost ? { cost } : {}),
+        ...(lastCommand ? { lastCommand } : {}),
       });
       const body = renderPreviewComment(input);
       const known = environment.commentId === null ? undefined : Number(environment.commentId);
@@ -80,7 +91,9 @@ export class GitHubStatusReporter implements StatusReporter {
 
     // A TTL change (decision 0020) or a sleep (0024) is the comment's alone: the status stays.
     const status =
-      event.kind === 'ttl' || event.kind === 'sleep' ? null : statusFor(event, secrets);
+      event.kind === 'ttl' || event.kind === 'sleep' || event.kind === 'command'
+        ? null
+        : statusFor(event, secrets);
     if (status && only !== 'comment') {
       const targetUrl = links['web'] ?? Object.values(links).sort()[0];
       await this.deps.github.setCommitStatus(repo, revision.headSha, {

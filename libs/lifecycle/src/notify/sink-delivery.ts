@@ -14,6 +14,7 @@ import {
 import type { ShortLock, SinkJobData } from '@berth/queue';
 import type { ReportedEvent, StatusReporter } from '../pipeline/status-reporter.js';
 import type { CheckRunSink } from './check-run-sink.js';
+import type { FeedSink } from './feed-sink.js';
 import type { SlackSink } from './slack-sink.js';
 
 export interface SinkDeliveryDeps {
@@ -25,6 +26,8 @@ export interface SinkDeliveryDeps {
   checks?: CheckRunSink;
   /** The pull request's Slack message (decision 0028); slack jobs are dropped without it. */
   slack?: SlackSink;
+  /** The REST API's change feed (decision 0030); feed jobs are dropped without it. */
+  feed?: FeedSink;
 }
 
 /**
@@ -40,7 +43,7 @@ const CHECK_ONLY_KINDS = ['requested'];
  * Events only the comment renders (TTL, decision 0020; sleep, 0024): they must not hide a
  * status either.
  */
-const COMMENT_ONLY_KINDS = ['expiring', 'expired', 'extended', 'asleep', 'awake'];
+const COMMENT_ONLY_KINDS = ['expiring', 'expired', 'extended', 'asleep', 'awake', 'command'];
 /** Events that end a generation's check run; older generations' other events would rewind it. */
 const TERMINAL_KINDS = ['ready', 'failed', 'skipped', 'destroyed'];
 
@@ -74,6 +77,7 @@ export class SinkDelivery {
     if (!event) return 'gone';
     if (job.sink === 'check') return this.check(event);
     if (job.sink === 'slack') return this.deps.slack ? this.deps.slack.deliver(event) : 'gone';
+    if (job.sink === 'feed') return this.deps.feed ? this.deps.feed.deliver(event) : 'gone';
     // A newer event of the same environment (for the status: of the same revision) will render
     // the newer truth; delivering this one now could only rewind what the PR shows.
     const unseen =
@@ -84,7 +88,10 @@ export class SinkDelivery {
     const reported = reportedEvent(event.kind, event.stage, event.detail);
     if (!reported) return 'gone';
     // The TTL's and sleep's events are the comment's alone.
-    if ((reported.kind === 'ttl' || reported.kind === 'sleep') && job.sink !== 'comment') {
+    if (
+      (reported.kind === 'ttl' || reported.kind === 'sleep' || reported.kind === 'command') &&
+      job.sink !== 'comment'
+    ) {
       return 'gone';
     }
 
@@ -119,7 +126,9 @@ export class SinkDelivery {
       event.kind === 'requested'
         ? { kind: 'requested' }
         : reportedEvent(event.kind, event.stage, event.detail);
-    if (!found || found.kind === 'ttl' || found.kind === 'sleep') return 'gone';
+    if (!found || found.kind === 'ttl' || found.kind === 'sleep' || found.kind === 'command') {
+      return 'gone';
+    }
     const reported: CheckRunEvent = found;
     const environment = await this.environments.find(event.environmentId);
     const revision = await this.revisions.find(event.environmentId, event.generation);
@@ -160,6 +169,8 @@ function reportedEvent(
     case 'asleep':
     case 'awake':
       return { kind: 'sleep', change: kind };
+    case 'command':
+      return { kind: 'command' };
     default:
       return undefined;
   }

@@ -107,12 +107,16 @@ describe('StageRunner', () => {
     const after = await prisma.environment.findUniqueOrThrow({ where: { id: env.id } });
     expect(after.state).toBe('ready');
     expect(after.readyAt).toBeInstanceOf(Date);
-    expect(await events(env.id)).toEqual(['ready']);
-    // Every event goes to every sink, each its own job: comment, status, check run and Slack.
+    // A stage the PR is not told about is an event for the change feed only (decision 0030).
+    expect(await events(env.id)).toEqual(['stage:expose', 'ready']);
+    // Every event goes to every sink, each its own job: comment, status, check run, Slack and
+    // the change feed; the feed-only event to the feed alone.
     const sinkJobs = (await outboxJobs(env.id)).filter((id) => id.startsWith('sink-'));
     expect(sinkJobs.map((id) => id.split('-')[1]).sort()).toEqual([
       'check',
       'comment',
+      'feed',
+      'feed',
       'slack',
       'status',
     ]);
@@ -165,9 +169,13 @@ describe('StageRunner', () => {
     ]);
     expect(runs[1]?.errorMessage).toBe('api exited with code 3');
     expect(await stateOf(env.id)).toBe('failed');
-    expect(await events(env.id)).toEqual(['failed:replicate']);
+    expect(await events(env.id)).toEqual([
+      'stage:replicate',
+      'stage:replicate',
+      'failed:replicate',
+    ]);
     const failed = await prisma.lifecycleEvent.findFirstOrThrow({
-      where: { environmentId: env.id },
+      where: { environmentId: env.id, kind: 'failed' },
     });
     expect(failed.detail).toBe('api exited with code 3');
   });
@@ -204,7 +212,7 @@ describe('StageRunner', () => {
     expect(await r.run(job, 1, false)).toBe('retrying');
     expect(await r.run(job, 2, true)).toBe('failed');
     const failed = await prisma.lifecycleEvent.findFirstOrThrow({
-      where: { environmentId: env.id },
+      where: { environmentId: env.id, kind: 'failed' },
     });
     const stored = (await runsOf(env.id)).map((run) => run.errorMessage ?? '');
     for (const text of [failed.detail ?? '', ...stored]) {
@@ -254,7 +262,7 @@ describe('StageRunner', () => {
     const after = await prisma.environment.findUniqueOrThrow({ where: { id: env.id } });
     expect(after.state).toBe('destroying');
     expect(after.readyAt).toBeNull();
-    expect(await events(env.id)).toEqual([]);
+    expect(await events(env.id)).toEqual(['stage:expose']);
   });
 
   it('never runs two stages of one environment at once: the others find the lease taken', async () => {

@@ -18,7 +18,12 @@ export type ReportedEvent =
    */
   | { kind: 'ttl'; change: TtlChange }
   /** Put to sleep or woken (decision 0024): the comment only, rendered again from the row. */
-  | { kind: 'sleep'; change: SleepChange };
+  | { kind: 'sleep'; change: SleepChange }
+  /**
+   * A PR chat-op was answered (decision 0026): the comment only, rendered again from the row
+   * with its "last command" line.
+   */
+  | { kind: 'command' };
 
 export type TtlChange = 'expiring' | 'expired' | 'extended';
 export type SleepChange = 'asleep' | 'awake';

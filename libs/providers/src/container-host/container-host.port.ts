@@ -345,6 +345,22 @@ export interface DiskUsage {
   containers: { id: string; labels: Labels; imageId: string; writableBytes: number }[];
 }
 
+export interface ContainerLogLine {
+  stream: 'stdout' | 'stderr';
+  /** When Docker received it (RFC 3339, nanoseconds). */
+  time: string;
+  line: string;
+}
+
+export interface LogStreamOptions {
+  tail: number;
+  follow: boolean;
+  signal: AbortSignal;
+  onLine: (line: ContainerLogLine) => void;
+  /** Docker answered: from now on, a new line of the container is followed. */
+  onOpen?: () => void;
+}
+
 export interface ContainerHost {
   /** Throws ContainerHostUnreachableError naming the endpoint and how to fix it. */
   ping(): Promise<void>;
@@ -403,6 +419,12 @@ export interface ContainerHost {
    */
   execWithInput(name: string, spec: ExecInput): Promise<ExecResult>;
   containerLogs(name: string, options?: { tail?: number }): Promise<string>;
+  /**
+   * A container's log line by line, stdout and stderr apart (decision 0030): the last `tail`
+   * lines, then (with `follow`) each new one until the container stops or `signal` aborts.
+   * Resolves when it ends; throws ContainerNotFound's message for an unknown name.
+   */
+  streamLogs(name: string, options: LogStreamOptions): Promise<void>;
   /** null when there is no such container. */
   inspectContainer(name: string): Promise<ContainerState | null>;
   /** Force-removes (with its anonymous volumes); missing = ok. */

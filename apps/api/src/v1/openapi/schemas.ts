@@ -55,20 +55,20 @@ export const EnvironmentPageSchema = z
   })
   .meta({ id: 'EnvironmentPage' });
 
+const StageRunSchema = z.object({
+  stage: z.string(),
+  status: z.string(),
+  attempt: z.number().int(),
+  startedAt: nullableTime,
+  finishedAt: nullableTime,
+  durationMs: z.number().int().nullable(),
+  error: z.string().nullable().describe('redacted'),
+});
+
 export const EnvironmentDetailSchema = EnvironmentSummarySchema.extend({
   config: z.unknown(),
   labelNotes: z.unknown(),
-  stages: z.array(
-    z.object({
-      stage: z.string(),
-      status: z.string(),
-      attempt: z.number().int(),
-      startedAt: nullableTime,
-      finishedAt: nullableTime,
-      durationMs: z.number().int().nullable(),
-      error: z.string().nullable().describe('redacted'),
-    }),
-  ),
+  stages: z.array(StageRunSchema),
   services: z.array(z.object({ name: z.string(), image: z.string(), source: z.string() })),
   urls: z.record(z.string(), z.string()),
 }).meta({ id: 'EnvironmentDetail' });
@@ -210,6 +210,9 @@ export const MintShareLinkRequestSchema = z
 export type EnvironmentPage = z.infer<typeof EnvironmentPageSchema>;
 export type EnvironmentDetailBody = z.infer<typeof EnvironmentDetailSchema>;
 export type ActionResult = z.infer<typeof ActionResultSchema>;
+export type StageHistory = z.infer<typeof StageHistorySchema>;
+export type BuildLogBody = z.infer<typeof BuildLogSchema>;
+export type LogLine = z.infer<typeof LogLineSchema>;
 export type ApiTokenView = z.infer<typeof ApiTokenSchema>;
 export type CreatedApiToken = z.infer<typeof CreatedApiTokenSchema>;
 export type ApiTokenPage = z.infer<typeof ApiTokenPageSchema>;
@@ -219,6 +222,53 @@ export type ShareLinkBody = z.infer<typeof ShareLinkSchema>;
 export type MintedShareLinkBody = z.infer<typeof MintedShareLinkSchema>;
 export type RepositorySettingsBody = z.infer<typeof RepositorySettingsSchema>;
 export type RepositorySettingsList = z.infer<typeof RepositorySettingsListSchema>;
+
+export const StageHistorySchema = z
+  .object({
+    environmentId: z.string(),
+    generations: z
+      .array(
+        z.object({
+          generation: z.number().int(),
+          headSha: z.string(),
+          createdAt: isoTime,
+          stages: z.array(StageRunSchema).describe('every attempt of every stage, oldest first'),
+        }),
+      )
+      .describe('newest first'),
+  })
+  .meta({ id: 'StageHistory' });
+
+export const BuildLogSchema = z
+  .object({
+    environmentId: z.string(),
+    generation: z.number().int(),
+    services: z
+      .array(
+        z.object({
+          service: z.string(),
+          succeeded: z.boolean(),
+          lines: z.array(z.string()).describe('the build output tail, redacted'),
+          droppedLines: z
+            .number()
+            .int()
+            .describe('lines cut from the start (at most 500 are kept per service)'),
+          updatedAt: isoTime,
+        }),
+      )
+      .describe('services built in this generation; a reused image has no log'),
+  })
+  .meta({ id: 'BuildLog' });
+
+/** What one `log` event of `GET /environments/:id/logs` carries. */
+export const LogLineSchema = z
+  .object({
+    service: z.string(),
+    stream: z.enum(['stdout', 'stderr']),
+    time: isoTime.describe('when Docker received the line (RFC 3339, nanoseconds)'),
+    line: z.string().describe('secret values redacted'),
+  })
+  .meta({ id: 'LogLine' });
 
 /** A request body's schema for `@ApiBody`. */
 export function bodySchema(schema: z.ZodType): Record<string, unknown> {

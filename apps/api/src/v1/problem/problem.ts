@@ -14,6 +14,7 @@ export const PROBLEM_TYPES = {
   'idempotency-key-in-flight': 'A request with this Idempotency-Key is still running',
   'rate-limited': 'Too many requests',
   'not-configured': 'This feature is off on this Berth',
+  unavailable: 'No worker can answer this now',
   internal: 'Something went wrong on our side',
 } as const;
 export type ProblemType = keyof typeof PROBLEM_TYPES;

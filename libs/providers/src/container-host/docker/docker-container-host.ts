@@ -16,6 +16,7 @@ import {
   type ExecResult,
   type HealthcheckSpec,
   type LabelledResources,
+  type LogStreamOptions,
   type Labels,
   type ListedImage,
   type ListedNetwork,
@@ -48,6 +49,7 @@ import * as resources from './docker-resources.js';
 import { copyVolume } from './docker-volume-copy.js';
 import * as usage from './docker-usage.js';
 import { execWithInput } from './docker-exec-input.js';
+import { streamLogs } from './docker-log-stream.js';
 import { waitForContainer } from './wait-for-container.js';
 
 export interface DockerContainerHostOptions extends DockerClientOptions {
@@ -252,6 +254,10 @@ export class DockerContainerHost implements ContainerHost {
 
   containerLogs(name: string, options: { tail?: number } = {}): Promise<string> {
     return this.guard(containers.containerLogs(this.docker, name, options.tail ?? 100));
+  }
+
+  streamLogs(name: string, options: LogStreamOptions): Promise<void> {
+    return this.guard(streamLogs(this.docker, name, options));
   }
 
   async inspectContainer(name: string): Promise<ContainerState | null> {
