@@ -205,7 +205,11 @@ export class AdminClient {
     return this.request('POST', `${repositoryPath(repository)}/pulls/${pr}/extend?wait=10`, body);
   }
 
-  /** `berth env sleep|wake` (decision 0024): waits up to 10 s for a worker's answer. */
+  /**
+   * `berth env sleep|wake` (decision 0024): waits up to 60 s for a worker's answer. A sleep
+   * stops every container with its grace period (10 s by default, as compose's), and a wake
+   * waits for health checks, so 10 s answered `queued` for an ordinary Node service.
+   */
   changeSleep(
     command: 'sleep' | 'wake',
     repository: string,
@@ -214,7 +218,7 @@ export class AdminClient {
   ): Promise<SleepChangeView> {
     return this.request(
       'POST',
-      `${repositoryPath(repository)}/pulls/${pr}/${command}?wait=10`,
+      `${repositoryPath(repository)}/pulls/${pr}/${command}?wait=60`,
       body,
     );
   }
