@@ -86,10 +86,16 @@ async function running(): Promise<Record<string, boolean>> {
 
 /** `berth env …` as an operator runs it (the built CLI against the plane's api). */
 async function berth(...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)('node', [CLI, ...args], {
-    env: { ...process.env, BERTH_API_URL: plane.apiUrl, BERTH_ADMIN_TOKEN: plane.adminToken },
-  });
-  return stdout;
+  try {
+    const { stdout } = await promisify(execFile)('node', [CLI, ...args], {
+      env: { ...process.env, BERTH_API_URL: plane.apiUrl, BERTH_ADMIN_TOKEN: plane.adminToken },
+    });
+    return stdout;
+  } catch (error) {
+    // The CLI's own words say why it failed; execFile's message leaves them out.
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`berth ${args.join(' ')} failed:\n${stderr}${stdout}`, { cause: error });
+  }
 }
 
 describe('sleep and wake', { timeout: 300_000 }, () => {
