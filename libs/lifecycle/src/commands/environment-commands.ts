@@ -289,19 +289,10 @@ export class EnvironmentCommands {
       const env = found ? await store.lock(tx, found.id) : undefined;
       if (!env) return ignore('Berth has no preview for this pull request');
       const config = storedConfig(env.config);
-      const decision = decideRerun(
-        {
-          state: env.state,
-          generation: env.generation,
-          headSha: env.headSha,
-          config,
-          approvedSha: env.approvedSha,
-          closed: env.closedAt !== null,
-          prUpdatedAt: env.prUpdatedAt?.getTime() ?? null,
-          expired: env.expiredAt !== null,
-        },
-        { headSha: event.headSha, isFork: env.isFork },
-      );
+      const decision = decideRerun(rerunFacts(env, config), {
+        headSha: event.headSha,
+        isFork: env.isFork,
+      });
       if (decision.outcome === 'ignored') return ignore(decision.reason);
       const { generation } = decision;
       await store.write(tx, env.id, {
@@ -593,19 +584,10 @@ export class EnvironmentCommands {
   ): Promise<OperatorActionOutcome> {
     const { store } = this.deps;
     const config = storedConfig(env.config);
-    const decision = decideRerun(
-      {
-        state: env.state,
-        generation: env.generation,
-        headSha: env.headSha,
-        config,
-        approvedSha: env.approvedSha,
-        closed: env.closedAt !== null,
-        prUpdatedAt: env.prUpdatedAt?.getTime() ?? null,
-        expired: env.expiredAt !== null,
-      },
-      { headSha: env.headSha, isFork: env.isFork },
-    );
+    const decision = decideRerun(rerunFacts(env, config), {
+      headSha: env.headSha,
+      isFork: env.isFork,
+    });
     if (decision.outcome === 'ignored') return { status: 'refused', reason: decision.reason };
     const { generation } = decision;
     await store.write(tx, env.id, {
@@ -998,6 +980,20 @@ export type ChatOpRequest = {
 export type ChatOpOutcome =
   | { status: 'answered'; accepted: boolean; result: string; environmentId?: string }
   | { status: 'already-settled' };
+
+/** What the check-run Re-run's decision reads of an environment (both Re-run and redeploy). */
+function rerunFacts(env: EnvironmentRow, config: ReturnType<typeof storedConfig>) {
+  return {
+    state: env.state,
+    generation: env.generation,
+    headSha: env.headSha,
+    config,
+    approvedSha: env.approvedSha,
+    closed: env.closedAt !== null,
+    prUpdatedAt: env.prUpdatedAt?.getTime() ?? null,
+    expired: env.expiredAt !== null,
+  };
+}
 
 function operatorReason(outcome: OperatorActionOutcome): string {
   return outcome.status === 'refused' ? outcome.reason : 'the preview is gone';
