@@ -116,3 +116,4 @@ export {
   type LogStreamName,
 } from './live-channels.js';
 export { berthQueueNames, type FailedJob, QueueInspector, type QueueDepth } from './queue-depth.js';
+export { isFinal, type JobOutcome, readJob, waitForJob } from './job-outcome.js';

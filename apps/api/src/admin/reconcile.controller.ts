@@ -2,8 +2,11 @@ import type { ApiConfig } from '@berth/config';
 import {
   createMaintenanceQueue,
   type MaintenanceQueue,
+  type JobOutcome,
   type ReconcileJobData,
+  readJob,
   requestReconcile,
+  waitForJob,
 } from '@berth/queue';
 import type { Stores } from '@berth/runtime';
 import {
@@ -20,10 +23,9 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { Job } from 'bullmq';
 import { API_CONFIG, STORES } from '../tokens.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
-import { pollJob, waitSeconds } from './queued-job.js';
+import { waitSeconds } from './queued-job.js';
 
 /** Same rule as the worker's DOCKER_HOST_NAME. */
 const HOST = /^[a-z0-9][a-z0-9.-]{0,62}$/;
@@ -89,7 +91,8 @@ export class ReconcileAdminController implements OnModuleDestroy {
   async runs(@Query('host') host: string | undefined): Promise<{ runs: ReconcileRunView[] }> {
     const queue = this.queue(host);
     const jobs = await queue.getJobs(['active', 'waiting', 'completed', 'failed'], 0, 19);
-    const views = await Promise.all(jobs.map((job) => view(queue, job)));
+    const read = await Promise.all(jobs.map((job) => readJob(queue, job.id ?? '')));
+    const views = read.flatMap((outcome) => (outcome ? [view(queue, outcome)] : []));
     views.sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
     return { runs: views };
   }
@@ -100,9 +103,9 @@ export class ReconcileAdminController implements OnModuleDestroy {
     @Query('host') host: string | undefined,
   ): Promise<ReconcileRunView> {
     const queue = this.queue(host);
-    const job = await Job.fromId<ReconcileJobData, unknown, 'reconcile'>(queue, id);
-    if (!job) throw new NotFoundException(`no reconcile run ${id} on host ${queue.name}`);
-    return view(queue, job);
+    const outcome = await readJob(queue, id);
+    if (!outcome) throw new NotFoundException(`no reconcile run ${id} on host ${queue.name}`);
+    return view(queue, outcome);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -119,15 +122,8 @@ export class ReconcileAdminController implements OnModuleDestroy {
     const waitS = waitSeconds(wait, DEFAULT_WAIT_S);
     const queue = this.queue(host);
     const id = await requestReconcile(queue, { dryRun, requestedBy: 'admin' });
-    const { value, final } = await pollJob(
-      async () => {
-        const job = await Job.fromId<ReconcileJobData, unknown, 'reconcile'>(queue, id);
-        return job ? view(queue, job) : undefined;
-      },
-      (run) => run.state === 'completed' || run.state === 'failed',
-      waitS,
-      POLL_MS,
-    );
+    const { outcome, final } = await waitForJob(queue, id, waitS, POLL_MS);
+    const value = outcome ? view(queue, outcome) : undefined;
     if (final && value) return value;
     response.status(202);
     return (
@@ -166,11 +162,10 @@ function hostOf(queue: MaintenanceQueue): string {
   return queue.name.replace(/^maintenance-/, '');
 }
 
-async function view(
+function view(
   queue: MaintenanceQueue,
-  job: Job<ReconcileJobData, unknown, 'reconcile'>,
-): Promise<ReconcileRunView> {
-  const state = await job.getState();
+  { job, state }: JobOutcome<ReconcileJobData, 'reconcile'>,
+): ReconcileRunView {
   return {
     jobId: job.id ?? '',
     host: hostOf(queue),

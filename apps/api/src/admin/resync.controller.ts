@@ -1,9 +1,12 @@
 import type { ApiConfig } from '@berth/config';
 import {
   createResyncQueue,
+  type JobOutcome,
+  readJob,
   requestResync,
   type ResyncJobData,
   type ResyncQueue,
+  waitForJob,
 } from '@berth/queue';
 import type { Stores } from '@berth/runtime';
 import {
@@ -20,10 +23,9 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { Job } from 'bullmq';
 import { API_CONFIG, STORES } from '../tokens.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
-import { pollJob, waitSeconds } from './queued-job.js';
+import { waitSeconds } from './queued-job.js';
 
 const REPOSITORY = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
 const DEFAULT_WAIT_S = 60;
@@ -90,15 +92,8 @@ export class ResyncAdminController implements OnModuleDestroy {
     };
     const queue = this.queue();
     const id = await requestResync(queue, data);
-    const { value, final } = await pollJob(
-      async () => {
-        const job = await Job.fromId<ResyncJobData, unknown, 'resync'>(queue, id);
-        return job ? view(job) : undefined;
-      },
-      (run) => run.state === 'completed' || run.state === 'failed',
-      waitS,
-      POLL_MS,
-    );
+    const { outcome, final } = await waitForJob(queue, id, waitS, POLL_MS);
+    const value = outcome ? view(outcome) : undefined;
     if (final && value) return value;
     response.status(202);
     return (
@@ -118,17 +113,19 @@ export class ResyncAdminController implements OnModuleDestroy {
 
   @Get('runs')
   async runs(): Promise<{ runs: ResyncRunView[] }> {
-    const jobs = await this.queue().getJobs(['active', 'waiting', 'completed', 'failed'], 0, 19);
-    const views = await Promise.all(jobs.map((job) => view(job)));
+    const queue = this.queue();
+    const jobs = await queue.getJobs(['active', 'waiting', 'completed', 'failed'], 0, 19);
+    const read = await Promise.all(jobs.map((job) => readJob(queue, job.id ?? '')));
+    const views = read.flatMap((outcome) => (outcome ? [view(outcome)] : []));
     views.sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
     return { runs: views };
   }
 
   @Get('runs/:id')
   async runById(@Param('id') id: string): Promise<ResyncRunView> {
-    const job = await Job.fromId<ResyncJobData, unknown, 'resync'>(this.queue(), id);
-    if (!job) throw new NotFoundException(`no resync run ${id}`);
-    return view(job);
+    const outcome = await readJob(this.queue(), id);
+    if (!outcome) throw new NotFoundException(`no resync run ${id}`);
+    return view(outcome);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -145,8 +142,7 @@ export class ResyncAdminController implements OnModuleDestroy {
   }
 }
 
-async function view(job: Job<ResyncJobData, unknown, 'resync'>): Promise<ResyncRunView> {
-  const state = await job.getState();
+function view({ job, state }: JobOutcome<ResyncJobData, 'resync'>): ResyncRunView {
   return {
     jobId: job.id ?? '',
     requestedBy: job.data.requestedBy,

@@ -1,12 +1,6 @@
 import type { ApiConfig } from '@berth/config';
 import { SleepQueries } from '@berth/db';
-import {
-  createSleepQueue,
-  requestSleepChange,
-  type SleepJobName,
-  type SleepQueue,
-  type SleepQueueJobData,
-} from '@berth/queue';
+import { createSleepQueue, requestSleepChange, type SleepQueue, waitForJob } from '@berth/queue';
 import type { Stores } from '@berth/runtime';
 import {
   BadRequestException,
@@ -23,10 +17,9 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { Job } from 'bullmq';
 import { API_CONFIG, STORES } from '../tokens.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
-import { pollJob, waitSeconds } from './queued-job.js';
+import { waitSeconds } from './queued-job.js';
 import { pullRequestParam, repositoryParam } from './route-params.js';
 
 const DEFAULT_WAIT_S = 30;
@@ -136,26 +129,17 @@ export class SleepAdminController implements OnModuleDestroy {
       status: 'queued',
       containers: [],
     };
-    const { value: job, final } = await pollJob(
-      async () => {
-        const found = await Job.fromId<SleepQueueJobData, unknown, SleepJobName>(queue, jobId);
-        return found ? { found, state: await found.getState() } : undefined;
-      },
-      // A failed attempt with one left goes back to waiting: `failed` is final.
-      ({ state }) => state === 'completed' || state === 'failed',
-      waitS,
-      POLL_MS,
-    );
+    const { outcome: job, final } = await waitForJob(queue, jobId, waitS, POLL_MS);
     if (!final || !job) {
       response.status(202);
       return view;
     }
     if (job.state === 'failed') {
       throw new ConflictException(
-        `${repository}#${number}: the ${kind} failed: ${job.found.failedReason ?? 'unknown error'}`,
+        `${repository}#${number}: the ${kind} failed: ${job.job.failedReason ?? 'unknown error'}`,
       );
     }
-    const result = job.found.returnvalue as SleepJobResult;
+    const result = job.job.returnvalue as SleepJobResult;
     switch (result.status) {
       case 'gone':
         throw new NotFoundException(`Berth has no preview for ${repository}#${number}`);

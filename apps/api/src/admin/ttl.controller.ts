@@ -1,13 +1,7 @@
 import type { ApiConfig } from '@berth/config';
 import { parseTtl, TTL_EXTEND_MAX_MS, TTL_EXTEND_MIN_MS } from '@berth/core';
 import { TtlQueries } from '@berth/db';
-import {
-  createTtlQueue,
-  requestTtlExtension,
-  type TtlJobData,
-  type TtlJobName,
-  type TtlQueue,
-} from '@berth/queue';
+import { createTtlQueue, requestTtlExtension, type TtlQueue, waitForJob } from '@berth/queue';
 import type { Stores } from '@berth/runtime';
 import {
   BadRequestException,
@@ -24,10 +18,9 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { Job } from 'bullmq';
 import { API_CONFIG, STORES } from '../tokens.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
-import { pollJob, waitSeconds } from './queued-job.js';
+import { waitSeconds } from './queued-job.js';
 import { pullRequestParam, repositoryParam } from './route-params.js';
 
 const DEFAULT_WAIT_S = 30;
@@ -102,25 +95,17 @@ export class TtlAdminController implements OnModuleDestroy {
       expiresAt: null,
       previousExpiresAt: null,
     };
-    const { value: job, final } = await pollJob(
-      async () => {
-        const found = await Job.fromId<TtlJobData, unknown, TtlJobName>(queue, jobId);
-        return found ? { found, state: await found.getState() } : undefined;
-      },
-      ({ state }) => state === 'completed' || state === 'failed',
-      waitS,
-      POLL_MS,
-    );
+    const { outcome: job, final } = await waitForJob(queue, jobId, waitS, POLL_MS);
     if (!final || !job) {
       response.status(202);
       return view;
     }
     if (job.state === 'failed') {
       throw new ConflictException(
-        `${repository}#${number}: the extension failed: ${job.found.failedReason ?? 'unknown error'}`,
+        `${repository}#${number}: the extension failed: ${job.job.failedReason ?? 'unknown error'}`,
       );
     }
-    const result = job.found.returnvalue as
+    const result = job.job.returnvalue as
       | { status: 'extended'; expiresAt: string; previousExpiresAt: string | null }
       | { status: 'refused'; reason: string }
       | { status: 'gone' };

@@ -16,6 +16,7 @@ import {
   createActionQueue,
   createRedis,
   requestAction,
+  waitForJob,
 } from '@berth/queue';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,11 +100,10 @@ async function seed(state: EnvironmentState, extra: { closedAt?: Date; prNumber?
 async function act(name: ActionJobName, environmentId: string): Promise<unknown> {
   const jobId = await requestAction(queue, name, { environmentId, requestedBy: 'ci-token' });
   for (;;) {
-    const job = await queue.getJob(jobId);
-    const state = await job?.getState();
-    if (state === 'completed') return job?.returnvalue;
-    if (state === 'failed') throw new Error(job?.failedReason);
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    const { outcome, final } = await waitForJob(queue, jobId, 60, 25);
+    if (!final || !outcome) continue;
+    if (outcome.state === 'failed') throw new Error(outcome.job.failedReason);
+    return outcome.job.returnvalue;
   }
 }
 

@@ -4,6 +4,7 @@ import {
   requestAction,
   requestSleepChange,
   requestTtlExtension,
+  waitForJob,
 } from '@berth/queue';
 import type { Stores } from '@berth/runtime';
 import {
@@ -27,8 +28,7 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import { type Job, type Queue } from 'bullmq';
-import { pollJob } from '../../admin/queued-job.js';
+import { type Queue } from 'bullmq';
 import { extensionRequest } from '../../admin/ttl.controller.js';
 import { STORES } from '../../tokens.js';
 import { principalOf, type V1Request } from '../auth/principal.js';
@@ -286,15 +286,7 @@ export class EnvironmentActionsController {
       generation: null,
       expiresAt: null,
     };
-    const { value: job, final } = await pollJob(
-      async () => {
-        const found: Job | undefined = await queue.getJob(jobId);
-        return found ? { found, state: await found.getState() } : undefined;
-      },
-      ({ state }) => state === 'completed' || state === 'failed',
-      waitS,
-      POLL_MS,
-    );
+    const { outcome: job, final } = await waitForJob(queue, jobId, waitS, POLL_MS);
     const what = `${env.repository.fullName}#${env.prNumber}`;
     if (!final || !job) {
       response.status(202);
@@ -302,9 +294,9 @@ export class EnvironmentActionsController {
       return base;
     }
     if (job.state === 'failed') {
-      throw conflict(`${what}: the ${action} failed: ${job.found.failedReason ?? 'unknown error'}`);
+      throw conflict(`${what}: the ${action} failed: ${job.job.failedReason ?? 'unknown error'}`);
     }
-    const result = job.found.returnvalue as CommandResult;
+    const result = job.job.returnvalue as CommandResult;
     if (result.status === 'refused') throw conflict(`${what}: ${result.reason}`);
     if (result.status === 'gone') throw notFound(`no environment with id ${env.id}`);
     request.auditDetail = `${what}: ${result.status}`;
