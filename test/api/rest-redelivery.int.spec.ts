@@ -139,6 +139,31 @@ describe('POST /api/v1/deliveries/:id/redeliver, processed by the worker', () =>
     expect(await buildJobs(env.id)).toEqual([`${env.id}-1-build`]);
   });
 
+  it('refuses to process a PR comment command that was acted on: it would act twice', async () => {
+    const deliveryId = randomUUID();
+    await new WebhookInbox(prisma).store({
+      deliveryId,
+      event: 'issue_comment',
+      action: 'created',
+      orderingKey: `redeliver/chat-${deliveryId.slice(0, 8)}#1`,
+      payload: '{}',
+      outcome: 'processed',
+      detail: '/berth destroy by maintainer: destroying the preview',
+    });
+    const answer = await request(api.url)
+      .post(`/api/v1/deliveries/${deliveryId}/redeliver`)
+      .set(admin);
+    expect(answer.status).toBe(409);
+    expect(answer.body.detail).toBe(
+      `delivery ${deliveryId} is a PR comment command that was acted on; a redelivery would run it again`,
+    );
+    expect(answer.body.fix).toMatch(/POST \/api\/v1\/environments\/\{id\}\/redeploy/);
+    const copies = await prisma.webhookDelivery.count({
+      where: { deliveryId: { startsWith: deliveryId } },
+    });
+    expect(copies).toBe(1);
+  });
+
   it('an older event redelivered after a newer head is stale and changes nothing', async () => {
     const repo = await repository();
     const pr = await gh.openPullRequest({ repo, branch: 'feat', title: 'Feat' });

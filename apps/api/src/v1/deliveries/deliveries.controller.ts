@@ -114,12 +114,19 @@ export class DeliveriesController {
     if (original.payload === null || original.orderingKey === null) {
       throw conflict(`delivery ${id} has no stored payload to process again`);
     }
-    // A check run's Re-run is a request to act, not a fact to converge on: processing it again
-    // would redeploy again. Ask `POST /environments/:id/redeploy` for that.
+    // A check run's Re-run and a `/berth …` comment are requests to act, not facts to converge
+    // on: processing one again would act again (redeploy, destroy, extend once more). Ask the
+    // environment's own action route for that.
     if (original.event === 'check_run' && original.outcome === 'processed') {
       throw conflict(
         `delivery ${id} is a Re-run that was acted on; a redelivery would redeploy again`,
         'use POST /api/v1/environments/{id}/redeploy to deploy the head again',
+      );
+    }
+    if (original.event === 'issue_comment' && original.outcome === 'processed') {
+      throw conflict(
+        `delivery ${id} is a PR comment command that was acted on; a redelivery would run it again`,
+        'use the environment’s action routes (POST /api/v1/environments/{id}/redeploy, /destroy, /extend …) to act again',
       );
     }
     const waiting = await this.deliveries.waitingRedelivery(id);
