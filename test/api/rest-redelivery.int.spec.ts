@@ -147,8 +147,15 @@ describe('POST /api/v1/deliveries/:id/redeliver, processed by the worker', () =>
       action: 'created',
       orderingKey: `redeliver/chat-${deliveryId.slice(0, 8)}#1`,
       payload: '{}',
-      outcome: 'processed',
-      detail: '/berth destroy by maintainer: destroying the preview',
+      outcome: 'ignored',
+    });
+    // As the worker leaves a command it acted on.
+    await prisma.webhookDelivery.update({
+      where: { deliveryId },
+      data: {
+        outcome: 'processed',
+        detail: '/berth destroy by maintainer: destroying the preview',
+      },
     });
     const answer = await request(api.url)
       .post(`/api/v1/deliveries/${deliveryId}/redeliver`)

@@ -14,7 +14,8 @@ const queue = new Queue<{ n: number }, unknown, 'double'>('job-outcome', {
   connection: producer,
   prefix,
 });
-let worker: Worker | undefined;
+type DoubleWorker = Worker<{ n: number }, { doubled: number }, 'double'>;
+let worker: DoubleWorker | undefined;
 
 afterAll(async () => {
   await worker?.close();
@@ -23,7 +24,7 @@ afterAll(async () => {
   await Promise.all([closeRedis(producer), closeRedis(consumer)]);
 });
 
-function startWorker(): Worker {
+function startWorker(): DoubleWorker {
   return new Worker<{ n: number }, { doubled: number }, 'double'>(
     queue.name,
     async (job) => {
