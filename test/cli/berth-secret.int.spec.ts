@@ -15,12 +15,12 @@ const owner = `clisec${run}`;
 const repo = `${owner}/shop`;
 const VALUE = `sk_live_looking_${randomBytes(10).toString('hex')}`;
 
-async function berth(argv: string[], stdin?: string) {
+async function berth(argv: string[], stdin?: string, tokens: Record<string, string> = {}) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runCli(
     argv,
-    { BERTH_API_URL: api.url, BERTH_ADMIN_TOKEN: ADMIN_TOKEN },
+    { BERTH_API_URL: api.url, BERTH_ADMIN_TOKEN: ADMIN_TOKEN, ...tokens },
     {
       out: (l) => out.push(l),
       err: (l) => err.push(l),
@@ -81,6 +81,37 @@ describe('berth secret', () => {
     const again = await berth(['secret', 'rm', '--owner', owner, 'sentry_dsn']);
     expect(again.code).toBe(1);
     expect(again.err).toContain('no installation secret named sentry_dsn');
+  });
+
+  it('goes through the REST API v1 with BERTH_TOKEN: its scope and restriction apply', async () => {
+    // A v1 token the /admin/v1 routes would not take: lists with `read`, may not write.
+    const created = await berth([
+      'token',
+      'create',
+      'secrets-reader',
+      '--scope',
+      'read',
+      '--repo',
+      repo,
+      '--json',
+    ]);
+    expect(created.code).toBe(0);
+    const reader = { BERTH_TOKEN: (JSON.parse(created.out) as { token: string }).token };
+    const listed = await berth(['secret', 'ls', repo, '--json'], undefined, reader);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.out)).toEqual([
+      expect.objectContaining({ layer: 'repository', name: 'api_key', kind: 'value' }),
+    ]);
+    const refused = await berth(['secret', 'set', repo, 'other'], 'v', reader);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('admin');
+    expect(await berth(['secret', 'ls', 'someone/else'], undefined, reader)).toMatchObject({
+      code: 3,
+    });
+    // Not there: exit 3 (not found), naming the secret.
+    const missing = await berth(['secret', 'rm', `${repo}#4`, 'nothing_here']);
+    expect(missing.code).toBe(3);
+    expect(missing.err).toContain('no pull_request secret named nothing_here');
   });
 
   it('rotates the master key and says when the previous key can go', async () => {

@@ -390,10 +390,11 @@ describe('cost telemetry', { timeout: 180_000 }, () => {
 
     // `berth cost`, with the api's answer as is (--json) and for people.
     const lines: string[] = [];
+    let token: string | undefined;
     const cli = (...argv: string[]) =>
       runCli(
         argv,
-        { BERTH_API_URL: api.url, BERTH_ADMIN_TOKEN: ADMIN_TOKEN },
+        { BERTH_API_URL: api.url, BERTH_ADMIN_TOKEN: ADMIN_TOKEN, BERTH_TOKEN: token },
         { out: (line) => lines.push(line), err: (line) => lines.push(line) },
       );
     expect(await cli('cost', `${repository}#1`, '--json')).toBe(0);
@@ -401,6 +402,32 @@ describe('cost telemetry', { timeout: 180_000 }, () => {
     lines.length = 0;
     expect(await cli('cost', '--by', 'repository', '--repo', repository, '--days', '2')).toBe(0);
     expect(lines[1]).toMatch(new RegExp(`^  ${repository} \\(1 preview\\)  cpu [\\d.]+ h  mem`));
+    // Through the REST API v1 (BERTH_TOKEN): a token limited to another repository sees none of
+    // it — no such preview (exit 3), nothing in the totals.
+    lines.length = 0;
+    expect(
+      await cli(
+        'token',
+        'create',
+        'cost-other',
+        '--scope',
+        'read',
+        '--repo',
+        'else/where',
+        '--json',
+      ),
+    ).toBe(0);
+    token = (JSON.parse(lines.join('\n')) as { token: string }).token;
+    lines.length = 0;
+    expect(await cli('cost', `${repository}#1`)).toBe(3);
+    expect(lines.join('\n')).toContain(`no environment for ${repository}#1`);
+    lines.length = 0;
+    expect(await cli('cost', 'unopened', '--json')).toBe(0);
+    expect(JSON.parse(lines.join('\n'))).toMatchObject({
+      previews: [],
+      total: { cost: { total: 0 } },
+    });
+    token = undefined;
 
     // Ready, and nobody ever opened it: on the report of previews that ran unopened.
     const unopened = await request(api.url)

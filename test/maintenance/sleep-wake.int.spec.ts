@@ -108,7 +108,7 @@ describe('sleep and wake', { timeout: 300_000 }, () => {
     expect(long).toBeGreaterThanOrEqual(5); // web, api, worker, db, redis (migrate exited)
 
     expect(await berth('env', 'sleep', `${repository}#${pr.number}`)).toMatch(
-      /is asleep: \d+ container\(s\) stopped, data kept/,
+      /is asleep: [1-9]\d* container\(s\) stopped, data kept/,
     );
     expect(Object.values(await running()).some(Boolean)).toBe(false);
     const after = await resourcesOf(repository, pr.number);
@@ -133,6 +133,12 @@ describe('sleep and wake', { timeout: 300_000 }, () => {
       status: 'asleep',
       detail: 'it was asleep already',
     });
+    // And through the CLI (REST API v1) as JSON: the containers it stopped are named.
+    const cliAgain = JSON.parse(
+      await berth('env', 'sleep', `${repository}#${pr.number}`, '--json'),
+    ) as { status: string; detail?: string; containers?: string[] };
+    expect(cliAgain).toMatchObject({ status: 'asleep', detail: 'it was asleep already' });
+    expect(cliAgain.containers?.length).toBeGreaterThanOrEqual(long);
     expect((await row()).sleptAt?.getTime()).toBe(asleep.sleptAt?.getTime());
     expect(await events('asleep')).toHaveLength(1);
     const comment = await commentMatching(plane, repository, pr.number, /Preview asleep/);

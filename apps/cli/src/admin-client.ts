@@ -1,7 +1,6 @@
 import type { RepositorySettingsPatch } from '@berth/core';
 import { FLAG_OF_FIELD } from './repo-flags.js';
 import type { SsoSessionView } from './sessions-command.js';
-import type { CostReport, PreviewCost, UnopenedReport } from './cost-command.js';
 
 /** A repository's settings as /admin/v1 returns them. */
 export interface RepositorySettingsView {
@@ -31,27 +30,6 @@ export interface RepositorySettingsView {
   slackChannel?: string;
 }
 
-/** The answer of `POST …/pulls/:pr/sleep|wake` (apps/api/src/admin/sleep.controller.ts). */
-export interface SleepChangeView {
-  repository: string;
-  pr: number;
-  environmentId: string;
-  jobId: string;
-  status: string;
-  containers: string[];
-  ms?: number;
-  detail?: string;
-}
-
-/** One operator secret as /admin/v1/secrets lists it (never its value). */
-export interface SecretEntryView {
-  layer: 'installation' | 'repository' | 'pull_request';
-  name: string;
-  kind: 'value' | 'reference';
-  reference?: string;
-  updatedAt: string;
-}
-
 /** Where an operator secret lives: an owner's installation layer, a repository, or one PR. */
 export type SecretTarget = { owner: string } | { repository: string; pr?: number };
 
@@ -73,18 +51,6 @@ export interface ShareLinkView {
   revokedAt: string | null;
   note: string | null;
   status: 'active' | 'expired' | 'revoked';
-}
-
-/** `POST …/pulls/:pr/extend`: the new expiry, or `waiting` when no worker answered in time. */
-export interface TtlExtensionView {
-  repository: string;
-  pr: number;
-  environmentId: string;
-  jobId: string;
-  status: string;
-  by: string;
-  expiresAt: string | null;
-  previousExpiresAt: string | null;
 }
 
 /** The api answered with an error; the message is ready to print. */
@@ -157,20 +123,15 @@ export class AdminClient {
     return this.request('DELETE', `/admin/v1/share-links/${encodeURIComponent(id)}`);
   }
 
-  secrets(repository: string, pr?: number): Promise<{ secrets: SecretEntryView[] }> {
-    const query = pr === undefined ? '' : `?pr=${pr}`;
-    return this.request('GET', `${secretsPath({ repository })}${query}`);
-  }
-
   setSecret(
-    target: SecretTarget,
+    target: { owner: string },
     name: string,
     body: { value: string } | { reference: string },
   ): Promise<{ layer: string; name: string; kind: string }> {
     return this.request('PUT', `${secretsPath(target)}/${encodeURIComponent(name)}`, body);
   }
 
-  removeSecret(target: SecretTarget, name: string): Promise<{ layer: string; removed: true }> {
+  removeSecret(target: { owner: string }, name: string): Promise<{ layer: string; removed: true }> {
     return this.request('DELETE', `${secretsPath(target)}/${encodeURIComponent(name)}`);
   }
 
@@ -194,46 +155,6 @@ export class AdminClient {
     },
   ): Promise<SnapshotView> {
     return this.request('PUT', `/admin/v1/snapshots/${encodeURIComponent(name)}`, body);
-  }
-
-  /** `berth env extend` (decision 0020): answered by a worker through the command path. */
-  extendTtl(
-    repository: string,
-    pr: number,
-    body: { by: string; requestedBy?: string },
-  ): Promise<TtlExtensionView> {
-    return this.request('POST', `${repositoryPath(repository)}/pulls/${pr}/extend?wait=10`, body);
-  }
-
-  /**
-   * `berth env sleep|wake` (decision 0024): waits up to 60 s for a worker's answer. A sleep
-   * stops every container with its grace period (10 s by default, as compose's), and a wake
-   * waits for health checks, so 10 s answered `queued` for an ordinary Node service.
-   */
-  changeSleep(
-    command: 'sleep' | 'wake',
-    repository: string,
-    pr: number,
-    body: { requestedBy?: string },
-  ): Promise<SleepChangeView> {
-    return this.request(
-      'POST',
-      `${repositoryPath(repository)}/pulls/${pr}/${command}?wait=60`,
-      body,
-    );
-  }
-
-  /** `berth cost` (decision 0025): usage and cost over days, per preview, repository or day. */
-  costs(query: Record<string, string>): Promise<CostReport> {
-    return this.request('GET', `/admin/v1/costs?${new URLSearchParams(query).toString()}`);
-  }
-
-  previewCost(repository: string, pr: number): Promise<PreviewCost> {
-    return this.request('GET', `${repositoryPath(repository)}/pulls/${pr}/cost`);
-  }
-
-  unopenedCosts(query: Record<string, string>): Promise<UnopenedReport> {
-    return this.request('GET', `/admin/v1/costs/unopened?${new URLSearchParams(query).toString()}`);
   }
 
   removeSnapshot(name: string): Promise<{ name: string; removed: true }> {
@@ -280,11 +201,12 @@ function repositoryPath(repository: string): string {
   return `/admin/v1/repositories/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
 }
 
-function secretsPath(target: SecretTarget): string {
-  if ('owner' in target)
-    return `/admin/v1/secrets/installations/${encodeURIComponent(target.owner)}`;
-  const base = repositoryPath(target.repository).replace('/admin/v1/', '/admin/v1/secrets/');
-  return target.pr === undefined ? base : `${base}/pulls/${target.pr}`;
+/**
+ * `berth secret … --owner`: the installation layer by owner, which v1 names only through one of
+ * the owner's repositories. Repositories and PRs go through v1 (secret-command.ts).
+ */
+function secretsPath(target: { owner: string }): string {
+  return `/admin/v1/secrets/installations/${encodeURIComponent(target.owner)}`;
 }
 
 function errorMessage(status: number, json: unknown, text: string): string {

@@ -61,8 +61,10 @@ ${TOKEN_USAGE}
 
 environment:
   BERTH_API_URL       the api, default http://127.0.0.1:3000
-  BERTH_ADMIN_TOKEN   the api's admin token (required)
-  BERTH_TOKEN         a REST API admin token for \`berth token\` (default: BERTH_ADMIN_TOKEN)`;
+  BERTH_ADMIN_TOKEN   the api's admin token (repo, share, sessions, snapshot,
+                      secret --owner|rotate-key)
+  BERTH_TOKEN         a REST API token for env, secret, cost and token (default:
+                      BERTH_ADMIN_TOKEN)`;
 
 export const SET_OPTIONS = {
   enable: { type: 'boolean' },
@@ -139,19 +141,18 @@ async function dispatch(
     );
   }
   if (group === 'secret') {
-    return secretCommand(command, rest, () => new AdminClient(apiUrl(env), adminToken(env)), io);
+    return secretCommand(
+      command,
+      rest,
+      { rest: () => restClient(env), admin: () => new AdminClient(apiUrl(env), adminToken(env)) },
+      io,
+    );
   }
   if (group === 'snapshot') {
     return snapshotCommand(command, rest, () => new AdminClient(apiUrl(env), adminToken(env)), io);
   }
   if (group === 'env') {
-    return envCommand(
-      command,
-      rest,
-      () => new AdminClient(apiUrl(env), adminToken(env)),
-      env,
-      io.out,
-    );
+    return envCommand(command);
   }
   if (group === 'token') {
     // The REST API's tokens (decision 0029): BERTH_TOKEN (an unrestricted admin token), else
@@ -165,7 +166,7 @@ async function dispatch(
   }
   if (group === 'cost') {
     // `berth cost`, `berth cost --by day`, `berth cost acme/shop#12`, `berth cost unopened`.
-    return costCommand(argv.slice(1), () => new AdminClient(apiUrl(env), adminToken(env)), io.out);
+    return costCommand(argv.slice(1), () => restClient(env), io.out);
   }
   if (group === 'share') {
     return shareCommand(

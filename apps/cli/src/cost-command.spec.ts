@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { costQuery, describeReport, usageLine, type CostReport } from './cost-command.js';
+import { costQuery, describeReport, usageLine } from './cost-command.js';
+import type { CostReport } from './rest-client.js';
 import { UsageError } from './repo-flags.js';
 
 const usage = {

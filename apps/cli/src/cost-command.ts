@@ -1,7 +1,22 @@
 import { parseArgs } from 'node:util';
-import type { AdminClient } from './admin-client.js';
 import { environmentTarget } from './env-command.js';
 import { UsageError } from './repo-flags.js';
+import type {
+  Cost,
+  CostQuery,
+  CostReport,
+  EnvironmentCostDays,
+  Prices,
+  RestClient,
+  UnopenedCost,
+  UnopenedCostQuery,
+  Usage,
+} from './rest-client.js';
+import { resolveEnvironmentId } from './v1/environment-target.js';
+
+// `berth cost` on the REST API v1 (`/api/v1/costs`, `/costs/unopened`,
+// `/environments/:id/cost`, decision 0031): the shapes are the generated ones (rest-client.ts).
+// The flags stay on node:util parseArgs: the specs pin their messages.
 
 export const COST_USAGE = `  berth cost [--by environment|repository|day] [--repo <owner/name>]
              [--days <n> | --from <YYYY-MM-DD> [--to <YYYY-MM-DD>]] [--json]
@@ -10,76 +25,6 @@ export const COST_USAGE = `  berth cost [--by environment|repository|day] [--rep
   berth cost <owner/name>#<pr> [--json]     one preview, day by day
   berth cost unopened [--repo <owner/name>] [--days <n>] [--json]
                                             previews that ran but nobody ever opened`;
-
-/** Usage as /admin/v1/costs shows it (decision 0025). */
-export interface UsageView {
-  cpuSeconds: number;
-  cpuHours: number;
-  memoryGbHours: number;
-  diskGbHours: number;
-  networkGb: number;
-  awakeHours: number;
-  containerHours: number;
-  diskGb: number;
-  samples: number;
-  firstDay: string | null;
-  lastDay: string | null;
-}
-
-export interface CostView {
-  cpu: number;
-  memory: number;
-  disk: number;
-  network: number;
-  total: number;
-  formatted: string;
-}
-
-export interface PricesView {
-  currency: string;
-  vcpuHour: number;
-  memoryGbHour: number;
-  diskGbMonth: number;
-  networkGb: number;
-}
-
-export interface PreviewCostRow {
-  repository: string;
-  pr: number;
-  environmentId: string;
-  state: string;
-  lastAccessAt: string | null;
-  accessCount: number;
-  createdAt: string;
-  usage: UsageView;
-  cost: CostView;
-}
-
-export interface CostReport {
-  by: 'environment' | 'repository' | 'day';
-  from: string;
-  to: string;
-  repository: string | null;
-  prices: PricesView;
-  total: { usage: UsageView; cost: CostView };
-  rows: (
-    | PreviewCostRow
-    | { repository: string; environments: number; usage: UsageView; cost: CostView }
-    | { day: string; environments: number; usage: UsageView; cost: CostView }
-  )[];
-}
-
-export interface PreviewCost extends PreviewCostRow {
-  prices: PricesView;
-  days: { day: string; usage: UsageView; cost: CostView }[];
-}
-
-export interface UnopenedReport {
-  since: string;
-  prices: PricesView;
-  total: { usage: UsageView; cost: CostView };
-  previews: PreviewCostRow[];
-}
 
 const OPTIONS = {
   by: { type: 'string' },
@@ -93,7 +38,7 @@ const OPTIONS = {
 /** `berth cost`, `berth cost <owner/name>#<pr>`, `berth cost unopened` (decision 0025). */
 export async function costCommand(
   args: readonly string[],
-  client: () => AdminClient,
+  client: () => RestClient,
   out: (line: string) => void,
 ): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -117,7 +62,10 @@ export async function costCommand(
   if (positionals.length > 0) {
     const [repository, pr] = environmentTarget(positionals);
     refuse(values, ['by', 'repo', 'days', 'from', 'to'], 'berth cost <owner/name>#<pr>');
-    const view = await client().previewCost(repository, pr);
+    const rest = client();
+    const view = await rest.environmentCost(
+      await resolveEnvironmentId(rest, `${repository}#${pr}`),
+    );
     print(view, () => describePreview(view));
     return 0;
   }
@@ -128,7 +76,7 @@ export async function costCommand(
   }
   const report = await client().costs({
     ...costQuery(values),
-    ...(values.by ? { by: values.by } : {}),
+    ...(values.by ? { by: values.by as NonNullable<CostQuery['by']> } : {}),
   });
   print(report, () => describeReport(report));
   return 0;
@@ -145,8 +93,8 @@ export function costQuery(values: {
   days?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
-}): Record<string, string> {
-  const query: Record<string, string> = {};
+}): UnopenedCostQuery & Pick<CostQuery, 'from' | 'to'> {
+  const query: UnopenedCostQuery & Pick<CostQuery, 'from' | 'to'> = {};
   if (values.repo !== undefined) {
     if (!/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(values.repo)) {
       throw new UsageError(
@@ -178,14 +126,14 @@ export function costQuery(values: {
 const num = (n: number, digits = 2) => n.toFixed(digits);
 
 /** One line of usage: CPU hours, memory GB-hours, disk GB, network GB, and the cost. */
-export function usageLine(usage: UsageView, cost: CostView): string {
+export function usageLine(usage: Usage, cost: Cost): string {
   return (
     `cpu ${num(usage.cpuHours)} h  mem ${num(usage.memoryGbHours)} GB-h  ` +
     `disk ${num(usage.diskGb)} GB  net ${num(usage.networkGb)} GB  ${cost.formatted}`
   );
 }
 
-function pricesLine(prices: PricesView): string {
+function pricesLine(prices: Prices): string {
   return (
     `prices: $${prices.vcpuHour}/vCPU-h, $${prices.memoryGbHour}/GB-h, ` +
     `$${prices.diskGbMonth}/GB-month, $${prices.networkGb}/GB network`
@@ -213,7 +161,7 @@ export function describeReport(report: CostReport): string[] {
   return lines;
 }
 
-export function describePreview(view: PreviewCost): string[] {
+export function describePreview(view: EnvironmentCostDays): string[] {
   const lines = [
     `${view.repository}#${view.pr} (${view.state}): ${view.cost.formatted} so far`,
     `  opened: ${view.accessCount > 0 || view.lastAccessAt ? `${view.accessCount} requests, last ${view.lastAccessAt ?? 'unknown'}` : 'never'}`,
@@ -224,7 +172,7 @@ export function describePreview(view: PreviewCost): string[] {
   return lines;
 }
 
-export function describeUnopened(report: UnopenedReport): string[] {
+export function describeUnopened(report: UnopenedCost): string[] {
   const lines = [`previews created since ${report.since.slice(0, 10)} that ran and nobody opened:`];
   if (report.previews.length === 0) lines.push('  none');
   for (const row of report.previews) {

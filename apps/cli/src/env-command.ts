@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { parseTtl, TTL_EXTEND_MAX_MS, TTL_EXTEND_MIN_MS } from '@berth/core';
-import type { AdminClient, SleepChangeView } from './admin-client.js';
 import { UsageError } from './repo-flags.js';
+import type { ActionResult } from './rest-client.js';
 
 export const ENV_USAGE = `  berth env extend <owner/name>#<pr> --by <1m..14d>
                                             keep a preview longer: expiry moves by that much
@@ -11,75 +10,29 @@ export const ENV_USAGE = `  berth env extend <owner/name>#<pr> --by <1m..14d>
                                             first request through the gateway wakes it
   berth env wake <owner/name>#<pr>          start a sleeping preview again now`;
 
-/** `berth env extend` (decision 0020), `berth env sleep|wake` (decision 0024). */
-export async function envCommand(
-  command: string | undefined,
-  args: readonly string[],
-  client: () => AdminClient,
-  env: Record<string, string | undefined>,
-  out: (line: string) => void,
-): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    options: { by: { type: 'string' }, json: { type: 'boolean' } },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (command === 'sleep' || command === 'wake') {
-    const [repository, pr] = environmentTarget(positionals);
-    if (values.by !== undefined) throw new UsageError(`--by is for \`env extend\` only`);
-    const requestedBy = env['USER']?.trim() || 'berth-cli';
-    const view = await client().changeSleep(command, repository, pr, { requestedBy });
-    if (values.json) {
-      out(JSON.stringify(view, null, 2));
-      return 0;
-    }
-    out(sleepLine(command, `${repository}#${pr}`, view));
-    return view.status === 'queued' ? 1 : 0;
-  }
-  if (command !== 'extend') {
-    throw new UsageError(`unknown command \`env ${command ?? ''}\`\n\n${ENV_USAGE}`);
-  }
-  const [repository, pr] = environmentTarget(positionals);
-  if (values.by === undefined) throw new UsageError('--by is required, e.g. --by 24h');
-  extensionMs(values.by);
-  const view = await client().extendTtl(repository, pr, {
-    by: values.by.trim(),
-    requestedBy: env['USER']?.trim() || 'berth-cli',
-  });
-  if (values.json) {
-    out(JSON.stringify(view, null, 2));
-    return 0;
-  }
-  if (view.status !== 'extended') {
-    out(
-      `${repository}#${pr}: extension queued (job ${view.jobId}); no worker answered yet — is a ` +
-        'worker with the sweep role running?',
-    );
-    return 1;
-  }
-  out(
-    `${repository}#${pr} now expires at ${view.expiresAt}` +
-      (view.previousExpiresAt ? ` (was ${view.previousExpiresAt})` : ''),
-  );
-  return 0;
+/**
+ * `berth env <unknown>`: every `env` command is a commander command on the REST API v1
+ * (v1/env-commands.ts, decision 0032); what reaches here is none of them.
+ */
+export function envCommand(command: string | undefined): never {
+  throw new UsageError(`unknown command \`env ${command ?? ''}\`\n\n${ENV_USAGE}`);
 }
 
 /** The human answer of `berth env sleep|wake`. */
 export function sleepLine(
   command: 'sleep' | 'wake',
   target: string,
-  view: Pick<SleepChangeView, 'status' | 'jobId' | 'containers' | 'ms' | 'detail'>,
+  view: Pick<ActionResult, 'status' | 'jobId' | 'containers' | 'ms' | 'detail'>,
 ): string {
   switch (view.status) {
     case 'asleep':
       return (
-        `${target} is asleep: ${view.containers.length} container(s) stopped, data kept` +
+        `${target} is asleep: ${view.containers?.length ?? 0} container(s) stopped, data kept` +
         (view.detail ? ` (${view.detail})` : '') +
         '; the first request through the gateway wakes it'
       );
     case 'woken':
-      return `${target} is awake: ${view.containers.length} container(s) ready in ${((view.ms ?? 0) / 1000).toFixed(1)} s`;
+      return `${target} is awake: ${view.containers?.length ?? 0} container(s) ready in ${((view.ms ?? 0) / 1000).toFixed(1)} s`;
     case 'queued':
       return (
         `${target}: ${command} queued (job ${view.jobId}); no worker answered yet — is a worker ` +

@@ -41,8 +41,8 @@ export function exitCodeOf(error: unknown): number | undefined {
     if (error.status === 404) return EXIT.notFound;
     return EXIT.failed;
   }
-  // The /admin/v1 commands (repo show|set, share, sessions, secret, snapshot, cost) keep their
-  // one code for every refusal: scripts written against them already read 1.
+  // The /admin/v1 commands (repo show|set, share, sessions, snapshot, secret --owner|rotate-key)
+  // keep their one code for every refusal: scripts written against them already read 1.
   if (error instanceof ApiError) return EXIT.failed;
   return undefined;
 }

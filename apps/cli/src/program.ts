@@ -2,7 +2,6 @@ import { Command, CommanderError } from 'commander';
 import type { CliContext } from './cli-context.js';
 import { COST_USAGE } from './cost-command.js';
 import { registerDoctor } from './doctor/doctor-command.js';
-import { ENV_USAGE } from './env-command.js';
 import { EXIT } from './exit-codes.js';
 import { RestClient } from './rest-client.js';
 import { SECRET_USAGE } from './secret-command.js';
@@ -14,10 +13,10 @@ import { registerEnvCommands } from './v1/env-commands.js';
 import { registerRepoCommands } from './v1/repo-commands.js';
 
 // `berth` on commander (decision 0032): the command tree, help per command and the exit codes.
-// Commands on the REST API v1 are commander commands through and through. The older commands
-// on /admin/v1 (repo show|set, share, sessions, secret, snapshot, cost, token, env sleep|wake)
-// keep their own flag parsing (node:util parseArgs, their specs pin its messages): commander
-// routes to them with the arguments untouched and shows their usage as their help.
+// Commands on the REST API v1 are commander commands through and through. The commands with
+// their own flag parsing (node:util parseArgs, their specs pin its messages) — on /admin/v1:
+// repo show|set, share, sessions, snapshot, secret --owner|rotate-key; on v1: secret, cost,
+// token — are reached with the arguments untouched, and their usage is their help.
 
 export interface ProgramOptions {
   ctx: CliContext;
@@ -33,9 +32,10 @@ const FOOTER = `
 Environment:
   BERTH_API_URL      the api, default http://127.0.0.1:3000
   BERTH_TOKEN        a REST API token (\`berth token create\`) for the /api/v1 commands
-                     (env, repo ls|settings, doctor); default BERTH_ADMIN_TOKEN
-  BERTH_ADMIN_TOKEN  the api's admin token (repo show|set, share, sessions, secret,
-                     snapshot, cost, token)
+                     (env, repo ls|settings, secret, cost, token, doctor); default
+                     BERTH_ADMIN_TOKEN
+  BERTH_ADMIN_TOKEN  the api's admin token (repo show|set, share, sessions, snapshot,
+                     secret --owner|rotate-key)
 
 Exit codes:
   0  ok
@@ -44,7 +44,8 @@ Exit codes:
   3  not found: no such environment, repository or token (or not one the token may see)
   4  not authenticated: the token is missing, unknown, expired or revoked
   5  the api is unreachable at BERTH_API_URL
-  (commands on /admin/v1 exit 1 for every refusal, as before)`;
+  (commands on /admin/v1 exit 1 for every refusal, as before: repo show|list|set|
+  rotate-bypass|reset, share, sessions, snapshot, secret --owner|rotate-key)`;
 
 /** Runs argv; returns the exit code. Errors a command throws are the caller's (berth.ts). */
 export async function runProgram(
@@ -97,8 +98,6 @@ function buildProgram(options: ProgramOptions, exit: (code: number) => void): Co
 
   const env = program.command('env').summary('preview environments: list, show, act, logs, links');
   registerEnvCommands(env, ctx, exit);
-  passThrough(env, 'sleep', "stop a ready preview's containers (data kept)", ENV_USAGE);
-  passThrough(env, 'wake', 'start a sleeping preview again now', ENV_USAGE);
 
   const repo = program.command('repo').summary('repositories and their operator settings');
   registerRepoCommands(repo, ctx, exit, options.repo);

@@ -15,6 +15,18 @@ export type EnvironmentDetail = Schemas['EnvironmentDetail'];
 export type ActionResult = Schemas['ActionResult'];
 export type MintedShareLink = Schemas['MintedShareLink'];
 export type RepositorySettings = Schemas['RepositorySettings'];
+export type SecretEntry = Schemas['SecretEntry'];
+export type SecretChange = Schemas['SecretChange'];
+export type CostReport = Schemas['CostReport'];
+export type EnvironmentCostDays = Schemas['EnvironmentCostDays'];
+export type UnopenedCost = Schemas['UnopenedCost'];
+export type Usage = Schemas['Usage'];
+export type Cost = Schemas['Cost'];
+export type Prices = Schemas['Prices'];
+export type CostQuery = NonNullable<RestApiPaths['/api/v1/costs']['get']['parameters']['query']>;
+export type UnopenedCostQuery = NonNullable<
+  RestApiPaths['/api/v1/costs/unopened']['get']['parameters']['query']
+>;
 type Problem = Schemas['Problem'];
 export type EnvironmentState = NonNullable<
   NonNullable<RestApiPaths['/api/v1/environments']['get']['parameters']['query']>['state']
@@ -193,6 +205,74 @@ export class RestClient {
           params: { path: { owner, name } },
           body: patch,
         }),
+      ),
+    );
+  }
+
+  /** Secret names of every scope that reaches a repository's previews (never values). */
+  async secrets(fullName: string): Promise<SecretEntry[]> {
+    const [owner = '', name = ''] = fullName.split('/');
+    return this.answer(
+      await this.call(() =>
+        this.client.GET('/api/v1/repositories/{owner}/{name}/secrets', {
+          params: { path: { owner, name } },
+        }),
+      ),
+    ).secrets;
+  }
+
+  /** `scope`: `installation`, `repository` or `pr-<number>`; the value is write-only. */
+  async setSecret(
+    fullName: string,
+    scope: string,
+    key: string,
+    body: { value: string } | { reference: string },
+  ): Promise<SecretChange> {
+    const [owner = '', name = ''] = fullName.split('/');
+    return this.answer(
+      await this.call(() =>
+        this.client.PUT('/api/v1/repositories/{owner}/{name}/secrets/{scope}/{key}', {
+          params: {
+            path: { owner, name, scope, key },
+            header: { 'Idempotency-Key': randomUUID() },
+          },
+          body,
+        }),
+      ),
+    );
+  }
+
+  async removeSecret(fullName: string, scope: string, key: string): Promise<SecretChange> {
+    const [owner = '', name = ''] = fullName.split('/');
+    return this.answer(
+      await this.call(() =>
+        this.client.DELETE('/api/v1/repositories/{owner}/{name}/secrets/{scope}/{key}', {
+          params: {
+            path: { owner, name, scope, key },
+            header: { 'Idempotency-Key': randomUUID() },
+          },
+        }),
+      ),
+    );
+  }
+
+  /** Usage and cost over days, grouped by environment, repository or day (decision 0025). */
+  async costs(query: CostQuery): Promise<CostReport> {
+    return this.answer(
+      await this.call(() => this.client.GET('/api/v1/costs', { params: { query } })),
+    );
+  }
+
+  async unopenedCosts(query: UnopenedCostQuery): Promise<UnopenedCost> {
+    return this.answer(
+      await this.call(() => this.client.GET('/api/v1/costs/unopened', { params: { query } })),
+    );
+  }
+
+  async environmentCost(id: string): Promise<EnvironmentCostDays> {
+    return this.answer(
+      await this.call(() =>
+        this.client.GET('/api/v1/environments/{id}/cost', { params: { path: { id } } }),
       ),
     );
   }

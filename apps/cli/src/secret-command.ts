@@ -1,8 +1,27 @@
 import { parseArgs } from 'node:util';
 import { isGitHubLogin } from '@berth/core';
-import type { AdminClient, SecretEntryView, SecretTarget } from './admin-client.js';
+import type { AdminClient, SecretTarget } from './admin-client.js';
 import type { CliIo } from './berth.js';
 import { UsageError } from './repo-flags.js';
+import type { RestClient, SecretEntry } from './rest-client.js';
+
+// `berth secret set|rm|ls` of a repository or a PR go through the REST API v1
+// (`/api/v1/repositories/:owner/:name/secrets[/:scope/:key]`, decision 0031). Two stay on
+// /admin/v1, which v1 has no route for: `--owner <login>` (v1 names the installation scope only
+// through one of its repositories) and `rotate-key` (an operation of the api's key, not of a
+// repository).
+
+/** The clients: v1 for repositories and PRs, /admin/v1 for `--owner` and `rotate-key`. */
+export interface SecretClients {
+  rest: () => RestClient;
+  admin: () => AdminClient;
+}
+
+/** A layer as `berth secret` has always named it (`pull_request`), from v1's scope (`pr-7`). */
+type Layer = 'installation' | 'repository' | 'pull_request';
+
+/** `berth secret ls --json`: as before the move to v1, `layer` where v1 says `scope`. */
+export type SecretLine = Omit<SecretEntry, 'scope'> & { layer: Layer };
 
 export const SECRET_USAGE = `  berth secret set <owner/name>[#<pr>] <name>
                                             set a secret of a repository (or one PR); the value
@@ -23,7 +42,7 @@ export const SECRET_USAGE = `  berth secret set <owner/name>[#<pr>] <name>
 export async function secretCommand(
   command: string | undefined,
   args: readonly string[],
-  client: () => AdminClient,
+  clients: SecretClients,
   io: CliIo,
 ): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -43,17 +62,22 @@ export async function secretCommand(
         values.reference !== undefined
           ? { reference: values.reference.trim() }
           : { value: await valueFromStdin(io) };
-      const set = await client().setSecret(target, name, body);
-      io.out(
-        `${name}: set in the ${set.layer.replace('_', ' ')} layer of ${describeTarget(target)}`,
-      );
+      const layer =
+        'owner' in target
+          ? (await clients.admin().setSecret(target, name, body)).layer
+          : layerOf(
+              (await clients.rest().setSecret(target.repository, scopeOf(target), name, body))
+                .scope,
+            );
+      io.out(`${name}: set in the ${layer.replace('_', ' ')} layer of ${describeTarget(target)}`);
       return 0;
     }
     case 'rm': {
       if (values.reference !== undefined)
         throw new UsageError('--reference is a flag of `berth secret set`');
       const { target, name } = targetAndName(positionals, values.owner);
-      await client().removeSecret(target, name);
+      if ('owner' in target) await clients.admin().removeSecret(target, name);
+      else await clients.rest().removeSecret(target.repository, scopeOf(target), name);
       io.out(`${name}: removed from ${describeTarget(target)}`);
       return 0;
     }
@@ -64,14 +88,14 @@ export async function secretCommand(
       const [spec, ...extra] = positionals;
       if (!spec || extra.length) throw new UsageError('give one repository: <owner/name>[#<pr>]');
       const target = repositoryTarget(spec);
-      const { secrets } = await client().secrets(target.repository, target.pr);
+      const secrets = readBy(await clients.rest().secrets(target.repository), target.pr);
       if (values.json) io.out(JSON.stringify(secrets, null, 2));
       else if (!secrets.length) io.out(`${spec}: no secrets in any layer`);
       else for (const entry of secrets) io.out(line(entry));
       return 0;
     }
     case 'rotate-key': {
-      const report = await client().rotateMasterKey();
+      const report = await clients.admin().rotateMasterKey();
       if (values.json) {
         io.out(JSON.stringify(report, null, 2));
         return 0;
@@ -139,7 +163,32 @@ function describeTarget(target: SecretTarget): string {
   return target.pr === undefined ? target.repository : `${target.repository}#${target.pr}`;
 }
 
-function line(entry: SecretEntryView): string {
+/** v1's path scope of a repository or one PR: `repository`, `pr-12`. */
+function scopeOf(target: { repository: string; pr?: number }): string {
+  return target.pr === undefined ? 'repository' : `pr-${target.pr}`;
+}
+
+function layerOf(scope: string): Layer {
+  return scope === 'installation' || scope === 'repository' ? scope : 'pull_request';
+}
+
+/**
+ * What a preview of the repository (or of PR `pr`) reads, by name: v1 lists every scope that
+ * reaches the repository, each PR's too, so the other PRs' layers are left out here.
+ */
+export function readBy(entries: readonly SecretEntry[], pr: number | undefined): SecretLine[] {
+  return entries
+    .filter(
+      (e) =>
+        e.scope === 'installation' ||
+        e.scope === 'repository' ||
+        (pr !== undefined && e.scope === `pr-${pr}`),
+    )
+    .map(({ scope, ...rest }) => ({ layer: layerOf(scope), ...rest }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function line(entry: SecretLine): string {
   const source = entry.kind === 'reference' ? `→ ${entry.reference ?? ''}` : '(value)';
   return `${entry.name.padEnd(24)} ${entry.layer.padEnd(13)} ${source}  updated ${entry.updatedAt}`;
 }

@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { parseTtl } from '@berth/core';
 import type { CliContext } from '../cli-context.js';
-import { extensionMs } from '../env-command.js';
+import { extensionMs, sleepLine } from '../env-command.js';
 import { EXIT } from '../exit-codes.js';
 import { json, minute, table } from '../format.js';
 import { progress } from '../progress.js';
@@ -21,9 +21,15 @@ import {
 import { followEnvironment, targetGeneration } from './follow-environment.js';
 import { envLogsCommand } from './env-logs.js';
 
-// `berth env ls|show|redeploy|rebuild|destroy|extend|link|logs` on the REST API v1
-// (decision 0032). `env sleep|wake` stay on /admin/v1 (berth.ts): only that route reports the
-// containers it stopped, which their output names.
+// `berth env ls|show|redeploy|rebuild|destroy|extend|sleep|wake|link|logs` on the REST API v1
+// (decision 0032).
+
+/**
+ * How long `env sleep|wake` ask the api to wait for the worker's answer by default: a sleep
+ * stops every container with its grace period (10 s for a service that ignores SIGTERM) and a
+ * wake waits for health checks, so the 20 s default of the api answered `queued` too often.
+ */
+const SLEEP_WAIT_S = 60;
 
 /** Every state the api filters by; `satisfies` keeps it in step with the generated types. */
 export const ENVIRONMENT_STATES = [
@@ -130,6 +136,42 @@ export function registerEnvCommands(env: Command, ctx: CliContext, exit: (code: 
       exit(result.status === 'extended' ? EXIT.ok : EXIT.failed);
     });
 
+  for (const [action, summary] of [
+    [
+      'sleep',
+      "stop a ready preview's containers (data kept); a request through the gateway wakes it",
+    ],
+    ['wake', 'start a sleeping preview again now'],
+  ] as const) {
+    env
+      .command(action)
+      .summary(summary)
+      .argument(ENV_REF, ENV_REF_HELP)
+      // `berth env sleep acme/shop 12` (the form before decision 0032) still works.
+      .argument('[pr]', 'the PR number, when <env> is only owner/name')
+      .option(
+        '--wait <seconds>',
+        "how long the api waits for the worker's answer (0-60)",
+        int(0, 60),
+        SLEEP_WAIT_S,
+      )
+      .option('--idempotency-key <key>', 'repeat a request safely: the same key acts once')
+      .option('--json', 'print JSON')
+      .action(async (env: string, pr: string | undefined, opts: SleepOpts) => {
+        const ref = environmentArgumentOrUsage(pr === undefined ? env : `${env}#${pr}`);
+        const client = ctx.rest();
+        const id = await resolveEnvironmentId(client, ref);
+        const before = await client.environment(id);
+        const result = await client.act(id, action, {
+          wait: opts.wait,
+          ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
+        });
+        ctx.io.out(opts.json ? json(result) : sleepLine(action, label(before), result));
+        // `queued`: the job still runs, but nothing says it did what was asked.
+        exit(result.status === 'queued' ? EXIT.failed : EXIT.ok);
+      });
+  }
+
   env
     .command('link')
     .summary('mint a share link per service (shown once)')
@@ -157,6 +199,12 @@ export function registerEnvCommands(env: Command, ctx: CliContext, exit: (code: 
     });
 
   envLogsCommand(env, ctx, exit);
+}
+
+interface SleepOpts {
+  wait: number;
+  idempotencyKey?: string;
+  json?: boolean;
 }
 
 interface ExtendOpts {

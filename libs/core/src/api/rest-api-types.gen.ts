@@ -687,6 +687,10 @@ export interface components {
       /** @description extend: the new expiry */
       expiresAt: string | null;
       detail?: string;
+      /** @description sleep: the containers stopped; wake: the containers started */
+      containers?: string[];
+      /** @description wake: ms until its containers were ready again */
+      ms?: number;
     };
     MintedShareLink: {
       id: string;

@@ -52,9 +52,9 @@ const POLL_MS = 100;
 type CommandResult =
   | { status: 'redeploying' | 'destroying'; generation: number }
   | { status: 'extended'; expiresAt: string; previousExpiresAt: string | null }
-  /** Sleep and wake (apps/worker/src/lifecycle/sleep.ts). */
-  | { status: 'asleep'; already: boolean }
-  | { status: 'woken'; ms: number }
+  /** Sleep and wake (libs/lifecycle/src/sleep/environment-sleep.ts). */
+  | { status: 'asleep'; already: boolean; stopped?: string[] }
+  | { status: 'woken'; ms: number; started?: string[] }
   | { status: 'awake' | 'waiting' | 'unmarked' | 'skipped'; reason: string }
   | { status: 'refused'; reason: string }
   | { status: 'gone' };
@@ -316,10 +316,18 @@ export class EnvironmentActionsController {
           ...base,
           status: 'asleep',
           generation: env.generation,
+          // What `berth env sleep|wake` name (decision 0032): the containers, the wake's time.
+          containers: result.stopped ?? [],
           ...(result.already ? { detail: 'it was asleep already' } : {}),
         };
       case 'woken':
-        return { ...base, status: 'woken', generation: env.generation };
+        return {
+          ...base,
+          status: 'woken',
+          generation: env.generation,
+          containers: result.started ?? [],
+          ms: Math.round(result.ms),
+        };
       default:
         return {
           ...base,

@@ -97,6 +97,11 @@ export const ActionResultSchema = z
     generation: z.number().int().nullable(),
     expiresAt: nullableTime.describe('extend: the new expiry'),
     detail: z.string().optional(),
+    containers: z
+      .array(z.string())
+      .optional()
+      .describe('sleep: the containers stopped; wake: the containers started'),
+    ms: z.number().int().optional().describe('wake: ms until its containers were ready again'),
   })
   .meta({ id: 'ActionResult' });
 
