@@ -39,6 +39,10 @@ export default defineConfig({
           include: ['apps/*/src/**/*.spec.ts', 'libs/*/src/**/*.spec.ts'],
           exclude: ['**/*.int.spec.ts'],
           environment: 'node',
+          // The files share one module graph instead of importing it afresh each (190 files:
+          // 251 s → 71 s wall, 165 → 30 s CPU on 2 cores; decision 0034). Each file still builds
+          // its own state in its hooks.
+          isolate: false,
         },
       },
       {
@@ -57,6 +61,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 600_000,
           fileParallelism: false,
+          // One module graph for the run, as the unit project (decision 0034): the files' own
+          // hooks build and close their state. Import time 207 s → 21 s in all.
+          isolate: false,
         },
       },
     ],
