@@ -54,6 +54,9 @@ export class SleepQueries {
   ): Promise<{ id: string; dockerHost: string } | undefined> {
     const row = await this.prisma.environment.findFirst({
       where: { repository: { fullName: { equals: repository, mode: 'insensitive' } }, prNumber },
+      // A name can come back as a new repository (deleted and created again, or renamed):
+      // the newest pull request of that name is the one meant.
+      orderBy: { createdAt: 'desc' },
       select: { id: true, dockerHost: true },
     });
     return row ?? undefined;

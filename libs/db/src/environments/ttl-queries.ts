@@ -83,6 +83,9 @@ export class TtlQueries {
   ): Promise<{ id: string; dockerHost: string; state: EnvironmentState } | undefined> {
     const row = await this.prisma.environment.findFirst({
       where: { repository: { fullName: { equals: repository, mode: 'insensitive' } }, prNumber },
+      // A name can come back as a new repository (deleted and created again, or renamed):
+      // the newest pull request of that name is the one meant.
+      orderBy: { createdAt: 'desc' },
       select: { id: true, dockerHost: true, state: true },
     });
     return row ?? undefined;

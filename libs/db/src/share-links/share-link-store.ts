@@ -30,6 +30,9 @@ export class ShareLinkStore {
         prNumber,
         repository: { fullName: { equals: repository, mode: 'insensitive' } },
       },
+      // A name can come back as a new repository (deleted and created again, or renamed):
+      // the newest pull request of that name is the one meant.
+      orderBy: { createdAt: 'desc' },
       select: { id: true, state: true, generation: true, prNumber: true, repository: true },
     });
     if (!env) return null;
