@@ -36,6 +36,10 @@ export {
 } from './outbox/outbox.js';
 export { EnvironmentLeases } from './environments/environment-lease.js';
 export {
+  type PullRequestEnvironment,
+  pullRequestEnvironment,
+} from './environments/pull-request-environment.js';
+export {
   type EnvironmentRow,
   EnvironmentStore,
   type EnvironmentWrite,

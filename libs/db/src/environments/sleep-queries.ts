@@ -1,4 +1,5 @@
 import type { EnvironmentState, PrismaClient } from '../generated.js';
+import { pullRequestEnvironment } from './pull-request-environment.js';
 
 /** One ready environment as the idle sweep sees it (decision 0024): the facts core decides on. */
 export interface IdleCandidate {
@@ -52,13 +53,7 @@ export class SleepQueries {
     repository: string,
     prNumber: number,
   ): Promise<{ id: string; dockerHost: string } | undefined> {
-    const row = await this.prisma.environment.findFirst({
-      where: { repository: { fullName: { equals: repository, mode: 'insensitive' } }, prNumber },
-      // A name can come back as a new repository (deleted and created again, or renamed):
-      // the newest pull request of that name is the one meant.
-      orderBy: { createdAt: 'desc' },
-      select: { id: true, dockerHost: true },
-    });
-    return row ?? undefined;
+    const env = await pullRequestEnvironment(this.prisma, repository, prNumber);
+    return env ? { id: env.id, dockerHost: env.dockerHost } : undefined;
   }
 }

@@ -1,4 +1,5 @@
 import type { EnvironmentState, PrismaClient } from '../generated.js';
+import { pullRequestEnvironment } from './pull-request-environment.js';
 
 /** One environment as the TTL sweep sees it (decision 0020): the facts `decideTtl` needs. */
 export interface TtlCandidate {
@@ -81,14 +82,8 @@ export class TtlQueries {
     repository: string,
     prNumber: number,
   ): Promise<{ id: string; dockerHost: string; state: EnvironmentState } | undefined> {
-    const row = await this.prisma.environment.findFirst({
-      where: { repository: { fullName: { equals: repository, mode: 'insensitive' } }, prNumber },
-      // A name can come back as a new repository (deleted and created again, or renamed):
-      // the newest pull request of that name is the one meant.
-      orderBy: { createdAt: 'desc' },
-      select: { id: true, dockerHost: true, state: true },
-    });
-    return row ?? undefined;
+    const env = await pullRequestEnvironment(this.prisma, repository, prNumber);
+    return env ? { id: env.id, dockerHost: env.dockerHost, state: env.state } : undefined;
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { EnvironmentState, PrismaClient, ShareLink } from '../generated.js';
+import { pullRequestEnvironment } from '../environments/pull-request-environment.js';
 
 /** The environment a link is minted for, with its current revision's wiring (for the URLs). */
 export interface ShareableEnvironment {
@@ -25,16 +26,7 @@ export class ShareLinkStore {
 
   /** By owner/name (any case) and PR number; null when Berth never saw that pull request. */
   async environmentOf(repository: string, prNumber: number): Promise<ShareableEnvironment | null> {
-    const env = await this.prisma.environment.findFirst({
-      where: {
-        prNumber,
-        repository: { fullName: { equals: repository, mode: 'insensitive' } },
-      },
-      // A name can come back as a new repository (deleted and created again, or renamed):
-      // the newest pull request of that name is the one meant.
-      orderBy: { createdAt: 'desc' },
-      select: { id: true, state: true, generation: true, prNumber: true, repository: true },
-    });
+    const env = await pullRequestEnvironment(this.prisma, repository, prNumber);
     if (!env) return null;
     const revision = await this.prisma.revision.findFirst({
       where: { environmentId: env.id, generation: env.generation },
@@ -43,7 +35,7 @@ export class ShareLinkStore {
     return {
       id: env.id,
       state: env.state,
-      repository: env.repository.fullName,
+      repository: env.repository,
       prNumber: env.prNumber,
       wiring: revision?.wiring ?? null,
     };
