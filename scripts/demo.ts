@@ -47,16 +47,19 @@ const shutdown = async (code: number) => {
 process.once('SIGINT', () => void shutdown(0));
 process.once('SIGTERM', () => void shutdown(0));
 
+/** Set once the PR exists: a failed run still closes it, so no preview is left running. */
+let opened: Awaited<ReturnType<typeof plane.github.openPullRequest>> | undefined;
+
 try {
   log(`control plane up: api ${plane.apiUrl}, gateway http://127.0.0.1:${plane.gatewayPort}`);
   const [owner, name] = repository.split('/') as [string, string];
   await plane.github.createRepository({ owner, name, fromDirectory: `${root}examples/shop` });
-  const pr = await plane.github.openPullRequest({
+  const pr = (opened = await plane.github.openPullRequest({
     repo: repository,
     branch: 'demo/preview',
     title: 'Demo: a full-stack preview',
     changes: { 'web/DEMO.md': `demo at ${new Date().toISOString()}\n` },
-  });
+  }));
   log(`opened ${repository}#${pr.number}; waiting for the preview (first run builds images)…`);
   await plane.waitForState(repository, pr.number, 'ready', { timeoutMs: 600_000 });
   log(`preview ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -78,5 +81,17 @@ try {
 } catch (error) {
   console.error(`berth: demo failed: ${(error as Error).message}`);
   console.error(plane.logs());
+  if (opened) {
+    // Whatever got provisioned before the failure is torn down through the normal close path.
+    console.error(`berth: closing ${repository}#${opened.number} so nothing is left running…`);
+    try {
+      if (opened.state !== 'closed') {
+        await plane.github.closePullRequest(opened, { merged: false });
+      }
+      await plane.waitForState(repository, opened.number, 'destroyed', { timeoutMs: 120_000 });
+    } catch (teardown) {
+      console.error(`berth: teardown did not finish: ${(teardown as Error).message}`);
+    }
+  }
   await shutdown(1);
 }
