@@ -1,14 +1,9 @@
 import type { WorkerConfig } from '@berth/config';
 import type { EnvironmentCommands, OperatorActionOutcome } from '@berth/lifecycle';
-import {
-  type ActionJobData,
-  type ActionJobName,
-  actionQueueName,
-  closeRedis,
-  createRedis,
-} from '@berth/queue';
-import { type Job, Worker } from 'bullmq';
+import { type ActionJobData, type ActionJobName, actionQueueName } from '@berth/queue';
+import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
+import { startHostQueueWorker } from './host-queue-worker.js';
 
 export interface ActionDeps {
   config: Pick<WorkerConfig, 'REDIS_URL' | 'QUEUE_PREFIX' | 'DOCKER_HOST_NAME'>;
@@ -25,11 +20,12 @@ export interface ActionDeps {
  */
 export function startActions(deps: ActionDeps) {
   const { config, logger } = deps;
-  // BullMQ workers block on their connection: never share it.
-  const connection = createRedis(config.REDIS_URL, 'berth-worker-actions');
-  const worker = new Worker<ActionJobData, OperatorActionOutcome, ActionJobName>(
-    actionQueueName(config.DOCKER_HOST_NAME),
-    async (job: Job<ActionJobData, OperatorActionOutcome, ActionJobName>) => {
+  return startHostQueueWorker({
+    queueName: actionQueueName(config.DOCKER_HOST_NAME),
+    connectionName: 'berth-worker-actions',
+    config,
+    concurrency: 4,
+    process: async (job: Job<ActionJobData, OperatorActionOutcome, ActionJobName>) => {
       const { environmentId, requestedBy } = job.data;
       const outcome =
         job.name === 'destroy'
@@ -40,16 +36,8 @@ export function startActions(deps: ActionDeps) {
       logger.info({ action: job.name, environmentId, requestedBy, outcome }, 'operator action');
       return outcome;
     },
-    { connection, prefix: config.QUEUE_PREFIX, concurrency: 4 },
-  );
-  worker.on('failed', (job, error) =>
-    logger.error({ jobId: job?.id, name: job?.name, err: error }, 'operator action failed'),
-  );
-  worker.on('error', (error) => logger.error({ err: error }, 'action worker error'));
-  return {
-    close: async () => {
-      await worker.close();
-      await closeRedis(connection);
-    },
-  };
+    logger,
+    failed: 'operator action failed',
+    label: 'action',
+  });
 }

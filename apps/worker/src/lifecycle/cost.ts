@@ -3,19 +3,18 @@ import { CostQueries, UsageSampler, type UsageSampleReport, UsageStore } from '@
 import type { PrismaClient } from '@berth/db';
 import type { ContainerHost, Labels } from '@berth/providers';
 import {
-  closeRedis,
   type CostJobName,
   costQueueName,
   type CostSampleJobData,
   createCostQueue,
-  createRedis,
   scheduleCostSampling,
   type ShortLock,
 } from '@berth/queue';
-import { type Job, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CostMetrics } from './cost-metrics.js';
+import { startHostQueueWorker } from './host-queue-worker.js';
 
 export interface CostDeps {
   config: Pick<
@@ -64,22 +63,12 @@ export function startCost(deps: CostDeps) {
     logger,
     onReport: (report) => metrics.record(report),
   });
-  const queue = createCostQueue(deps.redis, config.QUEUE_PREFIX, config.DOCKER_HOST_NAME);
-  queue.on('error', (error) => logger.warn({ err: error }, 'cost queue error'));
-  // Not awaited: a Redis that is down at boot must not hold the worker's start; retried.
-  let retry: NodeJS.Timeout | undefined;
-  const schedule = (): void => {
-    scheduleCostSampling(queue, config.COST_SAMPLE_INTERVAL_S).catch((error: unknown) => {
-      logger.warn({ err: error }, 'could not schedule usage sampling; retrying in 30 s');
-      retry = setTimeout(schedule, 30_000);
-    });
-  };
-  schedule();
-  // BullMQ workers block on their connection: never share it.
-  const connection = createRedis(config.REDIS_URL, 'berth-worker-cost');
-  const worker = new Worker<CostSampleJobData, UsageSampleReport, CostJobName>(
-    costQueueName(config.DOCKER_HOST_NAME),
-    async (_job: Job<CostSampleJobData, UsageSampleReport, CostJobName>) => {
+  const consumer = startHostQueueWorker({
+    queueName: costQueueName(config.DOCKER_HOST_NAME),
+    connectionName: 'berth-worker-cost',
+    config,
+    concurrency: 1,
+    process: async (_job: Job<CostSampleJobData, UsageSampleReport, CostJobName>) => {
       try {
         return await sampler.sample();
       } catch (error) {
@@ -87,12 +76,15 @@ export function startCost(deps: CostDeps) {
         throw error;
       }
     },
-    { connection, prefix: config.QUEUE_PREFIX, concurrency: 1 },
-  );
-  worker.on('failed', (job, error) =>
-    logger.error({ jobId: job?.id, err: error }, 'usage sampling pass failed'),
-  );
-  worker.on('error', (error) => logger.error({ err: error }, 'cost worker error'));
+    logger,
+    failed: 'usage sampling pass failed',
+    label: 'cost',
+    schedule: {
+      queue: createCostQueue(deps.redis, config.QUEUE_PREFIX, config.DOCKER_HOST_NAME),
+      upsert: (queue) => scheduleCostSampling(queue, config.COST_SAMPLE_INTERVAL_S),
+      what: 'usage sampling',
+    },
+  });
   logger.info(
     {
       host: config.DOCKER_HOST_NAME,
@@ -105,11 +97,6 @@ export function startCost(deps: CostDeps) {
   return {
     sampler,
     metrics,
-    close: async () => {
-      clearTimeout(retry);
-      await worker.close();
-      await queue.close();
-      await closeRedis(connection);
-    },
+    close: () => consumer.close(),
   };
 }

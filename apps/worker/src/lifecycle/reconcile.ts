@@ -9,19 +9,18 @@ import {
 import type { PrismaClient } from '@berth/db';
 import type { ContainerHost, Labels } from '@berth/providers';
 import {
-  closeRedis,
   createMaintenanceQueue,
-  createRedis,
   maintenanceQueueName,
   type MaintenanceJobName,
   type ReconcileJobData,
   scheduleReconcile,
   type ShortLock,
 } from '@berth/queue';
-import { type Job, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ReconcileMetrics } from './reconcile-metrics.js';
+import { startHostQueueWorker } from './host-queue-worker.js';
 
 export interface ReconcileDeps {
   config: Pick<
@@ -102,23 +101,12 @@ export function startReconcile(deps: ReconcileDeps) {
         }
       : {}),
   });
-  const queue = createMaintenanceQueue(deps.redis, config.QUEUE_PREFIX, config.DOCKER_HOST_NAME);
-  queue.on('error', (error) => logger.warn({ err: error }, 'maintenance queue error'));
-  // Not awaited: a Redis that is down at boot must not hold the worker's start (it reports
-  // unready instead); the scheduler is upserted once Redis answers, retried every 30 s.
-  let retry: NodeJS.Timeout | undefined;
-  const schedule = (): void => {
-    scheduleReconcile(queue, config.RECONCILE_INTERVAL_S).catch((error: unknown) => {
-      logger.warn({ err: error }, 'could not schedule the reconciler; retrying in 30 s');
-      retry = setTimeout(schedule, 30_000);
-    });
-  };
-  schedule();
-  // BullMQ workers block on their connection: never share it.
-  const connection = createRedis(config.REDIS_URL, 'berth-worker-maintenance');
-  const worker = new Worker<ReconcileJobData, ReconcileReport, MaintenanceJobName>(
-    maintenanceQueueName(config.DOCKER_HOST_NAME),
-    async (job: Job<ReconcileJobData, ReconcileReport, MaintenanceJobName>) => {
+  const consumer = startHostQueueWorker({
+    queueName: maintenanceQueueName(config.DOCKER_HOST_NAME),
+    connectionName: 'berth-worker-maintenance',
+    config,
+    concurrency: 1,
+    process: async (job: Job<ReconcileJobData, ReconcileReport, MaintenanceJobName>) => {
       try {
         return await reconciler.run({ dryRun: job.data.dryRun });
       } catch (error) {
@@ -126,12 +114,15 @@ export function startReconcile(deps: ReconcileDeps) {
         throw error;
       }
     },
-    { connection, prefix: config.QUEUE_PREFIX, concurrency: 1 },
-  );
-  worker.on('failed', (job, error) =>
-    logger.error({ jobId: job?.id, err: error }, 'reconcile run failed'),
-  );
-  worker.on('error', (error) => logger.error({ err: error }, 'maintenance worker error'));
+    logger,
+    failed: 'reconcile run failed',
+    label: 'maintenance',
+    schedule: {
+      queue: createMaintenanceQueue(deps.redis, config.QUEUE_PREFIX, config.DOCKER_HOST_NAME),
+      upsert: (queue) => scheduleReconcile(queue, config.RECONCILE_INTERVAL_S),
+      what: 'the reconciler',
+    },
+  });
   logger.info(
     {
       host: config.DOCKER_HOST_NAME,
@@ -143,11 +134,6 @@ export function startReconcile(deps: ReconcileDeps) {
   return {
     reconciler,
     metrics,
-    close: async () => {
-      clearTimeout(retry);
-      await worker.close();
-      await queue.close();
-      await closeRedis(connection);
-    },
+    close: () => consumer.close(),
   };
 }

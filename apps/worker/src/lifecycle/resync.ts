@@ -9,8 +9,6 @@ import {
 import type { PrismaClient, WebhookInbox } from '@berth/db';
 import type { GitHubPort } from '@berth/providers';
 import {
-  closeRedis,
-  createRedis,
   createResyncQueue,
   RESYNC_QUEUE,
   type ResyncJobData,
@@ -18,9 +16,10 @@ import {
   scheduleResync,
   type ShortLock,
 } from '@berth/queue';
-import { type Job, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { startHostQueueWorker } from './host-queue-worker.js';
 
 export interface ResyncDeps {
   config: Pick<WorkerConfig, 'REDIS_URL' | 'QUEUE_PREFIX' | 'RESYNC_INTERVAL_S'>;
@@ -59,45 +58,33 @@ export function startResync(deps: ResyncDeps) {
     cache: redisResyncCache(deps.redis, config.QUEUE_PREFIX),
     logger,
   });
-  const queue = createResyncQueue(deps.redis, config.QUEUE_PREFIX);
-  queue.on('error', (error) => logger.warn({ err: error }, 'resync queue error'));
-  // Not awaited: a Redis that is down at boot must not hold the worker's start; retried.
-  let retry: NodeJS.Timeout | undefined;
-  const schedule = (): void => {
-    scheduleResync(queue, config.RESYNC_INTERVAL_S).catch((error: unknown) => {
-      logger.warn({ err: error }, 'could not schedule the resync with GitHub; retrying in 30 s');
-      retry = setTimeout(schedule, 30_000);
-    });
-  };
-  schedule();
-  // BullMQ workers block on their connection: never share it.
-  const connection = createRedis(config.REDIS_URL, 'berth-worker-resync');
-  const worker = new Worker<ResyncJobData, ResyncReport, ResyncJobName>(
-    RESYNC_QUEUE,
-    async (job: Job<ResyncJobData, ResyncReport, ResyncJobName>) =>
+  const consumer = startHostQueueWorker({
+    queueName: RESYNC_QUEUE,
+    connectionName: 'berth-worker-resync',
+    config,
+    concurrency: 1,
+    process: (job: Job<ResyncJobData, ResyncReport, ResyncJobName>) =>
       resync.run({
         ...(job.data.repository ? { fullName: job.data.repository } : {}),
         ...(job.data.installationId !== undefined
           ? { installationId: job.data.installationId }
           : {}),
       }),
-    { connection, prefix: config.QUEUE_PREFIX, concurrency: 1 },
-  );
-  worker.on('failed', (job, error) =>
-    logger.error({ jobId: job?.id, err: error }, 'resync with GitHub failed'),
-  );
-  worker.on('error', (error) => logger.error({ err: error }, 'resync worker error'));
+    logger,
+    failed: 'resync with GitHub failed',
+    label: 'resync',
+    schedule: {
+      queue: createResyncQueue(deps.redis, config.QUEUE_PREFIX),
+      upsert: (queue) => scheduleResync(queue, config.RESYNC_INTERVAL_S),
+      what: 'the resync with GitHub',
+    },
+  });
   logger.info(
     { intervalS: config.RESYNC_INTERVAL_S },
     config.RESYNC_INTERVAL_S > 0 ? 'resync with GitHub scheduled' : 'resync on demand only',
   );
   return {
     resync,
-    close: async () => {
-      clearTimeout(retry);
-      await worker.close();
-      await queue.close();
-      await closeRedis(connection);
-    },
+    close: () => consumer.close(),
   };
 }

@@ -10,8 +10,6 @@ import {
 } from '@berth/lifecycle';
 import type { PrismaClient } from '@berth/db';
 import {
-  closeRedis,
-  createRedis,
   createSleepQueue,
   scheduleIdleSweep,
   type SleepJobData,
@@ -20,9 +18,10 @@ import {
   sleepQueueName,
   type WakeJobData,
 } from '@berth/queue';
-import { type Job, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { startHostQueueWorker } from './host-queue-worker.js';
 
 /** Sleeps and wakes one worker runs at once (each one environment's containers). */
 export const SLEEP_CONCURRENCY = 4;
@@ -58,22 +57,12 @@ export function startSleep(deps: SleepDeps) {
     dockerHost: config.DOCKER_HOST_NAME,
     logger,
   });
-  const queue = createSleepQueue(deps.redis, config.QUEUE_PREFIX, config.DOCKER_HOST_NAME);
-  queue.on('error', (error) => logger.warn({ err: error }, 'sleep queue error'));
-  // Not awaited: a Redis that is down at boot must not hold the worker's start; retried.
-  let retry: NodeJS.Timeout | undefined;
-  const schedule = (): void => {
-    scheduleIdleSweep(queue, config.SLEEP_SWEEP_INTERVAL_S).catch((error: unknown) => {
-      logger.warn({ err: error }, 'could not schedule the idle sweep; retrying in 30 s');
-      retry = setTimeout(schedule, 30_000);
-    });
-  };
-  schedule();
-  // BullMQ workers block on their connection: never share it.
-  const connection = createRedis(config.REDIS_URL, 'berth-worker-sleep');
-  const worker = new Worker<SleepQueueJobData, SleepResultOf, SleepJobName>(
-    sleepQueueName(config.DOCKER_HOST_NAME),
-    async (job: Job<SleepQueueJobData, SleepResultOf, SleepJobName>) => {
+  const consumer = startHostQueueWorker({
+    queueName: sleepQueueName(config.DOCKER_HOST_NAME),
+    connectionName: 'berth-worker-sleep',
+    config,
+    concurrency: SLEEP_CONCURRENCY,
+    process: async (job: Job<SleepQueueJobData, SleepResultOf, SleepJobName>) => {
       if (job.name === 'wake') {
         const data = job.data as WakeJobData;
         return sleeper.wake(data.environmentId, data.requestedBy);
@@ -84,12 +73,15 @@ export function startSleep(deps: SleepDeps) {
       }
       return sweep.sweep();
     },
-    { connection, prefix: config.QUEUE_PREFIX, concurrency: SLEEP_CONCURRENCY },
-  );
-  worker.on('failed', (job, error) =>
-    logger.error({ jobId: job?.id, name: job?.name, err: error }, 'sleep job failed'),
-  );
-  worker.on('error', (error) => logger.error({ err: error }, 'sleep worker error'));
+    logger,
+    failed: 'sleep job failed',
+    label: 'sleep',
+    schedule: {
+      queue: createSleepQueue(deps.redis, config.QUEUE_PREFIX, config.DOCKER_HOST_NAME),
+      upsert: (queue) => scheduleIdleSweep(queue, config.SLEEP_SWEEP_INTERVAL_S),
+      what: 'the idle sweep',
+    },
+  });
   logger.info(
     {
       host: config.DOCKER_HOST_NAME,
@@ -100,11 +92,6 @@ export function startSleep(deps: SleepDeps) {
   );
   return {
     sleeper,
-    close: async () => {
-      clearTimeout(retry);
-      await worker.close();
-      await queue.close();
-      await closeRedis(connection);
-    },
+    close: () => consumer.close(),
   };
 }

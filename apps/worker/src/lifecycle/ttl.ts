@@ -8,8 +8,6 @@ import {
 } from '@berth/lifecycle';
 import type { PrismaClient } from '@berth/db';
 import {
-  closeRedis,
-  createRedis,
   createTtlQueue,
   scheduleTtlSweep,
   type TtlExtendJobData,
@@ -17,9 +15,10 @@ import {
   type TtlJobName,
   ttlQueueName,
 } from '@berth/queue';
-import { type Job, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { startHostQueueWorker } from './host-queue-worker.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -56,34 +55,27 @@ export function startTtl(deps: TtlDeps) {
     dockerHost: config.DOCKER_HOST_NAME,
     logger,
   });
-  const queue = createTtlQueue(deps.redis, config.QUEUE_PREFIX, config.DOCKER_HOST_NAME);
-  queue.on('error', (error) => logger.warn({ err: error }, 'TTL queue error'));
-  // Not awaited: a Redis that is down at boot must not hold the worker's start; retried.
-  let retry: NodeJS.Timeout | undefined;
-  const schedule = (): void => {
-    scheduleTtlSweep(queue, config.TTL_SWEEP_INTERVAL_S).catch((error: unknown) => {
-      logger.warn({ err: error }, 'could not schedule the TTL sweep; retrying in 30 s');
-      retry = setTimeout(schedule, 30_000);
-    });
-  };
-  schedule();
-  // BullMQ workers block on their connection: never share it.
-  const connection = createRedis(config.REDIS_URL, 'berth-worker-ttl');
-  const worker = new Worker<TtlJobData, TtlSweepReport | TtlExtendResult, TtlJobName>(
-    ttlQueueName(config.DOCKER_HOST_NAME),
-    async (job: Job<TtlJobData, TtlSweepReport | TtlExtendResult, TtlJobName>) => {
+  const consumer = startHostQueueWorker({
+    queueName: ttlQueueName(config.DOCKER_HOST_NAME),
+    connectionName: 'berth-worker-ttl',
+    config,
+    concurrency: 1,
+    process: async (job: Job<TtlJobData, TtlSweepReport | TtlExtendResult, TtlJobName>) => {
       if (job.name === 'ttl-extend') {
         const data = job.data as TtlExtendJobData;
         return sweep.extend(data.environmentId, data.byMs, data.requestedBy);
       }
       return sweep.sweep();
     },
-    { connection, prefix: config.QUEUE_PREFIX, concurrency: 1 },
-  );
-  worker.on('failed', (job, error) =>
-    logger.error({ jobId: job?.id, name: job?.name, err: error }, 'TTL job failed'),
-  );
-  worker.on('error', (error) => logger.error({ err: error }, 'TTL worker error'));
+    logger,
+    failed: 'TTL job failed',
+    label: 'TTL',
+    schedule: {
+      queue: createTtlQueue(deps.redis, config.QUEUE_PREFIX, config.DOCKER_HOST_NAME),
+      upsert: (queue) => scheduleTtlSweep(queue, config.TTL_SWEEP_INTERVAL_S),
+      what: 'the TTL sweep',
+    },
+  });
   logger.info(
     {
       host: config.DOCKER_HOST_NAME,
@@ -95,11 +87,6 @@ export function startTtl(deps: TtlDeps) {
   );
   return {
     sweep,
-    close: async () => {
-      clearTimeout(retry);
-      await worker.close();
-      await queue.close();
-      await closeRedis(connection);
-    },
+    close: () => consumer.close(),
   };
 }
