@@ -1,6 +1,5 @@
-import type { ApiConfig } from '@berth/config';
 import { SleepQueries } from '@berth/db';
-import { createSleepQueue, requestSleepChange, type SleepQueue, waitForJob } from '@berth/queue';
+import { requestSleepChange, waitForJob } from '@berth/queue';
 import type { Stores } from '@berth/runtime';
 import {
   BadRequestException,
@@ -10,14 +9,14 @@ import {
   HttpCode,
   Inject,
   NotFoundException,
-  type OnModuleDestroy,
   Param,
   Post,
   Query,
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { API_CONFIG, STORES } from '../tokens.js';
+import { STORES } from '../tokens.js';
+import { CommandQueues } from '../v1/environments/command-queues.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { waitSeconds } from './queued-job.js';
 import { pullRequestParam, repositoryParam } from './route-params.js';
@@ -62,13 +61,12 @@ type SleepJobResult =
  */
 @Controller('admin/v1')
 @UseGuards(AdminTokenGuard)
-export class SleepAdminController implements OnModuleDestroy {
-  private readonly queues = new Map<string, SleepQueue>();
+export class SleepAdminController {
   private readonly environments: SleepQueries;
 
   constructor(
     @Inject(STORES) private readonly stores: Stores,
-    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(CommandQueues) private readonly queues: CommandQueues,
   ) {
     this.environments = new SleepQueries(stores.prisma);
   }
@@ -116,7 +114,7 @@ export class SleepAdminController implements OnModuleDestroy {
     if (!environment) {
       throw new NotFoundException(`Berth has no preview for ${repository}#${number}`);
     }
-    const queue = this.queue(environment.dockerHost);
+    const queue = this.queues.sleepQueue(environment.dockerHost);
     const jobId = await requestSleepChange(queue, kind, {
       environmentId: environment.id,
       requestedBy,
@@ -157,20 +155,6 @@ export class SleepAdminController implements OnModuleDestroy {
       default:
         return { ...view, status: result.status, detail: result.reason };
     }
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
-  }
-
-  private queue(host: string): SleepQueue {
-    let queue = this.queues.get(host);
-    if (!queue) {
-      queue = createSleepQueue(this.stores.redis, this.config.QUEUE_PREFIX, host);
-      queue.on('error', () => undefined);
-      this.queues.set(host, queue);
-    }
-    return queue;
   }
 }
 

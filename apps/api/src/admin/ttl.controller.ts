@@ -1,7 +1,6 @@
-import type { ApiConfig } from '@berth/config';
 import { parseTtl, TTL_EXTEND_MAX_MS, TTL_EXTEND_MIN_MS } from '@berth/core';
 import { TtlQueries } from '@berth/db';
-import { createTtlQueue, requestTtlExtension, type TtlQueue, waitForJob } from '@berth/queue';
+import { requestTtlExtension, waitForJob } from '@berth/queue';
 import type { Stores } from '@berth/runtime';
 import {
   BadRequestException,
@@ -11,14 +10,14 @@ import {
   HttpCode,
   Inject,
   NotFoundException,
-  type OnModuleDestroy,
   Param,
   Post,
   Query,
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { API_CONFIG, STORES } from '../tokens.js';
+import { STORES } from '../tokens.js';
+import { CommandQueues } from '../v1/environments/command-queues.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { waitSeconds } from './queued-job.js';
 import { pullRequestParam, repositoryParam } from './route-params.js';
@@ -51,13 +50,12 @@ interface ResponseLike {
  */
 @Controller('admin/v1')
 @UseGuards(AdminTokenGuard)
-export class TtlAdminController implements OnModuleDestroy {
-  private readonly queues = new Map<string, TtlQueue>();
+export class TtlAdminController {
   private readonly environments: TtlQueries;
 
   constructor(
     @Inject(STORES) private readonly stores: Stores,
-    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(CommandQueues) private readonly queues: CommandQueues,
   ) {
     this.environments = new TtlQueries(stores.prisma);
   }
@@ -79,7 +77,7 @@ export class TtlAdminController implements OnModuleDestroy {
     const environment = await this.environments.locate(repository, number);
     if (!environment)
       throw new NotFoundException(`Berth has no preview for ${repository}#${number}`);
-    const queue = this.queue(environment.dockerHost);
+    const queue = this.queues.ttlQueue(environment.dockerHost);
     const jobId = await requestTtlExtension(queue, {
       environmentId: environment.id,
       byMs,
@@ -121,20 +119,6 @@ export class TtlAdminController implements OnModuleDestroy {
       expiresAt: result.expiresAt,
       previousExpiresAt: result.previousExpiresAt,
     };
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
-  }
-
-  private queue(host: string): TtlQueue {
-    let queue = this.queues.get(host);
-    if (!queue) {
-      queue = createTtlQueue(this.stores.redis, this.config.QUEUE_PREFIX, host);
-      queue.on('error', () => undefined);
-      this.queues.set(host, queue);
-    }
-    return queue;
   }
 }
 

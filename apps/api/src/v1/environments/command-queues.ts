@@ -13,7 +13,8 @@ import { API_CONFIG, STORES } from '../../tokens.js';
 
 /**
  * The queues REST actions are put on, one per Docker host: `actions-<host>` (redeploy, rebuild,
- * destroy), `ttl-<host>` (extend) and `sleep-<host>` (sleep, wake), the last two the admin routes'. Opened on first use, closed with the app.
+ * destroy), `ttl-<host>` (extend) and `sleep-<host>` (sleep, wake), for /api/v1 and /admin/v1
+ * alike. Opened on first use, closed with the app.
  */
 @Injectable()
 export class CommandQueues implements OnModuleDestroy {
