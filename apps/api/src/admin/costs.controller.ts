@@ -1,13 +1,5 @@
-import {
-  Controller,
-  Get,
-  Inject,
-  NotFoundException,
-  Param,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
-import { AdminTokenGuard } from './admin-token.guard.js';
+import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { AdminRoutes } from './admin-routes.decorator.js';
 import {
   type CostReportView,
   CostReportsService,
@@ -23,7 +15,7 @@ export type { CostReportView, PreviewCostView } from './cost-reports.service.js'
  * /api/v1/costs shares). Reads only: nothing here changes an environment.
  */
 @Controller('admin/v1')
-@UseGuards(AdminTokenGuard)
+@AdminRoutes()
 export class CostsAdminController {
   constructor(@Inject(CostReportsService) private readonly reports: CostReportsService) {}
 

@@ -21,10 +21,9 @@ import {
   Post,
   Query,
   Res,
-  UseGuards,
 } from '@nestjs/common';
 import { API_CONFIG, STORES } from '../tokens.js';
-import { AdminTokenGuard } from './admin-token.guard.js';
+import { AdminRoutes } from './admin-routes.decorator.js';
 import { waitSeconds } from './queued-job.js';
 
 /** Same rule as the worker's DOCKER_HOST_NAME. */
@@ -59,7 +58,7 @@ interface ResponseLike {
  * runs (scheduled ones too).
  */
 @Controller('admin/v1/reconcile')
-@UseGuards(AdminTokenGuard)
+@AdminRoutes()
 export class ReconcileAdminController implements OnModuleDestroy {
   private readonly queues = new Map<string, MaintenanceQueue>();
 

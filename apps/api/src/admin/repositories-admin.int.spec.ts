@@ -104,6 +104,41 @@ describe('/admin/v1/repositories', () => {
     await request(api.url).delete(path).set(admin);
   });
 
+  it('puts every change in the audit log with the admin token as actor, refusals too, and no reads', async () => {
+    const auditOf = () =>
+      api.stores.prisma.apiAuditEntry.findMany({ where: { target: repo }, orderBy: { id: 'asc' } });
+    const before = (await auditOf()).length;
+    await request(api.url).get(path).set(admin).expect(200);
+    await request(api.url).patch(path).set(admin).send({ defaultTtlHours: 12 }).expect(200);
+    await request(api.url).patch(path).set(admin).send({ accessMode: 'world' }).expect(400);
+    await request(api.url).delete(path).set(admin).expect(200);
+    const added = (await auditOf()).slice(before);
+    expect(
+      added.map(({ actorId, actorName, method, route, status, outcome }) => ({
+        actorId,
+        actorName,
+        method,
+        route,
+        status,
+        outcome,
+      })),
+    ).toEqual(
+      [
+        ['PATCH', 200, 'succeeded'],
+        ['PATCH', 400, 'refused'],
+        ['DELETE', 200, 'succeeded'],
+      ].map(([method, status, outcome]) => ({
+        actorId: 'bootstrap:admin',
+        actorName: 'BERTH_ADMIN_TOKEN',
+        method,
+        route: '/admin/v1/repositories/:owner/:name',
+        status,
+        outcome,
+      })),
+    );
+    expect(added[1]?.detail).toContain('accessMode');
+  });
+
   it('refuses a malformed repository name', async () => {
     const response = await request(api.url).get('/admin/v1/repositories/a%20b/c').set(admin);
     expect(response.status).toBe(400);

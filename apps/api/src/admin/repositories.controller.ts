@@ -11,10 +11,9 @@ import {
   Param,
   Patch,
   Post,
-  UseGuards,
 } from '@nestjs/common';
 import type { RepositorySettingsStore } from '@berth/db';
-import { AdminTokenGuard } from './admin-token.guard.js';
+import { AdminRoutes } from './admin-routes.decorator.js';
 import type { GatewayNotifications } from './gateway-notifications.js';
 import {
   RepositorySettingsService,
@@ -29,7 +28,7 @@ export type { RepositorySettingsView } from './repository-settings.service.js';
  * call). Settings are keyed by owner/name so they can be written before the first webhook.
  */
 @Controller('admin/v1/repositories')
-@UseGuards(AdminTokenGuard)
+@AdminRoutes()
 export class RepositoriesAdminController {
   private readonly logger = new Logger('admin');
   private readonly settings: RepositorySettingsStore;

@@ -21,10 +21,9 @@ import {
   Post,
   Query,
   Res,
-  UseGuards,
 } from '@nestjs/common';
 import { API_CONFIG, STORES } from '../tokens.js';
-import { AdminTokenGuard } from './admin-token.guard.js';
+import { AdminRoutes } from './admin-routes.decorator.js';
 import { waitSeconds } from './queued-job.js';
 
 const REPOSITORY = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
@@ -57,7 +56,7 @@ interface ResponseLike {
  * `GET /admin/v1/resync/runs[/:id]` shows recent runs, scheduled ones too.
  */
 @Controller('admin/v1/resync')
-@UseGuards(AdminTokenGuard)
+@AdminRoutes()
 export class ResyncAdminController implements OnModuleDestroy {
   private queueInstance: ResyncQueue | undefined;
 

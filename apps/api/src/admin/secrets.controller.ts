@@ -11,9 +11,8 @@ import {
   Post,
   Put,
   Query,
-  UseGuards,
 } from '@nestjs/common';
-import { AdminTokenGuard } from './admin-token.guard.js';
+import { AdminRoutes } from './admin-routes.decorator.js';
 import { ownerParam, pullRequestParam, repositoryParam } from './route-params.js';
 import { SecretLayersService, type SecretEntryView } from './secret-layers.service.js';
 
@@ -26,7 +25,7 @@ export type { SecretEntryView } from './secret-layers.service.js';
  * stage reads after checking the production rules. Logged by name only.
  */
 @Controller('admin/v1/secrets')
-@UseGuards(AdminTokenGuard)
+@AdminRoutes()
 export class SecretsAdminController {
   constructor(@Inject(SecretLayersService) private readonly service: SecretLayersService) {}
 

@@ -12,10 +12,9 @@ import {
   NotFoundException,
   Post,
   Query,
-  UseGuards,
 } from '@nestjs/common';
 import { STORES } from '../tokens.js';
-import { AdminTokenGuard } from './admin-token.guard.js';
+import { AdminRoutes } from './admin-routes.decorator.js';
 
 /** An SSO session as listed (decision 0014). */
 export interface SsoSessionView {
@@ -34,7 +33,7 @@ export interface SsoSessionView {
  * sessions within seconds, without reading Postgres per request.
  */
 @Controller('admin/v1/sessions')
-@UseGuards(AdminTokenGuard)
+@AdminRoutes()
 export class SessionsAdminController {
   private readonly logger = new Logger('admin');
   private readonly sessions: SsoStore;

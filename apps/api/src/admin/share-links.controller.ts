@@ -8,9 +8,8 @@ import {
   NotFoundException,
   Param,
   Post,
-  UseGuards,
 } from '@nestjs/common';
-import { AdminTokenGuard } from './admin-token.guard.js';
+import { AdminRoutes } from './admin-routes.decorator.js';
 import { pullRequestParam, repositoryParam } from './route-params.js';
 import {
   type MintedShareLink,
@@ -28,7 +27,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * environment, 1 h to 7 d, revocable. The logic is ShareLinkService's (REST v1 uses it too).
  */
 @Controller('admin/v1')
-@UseGuards(AdminTokenGuard)
+@AdminRoutes()
 export class ShareLinksAdminController {
   constructor(@Inject(ShareLinkService) private readonly service: ShareLinkService) {}
 

@@ -13,11 +13,10 @@ import {
   Post,
   Query,
   Res,
-  UseGuards,
 } from '@nestjs/common';
 import { STORES } from '../tokens.js';
 import { CommandQueues } from '../v1/environments/command-queues.js';
-import { AdminTokenGuard } from './admin-token.guard.js';
+import { AdminRoutes } from './admin-routes.decorator.js';
 import { waitSeconds } from './queued-job.js';
 import { pullRequestParam, repositoryParam } from './route-params.js';
 
@@ -60,7 +59,7 @@ type SleepJobResult =
  * with the reason when the preview cannot sleep (not ready, closed, a base still lent).
  */
 @Controller('admin/v1')
-@UseGuards(AdminTokenGuard)
+@AdminRoutes()
 export class SleepAdminController {
   private readonly environments: SleepQueries;
 

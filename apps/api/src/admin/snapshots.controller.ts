@@ -16,10 +16,9 @@ import {
   NotFoundException,
   Param,
   Put,
-  UseGuards,
 } from '@nestjs/common';
 import { API_CONFIG, STORES } from '../tokens.js';
-import { AdminTokenGuard } from './admin-token.guard.js';
+import { AdminRoutes } from './admin-routes.decorator.js';
 
 /** Masking SQL is the operator's, stored with the snapshot; bounded like any stored text. */
 const MASK_SQL_MAX = 65_536;
@@ -36,7 +35,7 @@ export interface SnapshotView extends RegisteredSnapshot {
  * file the operator put in SNAPSHOT_DIR.
  */
 @Controller('admin/v1/snapshots')
-@UseGuards(AdminTokenGuard)
+@AdminRoutes()
 export class SnapshotsAdminController {
   private readonly logger = new Logger('admin');
   private readonly store: SnapshotStore;

@@ -14,11 +14,10 @@ import {
   Post,
   Query,
   Res,
-  UseGuards,
 } from '@nestjs/common';
 import { STORES } from '../tokens.js';
 import { CommandQueues } from '../v1/environments/command-queues.js';
-import { AdminTokenGuard } from './admin-token.guard.js';
+import { AdminRoutes } from './admin-routes.decorator.js';
 import { waitSeconds } from './queued-job.js';
 import { pullRequestParam, repositoryParam } from './route-params.js';
 
@@ -49,7 +48,7 @@ interface ResponseLike {
  * answer. 409 when the preview cannot be extended (destroyed, closed, the base), with the reason.
  */
 @Controller('admin/v1')
-@UseGuards(AdminTokenGuard)
+@AdminRoutes()
 export class TtlAdminController {
   private readonly environments: TtlQueries;
 

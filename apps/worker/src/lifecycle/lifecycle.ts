@@ -46,6 +46,7 @@ import {
   SINKS,
 } from '@berth/queue';
 import {
+  AuditLogStore,
   ConvergenceQueries,
   EnvironmentLeases,
   EnvironmentQueries,
@@ -236,6 +237,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     inbox,
     leases,
     dockerHost: config.DOCKER_HOST_NAME,
+    audit: new AuditLogStore(prisma),
     // The E2E gate reports as a check run, so it is on exactly when check runs are.
     e2eTests: config.GITHUB_CHECK_RUNS,
     // The operator's choice of what a pull request is told (the comment always).

@@ -356,7 +356,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** REST actions, newest first */
+    /** Every action (REST, admin API, PR chat-ops), newest first */
     get: operations['listAuditLog'];
     put?: never;
     post?: never;
@@ -808,11 +808,15 @@ export interface components {
       id: string;
       /** @description ISO 8601 */
       at: string;
+      /** @description a token id, `bootstrap:admin`, or `github:<login>` for a PR chat-op */
       actorId: string;
       actorName: string;
+      /** @description the HTTP method, or `COMMENT` for a PR chat-op */
       method: string;
+      /** @description the route pattern, or `/berth <command>` for a PR chat-op */
       route: string;
       target: string | null;
+      /** @description the HTTP status answered; for a chat-op, the one the REST route would answer */
       status: number;
       /** @enum {string} */
       outcome: 'succeeded' | 'refused' | 'failed';

@@ -1,4 +1,5 @@
 import type { ApiAuditEntry, PrismaClient } from '../generated.js';
+import type { Tx } from '../transaction.js';
 
 export interface AuditWrite {
   actorId: string;
@@ -18,12 +19,15 @@ export interface AuditFilter {
   limit: number;
 }
 
-/** The REST API's audit log (decision 0029): appended per action, read newest first. */
+/**
+ * The audit log (decision 0029): every action of the REST API, the admin API and PR chat-ops,
+ * appended as it is answered, read newest first.
+ */
 export class AuditLogStore {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async append(entry: AuditWrite): Promise<void> {
-    await this.prisma.apiAuditEntry.create({ data: entry });
+  async append(entry: AuditWrite, tx?: Tx): Promise<void> {
+    await (tx ?? this.prisma).apiAuditEntry.create({ data: entry });
   }
 
   /** Newest first; ids only grow, so `beforeId` pages without gaps or repeats. */

@@ -59,6 +59,9 @@ const request = (providerId: number, over: Partial<ChatOpRequest>): ChatOpReques
     ...over,
   }) as ChatOpRequest;
 
+const auditOf = (environmentId: string) =>
+  prisma.apiAuditEntry.findMany({ where: { target: environmentId }, orderBy: { id: 'asc' } });
+
 const eventsOf = (environmentId: string, kind: string) =>
   prisma.lifecycleEvent.findMany({ where: { environmentId, kind }, orderBy: { id: 'asc' } });
 
@@ -88,6 +91,17 @@ describe('chat-op commands', () => {
       where: { deliveryId: d.deliveryId },
     });
     expect(settled.outcome).toBe('processed');
+    // In the audit log once, with the comment's author as the actor (issue 12).
+    expect(await auditOf(env.id)).toEqual([
+      expect.objectContaining({
+        actorId: 'github:maintainer',
+        actorName: 'maintainer (PR comment)',
+        method: 'COMMENT',
+        route: '/berth destroy',
+        status: 200,
+        outcome: 'succeeded',
+      }),
+    ]);
   });
 
   it('a refusal changes nothing but the answer, and settles the delivery ignored', async () => {
@@ -99,6 +113,7 @@ describe('chat-op commands', () => {
         author: 'passer-by',
         command: undefined,
         refusal: 'passer-by does not have write access to acme/x',
+        refusalStatus: 403,
       }),
     );
     expect(outcome).toMatchObject({ status: 'answered', accepted: false });
@@ -113,6 +128,15 @@ describe('chat-op commands', () => {
       where: { deliveryId: d.deliveryId },
     });
     expect(settled.outcome).toBe('ignored');
+    expect(await auditOf(env.id)).toEqual([
+      expect.objectContaining({
+        actorId: 'github:passer-by',
+        route: '/berth',
+        status: 403,
+        outcome: 'refused',
+        detail: 'refused: passer-by does not have write access to acme/x',
+      }),
+    ]);
   });
 
   it('refuses an extension past the TTL ceiling from now, and allows one within it', async () => {
@@ -133,6 +157,9 @@ describe('chat-op commands', () => {
     });
     const unchanged = await prisma.environment.findUniqueOrThrow({ where: { id: env.id } });
     expect(unchanged.ttlExtendedUntil).toBeNull();
+    expect(await auditOf(env.id)).toEqual([
+      expect.objectContaining({ route: '/berth extend', status: 409, outcome: 'refused' }),
+    ]);
     const within = await commands.chatOp(
       await delivery(providerId),
       request(providerId, {

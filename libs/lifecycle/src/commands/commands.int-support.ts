@@ -2,6 +2,7 @@
 // environments seeded in a given state, for the stage runner and convergence specs.
 import { randomBytes, randomInt } from 'node:crypto';
 import {
+  AuditLogStore,
   type EnvironmentState,
   EnvironmentLeases,
   EnvironmentStore,
@@ -18,6 +19,7 @@ export function commandsOver(prisma: PrismaClient): EnvironmentCommands {
     inbox: new WebhookInbox(prisma),
     leases: new EnvironmentLeases(prisma),
     dockerHost: 'local',
+    audit: new AuditLogStore(prisma),
   });
 }
 

@@ -30,6 +30,8 @@ import {
   type TriggerJob,
 } from '@berth/core';
 import type {
+  AuditLogStore,
+  AuditWrite,
   EnvironmentLeases,
   EnvironmentRow,
   EnvironmentStore,
@@ -59,6 +61,8 @@ export interface EnvironmentCommandsDeps {
   sinks?: readonly SinkName[];
   /** Queue an `e2e` job when a generation becomes ready (the E2E gate; off unless set). */
   e2eTests?: boolean;
+  /** Where PR chat-ops are recorded with their author, in the action's transaction. */
+  audit?: Pick<AuditLogStore, 'append'>;
   now?: () => Date;
 }
 
@@ -693,6 +697,7 @@ export class EnvironmentCommands {
       const current = (await store.lock(tx, env.id)) ?? env;
       await this.emit(tx, env.id, current.generation, 'command', { detail: line }, ['comment']);
       const detail = `${request.text} by ${request.author}: ${answer.result}`;
+      await this.deps.audit?.append(chatOpAuditEntry(env.id, request, answer), tx);
       await inbox.settle(
         tx,
         delivery.deliveryId,
@@ -973,8 +978,8 @@ export type ChatOpRequest = {
   ttl: TtlContext;
 } & (
   | { command: ChatCommand; refusal?: undefined }
-  /** Not acted on: no write access, or a command that could not be read. */
-  | { command?: undefined; refusal: string }
+  /** Not acted on: no write access (403), or a command that could not be read (400). */
+  | { command?: undefined; refusal: string; refusalStatus: 400 | 403 }
 );
 
 export type ChatOpOutcome =
@@ -992,6 +997,29 @@ function rerunFacts(env: EnvironmentRow, config: ReturnType<typeof storedConfig>
     closed: env.closedAt !== null,
     prUpdatedAt: env.prUpdatedAt?.getTime() ?? null,
     expired: env.expiredAt !== null,
+  };
+}
+
+/**
+ * A chat-op as an audit entry, shaped like the REST action it stands for: method `COMMENT`,
+ * the command as the route, and the status the REST route answers for the same outcome
+ * (200 acted, 403 no write access, 400 not a command, 409 refused by the preview's state).
+ */
+function chatOpAuditEntry(
+  environmentId: string,
+  request: ChatOpRequest,
+  answer: { accepted: boolean; result: string },
+): AuditWrite {
+  const status = answer.accepted ? 200 : request.command ? 409 : request.refusalStatus;
+  return {
+    actorId: `github:${request.author.toLowerCase()}`,
+    actorName: `${request.author} (PR comment)`,
+    method: 'COMMENT',
+    route: request.command ? `/berth ${request.command.name}` : '/berth',
+    target: environmentId,
+    status,
+    outcome: answer.accepted ? 'succeeded' : 'refused',
+    detail: answer.result.slice(0, 500),
   };
 }
 

@@ -284,9 +284,10 @@ export class InboxProcessor {
           ? {
               ...base,
               refusal: `${event.author} does not have write access to ${event.repository.fullName}`,
+              refusalStatus: 403,
             }
           : parsed.kind === 'invalid'
-            ? { ...base, refusal: parsed.reason }
+            ? { ...base, refusal: parsed.reason, refusalStatus: 400 }
             : { ...base, command: parsed.command },
       );
       log.debug({ outcome }, 'chat-op processed');

@@ -10,7 +10,8 @@ import { limitParam } from '../params.js';
 import { invalid, ProblemException } from '../problem/problem.js';
 
 /**
- * `GET /api/v1/audit` (decision 0029): every REST action, newest first. Its cursor is the last
+ * `GET /api/v1/audit` (decision 0029): every action of the REST API, the admin API and PR
+ * chat-ops, newest first. Its cursor is the last
  * entry's id (entries only grow), still opaque to clients.
  */
 @ApiTags('audit')
@@ -24,7 +25,10 @@ export class AuditLogController {
 
   @Get()
   @RequireScope('admin')
-  @ApiOperation({ operationId: 'listAuditLog', summary: 'REST actions, newest first' })
+  @ApiOperation({
+    operationId: 'listAuditLog',
+    summary: 'Every action (REST, admin API, PR chat-ops), newest first',
+  })
   @ApiQuery({ name: 'actor', required: false, description: 'a token id' })
   @ApiQuery({ name: 'limit', required: false, type: 'integer' })
   @ApiQuery({ name: 'cursor', required: false })

@@ -146,12 +146,17 @@ export const AuditEntrySchema = z
   .object({
     id: z.string(),
     at: isoTime,
-    actorId: z.string(),
+    actorId: z
+      .string()
+      .describe('a token id, `bootstrap:admin`, or `github:<login>` for a PR chat-op'),
     actorName: z.string(),
-    method: z.string(),
-    route: z.string(),
+    method: z.string().describe('the HTTP method, or `COMMENT` for a PR chat-op'),
+    route: z.string().describe('the route pattern, or `/berth <command>` for a PR chat-op'),
     target: z.string().nullable(),
-    status: z.number().int(),
+    status: z
+      .number()
+      .int()
+      .describe('the HTTP status answered; for a chat-op, the one the REST route would answer'),
     outcome: z.enum(['succeeded', 'refused', 'failed']),
     detail: z.string().nullable(),
   })
