@@ -106,6 +106,7 @@ describe('GitHub App setup through the manifest flow', () => {
         checks: 'write',
         metadata: 'read',
         issues: 'write',
+        members: 'read',
       },
       default_events: expect.arrayContaining(['pull_request', 'issue_comment']),
     });

@@ -8,6 +8,9 @@ export const APP_PERMISSIONS = {
   statuses: 'write', // berth/preview commit status
   checks: 'write', // check runs
   metadata: 'read', // required by GitHub for every App
+  // Org and team membership, for SSO rules naming an org or team (previews' `sso` access mode
+  // and the console's CONSOLE_ROLE_RULES, decision 0035).
+  members: 'read',
 } as const;
 
 /**
@@ -30,6 +33,9 @@ export function appManifest(input: ManifestInput): Record<string, unknown> {
     url: root,
     hook_attributes: { url: `${root}/webhooks/github`, active: true },
     redirect_url: `${root}/setup/github/callback`,
+    // Where GitHub may send a person back after "Sign in with GitHub" to the console (0035).
+    // Preview SSO's callback is on the gateway's sign-in host: add it to the App by hand.
+    callback_urls: [`${root}/api/console/session/github/callback`],
     public: false,
     default_permissions: APP_PERMISSIONS,
     default_events: APP_EVENTS,

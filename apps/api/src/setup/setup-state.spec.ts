@@ -40,6 +40,7 @@ describe('App manifest', () => {
       url: 'https://berth.example.com',
       hook_attributes: { url: 'https://berth.example.com/webhooks/github', active: true },
       redirect_url: 'https://berth.example.com/setup/github/callback',
+      callback_urls: ['https://berth.example.com/api/console/session/github/callback'],
       public: false,
       default_permissions: {
         pull_requests: 'write',
@@ -48,6 +49,7 @@ describe('App manifest', () => {
         statuses: 'write',
         checks: 'write',
         metadata: 'read',
+        members: 'read',
       },
       default_events: ['pull_request', 'issue_comment', 'check_run', 'push'],
     });
