@@ -1,7 +1,9 @@
 // The admin console (decision 0033) in Debian's Chromium against the whole control plane: a
 // person signs in with a token, watches the shop's preview go from building to ready without
-// reloading, opens it, extends it, reads a failed preview's reason and destroys the ready one;
-// at 1280 px and 375 px, checked by axe, and never shown a secret value.
+// reloading, opens it, extends it, reads its service's log, visits the operator pages
+// (repositories, costs, deliveries and audit, system), reads a failed preview's reason and destroys
+// the ready one; at 1280 px and 375 px, checked by axe, and never shown a secret value.
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +22,8 @@ const name = uniqueRepoName();
 const repository = `${owner}/${name}`;
 /** Seeded as the shop's `db_password`: it must appear in no page and no answer the console got. */
 const SECRET = `console-secret-${Math.random().toString(36).slice(2)}-do-not-show`;
+/** The worker's own Docker host: the System page shows it, and usage sampling counts only ours. */
+const DOCKER_HOST_NAME = `e2e-console-${randomBytes(3).toString('hex')}`;
 
 let plane: ControlPlane;
 let browser: Browser;
@@ -66,6 +70,29 @@ async function noHorizontalScroll(): Promise<void> {
   expect(scroll, 'page wider than the viewport').toBeLessThanOrEqual(client);
 }
 
+/** Opens a page from the navigation, checks it at 1280 and 375 px, and keeps its text. */
+async function visit(
+  label: string,
+  heading: string,
+  slug: string,
+  ready: () => Promise<unknown>,
+): Promise<void> {
+  await page
+    .getByRole('navigation', { name: 'Console' })
+    .getByRole('link', { name: label })
+    .click();
+  await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+  await ready();
+  await expectAccessible(`${slug} at 1280 px`);
+  await page.screenshot({ path: `${artifacts}/${slug}-1280.png`, fullPage: true });
+  await remember();
+  // At phone width the same markup reflows: the width is what can break (axe ran above).
+  await page.setViewportSize({ width: 375, height: 812 });
+  await noHorizontalScroll();
+  await page.screenshot({ path: `${artifacts}/${slug}-375.png`, fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
 const row = (pr: number) =>
   page
     .locator('li.env-row')
@@ -80,6 +107,9 @@ beforeAll(async () => {
     redisUrl,
     composeVariablesFile: composeVariablesFile(root),
     echoLogs: process.env['BERTH_E2E_LOGS'] === '1',
+    // Usage sampled every 5 s (decision 0025) on a host of this spec's own, so the Costs page
+    // has a day to chart for the repository; other runs' containers are on other hosts.
+    appEnv: { worker: { DOCKER_HOST_NAME, COST_SAMPLE_INTERVAL_S: '5' } },
   });
   await plane.github.createRepository({ owner, name, fromDirectory: `${root}examples/shop` });
   await admin('PUT', `/admin/v1/secrets/repositories/${owner}/${name}/db_password`, {
@@ -196,6 +226,25 @@ describe('admin console', { timeout: 400_000 }, () => {
     await remember();
   });
 
+  it('streams a service’s log live, and pauses it', async () => {
+    const logs = page.getByRole('region', { name: 'Logs' });
+    await logs.getByLabel('Service').selectOption('api');
+    // The shop's api prints this when it starts: the tail brings it, the stream follows on.
+    await logs
+      .getByTestId('log-lines')
+      .filter({ hasText: '"msg":"listening"' })
+      .waitFor({ timeout: 30_000 });
+    expect(await logs.getByTestId('log-state').innerText()).toMatch(/^Following api/);
+    const pause = logs.getByRole('button', { name: 'Pause' });
+    await pause.click();
+    await logs.getByRole('button', { name: /^Resume/ }).waitFor();
+    expect(await logs.getByTestId('log-state').innerText()).toMatch(/^Paused/);
+    await logs.getByRole('button', { name: /^Resume/ }).click();
+    await logs.getByRole('button', { name: 'Pause' }).waitFor();
+    await expectAccessible('environment logs');
+    await remember();
+  });
+
   it('fits a 375 px phone without horizontal scrolling', async () => {
     await page.setViewportSize({ width: 375, height: 812 });
     await noHorizontalScroll();
@@ -207,6 +256,139 @@ describe('admin console', { timeout: 400_000 }, () => {
     await page.screenshot({ path: `${artifacts}/environments-375.png`, fullPage: true });
     await remember();
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('shows the repository, its settings and secret names, read-only for a write token', async () => {
+    await visit('Repositories', 'Repositories', 'repositories', () =>
+      page.locator(`li.card[data-repository="${repository}"]`).waitFor(),
+    );
+    await page.getByRole('link', { name: repository, exact: true }).click();
+    await page.getByRole('heading', { name: repository, level: 1 }).waitFor();
+    await page.locator('li.card[data-secret=db_password]').waitFor();
+    // Not an admin: the settings are shown, no form or switch offers to change them.
+    expect(await page.getByRole('button', { name: /Save settings|previews$/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Remove/ }).count()).toBe(0);
+    await expectAccessible('repository (read-only)');
+    await remember();
+  });
+
+  it('charts the repository’s cost per day and lists the previews nobody opened', async () => {
+    // The sampler's first pass is a baseline: wait for a day that cost something.
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const report = (await admin(
+        'GET',
+        `/api/v1/costs?by=day&days=7&repository=${repository}`,
+      )) as { total: { cost: { total: number } } };
+      if (report.total.cost.total > 0) break;
+      expect(Date.now(), 'no cost sampled for the repository').toBeLessThan(deadline);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+    await visit('Costs', 'Costs', 'costs', async () => {
+      const chart = page.getByTestId('cost-chart');
+      await chart
+        .locator('svg .recharts-bar-rectangle path, svg path.recharts-rectangle')
+        .first()
+        .waitFor();
+      expect(await chart.locator('.recharts-legend-item').allInnerTexts()).toEqual([repository]);
+      // The ready preview was never opened through its URL.
+      await page
+        .getByTestId('unopened')
+        .getByRole('link', { name: `${repository} #${ready.number}` })
+        .waitFor();
+    });
+  });
+
+  it('redelivers a webhook from the deliveries page; the audit log needs an operator', async () => {
+    await visit('Deliveries & audit', 'Deliveries & audit', 'deliveries', () =>
+      page.locator('li.card[data-delivery]').first().waitFor(),
+    );
+    const id = await page
+      .locator('li.card[data-outcome=processed]')
+      .filter({ hasText: 'pull_request · opened' })
+      .filter({ hasText: `${repository} #${ready.number}` })
+      .getAttribute('data-delivery');
+    // By its id: the redelivery's own row says the same words.
+    const opening = page.locator(`li.card[data-delivery="${id}"]`);
+    await opening.getByRole('button', { name: /^Redeliver/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Redeliver' }).click();
+    const outcome = opening.getByTestId('redeliver-outcome').or(opening.getByRole('alert'));
+    await outcome.filter({ hasText: /\S/ }).first().waitFor({ timeout: 30_000 });
+    expect(await outcome.filter({ hasText: /\S/ }).first().innerText()).toMatch(
+      new RegExp(`^(Queued|Already waiting) as ${id}:redeliver:1`),
+    );
+    // The list is polled: the redelivery shows up as its own row.
+    await page.locator(`li.card[data-delivery="${id}:redeliver:1"]`).waitFor({ timeout: 30_000 });
+    await page.getByText(/The audit log covers every repository/).waitFor();
+    await remember();
+  });
+
+  it('tells a restricted token the system view is not its to see', async () => {
+    await visit('System', 'System', 'system-refused', () =>
+      page.getByText(/needs an unrestricted/).waitFor(),
+    );
+    await page.getByRole('link', { name: 'Environments' }).click();
+    await page.getByRole('heading', { name: 'Environments', level: 1 }).waitFor();
+  });
+
+  it('shows an operator the system view and the audit log, and lets an admin change settings', async () => {
+    // An operator signs in instead: the bootstrap admin token, unrestricted.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API token').fill(plane.adminToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Environments', level: 1 }).waitFor();
+    await visit('System', 'System', 'system', async () => {
+      const host = page.locator(`li.card[data-host="${DOCKER_HOST_NAME}"]`);
+      await host.waitFor();
+      expect(await host.innerText()).toMatch(/Committed/);
+      await page.getByRole('region', { name: 'Queues' }).waitFor();
+    });
+    await visit('Deliveries & audit', 'Deliveries & audit', 'audit', () =>
+      page
+        .getByTestId('audit-log')
+        .locator('li')
+        .filter({ hasText: 'POST /api/v1/deliveries/:id/redeliver' })
+        .first()
+        .waitFor(),
+    );
+    // A repository's settings, changed from its page, and a secret set write-only.
+    await page
+      .getByRole('navigation', { name: 'Console' })
+      .getByRole('link', { name: 'Repositories' })
+      .click();
+    await page.getByLabel('Open a repository').fill(repository);
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await page.getByRole('heading', { name: repository, level: 1 }).waitFor();
+    await page.getByLabel('TTL (hours)').fill('72');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    const saved = page.getByTestId('settings-outcome').or(page.getByRole('alert'));
+    await saved.filter({ hasText: /\S/ }).first().waitFor({ timeout: 30_000 });
+    expect(await saved.filter({ hasText: /\S/ }).first().innerText()).toBe(
+      'Saved: defaultTtlHours.',
+    );
+    const stored = (await admin('GET', `/api/v1/repositories/${owner}/${name}/settings`)) as {
+      defaultTtlHours?: number;
+    };
+    expect(stored.defaultTtlHours).toBe(72);
+    await page.getByLabel('Name', { exact: true }).fill('console_token');
+    await page.getByLabel('Value (write-only)').fill(SECRET);
+    await page.getByRole('button', { name: 'Set secret' }).click();
+    await page
+      .getByTestId('secret-outcome')
+      .filter({ hasText: 'Set repository/console_token' })
+      .waitFor();
+    await page.locator('li.card[data-secret=console_token]').waitFor();
+    expect(await page.getByLabel('Value (write-only)').inputValue()).toBe('');
+    await expectAccessible('repository (admin)');
+    await page.screenshot({ path: `${artifacts}/repository-1280.png`, fullPage: true });
+    await remember();
+    await page
+      .getByRole('navigation', { name: 'Console' })
+      .getByRole('link', { name: 'Environments' })
+      .click();
+    await page.getByRole('heading', { name: 'Environments', level: 1 }).waitFor();
   });
 
   it('says why a failed preview failed, and destroys it from its page', async () => {

@@ -12,6 +12,21 @@ export type EnvironmentDetail = RestApiComponents['schemas']['EnvironmentDetail'
 export type ActionResult = RestApiComponents['schemas']['ActionResult'];
 export type Problem = RestApiComponents['schemas']['Problem'];
 export type MintedShareLink = RestApiComponents['schemas']['MintedShareLink'];
+export type RepositorySettings = RestApiComponents['schemas']['RepositorySettings'];
+export type SecretEntry = RestApiComponents['schemas']['SecretEntry'];
+export type CostReport = RestApiComponents['schemas']['CostReport'];
+export type EnvironmentCost = RestApiComponents['schemas']['EnvironmentCost'];
+export type Delivery = RestApiComponents['schemas']['Delivery'];
+export type AuditEntry = RestApiComponents['schemas']['AuditEntry'];
+export type SystemView = RestApiComponents['schemas']['System'];
+export type FailedJob = RestApiComponents['schemas']['FailedJob'];
+/** One line of a service's log as the SSE route sends it (the api's LogLine, redacted there). */
+export interface LogLine {
+  service: string;
+  stream: 'stdout' | 'stderr';
+  time: string;
+  line: string;
+}
 
 export const api = createClient<RestApiPaths>({
   baseUrl: window.location.origin,
@@ -47,12 +62,29 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
 
 /** Who the session cookie is: not part of REST v1, the console's own sign-in route. */
 export interface SessionView {
+  /** The token's name, or the person's GitHub login or email. */
   name: string;
   scope: 'read' | 'write' | 'admin';
   repository: string | null;
+  via?: 'token' | 'github' | 'oidc';
 }
 
 const SESSION_URL = '/api/console/session';
+
+/** Which sign-ins the api offers besides a token (decision 0035). */
+export interface SignInProviders {
+  github: boolean;
+  oidc: { name: string } | null;
+}
+
+/** Where a provider sign-in starts: a full-page navigation, the api sends the browser on. */
+export const providerSignInUrl = (provider: 'github' | 'oidc') => `${SESSION_URL}/${provider}`;
+
+export async function signInProviders(): Promise<SignInProviders> {
+  const res = await fetch(`${SESSION_URL}/providers`, { credentials: 'same-origin' });
+  if (!res.ok) throw new ApiError(res.status, `could not read the sign-in options (${res.status})`);
+  return (await res.json()) as SignInProviders;
+}
 
 export async function currentSession(): Promise<SessionView | null> {
   const res = await fetch(SESSION_URL, { credentials: 'same-origin', cache: 'no-store' });

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { age, duration, failureReason, localTime, ttlLeft } from './format.js';
+import {
+  age,
+  bytes,
+  clockTime,
+  count,
+  duration,
+  failureReason,
+  localTime,
+  percent,
+  ttlLeft,
+} from './format.js';
 
 describe('console formatting', () => {
   it('says durations in their two largest units', () => {
@@ -22,6 +32,7 @@ describe('console formatting', () => {
     const iso = '2026-12-04T12:00:00Z';
     expect(localTime(iso, 'en-GB', 'Europe/Paris')).toMatch(/13:00/);
     expect(localTime(iso, 'en-GB', 'America/New_York')).toMatch(/07:00/);
+    expect(clockTime('2026-12-04T12:00:05.123456789Z', 'en-GB', 'Asia/Tokyo')).toBe('21:00:05');
   });
 
   it('finds the first failed stage’s error as the reason', () => {
@@ -33,5 +44,16 @@ describe('console formatting', () => {
       ]),
     ).toEqual({ stage: 'build', error: 'web: npm ci exited 1' });
     expect(failureReason([{ stage: 'build', status: 'failed', error: null }])).toBeUndefined();
+  });
+
+  it('says bytes in binary units and shares of a known whole', () => {
+    expect(bytes(512)).toBe('512 B');
+    expect(bytes(1536)).toBe('1.5 KiB');
+    expect(bytes(8 * 1024 ** 3)).toBe('8.0 GiB');
+    expect(bytes(null)).toBe('unknown');
+    expect(percent(1, 4)).toBe('25 %');
+    expect(percent(1, null)).toBe('—');
+    expect(count(1, 'preview')).toBe('1 preview');
+    expect(count(3, 'preview')).toBe('3 previews');
   });
 });

@@ -57,3 +57,38 @@ export function failureReason(
 
 /** Environments that are gone are hidden by default: the list shows what lives. */
 export const GONE_STATES = new Set(['destroyed']);
+
+/** Bytes in binary units, as Docker and the memory ceilings count them. */
+export function bytes(n: number | null | undefined): string {
+  if (n === null || n === undefined) return 'unknown';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** A share of a whole, `42 %`, or `—` when the whole is unknown. */
+export function percent(part: number, whole: number | null | undefined): string {
+  if (!whole) return '—';
+  return `${Math.round((part / whole) * 100)} %`;
+}
+
+/** A time of day to the second in the viewer's zone, for log lines. */
+export function clockTime(iso: string, locale?: string, timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale, {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+    ...(timeZone ? { timeZone } : {}),
+  }).format(new Date(iso));
+}
+
+/** `1 preview`, `3 previews`: a count with its noun. */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}

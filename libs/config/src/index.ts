@@ -14,3 +14,4 @@ export {
 export { oidcSettingsOf, type OidcSettings } from './sso-settings.js';
 export { dnsTarget } from './dns-settings.js';
 export { priceTableOf } from './cost-settings.js';
+export { parseConsoleRoleRules } from './console-sign-in-settings.js';

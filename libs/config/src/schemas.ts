@@ -35,6 +35,7 @@ import { restApiSettings } from './rest-api-settings.js';
 import { costSamplingSettings, priceSettings } from './cost-settings.js';
 import { sleepSettings, wakeSettings } from './sleep-settings.js';
 import { slackSettings } from './slack-settings.js';
+import { consoleSignInSettings, oidcTogether } from './console-sign-in-settings.js';
 
 export const WORKER_ROLES = ['inbox', 'relay', 'stages', 'sweep'] as const;
 export type WorkerRole = (typeof WORKER_ROLES)[number];
@@ -148,6 +149,8 @@ const apiFields = z.object({
   // Cost reports (/admin/v1/costs) are priced with the same table as the worker's PR comments.
   ...priceSettings,
   ...restApiSettings,
+  // The console's sign-in with GitHub or OIDC and its role rules (decision 0035).
+  ...consoleSignInSettings,
 });
 
 /** The webhook secret comes from the env, or from the store (which needs the master key). */
@@ -164,7 +167,10 @@ function webhookSecretSource(
   }
 }
 
-export const apiConfigSchema = apiFields.superRefine(webhookSecretSource);
+export const apiConfigSchema = apiFields.superRefine((config, ctx) => {
+  webhookSecretSource(config, ctx);
+  oidcTogether(config, ctx);
+});
 
 /** Where preview networks get their addresses (Docker's own pools stop at about 30 networks). */
 const subnets = {

@@ -20,6 +20,7 @@ import {
 import type { Principal, V1Request } from '../v1/auth/principal.js';
 import { ProblemDetailsFilter } from '../v1/problem/problem-details.filter.js';
 import { invalid, ProblemException } from '../v1/problem/problem.js';
+import { isHttps } from './https.js';
 
 interface CookieResponse {
   setHeader(name: string, value: string): void;
@@ -31,9 +32,12 @@ interface SessionRequest extends V1Request {
 
 /** What the console shows of who is signed in: never the token. */
 export interface SessionView {
+  /** The token's name, or the person's GitHub login or email. */
   name: string;
   scope: Principal['scope'];
   repository: string | null;
+  /** How they signed in: an API token, or as a person through GitHub or OIDC. */
+  via: 'token' | 'github' | 'oidc';
 }
 
 /**
@@ -93,12 +97,10 @@ export class ConsoleSessionController {
 }
 
 function viewOf(principal: Principal): SessionView {
-  return { name: principal.name, scope: principal.scope, repository: principal.restriction };
-}
-
-/** Behind a TLS-terminating proxy the request says https in X-Forwarded-Proto. */
-function isHttps(request: SessionRequest): boolean {
-  const forwarded = request.headers['x-forwarded-proto'];
-  const proto = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return request.secure === true || proto === 'https';
+  return {
+    name: principal.name,
+    scope: principal.scope,
+    repository: principal.restriction,
+    via: principal.via ?? 'token',
+  };
 }

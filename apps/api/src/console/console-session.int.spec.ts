@@ -36,7 +36,7 @@ describe('console session', () => {
   it('exchanges a token for an HttpOnly, SameSite=Strict cookie that carries no token', async () => {
     const res = await request(api.url).post('/api/console/session').send({ token: API_TOKEN });
     expect(res.status, res.text).toBe(200);
-    expect(res.body).toEqual({ name: 'API_TOKEN', scope: 'read', repository: null });
+    expect(res.body).toEqual({ name: 'API_TOKEN', scope: 'read', repository: null, via: 'token' });
     const cookie = [res.headers['set-cookie'] ?? []].flat()[0] ?? '';
     expect(cookie).toMatch(/^berth_console=[A-Za-z0-9_-]{43}; /);
     expect(cookie).toContain('HttpOnly');

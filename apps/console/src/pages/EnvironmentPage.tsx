@@ -14,6 +14,7 @@ import { Status } from '../components/Status.js';
 import { useNow } from '../components/useNow.js';
 import { age, duration, failureReason, localTime, ttlLeft } from '../format.js';
 import { navigate } from '../router.js';
+import { LogsPanel } from './LogsPanel.js';
 
 export const DETAIL_POLL_MS = 2_000;
 
@@ -171,6 +172,9 @@ function EnvironmentView({ env, canWrite }: { env: EnvironmentDetail; canWrite: 
           </ul>
         )}
       </section>
+      {env.state === 'destroyed' ? null : (
+        <LogsPanel environmentId={env.id} services={env.services.map((s) => s.name)} />
+      )}
     </article>
   );
 }

@@ -16,3 +16,14 @@ export {
   verifyShareToken,
 } from './share-token.js';
 export * from './sso/index.js';
+export {
+  type ConsolePerson,
+  type ConsoleRoleGrant,
+  type ConsoleRoleMatch,
+  type ConsoleRoleRule,
+  consoleRoleOf,
+  describeMatch,
+  githubMembershipTargets,
+  providersWithRules,
+  ruleMatches,
+} from './console-roles.js';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ApiConfig } from '@berth/config';
-import { hashApiToken } from '@berth/core';
+import { type ConsolePerson, consoleRoleOf, hashApiToken } from '@berth/core';
 import type { Stores } from '@berth/runtime';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
@@ -10,7 +10,9 @@ import { ApiAccess, unauthenticated } from './api-access.js';
 import type { Principal, V1Request } from './principal.js';
 
 // The admin console's sign-in (decision 0033): an API token is exchanged once for an opaque
-// session id in an HttpOnly cookie, so the token never sits in the browser's storage.
+// session id in an HttpOnly cookie, so the token never sits in the browser's storage. A person
+// who signed in with GitHub or OIDC (decision 0035) gets the same cookie; their session keeps
+// what the provider said of them, and the operator's role rules are applied on every request.
 
 export const SESSION_COOKIE = 'berth_console';
 /** Cookie-authenticated writes must carry this header: a cross-site form cannot set it. */
@@ -19,11 +21,20 @@ export const SESSION_TTL_S = 12 * 60 * 60;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** What Redis keeps for a session: the token's SHA-256, never the token. */
-interface SessionRecord {
-  digest: string;
-  createdAt: string;
+/** Who signed in with a provider: what their session keeps (no provider token). */
+export interface SignedInPerson {
+  provider: 'github' | 'oidc';
+  /** GitHub's user id, or the OIDC subject: stable across renames. */
+  subject: string;
+  /** What people read: the GitHub login, or the OIDC email (else the subject). */
+  login: string;
+  /** What the role rules read (memberships or claims), as the provider said at sign-in. */
+  facts: ConsolePerson;
 }
+
+/** What Redis keeps for a session: the token's SHA-256 (never the token), or the person. */
+type SessionRecord =
+  { digest: string; createdAt: string } | { person: SignedInPerson; createdAt: string };
 
 @Injectable()
 export class ConsoleSessions {
@@ -31,7 +42,7 @@ export class ConsoleSessions {
   private readonly prefix: string;
 
   constructor(
-    @Inject(API_CONFIG) config: ApiConfig,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
     @Inject(STORES) stores: Stores,
     @Inject(ApiAccess) private readonly access: ApiAccess,
   ) {
@@ -42,12 +53,23 @@ export class ConsoleSessions {
   /** Checks the token like any bearer, then stores a new session for it; answers its id. */
   async open(token: string): Promise<{ id: string; principal: Principal }> {
     const principal = await this.access.authenticate(`Bearer ${token}`);
-    const id = randomBytes(32).toString('base64url');
     const record: SessionRecord = {
       digest: hashApiToken(token),
       createdAt: new Date().toISOString(),
     };
-    await this.redis.set(this.key(id), JSON.stringify(record), 'EX', SESSION_TTL_S);
+    return { id: await this.store(record), principal };
+  }
+
+  /**
+   * A session for a person the provider vouched for, when a role rule matches them; undefined
+   * (and nothing stored) when none does.
+   */
+  async openPerson(
+    person: SignedInPerson,
+  ): Promise<{ id: string; principal: Principal } | undefined> {
+    const principal = this.personPrincipal(person);
+    if (!principal) return undefined;
+    const id = await this.store({ person, createdAt: new Date().toISOString() });
     return { id, principal };
   }
 
@@ -56,7 +78,34 @@ export class ConsoleSessions {
     const raw = await this.redis.get(this.key(id));
     if (!raw) throw unauthenticated('the console session ended: sign in again');
     const record = JSON.parse(raw) as SessionRecord;
-    return this.access.authenticateDigest(record.digest);
+    if ('digest' in record) return this.access.authenticateDigest(record.digest);
+    // The rules as they are now: an operator who removes a rule takes the role away at once.
+    const principal = this.personPrincipal(record.person);
+    if (!principal) {
+      throw unauthenticated(
+        `${record.person.login} no longer matches any console role rule (CONSOLE_ROLE_RULES): ask an operator`,
+      );
+    }
+    return principal;
+  }
+
+  /** The person's principal under the operator's current rules; undefined when none matches. */
+  personPrincipal(person: SignedInPerson): Principal | undefined {
+    const grant = consoleRoleOf(this.config.CONSOLE_ROLE_RULES, person.facts);
+    if (!grant) return undefined;
+    return {
+      id: `${person.provider}:${person.subject}`,
+      name: person.login,
+      scope: grant.role,
+      restriction: grant.repository,
+      via: person.provider,
+    };
+  }
+
+  private async store(record: SessionRecord): Promise<string> {
+    const id = randomBytes(32).toString('base64url');
+    await this.redis.set(this.key(id), JSON.stringify(record), 'EX', SESSION_TTL_S);
+    return id;
   }
 
   async close(id: string): Promise<void> {
@@ -71,11 +120,19 @@ export class ConsoleSessions {
 
 /** The session id in the request's Cookie header, if any. */
 export function sessionIdOf(request: Pick<V1Request, 'headers'>): string | undefined {
+  return cookieValue(request, SESSION_COOKIE);
+}
+
+/** A cookie's value in the request's Cookie header, if any (the first when repeated). */
+export function cookieValue(
+  request: Pick<V1Request, 'headers'>,
+  cookie: string,
+): string | undefined {
   const header = request.headers['cookie'];
   const cookies = Array.isArray(header) ? header.join('; ') : (header ?? '');
   for (const part of cookies.split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === SESSION_COOKIE && value.length > 0) return value.join('=');
+    if (name === cookie && value.length > 0) return value.join('=');
   }
   return undefined;
 }

@@ -2,13 +2,18 @@ import type { ApiScope } from '@berth/core';
 
 /** Who a /api/v1 request acts as, set on the request by ApiAuthGuard. */
 export interface Principal {
-  /** The token's id, or `bootstrap:admin` (BERTH_ADMIN_TOKEN) / `bootstrap:api` (API_TOKEN). */
+  /**
+   * The token's id, `bootstrap:admin` (BERTH_ADMIN_TOKEN) / `bootstrap:api` (API_TOKEN), or
+   * `github:<user id>` / `oidc:<subject>` for a person signed in to the console.
+   */
   id: string;
-  /** The token's name: the audit log's actor. */
+  /** The token's name, or the person's GitHub login or email: the audit log's actor. */
   name: string;
   scope: ApiScope;
   /** `owner/name`, `owner/*`, or null for every repository. */
   restriction: string | null;
+  /** Set for a person signed in to the console with a provider (decision 0035); else a token. */
+  via?: 'github' | 'oidc';
 }
 
 export interface V1Request {
