@@ -4,7 +4,7 @@
 // through the REST API v1 and follows it to ready at the next generation, the exit codes mean
 // what the README says, and `doctor` is all green against the test services and the emulators
 // (GitHub, Route 53, Secrets Manager) and names Redis when REDIS_URL points at a closed port.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import {
@@ -19,11 +19,11 @@ import {
   waitFor,
 } from '@berth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BERTH_CLI, type CliRun, runBerth } from '../support/berth-cli.js';
 import { testServices } from '../support/test-services.js';
 import { removeByLabel, startPlane, uniqueRepoName } from '../e2e/preview-session.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = fileURLToPath(new URL('../../dist/apps/cli/src/main.js', import.meta.url));
 const owner = 'acme';
 const name = uniqueRepoName();
 const repository = `${owner}/${name}`;
@@ -32,32 +32,12 @@ let pr: PullRecord;
 let r53: Route53Emulator;
 let sm: SecretsManagerEmulator;
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-/** The built CLI, as an operator runs it: its own process, stdout and stderr apart. */
-function berth(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      {
-        env: {
-          PATH: process.env['PATH'] ?? '',
-          BERTH_API_URL: plane.apiUrl,
-          BERTH_ADMIN_TOKEN: plane.adminToken,
-          ...env,
-        },
-        timeout: 600_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? ((error as { code?: number }).code ?? -1) : 0;
-        resolve({ code: typeof code === 'number' ? code : -1, out: stdout, err: stderr });
-      },
-    );
+/** The built CLI against this file's control plane, as its admin. */
+function berth(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runBerth(args, {
+    BERTH_API_URL: plane.apiUrl,
+    BERTH_ADMIN_TOKEN: plane.adminToken,
+    ...env,
   });
 }
 
@@ -162,7 +142,7 @@ describe('berth env on the REST API v1', { timeout: 600_000 }, () => {
     const out: string[] = [];
     const follower = spawn(
       process.execPath,
-      [CLI, 'env', 'logs', target, '--service', 'web', '-f', '--json'],
+      [BERTH_CLI, 'env', 'logs', target, '--service', 'web', '-f', '--json'],
       {
         env: {
           PATH: process.env['PATH'] ?? '',

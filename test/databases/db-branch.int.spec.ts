@@ -11,6 +11,7 @@ import Docker from 'dockerode';
 import { createPrismaClient, type PrismaClient } from '@berth/db';
 import type { ControlPlane, PullRecord } from '@berth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBerth } from '../support/berth-cli.js';
 import { testServices } from '../support/test-services.js';
 import {
   commentMatching,
@@ -261,6 +262,25 @@ describe('db:branch', { timeout: 600_000 }, () => {
     const { Volumes } = await docker.listVolumes();
     const names = new Set((Volumes ?? []).map((v) => v.Name));
     for (const state of states) expect(names.has(state)).toBe(true);
+  });
+
+  it('refreshes the base on demand: `berth env redeploy <repo>#base` captures a new base state', async () => {
+    const before = await plane.waitForState(repository, 0, 'ready');
+    const run = await runBerth(['env', 'redeploy', `${repository}#base`], {
+      BERTH_API_URL: plane.apiUrl,
+      BERTH_ADMIN_TOKEN: plane.adminToken,
+    });
+    expect(run.code, run.err).toBe(0);
+    expect(run.out).toContain(`${repository}#base`);
+    // The CLI followed it to ready: a new generation at the same head, captured once more.
+    const after = await plane.waitForState(repository, 0, 'ready', {
+      generation: before.generation + 1,
+    });
+    expect(after.headSha).toBe(before.headSha);
+    expect(await stageDetails(0, 'replicate')).toMatchObject({
+      database: { captured: { sha: before.headSha } },
+    });
+    expect((await baseStateVolumes()).length).toBe(3);
   });
 
   it('removes the base environment and its base states once the repository is disabled', async () => {

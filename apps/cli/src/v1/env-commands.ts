@@ -13,6 +13,7 @@ import type {
 } from '../rest-client.js';
 import { ttlSeconds } from '../share-command.js';
 import {
+  ENV_REF_HELP,
   environmentArgument,
   label,
   parseEnvironmentRef,
@@ -45,7 +46,6 @@ export const ENVIRONMENT_STATES = [
 ] as const satisfies readonly EnvironmentState[];
 
 const ENV_REF = '<env>';
-const ENV_REF_HELP = 'the preview: <owner/name>#<pr> (e.g. acme/shop#12) or its id';
 
 export function registerEnvCommands(env: Command, ctx: CliContext, exit: (code: number) => void) {
   env

@@ -4,7 +4,7 @@ import { ApiError } from '../admin-client.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 import type { LogQuery } from '../rest-client.js';
-import { environmentArgument, resolveEnvironmentId } from './environment-target.js';
+import { ENV_REF_HELP, environmentArgument, resolveEnvironmentId } from './environment-target.js';
 
 // `berth env logs <env> --service web [--tail N] [-f]` (decision 0032): the api relays the
 // worker's reading of Docker as server-sent events (`log` events, then one `end`, which carries
@@ -67,11 +67,7 @@ export function envLogsCommand(env: Command, ctx: CliContext, exit: (code: numbe
   env
     .command('logs')
     .summary("a service's logs; -f keeps following")
-    .argument(
-      '<env>',
-      'the preview: <owner/name>#<pr> (e.g. acme/shop#12) or its id',
-      environmentArgument,
-    )
+    .argument('<env>', ENV_REF_HELP, environmentArgument)
     .requiredOption('--service <name>', 'the compose service, e.g. web')
     .option('--tail <n>', 'start with the last n lines', (value: string) => {
       if (!/^\d{1,6}$/.test(value)) throw new InvalidArgumentError('a number of lines');

@@ -3,10 +3,17 @@ import { RestApiError } from '../exit-codes.js';
 import { UsageError } from '../repo-flags.js';
 import type { RestClient } from '../rest-client.js';
 
-// How a command names an environment: `acme/shop#12` (what people say) or its id (what
-// `berth env ls` prints and scripts keep).
+// How a command names an environment: `acme/shop#12` (what people say), `acme/shop#base` (the
+// repository's base environment, decision 0017: `env redeploy acme/shop#base` refreshes its
+// base state on demand) or its id (what `berth env ls` prints and scripts keep).
 
-const BY_PR = /^([A-Za-z0-9-]+\/[A-Za-z0-9._-]+)#([1-9]\d{0,9})$/;
+const BY_PR = /^([A-Za-z0-9-]+\/[A-Za-z0-9._-]+)#([1-9]\d{0,9}|base)$/;
+/** How a command's help names the `<env>` argument. */
+export const ENV_REF_HELP =
+  'the preview: <owner/name>#<pr> (e.g. acme/shop#12), <owner/name>#base (the base environment) or its id';
+
+/** The base environment's PR number (BASE_ENVIRONMENT_PR in @berth/core). */
+const BASE_PR = 0;
 const BY_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 export type EnvironmentRef = { repository: string; pr: number } | { id: string };
@@ -14,10 +21,10 @@ export type EnvironmentRef = { repository: string; pr: number } | { id: string }
 export function parseEnvironmentRef(input: string): EnvironmentRef {
   const text = input.trim();
   const pr = BY_PR.exec(text);
-  if (pr) return { repository: pr[1]!, pr: Number(pr[2]) };
+  if (pr) return { repository: pr[1]!, pr: pr[2] === 'base' ? BASE_PR : Number(pr[2]) };
   if (BY_ID.test(text)) return { id: text };
   throw new UsageError(
-    `give the environment as <owner/name>#<pr> (e.g. acme/shop#12) or its id, got ${JSON.stringify(input)}`,
+    `give the environment as <owner/name>#<pr> (e.g. acme/shop#12), <owner/name>#base or its id, got ${JSON.stringify(input)}`,
   );
 }
 
@@ -38,14 +45,16 @@ export async function resolveEnvironmentId(client: RestClient, input: string): P
   const [newest] = await client.environments({ repository: ref.repository, pr: ref.pr });
   if (!newest) {
     throw new RestApiError(
-      `no environment for ${ref.repository}#${ref.pr} (or not one this token may see)`,
+      ref.pr === BASE_PR
+        ? `no base environment for ${ref.repository} (or not one this token may see): the first push to its default branch creates it`
+        : `no environment for ${ref.repository}#${ref.pr} (or not one this token may see)`,
       404,
     );
   }
   return newest.id;
 }
 
-/** `acme/shop#12`, how the human output names an environment. */
+/** `acme/shop#12` (or `acme/shop#base`), how the human output names an environment. */
 export function label(env: { repository: string; prNumber: number }): string {
-  return `${env.repository}#${env.prNumber}`;
+  return `${env.repository}#${env.prNumber === BASE_PR ? 'base' : env.prNumber}`;
 }
