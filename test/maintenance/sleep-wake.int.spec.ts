@@ -4,7 +4,9 @@
 // through the gateway does and gets the shop's page; the idle policy puts it to sleep again once
 // its clock is moved back two hours (no real waiting), and closing the PR tears the sleeping
 // preview down. The worker sweeps every second on a Docker host name of its own (the database
-// and the engine are shared: its sweep sees only this file's environment).
+// and the engine are shared: its sweep sees only this file's environment). Its /metrics then
+// shows those sleeps and the wake, the TTL sweeps it ran meanwhile, and the disk its cost
+// sampler's disk pass measured.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +39,8 @@ let plane: ControlPlane;
 let prisma: PrismaClient;
 let pr: PullRecord;
 let webUrl: string;
+/** When the preview first became ready (s): its checkout, images and volumes exist by then. */
+let builtAtS: number;
 
 beforeAll(async () => {
   const { databaseUrl, redisUrl } = testServices();
@@ -49,7 +53,16 @@ beforeAll(async () => {
     logLevel: 'info',
     echoLogs: process.env['BERTH_E2E_LOGS'] === '1',
     appEnv: {
-      worker: { DOCKER_HOST_NAME: host, IDLE_SLEEP_HOURS: '1', SLEEP_SWEEP_INTERVAL_S: '1' },
+      worker: {
+        DOCKER_HOST_NAME: host,
+        IDLE_SLEEP_HOURS: '1',
+        SLEEP_SWEEP_INTERVAL_S: '1',
+        // For the metrics: TTL sweeps (the 72 h default: nothing expires) and cost passes,
+        // whose disk pass (`docker system df`, the shortest interval allowed) feeds berth_disk_bytes.
+        TTL_SWEEP_INTERVAL_S: '1',
+        COST_SAMPLE_INTERVAL_S: '5',
+        COST_DISK_INTERVAL_S: '60',
+      },
     },
   });
   await plane.github.createRepository({ owner, name, fromDirectory: `${root}examples/shop` });
@@ -103,6 +116,12 @@ describe('sleep and wake', { timeout: 300_000 }, () => {
     pr = await plane.github.openPullRequest({ repo: repository, branch: 'nap', title: 'a nap' });
     const ready = await plane.waitForState(repository, pr.number, 'ready', { timeoutMs: 240_000 });
     webUrl = envUrl(ready, 'web');
+    // A new worker, as after a deploy: its first cost pass measures the disk now that the
+    // preview is built (the next would come COST_DISK_INTERVAL_S, at least 60 s, later).
+    builtAtS = Math.floor(Date.now() / 1000);
+    const restart = performance.now();
+    await plane.restart('worker');
+    console.info(`[sleep-wake] worker restarted in ${Math.round(performance.now() - restart)} ms`);
     const before = await resourcesOf(repository, pr.number);
     const long = Object.values(await running()).filter(Boolean).length;
     expect(long).toBeGreaterThanOrEqual(5); // web, api, worker, db, redis (migrate exited)
@@ -241,6 +260,61 @@ describe('sleep and wake', { timeout: 300_000 }, () => {
       30_000,
       250,
     );
+  });
+
+  it("the worker's /metrics shows the sleeps, the wake, the TTL sweeps and the disk", async () => {
+    const scrape = async () => {
+      const res = await httpRequest(`${plane.opsUrl('worker')}/metrics`);
+      expect(res.status).toBe(200);
+      // Every series carries the app's default label; the names below leave it out.
+      return res.body.replace(/\{service="berth-worker"\}|,service="berth-worker"/g, '');
+    };
+    const value = (text: string, series: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      return line === undefined ? undefined : Number(line.slice(series.length + 1));
+    };
+    let text = await scrape();
+    // One `berth env sleep` (asked three times: one sleep), one idle sleep, one wake by the gateway.
+    expect(value(text, 'berth_sleep_slept_total{reason="operator"}')).toBe(1);
+    expect(value(text, 'berth_sleep_slept_total{reason="idle"}')).toBe(1);
+    expect(value(text, 'berth_sleep_woken_total{by="gateway"}')).toBe(1);
+    expect(value(text, 'berth_sleep_wake_duration_seconds_count')).toBe(1);
+    const wake = value(text, 'berth_sleep_wake_duration_seconds_sum') ?? 0;
+    expect(wake).toBeGreaterThan(0);
+    expect(wake).toBeLessThan(60); // the first 200 came within 60 s
+    expect(value(text, `berth_sleep_asleep{host="${host}"}`)).toBe(1);
+    expect(value(text, 'berth_sleep_idle_sweeps_total{outcome="ok"}')).toBeGreaterThan(0);
+    // The TTL swept every second and found this one preview, not due.
+    expect(value(text, 'berth_ttl_sweeps_total{outcome="ok"}')).toBeGreaterThan(0);
+    expect(value(text, 'berth_ttl_last_sweep_checked')).toBe(1);
+    expect(value(text, 'berth_ttl_warned_total')).toBe(0);
+    expect(value(text, 'berth_ttl_expired_total')).toBe(0);
+    const swept = value(text, 'berth_ttl_last_sweep_timestamp_seconds') ?? 0;
+    expect(Math.abs(Date.now() / 1000 - swept)).toBeLessThan(30);
+    // Disk: the restarted worker's first pass, once the preview was built.
+    const started = performance.now();
+    text = await waitFor(
+      'a disk pass after the build',
+      async () => {
+        const now = await scrape();
+        const at = value(now, 'berth_disk_measured_timestamp_seconds{kind="checkout"}') ?? 0;
+        return at >= builtAtS ? now : undefined;
+      },
+      70_000,
+      500,
+    );
+    const disk = text.split('\n').filter((line) => line.startsWith('berth_disk_bytes{'));
+    console.info(
+      `[sleep-wake] disk metrics after ${Math.round(performance.now() - started)} ms:\n${disk.join('\n')}`,
+    );
+    // The shop's checkout and mirror in the worker's WORK_DIR: more than a few files' worth.
+    expect(value(text, 'berth_disk_bytes{kind="checkout"}')).toBeGreaterThan(16_384);
+    expect(value(text, 'berth_disk_bytes{kind="git_mirror"}')).toBeGreaterThan(16_384);
+    // The shop's volumes hold Postgres' and Redis' data (other previews' volumes add to it).
+    expect(value(text, 'berth_disk_bytes{kind="volume"}')).toBeGreaterThan(1_000_000);
+    // Berth's images' own layers, and BuildKit's cache (none on an engine without BuildKit).
+    expect(value(text, 'berth_disk_bytes{kind="image"}')).toBeGreaterThanOrEqual(0);
+    expect(value(text, 'berth_disk_bytes{kind="build_cache"}')).toBeGreaterThanOrEqual(0);
   });
 
   it('closing the PR tears the sleeping preview down', async () => {

@@ -79,6 +79,7 @@ import { startSleep } from './sleep.js';
 import { startResync } from './resync.js';
 import { createSlackSink } from './slack.js';
 import { startCost } from './cost.js';
+import { DiskMetrics } from './disk-metrics.js';
 import { startLogs } from './logs.js';
 
 /** Pull requests whose deliveries one worker processes at once. */
@@ -403,12 +404,16 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     : undefined;
   // Cost telemetry (decision 0025): this host's running preview containers read every
   // COST_SAMPLE_INTERVAL_S on its cost queue, usage summed per environment and day.
+  // Disk use by kind (decision 0023): recorded from what the cost sampler's disk pass reads.
+  const disk = roles.has('sweep')
+    ? new DiskMetrics({ workDir: config.WORK_DIR, logger })
+    : undefined;
   const cost = roles.has('sweep')
     ? startCost({
         config,
         prisma,
         redis,
-        containerHost,
+        containerHost: disk ? disk.observe(containerHost) : containerHost,
         lock,
         logger: logger.child({ component: 'cost' }),
       })
@@ -478,6 +483,9 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
       admission: hostMemory.ledger,
       ...(reconcile ? { reconcile: reconcile.metrics } : {}),
       ...(cost ? { cost: cost.metrics } : {}),
+      ...(ttl ? { ttl: ttl.metrics } : {}),
+      ...(sleep ? { sleep: sleep.metrics } : {}),
+      ...(disk ? { disk } : {}),
     }),
     // Bounded step by step (about 6 s at worst): run-service gives the whole process 10 s.
     close: async () => {

@@ -22,6 +22,7 @@ import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { startHostQueueWorker } from './host-queue-worker.js';
+import { SleepMetrics } from './sleep-metrics.js';
 
 /** Sleeps and wakes one worker runs at once (each one environment's containers). */
 export const SLEEP_CONCURRENCY = 4;
@@ -50,6 +51,13 @@ type SleepResultOf = IdleSweepReport | SleepResult | WakeResult;
 export function startSleep(deps: SleepDeps) {
   const { config, logger } = deps;
   const sleeper = new EnvironmentSleep({ ...deps, logger });
+  const metrics = new SleepMetrics(
+    () =>
+      deps.prisma.environment.count({
+        where: { dockerHost: config.DOCKER_HOST_NAME, sleptAt: { not: null } },
+      }),
+    config.DOCKER_HOST_NAME,
+  );
   const sweep = new IdleSweep({
     queries: new SleepQueries(deps.prisma),
     sleeper,
@@ -65,13 +73,33 @@ export function startSleep(deps: SleepDeps) {
     process: async (job: Job<SleepQueueJobData, SleepResultOf, SleepJobName>) => {
       if (job.name === 'wake') {
         const data = job.data as WakeJobData;
-        return sleeper.wake(data.environmentId, data.requestedBy);
+        try {
+          const result = await sleeper.wake(data.environmentId, data.requestedBy);
+          metrics.recordWake(result, data.requestedBy);
+          return result;
+        } catch (error) {
+          metrics.recordWakeFailure(data.requestedBy);
+          throw error;
+        }
       }
       if (job.name === 'sleep') {
         const data = job.data as SleepJobData;
-        return sleeper.sleep(data.environmentId, data.requestedBy, 'asked for by an operator');
+        const result = await sleeper.sleep(
+          data.environmentId,
+          data.requestedBy,
+          'asked for by an operator',
+        );
+        metrics.recordSleep(result);
+        return result;
       }
-      return sweep.sweep();
+      try {
+        const report = await sweep.sweep();
+        metrics.recordSweep(report);
+        return report;
+      } catch (error) {
+        metrics.recordSweepError();
+        throw error;
+      }
     },
     logger,
     failed: 'sleep job failed',
@@ -92,6 +120,7 @@ export function startSleep(deps: SleepDeps) {
   );
   return {
     sleeper,
+    metrics,
     close: () => consumer.close(),
   };
 }

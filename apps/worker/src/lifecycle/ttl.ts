@@ -19,6 +19,7 @@ import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { startHostQueueWorker } from './host-queue-worker.js';
+import { TtlMetrics } from './ttl-metrics.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -45,6 +46,7 @@ export interface TtlDeps {
  */
 export function startTtl(deps: TtlDeps) {
   const { config, logger } = deps;
+  const metrics = new TtlMetrics();
   const sweep = new TtlSweep({
     queries: new TtlQueries(deps.prisma),
     commands: deps.commands,
@@ -63,9 +65,18 @@ export function startTtl(deps: TtlDeps) {
     process: async (job: Job<TtlJobData, TtlSweepReport | TtlExtendResult, TtlJobName>) => {
       if (job.name === 'ttl-extend') {
         const data = job.data as TtlExtendJobData;
-        return sweep.extend(data.environmentId, data.byMs, data.requestedBy);
+        const result = await sweep.extend(data.environmentId, data.byMs, data.requestedBy);
+        metrics.recordExtension(result);
+        return result;
       }
-      return sweep.sweep();
+      try {
+        const report = await sweep.sweep();
+        metrics.record(report);
+        return report;
+      } catch (error) {
+        metrics.recordError();
+        throw error;
+      }
     },
     logger,
     failed: 'TTL job failed',
@@ -87,6 +98,7 @@ export function startTtl(deps: TtlDeps) {
   );
   return {
     sweep,
+    metrics,
     close: () => consumer.close(),
   };
 }

@@ -4,6 +4,9 @@ import type { Worker } from 'bullmq';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { ReconcileMetrics } from './reconcile-metrics.js';
 import type { CostMetrics } from './cost-metrics.js';
+import type { DiskMetrics } from './disk-metrics.js';
+import type { SleepMetrics } from './sleep-metrics.js';
+import type { TtlMetrics } from './ttl-metrics.js';
 
 export interface WorkerMetricSources {
   inbox: WebhookInbox;
@@ -16,6 +19,12 @@ export interface WorkerMetricSources {
   reconcile?: Pick<ReconcileMetrics, 'register'>;
   /** Cost telemetry's passes and usage (decision 0025), on workers with the `sweep` role. */
   cost?: Pick<CostMetrics, 'register'>;
+  /** TTL sweeps and extensions (decision 0020), on workers with the `sweep` role. */
+  ttl?: Pick<TtlMetrics, 'register'>;
+  /** Sleeps, wakes and previews asleep (decision 0024), on workers with the `sweep` role. */
+  sleep?: Pick<SleepMetrics, 'register'>;
+  /** Disk use by kind (decision 0023), from the cost sampler's disk pass. */
+  disk?: Pick<DiskMetrics, 'register'>;
 }
 
 /**
@@ -75,5 +84,8 @@ export function registerWorkerMetrics(sources: WorkerMetricSources) {
     sources.worker?.on('failed', (job) => failures.inc({ name: job?.name ?? 'unknown' }));
     sources.reconcile?.register(registry);
     sources.cost?.register(registry);
+    sources.ttl?.register(registry);
+    sources.sleep?.register(registry);
+    sources.disk?.register(registry);
   };
 }

@@ -340,9 +340,15 @@ export interface ContainerUsage {
 /** Docker's disk usage report (`docker system df -v`), the parts cost telemetry prices. */
 export interface DiskUsage {
   volumes: { name: string; labels: Labels; sizeBytes: number }[];
-  images: { id: string; sizeBytes: number }[];
+  /**
+   * `sizeBytes` counts every layer, shared ones too; `sharedBytes`: the part other images also use
+   * (-1 from the engine: not computed). `labels`: Berth's built images carry `berth.managed=true`.
+   */
+  images: { id: string; sizeBytes: number; sharedBytes?: number; labels?: Labels }[];
   /** Every container, running or not, with the image it runs and its writable layer. */
   containers: { id: string; labels: Labels; imageId: string; writableBytes: number }[];
+  /** BuildKit's build cache, as `docker system df` counts it (not shared records); absent: unknown. */
+  buildCacheBytes?: number;
 }
 
 export interface ContainerLogLine {

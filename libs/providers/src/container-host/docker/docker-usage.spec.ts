@@ -1,5 +1,6 @@
+import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
-import { engineTime, memoryInUse, networkBytes } from './docker-usage.js';
+import { diskUsage, engineTime, memoryInUse, networkBytes } from './docker-usage.js';
 
 describe('docker-usage readings', () => {
   it('subtracts the inactive file cache like `docker stats` (cgroup v1, then v2)', () => {
@@ -24,5 +25,30 @@ describe('docker-usage readings', () => {
     expect(engineTime('2026-12-04T08:07:21.979760097Z')).toBe('2026-12-04T08:07:21.979Z');
     expect(engineTime('0001-01-01T00:00:00Z')).toBeUndefined();
     expect(engineTime(undefined)).toBeUndefined();
+  });
+
+  it('reads images with their labels and shared bytes, and the build cache without shared records', async () => {
+    // The engine's /system/df answer, as Docker 24 with BuildKit gives it.
+    const answer = {
+      Images: [{ Id: 'sha256:a', Size: 320, SharedSize: 300, Labels: { 'berth.managed': 'true' } }],
+      Volumes: [],
+      Containers: [],
+      BuildCache: [
+        { Size: 40, Shared: false },
+        { Size: 25, Shared: true },
+      ],
+    };
+    const engine = { df: async () => answer } as unknown as Docker; // only df is read
+    expect(await diskUsage(engine)).toEqual({
+      images: [
+        { id: 'sha256:a', sizeBytes: 320, sharedBytes: 300, labels: { 'berth.managed': 'true' } },
+      ],
+      volumes: [],
+      containers: [],
+      buildCacheBytes: 40,
+    });
+    // Docker 20.10 without BuildKit: no build cache at all.
+    const classic = { df: async () => ({ ...answer, BuildCache: null }) } as unknown as Docker;
+    expect((await diskUsage(classic)).buildCacheBytes).toBe(0);
   });
 });

@@ -74,13 +74,19 @@ interface DfAnswer {
     Labels?: Record<string, string> | null;
     UsageData?: { Size?: number };
   }[];
-  Images?: { Id: string; Size?: number }[];
+  Images?: {
+    Id: string;
+    Size?: number;
+    SharedSize?: number;
+    Labels?: Record<string, string> | null;
+  }[];
   Containers?: {
     Id: string;
     ImageID?: string;
     Labels?: Record<string, string> | null;
     SizeRw?: number;
   }[];
+  BuildCache?: { Size?: number; Shared?: boolean }[] | null;
 }
 
 export async function diskUsage(docker: Docker): Promise<DiskUsage> {
@@ -92,12 +98,22 @@ export async function diskUsage(docker: Docker): Promise<DiskUsage> {
       // -1: the engine did not measure it (a volume driver that cannot say).
       sizeBytes: Math.max(0, v.UsageData?.Size ?? 0),
     })),
-    images: (df.Images ?? []).map((i) => ({ id: i.Id, sizeBytes: Math.max(0, i.Size ?? 0) })),
+    images: (df.Images ?? []).map((i) => ({
+      id: i.Id,
+      sizeBytes: Math.max(0, i.Size ?? 0),
+      sharedBytes: i.SharedSize ?? -1,
+      labels: i.Labels ?? {},
+    })),
     containers: (df.Containers ?? []).map((c) => ({
       id: c.Id,
       labels: c.Labels ?? {},
       imageId: c.ImageID ?? '',
       writableBytes: Math.max(0, c.SizeRw ?? 0),
     })),
+    // A shared record's bytes are counted by the record it is shared with (`docker system df`).
+    buildCacheBytes: (df.BuildCache ?? []).reduce(
+      (sum, record) => sum + (record.Shared ? 0 : Math.max(0, record.Size ?? 0)),
+      0,
+    ),
   };
 }
