@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type PrismaClient } from '../index.js';
 import { SleepQueries } from '../environments/sleep-queries.js';
 import { TtlQueries } from '../environments/ttl-queries.js';
+import { SsoStore } from '../sso/sso-store.js';
 import { ShareLinkStore } from './share-link-store.js';
 
 const databaseUrl =
@@ -48,7 +49,7 @@ async function repositoryWithPr(fullName: string, state: 'destroyed' | 'ready', 
 }
 
 describe('two repositories of one name', () => {
-  it('share links, TTL and sleep all find the newest pull request of that name', async () => {
+  it('share links, TTL, sleep and SSO sessions all find the newest pull request of that name', async () => {
     const fullName = `acme/again-${randomBytes(4).toString('hex')}`;
     // In the order they happen: the old repository's PR first, as the demo's earlier run left it.
     await repositoryWithPr(fullName, 'destroyed', new Date(Date.now() - 3_600_000));
@@ -62,5 +63,7 @@ describe('two repositories of one name', () => {
       id: current.id,
     });
     expect(await new SleepQueries(prisma).locate(fullName, 1)).toMatchObject({ id: current.id });
+    expect(await new SsoStore(prisma).environmentOf(fullName, 1)).toBe(current.id);
+    expect(await new SsoStore(prisma).environmentOf(fullName, 2)).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import type { SsoPolicy, SsoProvider } from '@berth/core';
 import type { PrismaClient } from '../generated.js';
+import { pullRequestEnvironment } from '../environments/pull-request-environment.js';
 
 /** Postgres NOTIFY channel: a session was revoked (gateways re-read the revocation list). */
 export const SSO_REVOCATIONS_CHANNEL = 'berth_sso_revocations';
@@ -172,15 +173,7 @@ export class SsoStore {
 
   /** The environment of `owner/name#pr` (for `berth sessions --env`), or null. */
   async environmentOf(repository: string, prNumber: number): Promise<string | null> {
-    const env = await this.prisma.environment.findFirst({
-      where: {
-        prNumber,
-        repository: { fullName: { equals: repository, mode: 'insensitive' } },
-      },
-      orderBy: { createdAt: 'desc' },
-      select: { id: true },
-    });
-    return env?.id ?? null;
+    return (await pullRequestEnvironment(this.prisma, repository, prNumber))?.id ?? null;
   }
 }
 
