@@ -8,6 +8,7 @@ import {
 } from '@berth/queue';
 import type { Stores } from '@berth/runtime';
 import {
+  applyDecorators,
   BadRequestException,
   Body,
   Controller,
@@ -81,6 +82,28 @@ const NOT_FOUND = ApiNotFoundResponse({
 });
 
 /**
+ * One action route: POST, write scope, audited, idempotent, `?wait=`, 200 with the worker's
+ * answer, 202 queued or 404. Listed bottom-up, as the same decorators stacked on the method
+ * would apply, so the OpenAPI document is the one they made.
+ */
+function ActionRoute(
+  route: string,
+  operation: { operationId: string; summary: string },
+  ok: string,
+) {
+  return applyDecorators(
+    NOT_FOUND,
+    ACCEPTED,
+    ApiOkResponse({ description: ok, standardSchema: ActionResultSchema }),
+    WAIT_QUERY,
+    ApiOperation(operation),
+    RequireScope('write', { audited: true, idempotent: true }),
+    HttpCode(200),
+    Post(route),
+  );
+}
+
+/**
  * Actions on an environment (decision 0029). Each changes the environment, so each is a
  * command: the api puts it on the environment's Docker host's queue, a worker runs it on the
  * one command path (lock → decide → write → outbox), and the api waits a bounded while for the
@@ -98,17 +121,14 @@ export class EnvironmentActionsController {
     this.environments = new EnvironmentQueries(stores.prisma);
   }
 
-  @Post(':id/redeploy')
-  @HttpCode(200)
-  @RequireScope('write', { audited: true, idempotent: true })
-  @ApiOperation({
-    operationId: 'redeployEnvironment',
-    summary: "Deploy the pull request's head again as a new generation",
-  })
-  @WAIT_QUERY
-  @ApiOkResponse({ description: 'Redeploying', standardSchema: ActionResultSchema })
-  @ACCEPTED
-  @NOT_FOUND
+  @ActionRoute(
+    ':id/redeploy',
+    {
+      operationId: 'redeployEnvironment',
+      summary: "Deploy the pull request's head again as a new generation",
+    },
+    'Redeploying',
+  )
   redeploy(
     @Req() request: Request,
     @Param('id') id: string,
@@ -118,17 +138,14 @@ export class EnvironmentActionsController {
     return this.action('redeploy', request, id, wait, response);
   }
 
-  @Post(':id/rebuild')
-  @HttpCode(200)
-  @RequireScope('write', { audited: true, idempotent: true })
-  @ApiOperation({
-    operationId: 'rebuildEnvironment',
-    summary: 'Redeploy, building every image again without the build cache',
-  })
-  @WAIT_QUERY
-  @ApiOkResponse({ description: 'Rebuilding', standardSchema: ActionResultSchema })
-  @ACCEPTED
-  @NOT_FOUND
+  @ActionRoute(
+    ':id/rebuild',
+    {
+      operationId: 'rebuildEnvironment',
+      summary: 'Redeploy, building every image again without the build cache',
+    },
+    'Rebuilding',
+  )
   rebuild(
     @Req() request: Request,
     @Param('id') id: string,
@@ -138,17 +155,14 @@ export class EnvironmentActionsController {
     return this.action('rebuild', request, id, wait, response);
   }
 
-  @Post(':id/destroy')
-  @HttpCode(200)
-  @RequireScope('write', { audited: true, idempotent: true })
-  @ApiOperation({
-    operationId: 'destroyEnvironment',
-    summary: 'Tear the preview down; the PR stays open (a push or a redeploy brings it back)',
-  })
-  @WAIT_QUERY
-  @ApiOkResponse({ description: 'Destroying', standardSchema: ActionResultSchema })
-  @ACCEPTED
-  @NOT_FOUND
+  @ActionRoute(
+    ':id/destroy',
+    {
+      operationId: 'destroyEnvironment',
+      summary: 'Tear the preview down; the PR stays open (a push or a redeploy brings it back)',
+    },
+    'Destroying',
+  )
   destroy(
     @Req() request: Request,
     @Param('id') id: string,
@@ -158,15 +172,12 @@ export class EnvironmentActionsController {
     return this.action('destroy', request, id, wait, response);
   }
 
-  @Post(':id/extend')
-  @HttpCode(200)
-  @RequireScope('write', { audited: true, idempotent: true })
-  @ApiOperation({ operationId: 'extendEnvironment', summary: 'Move the TTL expiry later' })
+  @ActionRoute(
+    ':id/extend',
+    { operationId: 'extendEnvironment', summary: 'Move the TTL expiry later' },
+    'Extended',
+  )
   @ApiBody({ schema: bodySchema(ExtendRequestSchema) })
-  @WAIT_QUERY
-  @ApiOkResponse({ description: 'Extended', standardSchema: ActionResultSchema })
-  @ACCEPTED
-  @NOT_FOUND
   async extend(
     @Req() request: Request,
     @Param('id') id: string,
@@ -194,17 +205,14 @@ export class EnvironmentActionsController {
     return this.answer('extend', env, queue, jobId, waitS, request, response);
   }
 
-  @Post(':id/sleep')
-  @HttpCode(200)
-  @RequireScope('write', { audited: true, idempotent: true })
-  @ApiOperation({
-    operationId: 'sleepEnvironment',
-    summary: 'Stop its containers, keep its data; a request through the gateway wakes it',
-  })
-  @WAIT_QUERY
-  @ApiOkResponse({ description: 'Asleep', standardSchema: ActionResultSchema })
-  @ACCEPTED
-  @NOT_FOUND
+  @ActionRoute(
+    ':id/sleep',
+    {
+      operationId: 'sleepEnvironment',
+      summary: 'Stop its containers, keep its data; a request through the gateway wakes it',
+    },
+    'Asleep',
+  )
   sleep(
     @Req() request: Request,
     @Param('id') id: string,
@@ -214,14 +222,11 @@ export class EnvironmentActionsController {
     return this.sleepChange('sleep', request, id, wait, response);
   }
 
-  @Post(':id/wake')
-  @HttpCode(200)
-  @RequireScope('write', { audited: true, idempotent: true })
-  @ApiOperation({ operationId: 'wakeEnvironment', summary: 'Start a sleeping preview again' })
-  @WAIT_QUERY
-  @ApiOkResponse({ description: 'Woken (or already awake)', standardSchema: ActionResultSchema })
-  @ACCEPTED
-  @NOT_FOUND
+  @ActionRoute(
+    ':id/wake',
+    { operationId: 'wakeEnvironment', summary: 'Start a sleeping preview again' },
+    'Woken (or already awake)',
+  )
   wake(
     @Req() request: Request,
     @Param('id') id: string,
