@@ -207,6 +207,13 @@ describe('admin console', { timeout: 400_000 }, () => {
     await page.getByRole('heading', { name: 'Services' }).waitFor();
     // New York in December: EST, whatever the machine's zone is.
     expect(await page.getByTestId('created').innerText()).toMatch(/ EST \(/);
+    // Its pull request on GitHub (the emulator's web root here), and its cost so far.
+    expect(
+      await page
+        .getByRole('link', { name: `${repository} #${ready.number} on GitHub` })
+        .getAttribute('href'),
+    ).toBe(`${plane.github.url}/${repository}/pull/${ready.number}`);
+    await page.getByTestId('cost').filter({ hasText: /\$\d/ }).waitFor({ timeout: 30_000 });
     const expiresBefore = await page.getByTestId('expires').innerText();
     await page.getByRole('button', { name: 'Extend' }).click();
     const dialog = page.getByRole('dialog');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EnvironmentRow, RevisionWithRuns, StageRun } from '@berth/db';
-import { environmentDetail, servicesOf, urlsOf } from './environment-view.js';
+import { environmentDetail, pullRequestUrlOf, servicesOf, urlsOf } from './environment-view.js';
 
 describe('environment view', () => {
   it('lists services with tag and source only', () => {
@@ -60,5 +60,17 @@ describe('environment view', () => {
       null,
     ]);
     expect(JSON.stringify(detail)).not.toContain(password);
+  });
+
+  it("links the pull request's page from the clone URL, without credentials, and not for the base", () => {
+    expect(pullRequestUrlOf('https://github.com/acme/shop.git', 12)).toBe(
+      'https://github.com/acme/shop/pull/12',
+    );
+    expect(
+      pullRequestUrlOf('https://x-access-token:ghs_secret@ghe.example.com/acme/shop.git', 3),
+    ).toBe('https://ghe.example.com/acme/shop/pull/3');
+    expect(pullRequestUrlOf('https://github.com/acme/shop.git', 0)).toBeNull();
+    expect(pullRequestUrlOf('git@github.com:acme/shop.git', 1)).toBeNull();
+    expect(pullRequestUrlOf(undefined, 1)).toBeNull();
   });
 });

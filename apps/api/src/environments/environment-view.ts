@@ -49,6 +49,8 @@ export interface EnvironmentDetail extends EnvironmentSummary {
   services: ServiceView[];
   /** Exposed service → public URL. */
   urls: Record<string, string>;
+  /** The pull request on GitHub; null for the base environment. */
+  pullRequestUrl: string | null;
 }
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
@@ -120,5 +122,29 @@ export function environmentDetail(
     stages: revision?.stageRuns.map((run) => stageView(run, secrets)) ?? [],
     services: servicesOf(revision?.images),
     urls: urlsOf(revision?.wiring),
+    pullRequestUrl: pullRequestUrlOf(env.repository.cloneUrl, env.prNumber),
   };
+}
+
+/**
+ * The pull request's page on GitHub (or GHES), from the repository's clone URL
+ * (`https://github.com/acme/shop.git` → `https://github.com/acme/shop/pull/12`); null for the
+ * base environment (PR 0) or a clone URL that is not a web address.
+ */
+export function pullRequestUrlOf(cloneUrl: string | undefined, prNumber: number): string | null {
+  if (!cloneUrl || prNumber < 1) return null;
+  let url: URL;
+  try {
+    url = new URL(cloneUrl);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  // Never a credential in a link: clone URLs can carry one.
+  url.username = '';
+  url.password = '';
+  url.search = '';
+  url.hash = '';
+  url.pathname = `${url.pathname.replace(/\.git\/?$/, '').replace(/\/+$/, '')}/pull/${prNumber}`;
+  return url.toString();
 }

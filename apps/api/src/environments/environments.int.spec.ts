@@ -176,6 +176,7 @@ describe('GET /api/v1/environments/:id', () => {
         { name: 'postgres', image: 'berth-fixture/postgres:15', source: 'image' },
       ],
       urls: { web: 'http://web-pr-12-shop.localhost:8080' },
+      pullRequestUrl: expect.stringMatching(/^https?:\/\/[^@]+\/pull\/12$/),
     });
     expect(typeof response.body.headSha).toBe('string');
     expect(response.body.stages[0].startedAt).toMatch(/^\d{4}-\d\d-\d\dT/);

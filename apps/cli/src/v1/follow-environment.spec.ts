@@ -26,6 +26,7 @@ const env = (over: Partial<EnvironmentDetail>): EnvironmentDetail => ({
   stages: [],
   services: [],
   urls: {},
+  pullRequestUrl: null,
   ...over,
 });
 

@@ -17,6 +17,7 @@ import { navigate } from '../router.js';
 import { LogsPanel } from './LogsPanel.js';
 
 export const DETAIL_POLL_MS = 2_000;
+const COST_POLL_MS = 30_000;
 
 const EXTEND_CHOICES = ['1h', '24h', '3d', '7d'];
 
@@ -107,6 +108,22 @@ function EnvironmentView({ env, canWrite }: { env: EnvironmentDetail; canWrite: 
           <dt>Last opened</dt>
           <dd>{env.lastAccessAt ? localTime(env.lastAccessAt) : 'never'}</dd>
         </div>
+        <div>
+          <dt>Cost so far</dt>
+          <dd data-testid="cost">
+            <CostSoFar id={env.id} />
+          </dd>
+        </div>
+        {env.pullRequestUrl ? (
+          <div>
+            <dt>Pull request</dt>
+            <dd>
+              <a href={env.pullRequestUrl} rel="noreferrer">
+                {env.repository} #{env.prNumber} on GitHub
+              </a>
+            </dd>
+          </div>
+        ) : null}
       </dl>
       <section aria-labelledby="urls-title">
         <h2 id="urls-title">URLs</h2>
@@ -177,6 +194,19 @@ function EnvironmentView({ env, canWrite }: { env: EnvironmentDetail; canWrite: 
       )}
     </article>
   );
+}
+
+/** The preview's cost from usage sampling (decision 0025), refreshed every 30 s. */
+function CostSoFar({ id }: { id: string }) {
+  const cost = useQuery({
+    queryKey: ['environment-cost', id],
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/environments/{id}/cost', { params: { path: { id } } })),
+    refetchInterval: COST_POLL_MS,
+  });
+  if (cost.isPending) return <>…</>;
+  if (cost.isError) return <>unknown ({cost.error.message})</>;
+  return <>{cost.data.cost.formatted}</>;
 }
 
 function Actions({ env }: { env: EnvironmentDetail }) {

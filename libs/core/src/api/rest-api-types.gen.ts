@@ -662,6 +662,8 @@ export interface components {
       urls: {
         [key: string]: string;
       };
+      /** @description the pull request's page on GitHub; null for a repository's base environment */
+      pullRequestUrl: string | null;
     };
     ActionResult: {
       environmentId: string;

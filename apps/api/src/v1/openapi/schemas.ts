@@ -71,6 +71,10 @@ export const EnvironmentDetailSchema = EnvironmentSummarySchema.extend({
   stages: z.array(StageRunSchema),
   services: z.array(z.object({ name: z.string(), image: z.string(), source: z.string() })),
   urls: z.record(z.string(), z.string()),
+  pullRequestUrl: z
+    .string()
+    .nullable()
+    .describe("the pull request's page on GitHub; null for a repository's base environment"),
 }).meta({ id: 'EnvironmentDetail' });
 
 export const ActionResultSchema = z
