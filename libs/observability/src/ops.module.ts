@@ -5,6 +5,7 @@ import {
   type NestModule,
 } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { requestWithoutSecrets } from './request-log.js';
 import { HttpMetricsMiddleware } from './http-metrics.middleware.js';
 import { loggerOptions } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -38,6 +39,8 @@ export class OpsModule implements NestModule {
         LoggerModule.forRoot({
           pinoHttp: {
             ...loggerOptions(options.service, options.logLevel),
+            // Sign-in callbacks and share links carry credentials in the query string.
+            serializers: { req: requestWithoutSecrets },
             // Probes and scrapes every few seconds would drown real traffic in the logs.
             autoLogging: { ignore: (req) => /^\/(healthz|readyz|metrics)$/.test(req.url ?? '') },
           },
