@@ -18,8 +18,8 @@ import {
   ADMIN_TOKEN,
   type ApiHarness,
   makeRepository,
-  sha,
   startApi,
+  seedReadyEnvironment,
 } from '../test-support/api-harness.js';
 
 /** The api as browsers and providers know it (API_PUBLIC_URL): mapped to the harness's port. */
@@ -214,27 +214,9 @@ describe('console sign-in with GitHub', () => {
     // An action route, as the person, audited with them as the actor.
     const repository = makeRepository();
     const { prisma } = api.stores;
-    const repo = await prisma.repository.create({
-      data: {
-        providerId: BigInt(repository.id),
-        fullName: repository.full_name,
-        owner: repository.owner.login,
-        name: repository.name,
-        installationId: 1n,
-        cloneUrl: repository.clone_url,
-      },
-    });
-    const headSha = sha();
-    const env = await prisma.environment.create({
-      data: {
-        repositoryId: repo.id,
-        prNumber: 1,
-        headSha,
-        branch: 'feat-1',
-        baseBranch: 'main',
-        state: 'ready',
-        dockerHost: `console-sign-in-${repository.id}`,
-      },
+    const { env, headSha } = await seedReadyEnvironment(prisma, repository, {
+      prNumber: 1,
+      dockerHost: `console-sign-in-${repository.id}`,
     });
     await prisma.revision.create({
       data: { environmentId: env.id, generation: 1, headSha, configSnapshot: {} },

@@ -3,6 +3,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { apiConfigSchema, loadConfig } from '@berth/config';
+import type { PrismaClient } from '@berth/db';
 import { openStores, type Stores } from '@berth/runtime';
 import { pullRequestPayload, type PullRequestAction, sendWebhook } from '@berth/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -126,4 +127,40 @@ export function webhook(url: string, event: string, payload: unknown, deliveryId
     payload,
     ...(deliveryId ? { deliveryId } : {}),
   });
+}
+
+/** The repository row of an emulated repository, as the webhook path would have stored it. */
+export function seedRepositoryRow(prisma: PrismaClient, repository: RepositoryJson) {
+  return prisma.repository.create({
+    data: {
+      providerId: BigInt(repository.id),
+      fullName: repository.full_name,
+      owner: repository.owner.login,
+      name: repository.name,
+      installationId: 1n,
+      cloneUrl: repository.clone_url,
+    },
+  });
+}
+
+/** A ready environment of `repository`'s PR `prNumber` on `dockerHost`, at a new head SHA. */
+export async function seedReadyEnvironment(
+  prisma: PrismaClient,
+  repository: RepositoryJson,
+  options: { prNumber: number; dockerHost: string },
+) {
+  const repo = await seedRepositoryRow(prisma, repository);
+  const headSha = sha();
+  const env = await prisma.environment.create({
+    data: {
+      repositoryId: repo.id,
+      prNumber: options.prNumber,
+      headSha,
+      branch: `feat-${options.prNumber}`,
+      baseBranch: 'main',
+      state: 'ready',
+      dockerHost: options.dockerHost,
+    },
+  });
+  return { env, headSha };
 }

@@ -12,6 +12,7 @@ import {
   sha,
   startApi,
   webhook,
+  seedReadyEnvironment,
 } from '../test-support/api-harness.js';
 
 // The REST v1 operator routes (decision 0031) against the real app, Postgres and Redis:
@@ -35,28 +36,9 @@ let readA: string;
 const host = `ops-${randomBytes(3).toString('hex')}`;
 
 async function seedRepository(repository: RepositoryJson): Promise<string> {
-  const { prisma } = api.stores;
-  const repo = await prisma.repository.create({
-    data: {
-      providerId: BigInt(repository.id),
-      fullName: repository.full_name,
-      owner: repository.owner.login,
-      name: repository.name,
-      installationId: 1n,
-      cloneUrl: repository.clone_url,
-    },
-  });
-  const headSha = sha();
-  const env = await prisma.environment.create({
-    data: {
-      repositoryId: repo.id,
-      prNumber: 1,
-      headSha,
-      branch: 'feat-1',
-      baseBranch: 'main',
-      state: 'ready',
-      dockerHost: host,
-    },
+  const { env } = await seedReadyEnvironment(api.stores.prisma, repository, {
+    prNumber: 1,
+    dockerHost: host,
   });
   return env.id;
 }

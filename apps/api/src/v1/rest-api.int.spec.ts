@@ -10,6 +10,7 @@ import {
   type RepositoryJson,
   sha,
   startApi,
+  seedRepositoryRow,
 } from '../test-support/api-harness.js';
 
 // REST API v1 (decision 0029) against the real app, Postgres and Redis. No worker runs here:
@@ -391,16 +392,7 @@ describe('pagination', () => {
   it('walks 1,000 environments with no gaps or repeats', async () => {
     const repository = makeRepository();
     const { prisma } = api.stores;
-    const repo = await prisma.repository.create({
-      data: {
-        providerId: BigInt(repository.id),
-        fullName: repository.full_name,
-        owner: repository.owner.login,
-        name: repository.name,
-        installationId: 1n,
-        cloneUrl: repository.clone_url,
-      },
-    });
+    const repo = await seedRepositoryRow(prisma, repository);
     // One statement: every row has the same created_at, so only the id orders them.
     await prisma.environment.createMany({
       data: Array.from({ length: 1_000 }, (_, i) => ({

@@ -12,8 +12,8 @@ import {
   ADMIN_TOKEN,
   type ApiHarness,
   makeRepository,
-  sha,
   startApi,
+  seedReadyEnvironment,
 } from '../../test-support/api-harness.js';
 import { restApiControllers } from '../index.js';
 
@@ -131,27 +131,9 @@ describe('a client typed by the document', () => {
   it('lists environments and redeploys one', async () => {
     const repository = makeRepository();
     const { prisma } = api.stores;
-    const repo = await prisma.repository.create({
-      data: {
-        providerId: BigInt(repository.id),
-        fullName: repository.full_name,
-        owner: repository.owner.login,
-        name: repository.name,
-        installationId: 1n,
-        cloneUrl: repository.clone_url,
-      },
-    });
-    const headSha = sha();
-    const seeded = await prisma.environment.create({
-      data: {
-        repositoryId: repo.id,
-        prNumber: 3,
-        headSha,
-        branch: 'feat-3',
-        baseBranch: 'main',
-        state: 'ready',
-        dockerHost: `openapi-${repository.id}`,
-      },
+    const { env: seeded } = await seedReadyEnvironment(prisma, repository, {
+      prNumber: 3,
+      dockerHost: `openapi-${repository.id}`,
     });
 
     const client = createClient<RestApiPaths>({
