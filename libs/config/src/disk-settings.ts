@@ -35,8 +35,9 @@ export const diskSettings = {
     .min(0, 'must be 0 (no budget) or more MiB')
     .default(0)
     .describe(
-      "MiB Berth's built images may take on a Docker host; over it, the least recently used " +
-        'images nobody uses go first, retention or not; 0 = no budget (default)',
+      "MiB Berth's built images may hold on a Docker host, counting each image's own layers " +
+        '(not the base layers it shares); over it, the least recently used images nobody uses ' +
+        'go first, retention or not; 0 = no budget (default)',
     ),
   CHECKOUTS_KEPT: z.coerce
     .number({ error: 'must be a number, e.g. 5' })

@@ -66,6 +66,25 @@ describe('planImageRetention', () => {
     expect(plan.keptBytes).toBe(800);
   });
 
+  it('counts what each image holds on its own against the budget, not its shared base layers', () => {
+    // Four builds of one service on a 380 MB base: each is 385 MB in full, 5 MB of its own.
+    const MB = 1_048_576;
+    const images = [0.5, 5, 10, 20].map((hours) =>
+      image({ lastUsedAt: ago(hours), sizeBytes: 385 * MB, ownBytes: 5 * MB }),
+    );
+    const plan = planImageRetention({ ...settings, images, budgetBytes: 100 * MB });
+    // Full sizes would add up to 1,540 MB and remove three; 20 MB of their own fit the budget.
+    expect(plan.remove).toEqual([]);
+    expect(plan.keptBytes).toBe(20 * MB);
+
+    const tight = planImageRetention({ ...settings, images, budgetBytes: 12 * MB });
+    expect(tight.remove.map((r) => [r.id, r.ownBytes])).toEqual([
+      [images[3]?.id, 5 * MB],
+      [images[2]?.id, 5 * MB],
+    ]);
+    expect(tight.keptBytes).toBe(10 * MB);
+  });
+
   it('keeps an image of unknown age', () => {
     const unknown = image({ lastUsedAt: undefined, createdAt: undefined, service: 'x' });
     const other = image({ service: 'x', lastUsedAt: ago(500) });

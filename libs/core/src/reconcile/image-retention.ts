@@ -3,7 +3,10 @@
 // they go when no container and no live environment's newest revision uses them, they have not
 // been used for the retention period, and they are not the newest of their service (kept so a
 // reopen or the next PR starts without a build) or the newest base image of their service.
-// A size budget removes the least recently used of the rest first, retention or not.
+// A size budget removes the least recently used of the rest first, retention or not. The budget
+// counts each image's own bytes (layers no other image holds): what removing it frees. Built
+// images share their base layers with each other and with the base image itself, so adding up
+// full sizes counted one base 48 times and emptied the cache long before the disk filled.
 
 export interface RetainedImage {
   id: string;
@@ -14,6 +17,8 @@ export interface RetainedImage {
   /** From the `berth.service` label. */
   service?: string;
   sizeBytes: number;
+  /** Bytes no other image shares (Docker's Size − SharedSize); unknown: `sizeBytes` counts. */
+  ownBytes?: number;
   createdAt?: Date;
   /** When a build last planned or reused it (its ledger row's update), else its creation. */
   lastUsedAt?: Date;
@@ -32,7 +37,7 @@ export interface ImageRetentionInput {
   graceMs: number;
   /** Newest images kept per repository and service, used or not. */
   keepPerService: number;
-  /** Total bytes of Berth's images to stay under; 0: no budget. */
+  /** Own bytes (see `ownBytes`) of Berth's images to stay under; 0: no budget. */
   budgetBytes: number;
 }
 
@@ -42,14 +47,21 @@ export interface ImageRemoval {
   id: string;
   tags: string[];
   sizeBytes: number;
+  /** What removing it frees (its own bytes). */
+  ownBytes: number;
   reason: ImageRemovalReason;
 }
 
 export interface ImageRetentionPlan {
   remove: ImageRemoval[];
-  /** Bytes of the images that stay. */
+  /** Own bytes of the images that stay. */
   keptBytes: number;
   kept: { inUse: number; newest: number; base: number; recent: number };
+}
+
+/** What an image holds on its own: removing it frees this much. */
+export function ownBytes(image: Pick<RetainedImage, 'sizeBytes' | 'ownBytes'>): number {
+  return image.ownBytes ?? image.sizeBytes;
 }
 
 export function planImageRetention(input: ImageRetentionInput): ImageRetentionPlan {
@@ -90,7 +102,7 @@ export function planImageRetention(input: ImageRetentionInput): ImageRetentionPl
       candidates.push(image);
       continue;
     }
-    keptBytes += image.sizeBytes;
+    keptBytes += ownBytes(image);
   }
 
   const remove: ImageRemoval[] = [];
@@ -98,21 +110,22 @@ export function planImageRetention(input: ImageRetentionInput): ImageRetentionPl
     id: i.id,
     tags: [...i.tags],
     sizeBytes: i.sizeBytes,
+    ownBytes: ownBytes(i),
     reason,
   });
   // Oldest use first: under a budget, what has waited longest goes first.
   const oldestFirst = [...candidates].sort((a, b) => lastUse(a) - lastUse(b));
-  let total = keptBytes + candidates.reduce((sum, i) => sum + i.sizeBytes, 0);
+  let total = keptBytes + candidates.reduce((sum, i) => sum + ownBytes(i), 0);
   for (const image of oldestFirst) {
     if (now - lastUse(image) >= input.retentionMs) {
       remove.push(removal(image, 'unused past retention'));
-      total -= image.sizeBytes;
+      total -= ownBytes(image);
     } else if (input.budgetBytes > 0 && total > input.budgetBytes) {
       remove.push(removal(image, 'over the image budget'));
-      total -= image.sizeBytes;
+      total -= ownBytes(image);
     } else {
       kept.recent += 1;
-      keptBytes += image.sizeBytes;
+      keptBytes += ownBytes(image);
     }
   }
   return { remove, keptBytes, kept };

@@ -364,18 +364,19 @@ export interface ImageInventory {
   recorded: number;
   /** Carrying Berth's marks with no ledger row (built by hand, or before the ledger knew images). */
   unrecorded: number;
+  /** Their own bytes (layers no other image shares) where the host says, else full sizes. */
   bytes: number;
 }
 
 export function imageInventory(
-  images: readonly { tags: readonly string[]; sizeBytes: number }[],
+  images: readonly { tags: readonly string[]; sizeBytes: number; ownBytes?: number }[],
   recordedTags: ReadonlySet<string>,
 ): ImageInventory {
   let recorded = 0;
   let bytes = 0;
   for (const image of images) {
     if (image.tags.some((t) => recordedTags.has(t))) recorded += 1;
-    bytes += image.sizeBytes;
+    bytes += image.ownBytes ?? image.sizeBytes;
   }
   return { total: images.length, recorded, unrecorded: images.length - recorded, bytes };
 }

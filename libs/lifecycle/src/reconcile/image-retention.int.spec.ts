@@ -89,22 +89,39 @@ afterAll(async () => {
   if (context) await rm(context, { recursive: true, force: true });
 });
 
-function reconciler() {
+function reconciler(images = { retentionMs: 72 * H, keepPerService: 1, budgetBytes: 0 }) {
   return new Reconciler({
     host,
     queries: new ReconcileQueries(prisma, run),
     graceMs: 1_000,
     scope: SCOPE,
     logger: pino({ level: 'silent' }),
-    images: { retentionMs: 72 * H, keepPerService: 1, budgetBytes: 0 },
+    images,
   });
 }
 
 describe('image retention', () => {
+  it('budgets the bytes each image holds on its own, not the base layers they share', async () => {
+    // Label-only images on one Debian base: each is the base's full size, none holds a byte of
+    // its own, so a 1 MB budget removes nothing (adding full sizes would remove all it could).
+    const dry = await reconciler({
+      retentionMs: 10_000 * H,
+      keepPerService: 1,
+      budgetBytes: 1_048_576,
+    }).run({ dryRun: true });
+    expect(dry.imageRemovals).toEqual([]);
+    expect(dry.inventory.images.bytes).toBe(0);
+    expect(dry.imageBytesKept).toBe(0);
+  });
+
   it('removes only images unused past retention; the dry run says exactly which', async () => {
     const dry = await reconciler().run({ dryRun: true });
     const planned = dry.imageRemovals.flatMap((r) => r.tags).sort();
     expect(planned).toEqual([tag('api-old'), tag('web-old')]);
+    for (const removal of dry.imageRemovals) {
+      expect(removal.sizeBytes).toBeGreaterThan(1_048_576);
+      expect(removal.ownBytes).toBe(0);
+    }
 
     const real = await reconciler().run();
     expect(real.failures).toEqual([]);

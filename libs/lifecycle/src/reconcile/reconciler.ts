@@ -253,7 +253,7 @@ export class Reconciler {
     const selector = { ...this.deps.scope, [LABEL_MANAGED]: 'true' };
     const [listed, images, hostNetworks, imageTags, cloud] = await Promise.all([
       this.deps.host.listByLabels(selector),
-      this.deps.host.listImagesByLabels(selector),
+      this.listImages(selector),
       this.deps.host.listNetworks(),
       this.deps.queries.imageTags(),
       withCloud && this.deps.cloud
@@ -310,10 +310,30 @@ export class Reconciler {
     };
   }
 
+  /**
+   * Berth's images, each with its own bytes when image retention is on: the engine's list
+   * answers SharedSize only from API 1.42, and `docker system df` answers it on every version.
+   */
+  private async listImages(selector: Labels): Promise<(ListedImage & { ownBytes?: number })[]> {
+    const [images, usage] = await Promise.all([
+      this.deps.host.listImagesByLabels(selector),
+      this.deps.images ? this.deps.host.diskUsage() : Promise.resolve(undefined),
+    ]);
+    const own = new Map<string, number>();
+    for (const image of usage?.images ?? []) {
+      const shared = image.sharedBytes ?? -1;
+      if (shared >= 0) own.set(image.id, Math.max(0, image.sizeBytes - shared));
+    }
+    return images.map((image) => {
+      const bytes = own.get(image.id);
+      return bytes === undefined ? image : { ...image, ownBytes: bytes };
+    });
+  }
+
   /** Which built images can go: unused past retention, or over the budget (core decides). */
   private async imageRetention(
     settings: ImageRetentionSettings,
-    images: readonly ListedImage[],
+    images: readonly (ListedImage & { ownBytes?: number })[],
     listed: LabelledResources,
     now: Date,
   ): Promise<ReconcilerImages> {
@@ -342,6 +362,7 @@ export class Reconciler {
           ...(repository ? { repository } : {}),
           ...(service ? { service } : {}),
           sizeBytes: image.sizeBytes,
+          ...(image.ownBytes === undefined ? {} : { ownBytes: image.ownBytes }),
           ...(created ? { createdAt: created } : {}),
           ...(used > 0 ? { lastUsedAt: new Date(used) } : created ? { lastUsedAt: created } : {}),
           base: image.tags.some((t) => base.has(t)),
@@ -373,7 +394,7 @@ export class Reconciler {
           { at, note: `image removed (${removal.reason})` },
         );
         report.imageRemovals.push(removal);
-        removedBytes += removal.sizeBytes;
+        removedBytes += removal.ownBytes;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         report.failures.push({
