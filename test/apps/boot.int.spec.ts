@@ -111,6 +111,30 @@ describe.each(['api', 'worker', 'gateway'] as const)('%s process', (app) => {
   });
 });
 
+describe('gateway start-up', () => {
+  it('is not ready until its public port accepts connections', async () => {
+    const { env, ops, pub } = await appEnv('gateway');
+    start('gateway', env);
+    // Poll /readyz as an orchestrator would, as fast as it can: the first 200 must mean the
+    // public port answers. (The ops port used to say ready a few seconds before the front door
+    // listened, and a request sent then was refused.)
+    const ready = await waitForReady(`http://127.0.0.1:${ops}/readyz`);
+    expect(JSON.parse(ready.body)).toMatchObject({ checks: { 'front door': { ok: true } } });
+    const front = await httpGet(`http://127.0.0.1:${pub}/`, { headers: { host: 'unknown.test' } });
+    expect(front.status).toBeGreaterThanOrEqual(200);
+  });
+});
+
+async function waitForReady(url: string): Promise<{ status: number; body: string }> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const answer = await httpGet(url, { timeoutMs: 1_000 }).catch(() => undefined);
+    if (answer?.status === 200) return answer;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`${url} never answered 200`);
+}
+
 describe('configuration errors', () => {
   it('lists every missing or invalid variable in one message and exits 78', async () => {
     const proc = start('api', { API_PORT: 'not-a-port', REDIS_URL: 'http://127.0.0.1:6379' });

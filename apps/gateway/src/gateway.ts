@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { GatewayConfig } from '@berth/config';
-import type { RunningService } from '@berth/observability';
+import type { ReadinessCheck, RunningService } from '@berth/observability';
 import { RouteStore, ShareLinkStore } from '@berth/db';
 import {
   closeRedis,
@@ -41,7 +41,21 @@ export async function startGateway(
   logger: PinoLogger,
 ): Promise<RunningService> {
   const stores = openStores(config, 'berth-gateway');
-  const ops = await NestFactory.create(GatewayOpsModule.forRoot(config, stores), {
+  // The ops port comes up first (liveness during start-up); /readyz stays 503 until the public
+  // port accepts connections, so nothing routes traffic to a gateway that would refuse it.
+  let frontDoorListening = false;
+  const checks: ReadinessCheck[] = [
+    ...stores.checks,
+    {
+      name: 'front door',
+      check: async () => {
+        if (!frontDoorListening) {
+          throw new Error(`port ${config.GATEWAY_PORT} is not listening yet (starting up)`);
+        }
+      },
+    },
+  ];
+  const ops = await NestFactory.create(GatewayOpsModule.forRoot(config, checks), {
     bufferLogs: true,
   });
   ops.useLogger(ops.get(Logger));
@@ -124,8 +138,9 @@ export async function startGateway(
     once(frontDoor, 'listening'),
     once(frontDoor, 'error').then(([error]) => Promise.reject(error as Error)),
   ]);
+  frontDoorListening = true;
   return {
-    checks: stores.checks,
+    checks,
     addresses: {
       public: `http://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}`,
       ops: `http://${config.GATEWAY_HOST}:${config.GATEWAY_OPS_PORT}`,
