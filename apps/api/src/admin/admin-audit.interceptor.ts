@@ -8,15 +8,7 @@ import {
 import type { Observable } from 'rxjs';
 import { AuditRecorder } from '../v1/audit/audit-recorder.js';
 import { recordAnswer } from '../v1/audit/record-answer.js';
-import type { Principal, V1Request } from '../v1/auth/principal.js';
-
-/** The one actor of /admin/v1: AdminTokenGuard lets nothing else through. */
-const ADMIN: Principal = {
-  id: 'bootstrap:admin',
-  name: 'BERTH_ADMIN_TOKEN',
-  scope: 'admin',
-  restriction: null,
-};
+import { BOOTSTRAP_ADMIN, type V1Request } from '../v1/auth/principal.js';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -34,7 +26,8 @@ export class AdminAuditInterceptor implements NestInterceptor {
     const request = http.getRequest<V1Request>();
     if (READS.has(request.method)) return next.handle();
     request.auditTarget ??= targetOf(request.params ?? {}) ?? undefined;
-    return recordAnswer(this.audit, request, http.getResponse(), ADMIN, next);
+    // The one actor of /admin/v1: AdminTokenGuard lets nothing else through.
+    return recordAnswer(this.audit, request, http.getResponse(), BOOTSTRAP_ADMIN, next);
   }
 }
 

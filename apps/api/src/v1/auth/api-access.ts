@@ -7,7 +7,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { bearerTokenMatches } from '../../environments/bearer-token.js';
 import { API_CONFIG, STORES } from '../../tokens.js';
 import { ProblemException } from '../problem/problem.js';
-import type { Principal } from './principal.js';
+import { BOOTSTRAP_ADMIN, BOOTSTRAP_API, type Principal } from './principal.js';
 import { RequestLimiter } from './request-limiter.js';
 import { TokenUsage } from './token-usage.js';
 
@@ -46,15 +46,10 @@ export class ApiAccess {
     }
     const admin = this.config.BERTH_ADMIN_TOKEN;
     if (admin !== undefined && bearerTokenMatches(authorization, admin)) {
-      return {
-        id: 'bootstrap:admin',
-        name: 'BERTH_ADMIN_TOKEN',
-        scope: 'admin',
-        restriction: null,
-      };
+      return { ...BOOTSTRAP_ADMIN };
     }
     if (bearerTokenMatches(authorization, this.config.API_TOKEN)) {
-      return { id: 'bootstrap:api', name: 'API_TOKEN', scope: 'read', restriction: null };
+      return { ...BOOTSTRAP_API };
     }
     const row = looksLikeApiToken(token) ? await this.tokens.byHash(hashApiToken(token)) : null;
     if (!row)
@@ -84,15 +79,10 @@ export class ApiAccess {
   async authenticateDigest(digest: string, now = new Date()): Promise<Principal> {
     const admin = this.config.BERTH_ADMIN_TOKEN;
     if (admin !== undefined && digestsMatch(digest, hashApiToken(admin))) {
-      return {
-        id: 'bootstrap:admin',
-        name: 'BERTH_ADMIN_TOKEN',
-        scope: 'admin',
-        restriction: null,
-      };
+      return { ...BOOTSTRAP_ADMIN };
     }
     if (digestsMatch(digest, hashApiToken(this.config.API_TOKEN))) {
-      return { id: 'bootstrap:api', name: 'API_TOKEN', scope: 'read', restriction: null };
+      return { ...BOOTSTRAP_API };
     }
     const row = /^[0-9a-f]{64}$/.test(digest) ? await this.tokens.byHash(digest) : null;
     if (!row) throw unauthenticated("the console session's token no longer exists: sign in again");

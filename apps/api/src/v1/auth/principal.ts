@@ -16,6 +16,22 @@ export interface Principal {
   via?: 'github' | 'oidc';
 }
 
+/** BERTH_ADMIN_TOKEN's principal: every scope, every repository (also /admin/v1's one actor). */
+export const BOOTSTRAP_ADMIN: Readonly<Principal> = Object.freeze({
+  id: 'bootstrap:admin',
+  name: 'BERTH_ADMIN_TOKEN',
+  scope: 'admin',
+  restriction: null,
+});
+
+/** API_TOKEN's principal: read-only, every repository. */
+export const BOOTSTRAP_API: Readonly<Principal> = Object.freeze({
+  id: 'bootstrap:api',
+  name: 'API_TOKEN',
+  scope: 'read',
+  restriction: null,
+});
+
 export interface V1Request {
   headers: Record<string, string | string[] | undefined>;
   method: string;
