@@ -1,15 +1,17 @@
 // Suite `lifecycle` (the default of npm run bench): webhook sent → ready (or destroyed) as the PR comment reports it, for a cold
 // provision (the PR opens with `preview:rebuild`, so every service builds without layer cache),
 // a no-op push, a push that changes only `api`, and the teardown; with each stage's duration.
-// Then a new PR (#2) that changes only `api`, opened once PR #1 is merged, so every image of the
-// base branch exists: it should reuse web, worker and migrate and build api on the layer cache
-// (new_pr_one_service_s; the target is no slower than one_service_reprovision_s).
+// Then a new PR (#2) that changes only `api`, opened once PR #1 is merged and the base
+// environment has taken the merge, so every image of the base branch exists and its database is
+// captured: it should reuse web, worker and migrate, build api on the layer cache and branch its
+// database (new_pr_one_service_s; the target is no slower than one_service_reprovision_s).
 // The same run measures plain docker-compose on the same work first (compose_*_s), so the ratios
 // come from one machine state. Prints one JSON object on stdout.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { ControlPlane, type EnvironmentView, waitFor } from '@berth/testing';
 import Docker from 'dockerode';
+import { removeByLabel } from '../e2e/preview-session.js';
 import { type ComposeBaseline, composeBaseline } from './support/compose-baseline.js';
 
 // Compiled to dist/test/bench/: the repository root is three levels up.
@@ -129,7 +131,15 @@ try {
     state: 'destroyed',
     comment: /destroyed/i,
   });
-  // PR #1 is merged: the base branch is its head, and every image of it exists.
+  // PR #1 is merged: the base branch is its head, and every image of it exists. GitHub sends a
+  // `push` for the merge; the emulator's merge only moves the branch, so the bench pushes once
+  // more to main, as production would, and waits for the base environment (PR 0) to be ready
+  // with its database captured: the state a new PR meets in a repository Berth has been
+  // running for (decision 0017). The new PR then branches its database instead of initdb.
+  const baseStarted = performance.now();
+  await plane.github.commitToBranch(repository, 'main', { 'BENCH-BASE.md': `${Date.now()}\n` });
+  await plane.waitForState(repository, 0, 'ready', { timeoutMs: 900_000 });
+  const baseReadyS = round((performance.now() - baseStarted) / 1000);
   const NEW_PR_NUMBER = PR_NUMBER + 1;
   const newPr = await measure(
     plane,
@@ -143,6 +153,8 @@ try {
     { state: 'ready', comment: /ready/i },
     NEW_PR_NUMBER,
   );
+  // The comment's "#### Data" section holds one line: "- `db`: a copy of main at …".
+  const newPrData = /#### Data\s+- (.+)/.exec(commentState(plane, NEW_PR_NUMBER))?.[1] ?? null;
   await plane.github.closePullRequest(plane.github.pullRequest(repository, NEW_PR_NUMBER));
   await plane.waitForState(repository, NEW_PR_NUMBER, 'destroyed', {
     generation: newPr.env.generation + 1,
@@ -154,6 +166,10 @@ try {
     one_service_reprovision_s: oneService.seconds,
     teardown_s: teardown.seconds,
     new_pr_one_service_s: newPr.seconds,
+    // The base environment's first provision after the merge (not part of the new PR's time).
+    base_ready_after_merge_s: baseReadyS,
+    // How the new PR's database started (copied from the base, or empty): its comment's Data line.
+    new_pr_data: newPrData,
     compose_cold_s: compose?.compose_cold_s ?? null,
     compose_noop_s: compose?.compose_noop_s ?? null,
     compose_one_service_s: compose?.compose_one_service_s ?? null,
@@ -165,6 +181,12 @@ try {
     },
     // The target is ≤ 1.0: a new PR is no slower than a push to an existing one.
     new_pr_vs_one_service_reprovision: ratio(newPr.seconds, oneService.seconds),
+    // Issue 7 §8's subject, stage 2 alone: the new PR's build against the push's (≤ 1.0). The
+    // rest of the gap is stage 3 starting a whole stack where the push replaces one container.
+    new_pr_build_vs_one_service_build: ratio(
+      stages(newPr.env)['build'] ?? 0,
+      stages(oneService.env)['build'] ?? undefined,
+    ),
     ...(composeError ? { compose_error: composeError.split('\n')[0] } : {}),
     stages_s: {
       cold_provision: stages(cold.env),
@@ -194,11 +216,14 @@ try {
     removed_images_before_cold: removed,
   };
   console.log(JSON.stringify(result, null, 2));
+  // The base environment lives until the repository is disabled: removed here by its labels.
+  await removeByLabel(`berth.repo=${repository}`);
   await plane.stop();
 } catch (error) {
   console.error(`berth: bench failed: ${(error as Error).message}`);
   if (compose) console.error(`berth: compose baseline: ${JSON.stringify(compose)}`);
   console.error(plane.logs());
+  await removeByLabel(`berth.repo=${repository}`);
   await plane.stop();
   process.exit(1);
 }
