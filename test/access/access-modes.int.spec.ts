@@ -146,6 +146,11 @@ describe('ip mode', () => {
     // The client wrote the left hop; the trusted proxy (this test) appended the real one.
     expect((await get('/', { 'x-forwarded-for': '203.0.113.9, 198.51.100.7' })).status).toBe(401);
     expect((await get('/', { 'x-forwarded-for': '::ffff:203.0.113.77' })).status).toBe(200);
+    // The app sees the client the allowlist judged, not the trusted proxy's address, and never
+    // the hops the client wrote itself.
+    const admitted = await get('/', { 'x-forwarded-for': '6.6.6.6, 203.0.113.9' });
+    expect(admitted.status).toBe(200);
+    expect(echoed(admitted)['x-forwarded-for']).toBe('203.0.113.9');
 
     expect((await settings({ accessModes: [] })).status).toBe(200);
     await until('the mode switched off to reach the gateway', 401, () => get('/', inside));

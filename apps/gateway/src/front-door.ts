@@ -166,7 +166,7 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
         route = awake;
         decision = again;
       }
-      prepareUpstreamRequest(req, decision, options.scheme);
+      prepareUpstreamRequest(req, decision, options.scheme, options.trustedProxies);
       options.onAccess?.(route);
       options.proxy.web(req, res, route);
     })().catch((error: unknown) => {
@@ -190,7 +190,7 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
         options.wake?.ask(route.asleep);
         return rejectUpgrade(socket, 503, 'Service Unavailable');
       }
-      prepareUpstreamRequest(req, decision, options.scheme);
+      prepareUpstreamRequest(req, decision, options.scheme, options.trustedProxies);
       options.onAccess?.(route);
       options.proxy.ws(req, socket, head, route);
     })().catch((error: unknown) => {
@@ -233,13 +233,19 @@ export function answerUpstreamFailure(
 /**
  * What the preview app receives: the original Host (so it can build its own URLs), our own
  * X-Forwarded-* (client-sent ones are overwritten: this is the edge), no Berth token, cookie
- * or bypass header.
+ * or bypass header. X-Forwarded-For is the client as the `ip` mode sees it: behind a trusted
+ * proxy, the first untrusted hop, not the proxy's own address.
  */
 function prepareUpstreamRequest(
   req: IncomingMessage,
   decision: Extract<AccessDecision, { action: 'proxy' }>,
   scheme: 'http' | 'https',
+  trustedProxies: IpRanges,
 ): void {
+  const client =
+    clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustedProxies) ??
+    req.socket.remoteAddress ??
+    '';
   req.url = decision.url;
   const cookie = stripAccessCookies(req.headers.cookie);
   if (cookie === undefined) delete req.headers.cookie;
@@ -248,7 +254,7 @@ function prepareUpstreamRequest(
   delete req.headers.forwarded;
   req.headers['x-forwarded-host'] = req.headers.host ?? '';
   req.headers['x-forwarded-proto'] = scheme;
-  req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+  req.headers['x-forwarded-for'] = client;
 }
 
 /**
