@@ -127,4 +127,16 @@ describe('berth secret', () => {
     const off = await berth(['repo', 'set', repo, '--no-fork-secrets']);
     expect(off.out).toContain('fork PR secrets:    generated only (default)');
   });
+  it('lets the operator allow build secrets by name, adding to the list', async () => {
+    const first = await berth(['repo', 'set', repo, '--allow-build-secret', 'npm_token']);
+    expect(first.code).toBe(0);
+    expect(first.out).toContain('build secrets:      npm_token');
+    const second = await berth(['repo', 'set', repo, '--allow-build-secret', 'sentry', '--json']);
+    expect(JSON.parse(second.out)).toMatchObject({ buildSecrets: ['npm_token', 'sentry'] });
+    const bad = await berth(['repo', 'set', repo, '--allow-build-secret', 'Bad-Name']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toContain('--allow-build-secret');
+    const off = await berth(['repo', 'set', repo, '--no-build-secrets']);
+    expect(off.out).toContain('build secrets:      none');
+  });
 });

@@ -27,6 +27,7 @@ export interface RepositorySettingsView {
   ssoAllowedDomains?: string[];
   ssoAllowedGroups?: string[];
   forkSecrets?: boolean;
+  buildSecrets?: string[];
   slackChannel?: string;
 }
 

@@ -46,6 +46,9 @@ const USAGE = `usage: berth <command>
       --no-ip-allow                         clear the IP allowlist first
       --fork-secrets | --no-fork-secrets    fork PRs get the secret layers too (default: only
                                             values Berth generates for them)
+      --allow-build-secret <name>           a secret its builds may mount (compose
+                                            build.secrets, BuildKit; repeatable; adds)
+      --no-build-secrets                    clear the allowed build secrets first
       --slack-channel <#name|C0123ABCD>     Slack channel for its previews' messages
                                             (default: the operator's SLACK_CHANNEL)
 ${SSO_USAGE}
@@ -86,6 +89,8 @@ export const SET_OPTIONS = {
   'no-ip-allow': { type: 'boolean' },
   'fork-secrets': { type: 'boolean' },
   'no-fork-secrets': { type: 'boolean' },
+  'allow-build-secret': { type: 'string', multiple: true },
+  'no-build-secrets': { type: 'boolean' },
   'slack-channel': { type: 'string' },
   ...SSO_SET_OPTIONS,
   unset: { type: 'string', multiple: true },
@@ -219,18 +224,20 @@ async function dispatch(
       // --allow-variable and --ip-allow add to what is there now: read it, then build again.
       const addsVariables = values['allow-variable']?.length && !values['no-variables'];
       const addsIps = values['ip-allow']?.length && !values['no-ip-allow'];
+      const addsBuildSecrets = values['allow-build-secret']?.length && !values['no-build-secrets'];
       const addsSso =
         !values['no-sso-allow'] &&
         [values['sso-allow-email'], values['sso-allow-domain'], values['sso-allow-group']].some(
           (list) => list?.length,
         );
-      if (addsVariables || addsIps || addsSso) {
+      if (addsVariables || addsIps || addsSso || addsBuildSecrets) {
         const current = await api.show(name);
         patch = repoSetPatch(
           values as RepoSetValues,
           current.allowedVariables,
           current.ipAllowlist ?? [],
           current,
+          current.buildSecrets ?? [],
         );
       }
       print(await api.update(name, patch));
@@ -333,6 +340,7 @@ export function describe(view: RepositorySettingsView): string {
     `  SSO allowed (OIDC): ${[...(view.ssoAllowedEmails ?? []), ...(view.ssoAllowedDomains ?? []).map((d) => `@${d}`), ...(view.ssoAllowedGroups ?? []).map((g) => `group ${g}`)].join(', ') || 'nobody'}`,
     `  bypass secret:      ${view.bypassTokenSet ? 'set' : 'not set'}`,
     `  fork PR secrets:    ${view.forkSecrets ? 'secret layers too' : 'generated only (default)'}`,
+    `  build secrets:      ${view.buildSecrets?.length ? view.buildSecrets.join(', ') : 'none'}`,
     `  Slack channel:      ${dflt(view.slackChannel, "operator's SLACK_CHANNEL")}`,
   ].join('\n');
 }

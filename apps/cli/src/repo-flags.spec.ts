@@ -42,6 +42,21 @@ describe('berth repo set flags', () => {
     expect(repoSetPatch({ unset: ['idle-sleep'] })).toEqual({ idleSleepHours: null });
   });
 
+  it('adds allowed build secrets to the current list, or clears it first', () => {
+    expect(repoSetPatch({ 'allow-build-secret': ['npm_token'] }, [], [], {}, ['sentry'])).toEqual({
+      buildSecrets: ['sentry', 'npm_token'],
+    });
+    expect(
+      repoSetPatch({ 'no-build-secrets': true, 'allow-build-secret': ['npm_token'] }, [], [], {}, [
+        'sentry',
+      ]),
+    ).toEqual({ buildSecrets: ['npm_token'] });
+    expect(repoSetPatch({ 'no-build-secrets': true })).toEqual({ buildSecrets: [] });
+    expect(() => repoSetPatch({ unset: ['allow-build-secret'] })).toThrow(
+      /--unset allow-build-secret/,
+    );
+  });
+
   it('names the flag and the fix for each mistake', () => {
     expect(() => repoSetPatch({ 'access-mode': 'world' })).toThrow(
       /--access-mode: unknown access mode "world"; use private .* or public/,

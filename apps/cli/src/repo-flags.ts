@@ -38,6 +38,7 @@ export const FLAG_OF_FIELD: Record<string, string> = {
   accessModes: '--access',
   ipAllowlist: '--ip-allow',
   forkSecrets: '--fork-secrets/--no-fork-secrets',
+  buildSecrets: '--allow-build-secret',
   slackChannel: '--slack-channel',
   ...SSO_FLAG_OF_FIELD,
 };
@@ -62,6 +63,8 @@ export interface RepoSetValues extends SsoSetValues {
   'no-ip-allow'?: boolean;
   'fork-secrets'?: boolean;
   'no-fork-secrets'?: boolean;
+  'allow-build-secret'?: string[];
+  'no-build-secrets'?: boolean;
   'slack-channel'?: string;
   unset?: string[];
 }
@@ -75,6 +78,7 @@ export function repoSetPatch(
   current: string[] = [],
   currentIpAllowlist: string[] = [],
   currentSso: CurrentSsoLists = {},
+  currentBuildSecrets: string[] = [],
 ): RepositorySettingsPatch {
   const patch: Record<string, unknown> = { ...ssoPatch(values, currentSso) };
   if (values.enable && values.disable) throw new UsageError('--enable and --disable: pick one');
@@ -126,6 +130,11 @@ export function repoSetPatch(
     const base = values['no-variables'] ? [] : current;
     patch['allowedVariables'] = [...new Set([...base, ...values['allow-variable']])];
   }
+  if (values['no-build-secrets']) patch['buildSecrets'] = [];
+  if (values['allow-build-secret']?.length) {
+    const base = values['no-build-secrets'] ? [] : currentBuildSecrets;
+    patch['buildSecrets'] = [...new Set([...base, ...values['allow-build-secret']])];
+  }
   if (values.access !== undefined) patch['accessModes'] = accessModes(values.access);
   if (values['no-ip-allow']) patch['ipAllowlist'] = [];
   if (values['ip-allow']?.length) {
@@ -143,6 +152,7 @@ export function repoSetPatch(
         'accessModes',
         'ipAllowlist',
         'forkSecrets',
+        'buildSecrets',
         'ssoAllowedEmails',
         'ssoAllowedDomains',
         'ssoAllowedGroups',

@@ -192,6 +192,9 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
       settings,
       composeSettings,
       checkoutsKept: config.CHECKOUTS_KEPT,
+      // Build secrets (decision 0037): the same layers and policy the wire stage reads.
+      secrets: scopes.secrets,
+      repositorySettings,
     }),
     createWireHandler({
       prisma,

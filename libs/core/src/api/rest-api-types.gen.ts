@@ -742,6 +742,8 @@ export interface components {
       ipAllowlist: string[];
       forkSecrets: boolean;
       bypassTokenSet: boolean;
+      /** @description secret scope names its builds may mount (compose build.secrets); absent: none */
+      buildSecrets?: string[];
       composePath?: string;
       baseBranch?: string;
       defaultTtlHours?: number;

@@ -76,13 +76,61 @@ describe('parseBuild', () => {
     [{ ssh: ['default'] }, 'services.api.build.ssh', /not supported/],
     [
       { secrets: ['npm_token'] },
-      'services.api.build.secrets',
-      /without BuildKit.*never passes a secret as a build arg.*x-berth\.secrets/,
+      'services.api.build.secrets[0]',
+      /`npm_token` is not declared under top-level `secrets:`/,
     ],
+    [{ secrets: 'npm_token' }, 'services.api.build.secrets', /expected a list/],
     [{ contxt: '.' }, 'services.api.build.contxt', /unknown build key/],
     [42, 'services.api.build', /context path or a mapping/],
   ])('%j → problem at %s', (value, path, message) => {
     const { problems } = parse(value);
+    expect(problems.problems).toContainEqual({ path, message: expect.stringMatching(message) });
+  });
+});
+
+describe('parseBuild secrets', () => {
+  const declared = {
+    npm_token: { scope: 'npm_token' },
+    api: { scope: 'api_key' },
+    seed: { file: 'deploy/seed.sql' },
+  };
+  const parse = (secrets: unknown) => {
+    const problems = new ProblemList();
+    const spec = parseBuild({ context: '.', secrets }, 'services.api.build', problems, {}, '.', {
+      ...declared,
+    });
+    return { spec, problems };
+  };
+
+  it('maps short and long entries to BuildKit ids and scope names', () => {
+    const { spec, problems } = parse(['npm_token', { source: 'api', target: 'API_KEY' }]);
+    expect(problems.problems).toEqual([]);
+    expect(spec?.secrets).toEqual([
+      { id: 'npm_token', name: 'npm_token' },
+      { id: 'API_KEY', name: 'api_key' },
+    ]);
+  });
+
+  it('leaves `secrets` out when the list is empty', () => {
+    expect(parse([]).spec).toEqual({ context: '.', dockerfile: 'Dockerfile', args: {} });
+  });
+
+  it.each([
+    [['nope'], 'services.api.build.secrets[0]', /not declared under top-level `secrets:`/],
+    [['seed'], 'services.api.build.secrets[0]', /repository file.*COPY it/],
+    [
+      [{ source: 'api', target: 'a b' }],
+      'services.api.build.secrets[0].target',
+      /not a build secret id/,
+    ],
+    [[{ source: 'api', mode: 0o400 }], 'services.api.build.secrets[0].mode', /unknown key/],
+    [
+      ['api', { source: 'npm_token', target: 'api' }],
+      'services.api.build.secrets[1]',
+      /listed twice/,
+    ],
+  ])('%j → problem at %s', (secrets, path, message) => {
+    const { problems } = parse(secrets);
     expect(problems.problems).toContainEqual({ path, message: expect.stringMatching(message) });
   });
 });

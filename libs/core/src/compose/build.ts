@@ -1,10 +1,11 @@
 import { posix } from 'node:path';
 import { isMap, keyValues, scalar, typeName } from './fields.js';
-import { type BuildSpec } from './model.js';
+import { type BuildSecret, type BuildSpec } from './model.js';
 import { type ProblemList, childPath } from './problems.js';
+import { type RepoFileEntry } from './repo-files.js';
 
 /** Keys of `build` Berth reads; `IGNORED` ones are dropped with a warning (Berth owns caching and tags). */
-const KNOWN = new Set(['context', 'dockerfile', 'args', 'target']);
+const KNOWN = new Set(['context', 'dockerfile', 'args', 'target', 'secrets']);
 const IGNORED = new Set([
   'cache_from',
   'cache_to',
@@ -43,6 +44,8 @@ export function parseBuild(
   variables: Readonly<Record<string, string>>,
   /** The compose file's directory (repository-relative): the context is relative to it. */
   baseDir = '.',
+  /** Top-level `secrets:`, which `build.secrets` names. */
+  declaredSecrets: Readonly<Record<string, RepoFileEntry>> = {},
 ): BuildSpec | undefined {
   const spec = typeof value === 'string' ? { context: value } : value;
   if (!isMap(spec)) {
@@ -60,13 +63,6 @@ export function parseBuild(
       else problems.warn(at, 'ignored: builds use Docker’s default build network');
     } else if (key === 'dockerfile_inline') {
       problems.add(at, 'not supported yet: commit the Dockerfile and point `dockerfile` at it');
-    } else if (key === 'secrets') {
-      // Build secrets need BuildKit's secret mounts; the classic builder only has build args,
-      // which stay in the image's history (decision 0016). Never faked as args.
-      problems.add(
-        at,
-        '`build.secrets` is not supported: this Docker host builds without BuildKit, and Berth never passes a secret as a build arg (it would stay in the image history); fetch it at run time instead, e.g. `x-berth.secrets` or compose `secrets:` read by the container',
-      );
     } else if (
       key === 'extra_hosts' ||
       key === 'ssh' ||
@@ -117,5 +113,77 @@ export function parseBuild(
     const target = scalar(spec.target, childPath(path, 'target'), problems);
     if (target !== undefined && target !== '') built.target = target;
   }
+  if (spec.secrets !== undefined) {
+    const secrets = buildSecrets(
+      spec.secrets,
+      childPath(path, 'secrets'),
+      declaredSecrets,
+      problems,
+    );
+    if (secrets.length) built.secrets = secrets;
+  }
   return built;
+}
+
+const SECRET_ID = /^[A-Za-z0-9_.-]{1,128}$/;
+
+/**
+ * `build.secrets` (short `- name`, long `{ source, target }`; compose uses `target` as the id)
+ * → scope values mounted by BuildKit for `RUN --mount=type=secret` (decision 0037). Never build
+ * args: those stay in the image history. Whether the repository may use them is the operator's
+ * setting, checked by the build stage.
+ */
+function buildSecrets(
+  raw: unknown,
+  path: string,
+  declared: Readonly<Record<string, RepoFileEntry>>,
+  problems: ProblemList,
+): BuildSecret[] {
+  if (!Array.isArray(raw)) {
+    problems.add(path, `expected a list of secret names, got ${typeName(raw)}`);
+    return [];
+  }
+  const out: BuildSecret[] = [];
+  raw.forEach((item, index) => {
+    const at = childPath(path, index);
+    if (isMap(item)) {
+      for (const key of Object.keys(item)) {
+        if (key !== 'source' && key !== 'target') {
+          problems.add(childPath(at, key), 'unknown key; known: source, target');
+        }
+      }
+    }
+    const source = isMap(item)
+      ? scalar(item.source, childPath(at, 'source'), problems)
+      : scalar(item, at, problems);
+    if (source === undefined) return;
+    const entry = declared[source];
+    if (!entry) {
+      problems.add(at, `secret \`${source}\` is not declared under top-level \`secrets:\``);
+      return;
+    }
+    if (!('scope' in entry)) {
+      problems.add(
+        at,
+        `secret \`${source}\` is a repository file (\`file:\`): COPY it in the Dockerfile instead; build secrets come from the preview's secret scope (a top-level secret without \`file:\`)`,
+      );
+      return;
+    }
+    const target = isMap(item) && item.target !== undefined ? item.target : undefined;
+    const id = target === undefined ? source : scalar(target, childPath(at, 'target'), problems);
+    if (id === undefined) return;
+    if (!SECRET_ID.test(id)) {
+      problems.add(
+        isMap(item) ? childPath(at, 'target') : at,
+        `\`${id}\` is not a build secret id: letters, digits, \`_\`, \`.\` and \`-\``,
+      );
+      return;
+    }
+    if (out.some((s) => s.id === id)) {
+      problems.add(at, `build secret id \`${id}\` is listed twice`);
+      return;
+    }
+    out.push({ id, name: entry.scope });
+  });
+  return out;
 }

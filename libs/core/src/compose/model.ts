@@ -30,6 +30,17 @@ export interface BuildSpec {
   dockerfile: string;
   args: Record<string, string>;
   target?: string;
+  /**
+   * Compose `build.secrets` naming top-level secrets without `file:` (decision 0037): `id` is
+   * what `RUN --mount=type=secret,id=…` asks for, `name` the value in the secret scope. Only
+   * where the operator allows them (RepositorySettings.buildSecrets); absent when none.
+   */
+  secrets?: BuildSecret[];
+}
+
+export interface BuildSecret {
+  id: string;
+  name: string;
 }
 
 export type DependencyCondition =

@@ -85,7 +85,14 @@ export function normalizeService(
     } else if (image !== undefined) spec.image = image;
   }
   if (raw.build !== undefined) {
-    const build = parseBuild(raw.build, at('build'), problems, ctx.variables, ctx.baseDir);
+    const build = parseBuild(
+      raw.build,
+      at('build'),
+      problems,
+      ctx.variables,
+      ctx.baseDir,
+      ctx.secrets,
+    );
     if (build) spec.build = build;
   }
   if (raw.image === undefined && raw.build === undefined) {

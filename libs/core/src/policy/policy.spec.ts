@@ -92,6 +92,21 @@ describe('repository settings', () => {
   });
 });
 
+describe('build secrets setting', () => {
+  it('takes secret scope names, deduplicated, and names a bad entry', () => {
+    expect(parseRepositorySettingsPatch({ buildSecrets: ['npm_token', 'npm_token'] })).toEqual({
+      ok: true,
+      patch: { buildSecrets: ['npm_token'] },
+    });
+    const parsed = parseRepositorySettingsPatch({ buildSecrets: ['npm-token'] });
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.problems).toEqual([
+      { field: 'buildSecrets.0', message: expect.stringMatching(/secret scope name/) },
+    ]);
+  });
+});
+
 describe('idle sleep setting', () => {
   it('takes whole hours from 0 (never) to 336, and null for the operator default', () => {
     expect(parseRepositorySettingsPatch({ idleSleepHours: 0 })).toEqual({

@@ -58,6 +58,11 @@ export interface RepositorySettings {
   ssoAllowedGroups?: string[];
   /** Fork PRs get the operator's secret layers too (after approval); default: generated only. */
   forkSecrets: boolean;
+  /**
+   * Secret scope names this repository's builds may mount (compose `build.secrets`, BuildKit;
+   * decision 0037); absent = none, and a build that asks is refused.
+   */
+  buildSecrets?: string[];
   /** Slack channel for its previews' messages (decision 0028); unset: SLACK_CHANNEL. */
   slackChannel?: string;
   /** False when no row exists: every value above is a default. */
@@ -98,6 +103,8 @@ const lowercasedList = (what: string, pattern: RegExp, example: string, max = 20
     .max(max, `must list at most ${max} entries`)
     .transform((values) => [...new Set(values)]);
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A secret scope name, as `berth secret set` and compose `secrets:` accept it. */
+const BUILD_SECRET_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 
 export function isRepositoryFullName(value: string): boolean {
   return FULL_NAME.test(value);
@@ -230,6 +237,12 @@ export const repositorySettingsPatchSchema = z
       .transform((values) => [...new Set(values)])
       .optional(),
     forkSecrets: z.boolean({ error: 'must be true or false' }).optional(),
+    buildSecrets: lowercasedList(
+      'a secret scope name',
+      BUILD_SECRET_NAME,
+      'npm_token',
+      50,
+    ).optional(),
     slackChannel: clearable(
       z.string({ error: `must be ${SLACK_CHANNEL_FORM}` }).transform((value, ctx) => {
         const channel = normaliseSlackChannel(value);

@@ -58,4 +58,15 @@ describe('RepositorySettingsStore', () => {
     expect(await store.remove('spec-acme/shop')).toBe(true);
     expect((await store.forRepository('spec-acme/shop')).stored).toBe(false);
   });
+
+  it('keeps the allowed build secrets sorted and once each; an empty list reads as none', async () => {
+    const store = new RepositorySettingsStore(prisma);
+    await store.update('spec-bsec/shop', { buildSecrets: ['sentry', 'npm_token', 'sentry'] });
+    expect((await store.forRepository('spec-bsec/shop')).buildSecrets).toEqual([
+      'npm_token',
+      'sentry',
+    ]);
+    await store.update('spec-bsec/shop', { buildSecrets: [] });
+    expect(await store.forRepository('spec-bsec/shop')).not.toHaveProperty('buildSecrets');
+  });
 });

@@ -44,6 +44,9 @@ export class RepositorySettingsStore {
       ...(patch.accessModes === undefined ? {} : { accessModes: patch.accessModes }),
       ...(patch.ipAllowlist === undefined ? {} : { ipAllowlist: patch.ipAllowlist }),
       ...(patch.forkSecrets === undefined ? {} : { forkSecrets: patch.forkSecrets }),
+      ...(patch.buildSecrets === undefined
+        ? {}
+        : { buildSecrets: [...new Set(patch.buildSecrets)].sort() }),
       ...(patch.slackChannel === undefined ? {} : { slackChannel: patch.slackChannel }),
       ...ssoData(patch),
     };
@@ -102,6 +105,7 @@ function fromRow(row: Row): RepositorySettings {
     ...(row.ssoAllowedEmails.length ? { ssoAllowedEmails: row.ssoAllowedEmails } : {}),
     ...(row.ssoAllowedDomains.length ? { ssoAllowedDomains: row.ssoAllowedDomains } : {}),
     ...(row.ssoAllowedGroups.length ? { ssoAllowedGroups: row.ssoAllowedGroups } : {}),
+    ...(row.buildSecrets.length ? { buildSecrets: row.buildSecrets } : {}),
     ...optional('composePath', row.composePath),
     ...optional('baseBranch', row.baseBranch),
     ...optional('defaultTtlHours', row.defaultTtlHours),

@@ -15,9 +15,15 @@ import {
   imageTag,
   LineTail,
   repoSlug,
+  type SecretMasker,
   storedConfig,
 } from '@berth/core';
-import { BuildLogStore, type PrismaClient, RevisionStore } from '@berth/db';
+import {
+  BuildLogStore,
+  type PrismaClient,
+  RepositorySettingsStore,
+  RevisionStore,
+} from '@berth/db';
 import {
   BuildTimeoutError,
   type Checkout,
@@ -49,6 +55,8 @@ import {
   secretsInBuilds,
   shareIdenticalBuilds,
 } from './build-plan.js';
+import type { PreviewSecrets } from '../secrets/preview-secrets.js';
+import { buildSecretsFor } from './build-secrets.js';
 import { pullServiceImages } from './pull-images.js';
 import { buildRepoMountImages } from './repo-mounts.js';
 
@@ -60,6 +68,10 @@ export interface BuildHandlerDeps extends RevisionSourceDeps {
   concurrency?: number;
   /** Source checkouts kept per repository (CHECKOUTS_KEPT); older ones go after each build. */
   checkoutsKept?: number;
+  /** Where build secrets' values come from (decision 0037); unset: builds that ask are refused. */
+  secrets?: Pick<PreviewSecrets, 'buildValues'>;
+  /** The operator's policy per repository (which build secrets); default: the state store. */
+  repositorySettings?: Pick<RepositorySettingsStore, 'forRepository'>;
 }
 
 export const IMAGE_INPUT_HASH_LABEL = 'berth.input-hash';
@@ -70,11 +82,15 @@ export const IMAGE_BASE_BRANCH_LABEL = 'berth.base-branch';
 
 export function createBuildHandler(deps: BuildHandlerDeps): StageHandler {
   const revisions = new RevisionStore(deps.prisma);
-  return { stage: 'build', run: (input) => runBuild(deps, revisions, input) };
+  const repositorySettings = deps.repositorySettings ?? new RepositorySettingsStore(deps.prisma);
+  return {
+    stage: 'build',
+    run: (input) => runBuild({ ...deps, repositorySettings }, revisions, input),
+  };
 }
 
 async function runBuild(
-  deps: BuildHandlerDeps,
+  deps: BuildHandlerDeps & Required<Pick<BuildHandlerDeps, 'repositorySettings'>>,
   revisions: RevisionStore,
   input: StageInput,
 ): Promise<StageOutcome> {
@@ -100,6 +116,8 @@ async function runBuild(
   const { spec } = applyShape(loaded.spec, storedConfig(environment.config).mode);
   const leaks = secretsInBuilds(spec, nonce);
   if (leaks.length) throw new ComposeFileError(file, leaks);
+  // Only where the operator allows them, from its layers, before anything is built.
+  const buildSecrets = await buildSecretsFor(deps, environment, spec, file);
 
   const id = identityOf(environment);
   // The base branch's inputs are read while this PR's are planned; they only mark images.
@@ -171,7 +189,9 @@ async function runBuild(
             return hash ? imageTag(id.repository, s, hash) : undefined;
           }),
         ]);
+    const secrets = buildSecrets.forService(plan.service);
     const wasBuilt = await buildOne(deps, plan, {
+      ...(secrets ? { secrets, masker: buildSecrets.masker } : {}),
       cacheFrom,
       noCache: rebuild,
       repo: id.repository.fullName,
@@ -261,9 +281,13 @@ async function buildOne(
     /** Where the build's output tail is kept (decision 0030), under each service it built. */
     revisionId: string;
     services: readonly string[];
+    /** BuildKit secret id → value, and the masker that keeps those values out of every line. */
+    secrets?: Readonly<Record<string, string>>;
+    masker?: SecretMasker;
   },
 ): Promise<boolean> {
   const output = new LineTail();
+  const mask = (text: string) => options.masker?.mask(text) ?? text;
   // The tail is kept for `GET …/build-log`; keeping it never fails the build.
   const keep = (succeeded: boolean) =>
     Promise.all(
@@ -297,7 +321,9 @@ async function buildOne(
     },
     noCache: options.noCache,
     ...(options.cacheFrom.length ? { cacheFrom: options.cacheFrom } : {}),
-    onLog: (line: string) => {
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    onLog: (raw: string) => {
+      const line = mask(raw);
       output.push(line);
       options.logger.debug({ service: plan.service, line }, 'build output');
     },
@@ -317,12 +343,16 @@ async function buildOne(
     if (output.lines.length > 0) await keep(false);
     if (error instanceof ImageBuildError) {
       const tail = error.lastLines.slice(-10).join('\n');
-      const message = `service \`${plan.service}\`: ${error.message}${tail ? `\n--- last build output ---\n${tail}` : ''}`;
+      const message = mask(
+        `service \`${plan.service}\`: ${error.message}${tail ? `\n--- last build output ---\n${tail}` : ''}`,
+      );
       // A build that outran the operator's time limit would do so again: another attempt would
       // only hold a build slot for that long once more.
-      if (error instanceof BuildTimeoutError)
-        throw new PermanentStageError(message, { cause: error });
-      throw new Error(message, { cause: error });
+      // The cause keeps the engine's own text, which may quote a secret: only the masked
+      // message travels with a build that had secrets.
+      const cause = options.masker ? {} : { cause: error };
+      if (error instanceof BuildTimeoutError) throw new PermanentStageError(message, cause);
+      throw new Error(message, cause);
     }
     throw error;
   }

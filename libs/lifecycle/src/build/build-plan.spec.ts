@@ -20,7 +20,7 @@ const plan = (
   files = repoFiles,
   dockerignore: string | null = 'node_modules\n',
   service = 'api',
-  buildSpec: typeof build & { target?: string } = build,
+  buildSpec: typeof build & { target?: string; secrets?: { id: string; name: string }[] } = build,
 ) =>
   planServiceBuild(repository, {
     service,
@@ -56,6 +56,23 @@ describe('planServiceBuild', () => {
       plan(repoFiles.map((f) => (f.blobSha === 'a2' ? { ...f, mode: 0o100755 } : f))).inputHash,
     ).not.toBe(base);
     expect(plan(repoFiles, null).inputHash).not.toBe(base);
+  });
+  it('changes with the build secrets it mounts (names, not values); none keeps the old tag', () => {
+    const base = plan().inputHash;
+    expect(plan(repoFiles, 'node_modules\n', 'api', { ...build, secrets: [] }).inputHash).toBe(
+      base,
+    );
+    const withToken = plan(repoFiles, 'node_modules\n', 'api', {
+      ...build,
+      secrets: [{ id: 'npm', name: 'npm_token' }],
+    }).inputHash;
+    expect(withToken).not.toBe(base);
+    expect(
+      plan(repoFiles, 'node_modules\n', 'api', {
+        ...build,
+        secrets: [{ id: 'npm', name: 'other_token' }],
+      }).inputHash,
+    ).not.toBe(withToken);
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import {
   type BuildSpec,
@@ -64,12 +65,25 @@ export function planServiceBuild(
     filesUnderContext(all, input.build.context),
     createDockerignore(input.dockerignore ?? ''),
   );
-  const inputHash = buildInputHash({
+  const contentHash = buildInputHash({
     files,
     dockerfile: input.dockerfile,
     args: input.build.args,
     ...(input.build.target === undefined ? {} : { target: input.build.target }),
   });
+  // Which secrets a build mounts (ids and names, never values) is an input too: a service that
+  // mounts none must not share an image with one that does. Builds without any keep their tags.
+  const secrets = input.build.secrets ?? [];
+  const inputHash = secrets.length
+    ? createHash('sha256')
+        .update(
+          JSON.stringify({
+            contentHash,
+            buildSecrets: secrets.map((s) => [s.id, s.name]).sort(),
+          }),
+        )
+        .digest('hex')
+    : contentHash;
   return {
     service: input.service,
     inputHash,

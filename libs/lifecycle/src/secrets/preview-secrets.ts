@@ -116,6 +116,36 @@ export class PreviewSecrets {
     return out;
   }
 
+  /**
+   * Build secrets (decision 0037): values from the operator's layers only, read for one build and
+   * never written to the scope. Nothing is generated (a random value means nothing to a build),
+   * and the production rules apply as at wire time.
+   */
+  async buildValues(
+    environment: EnvironmentWithRepository,
+    names: readonly string[],
+  ): Promise<Record<string, string>> {
+    const entries = this.deps.layers
+      ? mergeLayers(
+          await this.deps.layers.entries({
+            repository: environment.repository.fullName,
+            prNumber: environment.prNumber,
+          }),
+        )
+      : new Map<string, ScopedEntry>();
+    const out: Record<string, string> = {};
+    for (const name of names) {
+      const entry = entries.get(name);
+      if (!entry) {
+        throw new PermanentStageError(
+          `build secret ${name} has no value in any secret layer of ${environment.repository.fullName}${this.deps.layers ? '' : ' (no BERTH_MASTER_KEY: there are no layers)'}: set it with \`berth secret set ${environment.repository.fullName} ${name}\` (or for the owner with --owner); builds never get generated values`,
+        );
+      }
+      out[name] = await this.layerValue(entry);
+    }
+    return out;
+  }
+
   /** The values replicate hands to containers; undefined when the scope was never written. */
   async read(environment: EnvironmentWithRepository): Promise<Record<string, string> | undefined> {
     const row = await this.liveRow(environment.id);

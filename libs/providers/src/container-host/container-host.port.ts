@@ -67,6 +67,11 @@ export interface BuildSpec {
    * step only from their chains instead of the newest matching image on the host.
    */
   cacheFrom?: readonly string[];
+  /**
+   * Build secrets, id → value, for `RUN --mount=type=secret,id=…` (decision 0037). Set, the build
+   * runs on BuildKit with a session serving them; never build args, never on disk.
+   */
+  secrets?: Readonly<Record<string, string>>;
   /** Build output, one line at a time, as the engine streams it. */
   onLog?: (line: string) => void;
 }

@@ -181,6 +181,10 @@ export const RepositorySettingsSchema = z
     ipAllowlist: z.array(z.string()),
     forkSecrets: z.boolean(),
     bypassTokenSet: z.boolean(),
+    buildSecrets: z
+      .array(z.string())
+      .optional()
+      .describe('secret scope names its builds may mount (compose build.secrets); absent: none'),
     composePath: z.string().optional(),
     baseBranch: z.string().optional(),
     defaultTtlHours: z.number().optional(),

@@ -1,5 +1,8 @@
 // Parses the Engine's build progress stream (JSON objects, one per line) into log lines, the
-// image id and, on failure, the step that failed. Pure apart from the onLog callback.
+// image id and, on failure, the step that failed. Pure apart from the onLog callback. BuildKit
+// builds (build secrets, decision 0037) add `moby.buildkit.trace` messages, decoded to lines.
+
+import { BuildkitTraceDecoder } from './buildkit-trace.js';
 
 export interface BuildOutcome {
   imageId: string | null;
@@ -14,6 +17,7 @@ const STEP = /^Step \d+\/\d+ : /;
 
 export class BuildOutputParser {
   private buffer = '';
+  private readonly trace = new BuildkitTraceDecoder();
   private readonly outcome: BuildOutcome = {
     imageId: null,
     error: null,
@@ -42,11 +46,12 @@ export class BuildOutputParser {
     const text = raw.trim();
     if (!text) return;
     let msg: {
+      id?: string;
       stream?: string;
       status?: string;
       error?: string;
       errorDetail?: { message?: string };
-      aux?: { ID?: string };
+      aux?: { ID?: string } | string;
     };
     try {
       msg = JSON.parse(text) as typeof msg;
@@ -54,7 +59,12 @@ export class BuildOutputParser {
       this.line(text); // not JSON: still worth showing
       return;
     }
-    if (msg.aux?.ID) this.outcome.imageId = msg.aux.ID;
+    if (msg.id === 'moby.buildkit.trace' && typeof msg.aux === 'string') {
+      for (const line of this.trace.decode(msg.aux)) this.line(line);
+      if (this.trace.step) this.outcome.step = this.trace.step;
+      return;
+    }
+    if (typeof msg.aux === 'object' && msg.aux.ID) this.outcome.imageId = msg.aux.ID;
     for (const line of (msg.stream ?? msg.status ?? '').split('\n')) {
       if (line.trim()) this.line(line.replace(/\r$/, ''));
     }

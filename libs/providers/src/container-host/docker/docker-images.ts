@@ -5,6 +5,7 @@ import { BuildTimeoutError, ImageBuildError } from '../container-host.errors.js'
 import { type BuildSpec, type BuiltImage } from '../container-host.port.js';
 import { packBuildContext } from './build-context.js';
 import { BuildOutputParser } from './build-output.js';
+import { type BuildkitSession, openSecretsSession } from './buildkit-session.js';
 import { managedLabels } from './container-options.js';
 import { engineMessage, isNotFound } from './docker-errors.js';
 
@@ -34,8 +35,15 @@ export interface BuildConfinement {
   registryConfig?: Docker.RegistryConfig;
 }
 
-/** The engine reads `cgroupparent` from the build query; @types/dockerode does not list it. */
-type BuildOptions = Docker.ImageBuildOptions & { cgroupparent?: string };
+/**
+ * The engine reads `cgroupparent`, and BuildKit's `version`/`session`, from the build query;
+ * @types/dockerode does not list them.
+ */
+type BuildOptions = Docker.ImageBuildOptions & {
+  cgroupparent?: string;
+  version?: '2';
+  session?: string;
+};
 
 export async function buildImage(
   docker: Docker,
@@ -67,6 +75,18 @@ export async function buildImage(
   if (spec.target) options.target = spec.target;
   if (spec.cacheFrom?.length && !spec.noCache) options.cachefrom = JSON.stringify(spec.cacheFrom);
 
+  // Build secrets need BuildKit (decision 0037); every other build keeps the classic builder.
+  let session: BuildkitSession | undefined;
+  if (spec.secrets && Object.keys(spec.secrets).length > 0) {
+    session = await openSecretsSession(docker, spec.secrets);
+    options.version = '2';
+    options.session = session.id;
+    // BuildKit refuses `bridge` (its default network is the same) and would look up cache-from
+    // images in a registry.
+    if (options.networkmode !== 'none') delete options.networkmode;
+    delete options.cachefrom;
+  }
+
   const parser = new BuildOutputParser(spec.onLog);
   // Closing the connection cancels a classic build: the engine kills and removes the running
   // step's container (measured on dockerd 20.10), so the timeout frees the build slot for real.
@@ -86,10 +106,12 @@ export async function buildImage(
   try {
     let response: NodeJS.ReadableStream;
     try {
-      response = await docker.buildImage(context.stream, {
-        ...options,
-        abortSignal: controller.signal,
-      });
+      response = session
+        ? await dialBuildkitBuild(docker, context.stream, options, controller.signal)
+        : await docker.buildImage(context.stream, {
+            ...options,
+            abortSignal: controller.signal,
+          });
     } catch (err) {
       if (controller.signal.aborted) throw timedOut();
       // Rejected before any step ran, e.g. a Dockerfile parse error or an unknown target.
@@ -110,6 +132,7 @@ export async function buildImage(
     });
   } finally {
     clearTimeout(timer);
+    session?.close();
   }
   const outcome = parser.end();
   if (outcome.error) {
@@ -131,6 +154,33 @@ export async function buildImage(
     );
   }
   return { tag: spec.tag, id };
+}
+
+/**
+ * `POST /build` with our own session. dockerode's buildImage opens a session of its own for
+ * `version=2` (registry auth only, replacing `session=`), so a secrets build dials the modem.
+ */
+function dialBuildkitBuild(
+  docker: Docker,
+  context: NodeJS.ReadableStream,
+  { registryconfig, ...options }: BuildOptions,
+  abortSignal: AbortSignal,
+): Promise<NodeJS.ReadableStream> {
+  return new Promise((resolve, reject) => {
+    docker.modem.dial(
+      {
+        path: '/build?',
+        method: 'POST',
+        file: context,
+        options,
+        ...(registryconfig ? { registryconfig } : {}),
+        abortSignal,
+        isStream: true,
+        statusCodes: { 200: true, 500: 'server error' },
+      },
+      (err, data) => (err ? reject(err) : resolve(data as NodeJS.ReadableStream)),
+    );
+  });
 }
 
 /** Says which operator limit a failed step most likely ran into. */
