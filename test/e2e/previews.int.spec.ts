@@ -5,6 +5,7 @@ import { environmentDomain, environmentIdentity, previewHostname } from '@berth/
 import {
   ControlPlane,
   type EnvironmentView,
+  httpRequest,
   type PullRecord,
   sendWebhook,
   waitFor,
@@ -209,6 +210,72 @@ describe('full-stack previews', () => {
       );
     } finally {
       await browser.close();
+    }
+  }, 120_000);
+
+  it('signs a reviewer in with GitHub in Chromium (sso), once for web and api, and refuses a stranger', async () => {
+    const env = envOne;
+    if (!env) throw new Error('needs PR 1 from the first test');
+    const policy = async (body: Record<string, unknown>) => {
+      const res = await httpRequest(`${plane.apiUrl}/admin/v1/repositories/${repository}`, {
+        method: 'PATCH',
+        headers: {
+          authorization: `Bearer ${plane.adminToken}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+      expect(res.status, res.body).toBe(200);
+    };
+    await policy({ accessModes: ['sso'] });
+    plane.github.setPermission(repository, 'reviewer', 'read');
+    const web = envUrl(env, 'web');
+    const browser = await launchChromium();
+    try {
+      // A stranger (no access to the repository) is refused by the sign-in host, with no cookie.
+      plane.github.signInAs('stranger');
+      const strangerPage = await browser.newPage();
+      const refused = await strangerPage.goto(web);
+      expect(refused?.status()).toBe(403);
+      // Only the sign-in host's own flow cookie (host-only on auth.localhost), no access cookie.
+      const strangerCookies = await strangerPage.context().cookies();
+      expect(strangerCookies.map((c) => [c.name, c.domain])).toEqual([
+        ['berth_sso', 'auth.localhost'],
+      ]);
+      await strangerPage.context().close();
+
+      // The reviewer opens the bare URL: sign-in host → GitHub → back, signed in once for the
+      // whole environment, so the page's own calls to its api host carry the session too.
+      plane.github.signInAs('reviewer');
+      const page = await browser.newPage();
+      const landed = await page.goto(web);
+      expect(landed?.status()).toBe(200);
+      expect(new URL(page.url()).host).toBe(new URL(web).host);
+      const domain = environmentDomain(environmentIdentity(repository, env.prNumber), 'localhost');
+      // The access cookie is this environment's alone; the sign-in host keeps its own, host-only;
+      // nothing lands on the parent domain.
+      const cookies = (await page.context().cookies()).map((c) => [
+        c.name.replace(/_[0-9a-f]+$/, ''),
+        c.domain,
+      ]);
+      expect(cookies.sort()).toEqual([
+        ['berth_access_sso', `.${domain}`],
+        ['berth_sso', 'auth.localhost'],
+      ]);
+      const email = `sso-${Date.now()}@example.test`;
+      await page.fill('input[name=email]', email);
+      await page.click('button[type=submit]');
+      await page.locator('#status', { hasText: /confirmed|Failed/ }).waitFor({ timeout: 45_000 });
+      expect(await page.textContent('#status')).toMatch(/^Order #\d+ confirmed\./);
+      const db = await serviceContainer(repository, env.prNumber, 'db');
+      const sql = `select count(*) from orders where email = '${email}'`;
+      expect((await execIn(db.Id, ['psql', '-U', 'shop', '-d', 'shop', '-Atc', sql])).trim()).toBe(
+        '1',
+      );
+    } finally {
+      await browser.close();
+      plane.github.signInAs(undefined);
+      await policy({ accessModes: [] });
     }
   }, 120_000);
 

@@ -172,6 +172,14 @@ export class ControlPlane {
           // The scheme browsers reach it by: plain http here, so its cookies carry no `Secure`.
           PREVIEW_URL_SCHEME: 'http',
           PREVIEW_LINK_SECRET: linkSecret,
+          // Sign-in with GitHub for `sso` repositories (decision 0014), as an operator sets it:
+          // the App's OAuth client, at the emulator (`github.signInAs` picks the person).
+          GITHUB_API_URL: github.url,
+          GITHUB_APP_ID: String(github.app.id),
+          GITHUB_APP_PRIVATE_KEY: github.app.privateKey,
+          GITHUB_APP_CLIENT_ID: github.oauthClient.clientId,
+          GITHUB_APP_CLIENT_SECRET: github.oauthClient.clientSecret,
+          BERTH_MASTER_KEY: TEST_MASTER_KEY,
         },
         gatewayOpsPort,
       ],
