@@ -5,6 +5,9 @@
 //   disk_growth_mb_per_cycle   (after − after-warm-up) / cycles, Docker (images' layers,
 //                              volumes, containers' writable layers) plus WORK_DIR
 //   disk_growth_detail         the parts, in MB
+//   disk_growth_host_mb_per_cycle  the same over the whole Docker host: anything else running
+//                              on the machine (tests, other benches) moves it, so the headline
+//                              counts only this bench's repository (its labels) and WORK_DIR
 // Pushes change a file outside every build context: images are reused, as for most pushes.
 import { randomBytes } from 'node:crypto';
 import { readdir, lstat } from 'node:fs/promises';
@@ -24,9 +27,16 @@ interface DiskUse {
 
 interface DfVolume {
   UsageData?: { Size?: number };
+  Labels?: Record<string, string> | null;
 }
 interface DfContainer {
   SizeRw?: number;
+  Labels?: Record<string, string> | null;
+}
+interface DfImage {
+  Size?: number;
+  SharedSize?: number;
+  Labels?: Record<string, string> | null;
 }
 
 async function dirBytes(dir: string): Promise<number> {
@@ -40,19 +50,47 @@ async function dirBytes(dir: string): Promise<number> {
   return total;
 }
 
-async function diskUse(docker: Docker, workDir: string): Promise<DiskUse> {
+/**
+ * What the host holds (`host`), and what this bench's repository holds (`own`): its volumes,
+ * its containers' writable layers, its built images' own layers (Size − SharedSize), and
+ * WORK_DIR, which is the bench's control plane's alone.
+ */
+async function diskUse(
+  docker: Docker,
+  workDir: string,
+  repository: string,
+): Promise<{ host: DiskUse; own: DiskUse }> {
   const df = (await docker.df()) as {
     LayersSize?: number;
+    Images?: DfImage[];
     Volumes?: DfVolume[];
     Containers?: DfContainer[];
   };
+  const mine = (o: { Labels?: Record<string, string> | null }) =>
+    o.Labels?.['berth.repo'] === repository;
+  const volumeBytes = (vs: DfVolume[]) =>
+    vs.reduce((sum, v) => sum + Math.max(0, v.UsageData?.Size ?? 0), 0);
+  const writable = (cs: DfContainer[]) => cs.reduce((sum, c) => sum + (c.SizeRw ?? 0), 0);
+  const workDirBytes = await dirBytes(workDir);
   return {
-    layers: df.LayersSize ?? 0,
-    volumes: (df.Volumes ?? []).reduce((sum, v) => sum + Math.max(0, v.UsageData?.Size ?? 0), 0),
-    containers: (df.Containers ?? []).reduce((sum, c) => sum + (c.SizeRw ?? 0), 0),
-    workDir: await dirBytes(workDir),
+    host: {
+      layers: df.LayersSize ?? 0,
+      volumes: volumeBytes(df.Volumes ?? []),
+      containers: writable(df.Containers ?? []),
+      workDir: workDirBytes,
+    },
+    own: {
+      layers: (df.Images ?? [])
+        .filter(mine)
+        .reduce((sum, i) => sum + Math.max(0, (i.Size ?? 0) - Math.max(0, i.SharedSize ?? 0)), 0),
+      volumes: volumeBytes((df.Volumes ?? []).filter(mine)),
+      containers: writable((df.Containers ?? []).filter(mine)),
+      workDir: workDirBytes,
+    },
   };
 }
+
+const sum = (d: DiskUse) => d.layers + d.volumes + d.containers + d.workDir;
 
 export async function diskGrowth(root: string, log: (line: string) => void) {
   const cycles = Math.max(1, Math.round(Number(process.env['BENCH_DISK_CYCLES'] ?? 30)));
@@ -90,22 +128,18 @@ export async function diskGrowth(root: string, log: (line: string) => void) {
     });
     log('disk: warm-up cycle (builds the shop, clones the mirror)');
     await cycle(0);
-    const before = await diskUse(docker, plane.workDirectory);
+    const before = await diskUse(docker, plane.workDirectory, repository);
     const started = performance.now();
     for (let i = 1; i <= cycles; i++) {
       await cycle(i);
       if (i % 5 === 0 || i === cycles) log(`disk: ${i}/${cycles} cycles`);
     }
-    const after = await diskUse(docker, plane.workDirectory);
-    const growth = (k: keyof DiskUse) => round((after[k] - before[k]) / MB);
-    const total =
-      after.layers +
-      after.volumes +
-      after.containers +
-      after.workDir -
-      (before.layers + before.volumes + before.containers + before.workDir);
+    const after = await diskUse(docker, plane.workDirectory, repository);
+    const growth = (k: keyof DiskUse) => round((after.own[k] - before.own[k]) / MB);
+    const hostGrowth = (k: keyof DiskUse) => round((after.host[k] - before.host[k]) / MB);
     return {
-      disk_growth_mb_per_cycle: round(total / MB / cycles),
+      disk_growth_mb_per_cycle: round((sum(after.own) - sum(before.own)) / MB / cycles),
+      disk_growth_host_mb_per_cycle: round((sum(after.host) - sum(before.host)) / MB / cycles),
       disk_cycles: cycles,
       disk_cycle_s: round((performance.now() - started) / 1000 / cycles),
       disk_growth_detail: {
@@ -113,7 +147,13 @@ export async function diskGrowth(root: string, log: (line: string) => void) {
         volumes_mb: growth('volumes'),
         containers_mb: growth('containers'),
         work_dir_mb: growth('workDir'),
-        work_dir_after_mb: round(after.workDir / MB),
+        work_dir_after_mb: round(after.own.workDir / MB),
+        own_after_mb: round(sum(after.own) / MB),
+        host: {
+          layers_mb: hostGrowth('layers'),
+          volumes_mb: hostGrowth('volumes'),
+          containers_mb: hostGrowth('containers'),
+        },
       },
     };
   } finally {
