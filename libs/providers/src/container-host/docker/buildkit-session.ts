@@ -17,6 +17,7 @@ const HEALTH_CHECK = '/grpc.health.v1.Health/Check';
 const GRPC_OK = 0;
 const GRPC_NOT_FOUND = 5;
 const GRPC_UNIMPLEMENTED = 12;
+const GRPC_INTERNAL = 13;
 
 export interface BuildkitSession {
   /** Goes in the build query as `session=`. */
@@ -100,7 +101,14 @@ export async function openSecretsSession(
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
     stream.on('error', () => undefined); // the engine hung up; nothing to answer
     stream.on('end', () => {
-      const body = unframe(Buffer.concat(chunks));
+      let body: Buffer;
+      try {
+        body = unframe(Buffer.concat(chunks));
+      } catch (error) {
+        // A throw here would be uncaught in the worker: answer the engine instead.
+        fail(stream, GRPC_INTERNAL, (error as Error).message);
+        return;
+      }
       if (method === HEALTH_CHECK) {
         reply(stream, varintField(1, 1)); // HealthCheckResponse{status: SERVING}
       } else if (method === GET_SECRET) {
