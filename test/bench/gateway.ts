@@ -10,7 +10,8 @@
 //   loadavg                             /proc/loadavg before, between and after (shared hosts)
 // Raw samples go to .cache/bench/. Progress goes to stderr. Env: BENCH_GATEWAY_RATE (500),
 // BENCH_GATEWAY_SECONDS (20 per target), BENCH_GATEWAY_ROUNDS (4), BENCH_GATEWAY_WARMUP_SECONDS
-// (5), BENCH_GATEWAY_NODE_OPTIONS (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof, for the gateway),
+// (5), BENCH_GATEWAY_NODE_OPTIONS (the gateway's node flags, default docker-compose.yml's
+// --max-semi-space-size=32; add e.g. --cpu-prof --cpu-prof-dir=/tmp/prof),
 // BENCH_GATEWAY_NICE (e.g. -5: the gateway's scheduling priority, to tell CPU contention from
 // the gateway's own stalls on a shared host; below 0 needs root).
 import { randomBytes, randomInt } from 'node:crypto';
@@ -32,6 +33,8 @@ import { startUpstreamApp } from './support/gateway/upstream-app.js';
 
 // Compiled to dist/test/bench/: the repository root is three levels up.
 const root = fileURLToPath(new URL('../../../', import.meta.url));
+/** docker-compose.yml's gateway command line: what an operator runs. */
+const GATEWAY_NODE_FLAGS = '--max-semi-space-size=32';
 const num = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isFinite(value) || value <= 0) {
@@ -201,9 +204,8 @@ try {
       // What an operator runs: the default log level, production mode.
       LOG_LEVEL: 'info',
       NODE_ENV: 'production',
-      ...(process.env['BENCH_GATEWAY_NODE_OPTIONS']
-        ? { NODE_OPTIONS: process.env['BENCH_GATEWAY_NODE_OPTIONS'] }
-        : {}),
+      // The flags docker-compose.yml runs the gateway with (decision 0012), unless overridden.
+      NODE_OPTIONS: process.env['BENCH_GATEWAY_NODE_OPTIONS'] ?? GATEWAY_NODE_FLAGS,
     },
     false,
   );
