@@ -812,7 +812,7 @@ export interface components {
       id: string;
       /** @description ISO 8601 */
       at: string;
-      /** @description a token id, `bootstrap:admin`, or `github:<login>` for a PR chat-op */
+      /** @description a token id, `bootstrap:admin`, or `github:<user id>` for a person (console sign-in or a PR chat-op) */
       actorId: string;
       actorName: string;
       /** @description the HTTP method, or `COMMENT` for a PR chat-op */

@@ -15,7 +15,7 @@ const payloadSchema = z.object({
   comment: z.object({
     id,
     body: z.string().nullish(),
-    user: z.object({ login: text, type: z.string().optional() }),
+    user: z.object({ login: text, id: id.optional(), type: z.string().optional() }),
   }),
   repository: z.object({
     id,
@@ -37,6 +37,8 @@ export interface IssueCommentWebhook {
   body: string;
   /** Who wrote the comment, and whether GitHub says it is a bot (an App, Berth included). */
   author: string;
+  /** The author's GitHub user id: stable across renames (the audit log's actor). */
+  authorId?: number;
   authorIsBot: boolean;
   repository: {
     providerId: number;
@@ -65,6 +67,7 @@ export function parseIssueCommentEvent(payload: unknown): IssueCommentWebhook {
     commentId: p.comment.id,
     body: p.comment.body ?? '',
     author: user.login,
+    ...(user.id === undefined ? {} : { authorId: user.id }),
     // GitHub marks Apps' accounts `type: Bot` and their logins `name[bot]`.
     authorIsBot:
       user.type === 'Bot' || p.sender.type === 'Bot' || user.login.toLowerCase().endsWith('[bot]'),

@@ -53,6 +53,7 @@ const request = (providerId: number, over: Partial<ChatOpRequest>): ChatOpReques
     repositoryProviderId: providerId,
     prNumber: 1,
     author: 'maintainer',
+    authorId: 4242,
     text: '/berth destroy',
     ttl: { policy: DEFAULT_TTL_POLICY, repositoryDefaultTtlHours: null },
     command: { name: 'destroy' },
@@ -94,7 +95,7 @@ describe('chat-op commands', () => {
     // In the audit log once, with the comment's author as the actor (issue 12).
     expect(await auditOf(env.id)).toEqual([
       expect.objectContaining({
-        actorId: 'github:maintainer',
+        actorId: 'github:4242',
         actorName: 'maintainer (PR comment)',
         method: 'COMMENT',
         route: '/berth destroy',
@@ -111,6 +112,8 @@ describe('chat-op commands', () => {
       d,
       request(providerId, {
         author: 'passer-by',
+        // A payload without the user's id: the login stands in.
+        authorId: undefined,
         command: undefined,
         refusal: 'passer-by does not have write access to acme/x',
         refusalStatus: 403,

@@ -972,6 +972,8 @@ export type ChatOpRequest = {
   repositoryProviderId: number;
   prNumber: number;
   author: string;
+  /** The author's GitHub user id, when the payload carries it (GitHub's always does). */
+  authorId?: number;
   /** The command line as written (shown back in the sticky comment). */
   text: string;
   /** The operator's TTL policy and the repository's default, for `extend`. */
@@ -1012,7 +1014,9 @@ function chatOpAuditEntry(
 ): AuditWrite {
   const status = answer.accepted ? 200 : request.command ? 409 : request.refusalStatus;
   return {
-    actorId: `github:${request.author.toLowerCase()}`,
+    // The same principal id as the person signed in to the console (`github:<user id>`), so one
+    // filter finds both; the login only when a payload lacks the id.
+    actorId: `github:${request.authorId ?? request.author.toLowerCase()}`,
     actorName: `${request.author} (PR comment)`,
     method: 'COMMENT',
     route: request.command ? `/berth ${request.command.name}` : '/berth',

@@ -275,6 +275,7 @@ export class InboxProcessor {
         repositoryProviderId: event.repository.providerId,
         prNumber: event.prNumber,
         author: event.author,
+        ...(event.authorId === undefined ? {} : { authorId: event.authorId }),
         text: parsed.text,
         ttl,
       };

@@ -152,7 +152,9 @@ export const AuditEntrySchema = z
     at: isoTime,
     actorId: z
       .string()
-      .describe('a token id, `bootstrap:admin`, or `github:<login>` for a PR chat-op'),
+      .describe(
+        'a token id, `bootstrap:admin`, or `github:<user id>` for a person (console sign-in or a PR chat-op)',
+      ),
     actorName: z.string(),
     method: z.string().describe('the HTTP method, or `COMMENT` for a PR chat-op'),
     route: z.string().describe('the route pattern, or `/berth <command>` for a PR chat-op'),
