@@ -10,6 +10,7 @@ import {
   sendWebhook,
   waitFor,
 } from '@berth/testing';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServices } from '../support/test-services.js';
 import {
@@ -39,6 +40,18 @@ async function openPr(options: Parameters<ControlPlane['github']['openPullReques
   const pr = await plane.github.openPullRequest(options);
   opened.push(pr);
   return pr;
+}
+
+/** Places an order from the shop's page and finds it in the PR's own database. */
+async function placeOrderFromPage(page: Page, prNumber: number, prefix: string): Promise<void> {
+  const email = `${prefix}-${Date.now()}@example.test`;
+  await page.fill('input[name=email]', email);
+  await page.click('button[type=submit]');
+  await page.locator('#status', { hasText: /confirmed|Failed/ }).waitFor({ timeout: 45_000 });
+  expect(await page.textContent('#status')).toMatch(/^Order #\d+ confirmed\./);
+  const db = await serviceContainer(repository, prNumber, 'db');
+  const sql = `select count(*) from orders where email = '${email}'`;
+  expect((await execIn(db.Id, ['psql', '-U', 'shop', '-d', 'shop', '-Atc', sql])).trim()).toBe('1');
 }
 
 beforeAll(async () => {
@@ -198,16 +211,7 @@ describe('full-stack previews', () => {
       const domain = environmentDomain(environmentIdentity(repository, env.prNumber), 'localhost');
       const cookies = await page.context().cookies();
       expect(cookies.map((c) => c.domain)).toEqual([`.${domain}`]);
-      const email = `chromium-${Date.now()}@example.test`;
-      await page.fill('input[name=email]', email);
-      await page.click('button[type=submit]');
-      await page.locator('#status', { hasText: /confirmed|Failed/ }).waitFor({ timeout: 45_000 });
-      expect(await page.textContent('#status')).toMatch(/^Order #\d+ confirmed\./);
-      const db = await serviceContainer(repository, env.prNumber, 'db');
-      const sql = `select count(*) from orders where email = '${email}'`;
-      expect((await execIn(db.Id, ['psql', '-U', 'shop', '-d', 'shop', '-Atc', sql])).trim()).toBe(
-        '1',
-      );
+      await placeOrderFromPage(page, env.prNumber, 'chromium');
     } finally {
       await browser.close();
     }
@@ -262,16 +266,7 @@ describe('full-stack previews', () => {
         ['berth_access_sso', `.${domain}`],
         ['berth_sso', 'auth.localhost'],
       ]);
-      const email = `sso-${Date.now()}@example.test`;
-      await page.fill('input[name=email]', email);
-      await page.click('button[type=submit]');
-      await page.locator('#status', { hasText: /confirmed|Failed/ }).waitFor({ timeout: 45_000 });
-      expect(await page.textContent('#status')).toMatch(/^Order #\d+ confirmed\./);
-      const db = await serviceContainer(repository, env.prNumber, 'db');
-      const sql = `select count(*) from orders where email = '${email}'`;
-      expect((await execIn(db.Id, ['psql', '-U', 'shop', '-d', 'shop', '-Atc', sql])).trim()).toBe(
-        '1',
-      );
+      await placeOrderFromPage(page, env.prNumber, 'sso');
     } finally {
       await browser.close();
       plane.github.signInAs(undefined);

@@ -32,16 +32,7 @@ let ownerB: string;
 
 async function seedRepository(repository: RepositoryJson, prNumbers: number[]): Promise<string[]> {
   const { prisma } = api.stores;
-  const repo = await prisma.repository.create({
-    data: {
-      providerId: BigInt(repository.id),
-      fullName: repository.full_name,
-      owner: repository.owner.login,
-      name: repository.name,
-      installationId: 1n,
-      cloneUrl: repository.clone_url,
-    },
-  });
+  const repo = await seedRepositoryRow(prisma, repository);
   const ids: string[] = [];
   for (const prNumber of prNumbers) {
     const headSha = sha();
