@@ -102,6 +102,16 @@ describe('TTL with warnings', { timeout: 600_000 }, () => {
     const ready = await plane.waitForState(repository, pr.number, 'ready', { timeoutMs: 240_000 });
     expect((await resourcesOf(repository, pr.number)).containers.length).toBeGreaterThan(0);
 
+    // The sweep judges the stored start against the real clock, so moving the start 45 s back
+    // leaves 15 s of the minute to live through in real time (warning, then expiry) instead of
+    // waiting out all of it.
+    await prisma.$executeRaw`
+      UPDATE environments
+      SET created_at = created_at - interval '45 seconds',
+          ttl_started_at = ttl_started_at - interval '45 seconds',
+          ready_at = ready_at - interval '45 seconds'
+      WHERE id = ${ready.id}::uuid`;
+
     // The warning: 20 % of the TTL (12 s) before expiry, once, on the comment and the stream.
     const warning = await commentMatching(pr.number, /Expires soon/, 90_000);
     expect(warning).toContain('### ✅ Preview ready');
@@ -174,7 +184,7 @@ describe('TTL with warnings', { timeout: 600_000 }, () => {
 
     // Past the label's minute (and its warning window), the sweep leaves it alone. The sweep
     // decides from the stored facts, so the clock's start is moved five minutes back instead of
-    // waiting a minute (the first test waits in real time); three sweeps (1 s apart) follow.
+    // waiting a minute, as the first test does; three sweeps (1 s apart) follow.
     await prisma.$executeRaw`
       UPDATE environments
       SET created_at = created_at - interval '5 minutes',
