@@ -95,6 +95,12 @@ async function stageDetails(pr: number, stage: 'wire' | 'replicate'): Promise<un
   return run?.details;
 }
 
+async function environmentRow(pr: number) {
+  return prisma.environment.findFirstOrThrow({
+    where: { repository: { fullName: repository }, prNumber: pr },
+  });
+}
+
 async function baseStateVolumes(): Promise<string[]> {
   const rows = await prisma.resource.findMany({
     where: {
@@ -226,6 +232,8 @@ describe('db:branch', { timeout: 600_000 }, () => {
 
   it('fails a migration visibly and leaves the last good revision serving', async () => {
     const api = await serviceContainer(repository, prTwo.number, 'api');
+    const good = await environmentRow(prTwo.number);
+    expect(good).toMatchObject({ servingSha: good.headSha, servingRevision: good.generation });
     await plane.github.pushToPullRequest(prTwo, {
       'migrate/migrations/003_broken.sql':
         'ALTER TABLE orders ADD COLUMN total numeric;\nSELECT 1 / 0;\n',
@@ -238,6 +246,11 @@ describe('db:branch', { timeout: 600_000 }, () => {
     const comment = await commentOf(prTwo.number, /did not become/);
     expect(comment).toMatch(/one-shot service migrate did not become exited-0/);
     expect(comment).toMatch(/division by zero/);
+    // The PR is told which commit still answers, and where (decision 0038).
+    expect(comment).toContain(
+      `The links below still serve an older commit, \`${good.headSha.slice(0, 7)}\` (generation ${good.generation}), as the last good revision.`,
+    );
+    expect(comment).toMatch(/#### URLs[\s\S]*\| `api` \| http/);
     // The api of generation 1 was never replaced: same container, still up, same data, and the
     // broken migration's transaction left no column behind.
     const still = await serviceContainer(repository, prTwo.number, 'api');
@@ -250,6 +263,25 @@ describe('db:branch', { timeout: 600_000 }, () => {
         "SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'total'",
       ),
     ).toBe('0');
+
+    // A push whose api cannot start: the migration now passes, the api of generation 1 is
+    // replaced and the new one exits, so no older commit serves any more, and the PR is not
+    // told one does.
+    await plane.github.pushToPullRequest(prTwo, {
+      'migrate/migrations/003_broken.sql': 'SELECT 1;\n',
+      'api/src/server.mjs': "console.error('cannot start'); process.exit(3);\n",
+    });
+    await plane.waitForState(repository, prTwo.number, 'failed', {
+      generation: good.generation + 2,
+      timeoutMs: 300_000,
+    });
+    const down = await commentOf(prTwo.number, /api did not become/);
+    expect(down).not.toContain('older commit');
+    expect(down).not.toContain('#### URLs');
+    expect(await environmentRow(prTwo.number)).toMatchObject({
+      servingSha: null,
+      servingRevision: null,
+    });
   });
 
   it('removes a closed PR’s volumes and keeps the base states', async () => {

@@ -203,3 +203,59 @@ describe('renderPreviewComment: last command (decision 0026)', () => {
     expect(body).not.toContain('s3cret-value');
   });
 });
+
+describe('renderPreviewComment: an older commit still serving (decision 0038)', () => {
+  const urls = { web: 'http://web-pr-12-shop.localhost:8080' };
+  const serving = { sha: '0ld5ha0000000000000000000000000000000000', generation: 2 };
+
+  it('building: keeps the older commit’s URLs and says which commit they serve until when', () => {
+    const body = renderPreviewComment({
+      ...base,
+      urls,
+      serving,
+      event: { kind: 'started', stage: 'build' },
+    });
+    expect(body).toContain('⏳ Preview building');
+    expect(body).toContain(
+      '> The links below still serve an older commit, `0ld5ha0` (generation 2), until `abc1234` is ready.',
+    );
+    expect(body).toContain('| `web` | http://web-pr-12-shop.localhost:8080 |');
+  });
+
+  it('queued for room: the same line', () => {
+    const body = renderPreviewComment({
+      ...base,
+      urls,
+      serving,
+      state: 'provisioning',
+      event: { kind: 'queued', stage: 'replicate', reason: 'the host is full' },
+    });
+    expect(body).toContain('⏳ Preview queued');
+    expect(body).toContain('still serve an older commit, `0ld5ha0`');
+  });
+
+  it('failed: the last good revision keeps serving, with its URLs', () => {
+    const body = renderPreviewComment({
+      ...base,
+      state: 'failed',
+      urls,
+      serving,
+      event: { kind: 'failed', stage: 'replicate', error: 'migrate exited 1' },
+    });
+    expect(body).toContain('❌ Preview failed at **replicate**');
+    expect(body).toContain(
+      '> The links below still serve an older commit, `0ld5ha0` (generation 2), as the last good revision.',
+    );
+    expect(body).toContain('#### URLs');
+  });
+
+  it('says nothing, and shows no URL while building, when nothing older serves', () => {
+    for (const s of [undefined, { ...serving, generation: 3 }]) {
+      const body = renderPreviewComment({ ...base, urls, ...(s ? { serving: s } : {}) });
+      expect(body).not.toContain('older commit');
+      expect(body).not.toContain('#### URLs');
+    }
+    const ready = renderPreviewComment({ ...base, state: 'ready', urls, serving });
+    expect(ready).not.toContain('older commit');
+  });
+});

@@ -80,6 +80,11 @@ export interface PreviewCommentInput {
   asleep?: PreviewCommentSleep;
   /** The last PR chat-op's answer (decision 0026): who, what, result. */
   lastCommand?: string;
+  /**
+   * An older commit whose containers still answer at `urls` while this one builds or after it
+   * failed before replacing any of them (decision 0038).
+   */
+  serving?: { sha: string; generation: number };
 }
 
 /**
@@ -121,6 +126,7 @@ function header(input: PreviewCommentInput): string[] {
           `Commit ${sha} — stage **${event.stage}** waits for room on the Docker host and is retried by itself.`,
           '',
           `> ${cell(truncate(redactSecrets(event.reason, input.secrets), 500))}`,
+          ...servingLine(input, `until ${sha} is ready`),
         ];
       }
       const running = [...input.stages].reverse().find((s) => s.status === 'running')?.stage;
@@ -129,6 +135,7 @@ function header(input: PreviewCommentInput): string[] {
       return [
         `### ⏳ Preview ${doing}`,
         `Commit ${sha}${stage ? ` — stage **${stage}** is running` : ' — queued'}.`,
+        ...servingLine(input, `until ${sha} is ready`),
       ];
     }
     case 'ready':
@@ -140,6 +147,7 @@ function header(input: PreviewCommentInput): string[] {
       const lines = [
         `### ❌ Preview failed${stage ? ` at **${stage}**` : ''}`,
         `Commit ${sha}. A new push or a \`preview:rebuild\` label retries.`,
+        ...servingLine(input, 'as the last good revision'),
       ];
       if (raw) {
         const error = truncateLines(redactSecrets(raw, input.secrets).trim(), COMMENT_ERROR_MAX);
@@ -166,6 +174,16 @@ function header(input: PreviewCommentInput): string[] {
         'The preview was destroyed: its containers, network, volumes and routes are gone.',
       ];
   }
+}
+
+/** Only where the URLs still answer with an older commit: the reader must not mistake it. */
+function servingLine(input: PreviewCommentInput, until: string): string[] {
+  const serving = input.serving;
+  if (!serving || serving.generation >= input.generation) return [];
+  return [
+    '',
+    `> The links below still serve an older commit, \`${shortSha(serving.sha)}\` (generation ${serving.generation}), ${until}.`,
+  ];
 }
 
 function lastFailed(stages: readonly PreviewCommentStage[]): PreviewCommentStage | undefined {
@@ -260,8 +278,11 @@ export function renderPreviewComment(input: PreviewCommentInput): string {
     expiringSection(input),
   ];
   if (SHOWS_ENVIRONMENT.has(input.state)) {
-    // URLs only once something serves them: a URL shown while building would 404.
-    if (input.state === 'ready') sections.push(urlsSection(input));
+    // URLs only once something serves them: a URL shown while building would 404, unless an
+    // older commit still answers there.
+    if (input.state === 'ready' || servingLine(input, '').length > 0) {
+      sections.push(urlsSection(input));
+    }
     sections.push(servicesSection(asleepServices(input)));
     sections.push(noticesSection(input.notices));
     if (input.shape) sections.push(['#### Stack', '', `- ${cell(truncate(input.shape, 600))}`]);

@@ -41,6 +41,9 @@ export interface EnvironmentWrite {
   /** Sleep and wake (decision 0024): asleep since, null = awake; the last wake. */
   sleptAt?: Date | null;
   wokeAt?: Date;
+  /** The commit (and its generation) whose containers answer at the URLs (decision 0038). */
+  servingSha?: string | null;
+  servingRevision?: number | null;
 }
 
 export interface LifecycleEventWrite {

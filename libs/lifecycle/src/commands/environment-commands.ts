@@ -345,6 +345,8 @@ export class EnvironmentCommands {
           state,
           generation: env.generation,
           destroyedAt: this.now(),
+          servingSha: null,
+          servingRevision: null,
           ...(env.sleptAt ? { sleptAt: null } : {}),
         });
         await this.emit(tx, env.id, job.generation, 'destroyed');
@@ -362,6 +364,8 @@ export class EnvironmentCommands {
             state,
             generation: env.generation,
             readyAt: this.now(),
+            servingSha: env.headSha,
+            servingRevision: env.generation,
             ...(env.sleptAt ? { sleptAt: null } : {}),
           });
           const eventId = await this.append(tx, env.id, job.generation, 'ready');
@@ -375,6 +379,34 @@ export class EnvironmentCommands {
         if (next) await this.deps.outbox.add(tx, [stageOutboxEntry({ ...job, stage: next })]);
       },
     );
+  }
+
+  /**
+   * The replicate stage replaced a long-running container of an older serving revision: the
+   * URLs now answer with the new one (or nothing, if it fails), so the PR stops being told the
+   * older commit keeps serving (decision 0038). No state change, no event: the next report
+   * renders it.
+   */
+  servingReplaced(job: StageJobData, leaseToken: string): Promise<StageWrite> {
+    const { store, leases } = this.deps;
+    return store.transaction(async (tx) => {
+      const env = await store.lock(tx, job.environmentId);
+      if (!env) return { ok: false, reason: 'the environment no longer exists' };
+      if (!(await leases.holds(tx, env.id, leaseToken))) {
+        return { ok: false, reason: 'the stage lease was lost (it ran past its lease)' };
+      }
+      const stale = staleReason(job, env);
+      if (stale) return { ok: false, reason: stale };
+      if (env.servingRevision !== null && env.servingRevision < job.generation) {
+        await store.write(tx, env.id, {
+          state: env.state,
+          generation: env.generation,
+          servingSha: null,
+          servingRevision: null,
+        });
+      }
+      return { ok: true, state: env.state };
+    });
   }
 
   /**

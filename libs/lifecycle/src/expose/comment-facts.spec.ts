@@ -4,6 +4,7 @@ import {
   commentState,
   labelNotes,
   serviceRows,
+  servingOlder,
   stageRows,
   wiringSecrets,
 } from './comment-facts.js';
@@ -96,5 +97,31 @@ describe('comment facts', () => {
       labelNotes([{ label: 'db:x', message: 'unknown' }, 'plain', 42, { label: 'y' }]),
     ).toEqual([{ label: 'db:x', message: 'unknown' }, { message: 'plain' }]);
     expect(labelNotes(null)).toEqual([]);
+  });
+});
+
+describe('servingOlder (decision 0038)', () => {
+  const env = (state: 'building' | 'failed' | 'ready' | 'destroyed', revision: number | null) => ({
+    state,
+    servingSha: revision === null ? null : 'f00d',
+    servingRevision: revision,
+  });
+
+  it('names the older serving revision while a newer one builds or has failed', () => {
+    expect(servingOlder(env('building', 2), { generation: 3 })).toEqual({
+      sha: 'f00d',
+      generation: 2,
+    });
+    expect(servingOlder(env('failed', 2), { generation: 3 })).toEqual({
+      sha: 'f00d',
+      generation: 2,
+    });
+  });
+
+  it('is nothing when the revision is the serving one, nothing serves, or the state says otherwise', () => {
+    expect(servingOlder(env('building', 3), { generation: 3 })).toBeUndefined();
+    expect(servingOlder(env('building', null), { generation: 3 })).toBeUndefined();
+    expect(servingOlder(env('ready', 2), { generation: 3 })).toBeUndefined();
+    expect(servingOlder(env('destroyed', 2), { generation: 3 })).toBeUndefined();
   });
 });

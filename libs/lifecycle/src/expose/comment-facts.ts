@@ -26,7 +26,32 @@ export interface CommentContext {
   cost?: { total: number; measured: boolean };
   /** The last PR chat-op's answer (decision 0026): who, what, result. */
   lastCommand?: string;
+  /** An older commit that still answers at `links` (decision 0038; `servingOlder`). */
+  serving?: { sha: string; generation: number };
 }
+
+/**
+ * The older revision still serving at the URLs while `revision` builds, or after it failed
+ * before replacing any of its containers (decision 0038); none once it is ready or torn down.
+ */
+export function servingOlder(
+  environment: Pick<EnvironmentWithRepository, 'state' | 'servingSha' | 'servingRevision'>,
+  revision: Pick<Revision, 'generation'>,
+): { sha: string; generation: number } | undefined {
+  const { servingSha, servingRevision } = environment;
+  if (servingSha === null || servingRevision === null) return undefined;
+  if (servingRevision >= revision.generation) return undefined;
+  return OLDER_SERVES.has(environment.state)
+    ? { sha: servingSha, generation: servingRevision }
+    : undefined;
+}
+
+const OLDER_SERVES: ReadonlySet<EnvironmentState> = new Set([
+  'pending',
+  'building',
+  'provisioning',
+  'failed',
+]);
 
 /** Which comment to render: the event decides, except `started`, where the state store does. */
 export function commentState(state: EnvironmentState, event: ReportedEvent): PreviewCommentState {
@@ -199,6 +224,7 @@ export function commentInput(
       : {}),
     ...(context.cost ? { cost: context.cost } : {}),
     ...(context.lastCommand ? { lastCommand: context.lastCommand } : {}),
+    ...(context.serving ? { serving: context.serving } : {}),
     secrets: context.secrets ?? wiringSecrets(wiring),
   };
 }

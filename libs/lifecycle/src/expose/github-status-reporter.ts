@@ -3,6 +3,7 @@ import {
   EnvironmentQueries,
   LifecycleEventStore,
   type PrismaClient,
+  RevisionStore,
   type Revision,
   type StageRun,
 } from '@berth/db';
@@ -13,7 +14,7 @@ import {
   environmentSecretValues,
   type SecretSources,
 } from '../secrets/environment-secret-values.js';
-import { commentInput } from './comment-facts.js';
+import { commentInput, servingOlder } from './comment-facts.js';
 
 export interface GitHubStatusReporterDeps {
   prisma: PrismaClient;
@@ -36,10 +37,12 @@ export interface GitHubStatusReporterDeps {
 export class GitHubStatusReporter implements StatusReporter {
   private readonly environments: EnvironmentQueries;
   private readonly events: LifecycleEventStore;
+  private readonly revisions: RevisionStore;
 
   constructor(private readonly deps: GitHubStatusReporterDeps) {
     this.environments = new EnvironmentQueries(deps.prisma);
     this.events = new LifecycleEventStore(deps.prisma);
+    this.revisions = new RevisionStore(deps.prisma);
   }
 
   async report(
@@ -70,11 +73,22 @@ export class GitHubStatusReporter implements StatusReporter {
       const cost = await this.deps.cost?.(environment.id).catch(() => undefined);
       // The last chat-op's answer stays on every render until the next one (decision 0026).
       const lastCommand = await this.events.latestDetail(environment.id, 'command');
+      // While an older commit still answers, its own URLs are shown (the new wiring may not
+      // exist yet, or expose other services).
+      const older = event.kind === 'ready' ? undefined : servingOlder(environment, revision);
+      const servedBy = older && (await this.revisions.find(environment.id, older.generation));
+      const shown =
+        event.kind === 'ready' || environment.state === 'ready'
+          ? links
+          : servedBy
+            ? { ...readWiring(servedBy.wiring).urls }
+            : {};
       const input = commentInput(environment, revision, event, stageRuns, {
-        links: event.kind === 'ready' || environment.state === 'ready' ? links : {},
+        links: shown,
         secrets,
         ...(cost ? { cost } : {}),
         ...(lastCommand ? { lastCommand } : {}),
+        ...(servedBy && older ? { serving: older } : {}),
       });
       const body = renderPreviewComment(input);
       const known = environment.commentId === null ? undefined : Number(environment.commentId);

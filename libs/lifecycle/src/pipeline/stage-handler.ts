@@ -17,6 +17,11 @@ export interface StageInput {
    * long steps (e.g. between service builds) so stale work stops early.
    */
   assertCurrent: () => Promise<void>;
+  /**
+   * Replicate: a long-running container of an older, serving revision is being replaced, so
+   * that revision no longer answers alone (decision 0038). Unset where no runner is involved.
+   */
+  servingReplaced?: () => Promise<void>;
 }
 
 export interface StageOutcome {

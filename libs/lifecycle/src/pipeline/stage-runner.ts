@@ -148,6 +148,14 @@ export class StageRunner {
       return 'superseded';
     }
 
+    const assertCurrent = async () => {
+      if (leaseLost()) throw new LeaseLostError(job.generation);
+      const current = await this.loadEnvironment(job.environmentId);
+      const reason = current ? staleReason(job, current) : 'environment deleted';
+      if (reason) {
+        throw new SupersededError(job.generation, current?.generation ?? job.generation, reason);
+      }
+    };
     try {
       const outcome = await handler.run({
         job,
@@ -155,17 +163,12 @@ export class StageRunner {
         environment,
         revision,
         logger,
-        assertCurrent: async () => {
-          if (leaseLost()) throw new LeaseLostError(job.generation);
-          const current = await this.loadEnvironment(job.environmentId);
-          const reason = current ? staleReason(job, current) : 'environment deleted';
-          if (reason) {
-            throw new SupersededError(
-              job.generation,
-              current?.generation ?? job.generation,
-              reason,
-            );
-          }
+        assertCurrent,
+        servingReplaced: async () => {
+          const written = await commands.servingReplaced(job, token);
+          if (written.ok) return;
+          await assertCurrent();
+          throw new Error(`could not record the replaced serving revision: ${written.reason}`);
         },
       });
       if (leaseLost()) throw new LeaseLostError(job.generation);

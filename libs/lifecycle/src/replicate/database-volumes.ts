@@ -35,6 +35,8 @@ export async function prepareDatabaseVolume(input: {
   /** The database service's image: the copy's helper containers come from it. */
   image: string;
   logger: Logger;
+  /** Awaited before the database's container goes (the serving revision loses it). */
+  beforeReplace: () => Promise<void>;
 }): Promise<DatabaseVolumeOutcome> {
   const { host, ledger, database, volume, generation } = input;
   const started = Date.now();
@@ -74,6 +76,7 @@ export async function prepareDatabaseVolume(input: {
 
   try {
     // Replaced, or half-made by an attempt that died before recording it: start from nothing.
+    await input.beforeReplace();
     await host.removeContainer(input.container);
     await host.removeVolume(volume.name);
     let bytes: number | undefined;

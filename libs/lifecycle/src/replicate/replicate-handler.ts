@@ -169,8 +169,24 @@ async function replicate(
       )
     : undefined;
 
+  // The older revision that serves at the URLs stops doing so alone once one of its long-running
+  // containers goes (decision 0038): recorded first, once, before the container is removed.
+  let servingGone: Promise<void> | undefined;
+  const servingReplaced = () =>
+    (servingGone ??= (async () => {
+      const serving = environment.servingRevision;
+      if (serving !== null && serving < input.job.generation) await input.servingReplaced?.();
+    })());
+
   // Services dropped from the compose file: their containers go before anything new starts.
-  const removed = await removeStaleContainers(host, ledger, environment.id, plan, logger);
+  const removed = await removeStaleContainers(
+    host,
+    ledger,
+    environment.id,
+    plan,
+    logger,
+    servingReplaced,
+  );
 
   const networks = await ensureEnvironmentNetworks({
     host,
@@ -199,6 +215,7 @@ async function replicate(
           container: databaseService.container.name,
           image: databaseService.container.image,
           logger,
+          beforeReplace: servingReplaced,
         }),
       );
       continue;
@@ -236,6 +253,7 @@ async function replicate(
     (await restorePending(ledger, environment.id, firstVolume, input.job.generation))
   ) {
     await input.assertCurrent();
+    await servingReplaced();
     for (const other of Object.values(plan.services)) {
       if (other !== databaseService) await host.stopContainer(other.container.name);
     }
@@ -285,7 +303,12 @@ async function replicate(
         // A retry finds what the last attempt left: a stuck container is replaced, not re-judged.
         const stuck = await replaceIfStuck(host, service);
         if (stuck) logger.info({ service: name, verdict: stuck }, 'found its container unhealthy');
-        const run = await recorded(ledger, row.id, () => host.runContainer(service.container));
+        const run = await recorded(ledger, row.id, () =>
+          host.runContainer(
+            service.container,
+            service.oneShot ? {} : { beforeReplace: servingReplaced },
+          ),
+        );
         await ledger.markCreated(row.id, run.id);
         const action = stuck === 'removed' && run.action === 'created' ? 'replaced' : run.action;
         logger.info({ service: name, container: run.name, action }, 'container up');
@@ -464,11 +487,13 @@ async function removeStaleContainers(
   environmentId: string,
   plan: ReplicatePlan,
   logger: Logger,
+  beforeRemove: () => Promise<void>,
 ): Promise<string[]> {
   const wanted = new Set(Object.values(plan.services).map((s) => s.container.name));
   const stale = (await ledger.live(environmentId)).filter(
     (row) => row.kind === 'container' && row.provider === 'docker' && !wanted.has(row.name),
   );
+  if (stale.length > 0) await beforeRemove();
   for (const row of stale) {
     await ledger.markDeleting(row.id);
     await host.removeContainer(row.name);

@@ -221,6 +221,14 @@ export interface RunResult {
   configHash: string;
 }
 
+export interface RunOptions {
+  /**
+   * Awaited just before an existing container with another config is removed to be replaced
+   * (not when it is reused or started): the caller records that what ran is going away.
+   */
+  beforeReplace?: () => Promise<void>;
+}
+
 export type WaitCondition = 'healthy' | 'running' | 'exited-0';
 
 export interface WaitOptions {
@@ -409,7 +417,7 @@ export interface ContainerHost {
   ensurePulled(spec: PullSpec): Promise<PulledImage>;
 
   /** Create + start, idempotent by name and config hash; security defaults always applied. */
-  runContainer(spec: ContainerSpec): Promise<RunResult>;
+  runContainer(spec: ContainerSpec, options?: RunOptions): Promise<RunResult>;
   /** Throws ContainerWaitError with the reason and the container's last log lines. */
   waitForContainer(name: string, options: WaitOptions): Promise<ContainerState>;
   /**

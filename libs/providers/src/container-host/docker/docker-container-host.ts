@@ -27,6 +27,7 @@ import {
   type PulledImage,
   type PullSpec,
   type ResourceLimits,
+  type RunOptions,
   type RunResult,
   type VolumeCopy,
   type VolumeCopyResult,
@@ -232,8 +233,8 @@ export class DockerContainerHost implements ContainerHost {
     return run;
   }
 
-  runContainer(spec: ContainerSpec): Promise<RunResult> {
-    return this.guard(containers.runContainer(this.docker, spec, this.policy));
+  runContainer(spec: ContainerSpec, options?: RunOptions): Promise<RunResult> {
+    return this.guard(containers.runContainer(this.docker, spec, this.policy, options));
   }
 
   waitForContainer(name: string, options: WaitOptions): Promise<ContainerState> {

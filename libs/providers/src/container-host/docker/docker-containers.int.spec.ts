@@ -134,13 +134,28 @@ describe('runContainer', () => {
   });
 
   it('is idempotent by name: same config reused, changed config replaced', async () => {
-    const first = await env.host.runContainer(spec('idem', { env: { A: '1' } }));
-    const again = await env.host.runContainer(spec('idem', { env: { A: '1' } }));
+    // beforeReplace runs only for a replacement, while the old container still exists.
+    const seen: (string | undefined)[] = [];
+    const beforeReplace = async () => {
+      seen.push((await env.host.inspectContainer(env.name('idem')))?.id);
+    };
+    const first = await env.host.runContainer(spec('idem', { env: { A: '1' } }), {
+      beforeReplace,
+    });
+    const again = await env.host.runContainer(spec('idem', { env: { A: '1' } }), {
+      beforeReplace,
+    });
     expect(again).toEqual({ ...first, action: 'reused' });
     await env.host.docker.getContainer(first.id).stop({ t: 0 });
-    const restarted = await env.host.runContainer(spec('idem', { env: { A: '1' } }));
+    const restarted = await env.host.runContainer(spec('idem', { env: { A: '1' } }), {
+      beforeReplace,
+    });
     expect(restarted).toMatchObject({ id: first.id, action: 'started' });
-    const changed = await env.host.runContainer(spec('idem', { env: { A: '2' } }));
+    expect(seen).toEqual([]);
+    const changed = await env.host.runContainer(spec('idem', { env: { A: '2' } }), {
+      beforeReplace,
+    });
+    expect(seen).toEqual([first.id]);
     expect(changed.action).toBe('replaced');
     expect(changed.id).not.toBe(first.id);
     expect(changed.configHash).not.toBe(first.configHash);

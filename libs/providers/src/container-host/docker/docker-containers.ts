@@ -3,7 +3,12 @@
 import type Docker from 'dockerode';
 import { clearSecretFiles, secretFileCount, writeSecretFiles } from './docker-secret-files.js';
 import { ContainerSpecError } from '../container-host.errors.js';
-import { type ContainerSpec, type ContainerState, type RunResult } from '../container-host.port.js';
+import {
+  type ContainerSpec,
+  type ContainerState,
+  type RunOptions,
+  type RunResult,
+} from '../container-host.port.js';
 import {
   CONFIG_HASH_LABEL,
   containerCreateOptions,
@@ -50,6 +55,7 @@ export async function runContainer(
   docker: Docker,
   spec: ContainerSpec,
   policy: PolicyOptions,
+  run: RunOptions = {},
   attempt = 0,
 ): Promise<RunResult> {
   const image = await imageId(docker, spec.image);
@@ -85,7 +91,10 @@ export async function runContainer(
     await start(docker, existing.Id);
     return result('started', existing.Id);
   }
-  if (existing) await removeContainer(docker, spec.name);
+  if (existing) {
+    await run.beforeReplace?.();
+    await removeContainer(docker, spec.name);
+  }
   // After the old container's removal, which clears its secret files.
   await writeSecretFiles(docker, spec);
   try {
@@ -106,7 +115,7 @@ export async function runContainer(
     return result(existing ? 'replaced' : 'created', created.id);
   } catch (err) {
     // Another worker created the same name between our inspect and create: converge on theirs.
-    if (isConflict(err) && attempt < 2) return runContainer(docker, spec, policy, attempt + 1);
+    if (isConflict(err) && attempt < 2) return runContainer(docker, spec, policy, run, attempt + 1);
     throw err;
   }
 }
