@@ -4,6 +4,7 @@
 // gateway and straight to the app container's own IP, in alternating rounds so both see the
 // same machine. Prints one JSON object on stdout:
 //   gateway_overhead_p50_ms / _p99_ms   gateway percentile − direct percentile
+//   gateway_overhead_p99_ms_by_round    the same per round pair, and its median
 //   direct, gateway                     each distribution (percentiles, histogram, errors)
 //   gateway_rss_mb                      the gateway's resident memory after the load
 //   gateway_event_loop                  its event-loop delay per round (its own /metrics)
@@ -56,6 +57,29 @@ const SECRET = randomBytes(32).toString('hex');
 const log = (line: string) => console.error(`berth: [gateway] ${line}`);
 const round = (n: number) => Math.round(n * 1000) / 1000;
 const loadavg = async () => (await readFile('/proc/loadavg', 'utf8')).trim();
+
+function roundOverheads(
+  results: Record<'direct' | 'gateway', OpenLoopResult[]>,
+  p: number,
+): number[] {
+  const at = (r: OpenLoopResult) =>
+    percentile(
+      [...r.latenciesMs].sort((a, b) => a - b),
+      p,
+    );
+  return results.gateway.map((g, i) => {
+    const d = results.direct[i];
+    return d ? round(at(g) - at(d)) : Number.NaN;
+  });
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : round(((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2);
+}
 
 async function rssMb(pid: number | undefined): Promise<number> {
   if (pid === undefined) return 0;
@@ -311,6 +335,10 @@ try {
         gateway_overhead_p50_ms: round(through.report.p50_ms - direct.report.p50_ms),
         gateway_overhead_p99_ms: round(through.report.p99_ms - direct.report.p99_ms),
         gateway_overhead_p999_ms: round(through.report.p999_ms - direct.report.p999_ms),
+        // The same difference per round (each pair ran back to back): one side's stall in one
+        // round moves the pooled figure above, so its spread and median are printed too.
+        gateway_overhead_p99_ms_by_round: roundOverheads(results, 99),
+        gateway_overhead_p99_ms_median_round: median(roundOverheads(results, 99)),
         direct: direct.report,
         gateway: through.report,
         // Machine-load independent: what one proxied request costs the gateway (all threads).
