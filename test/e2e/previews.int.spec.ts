@@ -34,6 +34,8 @@ let plane: ControlPlane;
 const opened: PullRecord[] = [];
 /** PR 1's environment, ready after the first test. */
 let envOne: EnvironmentView | undefined;
+/** PR 2 of the first test: later pushed to (api only), then closed. */
+let prTwo: PullRecord | undefined;
 
 /** Opens a PR through the emulator (which sends the signed `opened` webhook) and remembers it. */
 async function openPr(options: Parameters<ControlPlane['github']['openPullRequest']>[0]) {
@@ -137,6 +139,7 @@ describe('full-stack previews', () => {
     ]);
     expect(env1.id).not.toBe(env2.id);
     envOne = env1;
+    prTwo = pr2;
     const web1 = envUrl(env1, 'web');
     expect(new URL(web1).hostname).toBe(
       previewHostname(environmentIdentity(repository, pr1.number), 'web', 'localhost'),
@@ -306,13 +309,9 @@ describe('full-stack previews', () => {
   }, 600_000);
 
   it('rebuilds only api when a push changes only api, and serves the new revision', async () => {
-    const pr = await openPr({
-      repo: repository,
-      branch: 'feat/api-only',
-      title: 'API only',
-      changes: { 'NOTES.md': 'api only' },
-    });
-    const before = await plane.waitForState(repository, pr.number, 'ready');
+    const pr = prTwo;
+    if (!pr) throw new Error('needs PR 2 from the first test');
+    const before = await plane.waitForState(repository, pr.number, 'ready', { generation: 1 });
     const tag = (env: typeof before, svc: string) =>
       env.services?.find((s) => s.name === svc)?.image;
     const apiFile = 'api/src/version.mjs';
@@ -364,9 +363,9 @@ describe('full-stack previews', () => {
   }, 600_000);
 
   it('destroys everything on close: no container, network or volume with its labels; the comment says so', async () => {
-    // The api-only PR above, two generations in: everything both generations made must go.
-    const pr = opened.find((p) => p.headRef === 'feat/api-only');
-    if (!pr) throw new Error('the api-only PR was not opened');
+    // PR 2, two generations in (the api-only push): everything both generations made must go.
+    const pr = prTwo;
+    if (!pr) throw new Error('needs PR 2 from the first test');
     const ready = await plane.waitForState(repository, pr.number, 'ready', { generation: 2 });
     expect((await resourcesOf(repository, pr.number)).containers.length).toBeGreaterThan(0);
     await plane.github.closePullRequest(pr, { merged: true });
