@@ -15,7 +15,9 @@ import { runBerth } from '../support/berth-cli.js';
 import { testServices } from '../support/test-services.js';
 import {
   commentMatching,
+  envUrl,
   execIn,
+  PreviewBrowser,
   removeByLabel,
   startPlane,
   serviceContainer,
@@ -31,6 +33,9 @@ let plane: ControlPlane;
 const commentOf = (pr: number, pattern: RegExp) => commentMatching(plane, repository, pr, pattern);
 let prisma: PrismaClient;
 const opened: PullRecord[] = [];
+
+/** The shop api's own entry point, to put back after a push that broke it. */
+const SERVER = readFileSync(`${root}examples/shop/api/src/server.mjs`, 'utf8');
 
 /** What the base holds once captured: its seed, then an order placed on it. */
 const BASE = ['seeded-order', 'base-order'];
@@ -282,6 +287,44 @@ describe('db:branch', { timeout: 600_000 }, () => {
       servingSha: null,
       servingRevision: null,
     });
+
+    // Fixed: ready again. Then a push that only breaks the api (no migration, data kept): its
+    // api is put back as the serving revision ran it, and keeps answering at its URL.
+    await plane.github.pushToPullRequest(prTwo, { 'api/src/server.mjs': SERVER });
+    const fixed = await plane.waitForState(repository, prTwo.number, 'ready', {
+      generation: good.generation + 3,
+      timeoutMs: 300_000,
+    });
+    const fixedApi = await serviceContainer(repository, prTwo.number, 'api');
+    await plane.github.pushToPullRequest(prTwo, {
+      'api/src/server.mjs': "console.error('cannot start'); process.exit(3);\n",
+    });
+    await plane.waitForState(repository, prTwo.number, 'failed', {
+      generation: fixed.generation + 1,
+      timeoutMs: 300_000,
+    });
+    const back = await commentOf(prTwo.number, /as the last good revision/);
+    expect(back).toMatch(/service api did not become/);
+    expect(back).toContain(`older commit, \`${fixed.headSha.slice(0, 7)}\``);
+    expect(await environmentRow(prTwo.number)).toMatchObject({
+      servingSha: fixed.headSha,
+      servingRevision: fixed.generation,
+    });
+    const restored = await serviceContainer(repository, prTwo.number, 'api');
+    expect(restored.Id).not.toBe(fixedApi.Id);
+    expect(restored.Image).toBe(fixedApi.Image);
+    expect(restored.State).toBe('running');
+    const browser = new PreviewBrowser(plane, fixed);
+    const health = await browser.request(`${envUrl(fixed, 'api')}/healthz`);
+    expect(health.status).toBe(200);
+    // Not retried: the failure is final, so the serving revision stays up.
+    const attempts = await prisma.stageRun.count({
+      where: {
+        stage: 'replicate',
+        revision: { environmentId: fixed.id, generation: fixed.generation + 1 },
+      },
+    });
+    expect(attempts).toBe(1);
   });
 
   it('removes a closed PR’s volumes and keeps the base states', async () => {

@@ -180,6 +180,8 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     secrets: scopes.secrets,
     baseStates,
     snapshots: { snapshots, dir: config.SNAPSHOT_DIR },
+    // Routes follow a serving revision put back after a failed push (decision 0038).
+    publisher: redis,
   };
   // ioredis' publish(channel, message) is the RoutePublisher the gateway listens to.
   const handlers = [

@@ -242,7 +242,13 @@ export class RouteStore {
     });
   }
 
+  /** An environment's own routes (not borrowed) to one of its services. */
+  ownOf(environmentId: string, service: string): Promise<Route[]> {
+    return this.prisma.route.findMany({ where: { environmentId, service, borrowedFrom: null } });
+  }
+
   /** Routes of other environments borrowing a service of this one (frontend-only previews). */
+
   borrowersOf(environmentId: string, service: string): Promise<Route[]> {
     return this.prisma.route.findMany({ where: { borrowedFrom: environmentId, service } });
   }

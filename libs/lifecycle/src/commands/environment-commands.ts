@@ -382,12 +382,17 @@ export class EnvironmentCommands {
   }
 
   /**
-   * The replicate stage replaced a long-running container of an older serving revision: the
-   * URLs now answer with the new one (or nothing, if it fails), so the PR stops being told the
-   * older commit keeps serving (decision 0038). No state change, no event: the next report
+   * What answers at the URLs, from the replicate stage (decision 0038): `null` when it replaces a
+   * long-running container of an older serving revision (the URLs answer with the new one, or
+   * nothing, so the PR stops being told the older commit serves); that older revision again
+   * once it was put back after the new one failed. No state change, no event: the next report
    * renders it.
    */
-  servingReplaced(job: StageJobData, leaseToken: string): Promise<StageWrite> {
+  recordServing(
+    job: StageJobData,
+    leaseToken: string,
+    serving: { sha: string; revision: number } | null,
+  ): Promise<StageWrite> {
     const { store, leases } = this.deps;
     return store.transaction(async (tx) => {
       const env = await store.lock(tx, job.environmentId);
@@ -397,7 +402,17 @@ export class EnvironmentCommands {
       }
       const stale = staleReason(job, env);
       if (stale) return { ok: false, reason: stale };
-      if (env.servingRevision !== null && env.servingRevision < job.generation) {
+      if (serving) {
+        if (serving.revision >= job.generation) {
+          return { ok: false, reason: 'only an older revision is put back by replicate' };
+        }
+        await store.write(tx, env.id, {
+          state: env.state,
+          generation: env.generation,
+          servingSha: serving.sha,
+          servingRevision: serving.revision,
+        });
+      } else if (env.servingRevision !== null && env.servingRevision < job.generation) {
         await store.write(tx, env.id, {
           state: env.state,
           generation: env.generation,

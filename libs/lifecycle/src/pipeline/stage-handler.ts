@@ -18,10 +18,17 @@ export interface StageInput {
    */
   assertCurrent: () => Promise<void>;
   /**
-   * Replicate: a long-running container of an older, serving revision is being replaced, so
-   * that revision no longer answers alone (decision 0038). Unset where no runner is involved.
+   * Replicate: which commit answers at the URLs (decision 0038). `null` just before a
+   * long-running container of an older serving revision goes; that revision again once it was
+   * put back after the new one failed. Unset where no runner is involved.
    */
-  servingReplaced?: () => Promise<void>;
+  setServing?: (serving: ServingRevision | null) => Promise<void>;
+}
+
+/** The commit whose containers answer at an environment's URLs, and its generation. */
+export interface ServingRevision {
+  sha: string;
+  revision: number;
 }
 
 export interface StageOutcome {

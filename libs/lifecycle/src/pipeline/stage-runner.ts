@@ -164,11 +164,11 @@ export class StageRunner {
         revision,
         logger,
         assertCurrent,
-        servingReplaced: async () => {
-          const written = await commands.servingReplaced(job, token);
+        setServing: async (serving) => {
+          const written = await commands.recordServing(job, token, serving);
           if (written.ok) return;
           await assertCurrent();
-          throw new Error(`could not record the replaced serving revision: ${written.reason}`);
+          throw new Error(`could not record the serving revision: ${written.reason}`);
         },
       });
       if (leaseLost()) throw new LeaseLostError(job.generation);

@@ -14,12 +14,16 @@ import type { PrismaClient } from '@berth/db';
 import type { ContainerHost, RunResult, WaitCondition } from '@berth/providers';
 import type { Logger } from 'pino';
 import { wiringSecrets } from '../expose/comment-facts.js';
-import { ResourceLedger } from '@berth/db';
+import { ResourceLedger, RevisionStore, RouteStore } from '@berth/db';
+import type { RoutePublisher } from '../pipeline/route-publisher.js';
+import { type AttemptChanges, rollBack, rollBackEligible } from './roll-back.js';
 import {
   type EnvironmentWithRepository,
   type StageHandler,
   type StageInput,
   type StageOutcome,
+  PermanentStageError,
+  SupersededError,
 } from '../pipeline/stage-handler.js';
 import {
   type PlanOptions,
@@ -74,6 +78,8 @@ export interface ReplicateDeps extends PlanOptions {
   baseStates?: BaseStates;
   /** The registered dumps and SNAPSHOT_DIR (`db:snapshot`); unset: that mode fails. */
   snapshots?: SnapshotRestoreDeps;
+  /** Tells gateways a route moved when the serving revision is put back (decision 0038). */
+  publisher?: RoutePublisher;
 }
 
 export interface ServiceOutcome {
@@ -175,8 +181,10 @@ async function replicate(
   const servingReplaced = () =>
     (servingGone ??= (async () => {
       const serving = environment.servingRevision;
-      if (serving !== null && serving < input.job.generation) await input.servingReplaced?.();
+      if (serving !== null && serving < input.job.generation) await input.setServing?.(null);
     })());
+  // What this attempt changed beyond replacing long-running containers (see roll-back.ts).
+  const changes: AttemptChanges = { replaced: new Set(), beyondContainers: false };
 
   // Services dropped from the compose file: their containers go before anything new starts.
   const removed = await removeStaleContainers(
@@ -187,6 +195,7 @@ async function replicate(
     logger,
     servingReplaced,
   );
+  if (removed.length > 0) changes.beyondContainers = true;
 
   const networks = await ensureEnvironmentNetworks({
     host,
@@ -199,6 +208,7 @@ async function replicate(
   });
 
   const database = wiring.database;
+  if (database && database.action !== 'kept') changes.beyondContainers = true;
   const databaseService = database ? plan.services[database.service] : undefined;
   const databaseVolumes = new Set(database?.volumes.map((v) => v.name) ?? []);
   const prepared: DatabaseVolumeOutcome[] = [];
@@ -252,6 +262,7 @@ async function replicate(
     firstVolume &&
     (await restorePending(ledger, environment.id, firstVolume, input.job.generation))
   ) {
+    changes.beyondContainers = true;
     await input.assertCurrent();
     await servingReplaced();
     for (const other of Object.values(plan.services)) {
@@ -283,67 +294,87 @@ async function replicate(
       logger,
     });
   }
-  for (const layer of plan.layers) {
-    await input.assertCurrent();
-    await Promise.all(
-      layer.map(async (name) => {
-        const service = plan.services[name] as ServicePlan;
-        const started = Date.now();
-        const row = await ledger.plan({
-          ...owned,
-          kind: 'container',
-          name: service.container.name,
-          // memoryBytes: what admission counts for this container (see HostMemoryLedger).
-          metadata: {
-            service: name,
-            image: service.container.image,
-            memoryBytes: service.container.limits?.memoryBytes,
-          },
-        });
-        // A retry finds what the last attempt left: a stuck container is replaced, not re-judged.
-        const stuck = await replaceIfStuck(host, service);
-        if (stuck) logger.info({ service: name, verdict: stuck }, 'found its container unhealthy');
-        const run = await recorded(ledger, row.id, () =>
-          host.runContainer(
-            service.container,
-            service.oneShot ? {} : { beforeReplace: servingReplaced },
-          ),
-        );
-        await ledger.markCreated(row.id, run.id);
-        const action = stuck === 'removed' && run.action === 'created' ? 'replaced' : run.action;
-        logger.info({ service: name, container: run.name, action }, 'container up');
-        const reused = action === 'reused';
-        const wait = (until: WaitCondition) => waitFor(host, service, until, reused, secrets);
-        services[name] = {
-          container: run.name,
-          image: service.container.image,
-          action,
-          healthy: null,
-          state: 'starting',
-          ms: 0,
-        };
-        // Dependents wait for what they asked for before the next layer starts; the full
-        // readiness of every service (healthy when it has a healthcheck) is awaited at the end.
-        const needed = service.neededBy ? await wait(service.neededBy) : null;
-        const ready = (async () => {
-          const by = service.neededBy !== service.ready ? await wait(service.ready) : needed;
+  // Layer by layer; a failure is caught below to put the serving revision back.
+  const startLayers = async (): Promise<void> => {
+    for (const layer of plan.layers) {
+      await input.assertCurrent();
+      await Promise.all(
+        layer.map(async (name) => {
+          const service = plan.services[name] as ServicePlan;
+          const started = Date.now();
+          const row = await ledger.plan({
+            ...owned,
+            kind: 'container',
+            name: service.container.name,
+            // memoryBytes: what admission counts for this container (see HostMemoryLedger).
+            metadata: {
+              service: name,
+              image: service.container.image,
+              memoryBytes: service.container.limits?.memoryBytes,
+            },
+          });
+          // A retry finds what the last attempt left: a stuck container is replaced, not re-judged.
+          const stuck = await replaceIfStuck(host, service);
+          if (stuck)
+            logger.info({ service: name, verdict: stuck }, 'found its container unhealthy');
+          const run = await recorded(ledger, row.id, () =>
+            host.runContainer(
+              service.container,
+              service.oneShot ? {} : { beforeReplace: servingReplaced },
+            ),
+          );
+          await ledger.markCreated(row.id, run.id);
+          const action = stuck === 'removed' && run.action === 'created' ? 'replaced' : run.action;
+          if (service.oneShot && action !== 'reused') changes.beyondContainers = true;
+          if (!service.oneShot && action === 'replaced') changes.replaced.add(name);
+          logger.info({ service: name, container: run.name, action }, 'container up');
+          const reused = action === 'reused';
+          const wait = (until: WaitCondition) => waitFor(host, service, until, reused, secrets);
           services[name] = {
-            ...(services[name] as ServiceOutcome),
-            healthy: service.ready === 'running' ? null : true,
-            state: READY_STATE[service.ready],
-            ms: Date.now() - started,
-            ...(by ? { readyBy: by } : {}),
+            container: run.name,
+            image: service.container.image,
+            action,
+            healthy: null,
+            state: 'starting',
+            ms: 0,
           };
-        })();
-        // The no-op catch keeps a failure from going unhandled if another layer fails first.
-        ready.catch(() => undefined);
-        readiness.push(ready);
-      }),
-    );
+          // Dependents wait for what they asked for before the next layer starts; the full
+          // readiness of every service (healthy when it has a healthcheck) is awaited at the end.
+          const needed = service.neededBy ? await wait(service.neededBy) : null;
+          const ready = (async () => {
+            const by = service.neededBy !== service.ready ? await wait(service.ready) : needed;
+            services[name] = {
+              ...(services[name] as ServiceOutcome),
+              healthy: service.ready === 'running' ? null : true,
+              state: READY_STATE[service.ready],
+              ms: Date.now() - started,
+              ...(by ? { readyBy: by } : {}),
+            };
+          })();
+          // The no-op catch keeps a failure from going unhandled if another layer fails first.
+          ready.catch(() => undefined);
+          readiness.push(ready);
+        }),
+      );
+    }
+    const settled = await Promise.allSettled(readiness);
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failure) throw failure.reason;
+  };
+
+  try {
+    await startLayers();
+  } catch (error) {
+    // A newer generation (or a lost lease) owns the environment now: nothing to put back.
+    if (
+      !(error instanceof SupersededError) &&
+      (await putServingBack(deps, ledger, input, changes, ceilings, logger))
+    ) {
+      // Not retried: another attempt would take the revision just put back down again.
+      throw new PermanentStageError(error instanceof Error ? error.message : String(error));
+    }
+    throw error;
   }
-  const settled = await Promise.allSettled(readiness);
-  const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failure) throw failure.reason;
 
   // An empty database (db:fresh, a reset, the base's first) gets the seed, once everything is up.
   const seeded =
@@ -432,6 +463,56 @@ async function replicate(
       : {}),
   };
   return { details: details as unknown as Record<string, unknown> };
+}
+
+/**
+ * After a failed attempt: the serving revision's replaced containers back, when that is all the
+ * attempt changed (roll-back.ts); true once it serves again. A failure to put it back is logged;
+ * the attempt's own error is what the stage reports either way.
+ */
+async function putServingBack(
+  deps: ReplicateDeps,
+  ledger: ResourceLedger,
+  input: StageInput,
+  changes: AttemptChanges,
+  ceilings: RuntimeCeilings | undefined,
+  logger: Logger,
+): Promise<boolean> {
+  const { environment } = input;
+  const serving = rollBackEligible(environment, input.job.generation, changes);
+  if (!serving) return false;
+  try {
+    const revision = await new RevisionStore(deps.prisma).find(environment.id, serving.revision);
+    if (!revision) throw new Error(`revision ${serving.revision} is gone`);
+    const outputs = readRevisionOutputs(revision.images, revision.wiring);
+    const { wiring, values } = await withSecretValues(deps, environment, outputs.wiring);
+    const id = environmentIdentity(environment.repository.fullName, environment.prNumber);
+    const plan = replicatePlan(id, wiring.spec, outputs.images, wiring.environment, {
+      ...deps,
+      ...(ceilings ? { ceilings } : {}),
+    });
+    const secrets = [...wiringSecrets(wiring), ...values];
+    await rollBack({
+      host: deps.containerHost,
+      ledger,
+      routes: new RouteStore(deps.prisma),
+      publisher: deps.publisher,
+      environment,
+      plan,
+      ports: wiring.ports ?? {},
+      services: [...changes.replaced].sort(),
+      wait: async (name) => {
+        const service = plan.services[name] as ServicePlan;
+        await waitFor(deps.containerHost, service, service.ready, false, secrets);
+      },
+      logger,
+    });
+    await input.setServing?.(serving);
+    return true;
+  } catch (error) {
+    logger.warn({ err: error }, 'could not put the serving revision back');
+    return false;
+  }
 }
 
 /** Long-running or not, every service that depends on `service`, directly or through others. */
