@@ -25,6 +25,7 @@ export {
   E2E_DEFAULT_TIMEOUT_S,
   E2E_MAX_TIMEOUT_S,
   E2E_MIN_TIMEOUT_S,
+  E2E_TESTS_IMAGE,
   type E2eTestSpec,
 } from './x-berth-tests.js';
 export { applyShape, type ShapedSpec, type StackShape } from './stack-shape.js';

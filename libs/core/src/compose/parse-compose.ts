@@ -9,6 +9,7 @@ import { type ComposeProblem, ComposeError, ProblemList, childPath } from './pro
 import { parseRepoFileEntries } from './repo-files.js';
 import { normalizeService } from './service.js';
 import { parseBerthExtension, resolveBerthExtension } from './x-berth.js';
+import { resolveE2eTestsBuild } from './x-berth-tests.js';
 
 export interface ParseComposeOptions {
   /** Interpolation variables (operator-provided; never the process environment). */
@@ -159,6 +160,20 @@ export function parseComposeFiles(
   refuseInactiveDependencies(serviceRecord, tree.inactive, problems);
   checkDependencies(serviceRecord, problems);
   const berth = resolveBerthExtension(rawExt, serviceRecord, problems);
+  // The tests image builds like a service: its args interpolated, its context from baseDir.
+  const rawTests = rawExt.tests;
+  const tests = resolveE2eTestsBuild(
+    rawTests?.buildRaw === undefined
+      ? rawTests
+      : {
+          ...rawTests,
+          buildRaw: interpolateTree(rawTests.buildRaw, context, 'x-berth.tests.build', onError),
+        },
+    problems,
+    variables,
+    baseDir,
+  );
+  if (tests) berth.tests = tests;
   checkUrlReferences(rawExt.variables, serviceRecord, berth.expose, problems);
   return result({
     services: serviceRecord,

@@ -1,4 +1,6 @@
+import { parseBuild } from './build.js';
 import { commandLine, isMap, keyValues, scalar, typeName } from './fields.js';
+import type { BuildSpec } from './model.js';
 import { type ProblemList, childPath } from './problems.js';
 
 /**
@@ -8,14 +10,21 @@ import { type ProblemList, childPath } from './problems.js';
  * ```yaml
  * x-berth:
  *   tests:
- *     image: registry.example.com/shop-e2e:1   # the test runner image
+ *     image: registry.example.com/shop-e2e:1   # the test runner image, or instead:
+ *     # build: ./e2e                           # built from the repository like a service's
  *     command: ["npm", "test"]                 # list or shell-style string; default: the image's
  *     timeout: 10m                             # 30s … 60m; default 10m
  *     environment: { SUITE: smoke }            # extra env; Berth adds BERTH_URL_* and the credential
  * ```
  */
 export interface E2eTestSpec {
-  image: string;
+  /** A runner image to pull; exactly one of `image` and `build`. */
+  image?: string;
+  /**
+   * Built by the build stage like a service's `build:` (content-hash tag, confinement, cache),
+   * without build secrets; the revision's images hold the tag (`E2E_TESTS_IMAGE`).
+   */
+  build?: BuildSpec;
   command?: string[];
   timeoutSeconds: number;
   environment: Record<string, string>;
@@ -24,11 +33,19 @@ export interface E2eTestSpec {
 export const E2E_DEFAULT_TIMEOUT_S = 600;
 export const E2E_MIN_TIMEOUT_S = 30;
 export const E2E_MAX_TIMEOUT_S = 3_600;
-const KNOWN = ['image', 'command', 'timeout', 'environment'];
+const KNOWN = ['image', 'build', 'command', 'timeout', 'environment'];
+/** The key of the tests image among a revision's images; `readImages` leaves it out. */
+export const E2E_TESTS_IMAGE = 'x-berth.tests';
+
+/** `x-berth.tests` before `build` is read: that needs the compose file's directory and variables. */
+export interface RawE2eTestSpec extends Omit<E2eTestSpec, 'build'> {
+  /** The raw `build:` value, parsed by `resolveE2eTestsBuild`. */
+  buildRaw?: unknown;
+}
 /** Berth's own variables: a compose file may not set them (they carry the credential). */
 const RESERVED_ENV = /^BERTH_/;
 
-export function parseE2eTests(value: unknown, problems: ProblemList): E2eTestSpec | undefined {
+export function parseE2eTests(value: unknown, problems: ProblemList): RawE2eTestSpec | undefined {
   const path = 'x-berth.tests';
   if (value === undefined || value === null) return undefined;
   if (!isMap(value)) {
@@ -36,19 +53,26 @@ export function parseE2eTests(value: unknown, problems: ProblemList): E2eTestSpe
     return undefined;
   }
   for (const key of Object.keys(value)) {
-    if (key === 'build') {
-      problems.add(
-        childPath(path, key),
-        'building the test image is not supported yet: build and push it in CI, then name it under `image`',
-      );
-    } else if (!KNOWN.includes(key)) {
+    if (!KNOWN.includes(key)) {
       problems.add(childPath(path, key), `unknown key; known: ${KNOWN.join(', ')}`);
     }
   }
+  const hasImage = value.image !== undefined && value.image !== null;
+  const hasBuild = value.build !== undefined && value.build !== null;
   let image: string | undefined;
-  if (value.image === undefined || value.image === null) {
-    problems.add(childPath(path, 'image'), 'required: the image that runs the tests');
-  } else image = scalar(value.image, childPath(path, 'image'), problems);
+  if (hasImage && hasBuild) {
+    problems.add(
+      path,
+      'give either `image` (a runner image to pull) or `build` (built from this repository), not both',
+    );
+    return undefined;
+  }
+  if (!hasImage && !hasBuild) {
+    problems.add(
+      childPath(path, 'image'),
+      'required: the image that runs the tests, or `build: ./e2e` to build it from the repository',
+    );
+  } else if (hasImage) image = scalar(value.image, childPath(path, 'image'), problems);
   const command = commandLine(value.command, childPath(path, 'command'), problems);
   const timeoutSeconds =
     value.timeout === undefined
@@ -67,8 +91,39 @@ export function parseE2eTests(value: unknown, problems: ProblemList): E2eTestSpe
       delete environment[key];
     }
   }
-  if (image === undefined || timeoutSeconds === undefined) return undefined;
-  return { image, ...(command ? { command } : {}), timeoutSeconds, environment };
+  if ((image === undefined && !hasBuild) || timeoutSeconds === undefined) return undefined;
+  return {
+    ...(image !== undefined ? { image } : { buildRaw: value.build }),
+    ...(command ? { command } : {}),
+    timeoutSeconds,
+    environment,
+  };
+}
+
+/**
+ * `x-berth.tests.build` read with a service's rules (context inside the repository, no
+ * privileged keys, args interpolated by the caller). Build secrets are refused: the test image
+ * runs beside the preview with its URLs and credential, and gets what else it needs at run time.
+ */
+export function resolveE2eTestsBuild(
+  raw: RawE2eTestSpec | undefined,
+  problems: ProblemList,
+  variables: Readonly<Record<string, string>>,
+  baseDir: string,
+): E2eTestSpec | undefined {
+  if (!raw) return undefined;
+  const { buildRaw, ...rest } = raw;
+  if (buildRaw === undefined) return rest;
+  const path = 'x-berth.tests.build';
+  if (isMap(buildRaw) && buildRaw.secrets !== undefined) {
+    problems.add(
+      childPath(path, 'secrets'),
+      'the tests image is built without secrets; give the tests what they need at run time under `x-berth.tests.environment`',
+    );
+    return undefined;
+  }
+  const build = parseBuild(buildRaw, path, problems, variables, baseDir);
+  return build ? { ...rest, build } : undefined;
 }
 
 const DURATION = /^(\d+)\s*(s|m|h)?$/;

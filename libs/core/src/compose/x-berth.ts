@@ -1,5 +1,5 @@
 import { isMap, scalar, stringList, typeName } from './fields.js';
-import { type E2eTestSpec, parseE2eTests } from './x-berth-tests.js';
+import { parseE2eTests, type RawE2eTestSpec } from './x-berth-tests.js';
 import { type BerthExtension, type DatabaseExtension, type ServiceSpec } from './model.js';
 import { isNonHttpPort } from './non-http-ports.js';
 import { type ProblemList, childPath } from './problems.js';
@@ -45,7 +45,8 @@ export interface RawBerthExtension {
   database?: DatabaseExtension;
   variables: Record<string, string>;
   secrets: string[];
-  tests?: E2eTestSpec;
+  /** Its `build` is read once the compose file's directory is known (`resolveE2eTestsBuild`). */
+  tests?: RawE2eTestSpec;
   shapes: Record<string, string[]>;
 }
 
@@ -223,7 +224,6 @@ export function resolveBerthExtension(
     ...(Object.keys(raw.shapes).length > 0 ? { shapes: raw.shapes } : {}),
   };
   if (raw.database) ext.database = raw.database;
-  if (raw.tests) ext.tests = raw.tests;
   return ext;
 }
 

@@ -3,4 +3,9 @@ export {
   type RevisionImages,
   type RevisionWiring,
 } from './revision-outputs.js';
-export { readImages, readWiring, type WiringRead } from './read-revision-outputs.js';
+export {
+  readImages,
+  readTestsImage,
+  readWiring,
+  type WiringRead,
+} from './read-revision-outputs.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readImages, readWiring } from './read-revision-outputs.js';
+import { readImages, readTestsImage, readWiring } from './read-revision-outputs.js';
 
 const stored = {
   spec: { services: { web: {} }, volumes: {}, berth: {} },
@@ -69,5 +69,27 @@ describe('readImages', () => {
 
   it('reads a revision not built yet as no images', () => {
     for (const json of [null, undefined, {}, [], 7]) expect(readImages(json)).toEqual({});
+  });
+});
+
+describe('readTestsImage', () => {
+  const images = {
+    web: { tag: 'berth/acme--shop-web:abc', source: 'built', durationMs: 10 },
+    'x-berth.tests': { tag: 'berth/acme--shop-x-berth-tests-1a2b3c:def', source: 'cached' },
+  };
+
+  it('reads the tests image apart from the services', () => {
+    expect(readTestsImage(images)).toEqual({
+      tag: 'berth/acme--shop-x-berth-tests-1a2b3c:def',
+      source: 'cached',
+      durationMs: 0,
+    });
+    expect(Object.keys(readImages(images))).toEqual(['web']);
+  });
+
+  it('is nothing without one, or with one that is not a built image', () => {
+    expect(readTestsImage({ web: images.web })).toBeUndefined();
+    expect(readTestsImage({ 'x-berth.tests': { tag: 'x', source: 'image' } })).toBeUndefined();
+    expect(readTestsImage(null)).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@
 // field is checked here once instead of cast at each use.
 
 import type { ComposeSpec } from '../compose/model.js';
+import { E2E_TESTS_IMAGE } from '../compose/x-berth-tests.js';
 import type { ReadOnlyRepoMount, RevisionImages, RevisionWiring } from './revision-outputs.js';
 
 /**
@@ -108,13 +109,14 @@ function secretRefsOf(value: unknown): Pick<RevisionWiring, 'secretRefs'> {
 
 /**
  * Reads `Revision.images`: `{}` before the build stage has run. An entry without a non-empty tag
- * or with an unknown source is dropped (nothing could run it); `durationMs` defaults to 0.
+ * or with an unknown source is dropped (nothing could run it); `durationMs` defaults to 0. The
+ * tests image (`x-berth.tests.build`) is not a service: `readTestsImage` reads it.
  */
 export function readImages(json: unknown): RevisionImages {
   if (!isRecord(json)) return {};
   const images: RevisionImages = {};
   for (const [service, entry] of Object.entries(json)) {
-    if (!isRecord(entry)) continue;
+    if (!isRecord(entry) || service === E2E_TESTS_IMAGE) continue;
     const { tag, source, durationMs, inputHash, readOnlyMounts } = entry;
     if (typeof tag !== 'string' || !tag || typeof source !== 'string') continue;
     if (!IMAGE_SOURCES.has(source)) continue;
@@ -127,6 +129,21 @@ export function readImages(json: unknown): RevisionImages {
     };
   }
   return images;
+}
+
+/** The tests image the build stage built (or reused) for `x-berth.tests.build`, if any. */
+export function readTestsImage(json: unknown): RevisionImages[string] | undefined {
+  if (!isRecord(json) || !isRecord(json[E2E_TESTS_IMAGE])) return undefined;
+  const { tag, source, durationMs, inputHash } = json[E2E_TESTS_IMAGE];
+  if (typeof tag !== 'string' || !tag || (source !== 'built' && source !== 'cached')) {
+    return undefined;
+  }
+  return {
+    tag,
+    source,
+    durationMs: typeof durationMs === 'number' && Number.isFinite(durationMs) ? durationMs : 0,
+    ...(typeof inputHash === 'string' ? { inputHash } : {}),
+  };
 }
 
 function readMounts(list: unknown[]): ReadOnlyRepoMount[] {

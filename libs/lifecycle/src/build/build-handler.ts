@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import {
   applyShape,
   type ComposeSpec,
+  E2E_TESTS_IMAGE,
   type EnvironmentIdentity,
   type RevisionImages,
   imageTag,
@@ -343,8 +344,12 @@ async function buildOne(
     if (output.lines.length > 0) await keep(false);
     if (error instanceof ImageBuildError) {
       const tail = error.lastLines.slice(-10).join('\n');
+      const what =
+        plan.service === E2E_TESTS_IMAGE
+          ? 'the tests image (`x-berth.tests.build`)'
+          : `service \`${plan.service}\``;
       const message = mask(
-        `service \`${plan.service}\`: ${error.message}${tail ? `\n--- last build output ---\n${tail}` : ''}`,
+        `${what}: ${error.message}${tail ? `\n--- last build output ---\n${tail}` : ''}`,
       );
       // A build that outran the operator's time limit would do so again: another attempt would
       // only hold a build slot for that long once more.
@@ -408,23 +413,31 @@ async function planBuilds(
   file?: string,
 ): Promise<PlannedServiceBuild[]> {
   const plans: PlannedServiceBuild[] = [];
-  for (const service of Object.values(spec.services)) {
-    const build = service.build;
-    if (!build) continue;
+  // The E2E tests image (`x-berth.tests.build`) is planned, cached and built like a service's.
+  const tests = spec.berth.tests?.build;
+  const builds = [
+    ...Object.values(spec.services).flatMap((service) =>
+      service.build
+        ? [{ name: service.name, build: service.build, at: `services.${service.name}.build` }]
+        : [],
+    ),
+    ...(tests ? [{ name: E2E_TESTS_IMAGE, build: tests, at: 'x-berth.tests.build' }] : []),
+  ];
+  for (const { name, build, at } of builds) {
     const dockerfile = await deps.source.readFile(checkout, dockerfilePath(build));
     if (dockerfile === null) {
       if (file === undefined) continue;
       // Permanent like any spec problem: the file is missing from this commit.
       throw new ComposeFileError(file, [
         {
-          path: `services.${service.name}.build.dockerfile`,
+          path: `${at}.dockerfile`,
           message: `Dockerfile ${dockerfilePath(build)} does not exist in the repository`,
         },
       ]);
     }
     const dockerignore = await deps.source.readFile(checkout, dockerignorePath(build));
     const plan = planServiceBuild(id.repository, {
-      service: service.name,
+      service: name,
       build,
       repoFiles,
       dockerfile,

@@ -2,7 +2,7 @@
 // (compare), and hands the rest to the E2eRunner (act + record). A retried job converges on the
 // same container and check run (see e2e-runner.ts).
 
-import { readWiring } from '@berth/core';
+import { readTestsImage, readWiring } from '@berth/core';
 import { EnvironmentQueries, type PrismaClient, RevisionStore } from '@berth/db';
 import type { E2eJobData } from '@berth/queue';
 import type { EnvironmentWithRepository } from '../pipeline/stage-handler.js';
@@ -46,6 +46,7 @@ export class E2eDelivery {
       generation: job.generation,
       headSha: revision.headSha,
       tests,
+      image: tests.build ? readTestsImage(revision.images)?.tag : tests.image,
       wiring: { spec: wiring.spec, urls: wiring.urls, ports: wiring.ports },
       secrets: await this.deps.secrets(environment),
     });

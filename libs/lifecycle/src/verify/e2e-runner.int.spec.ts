@@ -98,6 +98,7 @@ function input(script: string, gen = generation, timeoutSeconds = 60): E2eRunInp
     generation: gen,
     headSha,
     tests: { image: NODE_IMAGE, command: ['node', '-e', script], timeoutSeconds, environment: {} },
+    image: NODE_IMAGE,
     wiring,
     secrets: [PASSWORD],
   };

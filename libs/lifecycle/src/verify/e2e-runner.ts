@@ -54,6 +54,11 @@ export interface E2eRunInput {
   generation: number;
   headSha: string;
   tests: E2eTestSpec;
+  /**
+   * The image the tests run in: `tests.image`, or the one the build stage built from
+   * `tests.build`; unset when that build is not on the revision.
+   */
+  image: string | undefined;
   wiring: Pick<RevisionWiring, 'spec' | 'urls' | 'ports'>;
   /** Every secret value of the environment: masked in everything the check run shows. */
   secrets: readonly string[];
@@ -80,7 +85,7 @@ export class E2eRunner {
     const write = async (result: E2eResult, logs?: string) => {
       const out = renderE2eCheckRun({
         result,
-        image: input.tests.image,
+        image: input.image ?? 'x-berth.tests.build',
         ...(input.tests.command ? { command: input.tests.command } : {}),
         urls,
         ...(logs === undefined ? {} : { logs }),
@@ -95,8 +100,21 @@ export class E2eRunner {
     };
 
     const started = now();
+    const image = input.image;
+    if (image === undefined) {
+      const outcome: E2eOutcome = {
+        kind: 'error',
+        message: 'image: the tests image was not built for this revision; push again to build it',
+      };
+      await write(outcome);
+      return outcome;
+    }
     try {
-      await deps.host.ensurePulled({ image: input.tests.image });
+      // A built tests image is on this host already; a named one is pulled when missing.
+      await deps.host.ensurePulled({
+        image,
+        ...(input.tests.build ? { policy: 'never' as const } : {}),
+      });
     } catch (error) {
       const outcome: E2eOutcome = { kind: 'error', message: `image: ${(error as Error).message}` };
       await write(outcome);
@@ -110,7 +128,7 @@ export class E2eRunner {
     }
     await deps.host.runContainer({
       name,
-      image: input.tests.image,
+      image,
       ...(input.tests.command ? { command: input.tests.command } : {}),
       env: { ...input.tests.environment, ...env, ...(token ? { BERTH_ACCESS_TOKEN: token } : {}) },
       labels: { ...resourceLabels(id, 'e2e'), 'berth.generation': String(input.generation) },
@@ -169,7 +187,10 @@ export class E2eRunner {
     return this.deps.github.createCheckRun(input.repository, input.headSha, E2E_CHECK_RUN_NAME, {
       status: 'queued',
       externalId,
-      output: { title: 'Waiting to run', summary: `Image \`${input.tests.image}\`.` },
+      output: {
+        title: 'Waiting to run',
+        summary: `Image \`${input.image ?? 'x-berth.tests.build'}\`.`,
+      },
     });
   }
 }
