@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { SHARE_TOKEN_PARAM, shareLink } from '@berth/core';
-import { ControlPlane, type EnvironmentView, httpRequest, waitFor } from '@berth/testing';
+import {
+  ControlPlane,
+  type EnvironmentView,
+  httpRequest,
+  type PullRecord,
+  waitFor,
+} from '@berth/testing';
 import Docker from 'dockerode';
 import { testServices } from '../support/test-services.js';
 
@@ -174,6 +180,27 @@ export function startPlane(root: string): Promise<ControlPlane> {
     logLevel: 'info',
     echoLogs: process.env['BERTH_E2E_LOGS'] === '1',
   });
+}
+
+/**
+ * A spec's end: its open PRs closed and awaited to destroyed (teardown is the product's to do),
+ * then anything labelled for the repository removed by force, and the plane stopped.
+ */
+export async function stopPlane(
+  plane: ControlPlane | undefined,
+  repository: string,
+  prs: readonly PullRecord[],
+): Promise<void> {
+  for (const pr of prs.filter((p) => p.state === 'open')) {
+    await plane?.github.closePullRequest(pr, { merged: false }).catch(() => undefined);
+  }
+  for (const pr of prs) {
+    await plane
+      ?.waitForState(repository, pr.number, 'destroyed', { timeoutMs: 60_000 })
+      .catch(() => undefined);
+  }
+  await removeByLabel(`berth.repo=${repository}`).catch(() => undefined);
+  await plane?.stop();
 }
 
 /** A PR's sticky comment once it matches: a sink delivers it shortly after the state moves. */

@@ -5,10 +5,10 @@
 // build stage, naming `x-berth.tests.build`.
 import { fileURLToPath } from 'node:url';
 import { createPrismaClient, type PrismaClient } from '@berth/db';
-import { ControlPlane, oneServiceCompose, type PullRecord, waitFor } from '@berth/testing';
+import { type ControlPlane, oneServiceCompose, type PullRecord, waitFor } from '@berth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServices } from '../support/test-services.js';
-import { commentMatching, removeByLabel, uniqueRepoName } from '../e2e/preview-session.js';
+import { commentMatching, startPlane, stopPlane, uniqueRepoName } from '../e2e/preview-session.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const owner = 'acme';
@@ -29,27 +29,13 @@ const FILES = {
 };
 
 beforeAll(async () => {
-  const { databaseUrl, redisUrl } = testServices();
-  prisma = createPrismaClient(databaseUrl);
-  plane = await ControlPlane.start({
-    root,
-    databaseUrl,
-    redisUrl,
-    logLevel: 'info',
-    echoLogs: process.env['BERTH_E2E_LOGS'] === '1',
-  });
+  prisma = createPrismaClient(testServices().databaseUrl);
+  plane = await startPlane(root);
   await plane.github.createRepository({ owner, name, files: FILES });
 }, 120_000);
 
 afterAll(async () => {
-  if (pr?.state === 'open') {
-    await plane.github.closePullRequest(pr, { merged: false }).catch(() => undefined);
-    await plane
-      .waitForState(repository, pr.number, 'destroyed', { timeoutMs: 60_000 })
-      .catch(() => undefined);
-  }
-  await removeByLabel(`berth.repo=${repository}`).catch(() => undefined);
-  await plane?.stop();
+  await stopPlane(plane, repository, pr ? [pr] : []);
   await prisma?.$disconnect();
 }, 180_000);
 
