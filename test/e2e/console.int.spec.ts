@@ -2,13 +2,13 @@
 // person signs in with a token, watches the shop's preview go from building to ready without
 // reloading, opens it, extends it, reads its service's log, visits the operator pages
 // (repositories, costs, deliveries and audit, system), reads a failed preview's reason and destroys
-// the ready one; at 1280 px and 375 px, checked by axe, and never shown a secret value.
+// the ready one; at 1280 px and 375 px, each checked by axe, and never shown a secret value.
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
-import { ControlPlane, type PullRecord } from '@berth/testing';
+import { ControlPlane, type PullRecord, sendWebhook } from '@berth/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServices } from '../support/test-services.js';
@@ -16,6 +16,8 @@ import { launchChromium } from './chromium.js';
 import { composeVariablesFile, removeByLabel, uniqueRepoName } from './preview-session.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+/** The console's page size for deliveries and audit entries (DeliveriesPage's PAGE). */
+const DELIVERIES_PAGE = 25;
 const artifacts = `${root}test-results/console`;
 const owner = 'acme';
 const name = uniqueRepoName();
@@ -86,9 +88,10 @@ async function visit(
   await expectAccessible(`${slug} at 1280 px`);
   await page.screenshot({ path: `${artifacts}/${slug}-1280.png`, fullPage: true });
   await remember();
-  // At phone width the same markup reflows: the width is what can break (axe ran above).
+  // At phone width the same markup reflows: contrast and target sizes are judged again there.
   await page.setViewportSize({ width: 375, height: 812 });
   await noHorizontalScroll();
+  await expectAccessible(`${slug} at 375 px`);
   await page.screenshot({ path: `${artifacts}/${slug}-375.png`, fullPage: true });
   await page.setViewportSize({ width: 1280, height: 900 });
 }
@@ -157,6 +160,10 @@ describe('admin console', { timeout: 400_000 }, () => {
     await page.goto(`${plane.apiUrl}/console/`);
     await page.getByRole('heading', { name: 'Sign in to Berth' }).waitFor();
     await expectAccessible('sign-in');
+    await page.setViewportSize({ width: 375, height: 812 });
+    await noHorizontalScroll();
+    await expectAccessible('sign-in at 375 px');
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.getByLabel('API token').fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Environments' }).waitFor();
@@ -214,6 +221,16 @@ describe('admin console', { timeout: 400_000 }, () => {
         .getAttribute('href'),
     ).toBe(`${plane.github.url}/${repository}/pull/${ready.number}`);
     await page.getByTestId('cost').filter({ hasText: /\$\d/ }).waitFor({ timeout: 30_000 });
+    // Its `Berth / preview` check run, green, linked to the run on GitHub.
+    const check = page
+      .getByTestId('checks')
+      .locator('li')
+      .filter({ hasText: 'Berth / preview' })
+      .filter({ hasText: 'success' });
+    await check.waitFor({ timeout: 30_000 });
+    expect(await check.getByRole('link', { name: 'on GitHub' }).getAttribute('href')).toMatch(
+      new RegExp(`^${plane.github.url}/${repository}/runs/\\d+$`),
+    );
     const expiresBefore = await page.getByTestId('expires').innerText();
     await page.getByRole('button', { name: 'Extend' }).click();
     const dialog = page.getByRole('dialog');
@@ -255,6 +272,7 @@ describe('admin console', { timeout: 400_000 }, () => {
   it('fits a 375 px phone without horizontal scrolling', async () => {
     await page.setViewportSize({ width: 375, height: 812 });
     await noHorizontalScroll();
+    await expectAccessible('environment at 375 px');
     await page.screenshot({ path: `${artifacts}/environment-375.png`, fullPage: true });
     await page.getByRole('link', { name: '← All environments' }).click();
     await row(ready.number).waitFor();
@@ -352,6 +370,16 @@ describe('admin console', { timeout: 400_000 }, () => {
       expect(await host.innerText()).toMatch(/Committed/);
       await page.getByRole('region', { name: 'Queues' }).waitFor();
     });
+    // More deliveries than a page: `ping`s from GitHub, stored and ignored like any event.
+    for (let i = 0; i <= DELIVERIES_PAGE; i++) {
+      const sent = await sendWebhook({
+        url: `${plane.apiUrl}/webhooks/github`,
+        secret: plane.webhookSecret,
+        event: 'ping',
+        payload: { zen: `page filler ${i}`, hook_id: i },
+      });
+      expect(sent.status).toBeLessThan(300);
+    }
     await visit('Deliveries & audit', 'Deliveries & audit', 'audit', () =>
       page
         .getByTestId('audit-log')
@@ -360,6 +388,16 @@ describe('admin console', { timeout: 400_000 }, () => {
         .first()
         .waitFor(),
     );
+    // A page at a time, older ones on demand, none twice.
+    const deliveries = page.getByTestId('deliveries').locator('li.card[data-delivery]');
+    expect(await deliveries.count()).toBe(DELIVERIES_PAGE);
+    await page.getByRole('button', { name: 'Load older deliveries' }).click();
+    await deliveries.nth(DELIVERIES_PAGE).waitFor();
+    const ids = await Promise.all(
+      (await deliveries.all()).map((row) => row.getAttribute('data-delivery')),
+    );
+    expect(new Set(ids).size).toBe(ids.length);
+    await expectAccessible('deliveries, two pages');
     // A repository's settings, changed from its page, and a secret set write-only.
     await page
       .getByRole('navigation', { name: 'Console' })
@@ -422,6 +460,12 @@ describe('admin console', { timeout: 400_000 }, () => {
     await expectAccessible('failed environment');
     await page.screenshot({ path: `${artifacts}/failed-1280.png`, fullPage: true });
     await remember();
+    // The error block is the widest thing on the page: it must wrap or scroll inside itself.
+    await page.setViewportSize({ width: 375, height: 812 });
+    await noHorizontalScroll();
+    await expectAccessible('failed environment at 375 px');
+    await page.screenshot({ path: `${artifacts}/failed-375.png`, fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
     // …and destroys it from the same page.
     await page.getByRole('button', { name: 'Destroy' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Destroy' }).click();

@@ -70,6 +70,7 @@ export {
 export { RevisionStore } from './revisions/revision-store.js';
 export { StageRunStore, type StageRunWrite } from './revisions/stage-run-store.js';
 export { BuildLogStore, type BuildLogView } from './revisions/build-log-store.js';
+export { CheckRunStore, type CheckRunRow } from './checks/check-run-store.js';
 export { FEED_ONLY_EVENT_KINDS, LifecycleEventStore } from './events/lifecycle-event-store.js';
 export { type PlannedResource, ResourceLedger } from './ledger/resource-ledger.js';
 export { type SubnetClaim, SubnetLedger } from './ledger/subnet-ledger.js';

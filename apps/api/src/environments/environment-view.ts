@@ -132,7 +132,16 @@ export function environmentDetail(
  * base environment (PR 0) or a clone URL that is not a web address.
  */
 export function pullRequestUrlOf(cloneUrl: string | undefined, prNumber: number): string | null {
-  if (!cloneUrl || prNumber < 1) return null;
+  if (prNumber < 1) return null;
+  return repositoryPageOf(cloneUrl, `pull/${prNumber}`);
+}
+
+/**
+ * A page of the repository on GitHub (or GHES) from its clone URL: `runs/42` →
+ * `https://github.com/acme/shop/runs/42`; null for a clone URL that is not a web address.
+ */
+export function repositoryPageOf(cloneUrl: string | undefined, page: string): string | null {
+  if (!cloneUrl) return null;
   let url: URL;
   try {
     url = new URL(cloneUrl);
@@ -145,6 +154,6 @@ export function pullRequestUrlOf(cloneUrl: string | undefined, prNumber: number)
   url.password = '';
   url.search = '';
   url.hash = '';
-  url.pathname = `${url.pathname.replace(/\.git\/?$/, '').replace(/\/+$/, '')}/pull/${prNumber}`;
+  url.pathname = `${url.pathname.replace(/\.git\/?$/, '').replace(/\/+$/, '')}/${page}`;
   return url.toString();
 }

@@ -1,3 +1,4 @@
+import { CheckRunStore } from '@berth/db';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -191,5 +192,69 @@ describe('GET /api/v1/environments/:id', () => {
       expect(response.status).toBe(404);
       expect(response.body.detail).toBe(`no environment with id ${id}`);
     }
+  });
+});
+
+describe('GET /api/v1/environments/:id/checks', () => {
+  it('lists the check runs the worker recorded on the head commit, linked to GitHub', async () => {
+    const { prisma } = api.stores;
+    const env = await prisma.environment.findUniqueOrThrow({ where: { id: environmentId } });
+    const store = new CheckRunStore(prisma);
+    const row = { environmentId, headSha: env.headSha };
+    await store.record({
+      ...row,
+      githubId: 70,
+      name: 'Berth / preview',
+      status: 'in_progress',
+      conclusion: null,
+    });
+    await store.record({
+      ...row,
+      githubId: 70,
+      name: 'Berth / preview',
+      status: 'completed',
+      conclusion: 'success',
+    });
+    await store.record({
+      ...row,
+      githubId: 71,
+      name: 'Berth / e2e',
+      status: 'completed',
+      conclusion: 'failure',
+    });
+    // Another commit's run is not this head's.
+    await store.record({
+      ...row,
+      headSha: sha(),
+      githubId: 69,
+      name: 'Berth / preview',
+      status: 'completed',
+      conclusion: 'failure',
+    });
+    const response = await request(api.url)
+      .get(`/api/v1/environments/${environmentId}/checks`)
+      .set(auth);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      headSha: env.headSha,
+      checks: [
+        {
+          name: 'Berth / preview',
+          status: 'completed',
+          conclusion: 'success',
+          url: `http://127.0.0.1:9/${repository.owner.login}/shop/runs/70`,
+        },
+        {
+          name: 'Berth / e2e',
+          status: 'completed',
+          conclusion: 'failure',
+          url: `http://127.0.0.1:9/${repository.owner.login}/shop/runs/71`,
+        },
+      ],
+    });
+    const missing = await request(api.url)
+      .get('/api/v1/environments/00000000-0000-4000-8000-000000000000/checks')
+      .set(auth);
+    expect(missing.status).toBe(404);
   });
 });

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ApiError, type AuditEntry, type Delivery, unwrap } from '../api.js';
 import { ConfirmAction } from '../components/ConfirmAction.js';
@@ -7,17 +7,28 @@ import { Status } from '../components/Status.js';
 import { localTime } from '../format.js';
 import type { Powers } from '../session.js';
 
-const PAGE = 50;
+/** Rows a page; exported for the browser spec, which pages past it. */
+export const PAGE = 25;
 export const DELIVERIES_POLL_MS = 5_000;
+
+/** One page's query: the first without a cursor, the next ones from the last page's. */
+const pageQuery = (cursor: string) => ({ limit: PAGE, ...(cursor ? { cursor } : {}) });
+const OLDER_PAGES = {
+  initialPageParam: '',
+  getNextPageParam: (last: { nextCursor?: string | null }) => last.nextCursor ?? undefined,
+};
 
 /** Recent webhook deliveries with their outcome and a redeliver, and the REST action log. */
 export function DeliveriesPage({ powers }: { powers: Powers }) {
-  const list = useQuery({
+  // Newest first, a page at a time: "Load older" follows the api's cursor.
+  const list = useInfiniteQuery({
     queryKey: ['deliveries'],
-    queryFn: async () =>
-      unwrap(await api.GET('/api/v1/deliveries', { params: { query: { limit: PAGE } } })),
+    queryFn: async ({ pageParam }) =>
+      unwrap(await api.GET('/api/v1/deliveries', { params: { query: pageQuery(pageParam) } })),
+    ...OLDER_PAGES,
     refetchInterval: DELIVERIES_POLL_MS,
   });
+  const deliveries = list.data?.pages.flatMap((page) => page.deliveries) ?? [];
   return (
     <>
       <section aria-labelledby="deliveries-title">
@@ -27,14 +38,17 @@ export function DeliveriesPage({ powers }: { powers: Powers }) {
           <Status kind="loading">Loading deliveries…</Status>
         ) : list.isError ? (
           <Status kind="error">Could not load deliveries: {list.error.message}</Status>
-        ) : list.data.deliveries.length === 0 ? (
+        ) : deliveries.length === 0 ? (
           <Status kind="empty">No webhook delivery has arrived yet.</Status>
         ) : (
-          <ul className="cards" aria-labelledby="webhooks-title">
-            {list.data.deliveries.map((delivery) => (
-              <DeliveryRow key={delivery.id} delivery={delivery} canRedeliver={powers.write} />
-            ))}
-          </ul>
+          <>
+            <ul className="cards" aria-labelledby="webhooks-title" data-testid="deliveries">
+              {deliveries.map((delivery) => (
+                <DeliveryRow key={delivery.id} delivery={delivery} canRedeliver={powers.write} />
+              ))}
+            </ul>
+            <LoadOlder query={list} what="deliveries" />
+          </>
         )}
       </section>
       <AuditLog powers={powers} />
@@ -148,13 +162,52 @@ function DeliveryRow({ delivery, canRedeliver }: { delivery: Delivery; canRedeli
   );
 }
 
+/** The next page's button, or the end of the list said; a failed page says why. */
+function LoadOlder({
+  query,
+  what,
+}: {
+  query: {
+    hasNextPage: boolean;
+    isFetchingNextPage: boolean;
+    isFetchNextPageError: boolean;
+    error: Error | null;
+    fetchNextPage: () => Promise<unknown>;
+  };
+  what: string;
+}) {
+  return (
+    <div className="load-more">
+      {query.isFetchNextPageError ? (
+        <Status kind="error">
+          Could not load older {what}: {query.error?.message}
+        </Status>
+      ) : null}
+      {query.hasNextPage ? (
+        <button
+          type="button"
+          className="secondary"
+          disabled={query.isFetchingNextPage}
+          onClick={() => void query.fetchNextPage()}
+        >
+          {query.isFetchingNextPage ? 'Loading…' : `Load older ${what}`}
+        </button>
+      ) : (
+        <p className="muted">No older {what}.</p>
+      )}
+    </div>
+  );
+}
+
 function AuditLog({ powers }: { powers: Powers }) {
-  const log = useQuery({
+  const log = useInfiniteQuery({
     queryKey: ['audit'],
-    queryFn: async () =>
-      unwrap(await api.GET('/api/v1/audit', { params: { query: { limit: PAGE } } })),
+    queryFn: async ({ pageParam }) =>
+      unwrap(await api.GET('/api/v1/audit', { params: { query: pageQuery(pageParam) } })),
+    ...OLDER_PAGES,
     enabled: powers.operator,
   });
+  const entries = log.data?.pages.flatMap((page) => page.entries) ?? [];
   return (
     <section aria-labelledby="audit-title">
       <h2 id="audit-title">Audit log</h2>
@@ -166,14 +219,17 @@ function AuditLog({ powers }: { powers: Powers }) {
         <Status kind="loading">Loading the audit log…</Status>
       ) : log.isError ? (
         <Status kind="error">Could not load the audit log: {log.error.message}</Status>
-      ) : log.data.entries.length === 0 ? (
+      ) : entries.length === 0 ? (
         <Status kind="empty">No action has been taken through the API yet.</Status>
       ) : (
-        <ul className="cards" aria-labelledby="audit-title" data-testid="audit-log">
-          {log.data.entries.map((entry) => (
-            <AuditRow key={entry.id} entry={entry} />
-          ))}
-        </ul>
+        <>
+          <ul className="cards" aria-labelledby="audit-title" data-testid="audit-log">
+            {entries.map((entry) => (
+              <AuditRow key={entry.id} entry={entry} />
+            ))}
+          </ul>
+          <LoadOlder query={log} what="audit entries" />
+        </>
       )}
     </section>
   );

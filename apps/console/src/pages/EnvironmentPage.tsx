@@ -14,6 +14,7 @@ import { Status } from '../components/Status.js';
 import { useNow } from '../components/useNow.js';
 import { age, duration, failureReason, localTime, ttlLeft } from '../format.js';
 import { navigate } from '../router.js';
+import { ChecksSection } from './ChecksSection.js';
 import { LogsPanel } from './LogsPanel.js';
 
 export const DETAIL_POLL_MS = 2_000;
@@ -139,6 +140,7 @@ function EnvironmentView({ env, canWrite }: { env: EnvironmentDetail; canWrite: 
           </ul>
         )}
       </section>
+      {env.prNumber > 0 ? <ChecksSection id={env.id} /> : null}
       {canWrite ? <Actions env={env} /> : null}
       <section aria-labelledby="stages-title">
         <h2 id="stages-title">Stages of generation {env.generation}</h2>

@@ -47,6 +47,7 @@ import {
 } from '@berth/queue';
 import {
   AuditLogStore,
+  CheckRunStore,
   ConvergenceQueries,
   EnvironmentLeases,
   EnvironmentQueries,
@@ -268,6 +269,8 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
   const lock = redisLock(redis, config.QUEUE_PREFIX);
   // Slack (decision 0028): off, with one line saying so, unless SLACK_BOT_TOKEN is set.
   const slack = createSlackSink({ config, prisma, lock, secretSources, logger });
+  // What the check runs last said, for the console's detail page (GitHub stays their store).
+  const checkRunRecords = new CheckRunStore(prisma);
   const sinks = new SinkDelivery({
     prisma,
     reporter,
@@ -285,6 +288,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
             // The comment's masking: every secret value the environment has.
             secrets: (environment) =>
               environmentSecretValues({ ...secretSources, prisma }, environment),
+            records: checkRunRecords,
           }),
         }
       : {}),
@@ -309,6 +313,7 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
           credential: (environmentId, ttlSeconds) =>
             mintE2eCredential(shareLinks, config.PREVIEW_LINK_SECRET, environmentId, ttlSeconds),
           limits: DEFAULT_LIMITS,
+          records: checkRunRecords,
         }),
         secrets: (environment) =>
           environmentSecretValues({ ...secretSources, prisma }, environment),

@@ -211,6 +211,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/environments/{id}/checks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Berth's check runs on the environment's head commit, as last written to GitHub */
+    get: operations['getEnvironmentChecks'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/environments/{id}/share-links': {
     parameters: {
       query?: never;
@@ -693,6 +710,19 @@ export interface components {
       containers?: string[];
       /** @description wake: ms until its containers were ready again */
       ms?: number;
+    };
+    EnvironmentChecks: {
+      headSha: string;
+      checks: {
+        /** @description `Berth / preview` or `Berth / e2e` */
+        name: string;
+        /** @description queued, in_progress or completed */
+        status: string;
+        /** @description success, failure, … once completed */
+        conclusion: string | null;
+        /** @description the check run on GitHub */
+        url: string | null;
+      }[];
     };
     MintedShareLink: {
       id: string;
@@ -2100,6 +2130,75 @@ export interface operations {
       };
       /** @description The Idempotency-Key was used for a different request */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token's rate limit is spent: retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description seconds */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getEnvironmentChecks: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The check runs */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EnvironmentChecks'];
+        };
+      };
+      /** @description An invalid parameter or body: `errors` names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No token, or an unknown, expired or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token's scope is below `read` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No environment the token may see */
+      404: {
         headers: {
           [name: string]: unknown;
         };

@@ -17,7 +17,7 @@ import {
   renderCheckRun,
   supersededCheckRun,
 } from '@berth/core';
-import type { Revision, StageRun } from '@berth/db';
+import type { CheckRunStore, Revision, StageRun } from '@berth/db';
 import type { CheckRunWrite, GitHubPort, RepositoryCoordinates } from '@berth/providers';
 import type { ShortLock } from '@berth/queue';
 import { serviceRows, stageRows } from '../expose/comment-facts.js';
@@ -33,6 +33,8 @@ export interface CheckRunSinkDeps {
   consoleUrl?: string;
   /** Every secret value of the environment: the same masking the comment gets. */
   secrets: (environment: EnvironmentWithRepository, revision: Revision) => Promise<string[]>;
+  /** Keeps each write for the console (never fails the delivery; GitHub is the store). */
+  records?: Pick<CheckRunStore, 'record'>;
 }
 
 /** `later`: the check run was edited less than the interval ago; run the job again then. */
@@ -65,7 +67,7 @@ export class CheckRunSink {
     try {
       if (event.kind === 'destroyed') {
         // Closed before the preview finished: its check must not spin for ever.
-        await this.closeOpen(repo, environment.prNumber, revision.headSha, {
+        await this.closeOpen(repo, environment, revision.headSha, {
           status: 'completed',
           conclusion: 'cancelled',
           title: 'Pull request closed',
@@ -100,7 +102,7 @@ export class CheckRunSink {
       if (event.kind === 'requested' && previous && previous.headSha !== revision.headSha) {
         await this.closeOpen(
           repo,
-          environment.prNumber,
+          environment,
           previous.headSha,
           supersededCheckRun(revision.headSha),
         );
@@ -125,6 +127,7 @@ export class CheckRunSink {
     const cached = this.known.get(key);
     if (cached !== undefined) {
       await this.deps.github.updateCheckRun(repo, cached, write);
+      await this.keep(cached, environment.id, revision.headSha, view);
       return;
     }
     const ours = await this.ours(repo, environment.prNumber, revision.headSha);
@@ -143,18 +146,33 @@ export class CheckRunSink {
     }
     if (this.known.size >= KNOWN_MAX) this.known.clear();
     this.known.set(key, id);
+    await this.keep(id, environment.id, revision.headSha, view);
+  }
+
+  private async keep(id: number, environmentId: string, headSha: string, view: CheckRunView) {
+    await this.deps.records
+      ?.record({
+        githubId: id,
+        environmentId,
+        headSha,
+        name: CHECK_RUN_NAME,
+        status: view.status,
+        conclusion: view.conclusion ?? null,
+      })
+      .catch(() => undefined);
   }
 
   /** Completes every unfinished Berth check run of this PR on `sha` with `view`. */
   private async closeOpen(
     repo: RepositoryCoordinates,
-    prNumber: number,
+    environment: EnvironmentWithRepository,
     sha: string,
     view: CheckRunView,
   ): Promise<void> {
-    for (const run of await this.ours(repo, prNumber, sha)) {
+    for (const run of await this.ours(repo, environment.prNumber, sha)) {
       if (run.status === 'completed') continue;
       await this.deps.github.updateCheckRun(repo, run.id, toWrite(view));
+      await this.keep(run.id, environment.id, sha, view);
     }
   }
 

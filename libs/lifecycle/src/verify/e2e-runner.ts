@@ -16,6 +16,7 @@ import {
   resourceLabels,
   type RevisionWiring,
 } from '@berth/core';
+import type { CheckRunStore } from '@berth/db';
 import type {
   CheckRunWrite,
   ContainerHost,
@@ -42,6 +43,8 @@ export interface E2eRunnerDeps {
   credential?: (environmentId: string, ttlSeconds: number) => Promise<string>;
   /** The operator's ceilings for the test container (the same a service gets). */
   limits: ResourceLimits;
+  /** Keeps each write for the console (never fails the run; GitHub is the store). */
+  records?: Pick<CheckRunStore, 'record'>;
   /** How often the container and the environment are looked at; default 1 s. */
   pollMs?: number;
   now?: () => number;
@@ -97,6 +100,16 @@ export class E2eRunner {
       };
       if (out.conclusion) update.conclusion = out.conclusion;
       await deps.github.updateCheckRun(input.repository, checkRunId, update);
+      await deps.records
+        ?.record({
+          githubId: checkRunId,
+          environmentId: input.environmentId,
+          headSha: input.headSha,
+          name: E2E_CHECK_RUN_NAME,
+          status: out.status,
+          conclusion: out.conclusion ?? null,
+        })
+        .catch(() => undefined);
     };
 
     const started = now();

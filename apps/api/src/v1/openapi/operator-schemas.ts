@@ -256,3 +256,19 @@ export type DeliveryPage = z.infer<typeof DeliveryPageSchema>;
 export type Redelivery = z.infer<typeof RedeliverySchema>;
 export type SystemView = z.infer<typeof SystemSchema>;
 export type FailedJobList = z.infer<typeof FailedJobListSchema>;
+
+export const EnvironmentChecksSchema = z
+  .object({
+    /** The commit the checks are on: the environment's head. */
+    headSha: z.string(),
+    checks: z.array(
+      z.object({
+        name: z.string().describe('`Berth / preview` or `Berth / e2e`'),
+        status: z.string().describe('queued, in_progress or completed'),
+        conclusion: z.string().nullable().describe('success, failure, … once completed'),
+        url: z.string().nullable().describe('the check run on GitHub'),
+      }),
+    ),
+  })
+  .meta({ id: 'EnvironmentChecks' });
+export type EnvironmentChecks = z.infer<typeof EnvironmentChecksSchema>;
