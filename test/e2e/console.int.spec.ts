@@ -221,6 +221,17 @@ describe('admin console', { timeout: 400_000 }, () => {
         .getAttribute('href'),
     ).toBe(`${plane.github.url}/${repository}/pull/${ready.number}`);
     await page.getByTestId('cost').filter({ hasText: /\$\d/ }).waitFor({ timeout: 30_000 });
+    // Each service's container as the worker sampled it: the database healthy, with its memory
+    // against its limit and a CPU figure once two readings exist.
+    const db = page.locator('li[data-service=db]');
+    await db.filter({ hasText: 'healthy' }).waitFor({ timeout: 30_000 });
+    await db
+      .getByTestId('service-use')
+      .filter({ hasText: /^CPU \d+\.\d % · memory [\d.]+ MiB of [\d.]+ (MiB|GiB)/ })
+      .waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('services-sampled').innerText()).toMatch(
+      /^State and use as of \d\d:\d\d:\d\d\.$/,
+    );
     // Its `Berth / preview` check run, green, linked to the run on GitHub.
     const check = page
       .getByTestId('checks')

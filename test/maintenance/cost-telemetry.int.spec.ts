@@ -13,7 +13,13 @@ import { execFile } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { promisify } from 'node:util';
 import { parseRepositoryFullName, priceUsage, resourceLabels } from '@berth/core';
-import { CostQueries, createPrismaClient, type PrismaClient, UsageStore } from '@berth/db';
+import {
+  CostQueries,
+  createPrismaClient,
+  type PrismaClient,
+  ServiceStatusStore,
+  UsageStore,
+} from '@berth/db';
 import { previewCost, UsageSampler, type UsageSampleReport } from '@berth/lifecycle';
 import { DockerContainerHost } from '@berth/providers';
 import { closeRedis, createRedis, redisLock } from '@berth/queue';
@@ -61,6 +67,7 @@ const sampler = (onReport?: (r: UsageSampleReport) => void) =>
     diskIntervalMs: 60_000,
     scope: SCOPE,
     logger: pino({ level: 'silent' }),
+    statuses: new ServiceStatusStore(prisma),
     ...(onReport ? { onReport } : {}),
   });
 
@@ -268,6 +275,23 @@ describe('cost telemetry', { timeout: 180_000 }, () => {
     const cost = (u: typeof measured) =>
       priceUsage({ ...u, diskByteSeconds: 0, networkBytes: 0 }, prices).total;
     expect(within(cost(measured), cost(independent)), JSON.stringify(figures)).toBe(true);
+
+    // The console's per-service snapshot (issue 13): the same window, as a rate and a level.
+    const statuses = new Map(
+      (await new ServiceStatusStore(prisma).forEnvironment(environmentId)).map((r) => [
+        r.service,
+        r,
+      ]),
+    );
+    const busyCpu = readings.reduce((sum, r) => sum + (r.get(busy)?.cpu ?? 0), 0) / readings.length;
+    expect(statuses.get('busy')).toMatchObject({ container: busy, state: 'running', restarts: 0 });
+    expect(
+      within((statuses.get('busy')?.cpuPercent ?? 0) / 100, busyCpu),
+      JSON.stringify({ busyCpu, status: statuses.get('busy') }),
+    ).toBe(true);
+    expect(statuses.get('hold')?.memoryBytes ?? 0).toBeGreaterThan(150 * 1024 ** 2);
+    const limit = (await host.docker.getContainer(hold).inspect()).HostConfig.Memory;
+    expect(statuses.get('hold')?.memoryLimitBytes ?? 0).toBe(limit || 0);
 
     // Disk: the volume's 8 MiB and the containers' share of their image, while awake.
     expect(after.diskBytes).toBeGreaterThan(8 << 20);

@@ -125,6 +125,7 @@ export {
   type UsageBaseline,
   UsageStore,
 } from './usage/usage-store.js';
+export { ServiceStatusStore, type ServiceStatusRow } from './usage/service-status-store.js';
 export {
   CostQueries,
   type DayUsageRow,

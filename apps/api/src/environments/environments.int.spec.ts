@@ -1,4 +1,4 @@
-import { CheckRunStore } from '@berth/db';
+import { CheckRunStore, ServiceStatusStore } from '@berth/db';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -192,6 +192,32 @@ describe('GET /api/v1/environments/:id', () => {
       expect(response.status).toBe(404);
       expect(response.body.detail).toBe(`no environment with id ${id}`);
     }
+  });
+});
+
+describe('GET /api/v1/environments/:id/services', () => {
+  it('shows each service as the worker last sampled it, and only what it last saw', async () => {
+    const store = new ServiceStatusStore(api.stores.prisma);
+    const sampledAt = new Date('2026-12-05T10:00:00.000Z');
+    const db = {
+      service: 'postgres',
+      container: 'berth-x-postgres',
+      state: 'running',
+      health: 'healthy',
+      restarts: 1,
+      cpuPercent: 2.5,
+      memoryBytes: 40 << 20,
+      memoryLimitBytes: 512 << 20,
+      sampledAt,
+    };
+    const gone = { ...db, service: 'old', container: 'berth-x-old', health: null };
+    await store.replace(environmentId, [db, gone]);
+    await store.replace(environmentId, [db]);
+    const response = await request(api.url)
+      .get(`/api/v1/environments/${environmentId}/services`)
+      .set(auth);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ services: [{ ...db, sampledAt: sampledAt.toISOString() }] });
   });
 });
 

@@ -10,7 +10,7 @@ import { CostsController } from './costs/costs.controller.js';
 import { DeliveriesController } from './deliveries/deliveries.controller.js';
 import { CommandQueues } from './environments/command-queues.js';
 import { EnvironmentActionsController } from './environments/environment-actions.controller.js';
-import { EnvironmentChecksController } from './environments/environment-checks.controller.js';
+import { EnvironmentStatusController } from './environments/environment-status.controller.js';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor.js';
 import { ProblemDetailsFilter } from './problem/problem-details.filter.js';
 import { RepositoriesController } from './repositories/repositories.controller.js';
@@ -32,7 +32,7 @@ export const restApiControllers = [
   EnvironmentHistoryController,
   EnvironmentsController,
   EnvironmentActionsController,
-  EnvironmentChecksController,
+  EnvironmentStatusController,
   ShareLinksController,
   RepositoriesController,
   TokensController,

@@ -16,6 +16,7 @@ import { age, duration, failureReason, localTime, ttlLeft } from '../format.js';
 import { navigate } from '../router.js';
 import { ChecksSection } from './ChecksSection.js';
 import { LogsPanel } from './LogsPanel.js';
+import { ServicesSection } from './ServicesSection.js';
 
 export const DETAIL_POLL_MS = 2_000;
 const COST_POLL_MS = 30_000;
@@ -176,21 +177,7 @@ function EnvironmentView({ env, canWrite }: { env: EnvironmentDetail; canWrite: 
           </div>
         )}
       </section>
-      <section aria-labelledby="services-title">
-        <h2 id="services-title">Services</h2>
-        {env.services.length === 0 ? (
-          <Status kind="empty">No service images recorded yet.</Status>
-        ) : (
-          <ul className="services">
-            {env.services.map((service) => (
-              <li key={service.name}>
-                <strong>{service.name}</strong> <code className="image">{service.image}</code> (
-                {service.source})
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <ServicesSection env={env} />
       {env.state === 'destroyed' ? null : (
         <LogsPanel environmentId={env.id} services={env.services.map((s) => s.name)} />
       )}

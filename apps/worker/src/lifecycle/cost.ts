@@ -1,6 +1,6 @@
 import { priceTableOf, type WorkerConfig } from '@berth/config';
 import { CostQueries, UsageSampler, type UsageSampleReport, UsageStore } from '@berth/lifecycle';
-import type { PrismaClient } from '@berth/db';
+import { type PrismaClient, ServiceStatusStore } from '@berth/db';
 import type { ContainerHost, Labels } from '@berth/providers';
 import {
   type CostJobName,
@@ -62,6 +62,8 @@ export function startCost(deps: CostDeps) {
     ...(deps.scope ? { scope: deps.scope } : {}),
     logger,
     onReport: (report) => metrics.record(report),
+    // Each service's state, health and use for the console's detail page (issue 13).
+    statuses: new ServiceStatusStore(deps.prisma),
   });
   const consumer = startHostQueueWorker({
     queueName: costQueueName(config.DOCKER_HOST_NAME),

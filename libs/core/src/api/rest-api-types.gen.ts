@@ -211,6 +211,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/environments/{id}/services': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Each service's container as the worker last sampled it: state, health and use */
+    get: operations['getEnvironmentServices'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/environments/{id}/checks': {
     parameters: {
       query?: never;
@@ -710,6 +727,23 @@ export interface components {
       containers?: string[];
       /** @description wake: ms until its containers were ready again */
       ms?: number;
+    };
+    EnvironmentServices: {
+      services: {
+        service: string;
+        container: string;
+        /** @description the engine’s: running, exited, restarting, … */
+        state: string;
+        /** @description healthy, unhealthy, starting; null: no check */
+        health: string | null;
+        restarts: number;
+        /** @description percent of one core over the last window */
+        cpuPercent: number | null;
+        memoryBytes: number | null;
+        memoryLimitBytes: number | null;
+        /** @description ISO 8601 */
+        sampledAt: string;
+      }[];
     };
     EnvironmentChecks: {
       headSha: string;
@@ -2130,6 +2164,75 @@ export interface operations {
       };
       /** @description The Idempotency-Key was used for a different request */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token's rate limit is spent: retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description seconds */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getEnvironmentServices: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The services */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EnvironmentServices'];
+        };
+      };
+      /** @description An invalid parameter or body: `errors` names the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No token, or an unknown, expired or revoked one */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The token's scope is below `read` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No environment the token may see */
+      404: {
         headers: {
           [name: string]: unknown;
         };

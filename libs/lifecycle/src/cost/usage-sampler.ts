@@ -14,6 +14,7 @@ import {
   type EnvironmentDisk,
   LABEL_ENV,
   LABEL_MANAGED,
+  LABEL_SERVICE,
   NO_USAGE,
   splitByUtcDay,
   type Usage,
@@ -21,11 +22,19 @@ import {
 import type {
   CursorAdvance,
   SampledEnvironment,
+  ServiceStatusRow,
+  ServiceStatusStore,
   UsageAddition,
   UsageBaseline,
   UsageStore,
 } from '@berth/db';
-import type { ContainerHost, ContainerUsage, DiskUsage, Labels } from '@berth/providers';
+import type {
+  ContainerHost,
+  ContainerUsage,
+  DiskUsage,
+  Labels,
+  ListedContainer,
+} from '@berth/providers';
 import type { ShortLock } from '@berth/queue';
 import type { Logger } from 'pino';
 
@@ -54,6 +63,8 @@ export interface UsageSamplerDeps {
   now?: () => number;
   /** Called with the report of every pass that looked (metrics). */
   onReport?: (report: UsageSampleReport) => void;
+  /** Where each service's state, health and use are kept for the console (issue 13). */
+  statuses?: Pick<ServiceStatusStore, 'replace'>;
 }
 
 /** What one repository's previews used in one pass (what this pass counted). */
@@ -172,9 +183,13 @@ export class UsageSampler {
     const advances: CursorAdvance[] = [];
     const additions: UsageAddition[] = [];
     const awake = new Map<string, { from: number; to: number }>();
+    const cpuPercent = new Map<string, number>();
     for (const { environment, usage, reading } of reads) {
       const baseline = baselines.get(usage.id);
       const window = containerWindow(baseline ? baselineReading(baseline) : null, reading);
+      if (window && window.to > window.from) {
+        cpuPercent.set(usage.id, (window.cpuSeconds / ((window.to - window.from) / 1000)) * 100);
+      }
       if (!window) {
         report.alreadyCounted += 1;
         continue;
@@ -258,11 +273,59 @@ export class UsageSampler {
       additions.filter((a) => won.has(a.key)),
       new Map(environments.map((e) => [e.id, e.repository])),
     );
+    await this.keepStatuses(environments, listed.containers, reads, cpuPercent);
     await store.prune(
       dockerHost,
       [...listed.containers.map((c) => c.id), ...environments.map((e) => DISK_KEY + e.id)],
       new Date(now - FORGET_AFTER_MS),
     );
+  }
+
+  /**
+   * Each environment's services as this pass saw them: the engine's state for every container,
+   * and for a running one its health, restarts, CPU over its window and memory against its
+   * limit. A failure is logged: the snapshot is for people, the usage above is what counts.
+   */
+  private async keepStatuses(
+    environments: readonly SampledEnvironment[],
+    containers: readonly ListedContainer[],
+    reads: readonly Read[],
+    cpuPercent: ReadonlyMap<string, number>,
+  ): Promise<void> {
+    const statuses = this.deps.statuses;
+    if (!statuses) return;
+    const usageOf = new Map(reads.map((r) => [r.usage.id, r.usage]));
+    const sampledAt = new Date(this.now());
+    for (const environment of environments) {
+      const byService = new Map<string, ServiceStatusRow>();
+      for (const c of containers) {
+        const service = c.labels[LABEL_SERVICE];
+        if (c.labels[LABEL_ENV] !== environment.envLabel || !service) continue;
+        const usage = usageOf.get(c.id);
+        const row: ServiceStatusRow = {
+          service,
+          container: c.name,
+          state: c.state,
+          health: usage?.health ?? null,
+          restarts: usage?.restartCount ?? 0,
+          cpuPercent: cpuPercent.get(c.id) ?? null,
+          memoryBytes: usage ? usage.memoryBytes : null,
+          memoryLimitBytes: usage?.memoryLimitBytes ?? null,
+          sampledAt,
+        };
+        // Two containers of one service (an E2E run per generation): the running one tells.
+        const seen = byService.get(service);
+        if (!seen || (seen.state !== 'running' && c.state === 'running')) {
+          byService.set(service, row);
+        }
+      }
+      await statuses.replace(environment.id, [...byService.values()]).catch((error: unknown) => {
+        this.deps.logger.warn(
+          { err: error, environment: environment.id },
+          'could not keep the service statuses',
+        );
+      });
+    }
   }
 
   /** Measures the host's disk when the last measurement is older than the interval. */

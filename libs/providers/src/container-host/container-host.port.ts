@@ -348,6 +348,12 @@ export interface ContainerUsage {
   memoryBytes: number;
   /** Received plus sent on every interface since the run started. */
   networkBytes: number;
+  /** Its healthcheck's verdict; null without a healthcheck. */
+  health: 'healthy' | 'unhealthy' | 'starting' | null;
+  /** How often the engine restarted it (its restart policy). */
+  restartCount: number;
+  /** Its memory limit; null when it has none. */
+  memoryLimitBytes: number | null;
 }
 
 /** Docker's disk usage report (`docker system df -v`), the parts cost telemetry prices. */

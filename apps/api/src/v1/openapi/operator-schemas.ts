@@ -272,3 +272,22 @@ export const EnvironmentChecksSchema = z
   })
   .meta({ id: 'EnvironmentChecks' });
 export type EnvironmentChecks = z.infer<typeof EnvironmentChecksSchema>;
+
+export const EnvironmentServicesSchema = z
+  .object({
+    services: z.array(
+      z.object({
+        service: z.string(),
+        container: z.string(),
+        state: z.string().describe('the engine’s: running, exited, restarting, …'),
+        health: z.string().nullable().describe('healthy, unhealthy, starting; null: no check'),
+        restarts: z.number().int(),
+        cpuPercent: z.number().nullable().describe('percent of one core over the last window'),
+        memoryBytes: z.number().nullable(),
+        memoryLimitBytes: z.number().nullable(),
+        sampledAt: isoTime,
+      }),
+    ),
+  })
+  .meta({ id: 'EnvironmentServices' });
+export type EnvironmentServices = z.infer<typeof EnvironmentServicesSchema>;

@@ -65,7 +65,14 @@ export async function containerUsage(docker: Docker, id: string): Promise<Contai
     cpuNs: stats.cpu_stats?.cpu_usage?.total_usage ?? 0,
     memoryBytes: memoryInUse(stats.memory_stats),
     networkBytes: networkBytes(stats.networks),
+    health: healthOf(info.State.Health?.Status),
+    restartCount: info.RestartCount ?? 0,
+    memoryLimitBytes: info.HostConfig?.Memory ? info.HostConfig.Memory : null,
   };
+}
+
+function healthOf(status: string | undefined): ContainerUsage['health'] {
+  return status === 'healthy' || status === 'unhealthy' || status === 'starting' ? status : null;
 }
 
 interface DfAnswer {

@@ -1,4 +1,4 @@
-import { CheckRunStore, EnvironmentQueries } from '@berth/db';
+import { CheckRunStore, EnvironmentQueries, ServiceStatusStore } from '@berth/db';
 import type { Stores } from '@berth/runtime';
 import { Controller, Get, Inject, Param, Req } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -6,24 +6,51 @@ import { repositoryPageOf } from '../../environments/environment-view.js';
 import { STORES } from '../../tokens.js';
 import { principalOf, type V1Request } from '../auth/principal.js';
 import { RequireScope } from '../auth/scope.decorator.js';
-import { type EnvironmentChecks, EnvironmentChecksSchema } from '../openapi/operator-schemas.js';
+import {
+  type EnvironmentChecks,
+  EnvironmentChecksSchema,
+  type EnvironmentServices,
+  EnvironmentServicesSchema,
+} from '../openapi/operator-schemas.js';
 import { ProblemSchema } from '../openapi/schemas.js';
 import { visibleEnvironment } from './environment-access.js';
 
 /**
- * Berth's check runs on an environment's head (the console's detail page), as the worker last
- * wrote them to GitHub. The api never calls GitHub for them (it holds no GitHub port, like it
- * holds no Docker one): GitHub stays their store (decision 0011), this is the worker's copy.
+ * What the worker last observed of an environment, for the console's detail page: its services'
+ * containers (the usage sampler's snapshot) and Berth's check runs on its head (as last written
+ * to GitHub). The api holds no Docker or GitHub port: GitHub stays the check runs' store
+ * (decision 0011), these are the worker's copies.
  */
 @ApiTags('environments')
 @Controller('api/v1/environments')
-export class EnvironmentChecksController {
+export class EnvironmentStatusController {
   private readonly environments: EnvironmentQueries;
   private readonly checkRuns: CheckRunStore;
+  private readonly statuses: ServiceStatusStore;
 
   constructor(@Inject(STORES) stores: Stores) {
     this.environments = new EnvironmentQueries(stores.prisma);
     this.checkRuns = new CheckRunStore(stores.prisma);
+    this.statuses = new ServiceStatusStore(stores.prisma);
+  }
+
+  @Get(':id/services')
+  @RequireScope('read')
+  @ApiOperation({
+    operationId: 'getEnvironmentServices',
+    summary: "Each service's container as the worker last sampled it: state, health and use",
+  })
+  @ApiOkResponse({ description: 'The services', standardSchema: EnvironmentServicesSchema })
+  @ApiNotFoundResponse({
+    description: 'No environment the token may see',
+    standardSchema: ProblemSchema,
+  })
+  async services(@Req() request: V1Request, @Param('id') id: string): Promise<EnvironmentServices> {
+    const env = await visibleEnvironment(this.environments, principalOf(request), id);
+    const rows = await this.statuses.forEnvironment(env.id);
+    return {
+      services: rows.map((row) => ({ ...row, sampledAt: row.sampledAt.toISOString() })),
+    };
   }
 
   @Get(':id/checks')
