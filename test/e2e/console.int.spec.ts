@@ -458,7 +458,11 @@ describe('admin console', { timeout: 400_000 }, () => {
       },
     });
     opened.push(broken);
+    await plane.waitForState(repository, broken.number, 'failed', { timeoutMs: 120_000 });
+    // A second push, as broken: the page keeps the first generation in its timeline.
+    await plane.github.pushToPullRequest(broken, { 'NOTES.md': 'still broken\n' });
     const failed = await plane.waitForState(repository, broken.number, 'failed', {
+      generation: 2,
       timeoutMs: 120_000,
     });
     const error = failed.stages?.find((s) => s.status === 'failed')?.error ?? '';
@@ -468,6 +472,14 @@ describe('admin console', { timeout: 400_000 }, () => {
     const alert = page.getByRole('alert').filter({ hasText: 'Why it failed' });
     await alert.waitFor();
     expect(await alert.locator('.failure-reason').innerText()).toBe(error);
+    const earlier = page.getByTestId('earlier-generations').locator('details');
+    await earlier.first().waitFor();
+    expect(await earlier.count()).toBe(1);
+    expect(await earlier.locator('summary').innerText()).toMatch(
+      /^Generation 1 · [0-9a-f]{12} · .* · failed at \w+$/,
+    );
+    await earlier.locator('summary').click();
+    await earlier.getByRole('table').waitFor();
     await expectAccessible('failed environment');
     await page.screenshot({ path: `${artifacts}/failed-1280.png`, fullPage: true });
     await remember();

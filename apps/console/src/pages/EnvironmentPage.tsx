@@ -12,11 +12,13 @@ import { ConfirmAction } from '../components/ConfirmAction.js';
 import { StateBadge } from '../components/StateBadge.js';
 import { Status } from '../components/Status.js';
 import { useNow } from '../components/useNow.js';
-import { age, duration, failureReason, localTime, ttlLeft } from '../format.js';
+import { age, failureReason, localTime, ttlLeft } from '../format.js';
 import { navigate } from '../router.js';
 import { ChecksSection } from './ChecksSection.js';
+import { EarlierGenerations } from './EarlierGenerations.js';
 import { LogsPanel } from './LogsPanel.js';
 import { ServicesSection } from './ServicesSection.js';
+import { StagesTable } from './StagesTable.js';
 
 export const DETAIL_POLL_MS = 2_000;
 const COST_POLL_MS = 30_000;
@@ -148,35 +150,10 @@ function EnvironmentView({ env, canWrite }: { env: EnvironmentDetail; canWrite: 
         {env.stages.length === 0 ? (
           <Status kind="empty">No stage has run yet.</Status>
         ) : (
-          <div className="table-scroll">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Stage</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Duration</th>
-                  <th scope="col">Error</th>
-                </tr>
-              </thead>
-              <tbody>
-                {env.stages.map((stage) => (
-                  <tr key={`${stage.stage}-${stage.attempt}`}>
-                    <th scope="row">
-                      {stage.stage}
-                      {stage.attempt > 1 ? ` (try ${stage.attempt})` : ''}
-                    </th>
-                    <td>
-                      <StateBadge state={stage.status} />
-                    </td>
-                    <td>{stage.durationMs === null ? '—' : duration(stage.durationMs)}</td>
-                    <td className="error-cell">{stage.error ?? ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <StagesTable stages={env.stages} />
         )}
       </section>
+      {env.generation > 1 ? <EarlierGenerations id={env.id} current={env.generation} /> : null}
       <ServicesSection env={env} />
       {env.state === 'destroyed' ? null : (
         <LogsPanel environmentId={env.id} services={env.services.map((s) => s.name)} />
