@@ -22,3 +22,9 @@ export {
   snapshotProblem,
   type SnapshotRef,
 } from './snapshot.js';
+export {
+  describeSnapshotSource,
+  parseS3Url,
+  type SnapshotSource,
+  snapshotSourceOf,
+} from './snapshot-source.js';
