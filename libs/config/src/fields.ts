@@ -155,3 +155,11 @@ export const cidrList = (hint: string) =>
       return out;
     })
     .describe(hint);
+
+/** `true`/`false` (also 1/0, yes/no), so a typo is an error rather than a silent `false`. */
+export const flag = (fallback: boolean, hint: string) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1' || value === 'yes')
+    .describe(hint);

@@ -1,17 +1,9 @@
 import { z } from 'zod';
-import { httpUrl } from './fields.js';
+import { flag, httpUrl } from './fields.js';
 
 // What the worker tells pull requests besides the sticky comment: the `Berth / preview` check
 // run and the older `berth/preview` commit status (kept for branch protection rules that name
 // it), and where the check run links to.
-
-/** `true`/`false` (also 1/0, yes/no), so a typo is an error rather than a silent `false`. */
-const flag = (fallback: boolean, hint: string) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
-    .default(fallback ? 'true' : 'false')
-    .transform((value) => value === 'true' || value === '1' || value === 'yes')
-    .describe(hint);
 
 export const githubReportingSettings = {
   GITHUB_CHECK_RUNS: flag(

@@ -10,6 +10,7 @@ import {
 import { z } from 'zod';
 import {
   cidrList,
+  flag,
   host,
   hostname,
   httpUrl,
@@ -107,6 +108,18 @@ const snapshots = {
     .describe(
       'directory of the database dumps operators register for db:snapshot; default .cache/berth/snapshots',
     ),
+};
+
+/**
+ * Dumps kept in S3 or an S3-compatible store (`berth snapshot add --s3`): region, endpoint and
+ * credentials are the SDK's own settings (AWS_REGION, AWS_ENDPOINT_URL_S3, the default credential
+ * chain), read by the worker only; the api never holds object-store credentials.
+ */
+const snapshotObjects = {
+  SNAPSHOT_S3_FORCE_PATH_STYLE: flag(
+    false,
+    'address snapshot buckets as <endpoint>/<bucket>/<key> (MinIO and most S3-compatible stores); default false',
+  ),
 };
 
 const previewLinks = {
@@ -298,6 +311,7 @@ const workerFields = z.object({
   ...dnsSettings,
   ...previewLinks,
   ...snapshots,
+  ...snapshotObjects,
   BASE_DOMAIN: hostname(
     'localhost',
     'preview URLs are <service>-pr-<n>-<repo>.<BASE_DOMAIN>; default localhost',
