@@ -114,6 +114,51 @@ describe('berth snapshot', () => {
     expect(missing.err).toMatch(/file: other\.dump is not a file in SNAPSHOT_DIR/);
   });
 
+  it('takes an s3://bucket/key source instead of a file, exactly one of them', async () => {
+    const common = ['--repo', repo, '--engine', 'postgres', '--format', 'sql', '--sanitized'];
+    const both = await berth([
+      'snapshot',
+      'add',
+      name,
+      ...common,
+      '--file',
+      'prod.dump',
+      '--s3',
+      's3://acme-dumps/a.sql',
+    ]);
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/exactly one of --file .* and --s3/);
+    const bad = await berth(['snapshot', 'add', name, ...common, '--s3', 's3://Acme_Dumps/a.sql']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/s3: "Acme_Dumps" is not a valid S3 bucket name/);
+    const noKey = await berth(['snapshot', 'add', name, ...common, '--s3', 's3://acme-dumps/']);
+    expect(noKey.err).toMatch(/names no object key/);
+
+    // The api holds no object-store credentials: the object is checked by the worker at restore.
+    const added = await berth([
+      'snapshot',
+      'add',
+      name,
+      ...common,
+      '--s3',
+      's3://acme-dumps/nightly/shop.sql',
+    ]);
+    expect(added.code, added.err).toBe(0);
+    expect(added.out).toMatch(
+      /postgres\/sql s3:\/\/acme-dumps\/nightly\/shop\.sql \(object\) sanitized/,
+    );
+    const row = await api.stores.prisma.databaseSnapshot.findUnique({ where: { name } });
+    expect(row).toMatchObject({ file: null, s3Bucket: 'acme-dumps', s3Key: 'nightly/shop.sql' });
+    // Registering the name again with a file replaces the object source.
+    expect((await add('--sanitized')).code).toBe(0);
+    expect(await api.stores.prisma.databaseSnapshot.findUnique({ where: { name } })).toMatchObject({
+      file: 'prod.dump',
+      s3Bucket: null,
+      s3Key: null,
+    });
+    expect((await berth(['snapshot', 'rm', name])).code).toBe(0);
+  });
+
   it('registers, lists and removes a snapshot, with its masking SQL', async () => {
     const added = await add('--sanitized', '--mask', join(dir, 'mask.sql'));
     expect(added.code, added.err).toBe(0);

@@ -59,20 +59,23 @@ export class ApiError extends Error {
   override readonly name = 'ApiError';
 }
 
-/** The admin REST API (/admin/v1) with the operator's token. */
 /** A registered db:snapshot dump as the api lists it. */
 export interface SnapshotView {
   name: string;
   repository: string;
   engine: string;
   format: string;
-  file: string;
+  /** Exactly one of `file` (a name in SNAPSHOT_DIR) and `s3` (`s3://bucket/key`). */
+  file?: string;
+  s3?: string;
   sanitized: boolean;
   maskSql?: string;
   registeredAt: string;
-  /** Size of the file in the api's SNAPSHOT_DIR; null when it is not there. */
+  /** Size of the file in the api's SNAPSHOT_DIR; null when it is not there, or for an object. */
   bytes: number | null;
 }
+
+/** The admin REST API (/admin/v1) with the operator's token. */
 
 export class AdminClient {
   constructor(
@@ -150,7 +153,8 @@ export class AdminClient {
       repository: string;
       engine: string;
       format: string;
-      file: string;
+      file?: string;
+      s3?: string;
       sanitized: boolean;
       maskSql?: string;
     },

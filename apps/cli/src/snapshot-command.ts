@@ -10,7 +10,9 @@ export const SNAPSHOT_USAGE = `  berth snapshot add <name> [flags]         regis
       --engine <postgres|mysql|mariadb>
       --format <pg-custom|sql|sql.gz>       pg-custom: pg_dump -Fc
       --file <name>                         the dump's file name in the api's and worker's
-                                            SNAPSHOT_DIR
+                                            SNAPSHOT_DIR, or
+      --s3 <s3://bucket/key>                an object the worker reads with its own AWS
+                                            credentials (checked at restore)
       --sanitized | --not-sanitized         required: only sanitized dumps are ever restored
       --mask <file.sql>                     SQL run after the restore, before the app starts
   berth snapshot ls [--json]
@@ -30,6 +32,7 @@ export async function snapshotCommand(
       engine: { type: 'string' },
       format: { type: 'string' },
       file: { type: 'string' },
+      s3: { type: 'string' },
       sanitized: { type: 'boolean' },
       'not-sanitized': { type: 'boolean' },
       mask: { type: 'string' },
@@ -42,8 +45,13 @@ export async function snapshotCommand(
     case 'add': {
       const [name, ...extra] = positionals;
       if (!name || extra.length) throw new UsageError('give one snapshot name');
-      for (const flag of ['repo', 'engine', 'format', 'file'] as const) {
+      for (const flag of ['repo', 'engine', 'format'] as const) {
         if (values[flag] === undefined) throw new UsageError(`--${flag} is required`);
+      }
+      if ((values.file === undefined) === (values.s3 === undefined)) {
+        throw new UsageError(
+          'give exactly one of --file <name in SNAPSHOT_DIR> and --s3 <s3://bucket/key>',
+        );
       }
       if (values.sanitized === values['not-sanitized']) {
         throw new UsageError(
@@ -60,7 +68,8 @@ export async function snapshotCommand(
         repository: values.repo as string,
         engine: values.engine as string,
         format: values.format as string,
-        file: values.file as string,
+        ...(values.file !== undefined ? { file: values.file } : {}),
+        ...(values.s3 !== undefined ? { s3: values.s3 } : {}),
         sanitized: values.sanitized === true,
         ...(maskSql !== undefined ? { maskSql } : {}),
       });
@@ -87,8 +96,13 @@ export async function snapshotCommand(
 }
 
 function line(s: SnapshotView): string {
-  const size = s.bytes === null ? 'file missing' : `${(s.bytes / 1_048_576).toFixed(1)} MB`;
+  const size =
+    s.s3 !== undefined
+      ? 'object'
+      : s.bytes === null
+        ? 'file missing'
+        : `${(s.bytes / 1_048_576).toFixed(1)} MB`;
   const state = s.sanitized ? 'sanitized' : 'NOT sanitized (refused)';
   const mask = s.maskSql ? ', masked' : '';
-  return `${s.name.padEnd(24)} ${s.repository.padEnd(20)} ${s.engine}/${s.format} ${s.file} (${size}) ${state}${mask}  registered ${s.registeredAt}`;
+  return `${s.name.padEnd(24)} ${s.repository.padEnd(20)} ${s.engine}/${s.format} ${s.file ?? s.s3 ?? ''} (${size}) ${state}${mask}  registered ${s.registeredAt}`;
 }

@@ -1,7 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiConfig } from '@berth/config';
-import { type RegisteredSnapshot, snapshotProblem } from '@berth/core';
+import {
+  describeSnapshotSource,
+  type RegisteredSnapshot,
+  snapshotProblem,
+  snapshotSourceOf,
+} from '@berth/core';
 import { SnapshotStore } from '@berth/db';
 import type { Stores } from '@berth/runtime';
 import {
@@ -23,8 +28,15 @@ import { AdminRoutes } from './admin-routes.decorator.js';
 /** Masking SQL is the operator's, stored with the snapshot; bounded like any stored text. */
 const MASK_SQL_MAX = 65_536;
 
-export interface SnapshotView extends RegisteredSnapshot {
-  /** The file's size in SNAPSHOT_DIR as this api sees it; null when it is not there. */
+export interface SnapshotView extends Omit<RegisteredSnapshot, 'source'> {
+  /** The dump's file name in SNAPSHOT_DIR, for a file source. */
+  file?: string;
+  /** `s3://bucket/key`, for an object source. */
+  s3?: string;
+  /**
+   * The file's size in SNAPSHOT_DIR as this api sees it; null when it is not there, and for an
+   * object (the api holds no object-store credentials: only the worker reads the dump).
+   */
   bytes: number | null;
 }
 
@@ -32,7 +44,8 @@ export interface SnapshotView extends RegisteredSnapshot {
  * The dumps `db:snapshot` may restore (`berth snapshot add|ls|rm`). Registering is the operator's
  * statement that the dump is sanitized (`sanitized: true`); an unsanitized registration is kept
  * so the refusal a PR gets can say why. Berth never reaches a production database: the dump is a
- * file the operator put in SNAPSHOT_DIR.
+ * file the operator put in SNAPSHOT_DIR, or an object in the operator's S3 bucket that only the
+ * worker reads (it is checked there, at restore).
  */
 @Controller('admin/v1/snapshots')
 @AdminRoutes()
@@ -56,12 +69,14 @@ export class SnapshotsAdminController {
   @Put(':name')
   async register(@Param('name') name: string, @Body() body: unknown): Promise<SnapshotView> {
     const input = registration(name, body);
-    const path = join(this.config.SNAPSHOT_DIR, input.file);
-    const found = await stat(path).catch(() => null);
-    if (!found?.isFile()) {
-      throw new BadRequestException(
-        `file: ${input.file} is not a file in SNAPSHOT_DIR (${this.config.SNAPSHOT_DIR}); copy the dump there first`,
-      );
+    if (input.source.kind === 'file') {
+      const path = join(this.config.SNAPSHOT_DIR, input.source.file);
+      const found = await stat(path).catch(() => null);
+      if (!found?.isFile()) {
+        throw new BadRequestException(
+          `file: ${input.source.file} is not a file in SNAPSHOT_DIR (${this.config.SNAPSHOT_DIR}); copy the dump there first`,
+        );
+      }
     }
     const saved = await this.store.register(input);
     this.logger.log({
@@ -69,6 +84,7 @@ export class SnapshotsAdminController {
       name: saved.name,
       repository: saved.repository,
       engine: saved.engine,
+      source: describeSnapshotSource(saved.source),
       sanitized: saved.sanitized,
       masked: saved.maskSql !== undefined,
     });
@@ -84,20 +100,24 @@ export class SnapshotsAdminController {
   }
 
   private async view(snapshot: RegisteredSnapshot): Promise<SnapshotView> {
-    const found = await stat(join(this.config.SNAPSHOT_DIR, snapshot.file)).catch(() => null);
-    return { ...snapshot, bytes: found?.isFile() ? found.size : null };
+    const { source, ...rest } = snapshot;
+    if (source.kind === 's3') return { ...rest, s3: describeSnapshotSource(source), bytes: null };
+    const found = await stat(join(this.config.SNAPSHOT_DIR, source.file)).catch(() => null);
+    return { ...rest, file: source.file, bytes: found?.isFile() ? found.size : null };
   }
 }
 
 function registration(name: string, body: unknown) {
   const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const text = (key: string) => (typeof b[key] === 'string' ? (b[key] as string).trim() : '');
+  const source = snapshotSourceOf({ file: text('file'), s3: text('s3') });
+  if ('error' in source) throw new BadRequestException(`invalid snapshot: ${source.error}`);
   const fields = {
     name,
     repository: text('repository').toLowerCase(),
     engine: text('engine'),
     format: text('format'),
-    file: text('file'),
+    source: source.ok,
   };
   const problem = snapshotProblem(fields);
   if (problem) throw new BadRequestException(`invalid snapshot: ${problem}`);

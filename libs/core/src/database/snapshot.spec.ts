@@ -7,13 +7,14 @@ import {
   snapshotCovers,
   snapshotProblem,
 } from './snapshot.js';
+import type { SnapshotSource } from './snapshot-source.js';
 
 const snap = (over: Partial<RegisteredSnapshot>): RegisteredSnapshot => ({
   name: 'prod',
   repository: 'acme/shop',
   engine: 'postgres',
   format: 'pg-custom',
-  file: 'prod.dump',
+  source: { kind: 'file', file: 'prod.dump' },
   sanitized: true,
   registeredAt: '2026-12-01T00:00:00.000Z',
   ...over,
@@ -91,7 +92,7 @@ describe('snapshotProblem', () => {
     repository: 'acme/*',
     engine: 'postgres',
     format: 'pg-custom',
-    file: 'prod.dump',
+    source: { kind: 'file', file: 'prod.dump' } as SnapshotSource,
   };
 
   it('accepts a valid registration', () => {
@@ -104,10 +105,15 @@ describe('snapshotProblem', () => {
     [{ engine: 'oracle' }, /^engine: must be one of postgres, mysql, mariadb/],
     [{ format: 'tar' }, /^format:/],
     [{ engine: 'mariadb' }, /^format: pg-custom is a Postgres format/],
-    [{ file: '../etc/passwd' }, /^file:/],
-    [{ file: 'dir/prod.dump' }, /^file:/],
+    [{ source: { kind: 'file', file: '../etc/passwd' } }, /^file:/],
+    [{ source: { kind: 'file', file: 'dir/prod.dump' } }, /^file:/],
   ])('names the field of %o', (patch, message) => {
-    expect(snapshotProblem({ ...valid, ...patch })).toMatch(message);
+    expect(snapshotProblem({ ...valid, ...patch } as typeof valid)).toMatch(message);
+  });
+
+  it('takes an object key with slashes: only a file name is confined to SNAPSHOT_DIR', () => {
+    const source: SnapshotSource = { kind: 's3', bucket: 'acme-dumps', key: 'nightly/prod.dump' };
+    expect(snapshotProblem({ ...valid, source })).toBeUndefined();
   });
 });
 

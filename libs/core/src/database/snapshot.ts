@@ -2,8 +2,10 @@
  * `db:snapshot` (issue 10): restoring an operator-registered, sanitized dump into a preview's own
  * database. Pure: which snapshot a repository may use, and the client command that restores it
  * inside the database's own container (Berth never connects to a production database: the dump
- * is a file the operator put on the worker host).
+ * is a file the operator put on the worker host, or an object in the operator's S3 bucket).
  */
+
+import type { SnapshotSource } from './snapshot-source.js';
 
 export const SNAPSHOT_ENGINES = ['postgres', 'mysql', 'mariadb'] as const;
 export type SnapshotEngine = (typeof SNAPSHOT_ENGINES)[number];
@@ -19,8 +21,8 @@ export interface RegisteredSnapshot {
   repository: string;
   engine: SnapshotEngine;
   format: SnapshotFormat;
-  /** The dump's file name inside the operator's SNAPSHOT_DIR. */
-  file: string;
+  /** Where the dump is: a file in the worker's SNAPSHOT_DIR, or an object in S3. */
+  source: SnapshotSource;
   /** The operator declared it sanitized: only such snapshots are ever restored. */
   sanitized: boolean;
   /** SQL run after the restore, in the same client, before any other service starts. */
@@ -102,7 +104,7 @@ export function snapshotProblem(input: {
   repository: string;
   engine: string;
   format: string;
-  file: string;
+  source: SnapshotSource;
 }): string | undefined {
   if (!/^[a-z0-9][a-z0-9._-]{0,62}$/.test(input.name)) {
     return 'name: use 1–63 lowercase letters, digits, `.`, `_` or `-`, starting with a letter or digit';
@@ -119,7 +121,7 @@ export function snapshotProblem(input: {
   if (input.format === 'pg-custom' && input.engine !== 'postgres') {
     return 'format: pg-custom is a Postgres format; use sql or sql.gz for MySQL and MariaDB';
   }
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(input.file)) {
+  if (input.source.kind === 'file' && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(input.source.file)) {
     return "file: a file name inside the operator's SNAPSHOT_DIR (no `/` or `..`)";
   }
   return undefined;

@@ -1,4 +1,9 @@
-import type { RegisteredSnapshot, SnapshotEngine, SnapshotFormat } from '@berth/core';
+import type {
+  RegisteredSnapshot,
+  SnapshotEngine,
+  SnapshotFormat,
+  SnapshotSource,
+} from '@berth/core';
 import type { PrismaClient } from '../generated.js';
 
 type Row = NonNullable<Awaited<ReturnType<PrismaClient['databaseSnapshot']['findUnique']>>>;
@@ -17,7 +22,9 @@ export class SnapshotStore {
       repository: input.repository.toLowerCase(),
       engine: input.engine,
       format: input.format,
-      file: input.file,
+      file: input.source.kind === 'file' ? input.source.file : null,
+      s3Bucket: input.source.kind === 's3' ? input.source.bucket : null,
+      s3Key: input.source.kind === 's3' ? input.source.key : null,
       sanitized: input.sanitized,
       maskSql: input.maskSql ?? null,
       registeredBy: input.registeredBy,
@@ -54,9 +61,17 @@ function fromRow(row: Row): RegisteredSnapshot {
     repository: row.repository,
     engine: row.engine as SnapshotEngine,
     format: row.format as SnapshotFormat,
-    file: row.file,
+    source: sourceOf(row),
     sanitized: row.sanitized,
     ...(row.maskSql ? { maskSql: row.maskSql } : {}),
     registeredAt: row.registeredAt.toISOString(),
   };
+}
+
+// The table's check constraint keeps exactly one of the two set.
+function sourceOf(row: Row): SnapshotSource {
+  if (row.s3Bucket !== null && row.s3Key !== null) {
+    return { kind: 's3', bucket: row.s3Bucket, key: row.s3Key };
+  }
+  return { kind: 'file', file: row.file ?? '' };
 }
