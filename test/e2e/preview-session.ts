@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { SHARE_TOKEN_PARAM, shareLink } from '@berth/core';
 import {
   ControlPlane,
+  type ControlPlaneOptions,
   type EnvironmentView,
   httpRequest,
   type PullRecord,
@@ -170,7 +171,10 @@ export async function removeByLabel(label: string): Promise<void> {
  * A control plane over the test services with the shop's fixture images, logging at info
  * (BERTH_E2E_LOGS=1 echoes the apps' logs), as the end-to-end specs start it.
  */
-export function startPlane(root: string): Promise<ControlPlane> {
+export function startPlane(
+  root: string,
+  appEnv?: ControlPlaneOptions['appEnv'],
+): Promise<ControlPlane> {
   const { databaseUrl, redisUrl } = testServices();
   return ControlPlane.start({
     root,
@@ -179,6 +183,7 @@ export function startPlane(root: string): Promise<ControlPlane> {
     composeVariablesFile: composeVariablesFile(root),
     logLevel: 'info',
     echoLogs: process.env['BERTH_E2E_LOGS'] === '1',
+    ...(appEnv ? { appEnv } : {}),
   });
 }
 

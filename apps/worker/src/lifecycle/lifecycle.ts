@@ -35,6 +35,7 @@ import {
   DEFAULT_LIMITS,
   GitSourceRepository,
   OctokitGitHub,
+  S3ObjectStore,
 } from '@berth/providers';
 import { GitHubAppCredentials, type Stores } from '@berth/runtime';
 import {
@@ -180,7 +181,14 @@ export async function startLifecycle(config: WorkerConfig, stores: Stores, logge
     hostMemory,
     secrets: scopes.secrets,
     baseStates,
-    snapshots: { snapshots, dir: config.SNAPSHOT_DIR },
+    snapshots: {
+      snapshots,
+      dir: config.SNAPSHOT_DIR,
+      // s3:// dumps; the SDK reads region, endpoint and credentials when a restore needs them.
+      objects: S3ObjectStore.fromEnvironment({
+        forcePathStyle: config.SNAPSHOT_S3_FORCE_PATH_STYLE,
+      }),
+    },
     // Routes follow a serving revision put back after a failed push (decision 0038).
     publisher: redis,
   };

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import {
+  describeSnapshotSource,
+  type RegisteredSnapshot,
   redactSecrets,
   restoreCommand,
   serverReadyCommand,
@@ -16,7 +18,7 @@ import {
   type SnapshotRef,
 } from '@berth/core';
 import type { ResourceLedger, SnapshotStore } from '@berth/db';
-import type { ContainerHost } from '@berth/providers';
+import { type ContainerHost, type ObjectStore, ObjectStoreError } from '@berth/providers';
 import type { Logger } from 'pino';
 import { PermanentStageError } from '../pipeline/stage-handler.js';
 
@@ -28,6 +30,8 @@ export interface SnapshotRestoreDeps {
   snapshots: Pick<SnapshotStore, 'get'>;
   /** SNAPSHOT_DIR: where the registered dump files are on this worker. */
   dir: string;
+  /** Where `s3://` dumps are read from (the worker's own credentials); unset: they are refused. */
+  objects?: ObjectStore;
 }
 
 export interface RestoreOutcome {
@@ -92,40 +96,40 @@ export async function restoreSnapshot(input: {
       `db:snapshot: snapshot \`${snapshot.name}\` is ${registered ? 'no longer registered as sanitized' : 'no longer registered'}; push again to choose another, or use db:branch or db:fresh`,
     );
   }
-  const path = join(input.deps.dir, registered.file);
-  const size = await stat(path).then(
-    (s) => s.size,
-    () => {
-      throw new PermanentStageError(
-        `db:snapshot: the file of snapshot \`${snapshot.name}\` is missing on this worker (${path}); the operator copies it into SNAPSHOT_DIR`,
-      );
-    },
-  );
-
-  const fail = async (what: string, output: string): Promise<never> => {
+  const fail = async (what: string, output: string, retryable = false): Promise<never> => {
     // The volume may hold half a dump (MySQL cannot restore in one transaction): a retry starts
     // from a new, empty volume.
     await ledger.mergeMetadata(row.id, { database: { mode: 'fresh', generation: -1 } });
     const tail = output.trim().split('\n').slice(-20).join('\n');
-    throw new PermanentStageError(
-      redactSecrets(`db:snapshot: ${what}; the client's last output:\n${tail}`, input.secrets),
+    const message = redactSecrets(
+      `db:snapshot: ${what}; the client's last output:\n${tail}`,
+      input.secrets,
     );
+    throw retryable ? new Error(message) : new PermanentStageError(message);
   };
 
   const started = Date.now();
   await serverReady(host, container, registered.engine, input.readyTimeoutMs);
   const ready = Date.now() - started;
 
-  const file = createReadStream(path);
-  const dump = registered.format === 'sql.gz' ? file.pipe(createGunzip()) : file;
-  file.once('error', (error) => dump.destroy(error));
+  // Opened once the server is up, so an object's HTTP response is never left waiting.
+  const source = await openDump(registered, input.deps);
+  const dump = registered.format === 'sql.gz' ? source.body.pipe(createGunzip()) : source.body;
+  source.body.once('error', (error) => dump.destroy(error));
   const restored = await host.execWithInput(container, {
     cmd: restoreCommand(registered.engine, registered.format),
     input: dump,
     timeoutMs: RESTORE_TIMEOUT_MS,
   });
-  if (restored.inputError)
-    await fail(`reading ${registered.file} failed (${restored.inputError})`, restored.output);
+  if (restored.inputError) {
+    // A connection to the store dropped mid-object may pass; a local file that cannot be read
+    // will not.
+    await fail(
+      `reading ${describeSnapshotSource(registered.source)} failed (${restored.inputError})`,
+      restored.output,
+      registered.source.kind === 's3',
+    );
+  }
   if (restored.exitCode !== 0) {
     await fail(
       restored.timedOut
@@ -154,8 +158,51 @@ export async function restoreSnapshot(input: {
     restored: input.generation,
     database: { mode: 'snapshot', snapshot: snapshot.name, generation: input.generation },
   });
-  input.logger.info({ snapshot: snapshot.name, bytes: size, ms }, 'snapshot restored');
-  return { snapshot: snapshot.name, bytes: size, ms };
+  input.logger.info(
+    { snapshot: snapshot.name, source: registered.source.kind, bytes: source.bytes, ms },
+    'snapshot restored',
+  );
+  return { snapshot: snapshot.name, bytes: source.bytes, ms };
+}
+
+/** The registered dump's bytes, from SNAPSHOT_DIR or the object store, with what to fix if not. */
+async function openDump(
+  registered: RegisteredSnapshot,
+  deps: SnapshotRestoreDeps,
+): Promise<{ body: Readable; bytes: number }> {
+  const { source, name } = registered;
+  if (source.kind === 'file') {
+    const path = join(deps.dir, source.file);
+    const bytes = await stat(path).then(
+      (s) => s.size,
+      () => {
+        throw new PermanentStageError(
+          `db:snapshot: the file of snapshot \`${name}\` is missing on this worker (${path}); the operator copies it into SNAPSHOT_DIR`,
+        );
+      },
+    );
+    return { body: createReadStream(path), bytes };
+  }
+  const where = describeSnapshotSource(source);
+  if (!deps.objects) {
+    throw new PermanentStageError(
+      `db:snapshot: snapshot \`${name}\` is the object ${where}, and this worker reads no object store; ask the operator to configure S3 for the worker, or use db:branch or db:fresh`,
+    );
+  }
+  try {
+    return await deps.objects.read(source);
+  } catch (error) {
+    if (!(error instanceof ObjectStoreError)) throw error;
+    const fix = {
+      missing: `the operator uploads it there, or registers the snapshot again with its new location (\`berth snapshot add ${name} --s3 …\`)`,
+      denied: `the worker's AWS credentials may not read it: the operator grants s3:GetObject on it`,
+      unconfigured: `the worker has no AWS region or credentials: the operator sets AWS_REGION and credentials (or an instance role) for the worker`,
+      unavailable: 'Berth retries',
+    }[error.failure];
+    const message = `db:snapshot: cannot read snapshot \`${name}\` (${error.message}); ${fix}`;
+    // Only an unreachable or failing store may pass on its own: the stage's retries cover it.
+    throw error.failure === 'unavailable' ? new Error(message) : new PermanentStageError(message);
+  }
 }
 
 async function serverReady(
