@@ -3,13 +3,19 @@
 // the only one is not registered as sanitized. Once a sanitized dump with masking SQL is
 // registered, a push restores it into the PR's own new database, masked before the app starts,
 // and migrations run on top. Berth never connects to the "production" database: the dump is a
-// file in SNAPSHOT_DIR.
+// file in SNAPSHOT_DIR, or an object in S3 (here the S3 emulator, read by the worker through the
+// official SDK): a registered object that is missing fails the PR with its bucket and key.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { createPrismaClient, type PrismaClient } from '@berth/db';
-import type { ControlPlane, PullRecord } from '@berth/testing';
+import {
+  type ControlPlane,
+  type PullRecord,
+  type S3Emulator,
+  startS3Emulator,
+} from '@berth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testServices } from '../support/test-services.js';
 import {
@@ -28,11 +34,24 @@ const suffix = name.slice(-8).replace(/[^a-z0-9]/g, '');
 let plane: ControlPlane;
 const commentOf = (pr: number, pattern: RegExp) => commentMatching(plane, repository, pr, pattern);
 let prisma: PrismaClient;
+let s3: S3Emulator;
 const opened: PullRecord[] = [];
+/** The "production" dump, gzipped: a file in SNAPSHOT_DIR first, then an S3 object. */
+let dumpGz: Buffer;
 
 beforeAll(async () => {
   prisma = createPrismaClient(testServices().databaseUrl);
-  plane = await startPlane(root);
+  s3 = await startS3Emulator({ accessKeyId: 'AKIDBERTHSNAPSHOTS' });
+  plane = await startPlane(root, {
+    // Only the worker reads object sources; the api holds no object-store credentials.
+    worker: {
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIDBERTHSNAPSHOTS',
+      AWS_SECRET_ACCESS_KEY: 'berth-test-secret',
+      AWS_ENDPOINT_URL_S3: s3.url,
+      SNAPSHOT_S3_FORCE_PATH_STYLE: 'true',
+    },
+  });
   await plane.github.createRepository({ owner, name, fromDirectory: `${root}examples/shop` });
 }, 120_000);
 
@@ -47,6 +66,7 @@ afterAll(async () => {
   }
   await prisma?.databaseSnapshot.deleteMany({ where: { repository } });
   await plane?.stop();
+  await s3?.close();
   await prisma?.$disconnect();
 }, 300_000);
 
@@ -112,7 +132,8 @@ describe('db:snapshot', { timeout: 600_000 }, () => {
       '--no-privileges',
     ]);
     expect(dump).toContain('alice@real.example');
-    await writeFile(join(plane.snapshotDir, 'shop.sql.gz'), gzipSync(dump));
+    dumpGz = gzipSync(dump);
+    await writeFile(join(plane.snapshotDir, 'shop.sql.gz'), dumpGz);
 
     // The api checks the file is there and names the field when it is not.
     const missing = await register(raw, {
@@ -181,5 +202,57 @@ describe('db:snapshot', { timeout: 600_000 }, () => {
       new RegExp(`data kept \\(db:snapshot, restored from snapshot \`${sanitized}\`\\)`),
     );
     expect(await sql(source.number, 'SELECT item FROM orders ORDER BY id')).toBe('lamp\ndesk');
+  });
+
+  it('restores a dump kept in S3, after refusing while the object is missing', async () => {
+    const bucket = 'acme-dumps';
+    const key = `nightly/shop ${suffix}.sql.gz`;
+    const fromS3 = `s3-${suffix}`;
+    s3.createBucket(bucket);
+    const res = await register(fromS3, {
+      format: 'sql.gz',
+      s3: `s3://${bucket}/${key}`,
+      sanitized: true,
+      maskSql: "UPDATE orders SET email = 'user' || id || '@s3-masked.test';",
+    });
+    expect(res.status, await res.text()).toBe(200);
+
+    // The newest sanitized snapshot is now the object, which nobody uploaded yet.
+    const third = await plane.github.openPullRequest({
+      repo: repository,
+      branch: 'feat/from-s3',
+      title: 'from s3',
+      labels: ['db:snapshot'],
+    });
+    opened.push(third);
+    await plane.waitForState(repository, third.number, 'failed', { timeoutMs: 300_000 });
+    const refusal = await commentOf(third.number, /cannot read snapshot/);
+    expect(refusal).toContain(
+      `cannot read snapshot \`${fromS3}\` (s3://${bucket}/${key}: NoSuchKey`,
+    );
+    expect(refusal).toContain('the operator uploads it there');
+
+    await s3.putObject(bucket, key, dumpGz);
+    await plane.github.pushToPullRequest(third, { 'changes/s3.md': 's3\n' });
+    await plane.waitForState(repository, third.number, 'ready', {
+      generation: 2,
+      timeoutMs: 300_000,
+    });
+    expect(await sql(third.number, 'SELECT item FROM orders ORDER BY id')).toBe('lamp\ndesk');
+    expect(
+      await sql(
+        third.number,
+        "SELECT count(*) FROM orders WHERE email NOT LIKE '%@s3-masked.test'",
+      ),
+    ).toBe('0');
+    const comment = await commentOf(third.number, /✅/);
+    // The failed first attempt had started an empty database: this one replaced it.
+    expect(comment).toMatch(
+      new RegExp(`replaced with snapshot \`${fromS3}\` \\(sanitized, masked`),
+    );
+    // The worker read it with its own credentials, through the SDK.
+    expect(
+      s3.requestLog.some((entry) => entry.operation === 'GetObject' && entry.status === 200),
+    ).toBe(true);
   });
 });
