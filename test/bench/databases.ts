@@ -14,6 +14,8 @@
 //                                              the replicate stage does (server ready over TCP,
 //                                              pg_restore through execWithInput), start → query
 //                                              answered, median; snapshot_dump_bytes its size
+//   db_snapshot_restore_s3_s                   the same dump read from S3 (libs/testing's emulator
+//                                              on loopback, through S3ObjectStore and the SDK)
 //   db_fresh_s, db_branch_berth_s, base_refresh_s   through Berth, on the shop (see that file)
 //   postgres, mariadb                          every run; the base's rows, table size and
 //                                              write-ahead/redo log size (copied along)
@@ -25,13 +27,16 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { connect } from 'node:net';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { BASELINE_CAPABILITIES, restoreCommand, serverReadyCommand } from '@berth/core';
 import tar from 'tar-stream';
-import { type ContainerSpec, DockerContainerHost } from '@berth/providers';
+import { S3Client } from '@aws-sdk/client-s3';
+import { type ContainerSpec, DockerContainerHost, S3ObjectStore } from '@berth/providers';
+import { startS3Emulator } from '@berth/testing';
 import { throughBerth } from './support/databases-through-berth.js';
 
 // Compiled to dist/test/bench/: the repository root is three levels up.
@@ -330,9 +335,14 @@ interface RestoreRun {
   pg_restore_s: number;
 }
 
-async function restoreOnce(dump: string, rows: number, index: number): Promise<RestoreRun> {
-  const volume = `${run}-postgres-snap${index}`;
-  const container = `${run}-postgres-snap${index}`;
+async function restoreOnce(
+  open: () => Promise<Readable>,
+  rows: number,
+  index: number,
+  from: 'file' | 's3',
+): Promise<RestoreRun> {
+  const volume = `${run}-postgres-snap-${from}${index}`;
+  const container = `${run}-postgres-snap-${from}${index}`;
   const t0 = performance.now();
   await host.ensureVolume({ name: volume, labels });
   await host.runContainer(containerSpec(POSTGRES, container, volume));
@@ -347,7 +357,8 @@ async function restoreOnce(dump: string, rows: number, index: number): Promise<R
   const t1 = performance.now();
   const restored = await host.execWithInput(container, {
     cmd: restoreCommand('postgres', 'pg-custom'),
-    input: createReadStream(dump),
+    // Opened once the server is up, as the replicate stage does.
+    input: await open(),
     timeoutMs: 600_000,
   });
   if (restored.exitCode !== 0) {
@@ -364,7 +375,7 @@ async function restoreOnce(dump: string, rows: number, index: number): Promise<R
     pg_restore_s: seconds(t2 - t1),
   };
   log(
-    `postgres snapshot run ${index + 1}/${RUNS}: ${result.restore_s} s ` +
+    `postgres snapshot (${from}) run ${index + 1}/${RUNS}: ${result.restore_s} s ` +
       `(server ready ${result.start_to_ready_s} s, restore → answer ${result.pg_restore_s} s)`,
   );
   return result;
@@ -377,11 +388,33 @@ async function benchSnapshot(base: BaseInfo) {
     const bytes = (await stat(dump)).size;
     log(`postgres snapshot: dump of ${(bytes / 1024 / 1024).toFixed(1)} MB (pg_dump -Fc -Z0)`);
     const runs: RestoreRun[] = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await restoreOnce(dump, base.rows, i));
+    const fromFile = async () => createReadStream(dump);
+    for (let i = 0; i < RUNS; i++) runs.push(await restoreOnce(fromFile, base.rows, i, 'file'));
+    const s3 = await startS3Emulator({ accessKeyId: 'AKIDBENCH' });
+    const s3Runs: RestoreRun[] = [];
+    try {
+      s3.createBucket('bench-dumps');
+      await s3.putObject('bench-dumps', 'base.dump', await readFile(dump));
+      const store = new S3ObjectStore(
+        new S3Client({
+          endpoint: s3.url,
+          forcePathStyle: true,
+          region: 'eu-west-1',
+          credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
+        }),
+      );
+      const fromS3 = async () =>
+        (await store.read({ bucket: 'bench-dumps', key: 'base.dump' })).body;
+      for (let i = 0; i < RUNS; i++) s3Runs.push(await restoreOnce(fromS3, base.rows, i, 's3'));
+    } finally {
+      await s3.close();
+    }
     return {
       restore_s: round(median(runs.map((r) => r.restore_s))),
+      restore_s3_s: round(median(s3Runs.map((r) => r.restore_s))),
       dump_bytes: bytes,
       runs,
+      s3_runs: s3Runs,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -432,8 +465,10 @@ try {
     db_branch_berth_s: berth.db_branch_berth_s,
     base_refresh_s: berth.base_refresh_s,
     db_snapshot_restore_s: pg.snapshot?.restore_s,
+    db_snapshot_restore_s3_s: pg.snapshot?.restore_s3_s,
     snapshot_dump_bytes: pg.snapshot?.dump_bytes,
     snapshot_runs: pg.snapshot?.runs,
+    snapshot_s3_runs: pg.snapshot?.s3_runs,
     through_berth: berth.detail,
     postgres: pg.detail,
     mariadb: my.detail,
