@@ -132,6 +132,11 @@ export interface VolumeFill {
 export interface VolumeCopy {
   /** An existing volume; no running container may use it (a copy of live files is torn). */
   from: string;
+  /**
+   * Its users may be paused (pauseContainer) rather than stopped: their files cannot change, so
+   * the copy is what a crash at that instant would leave, which a database recovers from.
+   */
+  pausedUsers?: boolean;
   /** Created with `labels` when missing; an existing one must be empty (never merged into). */
   to: string;
   labels: Labels;
@@ -461,6 +466,13 @@ export interface ContainerHost {
   stopContainer(name: string, timeoutS?: number): Promise<void>;
   /** Starts an existing stopped container; already running = ok; throws when it is missing. */
   startContainer(name: string): Promise<void>;
+  /**
+   * Freezes a running container (its files stop changing, e.g. for a consistent volume copy);
+   * true when it paused it, false when it was missing, stopped or already paused.
+   */
+  pauseContainer(name: string): Promise<boolean>;
+  /** Thaws a paused container; missing or not paused = ok. */
+  unpauseContainer(name: string): Promise<void>;
 
   /** Everything on this host carrying all the given labels (teardown, reconciler). */
   listByLabels(labels: Labels): Promise<LabelledResources>;

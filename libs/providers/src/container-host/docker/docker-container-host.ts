@@ -278,6 +278,14 @@ export class DockerContainerHost implements ContainerHost {
     return this.guard(containers.startContainer(this.docker, name));
   }
 
+  pauseContainer(name: string): Promise<boolean> {
+    return this.guard(containers.pauseContainer(this.docker, name));
+  }
+
+  unpauseContainer(name: string): Promise<void> {
+    return this.guard(containers.unpauseContainer(this.docker, name));
+  }
+
   listByLabels(labels: Labels): Promise<LabelledResources> {
     return this.guard(resources.listByLabels(this.docker, labels));
   }

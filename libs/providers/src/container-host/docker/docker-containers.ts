@@ -149,6 +149,29 @@ export async function stopContainer(
   }
 }
 
+/**
+ * Freezes a running container's processes (the cgroup freezer): its files stop changing, so a
+ * copy of its volumes is what a crash at that instant would leave. False when it is missing,
+ * stopped or already paused: nothing to thaw later.
+ */
+export async function pauseContainer(docker: Docker, name: string): Promise<boolean> {
+  const info = await inspectRaw(docker, name);
+  if (!info?.State.Running || info.State.Paused) return false;
+  await docker.getContainer(info.Id).pause();
+  return true;
+}
+
+/** Thaws a paused container; missing or not paused is fine. */
+export async function unpauseContainer(docker: Docker, name: string): Promise<void> {
+  const info = await inspectRaw(docker, name);
+  if (!info?.State.Paused) return;
+  try {
+    await docker.getContainer(info.Id).unpause();
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+}
+
 /** Starts an existing container by exact name; already running (304) is fine. */
 export async function startContainer(docker: Docker, name: string): Promise<void> {
   const info = await inspectRaw(docker, name);

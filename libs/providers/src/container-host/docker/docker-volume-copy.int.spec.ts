@@ -125,7 +125,7 @@ describe('copyVolume (Postgres)', () => {
         labels: env.labels,
         image: POSTGRES_IMAGE,
       }),
-    ).rejects.toThrow(/in use by running container .*pg-a.*stop it first/);
+    ).rejects.toThrow(/in use by running container .*pg-a.*stop or pause it first/);
     // Nothing was created for the refused copy.
     const found = await env.host.listByLabels({ 'berth.env': env.id });
     expect(found.volumes.map((v) => v.name)).not.toContain(branch());
@@ -215,6 +215,46 @@ describe('copyVolume (Postgres)', () => {
         image: POSTGRES_IMAGE,
       }),
     ).rejects.toThrow(/does not exist/);
+  });
+
+  it('copies a live cluster while its container is paused; Postgres recovers on the copy', async () => {
+    // pg-b runs on the branch (started again above); writes just before the pause are in.
+    await psql(b(), "INSERT INTO items VALUES (7001, 'before the pause')");
+    expect(await env.host.pauseContainer(b())).toBe(true);
+    expect(await env.host.pauseContainer(b())).toBe(false); // already paused: nothing to thaw
+    expect(await env.host.pauseContainer(env.name('nope'))).toBe(false);
+    const live = env.name('pg-live');
+    try {
+      // A paused user still counts as a user unless the caller says it paused it.
+      await expect(
+        env.host.copyVolume({
+          from: branch(),
+          to: live,
+          labels: env.labels,
+          image: POSTGRES_IMAGE,
+        }),
+      ).rejects.toThrow(/in use by running container/);
+      const copied = await env.host.copyVolume({
+        from: branch(),
+        to: live,
+        labels: env.labels,
+        image: POSTGRES_IMAGE,
+        pausedUsers: true,
+      });
+      expect(copied.bytes).toBeGreaterThan(20 * 1024 * 1024);
+    } finally {
+      await env.host.unpauseContainer(b());
+    }
+    await env.host.unpauseContainer(b()); // not paused: fine
+    expect((await env.host.inspectContainer(b()))?.running).toBe(true);
+    await psql(b(), "INSERT INTO items VALUES (7002, 'after the pause')");
+    // The copy starts from what a crash at the pause would leave: recovered, not torn.
+    await env.host.runContainer(postgres('pg-c', live));
+    const c = env.name('pg-c');
+    await pgReady(c);
+    expect(await psql(c, 'SELECT count(*) FROM items WHERE id = 7001')).toBe('1');
+    expect(await psql(c, 'SELECT count(*) FROM items WHERE id = 7002')).toBe('0');
+    expect(await psql(c, 'SELECT count(*) FROM items')).toBe('1002');
   });
 });
 

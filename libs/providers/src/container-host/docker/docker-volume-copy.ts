@@ -36,14 +36,14 @@ export async function copyVolume(docker: Docker, spec: VolumeCopy): Promise<Volu
   if (!(await volumeExists(docker, spec.from))) {
     throw new Error(`Volume ${spec.from} does not exist on this Docker host: nothing to copy`);
   }
-  const users = await docker.listContainers({
-    filters: { volume: [spec.from], status: ['running', 'restarting', 'paused'] },
-  });
+  // A paused user's files cannot change (pauseContainer): copied as a crash at that instant.
+  const live = spec.pausedUsers ? ['running', 'restarting'] : ['running', 'restarting', 'paused'];
+  const users = await docker.listContainers({ filters: { volume: [spec.from], status: live } });
   if (users.length) {
     const names = users.map((c) => (c.Names[0] ?? c.Id).replace(/^\//, '')).join(', ');
     throw new Error(
       `Volume ${spec.from} is in use by running container ${names}: a copy of live files is ` +
-        'torn; stop it first (stopContainer), copy, then start it again',
+        'torn; stop or pause it first (stopContainer, pauseContainer), copy, then start it again',
     );
   }
   const { created } = await ensureVolume(docker, { name: spec.to, labels: spec.labels });
