@@ -119,6 +119,21 @@ async function baseStateVolumes(): Promise<string[]> {
     .map((r) => r.name);
 }
 
+async function containerNamesOf(pr: number): Promise<string[]> {
+  const list = await docker.listContainers({
+    all: true,
+    filters: JSON.stringify({ label: [`berth.repo=${repository}`, `berth.pr=${pr}`] }),
+  });
+  return list.map((c) => (c.Names[0] ?? '').replace(/^\//, ''));
+}
+
+async function networksOf(pr: number): Promise<string[]> {
+  const list = await docker.listNetworks({
+    filters: JSON.stringify({ label: [`berth.repo=${repository}`, `berth.pr=${pr}`] }),
+  });
+  return list.map((n) => n.Name);
+}
+
 async function volumesOf(pr: number): Promise<string[]> {
   const { Volumes } = await docker.listVolumes({
     filters: JSON.stringify({ label: [`berth.repo=${repository}`, `berth.pr=${pr}`] }),
@@ -269,32 +284,113 @@ describe('db:branch', { timeout: 600_000 }, () => {
       ),
     ).toBe('0');
 
-    // A push whose api cannot start: the migration now passes, the api of generation 1 is
-    // replaced and the new one exits, so no older commit serves any more, and the PR is not
-    // told one does.
+    // A push that brings a migration and an api that cannot start: it starts beside the serving
+    // revision, in the environment's other slot, on a copy of its data (decision 0040). The
+    // migration runs on the copy; the new api never comes up, so the routes never move, the new
+    // slot is removed, and generation 1 keeps serving on a database no migration touched.
     await plane.github.pushToPullRequest(prTwo, {
-      'migrate/migrations/003_broken.sql': 'SELECT 1;\n',
+      'migrate/migrations/003_broken.sql': 'ALTER TABLE orders ADD COLUMN total numeric;\n',
       'api/src/server.mjs': "console.error('cannot start'); process.exit(3);\n",
     });
     await plane.waitForState(repository, prTwo.number, 'failed', {
       generation: good.generation + 2,
       timeoutMs: 300_000,
     });
-    const down = await commentOf(prTwo.number, /api did not become/);
-    expect(down).not.toContain('older commit');
-    expect(down).not.toContain('#### URLs');
+    const kept = await commentOf(prTwo.number, /service api did not become/);
+    expect(kept).toContain(
+      `The links below still serve an older commit, \`${good.headSha.slice(0, 7)}\` (generation ${good.generation}), as the last good revision.`,
+    );
+    expect(kept).toMatch(/#### URLs[\s\S]*\| `api` \| http/);
     expect(await environmentRow(prTwo.number)).toMatchObject({
-      servingSha: null,
-      servingRevision: null,
+      servingSha: good.headSha,
+      servingRevision: good.generation,
+      slot: 0,
     });
+    const besideFailed = await serviceContainer(repository, prTwo.number, 'api');
+    expect(besideFailed.Id).toBe(api.Id);
+    expect(besideFailed.State).toBe('running');
+    expect(await items(prTwo.number)).toEqual([...BASE, 'pr-two']);
+    expect(
+      await sql(
+        prTwo.number,
+        "SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'total'",
+      ),
+    ).toBe('0');
+    // Nothing of the other slot is left: no container, network or volume named in it.
+    const slotB = (names: string[]) => names.filter((n) => n.includes('--b'));
+    expect(slotB(await containerNamesOf(prTwo.number))).toEqual([]);
+    expect(slotB(await volumesOf(prTwo.number))).toEqual([]);
+    expect(slotB(await networksOf(prTwo.number))).toEqual([]);
+    const view = await plane.environment(repository, prTwo.number);
+    if (!view) throw new Error(`no view of ${repository}#${prTwo.number}`);
+    const viewer = new PreviewBrowser(plane, view);
+    const served = await viewer.request(`${envUrl(view, 'api')}/healthz`);
+    expect(served.status).toBe(200);
 
-    // Fixed: ready again. Then a push that only breaks the api (no migration, data kept): its
-    // api is put back as the serving revision ran it, and keeps answering at its URL.
+    // Fixed: ready again, and the preview answered all the way through: generation 1 until the
+    // routes moved, the new revision after. Every request reached a running api and web, never
+    // a gateway error page (a route to a container that was gone). The api's health check may
+    // report its database slow while the copy pauses it (its own 2 s timeout), nothing else.
+    // Then a push that only breaks the api (no migration, data kept): its api is put back as
+    // the serving revision ran it.
+    const answers: { service: string; status: number; gateway: unknown; body: string }[] = [];
+    let rolling = true;
+    const probing = (async () => {
+      while (rolling) {
+        for (const [service, path] of [
+          ['api', '/healthz'],
+          ['web', '/'],
+        ] as const) {
+          const res = await viewer.request(`${envUrl(view, service)}${path}`);
+          answers.push({
+            service,
+            status: res.status,
+            gateway: res.headers['x-berth-gateway'],
+            body: res.status === 200 ? '' : res.body.slice(0, 300),
+          });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
     await plane.github.pushToPullRequest(prTwo, { 'api/src/server.mjs': SERVER });
     const fixed = await plane.waitForState(repository, prTwo.number, 'ready', {
       generation: good.generation + 3,
       timeoutMs: 300_000,
     });
+    rolling = false;
+    await probing;
+    expect(answers.length).toBeGreaterThan(20);
+    expect(answers.filter((a) => a.gateway !== undefined)).toEqual([]);
+    expect(answers.filter((a) => a.service === 'web' && a.status !== 200)).toEqual([]);
+    const unhealthy = answers.filter((a) => a.service === 'api' && a.status !== 200);
+    for (const answer of unhealthy) {
+      expect(answer).toMatchObject({ status: 503 });
+      const { db, redis } = JSON.parse(answer.body) as { db: string; redis: string };
+      for (const check of [db, redis]) {
+        expect(check).toMatch(/^(ok|(postgres|redis) did not answer within 2000 ms)$/);
+      }
+    }
+    // It brought the migration, so it started beside generation 1 in the other slot and the
+    // routes moved once it was ready: the data came along, the new column is there, and the
+    // slot the routes left is gone.
+    expect(await environmentRow(prTwo.number)).toMatchObject({ slot: 1 });
+    expect(await stageDetails(prTwo.number, 'replicate')).toMatchObject({
+      slot: 1,
+      besideServing: { revision: good.generation, oneShots: ['migrate'] },
+    });
+    expect(await items(prTwo.number)).toEqual([...BASE, 'pr-two']);
+    expect(
+      await sql(
+        prTwo.number,
+        "SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'total'",
+      ),
+    ).toBe('1');
+    const inA = (names: string[]) => names.filter((n) => !n.includes('--b'));
+    expect(inA(await containerNamesOf(prTwo.number))).toEqual([]);
+    expect(inA(await volumesOf(prTwo.number))).toEqual([]);
+    expect(inA(await networksOf(prTwo.number))).toEqual([]);
+    const fixedBrowser = new PreviewBrowser(plane, fixed);
+    expect((await fixedBrowser.request(`${envUrl(fixed, 'api')}/healthz`)).status).toBe(200);
     const fixedApi = await serviceContainer(repository, prTwo.number, 'api');
     await plane.github.pushToPullRequest(prTwo, {
       'api/src/server.mjs': "console.error('cannot start'); process.exit(3);\n",

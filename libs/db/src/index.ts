@@ -73,7 +73,7 @@ export { BuildLogStore, type BuildLogView } from './revisions/build-log-store.js
 export { CheckRunStore, type CheckRunRow } from './checks/check-run-store.js';
 export { FEED_ONLY_EVENT_KINDS, LifecycleEventStore } from './events/lifecycle-event-store.js';
 export { type PlannedResource, ResourceLedger } from './ledger/resource-ledger.js';
-export { type SubnetClaim, SubnetLedger } from './ledger/subnet-ledger.js';
+export { type SubnetClaim, SubnetLedger, slotOf } from './ledger/subnet-ledger.js';
 export {
   type LedgerTarget,
   type ReconciledKind,

@@ -15,6 +15,12 @@ export interface RepositoryRef {
 export interface EnvironmentIdentity {
   repository: RepositoryRef;
   pr: number;
+  /**
+   * Which of the environment's two sets of containers, networks and volumes (0 or 1): a revision
+   * that brings migrations starts beside the serving one in the other set (decision 0040).
+   * Only resource names use it; hostnames, labels and image tags do not.
+   */
+  slot?: number;
 }
 
 export function parseRepositoryFullName(fullName: string): RepositoryRef {
@@ -38,9 +44,14 @@ export function assertPrNumber(pr: number): void {
   }
 }
 
-export function environmentIdentity(repositoryFullName: string, pr: number): EnvironmentIdentity {
+export function environmentIdentity(
+  repositoryFullName: string,
+  pr: number,
+  slot = 0,
+): EnvironmentIdentity {
   assertPrNumber(pr);
-  return { repository: parseRepositoryFullName(repositoryFullName), pr };
+  const id = { repository: parseRepositoryFullName(repositoryFullName), pr };
+  return slot === 0 ? id : { ...id, slot };
 }
 
 /**

@@ -33,6 +33,24 @@ describe('resource names', () => {
     expect(imageTag(shop.repository, 'web', HASH)).toBe(`berth/acme--shop-web:${HASH}`);
   });
 
+  it('put slot 1 apart with `--b`, and leave slot 0 as names were before slots', () => {
+    const b = environmentIdentity('acme/shop', 7, 1);
+    expect(environmentIdentity('acme/shop', 7, 0)).toEqual(shop);
+    expect(networkName(b)).toBe('berth-acme--shop-pr-7--b');
+    expect(networkName(b, 'back')).toBe('berth-acme--shop-pr-7--b-net-back');
+    expect(containerName(b, 'api')).toBe('berth-acme--shop-pr-7--b-api');
+    expect(volumeName(b, 'db-data')).toBe('berth-acme--shop-pr-7--b-db-data');
+    // No service of slot 0 can take a slot-1 name: a slug never starts with `-`.
+    expect(containerName(shop, '-b-api')).not.toBe(containerName(b, 'api'));
+    expect(containerName(shop, 'b-api')).not.toBe(containerName(b, 'api'));
+    // What is not a resource of the slot keeps one name.
+    expect(databaseName(b)).toBe(databaseName(shop));
+    expect(() => containerName({ ...shop, slot: 2 }, 'api')).toThrow(/slot must be 0 or 1/);
+    const long = containerName({ ...longRepo, slot: 1 }, 'api');
+    expect(long.length).toBeLessThanOrEqual(63);
+    expect(long).not.toBe(containerName(longRepo, 'api'));
+  });
+
   it('are stable across calls and case', () => {
     const again = environmentIdentity('ACME/Shop', 7);
     expect(containerName(again, 'api')).toBe(containerName(shop, 'api'));

@@ -24,22 +24,32 @@ function stem(id: EnvironmentIdentity): string {
 }
 
 /**
+ * The stem of a resource in the environment's slot: slot 0 keeps the names every preview had
+ * before slots; slot 1 adds `--b`, which no service, volume or network slug can start with.
+ */
+function slotStem(id: EnvironmentIdentity): string {
+  const slot = id.slot ?? 0;
+  if (slot !== 0 && slot !== 1) throw new Error(`environment slot must be 0 or 1, got ${slot}`);
+  return slot === 0 ? stem(id) : `${stem(id)}--b`;
+}
+
+/**
  * Docker network: `berth-<owner>--<repo>-pr-<n>` for compose's `default` network (the name every
  * preview had before it had several), `berth-<owner>--<repo>-pr-<n>-net-<network>` for the others.
  */
 export function networkName(id: EnvironmentIdentity, composeNetwork = 'default'): string {
-  if (composeNetwork === 'default') return fitName(stem(id));
-  return fitName(`${stem(id)}-net-${componentSlug('network', composeNetwork)}`);
+  if (composeNetwork === 'default') return fitName(slotStem(id));
+  return fitName(`${slotStem(id)}-net-${componentSlug('network', composeNetwork)}`);
 }
 
 /** Docker container: `berth-<owner>--<repo>-pr-<n>-<service>`. */
 export function containerName(id: EnvironmentIdentity, service: string): string {
-  return fitName(`${stem(id)}-${componentSlug('service', service)}`);
+  return fitName(`${slotStem(id)}-${componentSlug('service', service)}`);
 }
 
 /** Docker volume for a compose named volume: `berth-<owner>--<repo>-pr-<n>-<volume>`. */
 export function volumeName(id: EnvironmentIdentity, volume: string): string {
-  return fitName(`${stem(id)}-${componentSlug('volume', volume)}`);
+  return fitName(`${slotStem(id)}-${componentSlug('volume', volume)}`);
 }
 
 /**

@@ -44,6 +44,8 @@ export interface EnvironmentWrite {
   /** The commit (and its generation) whose containers answer at the URLs (decision 0038). */
   servingSha?: string | null;
   servingRevision?: number | null;
+  /** The set of resource names in use (decision 0040). */
+  slot?: number;
 }
 
 export interface LifecycleEventWrite {

@@ -17,12 +17,16 @@ export class SubnetLedger {
     readonly host: string,
   ) {}
 
-  /** The environment's live subnet row on this host, if it already holds one. */
-  async owned(environmentId: string): Promise<Resource | null> {
-    return this.prisma.resource.findFirst({
+  /**
+   * The environment's live subnet row on this host for one of its slots (decision 0040: a row
+   * without `slot` in its metadata is slot 0's), if it already holds one.
+   */
+  async owned(environmentId: string, slot = 0): Promise<Resource | null> {
+    const rows = await this.prisma.resource.findMany({
       where: { environmentId, host: this.host, kind: 'subnet', state: { not: 'deleted' } },
       orderBy: { createdAt: 'asc' },
     });
+    return rows.find((row) => slotOf(row) === slot) ?? null;
   }
 
   /** Every range held on this host (any state but deleted). */
@@ -53,4 +57,10 @@ export class SubnetLedger {
     const id = rows[0]?.id;
     return id ? this.prisma.resource.findUniqueOrThrow({ where: { id } }) : null;
   }
+}
+
+/** The slot a ledger row belongs to (decision 0040): rows from before slots are slot 0's. */
+export function slotOf(row: Pick<Resource, 'metadata'>): number {
+  const slot = (row.metadata as { slot?: unknown } | null)?.slot;
+  return typeof slot === 'number' ? slot : 0;
 }

@@ -425,6 +425,32 @@ export class EnvironmentCommands {
   }
 
   /**
+   * The replicate stage moved the preview to the revision it started beside the serving one, in
+   * the environment's other slot (decision 0040): the routes now lead there, so the older revision
+   * no longer answers at the URLs. No state change, no event: the stage goes on to expose.
+   */
+  recordSlot(job: StageJobData, leaseToken: string, slot: number): Promise<StageWrite> {
+    const { store, leases } = this.deps;
+    return store.transaction(async (tx) => {
+      const env = await store.lock(tx, job.environmentId);
+      if (!env) return { ok: false, reason: 'the environment no longer exists' };
+      if (!(await leases.holds(tx, env.id, leaseToken))) {
+        return { ok: false, reason: 'the stage lease was lost (it ran past its lease)' };
+      }
+      const stale = staleReason(job, env);
+      if (stale) return { ok: false, reason: stale };
+      const older = env.servingRevision !== null && env.servingRevision < job.generation;
+      await store.write(tx, env.id, {
+        state: env.state,
+        generation: env.generation,
+        slot,
+        ...(older ? { servingSha: null, servingRevision: null } : {}),
+      });
+      return { ok: true, state: env.state };
+    });
+  }
+
+  /**
    * A stage waits for room (host memory): the state stays, the lease goes back, and the PR is
    * told why (`announce`: only when it starts waiting, not on every later look).
    */

@@ -48,6 +48,19 @@ export function identityOf(environment: EnvironmentWithRepository): EnvironmentI
   return environmentIdentity(environment.repository.fullName, environment.prNumber);
 }
 
+/** The identity its containers, networks and volumes are named by: in its slot (decision 0040). */
+export function resourceIdentity(
+  environment: Pick<EnvironmentWithRepository, 'prNumber' | 'slot'> & {
+    repository: { fullName: string };
+  },
+): EnvironmentIdentity {
+  return environmentIdentity(
+    environment.repository.fullName,
+    environment.prNumber,
+    environment.slot,
+  );
+}
+
 /** The revision's head commit on disk. The token is minted only when a fetch is needed. */
 export function checkoutRevision(
   deps: RevisionSourceDeps,

@@ -19,7 +19,7 @@ import {
 } from '@berth/queue';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { identityOf } from '../compose/revision-source.js';
+import { resourceIdentity } from '../compose/revision-source.js';
 import type { EnvironmentWithRepository } from '../pipeline/stage-handler.js';
 
 export interface LogRelayDeps {
@@ -115,7 +115,7 @@ export class LogRelay {
         return;
       }
       const secrets = await this.deps.secrets(environment);
-      const name = containerName(identityOf(environment), request.service);
+      const name = containerName(resourceIdentity(environment), request.service);
       logger.debug({ requestId: request.requestId, container: name }, 'streaming logs');
       // Lines are published in order on one connection; a failed publish only ends the stream.
       await this.deps.containerHost.streamLogs(name, {

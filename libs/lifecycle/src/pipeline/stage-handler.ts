@@ -23,6 +23,11 @@ export interface StageInput {
    * put back after the new one failed. Unset where no runner is involved.
    */
   setServing?: (serving: ServingRevision | null) => Promise<void>;
+  /**
+   * Replicate: the environment now runs in this slot (decision 0040), once the revision started
+   * beside the serving one is ready and the routes lead to it. Unset where no runner is involved.
+   */
+  setSlot?: (slot: number) => Promise<void>;
 }
 
 /** The commit whose containers answer at an environment's URLs, and its generation. */

@@ -170,6 +170,12 @@ export class StageRunner {
           await assertCurrent();
           throw new Error(`could not record the serving revision: ${written.reason}`);
         },
+        setSlot: async (slot) => {
+          const written = await commands.recordSlot(job, token, slot);
+          if (written.ok) return;
+          await assertCurrent();
+          throw new Error(`could not record the environment's slot: ${written.reason}`);
+        },
       });
       if (leaseLost()) throw new LeaseLostError(job.generation);
       const finishedAt = new Date();

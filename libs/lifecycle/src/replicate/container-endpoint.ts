@@ -6,6 +6,8 @@ import type { ContainerHost } from '@berth/providers';
 /** The environment, as far as naming goes: an `EnvironmentWithRepository` fits. */
 export interface EnvironmentRef {
   prNumber: number;
+  /** Which of its two sets of names it runs in (decision 0040). */
+  slot: number;
   repository: { fullName: string };
 }
 
@@ -20,7 +22,7 @@ export async function containerEndpoint(
   service: string,
   port: number,
 ): Promise<{ host: string; port: number }> {
-  const id = environmentIdentity(env.repository.fullName, env.prNumber);
+  const id = environmentIdentity(env.repository.fullName, env.prNumber, env.slot);
   const name = containerName(id, service);
   const state = await containerHost.inspectContainer(name);
   if (!state) {

@@ -88,6 +88,8 @@ export interface ReplicatePlan {
   services: Record<string, ServicePlan>;
   /** Limits the compose file asked for above the repository's ceilings, lowered to them. */
   clamps: LimitClamp[];
+  /** The environment's slot its names are in (decision 0040). */
+  slot: number;
 }
 
 export interface PlanOptions {
@@ -246,7 +248,7 @@ export function replicatePlan(
       ),
     };
   }
-  return { networks, volumes, layers, services, clamps };
+  return { networks, volumes, layers, services, clamps, slot: id.slot ?? 0 };
 }
 
 function containerSpec(
@@ -460,4 +462,9 @@ function waitTimeout(
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Ledger metadata marking a row as a slot's (decision 0040): nothing for slot 0, as before slots. */
+export function slotMetadata(slot: number): { slot?: number } {
+  return slot === 0 ? {} : { slot };
 }

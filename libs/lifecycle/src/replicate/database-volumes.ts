@@ -6,7 +6,7 @@ import type { DatabaseRecord, RevisionWiring } from '@berth/core';
 import type { ResourceLedger } from '@berth/db';
 import type { ContainerHost } from '@berth/providers';
 import type { Logger } from 'pino';
-import type { VolumePlan } from './container-plan.js';
+import { slotMetadata, type VolumePlan } from './container-plan.js';
 
 type RevisionDatabase = NonNullable<RevisionWiring['database']>;
 
@@ -37,6 +37,8 @@ export async function prepareDatabaseVolume(input: {
   logger: Logger;
   /** Awaited before the database's container goes (the serving revision loses it). */
   beforeReplace: () => Promise<void>;
+  /** The environment's slot the volume is in (decision 0040). */
+  slot: number;
 }): Promise<DatabaseVolumeOutcome> {
   const { host, ledger, database, volume, generation } = input;
   const started = Date.now();
@@ -46,7 +48,7 @@ export async function prepareDatabaseVolume(input: {
       provider: 'docker',
       name: volume.name,
       environmentId: input.environmentId,
-      metadata: { volume: volume.key },
+      metadata: { volume: volume.key, ...slotMetadata(input.slot) },
     },
     { keepMetadata: ['database'] },
   );

@@ -4,7 +4,7 @@
 // observe (the ledger's networks, the host's) → compare (their ranges with the split) → act.
 
 import { splitSubnet } from '@berth/core';
-import type { ResourceLedger } from '@berth/db';
+import { type ResourceLedger, slotOf } from '@berth/db';
 import { type ContainerHost, type NetworkRef, SubnetInUseError } from '@berth/providers';
 import type { Logger } from 'pino';
 import { PermanentStageError } from '../pipeline/stage-handler.js';
@@ -29,6 +29,11 @@ export interface EnsureNetworksInput {
   /** The operator's choice for every preview network (NetworkSpec.internal, default true). */
   internal: boolean;
   logger: Logger;
+  /**
+   * The environment's slot these networks are for (decision 0040; default 0): only that slot's
+   * networks are compared and removed, so the serving slot's stay while the other one starts.
+   */
+  slot?: number;
 }
 
 /**
@@ -42,9 +47,10 @@ export async function ensureEnvironmentNetworks(
 ): Promise<EnvironmentNetworks> {
   const { host, ledger, environmentId, plans } = input;
   const owned = { provider: 'docker' as const, environmentId };
+  const slot = input.slot ?? 0;
   let avoid: string[] = [];
   for (;;) {
-    const { row: subnetRow, subnet } = await input.subnets.allocate(environmentId, avoid);
+    const { row: subnetRow, subnet } = await input.subnets.allocate(environmentId, avoid, slot);
     const split = splitSubnet(subnet.cidr, plans);
     if (!split.ok) throw new PermanentStageError(`networks: ${split.message}`);
     const removed = await removeOutdated(input, split.slices);
@@ -59,7 +65,13 @@ export async function ensureEnvironmentNetworks(
           ...owned,
           kind: 'network',
           name: plan.name,
-          metadata: { network: plan.key, subnet: slice.cidr, block: subnet.cidr, internal },
+          metadata: {
+            network: plan.key,
+            subnet: slice.cidr,
+            block: subnet.cidr,
+            internal,
+            ...(slot !== 0 ? { slot } : {}),
+          },
         });
         let ref: NetworkRef;
         try {
@@ -110,7 +122,7 @@ async function removeOutdated(
   const { host, ledger, environmentId, plans } = input;
   const wanted = new Map(plans.map((p) => [p.name, slices[p.key]?.cidr]));
   const rows = (await ledger.live(environmentId)).filter(
-    (r) => r.kind === 'network' && r.provider === 'docker',
+    (r) => r.kind === 'network' && r.provider === 'docker' && slotOf(r) === (input.slot ?? 0),
   );
   if (rows.length === 0) return [];
   const onHost = new Map((await host.listNetworks()).map((n) => [n.name, n.subnets]));

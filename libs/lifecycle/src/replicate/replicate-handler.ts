@@ -19,6 +19,7 @@ import type { RoutePublisher } from '../pipeline/route-publisher.js';
 import { type AttemptChanges, rollBack, rollBackEligible } from './roll-back.js';
 import {
   type EnvironmentWithRepository,
+  type ServingRevision,
   type StageHandler,
   type StageInput,
   type StageOutcome,
@@ -31,7 +32,17 @@ import {
   type ServicePlan,
   readRevisionOutputs,
   replicatePlan,
+  slotMetadata,
 } from './container-plan.js';
+import {
+  type CopiedVolumes,
+  copyServingVolumes,
+  moveRoutes,
+  oneShotsToRun,
+  otherSlot,
+  retireSlot,
+} from './beside-serving.js';
+import { LeaseLostError } from '../pipeline/stage-runner.js';
 import { containerEndpoint } from './container-endpoint.js';
 import { type SubnetAllocator, defaultSubnetAllocator } from './subnet-allocator.js';
 import { ensureEnvironmentNetworks } from './environment-networks.js';
@@ -80,7 +91,15 @@ export interface ReplicateDeps extends PlanOptions {
   snapshots?: SnapshotRestoreDeps;
   /** Tells gateways a route moved when the serving revision is put back (decision 0038). */
   publisher?: RoutePublisher;
+  /**
+   * After the routes move to a new slot, how long the old slot keeps running before it is
+   * removed (default 3 s): gateways reload the route when told, and requests already sent to
+   * the old containers finish (decision 0040).
+   */
+  drainMs?: number;
 }
+
+const DEFAULT_DRAIN_MS = 3_000;
 
 export interface ServiceOutcome {
   container: string;
@@ -111,6 +130,20 @@ export interface ReplicateDetails {
   removed: string[];
   /** Limits lowered to the repository's ceilings, one line each (the PR comment shows them). */
   clamped: string[];
+  /** The environment's slot its containers, networks and volumes are in (decision 0040). */
+  slot: number;
+  /**
+   * This revision started beside the older serving one (it brought these one-shot services),
+   * on copies of its volumes, and the routes moved to it once it was ready (decision 0040).
+   */
+  besideServing?: {
+    revision: number | undefined;
+    oneShots: string[];
+    copied: CopiedVolumes['volumes'];
+    paused: string[];
+    pausedMs: number;
+    routes: string[];
+  };
   admission?: MemoryAdmissionDetails;
   /** The database service's data this generation: what the wire stage decided, as carried out. */
   database?: {
@@ -147,7 +180,6 @@ async function replicate(
 ): Promise<StageOutcome> {
   const host = deps.containerHost;
   const { environment, revision } = input;
-  const id = environmentIdentity(environment.repository.fullName, environment.prNumber);
   const outputs = readRevisionOutputs(revision.images, revision.wiring);
   const { images } = outputs;
   // Values join the model only here, in memory, on their way to Docker.
@@ -157,11 +189,33 @@ async function replicate(
     outputs.wiring,
   );
   const ceilings = deps.ceilingsFor ? await deps.ceilingsFor(environment) : undefined;
-  const plan = replicatePlan(id, wiring.spec, images, wiring.environment, {
-    ...deps,
-    ...(ceilings ? { ceilings } : {}),
-  });
+  const planIn = (slot: number) =>
+    replicatePlan(
+      environmentIdentity(environment.repository.fullName, environment.prNumber, slot),
+      wiring.spec,
+      images,
+      wiring.environment,
+      { ...deps, ...(ceilings ? { ceilings } : {}) },
+    );
   const logger = input.logger.child({ stage: 'replicate' });
+  const database = wiring.database;
+  // A revision that would run migrations (or any one-shot) again against the data an older
+  // serving revision still uses starts beside it, in the other slot (decision 0040).
+  const current = planIn(environment.slot);
+  const serving =
+    !database || database.action === 'kept'
+      ? await servingPlan(deps, input, ceilings, logger)
+      : undefined;
+  const toRun = serving ? oneShotsToRun(serving.plan, current) : [];
+  const beside = serving !== undefined && toRun.length > 0;
+  const plan = beside ? planIn(otherSlot(environment.slot)) : current;
+  const slot = plan.slot;
+  if (beside) {
+    logger.info(
+      { oneShots: toRun, slot, serving: serving.revision },
+      'starting beside the serving revision: it brings one-shot services to run',
+    );
+  }
   const owned = { provider: 'docker' as const, environmentId: environment.id };
   const clamped = plan.clamps.map(describeClamp);
   for (const line of clamped) logger.warn({ clamp: line }, 'limit clamped to the ceiling');
@@ -187,15 +241,12 @@ async function replicate(
   const changes: AttemptChanges = { replaced: new Set(), beyondContainers: false };
 
   // Services dropped from the compose file: their containers go before anything new starts.
-  const removed = await removeStaleContainers(
-    host,
-    ledger,
-    environment.id,
-    plan,
-    logger,
-    servingReplaced,
-  );
-  if (removed.length > 0) changes.beyondContainers = true;
+  // Beside the serving revision nothing of it goes yet; what an earlier attempt left in the new
+  // slot goes instead, so the copies and one-shots start from the serving data again.
+  const removed = beside
+    ? await retireSlot({ host, ledger, environmentId: environment.id, slot, logger })
+    : await removeStaleContainers(host, ledger, environment.id, plan, logger, servingReplaced);
+  if (!beside && removed.length > 0) changes.beyondContainers = true;
 
   const networks = await ensureEnvironmentNetworks({
     host,
@@ -205,14 +256,28 @@ async function replicate(
     plans: plan.networks,
     internal: deps.internalNetwork ?? true,
     logger,
+    slot,
   });
 
-  const database = wiring.database;
   if (database && database.action !== 'kept') changes.beyondContainers = true;
   const databaseService = database ? plan.services[database.service] : undefined;
   const databaseVolumes = new Set(database?.volumes.map((v) => v.name) ?? []);
   const prepared: DatabaseVolumeOutcome[] = [];
+  const copied: CopiedVolumes | undefined =
+    beside && serving
+      ? await copyServingVolumes({
+          host,
+          ledger,
+          environmentId: environment.id,
+          generation: input.job.generation,
+          current,
+          serving: serving.plan,
+          next: plan,
+          logger,
+        })
+      : undefined;
   for (const volume of plan.volumes) {
+    if (copied && !volume.repoMount) continue;
     if (database && databaseService && databaseVolumes.has(volume.name)) {
       prepared.push(
         await prepareDatabaseVolume({
@@ -226,6 +291,7 @@ async function replicate(
           image: databaseService.container.image,
           logger,
           beforeReplace: servingReplaced,
+          slot,
         }),
       );
       continue;
@@ -234,7 +300,11 @@ async function replicate(
       ...owned,
       kind: 'volume',
       name: volume.name,
-      metadata: { volume: volume.key, ...(volume.repoMount ? { repoMount: true } : {}) },
+      metadata: {
+        volume: volume.key,
+        ...(volume.repoMount ? { repoMount: true } : {}),
+        ...slotMetadata(slot),
+      },
     });
     await recorded(ledger, row.id, async () => {
       const made = await host.ensureVolume(volume);
@@ -276,6 +346,7 @@ async function replicate(
         service: database.service,
         image: databaseService.container.image,
         memoryBytes: databaseService.container.limits?.memoryBytes,
+        ...slotMetadata(slot),
       },
     });
     const run = await recorded(ledger, row.id, () => host.runContainer(databaseService.container));
@@ -311,6 +382,7 @@ async function replicate(
               service: name,
               image: service.container.image,
               memoryBytes: service.container.limits?.memoryBytes,
+              ...slotMetadata(slot),
             },
           });
           // A retry finds what the last attempt left: a stuck container is replaced, not re-judged.
@@ -365,6 +437,17 @@ async function replicate(
   try {
     await startLayers();
   } catch (error) {
+    if (beside) {
+      // The serving revision was never touched: the new slot goes, and it keeps serving. After
+      // a lost lease another worker may be using the slot: the next attempt clears it instead.
+      if (!(error instanceof LeaseLostError)) {
+        await retireSlot({ host, ledger, environmentId: environment.id, slot, logger }).catch(
+          (cleanup: unknown) =>
+            logger.warn({ err: cleanup }, 'could not remove the new slot after its failure'),
+        );
+      }
+      throw error;
+    }
     // A newer generation (or a lost lease) owns the environment now: nothing to put back.
     if (
       !(error instanceof SupersededError) &&
@@ -407,7 +490,11 @@ async function replicate(
       service: database.service,
       container: databaseService.container.name,
       image: databaseService.container.image,
-      volumes: database.volumes,
+      // Beside the serving revision, the database's volumes are the new slot's copies.
+      volumes: database.volumes.map((v) => ({
+        ...v,
+        name: plan.volumes.find((p) => p.key === v.key)?.name ?? v.name,
+      })),
       logger,
     });
     await waitFor(host, databaseService, databaseService.ready, false, secrets);
@@ -427,13 +514,41 @@ async function replicate(
     };
   }
 
+  // Beside the serving revision: the routes move to the new slot now that all of it is ready,
+  // then the slot they left goes. In place: what a swap interrupted by a crash left behind.
+  let moved: string[] | undefined;
+  if (beside) {
+    await input.assertCurrent();
+    if (!input.setSlot) throw new Error('replicate beside the serving revision needs setSlot');
+    await input.setSlot(slot);
+    moved = await moveRoutes({
+      host,
+      routes: new RouteStore(deps.prisma),
+      publisher: deps.publisher,
+      environment,
+      slot,
+      ports: wiring.ports ?? {},
+      services: plan.services,
+    });
+    logger.info({ slot, routes: moved }, 'the routes moved to the new slot');
+    await new Promise((resolve) => setTimeout(resolve, deps.drainMs ?? DEFAULT_DRAIN_MS));
+  }
+  const otherRetired = await retireSlot({
+    host,
+    ledger,
+    environmentId: environment.id,
+    slot: otherSlot(slot),
+    logger,
+  });
+  removed.push(...otherRetired);
+
   // Read-only repository mounts of an older checkout: their containers were just replaced.
   removed.push(...(await removeStaleRepoVolumes(host, ledger, environment.id, plan, logger)));
 
   const endpoints: ReplicateDetails['endpoints'] = {};
   for (const [service, port] of Object.entries(wiring.ports ?? {})) {
     if (!plan.services[service]) continue;
-    endpoints[service] = await containerEndpoint(host, environment, service, port);
+    endpoints[service] = await containerEndpoint(host, { ...environment, slot }, service, port);
   }
 
   const details: ReplicateDetails = {
@@ -445,6 +560,19 @@ async function replicate(
     endpoints,
     removed: [...removed, ...networks.removed],
     clamped,
+    slot,
+    ...(beside
+      ? {
+          besideServing: {
+            revision: serving?.revision,
+            oneShots: toRun,
+            copied: copied?.volumes ?? [],
+            paused: copied?.paused ?? [],
+            pausedMs: copied?.pausedMs ?? 0,
+            routes: moved ?? [],
+          },
+        }
+      : {}),
     ...(admission ? { admission } : {}),
     ...(database
       ? {
@@ -482,16 +610,7 @@ async function putServingBack(
   const serving = rollBackEligible(environment, input.job.generation, changes);
   if (!serving) return false;
   try {
-    const revision = await new RevisionStore(deps.prisma).find(environment.id, serving.revision);
-    if (!revision) throw new Error(`revision ${serving.revision} is gone`);
-    const outputs = readRevisionOutputs(revision.images, revision.wiring);
-    const { wiring, values } = await withSecretValues(deps, environment, outputs.wiring);
-    const id = environmentIdentity(environment.repository.fullName, environment.prNumber);
-    const plan = replicatePlan(id, wiring.spec, outputs.images, wiring.environment, {
-      ...deps,
-      ...(ceilings ? { ceilings } : {}),
-    });
-    const secrets = [...wiringSecrets(wiring), ...values];
+    const { plan, ports, secrets } = await loadServingPlan(deps, environment, serving, ceilings);
     await rollBack({
       host: deps.containerHost,
       ledger,
@@ -499,7 +618,7 @@ async function putServingBack(
       publisher: deps.publisher,
       environment,
       plan,
-      ports: wiring.ports ?? {},
+      ports,
       services: [...changes.replaced].sort(),
       wait: async (name) => {
         const service = plan.services[name] as ServicePlan;
@@ -512,6 +631,60 @@ async function putServingBack(
   } catch (error) {
     logger.warn({ err: error }, 'could not put the serving revision back');
     return false;
+  }
+}
+
+interface ServingPlan extends ServingRevision {
+  /** The serving revision as it runs: its images, wiring and secrets, in the environment's slot. */
+  plan: ReplicatePlan;
+  ports: Record<string, number>;
+  secrets: string[];
+}
+
+async function loadServingPlan(
+  deps: ReplicateDeps,
+  environment: EnvironmentWithRepository,
+  serving: ServingRevision,
+  ceilings: RuntimeCeilings | undefined,
+): Promise<ServingPlan> {
+  const revision = await new RevisionStore(deps.prisma).find(environment.id, serving.revision);
+  if (!revision) throw new Error(`revision ${serving.revision} is gone`);
+  const outputs = readRevisionOutputs(revision.images, revision.wiring);
+  const { wiring, values } = await withSecretValues(deps, environment, outputs.wiring);
+  const id = environmentIdentity(
+    environment.repository.fullName,
+    environment.prNumber,
+    environment.slot,
+  );
+  const plan = replicatePlan(id, wiring.spec, outputs.images, wiring.environment, {
+    ...deps,
+    ...(ceilings ? { ceilings } : {}),
+  });
+  return {
+    ...serving,
+    plan,
+    ports: wiring.ports ?? {},
+    secrets: [...wiringSecrets(wiring), ...values],
+  };
+}
+
+/** The older revision serving at the URLs while this generation replicates, if there is one. */
+async function servingPlan(
+  deps: ReplicateDeps,
+  input: StageInput,
+  ceilings: RuntimeCeilings | undefined,
+  logger: Logger,
+): Promise<ServingPlan | undefined> {
+  const { servingSha, servingRevision } = input.environment;
+  if (servingSha === null || servingRevision === null) return undefined;
+  if (servingRevision >= input.job.generation) return undefined;
+  try {
+    const serving = { sha: servingSha, revision: servingRevision };
+    return await loadServingPlan(deps, input.environment, serving, ceilings);
+  } catch (error) {
+    // Without its plan nothing can start beside it: the revision is applied in place.
+    logger.warn({ err: error }, 'could not read the serving revision');
+    return undefined;
   }
 }
 

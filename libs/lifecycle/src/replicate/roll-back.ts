@@ -5,15 +5,13 @@
 // their addresses. Anything else is left as it failed: an older api on a newer schema, or a
 // database already replaced, is not "the last good revision".
 
-import { isBaseEnvironment } from '@berth/core';
 import type { ResourceLedger, RouteStore } from '@berth/db';
 import type { ContainerHost } from '@berth/providers';
-import { ROUTES_CHANNEL } from '@berth/queue';
 import type { Logger } from 'pino';
 import type { RoutePublisher } from '../pipeline/route-publisher.js';
 import type { EnvironmentWithRepository, ServingRevision } from '../pipeline/stage-handler.js';
-import { containerEndpoint } from './container-endpoint.js';
-import type { ReplicatePlan } from './container-plan.js';
+import { moveRoutes } from './beside-serving.js';
+import { type ReplicatePlan, slotMetadata } from './container-plan.js';
 
 /** What this replicate attempt changed, as far as putting the serving revision back goes. */
 export interface AttemptChanges {
@@ -67,6 +65,7 @@ export async function rollBack(input: {
         service: name,
         image: service.container.image,
         memoryBytes: service.container.limits?.memoryBytes,
+        ...slotMetadata(plan.slot),
       },
     });
     const run = await host.runContainer(service.container);
@@ -75,19 +74,15 @@ export async function rollBack(input: {
   await Promise.all(input.services.map((name) => input.wait(name)));
 
   // A new container may have a new address: the routes (and a base's borrowers) follow it.
-  const moved: string[] = [];
-  for (const name of input.services) {
-    const port = input.ports[name];
-    if (port === undefined) continue;
-    const endpoint = await containerEndpoint(host, environment, name, port);
-    const own = await input.routes.ownOf(environment.id, name);
-    moved.push(...(await input.routes.retarget(own, endpoint.host, endpoint.port)));
-    if (isBaseEnvironment(environment)) {
-      const borrowers = await input.routes.borrowersOf(environment.id, name);
-      moved.push(...(await input.routes.retarget(borrowers, endpoint.host, endpoint.port)));
-    }
-  }
-  for (const hostname of moved) await input.publisher?.publish(ROUTES_CHANNEL, hostname);
+  const moved = await moveRoutes({
+    host,
+    routes: input.routes,
+    publisher: input.publisher,
+    environment,
+    slot: plan.slot,
+    ports: input.ports,
+    services: Object.fromEntries(input.services.map((name) => [name, plan.services[name]!])),
+  });
   input.logger.info(
     { services: input.services, routes: moved },
     'put the serving revision back after the new one failed',

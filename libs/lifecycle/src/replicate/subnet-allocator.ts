@@ -53,8 +53,13 @@ export class SubnetAllocator {
    * @param avoid ranges known to be taken outside the ledger (another network on the host holds
    *   them, found when Docker refused one): never claimed in this call.
    */
-  async allocate(environmentId: string, avoid: readonly string[] = []): Promise<AllocatedSubnet> {
-    const owned = await this.ledger.owned(environmentId);
+  async allocate(
+    environmentId: string,
+    avoid: readonly string[] = [],
+    /** Which of the environment's two slots the range is for (decision 0040). */
+    slot = 0,
+  ): Promise<AllocatedSubnet> {
+    const owned = await this.ledger.owned(environmentId, slot);
     if (owned) return { row: owned, subnet: this.describe(owned.name) };
     const taken = [...(await this.ledger.inUse()), ...avoid];
     let from = 0;
@@ -66,7 +71,12 @@ export class SubnetAllocator {
       const row = await this.ledger.claim({
         environmentId,
         cidr: candidate.cidr,
-        metadata: { pool: this.pool.pool.text, index: candidate.index, gateway: candidate.gateway },
+        metadata: {
+          pool: this.pool.pool.text,
+          index: candidate.index,
+          gateway: candidate.gateway,
+          ...(slot !== 0 ? { slot } : {}),
+        },
       });
       if (row) return { row, subnet: candidate };
       // Another environment claimed it since we looked: remember it and try the next one.

@@ -206,7 +206,11 @@ export class EnvironmentSleep {
     const outputs = readRevisionOutputs(revision.images, revision.wiring);
     const { wiring, values } = await withSecretValues(deps, environment, outputs.wiring);
     const ceilings = deps.ceilingsFor ? await deps.ceilingsFor(environment) : undefined;
-    const id = environmentIdentity(environment.repository.fullName, environment.prNumber);
+    const id = environmentIdentity(
+      environment.repository.fullName,
+      environment.prNumber,
+      environment.slot,
+    );
     const plan = replicatePlan(id, wiring.spec, outputs.images, wiring.environment, {
       ...deps,
       ...(ceilings ? { ceilings } : {}),

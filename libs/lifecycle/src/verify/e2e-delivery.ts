@@ -43,6 +43,7 @@ export class E2eDelivery {
         fullName: environment.repository.fullName,
       },
       prNumber: environment.prNumber,
+      slot: environment.slot,
       generation: job.generation,
       headSha: revision.headSha,
       tests,

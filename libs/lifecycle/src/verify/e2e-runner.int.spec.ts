@@ -95,6 +95,7 @@ function input(script: string, gen = generation, timeoutSeconds = 60): E2eRunInp
     environmentId,
     repository: { installationId: gh.installationId, owner: 'acme', repo: repoName, fullName },
     prNumber: pr,
+    slot: 0,
     generation: gen,
     headSha,
     tests: { image: NODE_IMAGE, command: ['node', '-e', script], timeoutSeconds, environment: {} },

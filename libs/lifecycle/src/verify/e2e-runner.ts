@@ -54,6 +54,8 @@ export interface E2eRunInput {
   environmentId: string;
   repository: RepositoryCoordinates & { fullName: string };
   prNumber: number;
+  /** The environment's slot: the networks the test container joins (decision 0040). */
+  slot: number;
   generation: number;
   headSha: string;
   tests: E2eTestSpec;
@@ -79,7 +81,7 @@ export class E2eRunner {
   async run(input: E2eRunInput): Promise<E2eOutcome> {
     const { deps } = this;
     const now = deps.now ?? Date.now;
-    const id = environmentIdentity(input.repository.fullName, input.prNumber);
+    const id = environmentIdentity(input.repository.fullName, input.prNumber, input.slot);
     const name = `${containerName(id, 'e2e')}-g${input.generation}`;
     const checkRunId = await this.checkRun(input);
     const { urls, env } = testEnvironment(input);

@@ -54,7 +54,11 @@ export async function planRevisionDatabase(
   const service = spec.berth.database?.service;
   const serviceSpec = service ? spec.services[service] : undefined;
   if (!service || !serviceSpec) return undefined;
-  const id = environmentIdentity(environment.repository.fullName, environment.prNumber);
+  const id = environmentIdentity(
+    environment.repository.fullName,
+    environment.prNumber,
+    environment.slot,
+  );
   const volumes = stateVolumes(id, serviceSpec);
   if (volumes.length === 0) {
     return {
