@@ -266,6 +266,13 @@ describe('db:branch', { timeout: 600_000 }, () => {
     const comment = await commentOf(prTwo.number, /did not become/);
     expect(comment).toMatch(/one-shot service migrate did not become exited-0/);
     expect(comment).toMatch(/division by zero/);
+    // It ran beside the serving revision, on a copy, and exited non-zero: a fresh copy would
+    // fail the same, so it is not retried.
+    expect(
+      await prisma.stageRun.count({
+        where: { stage: 'replicate', revision: { environmentId: good.id, generation: 2 } },
+      }),
+    ).toBe(1);
     // The PR is told which commit still answers, and where (decision 0038).
     expect(comment).toContain(
       `The links below still serve an older commit, \`${good.headSha.slice(0, 7)}\` (generation ${good.generation}), as the last good revision.`,

@@ -11,7 +11,12 @@ import {
   type RuntimeCeilings,
 } from '@berth/core';
 import type { PrismaClient } from '@berth/db';
-import type { ContainerHost, RunResult, WaitCondition } from '@berth/providers';
+import {
+  type ContainerHost,
+  ContainerWaitError,
+  type RunResult,
+  type WaitCondition,
+} from '@berth/providers';
 import type { Logger } from 'pino';
 import { wiringSecrets } from '../expose/comment-facts.js';
 import { ResourceLedger, RevisionStore, RouteStore } from '@berth/db';
@@ -446,6 +451,11 @@ async function replicate(
             logger.warn({ err: cleanup }, 'could not remove the new slot after its failure'),
         );
       }
+      // A migration or service that exited or failed its healthcheck does so again on a fresh
+      // copy: not retried (the serving revision is up either way). Timeouts and the engine are.
+      if (error instanceof ServiceNotReadyError && error.own) {
+        throw new PermanentStageError(error.message);
+      }
       throw error;
     }
     // A newer generation (or a lost lease) owns the environment now: nothing to put back.
@@ -729,9 +739,25 @@ export async function waitFor(
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     const what = service.oneShot ? 'one-shot service' : 'service';
-    throw new Error(
+    const own =
+      error instanceof ContainerWaitError &&
+      (error.reason === 'exited' || error.reason === 'unhealthy');
+    throw new ServiceNotReadyError(
       redactSecrets(`${what} ${service.service} did not become ${until}: ${detail}`, secrets),
+      own,
     );
+  }
+}
+
+/** A service of the revision did not become ready; `own`: it exited or failed its healthcheck. */
+export class ServiceNotReadyError extends Error {
+  override readonly name = 'ServiceNotReadyError';
+  constructor(
+    message: string,
+    /** The revision's own doing (not a timeout or the engine): another attempt fails the same. */
+    readonly own: boolean,
+  ) {
+    super(message);
   }
 }
 
