@@ -17,6 +17,8 @@
 //   db_snapshot_restore_s3_s                   the same dump read from S3 (libs/testing's emulator
 //                                              on loopback, through S3ObjectStore and the SDK)
 //   db_fresh_s, db_branch_berth_s, base_refresh_s   through Berth, on the shop (see that file)
+//   push_in_place_s, push_beside_s, beside_pause_ms, beside_failed_requests   pushes to a PR:
+//                                              in place, and beside the serving one (0040)
 //   postgres, mariadb                          every run; the base's rows, table size and
 //                                              write-ahead/redo log size (copied along)
 // Progress goes to stderr. Everything it creates carries berth.bench=<run id> and is removed at
@@ -464,6 +466,10 @@ try {
     db_fresh_s: berth.db_fresh_s,
     db_branch_berth_s: berth.db_branch_berth_s,
     base_refresh_s: berth.base_refresh_s,
+    push_in_place_s: berth.push_in_place_s,
+    push_beside_s: berth.push_beside_s,
+    beside_pause_ms: berth.beside_pause_ms,
+    beside_failed_requests: berth.beside_failed_requests,
     db_snapshot_restore_s: pg.snapshot?.restore_s,
     db_snapshot_restore_s3_s: pg.snapshot?.restore_s3_s,
     snapshot_dump_bytes: pg.snapshot?.dump_bytes,

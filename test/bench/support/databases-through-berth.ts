@@ -3,18 +3,24 @@
 // records. base_refresh_s: a push to the default branch until the base environment is ready
 // again with a new base state; db_fresh_s: an empty database's path for a db:fresh PR (database
 // ready + migrations + seed); db_branch_berth_s: a db:branch PR's path (copy + database ready +
-// migrations on top).
+// migrations on top); push_in_place_s / push_beside_s: a push to that PR changing only the api
+// (replaced in place) and one adding a migration (started beside the serving revision in the
+// other slot, decision 0040), each until ready, with the api probed through the gateway all
+// along (beside_failed_requests: answers other than 200) and how long the serving containers
+// were paused for the copy (beside_pause_ms).
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createPrismaClient } from '@berth/db';
 import { ControlPlane } from '@berth/testing';
 import Docker from 'dockerode';
+import { envUrl, PreviewBrowser } from '../../e2e/preview-session.js';
 
 interface ServiceOutcome {
   ms: number;
 }
 interface ReplicateDetails {
   services: Record<string, ServiceOutcome>;
+  besideServing?: { pausedMs: number; copied: { bytes?: number }[] };
   database?: {
     action: string;
     volumes: { ms: number; bytes?: number }[];
@@ -97,6 +103,42 @@ export async function throughBerth(root: string, log: (line: string) => void) {
     log('through Berth: a db:branch PR');
     const branch = await openAndWait('bench/branch', ['db:branch']);
 
+    log('through Berth: pushes to the db:branch PR, in place then beside the serving revision');
+    const view = await plane.environment(repository, branch.pr.number);
+    if (!view) throw new Error(`no view of ${repository}#${branch.pr.number}`);
+    const viewer = new PreviewBrowser(plane, view);
+    let generation = view.generation;
+    const pushAndWait = async (files: Record<string, string>) => {
+      const statuses: number[] = [];
+      let rolling = true;
+      const probing = (async () => {
+        while (rolling) {
+          statuses.push((await viewer.request(`${envUrl(view, 'api')}/healthz`)).status);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      })();
+      const started = performance.now();
+      await plane.github.pushToPullRequest(branch.pr, files);
+      generation += 1;
+      await plane.waitForState(repository, branch.pr.number, 'ready', {
+        generation,
+        timeoutMs: 900_000,
+      });
+      const s = seconds(performance.now() - started);
+      rolling = false;
+      await probing;
+      return {
+        s,
+        replicate: await details(branch.pr.number),
+        requests: statuses.length,
+        failed: statuses.filter((status) => status !== 200).length,
+      };
+    };
+    const inPlace = await pushAndWait({ 'api/src/bench.txt': 'in place\n' });
+    const beside = await pushAndWait({
+      'migrate/migrations/900_bench.sql': 'ALTER TABLE orders ADD COLUMN bench_note text;\n',
+    });
+
     const ms = (d: ReplicateDetails, service: string) => d.services[service]?.ms ?? 0;
     const freshPath =
       ms(fresh.replicate, 'db') +
@@ -113,7 +155,19 @@ export async function throughBerth(root: string, log: (line: string) => void) {
       base_refresh_s: baseRefreshS,
       db_fresh_s: seconds(freshPath),
       db_branch_berth_s: seconds(branchPath),
+      push_in_place_s: inPlace.s,
+      push_beside_s: beside.s,
+      beside_pause_ms: beside.replicate.besideServing?.pausedMs,
+      beside_failed_requests: beside.failed,
       detail: {
+        pushes: {
+          in_place: { requests: inPlace.requests, failed: inPlace.failed },
+          beside: {
+            requests: beside.requests,
+            failed: beside.failed,
+            copied_bytes: beside.replicate.besideServing?.copied[0]?.bytes,
+          },
+        },
         base_capture_s: seconds(refreshed.database?.captured?.ms ?? 0),
         fresh: {
           db_ready_s: seconds(ms(fresh.replicate, 'db')),
