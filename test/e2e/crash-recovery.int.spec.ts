@@ -22,8 +22,11 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const repository = `acme/${uniqueRepoName()}`;
 const [owner, name] = repository.split('/') as [string, string];
 const CONVERGE_MS = 120_000;
-const JOB_LOCK_S = 8;
-const STAGE_LEASE_S = 8;
+// Each kill waits out the dead worker's lock and the next stalled check (up to twice JOB_LOCK_S)
+// while its stage lease lapses too: 4 s halves that wait against 8 s. A live worker keeps both
+// on a loaded host: BullMQ renews the lock every 2 s, the stage lease every third of its 4 s.
+const JOB_LOCK_S = 4;
+const STAGE_LEASE_S = 4;
 
 const FILES = {
   // Slow to start (3 s) and slow to build (6 s), so a kill lands while a stage runs.

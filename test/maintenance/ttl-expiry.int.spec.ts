@@ -102,14 +102,16 @@ describe('TTL with warnings', { timeout: 600_000 }, () => {
     const ready = await plane.waitForState(repository, pr.number, 'ready', { timeoutMs: 240_000 });
     expect((await resourcesOf(repository, pr.number)).containers.length).toBeGreaterThan(0);
 
-    // The sweep judges the stored start against the real clock, so moving the start 45 s back
-    // leaves 15 s of the minute to live through in real time (warning, then expiry) instead of
-    // waiting out all of it.
+    // The sweep judges the stored start against the real clock, so moving the start 50 s back
+    // leaves 10 s of the minute to live through in real time (warning, then expiry) instead of
+    // waiting out all of it. 50 s lands inside the warning window (the last 12 s) with 4 s to
+    // spare over half the lead (6 s), below which a late sweep would extend the expiry to give
+    // the full notice: the next sweep (1 s) warns on time, even on a busy host.
     await prisma.$executeRaw`
       UPDATE environments
-      SET created_at = created_at - interval '45 seconds',
-          ttl_started_at = ttl_started_at - interval '45 seconds',
-          ready_at = ready_at - interval '45 seconds'
+      SET created_at = created_at - interval '50 seconds',
+          ttl_started_at = ttl_started_at - interval '50 seconds',
+          ready_at = ready_at - interval '50 seconds'
       WHERE id = ${ready.id}::uuid`;
 
     // The warning: 20 % of the TTL (12 s) before expiry, once, on the comment and the stream.
