@@ -2,10 +2,13 @@
 // Postgres proxies a private route to one preview app (node → redis, see support/gateway); the
 // same open-loop load (RATE req/s, keep-alive, a valid Berth access cookie) goes through the
 // gateway and straight to the app container's own IP, in alternating rounds so both see the
-// same machine. Prints one JSON object on stdout:
+// same machine. A third target, the floor (support/gateway/floor-proxy.ts: the smallest honest
+// Node reverse proxy, own process, same flags), tells what any Node proxy adds on this host from
+// what the gateway's own work adds. Prints one JSON object on stdout:
 //   gateway_overhead_p50_ms / _p99_ms   gateway percentile − direct percentile
 //   gateway_overhead_p99_ms_by_round    the same per round pair, and its median
-//   direct, gateway                     each distribution (percentiles, histogram, errors)
+//   floor_overhead_* , floor_cpu_us_per_request   the same for the floor proxy
+//   direct, gateway, floor              each distribution (percentiles, histogram, errors)
 //   gateway_rss_mb                      the gateway's resident memory after the load
 //   gateway_event_loop                  its event-loop delay per round (its own /metrics)
 //   loadavg                             /proc/loadavg before, between and after (shared hosts)
@@ -14,7 +17,10 @@
 // (5), BENCH_GATEWAY_NODE_OPTIONS (the gateway's node flags, default docker-compose.yml's
 // --max-semi-space-size=32; add e.g. --cpu-prof --cpu-prof-dir=/tmp/prof),
 // BENCH_GATEWAY_NICE (e.g. -5: the gateway's scheduling priority, to tell CPU contention from
-// the gateway's own stalls on a shared host; below 0 needs root).
+// the gateway's own stalls on a shared host; below 0 needs root), BENCH_GATEWAY_FLOOR=0 (no
+// floor proxy: direct and gateway only; `forward`: the floor forwards with the gateway's own
+// forwardHttp, to tell its cost from the front door's).
+import { spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { setPriority } from 'node:os';
@@ -47,6 +53,8 @@ const RATE = num('BENCH_GATEWAY_RATE', 500);
 const SECONDS = num('BENCH_GATEWAY_SECONDS', 20);
 const ROUNDS = Math.round(num('BENCH_GATEWAY_ROUNDS', 4));
 const WARMUP_SECONDS = num('BENCH_GATEWAY_WARMUP_SECONDS', 5);
+const FLOOR = process.env['BENCH_GATEWAY_FLOOR'] !== '0';
+const FLOOR_FORWARD = process.env['BENCH_GATEWAY_FLOOR'] === 'forward' ? 'gateway' : 'floor';
 const databaseUrl = process.env['DATABASE_URL'] ?? 'postgresql://berth:berth@127.0.0.1:5432/berth';
 const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
@@ -58,8 +66,12 @@ const log = (line: string) => console.error(`berth: [gateway] ${line}`);
 const round = (n: number) => Math.round(n * 1000) / 1000;
 const loadavg = async () => (await readFile('/proc/loadavg', 'utf8')).trim();
 
+type TargetName = 'direct' | 'gateway' | 'floor';
+
+/** `proxied` pXX − direct pXX, per round (each round ran the targets back to back). */
 function roundOverheads(
-  results: Record<'direct' | 'gateway', OpenLoopResult[]>,
+  results: Record<TargetName, OpenLoopResult[]>,
+  proxied: 'gateway' | 'floor',
   p: number,
 ): number[] {
   const at = (r: OpenLoopResult) =>
@@ -67,7 +79,7 @@ function roundOverheads(
       [...r.latenciesMs].sort((a, b) => a - b),
       p,
     );
-  return results.gateway.map((g, i) => {
+  return results[proxied].map((g, i) => {
     const d = results.direct[i];
     return d ? round(at(g) - at(d)) : Number.NaN;
   });
@@ -250,10 +262,48 @@ try {
     60_000,
   );
 
+  let floorPid: number | undefined;
+  let floorOrigin = '';
+  if (FLOOR) {
+    const floorPort = await freePort();
+    const floor = spawn(
+      process.execPath,
+      [`${root}dist/test/bench/support/gateway/floor-proxy.js`],
+      {
+        cwd: root,
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          FLOOR_PORT: String(floorPort),
+          FLOOR_UPSTREAM_HOST: app.address,
+          FLOOR_UPSTREAM_PORT: String(app.port),
+          FLOOR_FORWARD,
+          NODE_ENV: 'production',
+          // The gateway's flags: the two processes differ only in what they do per request.
+          NODE_OPTIONS: process.env['BENCH_GATEWAY_NODE_OPTIONS'] ?? GATEWAY_NODE_FLAGS,
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const exited = new Promise((resolve) => floor.once('exit', resolve));
+    cleanups.push(async () => {
+      if (floor.exitCode === null && floor.signalCode === null) floor.kill('SIGTERM');
+      const killer = setTimeout(() => floor.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(killer);
+    });
+    await new Promise<void>((resolve, reject) => {
+      floor.stdout.once('data', () => resolve());
+      floor.once('exit', (code) => reject(new Error(`the floor proxy exited with ${code}`)));
+    });
+    if (nice !== undefined && floor.pid !== undefined) setPriority(floor.pid, Number(nice));
+    floorPid = floor.pid;
+    floorOrigin = `http://127.0.0.1:${floorPort}`;
+  }
+
   const gatewayOrigin = `http://127.0.0.1:${gatewayPort}`;
   // Browsers send the app's own cookies too: the gateway strips only its own.
   const cookie = `${await accessCookie(gatewayOrigin, environment.id)}; app_session=1; theme=dark`;
-  const targets: Record<'direct' | 'gateway', OpenLoopTarget> = {
+  const targets: Record<TargetName, OpenLoopTarget> = {
     direct: {
       origin: `http://${app.address}:${app.port}`,
       path: '/api/items?page=1',
@@ -266,7 +316,15 @@ try {
       headers: { host: HOSTNAME, cookie, accept: '*/*' },
       agent: keepAliveAgent(),
     },
+    // The gateway's request, cookie included: the floor forwards it all without looking.
+    floor: {
+      origin: floorOrigin,
+      path: '/api/items?page=1',
+      headers: { host: HOSTNAME, cookie, accept: '*/*' },
+      agent: keepAliveAgent(),
+    },
   };
+  const names: TargetName[] = FLOOR ? ['direct', 'gateway', 'floor'] : ['direct', 'gateway'];
   const probe = await httpRequest(`${gatewayOrigin}/`, { headers: { host: HOSTNAME, cookie } });
   if (probe.status !== 200) {
     throw new Error(`a cookie-authenticated request got ${probe.status}: ${probe.body}`);
@@ -274,21 +332,24 @@ try {
 
   const loads: string[] = [await loadavg()];
   log(`warm-up: ${WARMUP_SECONDS} s at ${RATE}/s on each target (load ${loads[0]})`);
-  await openLoop(targets.direct, RATE, WARMUP_SECONDS * 1000);
-  await openLoop(targets.gateway, RATE, WARMUP_SECONDS * 1000);
+  for (const name of names) await openLoop(targets[name], RATE, WARMUP_SECONDS * 1000);
   await eventLoopDelay(opsPort); // resets the gateway's histogram: rounds start clean
 
-  const results: Record<'direct' | 'gateway', OpenLoopResult[]> = { direct: [], gateway: [] };
+  const results: Record<TargetName, OpenLoopResult[]> = { direct: [], gateway: [], floor: [] };
   const loopDelay: Array<{ p99_ms: number; max_ms: number }> = [];
   let rssMax = 0;
   let gatewayCpuMs = 0;
+  let floorCpuMs = 0;
   const perRoundMs = (SECONDS * 1000) / ROUNDS;
   for (let i = 0; i < ROUNDS; i++) {
-    // Alternate which goes first, so neither always follows the other's leftovers.
-    const order = i % 2 === 0 ? (['direct', 'gateway'] as const) : (['gateway', 'direct'] as const);
+    // Rotate which goes first (and, with two targets, alternate), so none always follows
+    // another's leftovers.
+    const first = i % names.length;
+    const order = [...names.slice(first), ...names.slice(0, first)];
     for (const name of order) {
       if (name === 'gateway') await eventLoopDelay(opsPort);
       const cpuBefore = await cpuMs(gateway.child.pid);
+      const floorCpuBefore = await cpuMs(floorPid);
       const result = await openLoop(targets[name], RATE, perRoundMs);
       results[name].push(result);
       if (name === 'gateway') {
@@ -296,6 +357,7 @@ try {
         loopDelay.push(await eventLoopDelay(opsPort));
         rssMax = Math.max(rssMax, await rssMb(gateway.child.pid));
       }
+      if (name === 'floor') floorCpuMs += (await cpuMs(floorPid)) - floorCpuBefore;
       const sorted = [...result.latenciesMs].sort((a, b) => a - b);
       log(
         `round ${i + 1}/${ROUNDS} ${name}: p50 ${round(percentile(sorted, 50))} ms, p99 ` +
@@ -307,6 +369,7 @@ try {
 
   const direct = summary(results.direct);
   const through = summary(results.gateway);
+  const floor = FLOOR ? summary(results.floor) : null;
   const samplesDir = `${root}.cache/bench`;
   await mkdir(samplesDir, { recursive: true });
   const samplesFile = `${samplesDir}/gateway-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
@@ -315,10 +378,12 @@ try {
     JSON.stringify({
       direct_ms: direct.sorted,
       gateway_ms: through.sorted,
+      ...(floor ? { floor_ms: floor.sorted } : {}),
       // Per round, in due order: [ms since the round started, latency ms].
       timeline: {
         direct: results.direct.map((r) => r.timeline),
         gateway: results.gateway.map((r) => r.timeline),
+        ...(floor ? { floor: results.floor.map((r) => r.timeline) } : {}),
       },
       gateway_event_loop: loopDelay,
     }),
@@ -332,17 +397,35 @@ try {
         gateway_nice: nice === undefined ? 0 : Number(nice),
         seconds_per_target: SECONDS,
         rounds: ROUNDS,
+        ...(FLOOR ? { floor_forward: FLOOR_FORWARD } : {}),
         gateway_overhead_p50_ms: round(through.report.p50_ms - direct.report.p50_ms),
         gateway_overhead_p99_ms: round(through.report.p99_ms - direct.report.p99_ms),
         gateway_overhead_p999_ms: round(through.report.p999_ms - direct.report.p999_ms),
         // The same difference per round (each pair ran back to back): one side's stall in one
         // round moves the pooled figure above, so its spread and median are printed too.
-        gateway_overhead_p99_ms_by_round: roundOverheads(results, 99),
-        gateway_overhead_p99_ms_median_round: median(roundOverheads(results, 99)),
+        gateway_overhead_p99_ms_by_round: roundOverheads(results, 'gateway', 99),
+        gateway_overhead_p99_ms_median_round: median(roundOverheads(results, 'gateway', 99)),
+        // The floor: what the smallest Node proxy adds on the same host in the same rounds.
+        ...(floor
+          ? {
+              floor_overhead_p50_ms: round(floor.report.p50_ms - direct.report.p50_ms),
+              floor_overhead_p99_ms: round(floor.report.p99_ms - direct.report.p99_ms),
+              floor_overhead_p999_ms: round(floor.report.p999_ms - direct.report.p999_ms),
+              floor_overhead_p99_ms_by_round: roundOverheads(results, 'floor', 99),
+              floor_overhead_p99_ms_median_round: median(roundOverheads(results, 'floor', 99)),
+            }
+          : {}),
         direct: direct.report,
         gateway: through.report,
+        ...(floor ? { floor: floor.report } : {}),
         // Machine-load independent: what one proxied request costs the gateway (all threads).
         gateway_cpu_us_per_request: round((gatewayCpuMs * 1000) / Math.max(1, through.report.sent)),
+        ...(floor
+          ? {
+              floor_cpu_us_per_request: round((floorCpuMs * 1000) / Math.max(1, floor.report.sent)),
+              floor_rss_mb: await rssMb(floorPid),
+            }
+          : {}),
         gateway_rss_mb: await rssMb(gateway.child.pid),
         gateway_rss_max_mb: rssMax,
         gateway_event_loop: loopDelay,
