@@ -2,14 +2,35 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
+/**
+ * A TCP port that was free a moment ago on 127.0.0.1, below the kernel's ephemeral range. A port
+ * from `listen(0)` is in that range, so between this call and the app binding it, an outgoing
+ * connection of any process (a Redis or Postgres client) could take the same number: seen in CI
+ * as a gateway that "failed to start: port … is already in use".
+ */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port assigned');
-  return address.port;
+  for (let tries = 0; tries < 200; tries++) {
+    const port = LOW_PORTS.from + Math.floor(Math.random() * (LOW_PORTS.to - LOW_PORTS.from));
+    if (handedOut.has(port)) continue;
+    if (await bindable(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port in ${LOW_PORTS.from}-${LOW_PORTS.to} after 200 tries`);
+}
+
+/** Below Linux's default ip_local_port_range (32768-60999), above the registered services. */
+const LOW_PORTS = { from: 20_000, to: 32_000 };
+/** Never the same port twice in one process, even once it is free again. */
+const handedOut = new Set<number>();
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 export interface AppProcess {
