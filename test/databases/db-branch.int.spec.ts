@@ -82,6 +82,13 @@ async function sql(pr: number, query: string): Promise<string> {
   ).trim();
 }
 
+/** 1 once migration 003 added `orders.total` to the PR's database, else 0. */
+const totalColumns = (pr: number) =>
+  sql(
+    pr,
+    "SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'total'",
+  );
+
 async function items(pr: number): Promise<string[]> {
   const out = await sql(pr, 'SELECT item FROM orders ORDER BY id');
   return out === '' ? [] : out.split('\n');
@@ -284,12 +291,7 @@ describe('db:branch', { timeout: 600_000 }, () => {
     expect(still.Id).toBe(api.Id);
     expect(still.State).toBe('running');
     expect(await items(prTwo.number)).toEqual([...BASE, 'pr-two']);
-    expect(
-      await sql(
-        prTwo.number,
-        "SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'total'",
-      ),
-    ).toBe('0');
+    expect(await totalColumns(prTwo.number)).toBe('0');
 
     // A push that brings a migration and an api that cannot start: it starts beside the serving
     // revision, in the environment's other slot, on a copy of its data (decision 0040). The
@@ -317,12 +319,7 @@ describe('db:branch', { timeout: 600_000 }, () => {
     expect(besideFailed.Id).toBe(api.Id);
     expect(besideFailed.State).toBe('running');
     expect(await items(prTwo.number)).toEqual([...BASE, 'pr-two']);
-    expect(
-      await sql(
-        prTwo.number,
-        "SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'total'",
-      ),
-    ).toBe('0');
+    expect(await totalColumns(prTwo.number)).toBe('0');
     // Nothing of the other slot is left: no container, network or volume named in it.
     const slotB = (names: string[]) => names.filter((n) => n.includes('--b'));
     expect(slotB(await containerNamesOf(prTwo.number))).toEqual([]);
@@ -386,12 +383,7 @@ describe('db:branch', { timeout: 600_000 }, () => {
       besideServing: { revision: good.generation, oneShots: ['migrate'] },
     });
     expect(await items(prTwo.number)).toEqual([...BASE, 'pr-two']);
-    expect(
-      await sql(
-        prTwo.number,
-        "SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'total'",
-      ),
-    ).toBe('1');
+    expect(await totalColumns(prTwo.number)).toBe('1');
     const inA = (names: string[]) => names.filter((n) => !n.includes('--b'));
     expect(inA(await containerNamesOf(prTwo.number))).toEqual([]);
     expect(inA(await volumesOf(prTwo.number))).toEqual([]);

@@ -382,6 +382,28 @@ export class EnvironmentCommands {
   }
 
   /**
+   * A write by the stage that holds the lease, to the environment of its own generation: the
+   * environment locked, the lease and the generation checked, then `write` in that transaction.
+   */
+  private underLease(
+    job: StageJobData,
+    leaseToken: string,
+    write: (tx: Tx, env: EnvironmentRow) => Promise<StageWrite>,
+  ): Promise<StageWrite> {
+    const { store, leases } = this.deps;
+    return store.transaction(async (tx) => {
+      const env = await store.lock(tx, job.environmentId);
+      if (!env) return { ok: false, reason: 'the environment no longer exists' };
+      if (!(await leases.holds(tx, env.id, leaseToken))) {
+        return { ok: false, reason: 'the stage lease was lost (it ran past its lease)' };
+      }
+      const stale = staleReason(job, env);
+      if (stale) return { ok: false, reason: stale };
+      return write(tx, env);
+    });
+  }
+
+  /**
    * What answers at the URLs, from the replicate stage (decision 0038): `null` when it replaces a
    * long-running container of an older serving revision (the URLs answer with the new one, or
    * nothing, so the PR stops being told the older commit serves); that older revision again
@@ -393,15 +415,8 @@ export class EnvironmentCommands {
     leaseToken: string,
     serving: { sha: string; revision: number } | null,
   ): Promise<StageWrite> {
-    const { store, leases } = this.deps;
-    return store.transaction(async (tx) => {
-      const env = await store.lock(tx, job.environmentId);
-      if (!env) return { ok: false, reason: 'the environment no longer exists' };
-      if (!(await leases.holds(tx, env.id, leaseToken))) {
-        return { ok: false, reason: 'the stage lease was lost (it ran past its lease)' };
-      }
-      const stale = staleReason(job, env);
-      if (stale) return { ok: false, reason: stale };
+    const { store } = this.deps;
+    return this.underLease(job, leaseToken, async (tx, env) => {
       if (serving) {
         if (serving.revision >= job.generation) {
           return { ok: false, reason: 'only an older revision is put back by replicate' };
@@ -430,15 +445,8 @@ export class EnvironmentCommands {
    * no longer answers at the URLs. No state change, no event: the stage goes on to expose.
    */
   recordSlot(job: StageJobData, leaseToken: string, slot: number): Promise<StageWrite> {
-    const { store, leases } = this.deps;
-    return store.transaction(async (tx) => {
-      const env = await store.lock(tx, job.environmentId);
-      if (!env) return { ok: false, reason: 'the environment no longer exists' };
-      if (!(await leases.holds(tx, env.id, leaseToken))) {
-        return { ok: false, reason: 'the stage lease was lost (it ran past its lease)' };
-      }
-      const stale = staleReason(job, env);
-      if (stale) return { ok: false, reason: stale };
+    const { store } = this.deps;
+    return this.underLease(job, leaseToken, async (tx, env) => {
       const older = env.servingRevision !== null && env.servingRevision < job.generation;
       await store.write(tx, env.id, {
         state: env.state,
