@@ -26,7 +26,11 @@ export interface FrontDoorOptions {
   /** The scheme browsers use to reach the gateway (TLS may end in front of it). */
   scheme: 'http' | 'https';
   linkSecret: string;
-  routes: { lookup: (hostname: string) => Promise<GatewayRoute | null> };
+  routes: {
+    lookup: (hostname: string) => Promise<GatewayRoute | null>;
+    /** What memory alone can answer (RouteTable.cached): undefined means ask `lookup`. */
+    cached?: (hostname: string) => GatewayRoute | null | undefined;
+  };
   /** Revoked share links, held in memory (share-link-revocations.ts). */
   revocations: { isRevoked: (linkId: string) => boolean };
   /** TRUSTED_PROXIES: peers whose X-Forwarded-For is believed (client-ip.ts). */
@@ -48,7 +52,20 @@ export interface FrontDoorOptions {
  */
 export function createFrontDoor(options: FrontDoorOptions): Server {
   const now = options.now ?? (() => new Date());
-  const decide = (route: GatewayRoute, req: IncomingMessage, host: string, isUpgrade: boolean) =>
+  const context = {
+    secret: options.linkSecret,
+    baseDomain: options.baseDomain,
+    secure: options.scheme === 'https',
+    isRevoked: (linkId: string) => options.revocations.isRevoked(linkId),
+    ...(options.sso ? { isSsoSessionRevoked: options.sso.isRevoked } : {}),
+  };
+  const decide = (
+    route: GatewayRoute,
+    req: IncomingMessage,
+    host: string,
+    isUpgrade: boolean,
+    ip: string | undefined,
+  ) =>
     decideAccess(
       route,
       {
@@ -61,20 +78,9 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
         accessControlRequestHeaders: header(req, 'access-control-request-headers'),
         isUpgrade,
         bypassToken: req.headers[BYPASS_HEADER],
-        clientIp: clientIp(
-          req.socket.remoteAddress,
-          req.headers['x-forwarded-for'],
-          options.trustedProxies,
-        ),
+        clientIp: ip,
       },
-      {
-        secret: options.linkSecret,
-        baseDomain: options.baseDomain,
-        secure: options.scheme === 'https',
-        now: now(),
-        isRevoked: (linkId) => options.revocations.isRevoked(linkId),
-        ...(options.sso ? { isSsoSessionRevoked: options.sso.isRevoked } : {}),
-      },
+      { ...context, now: now() },
     );
 
   const lookup = async (host: string): Promise<GatewayRoute | null | Error> => {
@@ -110,70 +116,109 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
     res.end();
   };
 
+  /** Everything after the route is known; synchronous unless the answer needs to wait. */
+  const answer = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    host: string,
+    found: GatewayRoute | null | Error,
+  ): void | Promise<void> => {
+    if (found instanceof Error) return sendPage(req, res, 503, unavailablePage(host), 'error');
+    if (!found) return sendPage(req, res, 404, notFoundPage(host, options.baseDomain), 'no-route');
+    const route = found;
+    if (
+      options.sso &&
+      route.accessMode === 'private' &&
+      (req.url ?? '').split('?', 1)[0] === SSO_CALLBACK_PATH
+    ) {
+      return options.sso.serveCallback(req, res, route, host);
+    }
+    const ip = clientIp(
+      req.socket.remoteAddress,
+      req.headers['x-forwarded-for'],
+      options.trustedProxies,
+    );
+    const decision = decide(route, req, host, false, ip);
+    const signIn =
+      decision.action === 'deny' ? options.sso?.signInLocation(route, req, host, false) : undefined;
+    if (signIn !== undefined) {
+      res.writeHead(302, {
+        location: signIn,
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+        'content-length': 0,
+        'x-berth-gateway': 'sign-in',
+      });
+      return void res.end();
+    }
+    if (decision.action === 'deny') {
+      return sendPage(req, res, 401, privatePage(host, decision.reason), 'private');
+    }
+    if (decision.action === 'preflight') {
+      return answerPreflight(req, res, route, decision.preflight);
+    }
+    if (decision.action === 'redirect') {
+      res.writeHead(302, {
+        location: decision.location,
+        'set-cookie': decision.setCookie,
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+        'content-length': 0,
+      });
+      return void res.end();
+    }
+    // Asleep (decision 0024): only now, past access control, is a wake asked for.
+    if (route.asleep) return answerAsleep(req, res, host, route, ip);
+    proxyWeb(req, res, route, decision, ip);
+  };
+
+  const proxyWeb = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: GatewayRoute,
+    decision: Extract<AccessDecision, { action: 'proxy' }>,
+    ip: string | undefined,
+  ) => {
+    prepareUpstreamRequest(req, decision, options.scheme, ip);
+    options.onAccess?.(route);
+    options.proxy.web(req, res, route);
+  };
+
+  const answerAsleep = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    host: string,
+    route: GatewayRoute,
+    ip: string | undefined,
+  ) => {
+    const awake = await options.wake?.hold(route, host);
+    const again = awake ? decide(awake, req, host, false, ip) : undefined;
+    if (!awake || again?.action !== 'proxy') return answerWaking(req, res, host);
+    proxyWeb(req, res, awake, again, ip);
+  };
+
+  const failed = (res: ServerResponse) => (error: unknown) => {
+    options.logger?.error({ err: error }, 'front door failed to answer');
+    if (!res.headersSent) res.writeHead(500);
+    res.end();
+  };
+
   const server = createServer((req, res) => {
-    void (async () => {
+    try {
       const host = hostOf(req);
       if (options.sso && host === options.sso.signInHost) {
-        return options.sso.serveSignInHost(req, res);
+        return void options.sso.serveSignInHost(req, res).catch(failed(res));
       }
-      let route = await lookup(host);
-      if (route instanceof Error) return sendPage(req, res, 503, unavailablePage(host), 'error');
-      if (!route)
-        return sendPage(req, res, 404, notFoundPage(host, options.baseDomain), 'no-route');
-      if (
-        options.sso &&
-        route.accessMode === 'private' &&
-        (req.url ?? '').split('?', 1)[0] === SSO_CALLBACK_PATH
-      ) {
-        return options.sso.serveCallback(req, res, route, host);
-      }
-      let decision = decide(route, req, host, false);
-      const signIn =
-        decision.action === 'deny'
-          ? options.sso?.signInLocation(route, req, host, false)
-          : undefined;
-      if (signIn !== undefined) {
-        res.writeHead(302, {
-          location: signIn,
-          'cache-control': 'no-store',
-          'referrer-policy': 'no-referrer',
-          'content-length': 0,
-          'x-berth-gateway': 'sign-in',
-        });
-        return res.end();
-      }
-      if (decision.action === 'deny') {
-        return sendPage(req, res, 401, privatePage(host, decision.reason), 'private');
-      }
-      if (decision.action === 'preflight') {
-        return answerPreflight(req, res, route, decision.preflight);
-      }
-      if (decision.action === 'redirect') {
-        res.writeHead(302, {
-          location: decision.location,
-          'set-cookie': decision.setCookie,
-          'cache-control': 'no-store',
-          'referrer-policy': 'no-referrer',
-          'content-length': 0,
-        });
-        return res.end();
-      }
-      // Asleep (decision 0024): only now, past access control, is a wake asked for.
-      if (route.asleep) {
-        const awake = await options.wake?.hold(route, host);
-        const again = awake ? decide(awake, req, host, false) : undefined;
-        if (!awake || again?.action !== 'proxy') return answerWaking(req, res, host);
-        route = awake;
-        decision = again;
-      }
-      prepareUpstreamRequest(req, decision, options.scheme, options.trustedProxies);
-      options.onAccess?.(route);
-      options.proxy.web(req, res, route);
-    })().catch((error: unknown) => {
-      options.logger?.error({ err: error }, 'front door failed to answer');
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
+      // The hot path stays synchronous: a route in memory is answered without a promise.
+      const cached = options.routes.cached?.(host);
+      const pending =
+        cached === undefined
+          ? lookup(host).then((route) => answer(req, res, host, route))
+          : answer(req, res, host, cached);
+      if (pending) pending.catch(failed(res));
+    } catch (error) {
+      failed(res)(error);
+    }
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -183,14 +228,19 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
       const route = await lookup(host);
       if (route instanceof Error) return rejectUpgrade(socket, 503, 'Service Unavailable');
       if (!route) return rejectUpgrade(socket, 404, 'Not Found');
-      const decision = decide(route, req, host, true);
+      const ip = clientIp(
+        req.socket.remoteAddress,
+        req.headers['x-forwarded-for'],
+        options.trustedProxies,
+      );
+      const decision = decide(route, req, host, true, ip);
       if (decision.action !== 'proxy') return rejectUpgrade(socket, 401, 'Unauthorized');
       if (route.asleep) {
         // A socket is not held: the page that opens it is, and reconnects once it is awake.
         options.wake?.ask(route.asleep);
         return rejectUpgrade(socket, 503, 'Service Unavailable');
       }
-      prepareUpstreamRequest(req, decision, options.scheme, options.trustedProxies);
+      prepareUpstreamRequest(req, decision, options.scheme, ip);
       options.onAccess?.(route);
       options.proxy.ws(req, socket, head, route);
     })().catch((error: unknown) => {
@@ -240,12 +290,9 @@ function prepareUpstreamRequest(
   req: IncomingMessage,
   decision: Extract<AccessDecision, { action: 'proxy' }>,
   scheme: 'http' | 'https',
-  trustedProxies: IpRanges,
+  ip: string | undefined,
 ): void {
-  const client =
-    clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustedProxies) ??
-    req.socket.remoteAddress ??
-    '';
+  const client = ip ?? req.socket.remoteAddress ?? '';
   req.url = decision.url;
   const cookie = stripAccessCookies(req.headers.cookie);
   if (cookie === undefined) delete req.headers.cookie;

@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import {
-  Agent,
   createServer,
   type IncomingHttpHeaders,
   type IncomingMessage,
@@ -9,6 +8,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forwardHttp } from './http-forward.js';
 
@@ -25,11 +25,40 @@ let gateway: Server;
 let gatewayPort: number;
 const seen: Seen[] = [];
 const failures: Array<{ code?: string; timedOut: boolean }> = [];
-const agent = new Agent({ keepAlive: true });
+const agent = new Agent({ connect: { timeout: 2_000 } });
 let closedPort: number;
 
-/** /hang never answers; /cut sends headers then drops the connection; anything else echoes. */
+/** Upstream requests whose answer the client abandoned: their `res` closed unfinished. */
+const abandoned: string[] = [];
+
+/**
+ * /hang never answers; /cut sends headers then drops the connection; /drip sends its body in
+ * pieces over time and never ends unless asked; /big answers 4 MiB; anything else echoes.
+ */
 function answer(req: IncomingMessage, res: ServerResponse): void {
+  res.on('close', () => {
+    if (!res.writableFinished) abandoned.push(req.url ?? '');
+  });
+  if (req.url === '/big') {
+    let received = 0;
+    req.on('data', (chunk: Buffer) => (received += chunk.length));
+    req.on('end', () => {
+      const body = Buffer.alloc(4 * 1024 * 1024, 'b');
+      res.writeHead(200, { 'x-received': String(received), 'content-length': body.length });
+      res.end(body);
+    });
+    return;
+  }
+  if (req.url?.startsWith('/drip')) {
+    res.writeHead(200, { 'content-type': 'text/plain' }); // no length: chunked
+    res.write('first;');
+    const timer = setTimeout(() => {
+      if (req.url === '/drip?end') res.end('second');
+      else res.write('second;');
+    }, 50);
+    res.on('close', () => clearTimeout(timer));
+    return;
+  }
   let body = '';
   req.on('data', (chunk: Buffer) => (body += chunk.toString()));
   req.on('end', () => {
@@ -64,10 +93,8 @@ beforeAll(async () => {
   gateway = createServer((req, res) => {
     const port = req.headers['x-test-port'] ? Number(req.headers['x-test-port']) : upstreamPort;
     forwardHttp(req, res, {
-      host: '127.0.0.1',
-      port,
-      agent,
-      connectTimeoutMs: 2_000,
+      origin: `http://127.0.0.1:${port}`,
+      dispatcher: agent,
       responseTimeoutMs: req.url === '/hang' ? 100 : 5_000,
       onResponseHeaders: (headers) => {
         const cookies = headers['set-cookie']?.filter((line) => !/domain=/i.test(line));
@@ -87,11 +114,16 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  agent.destroy();
+  await agent.destroy();
   gateway.closeAllConnections();
   upstream.closeAllConnections();
   await Promise.all([gateway, upstream].map((s) => new Promise((r) => s.close(r))));
 });
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !condition(); i += 1) await new Promise((r) => setTimeout(r, 20));
+  expect(condition()).toBe(true);
+}
 
 function send(
   path: string,
@@ -136,6 +168,57 @@ describe('forwardHttp', () => {
     // The gateway's own idle timeout, not the app's (5 s, for the gateway's pooled socket).
     expect(res.headers['keep-alive']).toBe('timeout=7');
     expect(res.headers['set-cookie']).toEqual(['keep=1; Path=/']);
+  });
+
+  it('drops hop-by-hop request headers, those the client names in Connection too', async () => {
+    await send('/', {
+      headers: { connection: 'x-hop, keep-alive', 'x-hop': 'no', 'x-kept': 'yes', te: 'trailers' },
+    });
+    const headers = seen.at(-1)?.headers ?? {};
+    expect(headers['x-kept']).toBe('yes');
+    expect(headers['x-hop']).toBeUndefined();
+    expect(headers['te']).toBeUndefined();
+  });
+
+  it('streams large bodies both ways', async () => {
+    const body = 'a'.repeat(3 * 1024 * 1024);
+    const res = await send('/big', { method: 'POST', body });
+    expect(res.status).toBe(200);
+    expect(res.headers['x-received']).toBe(String(body.length));
+    expect(res.body.length).toBe(4 * 1024 * 1024);
+  });
+
+  it('passes a body on as it arrives, without waiting for its end', async () => {
+    const res = await send('/drip?end');
+    expect(res).toMatchObject({ status: 200, body: 'first;second' });
+    expect(res.headers['transfer-encoding']).toBe('chunked');
+  });
+
+  it('stops the upstream request when the client goes away', async () => {
+    const before = failures.length;
+    await new Promise<void>((resolve, reject) => {
+      const req = request({ port: gatewayPort, host: '127.0.0.1', path: '/drip' }, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', () => undefined);
+      req.end();
+      setTimeout(() => reject(new Error('no first piece')), 3_000);
+    });
+    await waitUntil(() => abandoned.includes('/drip'));
+    expect(failures.length).toBe(before); // the client leaving is not an upstream failure
+  });
+
+  it('answers 502 for a request with a body the upstream never takes', async () => {
+    const res = await send('/', {
+      method: 'POST',
+      headers: { 'x-test-port': String(closedPort) },
+      body: 'payload',
+    });
+    expect(res.status).toBe(502);
+    expect(failures.at(-1)).toEqual({ code: 'ECONNREFUSED', timedOut: false });
   });
 
   it('reports an upstream that refuses the connection, before anything was sent', async () => {

@@ -1,11 +1,7 @@
-import {
-  Agent,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type ServerResponse,
-} from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
+import { Agent } from 'undici';
 import { previewSetCookies } from './access/preview-set-cookie.js';
 import { mapBorrowedOrigin } from './borrowed-origin.js';
 import { forwardHttp, UpstreamTimeout } from './http-forward.js';
@@ -48,10 +44,10 @@ export function createPreviewProxy(options: PreviewProxyOptions): PreviewProxy {
   const responseTimeoutMs = options.responseTimeoutMs ?? 60_000;
   const upgradeTimeoutMs = options.upgradeTimeoutMs ?? 10_000;
   const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
-  // Enough idle sockets for a burst: one closed and reopened per request under a spike costs a
-  // TCP handshake each, on the latency tail. Node drops idle ones a second before the upstream's
-  // own Keep-Alive timeout (its hint), so a reused socket is rarely one the app just closed.
-  const agent = new Agent({ keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' });
+  // Keep-alive pools per container, unbounded, so a burst does not queue behind busy sockets;
+  // idle ones are dropped before the upstream's own Keep-Alive hint runs out, so a reused
+  // socket is rarely one the app just closed.
+  const agent = new Agent({ connect: { timeout: connectTimeoutMs } });
   const proxy = createProxyServer({
     xfwd: false, // the front door sets X-Forwarded-* itself, overwriting client-sent values
     connectTimeout: connectTimeoutMs,
@@ -87,10 +83,8 @@ export function createPreviewProxy(options: PreviewProxyOptions): PreviewProxy {
     web: (req, res, route) => {
       const mapBack = route.originMap ? mapBorrowedOrigin(req.headers, route.originMap) : null;
       forwardHttp(req, res, {
-        host: route.targetHost,
-        port: route.targetPort,
-        agent,
-        connectTimeoutMs,
+        origin: originOf(route),
+        dispatcher: agent,
         responseTimeoutMs,
         onResponseHeaders: mapBack
           ? (headers) => {
@@ -123,10 +117,16 @@ export function createPreviewProxy(options: PreviewProxyOptions): PreviewProxy {
       });
     },
     close: () => {
-      agent.destroy();
+      void agent.destroy().catch(() => undefined);
       proxy.close();
     },
   };
+}
+
+/** The container as an origin; an IPv6 address goes in brackets. */
+function originOf(route: GatewayRoute): string {
+  const host = route.targetHost.includes(':') ? `[${route.targetHost}]` : route.targetHost;
+  return `http://${host}:${route.targetPort}`;
 }
 
 function restrictSetCookies(headers: IncomingHttpHeaders): void {

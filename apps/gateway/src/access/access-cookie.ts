@@ -6,7 +6,24 @@ export const ACCESS_COOKIE_PREFIX = 'berth_access_';
  * 12 hex chars of the id keep names short; the value (a signed token) names the full id.
  */
 export function accessCookieName(environmentId: string): string {
-  return `${ACCESS_COOKIE_PREFIX}${environmentId.replace(/-/g, '').slice(0, 12).toLowerCase()}`;
+  return `${ACCESS_COOKIE_PREFIX}${environmentCookieKey(environmentId)}`;
+}
+
+const cookieKeys = new Map<string, string>();
+
+/**
+ * The part of a cookie name that names the environment. Asked on every request for the same
+ * few environments, so each is worked out once (the map is bounded by the route table's size
+ * in practice; the cap only guards against a bug feeding it arbitrary ids).
+ */
+export function environmentCookieKey(environmentId: string): string {
+  let key = cookieKeys.get(environmentId);
+  if (key === undefined) {
+    key = environmentId.replace(/-/g, '').slice(0, 12).toLowerCase();
+    if (cookieKeys.size >= 10_000) cookieKeys.clear();
+    cookieKeys.set(environmentId, key);
+  }
+  return key;
 }
 
 interface CookiePair {
@@ -15,8 +32,25 @@ interface CookiePair {
   raw: string;
 }
 
+/**
+ * The last header parsed: one request's Cookie header is read three times (its access cookie,
+ * its SSO cookie, and once more to strip Berth's cookies before forwarding), so it is split once.
+ * The pairs are only ever read, never changed, by the functions here.
+ */
+let lastHeader: string | undefined;
+let lastPairs: CookiePair[] = [];
+
 function cookiePairs(header: string | string[] | undefined): CookiePair[] {
-  const text = Array.isArray(header) ? header.join('; ') : (header ?? '');
+  if (typeof header === 'string' && header === lastHeader) return lastPairs;
+  const pairs = parseCookiePairs(Array.isArray(header) ? header.join('; ') : (header ?? ''));
+  if (typeof header === 'string') {
+    lastHeader = header;
+    lastPairs = pairs;
+  }
+  return pairs;
+}
+
+function parseCookiePairs(text: string): CookiePair[] {
   return text
     .split(';')
     .map((part) => part.trim())

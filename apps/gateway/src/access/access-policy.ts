@@ -205,6 +205,8 @@ export function extractTokens(url: string): { url: string; tokens: string[] } {
 }
 
 function safeDecode(text: string): string {
+  // Most keys and values are plain: nothing to decode, and decodeURIComponent is not free.
+  if (text.indexOf('%') === -1 && text.indexOf('+') === -1) return text;
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '));
   } catch {

@@ -16,6 +16,8 @@ export function previewSetCookie(line: string): string | undefined {
   const pair = semicolon === -1 ? line : line.slice(0, semicolon);
   if (plantsAccessCookie(pair)) return undefined;
   if (semicolon === -1) return line;
+  // The common line has no Domain attribute at all: nothing to take out.
+  if (!/domain/i.test(line.slice(semicolon))) return line;
   const attributes = line.slice(semicolon + 1).split(';');
   const kept = attributes.filter((attribute) => attributeName(attribute) !== 'domain');
   return kept.length === attributes.length ? line : [pair, ...kept].join(';');

@@ -1,5 +1,10 @@
 import { verifySsoSession } from '@berth/core';
-import { ACCESS_COOKIE_PREFIX, cookieDomainFor, cookieValues } from './access-cookie.js';
+import {
+  ACCESS_COOKIE_PREFIX,
+  cookieDomainFor,
+  cookieValues,
+  environmentCookieKey,
+} from './access-cookie.js';
 
 /** The reserved path on every preview host where the sign-in host's one-time code arrives. */
 export const SSO_CALLBACK_PATH = '/.berth/callback';
@@ -9,7 +14,7 @@ export const SSO_CALLBACK_PATH = '/.berth/callback';
  * is stripped before any request reaches a preview and a preview can never plant one.
  */
 export function ssoCookieName(environmentId: string): string {
-  return `${ACCESS_COOKIE_PREFIX}sso_${environmentId.replace(/-/g, '').slice(0, 12).toLowerCase()}`;
+  return `${ACCESS_COOKIE_PREFIX}sso_${environmentCookieKey(environmentId)}`;
 }
 
 export interface SsoSessionCheck {

@@ -54,8 +54,12 @@ export function verifyShareToken(
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) {
     return { ok: false, reason: 'malformed' };
   }
-  const key = `${secret}\n${token}`;
-  let claims = verified.get(key);
+  let bySecret = verified.get(secret);
+  if (!bySecret) {
+    bySecret = new Map();
+    verified.set(secret, bySecret);
+  }
+  let claims = bySecret.get(token);
   if (!claims) {
     const parts = token.split('.');
     const [payload, signature] = parts;
@@ -67,29 +71,32 @@ export function verifyShareToken(
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       return { ok: false, reason: 'bad-signature' };
     }
-    claims = parseClaims(payload);
-    if (!claims) return { ok: false, reason: 'malformed' };
-    remember(key, claims);
+    const parsed = parseClaims(payload);
+    if (!parsed) return { ok: false, reason: 'malformed' };
+    claims = { ok: true, ...parsed };
+    remember(bySecret, token, claims);
   }
   if (claims.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
-  return { ok: true, ...claims };
+  return claims;
 }
 
 /**
- * Tokens whose MAC already checked out, keyed by secret and exact token: the cookie a browser
- * sends with every request is HMAC'd once, not on each (it was the gateway's largest cost per
- * request after the socket writes). Only valid tokens get in, so it cannot be flooded with
- * forgeries; expiry is still checked on every call, revocation by the caller.
+ * Tokens whose MAC already checked out, by secret, then exact token: the cookie a browser sends
+ * with every request is HMAC'd once, not on each (it was the gateway's largest cost per request
+ * after the socket writes). Only valid tokens get in, so it cannot be flooded with forgeries;
+ * expiry is still checked on every call, revocation by the caller. The verdict itself is kept
+ * (callers only read it), so a request allocates nothing here.
  */
-const verified = new Map<string, ShareTokenClaims>();
+type Valid = Extract<ShareTokenVerdict, { ok: true }>;
+const verified = new Map<string, Map<string, Valid>>();
 const MAX_VERIFIED = 10_000;
 
-function remember(key: string, claims: ShareTokenClaims): void {
-  if (verified.size >= MAX_VERIFIED) {
-    const oldest = verified.keys().next();
-    if (!oldest.done) verified.delete(oldest.value);
+function remember(bySecret: Map<string, Valid>, token: string, claims: Valid): void {
+  if (bySecret.size >= MAX_VERIFIED) {
+    const oldest = bySecret.keys().next();
+    if (!oldest.done) bySecret.delete(oldest.value);
   }
-  verified.set(key, claims);
+  bySecret.set(token, claims);
 }
 
 /** `url` with the token in its `berth_token` query parameter (replacing any previous one). */
