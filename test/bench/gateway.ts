@@ -19,7 +19,7 @@
 // BENCH_GATEWAY_NICE (e.g. -5: the gateway's scheduling priority, to tell CPU contention from
 // the gateway's own stalls on a shared host; below 0 needs root), BENCH_GATEWAY_FLOOR=0 (no
 // floor proxy: direct and gateway only; `forward`: the floor forwards with the gateway's own
-// forwardHttp, to tell its cost from the front door's).
+// forwardHttp, to tell its cost from the front door's; `http`: the node:http floor of before).
 import { spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -54,7 +54,13 @@ const SECONDS = num('BENCH_GATEWAY_SECONDS', 20);
 const ROUNDS = Math.round(num('BENCH_GATEWAY_ROUNDS', 4));
 const WARMUP_SECONDS = num('BENCH_GATEWAY_WARMUP_SECONDS', 5);
 const FLOOR = process.env['BENCH_GATEWAY_FLOOR'] !== '0';
-const FLOOR_FORWARD = process.env['BENCH_GATEWAY_FLOOR'] === 'forward' ? 'gateway' : 'floor';
+/** BENCH_GATEWAY_FLOOR: `forward` (the gateway's forwardHttp), `http` (node:http), else undici. */
+const FLOOR_FORWARD =
+  process.env['BENCH_GATEWAY_FLOOR'] === 'forward'
+    ? 'gateway'
+    : process.env['BENCH_GATEWAY_FLOOR'] === 'http'
+      ? 'http'
+      : 'floor';
 const databaseUrl = process.env['DATABASE_URL'] ?? 'postgresql://berth:berth@127.0.0.1:5432/berth';
 const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
