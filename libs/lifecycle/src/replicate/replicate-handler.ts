@@ -659,6 +659,21 @@ async function loadServingPlan(
 ): Promise<ServingPlan> {
   const revision = await new RevisionStore(deps.prisma).find(environment.id, serving.revision);
   if (!revision) throw new Error(`revision ${serving.revision} is gone`);
+  return { ...serving, ...(await planOfRevision(deps, environment, revision, ceilings)) };
+}
+
+/**
+ * A stored revision as it runs in the environment's slot: its images and wiring, with the
+ * secret scope's values put back (so the same containers and config hashes as when it was
+ * replicated), and the values to mask in anything it prints. Sleep's wake and putting a
+ * serving revision back both start from it.
+ */
+export async function planOfRevision(
+  deps: ReplicateDeps,
+  environment: EnvironmentWithRepository,
+  revision: { images: unknown; wiring: unknown },
+  ceilings: RuntimeCeilings | undefined,
+): Promise<{ plan: ReplicatePlan; ports: Record<string, number>; secrets: string[] }> {
   const outputs = readRevisionOutputs(revision.images, revision.wiring);
   const { wiring, values } = await withSecretValues(deps, environment, outputs.wiring);
   const id = environmentIdentity(
@@ -670,12 +685,7 @@ async function loadServingPlan(
     ...deps,
     ...(ceilings ? { ceilings } : {}),
   });
-  return {
-    ...serving,
-    plan,
-    ports: wiring.ports ?? {},
-    secrets: [...wiringSecrets(wiring), ...values],
-  };
+  return { plan, ports: wiring.ports ?? {}, secrets: [...wiringSecrets(wiring), ...values] };
 }
 
 /** The older revision serving at the URLs while this generation replicates, if there is one. */

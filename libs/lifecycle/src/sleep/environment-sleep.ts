@@ -11,7 +11,7 @@
 // started, never rebuilt) and awaited the same way → routes follow the containers' addresses →
 // the `woke` command clears the mark (an `awake` event) → gateways are told.
 
-import { environmentIdentity, decideWake, isBaseEnvironment } from '@berth/core';
+import { decideWake, isBaseEnvironment } from '@berth/core';
 import {
   EnvironmentQueries,
   type EnvironmentLeases,
@@ -22,16 +22,11 @@ import {
 import { ROUTES_CHANNEL } from '@berth/queue';
 import type { Logger } from 'pino';
 import type { EnvironmentCommands } from '../commands/environment-commands.js';
-import { wiringSecrets } from '../expose/comment-facts.js';
 import type { RoutePublisher } from '../pipeline/route-publisher.js';
 import type { EnvironmentWithRepository } from '../pipeline/stage-handler.js';
 import { containerEndpoint } from '../replicate/container-endpoint.js';
-import {
-  readRevisionOutputs,
-  replicatePlan,
-  type ServicePlan,
-} from '../replicate/container-plan.js';
-import { type ReplicateDeps, waitFor, withSecretValues } from '../replicate/replicate-handler.js';
+import type { ServicePlan } from '../replicate/container-plan.js';
+import { planOfRevision, type ReplicateDeps, waitFor } from '../replicate/replicate-handler.js';
 import { withLease } from './leased.js';
 
 export interface EnvironmentSleepDeps {
@@ -203,19 +198,8 @@ export class EnvironmentSleep {
     if (!revision) {
       throw new Error(`no revision for generation ${environment.generation} of ${environment.id}`);
     }
-    const outputs = readRevisionOutputs(revision.images, revision.wiring);
-    const { wiring, values } = await withSecretValues(deps, environment, outputs.wiring);
     const ceilings = deps.ceilingsFor ? await deps.ceilingsFor(environment) : undefined;
-    const id = environmentIdentity(
-      environment.repository.fullName,
-      environment.prNumber,
-      environment.slot,
-    );
-    const plan = replicatePlan(id, wiring.spec, outputs.images, wiring.environment, {
-      ...deps,
-      ...(ceilings ? { ceilings } : {}),
-    });
-    const secrets = [...wiringSecrets(wiring), ...values];
+    const { plan, secrets } = await planOfRevision(deps, environment, revision, ceilings);
     const readyMs: Record<string, number> = {};
     const readiness: Promise<unknown>[] = [];
     for (const layer of plan.layers) {
