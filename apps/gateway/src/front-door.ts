@@ -59,6 +59,9 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
     isRevoked: (linkId: string) => options.revocations.isRevoked(linkId),
     ...(options.sso ? { isSsoSessionRevoked: options.sso.isRevoked } : {}),
   };
+  /** The client as the `ip` mode and X-Forwarded-For see it, worked out once per request. */
+  const ipOf = (req: IncomingMessage) =>
+    clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], options.trustedProxies);
   const decide = (
     route: GatewayRoute,
     req: IncomingMessage,
@@ -133,11 +136,7 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
     ) {
       return options.sso.serveCallback(req, res, route, host);
     }
-    const ip = clientIp(
-      req.socket.remoteAddress,
-      req.headers['x-forwarded-for'],
-      options.trustedProxies,
-    );
+    const ip = ipOf(req);
     const decision = decide(route, req, host, false, ip);
     const signIn =
       decision.action === 'deny' ? options.sso?.signInLocation(route, req, host, false) : undefined;
@@ -228,11 +227,7 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
       const route = await lookup(host);
       if (route instanceof Error) return rejectUpgrade(socket, 503, 'Service Unavailable');
       if (!route) return rejectUpgrade(socket, 404, 'Not Found');
-      const ip = clientIp(
-        req.socket.remoteAddress,
-        req.headers['x-forwarded-for'],
-        options.trustedProxies,
-      );
+      const ip = ipOf(req);
       const decision = decide(route, req, host, true, ip);
       if (decision.action !== 'proxy') return rejectUpgrade(socket, 401, 'Unauthorized');
       if (route.asleep) {
