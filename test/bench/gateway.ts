@@ -19,7 +19,9 @@
 // BENCH_GATEWAY_NICE (e.g. -5: the gateway's scheduling priority, to tell CPU contention from
 // the gateway's own stalls on a shared host; below 0 needs root), BENCH_GATEWAY_FLOOR=0 (no
 // floor proxy: direct and gateway only; `forward`: the floor forwards with the gateway's own
-// forwardHttp, to tell its cost from the front door's; `http`: the node:http floor of before).
+// forwardHttp, to tell its cost from the front door's; `http`: the node:http floor of before;
+// `inside`: the undici floor preloaded into the gateway's own process on a second port, to tell
+// what the process costs (Nest ops server, Prisma, Redis, timers) from what its front door does).
 import { spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -54,6 +56,8 @@ const SECONDS = num('BENCH_GATEWAY_SECONDS', 20);
 const ROUNDS = Math.round(num('BENCH_GATEWAY_ROUNDS', 4));
 const WARMUP_SECONDS = num('BENCH_GATEWAY_WARMUP_SECONDS', 5);
 const FLOOR = process.env['BENCH_GATEWAY_FLOOR'] !== '0';
+/** BENCH_GATEWAY_FLOOR=inside: the floor listens inside the gateway's process. */
+const FLOOR_INSIDE = process.env['BENCH_GATEWAY_FLOOR'] === 'inside';
 /** BENCH_GATEWAY_FLOOR: `forward` (the gateway's forwardHttp), `http` (node:http), else undici. */
 const FLOOR_FORWARD =
   process.env['BENCH_GATEWAY_FLOOR'] === 'forward'
@@ -232,6 +236,15 @@ try {
   cleanups.push(() => prisma.route.deleteMany({ where: { environmentId: environment.id } }));
 
   const [gatewayPort, opsPort] = [await freePort(), await freePort()];
+  const floorPort = await freePort();
+  const floorModule = `${root}dist/test/bench/support/gateway/floor-proxy.js`;
+  const floorEnv = {
+    FLOOR_PORT: String(floorPort),
+    FLOOR_UPSTREAM_HOST: app.address,
+    FLOOR_UPSTREAM_PORT: String(app.port),
+    FLOOR_FORWARD,
+  };
+  const nodeOptions = process.env['BENCH_GATEWAY_NODE_OPTIONS'] ?? GATEWAY_NODE_FLAGS;
   const gateway = startAppProcess(
     root,
     'gateway',
@@ -247,7 +260,8 @@ try {
       LOG_LEVEL: 'info',
       NODE_ENV: 'production',
       // The flags docker-compose.yml runs the gateway with (decision 0012), unless overridden.
-      NODE_OPTIONS: process.env['BENCH_GATEWAY_NODE_OPTIONS'] ?? GATEWAY_NODE_FLAGS,
+      NODE_OPTIONS: FLOOR_INSIDE ? `${nodeOptions} --import=${floorModule}` : nodeOptions,
+      ...(FLOOR_INSIDE ? floorEnv : {}),
     },
     false,
   );
@@ -270,26 +284,23 @@ try {
 
   let floorPid: number | undefined;
   let floorOrigin = '';
-  if (FLOOR) {
-    const floorPort = await freePort();
-    const floor = spawn(
-      process.execPath,
-      [`${root}dist/test/bench/support/gateway/floor-proxy.js`],
-      {
-        cwd: root,
-        env: {
-          PATH: process.env['PATH'] ?? '',
-          FLOOR_PORT: String(floorPort),
-          FLOOR_UPSTREAM_HOST: app.address,
-          FLOOR_UPSTREAM_PORT: String(app.port),
-          FLOOR_FORWARD,
-          NODE_ENV: 'production',
-          // The gateway's flags: the two processes differ only in what they do per request.
-          NODE_OPTIONS: process.env['BENCH_GATEWAY_NODE_OPTIONS'] ?? GATEWAY_NODE_FLAGS,
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
+  if (FLOOR_INSIDE) {
+    // Same process, same event loop: any gap left between this floor and the gateway is the
+    // front door's own code; a gap between this floor and the separate one is the process.
+    floorPid = gateway.child.pid;
+    floorOrigin = `http://127.0.0.1:${floorPort}`;
+  } else if (FLOOR) {
+    const floor = spawn(process.execPath, [floorModule], {
+      cwd: root,
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        ...floorEnv,
+        NODE_ENV: 'production',
+        // The gateway's flags: the two processes differ only in what they do per request.
+        NODE_OPTIONS: nodeOptions,
       },
-    );
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const exited = new Promise((resolve) => floor.once('exit', resolve));
     cleanups.push(async () => {
       if (floor.exitCode === null && floor.signalCode === null) floor.kill('SIGTERM');
@@ -403,7 +414,7 @@ try {
         gateway_nice: nice === undefined ? 0 : Number(nice),
         seconds_per_target: SECONDS,
         rounds: ROUNDS,
-        ...(FLOOR ? { floor_forward: FLOOR_FORWARD } : {}),
+        ...(FLOOR ? { floor_forward: FLOOR_FORWARD, floor_inside_gateway: FLOOR_INSIDE } : {}),
         gateway_overhead_p50_ms: round(through.report.p50_ms - direct.report.p50_ms),
         gateway_overhead_p99_ms: round(through.report.p99_ms - direct.report.p99_ms),
         gateway_overhead_p999_ms: round(through.report.p999_ms - direct.report.p999_ms),
