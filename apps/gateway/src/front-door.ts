@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { BYPASS_HEADER } from '@berth/core';
-import { stripAccessCookies } from './access/access-cookie.js';
+import { RequestCookies } from './access/access-cookie.js';
 import { type AccessDecision, decideAccess } from './access/access-policy.js';
 import { SSO_CALLBACK_PATH } from './access/sso-session.js';
 import { clientIp } from './access/client-ip.js';
@@ -50,6 +50,12 @@ export interface FrontDoorOptions {
  * The public listener: Host → route → access check → proxy (HTTP and WebSocket). Operational
  * endpoints live on a separate port, since every Host here belongs to a preview.
  */
+/** Per request: the client as the `ip` mode and X-Forwarded-For see it, and its cookies. */
+interface Caller {
+  ip: string | undefined;
+  cookies: RequestCookies;
+}
+
 export function createFrontDoor(options: FrontDoorOptions): Server {
   const now = options.now ?? (() => new Date());
   const context = {
@@ -59,15 +65,17 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
     isRevoked: (linkId: string) => options.revocations.isRevoked(linkId),
     ...(options.sso ? { isSsoSessionRevoked: options.sso.isRevoked } : {}),
   };
-  /** The client as the `ip` mode and X-Forwarded-For see it, worked out once per request. */
-  const ipOf = (req: IncomingMessage) =>
-    clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], options.trustedProxies);
+  /** What the access check and the forward both read, worked out once per request. */
+  const callerOf = (req: IncomingMessage): Caller => ({
+    ip: clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], options.trustedProxies),
+    cookies: RequestCookies.parse(req.headers.cookie),
+  });
   const decide = (
     route: GatewayRoute,
     req: IncomingMessage,
     host: string,
     isUpgrade: boolean,
-    ip: string | undefined,
+    caller: Caller,
   ) =>
     decideAccess(
       route,
@@ -75,13 +83,13 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
         method: req.method ?? 'GET',
         url: req.url ?? '/',
         hostname: host,
-        cookie: req.headers.cookie,
+        cookies: caller.cookies,
         origin: header(req, 'origin'),
         accessControlRequestMethod: header(req, 'access-control-request-method'),
         accessControlRequestHeaders: header(req, 'access-control-request-headers'),
         isUpgrade,
         bypassToken: req.headers[BYPASS_HEADER],
-        clientIp: ip,
+        clientIp: caller.ip,
       },
       { ...context, now: now() },
     );
@@ -136,8 +144,8 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
     ) {
       return options.sso.serveCallback(req, res, route, host);
     }
-    const ip = ipOf(req);
-    const decision = decide(route, req, host, false, ip);
+    const caller = callerOf(req);
+    const decision = decide(route, req, host, false, caller);
     const signIn =
       decision.action === 'deny' ? options.sso?.signInLocation(route, req, host, false) : undefined;
     if (signIn !== undefined) {
@@ -167,8 +175,8 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
       return void res.end();
     }
     // Asleep (decision 0024): only now, past access control, is a wake asked for.
-    if (route.asleep) return answerAsleep(req, res, host, route, ip);
-    proxyWeb(req, res, route, decision, ip);
+    if (route.asleep) return answerAsleep(req, res, host, route, caller);
+    proxyWeb(req, res, route, decision, caller);
   };
 
   const proxyWeb = (
@@ -176,9 +184,9 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
     res: ServerResponse,
     route: GatewayRoute,
     decision: Extract<AccessDecision, { action: 'proxy' }>,
-    ip: string | undefined,
+    caller: Caller,
   ) => {
-    prepareUpstreamRequest(req, decision, options.scheme, ip);
+    prepareUpstreamRequest(req, decision, options.scheme, caller);
     options.onAccess?.(route);
     options.proxy.web(req, res, route);
   };
@@ -188,12 +196,12 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
     res: ServerResponse,
     host: string,
     route: GatewayRoute,
-    ip: string | undefined,
+    caller: Caller,
   ) => {
     const awake = await options.wake?.hold(route, host);
-    const again = awake ? decide(awake, req, host, false, ip) : undefined;
+    const again = awake ? decide(awake, req, host, false, caller) : undefined;
     if (!awake || again?.action !== 'proxy') return answerWaking(req, res, host);
-    proxyWeb(req, res, awake, again, ip);
+    proxyWeb(req, res, awake, again, caller);
   };
 
   const failed = (res: ServerResponse) => (error: unknown) => {
@@ -227,15 +235,15 @@ export function createFrontDoor(options: FrontDoorOptions): Server {
       const route = await lookup(host);
       if (route instanceof Error) return rejectUpgrade(socket, 503, 'Service Unavailable');
       if (!route) return rejectUpgrade(socket, 404, 'Not Found');
-      const ip = ipOf(req);
-      const decision = decide(route, req, host, true, ip);
+      const caller = callerOf(req);
+      const decision = decide(route, req, host, true, caller);
       if (decision.action !== 'proxy') return rejectUpgrade(socket, 401, 'Unauthorized');
       if (route.asleep) {
         // A socket is not held: the page that opens it is, and reconnects once it is awake.
         options.wake?.ask(route.asleep);
         return rejectUpgrade(socket, 503, 'Service Unavailable');
       }
-      prepareUpstreamRequest(req, decision, options.scheme, ip);
+      prepareUpstreamRequest(req, decision, options.scheme, caller);
       options.onAccess?.(route);
       options.proxy.ws(req, socket, head, route);
     })().catch((error: unknown) => {
@@ -285,11 +293,11 @@ function prepareUpstreamRequest(
   req: IncomingMessage,
   decision: Extract<AccessDecision, { action: 'proxy' }>,
   scheme: 'http' | 'https',
-  ip: string | undefined,
+  caller: Caller,
 ): void {
-  const client = ip ?? req.socket.remoteAddress ?? '';
+  const client = caller.ip ?? req.socket.remoteAddress ?? '';
   req.url = decision.url;
-  const cookie = stripAccessCookies(req.headers.cookie);
+  const cookie = caller.cookies.withoutAccessCookies();
   if (cookie === undefined) delete req.headers.cookie;
   else req.headers.cookie = cookie;
   delete req.headers[BYPASS_HEADER];

@@ -3,10 +3,14 @@ import {
   accessCookieName,
   accessSetCookie,
   cookieDomainFor,
-  cookieValues,
   environmentDomainOf,
-  stripAccessCookies,
+  RequestCookies,
 } from './access-cookie.js';
+
+const cookieValues = (header: string | undefined, name: string) =>
+  RequestCookies.parse(header).values(name);
+const stripAccessCookies = (header: string | undefined) =>
+  RequestCookies.parse(header).withoutAccessCookies();
 
 const ENV = '0f8e2a51-7c1d-4b2e-9a3f-5d6c7b8a9e01';
 

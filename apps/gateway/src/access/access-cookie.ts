@@ -33,50 +33,44 @@ interface CookiePair {
 }
 
 /**
- * The last header parsed: one request's Cookie header is read three times (its access cookie,
- * its SSO cookie, and once more to strip Berth's cookies before forwarding), so it is split once.
- * The pairs are only ever read, never changed, by the functions here.
+ * A request's Cookie header, split once: the front door parses it and hands the result to the
+ * access check (access and SSO cookies) and to the forward (which strips Berth's own).
  */
-let lastHeader: string | undefined;
-let lastPairs: CookiePair[] = [];
+export class RequestCookies {
+  private static readonly none = new RequestCookies([]);
 
-function cookiePairs(header: string | string[] | undefined): CookiePair[] {
-  if (typeof header === 'string' && header === lastHeader) return lastPairs;
-  const pairs = parseCookiePairs(Array.isArray(header) ? header.join('; ') : (header ?? ''));
-  if (typeof header === 'string') {
-    lastHeader = header;
-    lastPairs = pairs;
-  }
-  return pairs;
-}
+  private constructor(private readonly pairs: readonly CookiePair[]) {}
 
-function parseCookiePairs(text: string): CookiePair[] {
-  return text
-    .split(';')
-    .map((part) => part.trim())
-    .filter((part) => part !== '')
-    .map((raw) => {
+  static parse(header: string | string[] | undefined): RequestCookies {
+    const text = Array.isArray(header) ? header.join('; ') : (header ?? '');
+    if (text === '') return RequestCookies.none;
+    const pairs: CookiePair[] = [];
+    for (const part of text.split(';')) {
+      const raw = part.trim();
+      if (raw === '') continue;
       const eq = raw.indexOf('=');
       const name = (eq === -1 ? raw : raw.slice(0, eq)).trim();
       const value = eq === -1 ? '' : raw.slice(eq + 1).trim();
-      return { name, value: value.replace(/^"(.*)"$/, '$1'), raw };
-    });
-}
+      pairs.push({ name, value: value.replace(/^"(.*)"$/, '$1'), raw });
+    }
+    return new RequestCookies(pairs);
+  }
 
-/** All values of one cookie (a browser may send several with the same name from different scopes). */
-export function cookieValues(header: string | string[] | undefined, name: string): string[] {
-  return cookiePairs(header)
-    .filter((pair) => pair.name === name)
-    .map((pair) => pair.value);
-}
+  /** All values of one cookie (a browser may send several with the same name from different scopes). */
+  values(name: string): string[] {
+    const values: string[] = [];
+    for (const pair of this.pairs) if (pair.name === name) values.push(pair.value);
+    return values;
+  }
 
-/** The Cookie header without any Berth access cookie; undefined when nothing else is left. */
-export function stripAccessCookies(header: string | string[] | undefined): string | undefined {
-  // Any case: a server-side cookie parser may well match names case-insensitively.
-  const kept = cookiePairs(header).filter(
-    (pair) => !pair.name.toLowerCase().startsWith(ACCESS_COOKIE_PREFIX),
-  );
-  return kept.length === 0 ? undefined : kept.map((pair) => pair.raw).join('; ');
+  /** The Cookie header without any Berth access cookie; undefined when nothing else is left. */
+  withoutAccessCookies(): string | undefined {
+    // Any case: a server-side cookie parser may well match names case-insensitively.
+    const kept = this.pairs.filter(
+      (pair) => !pair.name.toLowerCase().startsWith(ACCESS_COOKIE_PREFIX),
+    );
+    return kept.length === 0 ? undefined : kept.map((pair) => pair.raw).join('; ');
+  }
 }
 
 export interface AccessCookieOptions {

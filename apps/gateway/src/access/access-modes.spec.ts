@@ -1,7 +1,7 @@
 import { hashBypassToken, signShareToken } from '@berth/core';
 import { describe, expect, it } from 'vitest';
 import type { GatewayRoute, RouteAccess } from '../routes/gateway-route.js';
-import { accessCookieName } from './access-cookie.js';
+import { accessCookieName, RequestCookies } from './access-cookie.js';
 import { type AccessRequest, decideAccess } from './access-policy.js';
 
 // How decideAccess combines the ways in (decision 0013): any enabled one admits.
@@ -37,11 +37,13 @@ const route = (access?: Partial<RouteAccess>): GatewayRoute => ({
     ...access,
   },
 });
-const request = (overrides: Partial<AccessRequest> = {}): AccessRequest => ({
+/** `cookie`: the Cookie header as sent; the front door parses it once. */
+type RequestOverrides = Partial<Omit<AccessRequest, 'cookies'>> & { cookie?: string };
+const request = ({ cookie, ...overrides }: RequestOverrides = {}): AccessRequest => ({
   method: 'GET',
   url: '/',
   hostname: HOST,
-  cookie: undefined,
+  cookies: RequestCookies.parse(cookie),
   origin: undefined,
   accessControlRequestMethod: undefined,
   accessControlRequestHeaders: undefined,

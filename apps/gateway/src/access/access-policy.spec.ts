@@ -1,7 +1,7 @@
 import { signShareToken } from '@berth/core';
 import { describe, expect, it } from 'vitest';
 import type { GatewayRoute } from '../routes/gateway-route.js';
-import { accessCookieName } from './access-cookie.js';
+import { accessCookieName, RequestCookies } from './access-cookie.js';
 import { type AccessRequest, decideAccess, extractTokens } from './access-policy.js';
 
 const SECRET = 'gateway-policy-test-secret-0123456789';
@@ -26,11 +26,13 @@ const route = (accessMode: 'private' | 'public' = 'private'): GatewayRoute => ({
   targetPort: 3000,
   accessMode,
 });
-const request = (overrides: Partial<AccessRequest> = {}): AccessRequest => ({
+/** `cookie`: the Cookie header as sent; the front door parses it once. */
+type RequestOverrides = Partial<Omit<AccessRequest, 'cookies'>> & { cookie?: string };
+const request = ({ cookie, ...overrides }: RequestOverrides = {}): AccessRequest => ({
   method: 'GET',
   url: '/',
   hostname: 'web.pr-1-shop-0123456789.preview.example.com',
-  cookie: undefined,
+  cookies: RequestCookies.parse(cookie),
   origin: undefined,
   accessControlRequestMethod: undefined,
   accessControlRequestHeaders: undefined,
@@ -166,7 +168,7 @@ describe('decideAccess', () => {
     ).toEqual(foreign);
   });
 
-  const preflight = (overrides: Partial<AccessRequest> = {}) =>
+  const preflight = (overrides: RequestOverrides = {}) =>
     request({
       method: 'OPTIONS',
       url: '/orders',

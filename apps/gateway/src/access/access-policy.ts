@@ -4,8 +4,8 @@ import {
   accessCookieName,
   accessSetCookie,
   cookieDomainFor,
-  cookieValues,
   environmentDomainOf,
+  type RequestCookies,
 } from './access-cookie.js';
 import { admittingMode } from './access-modes.js';
 import type { Preflight } from './cors-preflight.js';
@@ -17,7 +17,8 @@ export interface AccessRequest {
   /** Path and query as received (req.url). */
   url: string;
   hostname: string;
-  cookie: string | string[] | undefined;
+  /** The Cookie header, parsed once by the front door. */
+  cookies: RequestCookies;
   origin: string | undefined;
   /** With Origin, marks a CORS preflight, which browsers send without cookies. */
   accessControlRequestMethod: string | undefined;
@@ -127,8 +128,8 @@ export function decideAccess(
   // The repository's other ways in (decision 0013): explicit, so no ambient-credential check.
   if (admittingMode(route.access, request)) return { action: 'proxy', url: cleanUrl };
 
-  const cookies = cookieValues(request.cookie, accessCookieName(route.environmentId));
-  const ssoCookies = cookieValues(request.cookie, ssoCookieName(route.environmentId));
+  const cookies = request.cookies.values(accessCookieName(route.environmentId));
+  const ssoCookies = request.cookies.values(ssoCookieName(route.environmentId));
   if (
     cookies.length + ssoCookies.length > 0 &&
     !ambientCredentialsAllowed(request, context.baseDomain)
@@ -144,7 +145,7 @@ export function decideAccess(
   const isSsoSessionRevoked = context.isSsoSessionRevoked;
   if (
     isSsoSessionRevoked &&
-    ssoSessionAdmits(route.environmentId, request.cookie, {
+    ssoSessionAdmits(route.environmentId, request.cookies, {
       secret: context.secret,
       now: context.now,
       isRevoked: isSsoSessionRevoked,

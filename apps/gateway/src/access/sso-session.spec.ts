@@ -1,6 +1,7 @@
 import { signSsoSession } from '@berth/core';
 import { describe, expect, it } from 'vitest';
 import type { GatewayRoute } from '../routes/gateway-route.js';
+import { RequestCookies } from './access-cookie.js';
 import { type AccessRequest, decideAccess } from './access-policy.js';
 import { isSignInNavigation, ssoCookieName, ssoSetCookie } from './sso-session.js';
 
@@ -20,11 +21,13 @@ const route: GatewayRoute = {
   targetPort: 3000,
   accessMode: 'private',
 };
-const request = (overrides: Partial<AccessRequest> = {}): AccessRequest => ({
+/** `cookie`: the Cookie header as sent; the front door parses it once. */
+type RequestOverrides = Partial<Omit<AccessRequest, 'cookies'>> & { cookie?: string };
+const request = ({ cookie, ...overrides }: RequestOverrides = {}): AccessRequest => ({
   method: 'GET',
   url: '/cart',
   hostname: HOST,
-  cookie: undefined,
+  cookies: RequestCookies.parse(cookie),
   origin: undefined,
   accessControlRequestMethod: undefined,
   accessControlRequestHeaders: undefined,

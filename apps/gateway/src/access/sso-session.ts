@@ -2,8 +2,8 @@ import { verifySsoSession } from '@berth/core';
 import {
   ACCESS_COOKIE_PREFIX,
   cookieDomainFor,
-  cookieValues,
   environmentCookieKey,
+  type RequestCookies,
 } from './access-cookie.js';
 
 /** The reserved path on every preview host where the sign-in host's one-time code arrives. */
@@ -27,10 +27,10 @@ export interface SsoSessionCheck {
 /** Whether a request carries a valid, unrevoked SSO session cookie for this environment. */
 export function ssoSessionAdmits(
   environmentId: string,
-  cookie: string | string[] | undefined,
+  cookies: RequestCookies,
   check: SsoSessionCheck,
 ): boolean {
-  return cookieValues(cookie, ssoCookieName(environmentId)).some((value) => {
+  return cookies.values(ssoCookieName(environmentId)).some((value) => {
     const verdict = verifySsoSession(check.secret, value, environmentId, check.now);
     return verdict.ok && !check.isRevoked(verdict.sessionId);
   });

@@ -18,7 +18,7 @@ import {
 import type { NewSsoSession, SsoSessionFilter, SsoSessionRow, SsoTarget } from '@berth/db';
 import type { GitHubSignInPort, OidcSignInPort } from '@berth/identity';
 import type { Logger } from 'pino';
-import { cookieValues } from '../access/access-cookie.js';
+import { RequestCookies } from '../access/access-cookie.js';
 import { SSO_CALLBACK_PATH } from '../access/sso-session.js';
 import { chooseProviderPage, refusedPage, signInProblemPage } from '../pages/sign-in-pages.js';
 import type { GatewayRoute } from '../routes/gateway-route.js';
@@ -133,7 +133,7 @@ export function createSignInHost(options: SignInHostOptions) {
     };
 
     const currentIdentity = () => {
-      for (const value of cookieValues(req.headers.cookie, SESSION_COOKIE)) {
+      for (const value of RequestCookies.parse(req.headers.cookie).values(SESSION_COOKIE)) {
         const identity = openSignInSession(options.secret, value, now());
         if (identity && !options.isRevoked(identity.sessionId)) return identity;
       }
@@ -362,7 +362,7 @@ export function createSignInHost(options: SignInHostOptions) {
         );
       }
       if (callback) {
-        const flowCookie = cookieValues(req.headers.cookie, FLOW_COOKIE)[0];
+        const flowCookie = RequestCookies.parse(req.headers.cookie).values(FLOW_COOKIE)[0];
         const opened = openSignInFlow(
           options.secret,
           flowCookie,
