@@ -14,8 +14,10 @@
 //   loadavg                             /proc/loadavg before, between and after (shared hosts)
 // Raw samples go to .cache/bench/. Progress goes to stderr. Env: BENCH_GATEWAY_RATE (500),
 // BENCH_GATEWAY_SECONDS (20 per target), BENCH_GATEWAY_ROUNDS (4), BENCH_GATEWAY_WARMUP_SECONDS
-// (5), BENCH_GATEWAY_NODE_OPTIONS (the gateway's node flags, default docker-compose.yml's
-// --max-semi-space-size=32; add e.g. --cpu-prof --cpu-prof-dir=/tmp/prof),
+// (30 per target: V8 still moves the hot path to its optimising tier 20 s in, each compile
+// several ms of a core; a gateway in service did that once, long ago: decision 0012),
+// BENCH_GATEWAY_NODE_OPTIONS (the gateway's node flags, on its command line; default
+// docker-compose.yml's; add e.g. --cpu-prof --cpu-prof-dir=/tmp/prof),
 // BENCH_GATEWAY_NICE (e.g. -5: the gateway's scheduling priority, to tell CPU contention from
 // the gateway's own stalls on a shared host; below 0 needs root), BENCH_GATEWAY_FLOOR=0 (no
 // floor proxy: direct and gateway only; `forward`: the floor forwards with the gateway's own
@@ -43,7 +45,7 @@ import { startUpstreamApp } from './support/gateway/upstream-app.js';
 // Compiled to dist/test/bench/: the repository root is three levels up.
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 /** docker-compose.yml's gateway command line: what an operator runs. */
-const GATEWAY_NODE_FLAGS = '--max-semi-space-size=32';
+const GATEWAY_NODE_FLAGS = '--max-semi-space-size=32 --min-semi-space-size=16';
 const num = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isFinite(value) || value <= 0) {
@@ -54,7 +56,7 @@ const num = (name: string, fallback: number) => {
 const RATE = num('BENCH_GATEWAY_RATE', 500);
 const SECONDS = num('BENCH_GATEWAY_SECONDS', 20);
 const ROUNDS = Math.round(num('BENCH_GATEWAY_ROUNDS', 4));
-const WARMUP_SECONDS = num('BENCH_GATEWAY_WARMUP_SECONDS', 5);
+const WARMUP_SECONDS = num('BENCH_GATEWAY_WARMUP_SECONDS', 30);
 const FLOOR = process.env['BENCH_GATEWAY_FLOOR'] !== '0';
 /** BENCH_GATEWAY_FLOOR=inside: the floor listens inside the gateway's process. */
 const FLOOR_INSIDE = process.env['BENCH_GATEWAY_FLOOR'] === 'inside';
@@ -244,7 +246,10 @@ try {
     FLOOR_UPSTREAM_PORT: String(app.port),
     FLOOR_FORWARD,
   };
-  const nodeOptions = process.env['BENCH_GATEWAY_NODE_OPTIONS'] ?? GATEWAY_NODE_FLAGS;
+  // On node's command line, as docker-compose.yml runs the gateway (V8 flags included).
+  const nodeFlags = (process.env['BENCH_GATEWAY_NODE_OPTIONS'] ?? GATEWAY_NODE_FLAGS)
+    .split(' ')
+    .filter((flag) => flag !== '');
   const gateway = startAppProcess(
     root,
     'gateway',
@@ -259,11 +264,11 @@ try {
       // What an operator runs: the default log level, production mode.
       LOG_LEVEL: 'info',
       NODE_ENV: 'production',
-      // The flags docker-compose.yml runs the gateway with (decision 0012), unless overridden.
-      NODE_OPTIONS: FLOOR_INSIDE ? `${nodeOptions} --import=${floorModule}` : nodeOptions,
       ...(FLOOR_INSIDE ? floorEnv : {}),
     },
     false,
+    // The flags docker-compose.yml runs the gateway with (decision 0012), unless overridden.
+    FLOOR_INSIDE ? [...nodeFlags, `--import=${floorModule}`] : nodeFlags,
   );
   cleanups.push(() => gateway.stop());
   const nice = process.env['BENCH_GATEWAY_NICE'];
@@ -290,15 +295,10 @@ try {
     floorPid = gateway.child.pid;
     floorOrigin = `http://127.0.0.1:${floorPort}`;
   } else if (FLOOR) {
-    const floor = spawn(process.execPath, [floorModule], {
+    // The gateway's flags: the two processes differ only in what they do per request.
+    const floor = spawn(process.execPath, [...nodeFlags, floorModule], {
       cwd: root,
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        ...floorEnv,
-        NODE_ENV: 'production',
-        // The gateway's flags: the two processes differ only in what they do per request.
-        NODE_OPTIONS: nodeOptions,
-      },
+      env: { PATH: process.env['PATH'] ?? '', ...floorEnv, NODE_ENV: 'production' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = new Promise((resolve) => floor.once('exit', resolve));
@@ -396,6 +396,12 @@ try {
       direct_ms: direct.sorted,
       gateway_ms: through.sorted,
       ...(floor ? { floor_ms: floor.sorted } : {}),
+      // When each round started (ms since the epoch), per target.
+      started_at_ms: {
+        direct: results.direct.map((r) => r.startedAtMs),
+        gateway: results.gateway.map((r) => r.startedAtMs),
+        ...(floor ? { floor: results.floor.map((r) => r.startedAtMs) } : {}),
+      },
       // Per round, in due order: [ms since the round started, latency ms].
       timeline: {
         direct: results.direct.map((r) => r.timeline),

@@ -40,14 +40,19 @@ export interface AppProcess {
   stop: () => Promise<void>;
 }
 
-/** Starts `dist/apps/<name>/src/main.js` with exactly `env` (+ PATH); output is kept for failures. */
+/**
+ * Starts `dist/apps/<name>/src/main.js` with exactly `env` (+ PATH); output is kept for failures.
+ * `nodeFlags` go on node's command line, as docker-compose.yml's `command:` puts them (V8 flags
+ * such as `--min-semi-space-size` are refused in NODE_OPTIONS).
+ */
 export function startAppProcess(
   root: string,
   name: string,
   env: Record<string, string>,
   echo: boolean,
+  nodeFlags: readonly string[] = [],
 ): AppProcess {
-  const child = spawn(process.execPath, [`${root}/dist/apps/${name}/src/main.js`], {
+  const child = spawn(process.execPath, [...nodeFlags, `${root}/dist/apps/${name}/src/main.js`], {
     cwd: root,
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -23,6 +23,8 @@ export interface OpenLoopResult {
    * up with what else happened at that moment (event-loop stalls, GC, other load).
    */
   timeline: Array<[number, number]>;
+  /** When the round started (ms since the epoch): lines it up with other processes' logs. */
+  startedAtMs: number;
   sent: number;
   errors: number;
   /** Answers by HTTP status; anything but 200 also counts in `errors`. */
@@ -51,6 +53,7 @@ export function openLoop(
   const result: OpenLoopResult = {
     latenciesMs: [],
     timeline: [],
+    startedAtMs: 0,
     sent: 0,
     errors: 0,
     statuses: {},
@@ -65,6 +68,7 @@ export function openLoop(
   };
 
   const start = performance.now();
+  result.startedAtMs = performance.timeOrigin + start;
   const fire = (due: number) => {
     result.sent += 1;
     pending += 1;
