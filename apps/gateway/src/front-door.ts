@@ -46,16 +46,16 @@ export interface FrontDoorOptions {
   now?: () => Date;
 }
 
-/**
- * The public listener: Host → route → access check → proxy (HTTP and WebSocket). Operational
- * endpoints live on a separate port, since every Host here belongs to a preview.
- */
 /** Per request: the client as the `ip` mode and X-Forwarded-For see it, and its cookies. */
 interface Caller {
   ip: string | undefined;
   cookies: RequestCookies;
 }
 
+/**
+ * The public listener: Host → route → access check → proxy (HTTP and WebSocket). Operational
+ * endpoints live on a separate port, since every Host here belongs to a preview.
+ */
 export function createFrontDoor(options: FrontDoorOptions): Server {
   const now = options.now ?? (() => new Date());
   const context = {

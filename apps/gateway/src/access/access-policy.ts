@@ -145,7 +145,7 @@ export function decideAccess(
   const isSsoSessionRevoked = context.isSsoSessionRevoked;
   if (
     isSsoSessionRevoked &&
-    ssoSessionAdmits(route.environmentId, request.cookies, {
+    ssoSessionAdmits(route.environmentId, ssoCookies, {
       secret: context.secret,
       now: context.now,
       isRevoked: isSsoSessionRevoked,

@@ -1,10 +1,5 @@
 import { verifySsoSession } from '@berth/core';
-import {
-  ACCESS_COOKIE_PREFIX,
-  cookieDomainFor,
-  environmentCookieKey,
-  type RequestCookies,
-} from './access-cookie.js';
+import { ACCESS_COOKIE_PREFIX, cookieDomainFor, environmentCookieKey } from './access-cookie.js';
 
 /** The reserved path on every preview host where the sign-in host's one-time code arrives. */
 export const SSO_CALLBACK_PATH = '/.berth/callback';
@@ -24,13 +19,16 @@ export interface SsoSessionCheck {
   isRevoked: (sessionId: string) => boolean;
 }
 
-/** Whether a request carries a valid, unrevoked SSO session cookie for this environment. */
+/**
+ * Whether any of a request's SSO session cookies for this environment (the values of its
+ * `ssoCookieName`) is valid and unrevoked.
+ */
 export function ssoSessionAdmits(
   environmentId: string,
-  cookies: RequestCookies,
+  values: readonly string[],
   check: SsoSessionCheck,
 ): boolean {
-  return cookies.values(ssoCookieName(environmentId)).some((value) => {
+  return values.some((value) => {
     const verdict = verifySsoSession(check.secret, value, environmentId, check.now);
     return verdict.ok && !check.isRevoked(verdict.sessionId);
   });
